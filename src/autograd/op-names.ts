@@ -1,0 +1,31 @@
+/**
+ * The closed list of differentiable ops and what each saves for its backward pass. Adding an op
+ * here without a rule in `grad-rules.ts` is a type error.
+ */
+
+import type { Activation, UnaryOp } from '../backend/backend.js';
+import type { Shape } from '../tensor/shape.js';
+import type { Tensor } from './tensor.js';
+
+export interface SavedByOp {
+  matmul: { readonly transA: boolean; readonly transB: boolean };
+  /** y = act(x · Wᵀ + b): `pre` is x · Wᵀ + b, `y` the output. */
+  linear: { readonly act: Activation; readonly alpha: number; readonly pre: Tensor };
+  activation: { readonly act: Activation; readonly alpha: number };
+  add: Record<string, never>;
+  sub: Record<string, never>;
+  mul: Record<string, never>;
+  div: Record<string, never>;
+  affine: { readonly scale: number };
+  unary: { readonly op: UnaryOp };
+  sum: Record<string, never>;
+  mean: Record<string, never>;
+  sumCols: Record<string, never>;
+  addRow: Record<string, never>;
+  mulRow: Record<string, never>;
+  bceLogits: Record<string, never>;
+  view: { readonly inputShape: Shape };
+}
+
+export type OpName = keyof SavedByOp;
+export type SavedOf<K extends OpName> = SavedByOp[K];

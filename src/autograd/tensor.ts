@@ -1,0 +1,188 @@
+/**
+ * Tensor: a shape over backend storage, plus what reverse mode needs (requiresGrad, grad, the
+ * tape node that made it).
+ *
+ * Memory ownership is hidden from users. A tensor made inside `scope()` is released when the scope
+ * ends unless the scope returns it; a tensor made outside any scope is released by the garbage
+ * collector (FinalizationRegistry); `persistent` tensors (parameters, optimizer state) live until
+ * `dispose()`. Views (`reshape`) share their base's storage and never release it themselves.
+ */
+
+import { getBackend } from '../backend/registry.js';
+import type { Backend } from '../backend/backend.js';
+import { LatentError } from '../errors.js';
+import { Rng } from '../tensor/rng.js';
+import { assertValidShape, formatShape, sizeOf, type Shape } from '../tensor/shape.js';
+import type { TapeNode } from './tape.js';
+
+interface ScopeFrame {
+  readonly made: Tensor[];
+}
+
+const scopes: ScopeFrame[] = [];
+const collector = new FinalizationRegistry<{ backend: Backend; data: Float32Array }>(({ backend, data }) =>
+  backend.release(data),
+);
+
+export interface TensorOptions {
+  readonly requiresGrad?: boolean;
+  /** Outlives scopes (parameters, optimizer state, gradients of parameters). */
+  readonly persistent?: boolean;
+}
+
+export class Tensor {
+  readonly shape: Shape;
+  readonly size: number;
+  readonly backend: Backend;
+  requiresGrad: boolean;
+  /** Accumulated gradient of a leaf tensor after `backward()`. */
+  grad: Tensor | null = null;
+  /** The tape node that produced this tensor, when it was recorded. */
+  node: TapeNode | null = null;
+  private storage: Float32Array | null;
+  private readonly owner: boolean;
+
+  private constructor(shape: Shape, data: Float32Array, backend: Backend, owner: boolean, options: TensorOptions) {
+    this.shape = shape;
+    this.size = data.length;
+    this.storage = data;
+    this.backend = backend;
+    this.owner = owner;
+    this.requiresGrad = options.requiresGrad ?? false;
+    if (!owner) return;
+    if (options.persistent) return;
+    const frame = scopes[scopes.length - 1];
+    if (frame) frame.made.push(this);
+    else collector.register(this, { backend, data }, this);
+  }
+
+  /** Zero-filled tensor on the current backend. */
+  static zeros(shape: Shape, options: TensorOptions = {}): Tensor {
+    assertValidShape(shape);
+    const backend = getBackend();
+    return new Tensor([...shape], backend.alloc(sizeOf(shape)), backend, true, options);
+  }
+
+  /** Tensor holding a copy of `values`. */
+  static from(values: ArrayLike<number>, shape: Shape, options: TensorOptions = {}): Tensor {
+    if (values.length !== sizeOf(shape)) {
+      throw new LatentError(`${values.length} values do not fill a tensor of shape ${formatShape(shape)}`);
+    }
+    const tensor = Tensor.zeros(shape, options);
+    tensor.data.set(values);
+    return tensor;
+  }
+
+  static full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
+    const tensor = Tensor.zeros(shape, options);
+    tensor.data.fill(value);
+    return tensor;
+  }
+
+  /** Normal(mean, std) samples from `rng`. */
+  static randn(shape: Shape, rng: Rng, std = 1, options: TensorOptions = {}): Tensor {
+    const tensor = Tensor.zeros(shape, options);
+    const data = tensor.data;
+    for (let i = 0; i < data.length; i++) data[i] = rng.normal() * std;
+    return tensor;
+  }
+
+  /** Uniform(lo, hi) samples from `rng`. */
+  static uniform(shape: Shape, rng: Rng, lo: number, hi: number, options: TensorOptions = {}): Tensor {
+    const tensor = Tensor.zeros(shape, options);
+    const data = tensor.data;
+    for (let i = 0; i < data.length; i++) data[i] = lo + (hi - lo) * rng.uniform();
+    return tensor;
+  }
+
+  /** Backend storage. Throws if the tensor was released (a bug in latent, never a user error). */
+  get data(): Float32Array {
+    if (this.storage === null) throw new Error(`tensor of shape ${formatShape(this.shape)} used after release`);
+    return this.storage;
+  }
+
+  get rows(): number {
+    return this.shape[0] ?? 1;
+  }
+
+  /** Size of one row (product of all but the first dimension). */
+  get cols(): number {
+    return this.shape.length === 0 ? 1 : this.size / (this.shape[0] || 1);
+  }
+
+  /** A view with another shape over the same storage (no copy). */
+  view(shape: Shape): Tensor {
+    if (sizeOf(shape) !== this.size) {
+      throw new LatentError(`cannot view a tensor of shape ${formatShape(this.shape)} as ${formatShape(shape)}`);
+    }
+    return new Tensor([...shape], this.data, this.backend, false, {});
+  }
+
+  /** A copy of the values, detached from the backend. */
+  toArray(): Float32Array {
+    return this.data.slice();
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item() needs one element, tensor has shape ${formatShape(this.shape)}`);
+    return this.data[0]!;
+  }
+
+  /** A persistent copy (for values kept across steps, such as best weights). */
+  clone(options: TensorOptions = {}): Tensor {
+    const copy = Tensor.zeros(this.shape, options);
+    copy.data.set(this.data);
+    return copy;
+  }
+
+  /** Release the storage now. Only needed for persistent tensors; scopes handle the rest. */
+  dispose(): void {
+    if (this.storage === null || !this.owner) return;
+    collector.unregister(this);
+    this.backend.release(this.storage);
+    this.storage = null;
+  }
+
+  get released(): boolean {
+    return this.storage === null;
+  }
+}
+
+/**
+ * Run `fn` and release every tensor it made, except the tensors in its result (a tensor, or an
+ * array/object of tensors one level deep). The trainer wraps each step in a scope, so memory
+ * stays flat over epochs without any call from users.
+ */
+export function scope<T>(fn: () => T): T {
+  const frame: ScopeFrame = { made: [] };
+  scopes.push(frame);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scopes.pop();
+  }
+  const keep = new Set<Tensor>(tensorsIn(result));
+  const parent = scopes[scopes.length - 1];
+  for (const tensor of frame.made) {
+    if (keep.has(tensor)) {
+      // A kept tensor now belongs to the enclosing scope (or to the garbage collector).
+      if (parent) parent.made.push(tensor);
+      else if (!tensor.released) collector.register(tensor, { backend: tensor.backend, data: tensor.data }, tensor);
+      continue;
+    }
+    tensor.node = null;
+    tensor.dispose();
+  }
+  return result;
+}
+
+function tensorsIn(value: unknown): Tensor[] {
+  if (value instanceof Tensor) return [value];
+  if (Array.isArray(value)) return value.filter((v): v is Tensor => v instanceof Tensor);
+  if (value !== null && typeof value === 'object') {
+    return Object.values(value).filter((v): v is Tensor => v instanceof Tensor);
+  }
+  return [];
+}

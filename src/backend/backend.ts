@@ -1,0 +1,161 @@
+/**
+ * The Backend contract: the only place in latent that loops over raw numbers.
+ *
+ * A backend owns tensor storage (`alloc`/`release`, pooled by size) and implements a closed list
+ * of kernels. Kernels have no op semantics beyond their documented maths: autograd composes them.
+ * Every kernel writes into caller-provided storage, so a backend never allocates behind the
+ * caller's back. All arrays passed to a backend's kernels were allocated by that same backend
+ * (the wasm backend relies on this: its storage lives in one WebAssembly.Memory).
+ *
+ * Invariants:
+ * - Matrices are row-major. `m, n, k` follow BLAS: C[m,n] = alpha * op(A)[m,k] · op(B)[k,n] + beta * C.
+ * - Unless noted, `out` may alias an input of the same length.
+ * - The plain-TypeScript backend in `js/` is the reference every other backend is tested against.
+ */
+
+/** Activations with a fused forward/backward kernel. `alpha` parameterises leakyRelu and elu. */
+export const ACTIVATIONS = ['identity', 'relu', 'leakyRelu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** Elementwise unary maths (no parameters). */
+export const UNARY_OPS = ['neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'square', 'reciprocal'] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+/** Elementwise binary maths over two arrays of equal length. */
+export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'max', 'min'] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+
+export interface GemmArgs {
+  readonly a: Float32Array;
+  readonly b: Float32Array;
+  readonly c: Float32Array;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  /** A is stored [k, m] and used transposed. */
+  readonly transA: boolean;
+  /** B is stored [n, k] and used transposed. */
+  readonly transB: boolean;
+  readonly alpha: number;
+  /** 0 overwrites C (its old contents, even NaN, are ignored); 1 accumulates into C. */
+  readonly beta: number;
+}
+
+/** Hyperparameters of one fused Adam/AdamW step (Kingma & Ba 2015; Loshchilov & Hutter 2019). */
+export interface AdamArgs {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  /** L2 penalty added to the gradient (Adam) or decoupled decay applied to the weights (AdamW). */
+  readonly weightDecay: number;
+  readonly decoupled: boolean;
+  /** 1-based step count, used for bias correction. */
+  readonly step: number;
+}
+
+/** Geometry of a 2-D convolution over NCHW tensors, used by im2col/col2im. */
+export interface Conv2dGeometry {
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly kernelH: number;
+  readonly kernelW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly padH: number;
+  readonly padW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly outH: number;
+  readonly outW: number;
+}
+
+export interface Backend {
+  readonly name: 'js' | 'wasm';
+  /** Worker threads the backend splits large kernels over (1 = single-threaded). */
+  readonly threads: number;
+
+  /** Zero-filled storage of `length` floats, from the pool when one of that length is free. */
+  alloc(length: number): Float32Array;
+  /** Return storage to the pool. The caller must not touch it afterwards. */
+  release(buffer: Float32Array): void;
+  /** Storage handed out by `alloc` and not yet released (for memory tests). */
+  liveBuffers(): number;
+
+  /** C = alpha * op(A) · op(B) + beta * C. */
+  gemm(args: GemmArgs): void;
+
+  /** out[i] = f(x[i]). */
+  unary(op: UnaryOp, x: Float32Array, out: Float32Array): void;
+  /** out[i] = a[i] ∘ b[i]. */
+  binary(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** out[i] = x[i] * scale + shift. */
+  affine(x: Float32Array, scale: number, shift: number, out: Float32Array): void;
+  /** out[i] = a[i] + alpha * b[i]. */
+  axpy(a: Float32Array, alpha: number, b: Float32Array, out: Float32Array): void;
+  /** out[i] = min(max(x[i], lo), hi). */
+  clamp(x: Float32Array, lo: number, hi: number, out: Float32Array): void;
+
+  /** Fused y[r, c] = act(x[r, c] + bias[c]) over a [rows, cols] matrix; `bias` may be null. */
+  biasActivation(
+    x: Float32Array,
+    bias: Float32Array | null,
+    rows: number,
+    cols: number,
+    act: Activation,
+    alpha: number,
+    out: Float32Array,
+  ): void;
+  /**
+   * Fused backward of `biasActivation`: dx = dy * act'(pre) where `pre` is the input to the
+   * activation and `y` its output (each activation reads whichever is cheaper); when `dbias` is
+   * given, dbias[c] = Σ_r dx[r, c] (overwritten, not accumulated). `dx` may alias `dy`.
+   */
+  biasActivationBackward(
+    dy: Float32Array,
+    pre: Float32Array,
+    y: Float32Array,
+    rows: number,
+    cols: number,
+    act: Activation,
+    alpha: number,
+    dx: Float32Array,
+    dbias: Float32Array | null,
+  ): void;
+
+  /** out[r, c] = x[r, c] * scale[c] + shift[c] over a [rows, cols] matrix; either vector may be null. */
+  columnAffine(
+    x: Float32Array,
+    scale: Float32Array | null,
+    shift: Float32Array | null,
+    rows: number,
+    cols: number,
+    out: Float32Array,
+  ): void;
+  /** out[c] = Σ_r x[r, c] (column sums of a [rows, cols] matrix). */
+  sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  /** out[r] = Σ_c x[r, c] (row sums of a [rows, cols] matrix). */
+  sumCols(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  /** Σ x[i], accumulated in float64. */
+  sum(x: Float32Array): number;
+  /** Σ x[i]², accumulated in float64. */
+  sumSquares(x: Float32Array): number;
+
+  /**
+   * Stable binary cross-entropy from logits z against targets t:
+   * out[i] = max(z,0) - z·t + log(1 + exp(-|z|)).
+   */
+  bceLogits(z: Float32Array, t: Float32Array, out: Float32Array): void;
+
+  /** One fused Adam/AdamW update over a parameter, its gradient and moment buffers, in place. */
+  adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, args: AdamArgs): void;
+
+  /**
+   * Unfold one image [channels, height, width] into columns [channels·kH·kW, outH·outW]
+   * (zero padding outside the image).
+   */
+  im2col(image: Float32Array, geometry: Conv2dGeometry, cols: Float32Array): void;
+  /** Adjoint of im2col: scatter-add columns back into an image, which is overwritten first. */
+  col2im(cols: Float32Array, geometry: Conv2dGeometry, image: Float32Array): void;
+}

@@ -1,0 +1,171 @@
+/**
+ * JsBackend: the plain-TypeScript reference implementation of the Backend contract. It runs
+ * everywhere, and every other backend is tested against it kernel by kernel.
+ *
+ * Storage is ordinary Float32Arrays, pooled by length so that a training loop reuses the same
+ * buffers step after step instead of churning the garbage collector.
+ */
+
+import type { Activation, AdamArgs, Backend, BinaryOp, Conv2dGeometry, GemmArgs, UnaryOp } from '../backend.js';
+import { activate, activationSlope, binaryOp, unaryOp } from './activations.js';
+import { col2im, im2col } from './conv.js';
+import { gemm } from './gemm.js';
+
+/** Pools keep at most this many free buffers of one length (beyond it, let the GC have them). */
+const MAX_FREE_PER_LENGTH = 64;
+
+export class JsBackend implements Backend {
+  readonly name = 'js';
+  readonly threads = 1;
+  private readonly free = new Map<number, Float32Array[]>();
+  private live = 0;
+
+  alloc(length: number): Float32Array {
+    this.live++;
+    const reused = this.free.get(length)?.pop();
+    if (reused) {
+      reused.fill(0);
+      return reused;
+    }
+    return new Float32Array(length);
+  }
+
+  release(buffer: Float32Array): void {
+    this.live--;
+    let list = this.free.get(buffer.length);
+    if (!list) this.free.set(buffer.length, (list = []));
+    if (list.length < MAX_FREE_PER_LENGTH) list.push(buffer);
+  }
+
+  liveBuffers(): number {
+    return this.live;
+  }
+
+  gemm(args: GemmArgs): void {
+    gemm(args);
+  }
+
+  unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
+    for (let i = 0; i < x.length; i++) out[i] = unaryOp(op, x[i]!);
+  }
+
+  binary(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32Array): void {
+    for (let i = 0; i < a.length; i++) out[i] = binaryOp(op, a[i]!, b[i]!);
+  }
+
+  affine(x: Float32Array, scale: number, shift: number, out: Float32Array): void {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! * scale + shift;
+  }
+
+  axpy(a: Float32Array, alpha: number, b: Float32Array, out: Float32Array): void {
+    for (let i = 0; i < a.length; i++) out[i] = a[i]! + alpha * b[i]!;
+  }
+
+  clamp(x: Float32Array, lo: number, hi: number, out: Float32Array): void {
+    for (let i = 0; i < x.length; i++) out[i] = Math.min(Math.max(x[i]!, lo), hi);
+  }
+
+  biasActivation(
+    x: Float32Array,
+    bias: Float32Array | null,
+    rows: number,
+    cols: number,
+    act: Activation,
+    alpha: number,
+    out: Float32Array,
+  ): void {
+    for (let r = 0; r < rows; r++) {
+      const base = r * cols;
+      for (let c = 0; c < cols; c++) out[base + c] = activate(act, alpha, x[base + c]! + (bias ? bias[c]! : 0));
+    }
+  }
+
+  biasActivationBackward(
+    dy: Float32Array,
+    pre: Float32Array,
+    y: Float32Array,
+    rows: number,
+    cols: number,
+    act: Activation,
+    alpha: number,
+    dx: Float32Array,
+    dbias: Float32Array | null,
+  ): void {
+    const n = rows * cols;
+    for (let i = 0; i < n; i++) dx[i] = dy[i]! * activationSlope(act, alpha, pre[i]!, y[i]!);
+    if (dbias) this.sumRows(dx, rows, cols, dbias);
+  }
+
+  columnAffine(
+    x: Float32Array,
+    scale: Float32Array | null,
+    shift: Float32Array | null,
+    rows: number,
+    cols: number,
+    out: Float32Array,
+  ): void {
+    for (let r = 0; r < rows; r++) {
+      const base = r * cols;
+      for (let c = 0; c < cols; c++) out[base + c] = x[base + c]! * (scale ? scale[c]! : 1) + (shift ? shift[c]! : 0);
+    }
+  }
+
+  sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    out.fill(0, 0, cols);
+    for (let r = 0; r < rows; r++) {
+      const base = r * cols;
+      for (let c = 0; c < cols; c++) out[c]! += x[base + c]!;
+    }
+  }
+
+  sumCols(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    for (let r = 0; r < rows; r++) {
+      const base = r * cols;
+      let acc = 0;
+      for (let c = 0; c < cols; c++) acc += x[base + c]!;
+      out[r] = acc;
+    }
+  }
+
+  sum(x: Float32Array): number {
+    let acc = 0;
+    for (let i = 0; i < x.length; i++) acc += x[i]!;
+    return acc;
+  }
+
+  sumSquares(x: Float32Array): number {
+    let acc = 0;
+    for (let i = 0; i < x.length; i++) acc += x[i]! * x[i]!;
+    return acc;
+  }
+
+  bceLogits(z: Float32Array, t: Float32Array, out: Float32Array): void {
+    for (let i = 0; i < z.length; i++) {
+      const zi = z[i]!;
+      out[i] = Math.max(zi, 0) - zi * t[i]! + Math.log1p(Math.exp(-Math.abs(zi)));
+    }
+  }
+
+  adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, args: AdamArgs): void {
+    const { lr, beta1, beta2, eps, weightDecay, decoupled, step } = args;
+    const correction1 = 1 - Math.pow(beta1, step);
+    const correction2 = 1 - Math.pow(beta2, step);
+    const stepSize = lr / correction1;
+    const decay = decoupled ? 1 - lr * weightDecay : 1;
+    for (let i = 0; i < param.length; i++) {
+      const g = decoupled ? grad[i]! : grad[i]! + weightDecay * param[i]!;
+      m[i] = beta1 * m[i]! + (1 - beta1) * g;
+      v[i] = beta2 * v[i]! + (1 - beta2) * g * g;
+      const denom = Math.sqrt(v[i]! / correction2) + eps;
+      param[i] = param[i]! * decay - (stepSize * m[i]!) / denom;
+    }
+  }
+
+  im2col(image: Float32Array, geometry: Conv2dGeometry, cols: Float32Array): void {
+    im2col(image, geometry, cols);
+  }
+
+  col2im(cols: Float32Array, geometry: Conv2dGeometry, image: Float32Array): void {
+    col2im(cols, geometry, image);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The backend in use. Selection is automatic (the fastest available, once `initBackend` has run)
+ * and overridable by name or by the LATENT_BACKEND environment variable. Until a faster backend
+ * has been initialised, the reference backend serves, so synchronous code always has one.
+ */
+
+import { LatentError } from '../errors.js';
+import type { Backend } from './backend.js';
+import { JsBackend } from './js/js-backend.js';
+
+export type BackendName = 'js' | 'wasm';
+export const BACKEND_NAMES: readonly BackendName[] = ['js', 'wasm'];
+
+/** A loader for a backend that needs asynchronous setup (compiling wasm, starting workers). */
+export type BackendLoader = (options: { threads?: number }) => Promise<Backend>;
+
+const loaders = new Map<BackendName, BackendLoader>();
+let current: Backend = new JsBackend();
+let initialised = false;
+
+export function getBackend(): Backend {
+  return current;
+}
+
+/** Make `backend` the one every later operation uses. Tensors made before keep their old storage. */
+export function setBackend(backend: Backend): void {
+  current = backend;
+  initialised = true;
+}
+
+export function registerBackendLoader(name: BackendName, loader: BackendLoader): void {
+  loaders.set(name, loader);
+}
+
+export function parseBackendName(text: string, source = 'backend'): BackendName {
+  if ((BACKEND_NAMES as readonly string[]).includes(text)) return text as BackendName;
+  throw new LatentError(`unknown ${source} "${text}"`, `use one of: ${BACKEND_NAMES.join(', ')}`);
+}
+
+function envBackend(): string | undefined {
+  const env = typeof process !== 'undefined' ? process.env : undefined;
+  return env?.['LATENT_BACKEND'] || undefined;
+}
+
+/**
+ * Choose and set up the backend: the named one, else LATENT_BACKEND, else the fastest available
+ * (wasm when its loader is registered and instantiates, js otherwise). Calling it again with no
+ * name keeps the current choice.
+ */
+export async function initBackend(name?: BackendName, options: { threads?: number } = {}): Promise<Backend> {
+  const env = envBackend();
+  const requested = name ?? (env === undefined ? undefined : parseBackendName(env, 'LATENT_BACKEND'));
+  if (requested === undefined && initialised) return current;
+  if (requested === 'js') {
+    if (current.name !== 'js') setBackend(new JsBackend());
+    initialised = true;
+    return current;
+  }
+  const loader = loaders.get('wasm');
+  if (loader) {
+    try {
+      setBackend(await loader(options));
+      return current;
+    } catch (error) {
+      if (requested === 'wasm') throw error;
+    }
+  } else if (requested === 'wasm') {
+    throw new LatentError('the wasm backend is not available in this build', 'use --backend js');
+  }
+  initialised = true;
+  return current;
+}
