@@ -7,7 +7,7 @@
 
 import type { Activation } from '../backend/backend.js';
 import type { OpName } from './op-names.js';
-import { installGradRules, type TapeNode, type TapeNodeOf } from './tape.js';
+import type { TapeNode, TapeNodeOf } from './tape.js';
 import { Tensor } from './tensor.js';
 
 type Grads = ReadonlyArray<Tensor | null>;
@@ -221,4 +221,7 @@ const rules: RuleTable = {
   },
 };
 
-installGradRules((node, dy) => (rules[node.op] as (n: TapeNode, d: Tensor) => Grads)(node, dy));
+/** Input gradients of `node` given its output gradient. */
+export function applyGradRule(node: TapeNode, dy: Tensor): Grads {
+  return (rules[node.op] as (n: TapeNode, d: Tensor) => Grads)(node, dy);
+}

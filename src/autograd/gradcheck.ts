@@ -4,7 +4,8 @@
  * the loss is evaluated in float64 from the float32 outputs.
  */
 
-import { backward, clearTape, noGrad } from './tape.js';
+import { backward } from './backward.js';
+import { clearTape, noGrad } from './tape.js';
 import { scope, Tensor } from './tensor.js';
 
 export interface GradcheckOptions {

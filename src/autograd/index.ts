@@ -1,6 +1,5 @@
-import './grad-rules.js';
-
+export { backward } from './backward.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
 export * as ops from './ops.js';
-export { backward, clearTape, isRecording, noGrad, tapeLength } from './tape.js';
+export { clearTape, isRecording, noGrad, tapeLength } from './tape.js';
 export { scope, Tensor, type TensorOptions } from './tensor.js';

@@ -62,59 +62,9 @@ export function tapeLength(): number {
   return tape.length;
 }
 
-/**
- * The rule that maps an output gradient to input gradients (null where an input needs none).
- * Set by `grad-rules.ts`, which imports the ops; the indirection keeps this module free of them.
- */
-export type GradRule = (node: TapeNode, dy: Tensor) => ReadonlyArray<Tensor | null>;
-let applyRule: GradRule | null = null;
-
-export function installGradRules(rule: GradRule): void {
-  applyRule = rule;
-}
-
-/**
- * Backpropagate from a scalar `loss`: leaf tensors with requiresGrad get `.grad` (accumulated, so
- * call `zeroGrad` between steps). The tape is cleared afterwards.
- */
-export function backward(loss: Tensor): void {
-  if (loss.size !== 1) throw new Error(`backward() needs a scalar loss, got ${loss.size} values`);
-  if (!applyRule) throw new Error('gradient rules are not installed (import latent through its index)');
-  const grads = new Map<Tensor, Tensor>();
-  grads.set(loss, Tensor.full(loss.shape, 1));
+/** Take the recorded nodes, leaving an empty tape (used by `backward`). */
+export function takeTape(): TapeNode[] {
   const nodes = tape;
   tape = [];
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    const node = nodes[i]!;
-    node.output.node = null;
-    const dy = grads.get(node.output);
-    if (!dy) continue;
-    grads.delete(node.output);
-    const inputGrads = applyRule(node, dy);
-    node.inputs.forEach((input, j) => {
-      const g = inputGrads[j];
-      if (!g || !input.requiresGrad) return;
-      // Producers come earlier on the tape, so an input still carrying a node is an intermediate.
-      if (input.node === null) {
-        accumulateLeaf(input, g);
-        return;
-      }
-      const prev = grads.get(input);
-      grads.set(input, prev ? add(prev, g) : g);
-    });
-  }
-}
-
-function accumulateLeaf(leaf: Tensor, g: Tensor): void {
-  const backend = leaf.backend;
-  if (!leaf.grad) {
-    leaf.grad = Tensor.zeros(leaf.shape, { persistent: true });
-  }
-  backend.binary('add', leaf.grad.data, g.data, leaf.grad.data);
-}
-
-function add(a: Tensor, b: Tensor): Tensor {
-  const out = Tensor.zeros(a.shape);
-  a.backend.binary('add', a.data, b.data, out.data);
-  return out;
+  return nodes;
 }

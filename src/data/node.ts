@@ -1,0 +1,8 @@
+/**
+ * Node-only public names of the data layer: loading datasets from files or built-in names,
+ * saving matrices, and the built-in MNIST data read from the installed `mnist` package.
+ */
+
+export type { LoadOptions, SaveOptions } from './node-loaders.js';
+export { SUPPORTED_INPUTS, loadDataset, saveMatrix } from './node-loaders.js';
+export { loadMnist } from './node-mnist.js';

@@ -1,0 +1,18 @@
+/**
+ * latent — autoencoders in TypeScript. The browser-safe entry: nothing here imports Node
+ * modules. File access, the CLI and worker threads live behind `latent/node`.
+ */
+
+
+export * from './errors.js';
+export * from './tensor/index.js';
+export type { Activation, Backend } from './backend/backend.js';
+export { getBackend, initBackend, setBackend, type BackendName } from './backend/registry.js';
+export * from './autograd/index.js';
+export * from './nn/index.js';
+export * from './losses/index.js';
+export * from './optim/index.js';
+export * from './models/index.js';
+export * from './train/index.js';
+export * from './data/index.js';
+export * from './io/index.js';

@@ -1,0 +1,27 @@
+/**
+ * Models and checkpoints on disk (Node only), written atomically.
+ */
+
+import type { Autoencoder } from '../models/autoencoder.js';
+import type { TrainingState } from '../train/types.js';
+import { writeFileAtomic, type WriteOptions } from './atomic.js';
+import { checkpointFromBytes, checkpointToBytes, modelFromBytes, modelToBytes, type LoadedCheckpoint, type LoadedModel, type TrainingSummary } from './model-io.js';
+import { readNonEmpty } from './node-files.js';
+
+/** Save `model` as one .safetensors file. Refuses to replace a file unless `overwrite`. */
+export function saveModel(path: string, model: Autoencoder, options: WriteOptions & { training?: TrainingSummary } = {}): void {
+  writeFileAtomic(path, modelToBytes(model, options.training), options);
+}
+
+/** Load a model (or the model inside a checkpoint) from a .safetensors file. */
+export function loadModel(path: string): LoadedModel {
+  return modelFromBytes(readNonEmpty(path, 'model file'), path);
+}
+
+export function saveCheckpoint(path: string, model: Autoencoder, state: TrainingState): void {
+  writeFileAtomic(path, checkpointToBytes(model, state), { overwrite: true });
+}
+
+export function loadCheckpoint(path: string): LoadedCheckpoint {
+  return checkpointFromBytes(readNonEmpty(path, 'checkpoint'), path);
+}

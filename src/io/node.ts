@@ -1,0 +1,9 @@
+/**
+ * io, Node-only names: atomic writes and model/safetensors files on disk.
+ * Browser code imports `./index.ts` instead.
+ */
+
+export { assertWritable, writeFileAtomic } from './atomic.js';
+export type { WriteOptions } from './atomic.js';
+export { loadModelFile, loadSafetensorsFile, saveModelFile, saveSafetensorsFile } from './node-files.js';
+export { loadCheckpoint, loadModel, saveCheckpoint, saveModel } from './model-node.js';

@@ -1,0 +1,8 @@
+/**
+ * latent/node — everything in `latent` plus the Node-only parts: files, the built-in MNIST data,
+ * model files on disk.
+ */
+
+export * from './index.js';
+export * from './data/node.js';
+export * from './io/node.js';

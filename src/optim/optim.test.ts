@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { Tensor } from '../autograd/index.js';
+import { expectAllClose } from '../test-utils/close.js';
+import { Adam, AdamW, clipGradNorm, LrSchedule, parseSchedule, Rmsprop, Sgd } from './index.js';
+
+/** A parameter with a fixed gradient, for checking update rules against hand-computed values. */
+function paramWithGrad(values: number[], grad: number[]): Tensor {
+  const p = Tensor.from(values, [values.length], { requiresGrad: true, persistent: true });
+  p.grad = Tensor.from(grad, [grad.length], { persistent: true });
+  return p;
+}
+
+/** Plain float64 implementations of the PyTorch update rules. */
+function adamRef(theta: number, g: number, steps: number, o: { lr: number; b1: number; b2: number; eps: number; wd: number; decoupled: boolean }): number {
+  let m = 0;
+  let v = 0;
+  for (let t = 1; t <= steps; t++) {
+    if (o.decoupled) theta *= 1 - o.lr * o.wd;
+    const gg = o.decoupled ? g : g + o.wd * theta;
+    m = o.b1 * m + (1 - o.b1) * gg;
+    v = o.b2 * v + (1 - o.b2) * gg * gg;
+    theta -= (o.lr * (m / (1 - o.b1 ** t))) / (Math.sqrt(v / (1 - o.b2 ** t)) + o.eps);
+  }
+  return theta;
+}
+
+describe('optimizers follow the torch.optim update rules', () => {
+  it('SGD with momentum and Nesterov', () => {
+    const p = paramWithGrad([1], [0.5]);
+    const opt = new Sgd([p], { lr: 0.1, momentum: 0.9, nesterov: true });
+    opt.step();
+    opt.step();
+    // b1 = 0.5, step1 = 0.5 + 0.9·0.5 = 0.95; b2 = 0.95, step2 = 0.5 + 0.9·0.95 = 1.355
+    expectAllClose(p.data, [1 - 0.1 * 0.95 - 0.1 * 1.355], 1e-6);
+  });
+
+  it('SGD weight decay', () => {
+    const p = paramWithGrad([2], [0]);
+    new Sgd([p], { lr: 0.1, weightDecay: 0.5 }).step();
+    expectAllClose(p.data, [2 - 0.1 * 0.5 * 2], 1e-6);
+  });
+
+  it.each([
+    ['Adam', false, 0],
+    ['Adam with L2', false, 0.1],
+    ['AdamW', true, 0.1],
+  ])('%s', (_name, decoupled, wd) => {
+    const p = paramWithGrad([1, -2], [0.3, -0.7]);
+    const opt = decoupled ? new AdamW([p], { lr: 0.01, weightDecay: wd }) : new Adam([p], { lr: 0.01, weightDecay: wd });
+    for (let i = 0; i < 5; i++) opt.step();
+    const o = { lr: 0.01, b1: 0.9, b2: 0.999, eps: 1e-8, wd, decoupled };
+    expectAllClose(p.data, [adamRef(1, 0.3, 5, o), adamRef(-2, -0.7, 5, o)], 1e-6, 1e-5);
+  });
+
+  it('RMSprop', () => {
+    const p = paramWithGrad([1], [0.5]);
+    new Rmsprop([p], { lr: 0.01, alpha: 0.9 }).step();
+    const v = 0.1 * 0.25;
+    expectAllClose(p.data, [1 - (0.01 * 0.5) / (Math.sqrt(v) + 1e-8)], 1e-6);
+  });
+
+  it('rejects a non-positive learning rate', () => {
+    expect(() => new Adam([], { lr: 0 })).toThrow(/learning rate 0 must be > 0/);
+  });
+});
+
+describe('clipping and schedules', () => {
+  it('clips the global norm', () => {
+    const a = paramWithGrad([0, 0], [3, 0]);
+    const b = paramWithGrad([0], [4]);
+    expect(clipGradNorm([a, b], 1)).toBeCloseTo(5);
+    expectAllClose([...a.grad!.data, ...b.grad!.data], [0.6, 0, 0.8], 1e-5);
+  });
+
+  it('step, exponential, cosine and plateau schedules', () => {
+    const step = new LrSchedule(parseSchedule('step:2:0.5', 10), 1);
+    expect([0, 1, 2, 3].map((e) => step.next(e, 0))).toEqual([1, 0.5, 0.5, 0.25]);
+    const exp = new LrSchedule(parseSchedule('exponential:0.9', 10), 1);
+    expect(exp.next(0, 0)).toBeCloseTo(0.9);
+    const cos = new LrSchedule(parseSchedule('cosine', 4), 1);
+    expectAllClose([0, 1, 2, 3].map((e) => cos.next(e, 0)), [0.8535533905932737, 0.5, 0.14644660940672627, 0], 1e-12);
+    const plateau = new LrSchedule(parseSchedule('plateau:0.5:1', 10), 1);
+    expect([1, 1, 1, 1].map((loss, e) => plateau.next(e, loss))).toEqual([1, 1, 0.5, 0.5]);
+    expect(() => parseSchedule('warmup', 3)).toThrow(/unknown learning-rate schedule/);
+  });
+});

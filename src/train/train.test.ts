@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { getBackend } from '../backend/registry.js';
+import { matrix, type Matrix } from '../data/matrix.js';
+import { checkpointFromBytes, checkpointToBytes, modelFromBytes, modelToBytes } from '../io/model-io.js';
+import { DenseAutoencoder, denseConfig } from '../models/index.js';
+import { Rng } from '../tensor/rng.js';
+import { parseCorruption } from './corruption.js';
+import { fit, TrainingDivergedError, type TrainingState } from './index.js';
+
+/** Points near a 2-D plane in 6-D: an autoencoder with latent 2 can reconstruct them well. */
+function planeData(rows: number, seed = 1): Matrix {
+  const rng = new Rng(seed);
+  const basis = Array.from({ length: 2 }, () => Array.from({ length: 6 }, () => rng.normal()));
+  const out = new Float32Array(rows * 6);
+  for (let r = 0; r < rows; r++) {
+    const a = rng.normal();
+    const b = rng.normal();
+    for (let c = 0; c < 6; c++) out[r * 6 + c] = a * basis[0]![c]! + b * basis[1]![c]! + 0.01 * rng.normal();
+  }
+  return matrix(out, rows, 6);
+}
+
+const small = () => new DenseAutoencoder(denseConfig({ inputDim: 6, hidden: [8], latentDim: 2, activation: 'tanh', dropout: 0.1, seed: 3 }));
+
+describe('fit', () => {
+  it('learns: a fixed-seed model reconstructs plane data with MSE under 0.05 (variance ≈ 2)', async () => {
+    const x = planeData(400);
+    const model = small();
+    const history = await fit(model, x, { epochs: 60, batchSize: 32, validationSplit: 0.2, seed: 1, optimizer: { name: 'adam', lr: 0.01 } });
+    expect(history.loss).toBe('mse');
+    const last = history.epochs.at(-1)!;
+    expect(last.loss).toBeLessThan(history.epochs[0]!.loss / 5);
+    const err = model.reconstructionError(x);
+    expect(err.reduce((a, b) => a + b, 0) / err.length).toBeLessThan(0.05);
+  });
+
+  it('2 epochs + resume for 2 equals 4 epochs, bit for bit (dropout, noise and shuffling included)', async () => {
+    const x = planeData(100);
+    const options = { batchSize: 16, seed: 5, validationSplit: 0.2, corruption: parseCorruption('gaussian:0.1'), lrSchedule: { kind: 'exponential', gamma: 0.9 } as const };
+    const straight = small();
+    await fit(straight, x, { ...options, epochs: 4 });
+
+    const first = small();
+    let saved: Uint8Array | null = null;
+    await fit(first, x, { ...options, epochs: 2, onCheckpoint: (state: TrainingState) => (saved = checkpointToBytes(first, state)) });
+    const { model: resumed, state } = checkpointFromBytes(saved!, 'ckpt.safetensors');
+    expect(state.epoch).toBe(2);
+    const history = await fit(resumed, x, { ...options, epochs: 4, resume: state });
+    expect(history.epochs).toHaveLength(4);
+    for (const [name, tensor] of straight.stateDict()) {
+      expect(Array.from(resumed.stateDict().get(name)!.data), name).toEqual(Array.from(tensor.data));
+    }
+  });
+
+  it('stops with a clear error naming epoch and step when the loss diverges, keeping finite weights', async () => {
+    const x = planeData(64);
+    const model = small();
+    const attempt = fit(model, x, { epochs: 50, batchSize: 8, optimizer: { name: 'sgd', lr: 1e6 } });
+    await expect(attempt).rejects.toThrow(TrainingDivergedError);
+    await attempt.catch((error: TrainingDivergedError) => {
+      expect(error.message).toMatch(/at epoch \d+, step \d+/);
+    });
+    for (const p of model.parameters()) expect(p.data.every(Number.isFinite)).toBe(true);
+  });
+
+  it('early stopping restores the best weights', async () => {
+    const x = planeData(200);
+    const model = small();
+    const history = await fit(model, x, {
+      epochs: 200,
+      validationSplit: 0.25,
+      optimizer: { name: 'adam', lr: 0.05 },
+      earlyStopping: { patience: 3, restoreBestWeights: true },
+    });
+    expect(history.stoppedEarly).toBe(true);
+    expect(history.epochs.length).toBeLessThan(200);
+    expect(history.bestEpoch).not.toBeNull();
+  });
+
+  it('memory stays flat: no live buffers are left behind by fit and predict', async () => {
+    const x = planeData(128);
+    const model = small();
+    await fit(model, x, { epochs: 1 });
+    model.reconstruct(x);
+    const baseline = getBackend().liveBuffers();
+    await fit(model, x, { epochs: 5 });
+    model.reconstruct(x);
+    model.encode(x);
+    expect(getBackend().liveBuffers()).toBe(baseline);
+  });
+
+  it('save → load gives identical outputs, scaler included', async () => {
+    const x = planeData(100);
+    const model = small();
+    await fit(model, x, { epochs: 2, scaler: 'standard' });
+    const { model: loaded } = modelFromBytes(modelToBytes(model), 'model.safetensors');
+    expect(loaded.scaler).toEqual(model.scaler);
+    expect(Array.from(loaded.encode(x).data)).toEqual(Array.from(model.encode(x).data));
+    expect(Array.from(loaded.reconstruct(x).data)).toEqual(Array.from(model.reconstruct(x).data));
+  });
+
+  it('rejects data of the wrong width and bad options', async () => {
+    const model = small();
+    await expect(fit(model, matrix(new Float32Array(10), 2, 5))).rejects.toThrow(/5 features per row, the model expects 6/);
+    await expect(fit(model, planeData(10), { validationSplit: 1.5 })).rejects.toThrow(/validation split 1.5/);
+    expect(() => model.encode(matrix(new Float32Array(10), 2, 5))).toThrow(/5 features per row, the model expects 6/);
+    expect(() => denseConfig({ inputDim: 4, latentDim: 8 })).toThrow(/latent size 8 is larger than the input's 4 features/);
+  });
+});

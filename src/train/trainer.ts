@@ -1,0 +1,279 @@
+/**
+ * fit(): mini-batch training of an autoencoder. Owns batching, shuffling, validation, early
+ * stopping, LR schedules, gradient clipping, divergence handling, progress events and checkpoint
+ * state. Each step runs in a memory scope, so intermediates return to the pool when it ends.
+ *
+ * Determinism: `seed` fixes the validation split, shuffling and corruption noise; the model's own
+ * seed fixes initialisation and dropout. Resuming from a TrainingState restores every RNG, the
+ * optimizer, the schedule and early stopping, so 2 + 2 epochs equal 4 bit for bit.
+ */
+
+import { backward } from '../autograd/backward.js';
+import { clearTape, noGrad } from '../autograd/tape.js';
+import { scope, Tensor } from '../autograd/tensor.js';
+import { initBackend } from '../backend/registry.js';
+import type { Matrix } from '../data/matrix.js';
+import { fitScaler, type ScalerKind } from '../data/scaler.js';
+import { LatentError } from '../errors.js';
+import type { LossName } from '../losses/reconstruction.js';
+import type { Autoencoder } from '../models/autoencoder.js';
+import { clipGradNorm } from '../optim/clip.js';
+import { createOptimizer, type OptimizerConfig } from '../optim/factory.js';
+import { LrSchedule, type ScheduleConfig } from '../optim/schedules.js';
+import { Rng } from '../tensor/rng.js';
+import { splitValidation, takeRows } from './batches.js';
+import { corrupt, type Corruption } from './corruption.js';
+import { TrainingDivergedError } from './diverged.js';
+import { chooseLoss } from './defaults.js';
+import type { BatchLog, EpochLog, History, TrainingState } from './types.js';
+
+export interface EarlyStopping {
+  readonly patience: number;
+  readonly minDelta?: number;
+  readonly restoreBestWeights?: boolean;
+}
+
+export interface FitOptions {
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  readonly shuffle?: boolean;
+  /** Fraction of rows held out for validation (random, seeded). */
+  readonly validationSplit?: number;
+  readonly validationData?: Matrix;
+  /** Default: BCE when the output is sigmoid and the (scaled) data lies in [0, 1], else MSE. */
+  readonly loss?: LossName;
+  readonly optimizer?: OptimizerConfig;
+  readonly lrSchedule?: ScheduleConfig;
+  /** Clip gradients to this global L2 norm. */
+  readonly clipNorm?: number;
+  readonly earlyStopping?: EarlyStopping;
+  /** Fit this scaler on the training rows and store it with the model. */
+  readonly scaler?: ScalerKind;
+  /** Corrupt inputs (not targets) for denoising training. */
+  readonly corruption?: Corruption;
+  /** Clip corrupted inputs to this range (e.g. [0, 1] for pixels). */
+  readonly corruptionClip?: readonly [number, number];
+  readonly seed?: number;
+  readonly onBatchEnd?: (log: BatchLog) => void;
+  /** Return 'stop' to end training after this epoch. */
+  readonly onEpochEnd?: (log: EpochLog, history: History) => void | 'stop';
+  /** Called after every `checkpointEvery` epochs with the state to save. */
+  readonly onCheckpoint?: (state: TrainingState) => void;
+  readonly checkpointEvery?: number;
+  /** Continue from a saved state (the model must already hold the checkpoint's weights). */
+  readonly resume?: TrainingState;
+}
+
+/** Minimum wall time between progress events (keeps terminal redraws cheap). */
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * Train `model` on the rows of `x` to reconstruct themselves.
+ *
+ * @example
+ * const model = new DenseAutoencoder(denseConfig({ inputDim: 784, hidden: [128], latentDim: 8 }));
+ * const history = await fit(model, train.x, { epochs: 10, validationSplit: 0.1 });
+ */
+export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {}): Promise<History> {
+  await initBackend();
+  const epochs = options.epochs ?? 20;
+  const batchSize = options.batchSize ?? 64;
+  const seed = options.seed ?? 42;
+  if (!(Number.isInteger(epochs) && epochs >= 0)) throw new LatentError(`epochs ${epochs} must be a whole number ≥ 0`);
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new LatentError(`batch size ${batchSize} must be a whole number ≥ 1`);
+  if (x.cols !== model.inputDim) {
+    throw new LatentError(`training data has ${x.cols} features per row, the model expects ${model.inputDim}`);
+  }
+
+  const split = options.validationData ? { train: x, validation: options.validationData } : splitValidation(x, options.validationSplit ?? 0, seed);
+  if (options.scaler !== undefined && !options.resume) model.scaler = fitScaler(options.scaler, split.train);
+  const train = model.scale(split.train);
+  const validation = split.validation ? model.scale(split.validation) : null;
+  if (train.rows === 0) throw new LatentError('no training rows', 'pass data with at least one row');
+  const loss = options.loss ?? chooseLoss(model.outputActivation, train);
+
+  const params = model.parameters();
+  const optimizer = createOptimizer(options.optimizer ?? { name: 'adam' }, params);
+  const schedule = new LrSchedule(options.lrSchedule ?? { kind: 'constant' }, optimizer.lr);
+  const shuffleRng = new Rng(seed);
+  const corruptionRng = new Rng(seed ^ 0xc0ffee);
+  const history: History = { epochs: [], loss, bestEpoch: null, stoppedEarly: false };
+  const stopping = { best: Infinity, wait: 0, bestEpoch: null as number | null };
+  let bestWeights: Map<string, Float32Array> | null = null;
+  let startEpoch = 0;
+
+  if (options.resume) {
+    const r = options.resume;
+    optimizer.loadStateTensors(r.optimizerState, r.optimizerSteps);
+    optimizer.lr = r.lr;
+    shuffleRng.setState(r.shuffleRng);
+    model.noiseRng.setState(r.noiseRng);
+    corruptionRng.setState(r.corruptionRng);
+    schedule.restore(r.schedule);
+    Object.assign(stopping, r.earlyStopping);
+    bestWeights = r.bestWeights ? new Map(r.bestWeights) : null;
+    history.epochs.push(...r.history);
+    history.bestEpoch = r.earlyStopping.bestEpoch;
+    startEpoch = r.epoch;
+  }
+
+  // Last weights known to give a finite loss: restored if training diverges.
+  const lastGood = params.map((p) => new Float32Array(p.size));
+  const batches = Math.ceil(train.rows / batchSize);
+  const totalSteps = (epochs - startEpoch) * batches;
+  const trainStart = performance.now();
+  let stepsDone = 0;
+  let lastYield = performance.now();
+
+  try {
+  for (let epoch = startEpoch; epoch < epochs; epoch++) {
+    const epochStart = performance.now();
+    model.train();
+    const order = options.shuffle === false ? identity(train.rows) : shuffleRng.permutation(train.rows);
+    let lossSum = 0;
+    let seen = 0;
+    const termSums: Record<string, number> = {};
+    for (let b = 0; b < batches; b++) {
+      const start = b * batchSize;
+      const end = Math.min(start + batchSize, train.rows);
+      const batch = takeRows(train, order, start, end);
+      const inputValues = options.corruption ? corrupt(batch.data, options.corruption, corruptionRng, options.corruptionClip) : batch.data;
+      params.forEach((p, i) => lastGood[i]!.set(p.data));
+      const { value, terms } = scope(() => {
+        clearTape();
+        const target = Tensor.from(batch.data, [batch.rows, batch.cols]);
+        const input = options.corruption ? Tensor.from(inputValues, [batch.rows, batch.cols]) : target;
+        const objective = model.objective(input, target, loss);
+        const value = objective.loss.item();
+        if (!Number.isFinite(value)) {
+          clearTape();
+          return { value, terms: objective.terms };
+        }
+        optimizer.zeroGrad();
+        backward(objective.loss);
+        if (options.clipNorm !== undefined) clipGradNorm(params, options.clipNorm);
+        optimizer.step();
+        return { value, terms: objective.terms };
+      });
+      if (!Number.isFinite(value)) {
+        params.forEach((p, i) => p.data.set(lastGood[i]!));
+        throw new TrainingDivergedError(epoch, b, value, history);
+      }
+      const n = end - start;
+      lossSum += value * n;
+      seen += n;
+      for (const [k, v] of Object.entries(terms)) termSums[k] = (termSums[k] ?? 0) + v * n;
+      stepsDone++;
+      const now = performance.now();
+      if (options.onBatchEnd && (now - lastYield > PROGRESS_INTERVAL_MS || b === batches - 1)) {
+        const elapsed = (now - trainStart) / 1000;
+        const rate = (stepsDone * batchSize) / Math.max(elapsed, 1e-9);
+        options.onBatchEnd({
+          epoch,
+          epochs,
+          batch: b,
+          batches,
+          loss: lossSum / seen,
+          samplesPerSecond: rate,
+          etaSeconds: (elapsed / stepsDone) * (totalSteps - stepsDone),
+        });
+      }
+      if (now - lastYield > PROGRESS_INTERVAL_MS) {
+        lastYield = now;
+        // Let timers (progress bars, signals) run between steps.
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      }
+    }
+    const seconds = (performance.now() - epochStart) / 1000;
+    const valLoss = validation ? evaluateLoss(model, validation, loss, batchSize) : null;
+    const terms: Record<string, number> = {};
+    for (const [k, v] of Object.entries(termSums)) terms[k] = v / seen;
+    const log: EpochLog = {
+      epoch,
+      loss: lossSum / seen,
+      valLoss,
+      terms,
+      lr: optimizer.lr,
+      seconds,
+      samplesPerSecond: train.rows / Math.max(seconds, 1e-9),
+    };
+    history.epochs.push(log);
+    const monitored = valLoss ?? log.loss;
+    optimizer.lr = schedule.next(epoch, monitored);
+
+    let stop = false;
+    const es = options.earlyStopping;
+    if (es) {
+      if (monitored < stopping.best - (es.minDelta ?? 0)) {
+        stopping.best = monitored;
+        stopping.wait = 0;
+        stopping.bestEpoch = epoch;
+        if (es.restoreBestWeights) bestWeights = snapshot(model);
+      } else if (++stopping.wait >= es.patience) {
+        stop = true;
+        history.stoppedEarly = true;
+      }
+    }
+    if (options.onEpochEnd?.(log, history) === 'stop') stop = true;
+    if (options.onCheckpoint && ((epoch + 1) % (options.checkpointEvery ?? 1) === 0 || stop || epoch + 1 === epochs)) {
+      options.onCheckpoint({
+        epoch: epoch + 1,
+        optimizerSteps: optimizer.steps,
+        optimizerState: new Map([...optimizer.stateTensors()].map(([k, t]) => [k, t.data.slice()])),
+        shuffleRng: shuffleRng.getState(),
+        noiseRng: model.noiseRng.getState(),
+        corruptionRng: corruptionRng.getState(),
+        schedule: schedule.saveState(),
+        lr: optimizer.lr,
+        earlyStopping: { ...stopping },
+        bestWeights,
+        history: [...history.epochs],
+      });
+    }
+    if (stop) break;
+  }
+  } finally {
+    optimizer.dispose();
+  }
+  if (options.earlyStopping?.restoreBestWeights && bestWeights) {
+    restore(model, bestWeights);
+    history.bestEpoch = stopping.bestEpoch;
+  }
+  model.eval();
+  return history;
+}
+
+/** Mean loss over `x` in eval mode (no dropout, no corruption). */
+export function evaluateLoss(model: Autoencoder, x: Matrix, loss: LossName, batchSize = 256): number {
+  const wasTraining = model.training;
+  model.eval();
+  let total = 0;
+  noGrad(() => {
+    for (let start = 0; start < x.rows; start += batchSize) {
+      const rows = Math.min(batchSize, x.rows - start);
+      total += scope(() => {
+        const batch = Tensor.from(x.data.subarray(start * x.cols, (start + rows) * x.cols), [rows, x.cols]);
+        return model.objective(batch, batch, loss).loss.item() * rows;
+      });
+    }
+  });
+  model.train(wasTraining);
+  return total / x.rows;
+}
+
+function identity(n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+function snapshot(model: Autoencoder): Map<string, Float32Array> {
+  return new Map([...model.stateDict()].map(([k, t]) => [k, t.data.slice()]));
+}
+
+function restore(model: Autoencoder, weights: ReadonlyMap<string, Float32Array>): void {
+  for (const [k, t] of model.stateDict()) {
+    const saved = weights.get(k);
+    if (saved) t.data.set(saved);
+  }
+}
