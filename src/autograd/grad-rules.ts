@@ -6,6 +6,7 @@
  */
 
 import type { Activation } from '../backend/backend.js';
+import { conv2dBackward, convTranspose2dBackward } from './conv.js';
 import type { OpName } from './op-names.js';
 import type { TapeNode, TapeNodeOf } from './tape.js';
 import { Tensor } from './tensor.js';
@@ -218,6 +219,14 @@ const rules: RuleTable = {
 
   view(node, dy) {
     return [dy.view(node.saved.inputShape)];
+  },
+
+  conv2d(node, dy) {
+    return conv2dBackward(node.inputs, node.saved.geometry, dy);
+  },
+
+  convTranspose2d(node, dy) {
+    return convTranspose2dBackward(node.inputs, node.saved.geometry, dy);
   },
 };
 

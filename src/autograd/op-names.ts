@@ -3,7 +3,7 @@
  * here without a rule in `grad-rules.ts` is a type error.
  */
 
-import type { Activation, UnaryOp } from '../backend/backend.js';
+import type { Activation, Conv2dGeometry, UnaryOp } from '../backend/backend.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -25,6 +25,10 @@ export interface SavedByOp {
   mulRow: Record<string, never>;
   bceLogits: Record<string, never>;
   view: { readonly inputShape: Shape };
+  /** Geometry of the image side of im2col (the conv input). */
+  conv2d: { readonly geometry: Conv2dGeometry };
+  /** Geometry of the image side of im2col (the conv-transpose output). */
+  convTranspose2d: { readonly geometry: Conv2dGeometry };
 }
 
 export type OpName = keyof SavedByOp;

@@ -12,6 +12,8 @@ import { formatShape, sameShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { needsGrad, record } from './tape.js';
 import { Tensor } from './tensor.js';
 
+export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions, type Pair } from './conv.js';
+
 function assertSame(op: string, a: Tensor, b: Tensor): void {
   if (!sameShape(a.shape, b.shape)) {
     throw new LatentError(`${op}: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} differ`);

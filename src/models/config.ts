@@ -1,14 +1,18 @@
 /**
  * Model configs: plain JSON that fully rebuilds a model (no code is ever stored or evaluated).
- * `parseModelConfig` validates a config read from a file or built from CLI options, naming the
- * field that is wrong.
+ * `ModelConfig` is a union discriminated on `kind`; `parseModelConfig` validates a config read
+ * from a file or built from CLI options, naming the field that is wrong.
  */
 
 import type { Activation } from '../backend/backend.js';
 import { LatentError } from '../errors.js';
-import { ACTIVATION_NAMES, parseActivation } from '../nn/activations.js';
+import { activationField, checkCompresses, intList, numberField, positiveInt, seedField, type ConfigInput } from './config-fields.js';
+import { conv1dConfig, convConfig, type Conv1dConfig, type ConvConfig } from './conv-config.js';
+import { contractiveConfig, sparseConfig, vaeConfig, type ContractiveConfig, type SparseConfig, type VaeConfig } from './penalty-configs.js';
 
-export const MODEL_KINDS = ['dense'] as const;
+export type { ConfigInput } from './config-fields.js';
+
+export const MODEL_KINDS = ['dense', 'vae', 'sparse', 'contractive', 'conv', 'conv1d'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export interface DenseConfig {
@@ -30,64 +34,58 @@ export interface DenseConfig {
   readonly seed: number;
 }
 
-export type ModelConfig = DenseConfig;
+export type ModelConfig = DenseConfig | VaeConfig | SparseConfig | ContractiveConfig | ConvConfig | Conv1dConfig;
 
-function positiveInt(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new LatentError(`model config: "${field}" must be a whole number ≥ 1, got ${JSON.stringify(value)}`);
+/** The fields of a dense stack, shared by the dense, sparse and contractive families. */
+export type DenseFields = Omit<DenseConfig, 'kind'>;
+
+/** Validate dense-stack fields; `overcomplete` allows a latent code wider than the input. */
+export function denseFields(input: ConfigInput<DenseFields>, defaults: { latentActivation: Activation; overcomplete: boolean }): DenseFields {
+  const inputDim = positiveInt(input.inputDim, 'inputDim');
+  const latentDim = positiveInt(input.latentDim, 'latentDim');
+  if (!defaults.overcomplete) checkCompresses(latentDim, inputDim);
+  if (input.dropout !== undefined && (typeof input.dropout !== 'number' || !(input.dropout >= 0 && input.dropout < 1))) {
+    throw new LatentError(`model config: "dropout" ${String(input.dropout)} is outside [0, 1)`);
   }
-  return value;
+  return {
+    inputDim,
+    hidden: intList(input.hidden, 'hidden', []),
+    latentDim,
+    activation: activationField(input.activation, 'activation', 'relu'),
+    latentActivation: activationField(input.latentActivation, 'latentActivation', defaults.latentActivation),
+    outputActivation: activationField(input.outputActivation, 'outputActivation', 'identity'),
+    dropout: numberField(input.dropout, 'dropout', 0, { min: 0, max: 1, openMax: true }),
+    seed: seedField(input.seed),
+  };
 }
-
-function activationField(value: unknown, field: string, fallback: Activation): Activation {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string') throw new LatentError(`model config: "${field}" must be one of ${ACTIVATION_NAMES.join(', ')}`);
-  return parseActivation(value, field);
-}
-
-/** Config fields as they arrive from JSON or from code, before validation. */
-export type ConfigInput<C> = { readonly [K in keyof C]?: unknown };
 
 /** Validate a dense config; missing fields get defaults. */
 export function denseConfig(input: ConfigInput<DenseConfig>): DenseConfig {
-  const inputDim = positiveInt(input.inputDim, 'inputDim');
-  const latentDim = positiveInt(input.latentDim, 'latentDim');
-  if (latentDim > inputDim) {
-    throw new LatentError(
-      `latent size ${latentDim} is larger than the input's ${inputDim} features`,
-      `an autoencoder compresses: choose a latent size below ${inputDim}`,
-    );
-  }
-  const hiddenInput = input.hidden ?? [];
-  if (!Array.isArray(hiddenInput)) throw new LatentError('model config: "hidden" must be a list of layer sizes');
-  const hidden = hiddenInput.map((h: unknown, i) => positiveInt(h, `hidden[${i}]`));
-  const dropout = input.dropout ?? 0;
-  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
-    throw new LatentError(`model config: "dropout" ${String(dropout)} is outside [0, 1)`);
-  }
-  const seed = input.seed ?? 42;
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new LatentError('model config: "seed" must be a whole number');
-  return {
-    kind: 'dense',
-    inputDim,
-    hidden,
-    latentDim,
-    activation: activationField(input.activation, 'activation', 'relu'),
-    latentActivation: activationField(input.latentActivation, 'latentActivation', 'identity'),
-    outputActivation: activationField(input.outputActivation, 'outputActivation', 'identity'),
-    dropout,
-    seed,
-  };
+  return { kind: 'dense', ...denseFields(input, { latentActivation: 'identity', overcomplete: false }) };
 }
 
 /** Parse a config from JSON (a model file's metadata), with messages naming the source. */
 export function parseModelConfig(value: unknown, source: string): ModelConfig {
   if (value === null || typeof value !== 'object') throw new LatentError(`${source}: model config is not a JSON object`);
   const record = value as Record<string, unknown>;
-  switch (record['kind']) {
-    case 'dense':
-      return denseConfig(record);
-    default:
-      throw new LatentError(`${source}: unknown model kind ${JSON.stringify(record['kind'])}`, `this version of latent knows: ${MODEL_KINDS.join(', ')}`);
+  try {
+    switch (record['kind']) {
+      case 'dense':
+        return denseConfig(record);
+      case 'vae':
+        return vaeConfig(record);
+      case 'sparse':
+        return sparseConfig(record);
+      case 'contractive':
+        return contractiveConfig(record);
+      case 'conv':
+        return convConfig(record);
+      case 'conv1d':
+        return conv1dConfig(record);
+    }
+  } catch (error) {
+    if (error instanceof LatentError) throw new LatentError(`${source}: ${error.message}`, error.hint);
+    throw error;
   }
+  throw new LatentError(`${source}: unknown model kind ${JSON.stringify(record['kind'])}`, `this version of latent knows: ${MODEL_KINDS.join(', ')}`);
 }

@@ -1,0 +1,100 @@
+/**
+ * Configs of the regularised dense families: variational (`vae`), sparse and contractive. Each
+ * validator fills defaults and names the offending field; combinations that cannot work (a KL
+ * sparsity target on non-sigmoid units, a contractive encoder deeper than one sigmoid layer) are
+ * refused here rather than failing during training.
+ */
+
+import type { Activation } from '../backend/backend.js';
+import { LatentError } from '../errors.js';
+import { activationField, checkCompresses, intList, numberField, oneOf, optionalInt, positiveInt, seedField, type ConfigInput } from './config-fields.js';
+import { denseFields, type DenseFields } from './config.js';
+
+export const VAE_LIKELIHOODS = ['bernoulli', 'gaussian'] as const;
+/** Decoder distribution: Bernoulli (sigmoid output, BCE) or unit-variance Gaussian (identity output, squared error). */
+export type VaeLikelihood = (typeof VAE_LIKELIHOODS)[number];
+
+export interface VaeConfig {
+  readonly kind: 'vae';
+  readonly inputDim: number;
+  /** Encoder hidden sizes, outermost first; the decoder mirrors them. */
+  readonly hidden: readonly number[];
+  readonly latentDim: number;
+  readonly activation: Activation;
+  readonly likelihood: VaeLikelihood;
+  /** Weight of the KL term (β-VAE; 1 gives the ELBO). */
+  readonly beta: number;
+  /** Training steps over which the KL weight rises linearly from 0 to `beta` (0 = no warm-up). */
+  readonly warmupSteps: number;
+  readonly seed: number;
+}
+
+export interface SparseConfig extends DenseFields {
+  readonly kind: 'sparse';
+  /** Weight of the L1 activity penalty Σ_j |h_j| per sample. */
+  readonly l1: number;
+  /** Target mean activation ρ of each (sigmoid) latent unit. */
+  readonly rho: number;
+  /** Weight of the KL sparsity penalty Σ_j KL(ρ ‖ ρ̂_j). */
+  readonly sparsityWeight: number;
+}
+
+export interface ContractiveConfig extends DenseFields {
+  readonly kind: 'contractive';
+  /** Weight λ of the penalty ‖J_f(x)‖²_F of the (single sigmoid layer) encoder. */
+  readonly lambda: number;
+}
+
+export function vaeConfig(input: ConfigInput<VaeConfig>): VaeConfig {
+  const inputDim = positiveInt(input.inputDim, 'inputDim');
+  const latentDim = positiveInt(input.latentDim, 'latentDim');
+  checkCompresses(latentDim, inputDim);
+  return {
+    kind: 'vae',
+    inputDim,
+    hidden: intList(input.hidden, 'hidden', []),
+    latentDim,
+    activation: activationField(input.activation, 'activation', 'relu'),
+    likelihood: oneOf(input.likelihood, 'likelihood', VAE_LIKELIHOODS, 'bernoulli'),
+    beta: numberField(input.beta, 'beta', 1, { min: 0 }),
+    warmupSteps: optionalInt(input.warmupSteps, 'warmupSteps', 0, 0),
+    seed: seedField(input.seed),
+  };
+}
+
+export function sparseConfig(input: ConfigInput<SparseConfig>): SparseConfig {
+  const fields = denseFields(input, { latentActivation: 'sigmoid', overcomplete: true });
+  const l1 = numberField(input.l1, 'l1', 0, { min: 0 });
+  const rho = numberField(input.rho, 'rho', 0.05, { min: 0, max: 1, openMin: true, openMax: true });
+  const sigmoid = fields.latentActivation === 'sigmoid';
+  const sparsityWeight = numberField(input.sparsityWeight, 'sparsityWeight', sigmoid ? 1 : 0, { min: 0 });
+  if (sparsityWeight > 0 && !sigmoid) {
+    throw new LatentError(
+      `model config: "sparsityWeight" needs "latentActivation": "sigmoid", got "${fields.latentActivation}"`,
+      'KL sparsity compares mean activations in (0, 1) with rho; use a sigmoid latent layer, or an "l1" penalty instead',
+    );
+  }
+  if (l1 === 0 && sparsityWeight === 0) {
+    throw new LatentError('model config: a sparse autoencoder needs "l1" > 0 or "sparsityWeight" > 0', 'set "sparsityWeight" (with a sigmoid latent layer) or "l1"');
+  }
+  return { kind: 'sparse', ...fields, l1, rho, sparsityWeight };
+}
+
+export function contractiveConfig(input: ConfigInput<ContractiveConfig>): ContractiveConfig {
+  const fields = denseFields(input, { latentActivation: 'sigmoid', overcomplete: true });
+  if (fields.hidden.length > 0) {
+    throw new LatentError(
+      `model config: "hidden" must be empty for a contractive autoencoder, got ${JSON.stringify(fields.hidden)}`,
+      'the contractive penalty is computed in closed form for one sigmoid encoder layer: remove "hidden"',
+    );
+  }
+  if (fields.latentActivation !== 'sigmoid') {
+    throw new LatentError(
+      `model config: "latentActivation" must be "sigmoid" for a contractive autoencoder, got "${fields.latentActivation}"`,
+      'the closed-form Jacobian penalty assumes h = sigmoid(Wx + b)',
+    );
+  }
+  if (fields.dropout > 0) throw new LatentError('model config: "dropout" is not supported by a contractive autoencoder (it has no hidden layers)');
+  const lambda = numberField(input.lambda, 'lambda', 1e-3, { min: 0 });
+  return { kind: 'contractive', ...fields, lambda };
+}

@@ -1,0 +1,68 @@
+/**
+ * Sparse autoencoder: a dense autoencoder whose latent code pays an activity penalty, so each
+ * input is explained by a few active units (the code may be wider than the input).
+ *
+ * loss = reconstruction + l1 · mean_n Σ_j |h_nj| + sparsityWeight · Σ_j KL(ρ ‖ ρ̂_j),
+ * with ρ̂_j the batch-mean activation of sigmoid unit j. Terms reported: reconstruction, l1,
+ * sparsity (unweighted) and meanActivation (mean of ρ̂).
+ *
+ * State-dict keys match the dense family (`encoder.0.weight`, ...).
+ */
+
+import { add, mean, scale } from '../autograd/ops.js';
+import type { Tensor } from '../autograd/tensor.js';
+import type { Activation } from '../backend/backend.js';
+import { reconstructionLoss, type LossName } from '../losses/reconstruction.js';
+import { Sequential } from '../nn/sequential.js';
+import { Rng } from '../tensor/rng.js';
+import { Autoencoder, type Objective } from './autoencoder.js';
+import { denseLayers } from './dense-stack.js';
+import type { SparseConfig } from './penalty-configs.js';
+import { klSparsity, l1Activity } from './penalties.js';
+
+export class SparseAutoencoder extends Autoencoder {
+  readonly encoder: Sequential;
+  readonly decoder: Sequential;
+  readonly noiseRng: Rng;
+
+  constructor(readonly config: SparseConfig) {
+    super();
+    const initRng = new Rng(config.seed);
+    this.noiseRng = initRng.fork();
+    const { inputDim, hidden, latentDim, activation, latentActivation, dropout } = config;
+    const widths = [inputDim, ...hidden, latentDim];
+    this.encoder = this.registerModule('encoder', new Sequential(denseLayers(widths, activation, latentActivation, dropout, initRng, this.noiseRng)));
+    this.decoder = this.registerModule('decoder', new Sequential(denseLayers([...widths].reverse(), activation, 'identity', dropout, initRng, this.noiseRng)));
+  }
+
+  get inputDim(): number {
+    return this.config.inputDim;
+  }
+
+  get latentDim(): number {
+    return this.config.latentDim;
+  }
+
+  get outputActivation(): Activation {
+    return this.config.outputActivation;
+  }
+
+  override objective(input: Tensor, target: Tensor, loss: LossName): Objective {
+    const { l1, rho, sparsityWeight } = this.config;
+    const code = this.encoder.forward(input);
+    const reconstruction = reconstructionLoss(loss, this.lossReady(this.decoder.forward(code), loss), target);
+    let total = reconstruction;
+    const terms: Record<string, number> = { reconstruction: reconstruction.item(), meanActivation: mean(code).item() };
+    if (l1 > 0) {
+      const activity = mean(l1Activity(code));
+      terms['l1'] = activity.item();
+      total = add(total, scale(activity, l1));
+    }
+    if (sparsityWeight > 0) {
+      const kl = klSparsity(code, rho);
+      terms['sparsity'] = kl.item();
+      total = add(total, scale(kl, sparsityWeight));
+    }
+    return { loss: total, terms };
+  }
+}
