@@ -1,0 +1,252 @@
+/**
+ * `latent train DATA`: fit an autoencoder to a data file and save it as one .safetensors file.
+ *
+ * Order of work, so mistakes cost nothing: flags are checked, then output paths (an existing file
+ * is only replaced with --force), then the data is loaded, and only then does training start.
+ * Divergence keeps the last good weights: the model is still saved, and the exit code is 1.
+ */
+
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { Dataset } from '../../data/dataset.js';
+import { loadDataset } from '../../data/node-loaders.js';
+import type { ScalerKind } from '../../data/scaler.js';
+import { LatentError } from '../../errors.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { loadCheckpoint, saveCheckpoint, saveModel } from '../../io/model-node.js';
+import type { Autoencoder } from '../../models/autoencoder.js';
+import { buildModel } from '../../models/build.js';
+import { denseConfig } from '../../models/config.js';
+import { defaultHidden, defaultLatent } from '../../train/defaults.js';
+import { TrainingDivergedError } from '../../train/diverged.js';
+import { formatCorruption } from '../../train/corruption.js';
+import { fit, type FitOptions } from '../../train/trainer.js';
+import type { History, TrainingState } from '../../train/types.js';
+import { checkFeatures, loadOptions, setupBackend } from '../common.js';
+import type { CommandContext } from '../context.js';
+import { formatDuration, formatLoss } from '../format.js';
+import type { Io } from '../io.js';
+import { dataDefaults, defaultLoss, defaultScale } from '../lib/data-defaults.js';
+import { trainingReport } from '../lib/training-report.js';
+import { trainingSummary } from '../lib/training-summary.js';
+import { checkModelOutput, checkReportOutput, defaultModelPath } from '../outputs.js';
+import { createProgress } from '../progress.js';
+import { describeLayers } from '../describe.js';
+import { parseTrainFlags, TRAIN_DEFAULTS, type TrainFlags, type TrainSettings } from './train-options.js';
+
+/** Add `train` to the program. */
+export function registerTrain(program: Command, context: CommandContext): void {
+  const d = TRAIN_DEFAULTS;
+  program
+    .command('train')
+    .summary('train an autoencoder on a data file and save the model')
+    .description(
+      'Train an autoencoder to reconstruct the rows of DATA and save it as one .safetensors file.\n\n' +
+        'DATA is a .csv, .tsv, .npy, .npz or IDX file (.idx, .gz, *ubyte), or the built-in mnist / mnist:test.',
+    )
+    .argument('<DATA>', 'training data')
+    .option('-o, --output <MODEL>', 'model file to write (default: <DATA name>.safetensors in the current folder; model.safetensors for mnist)')
+    .option('--model <kind>', 'model family: dense (default: dense)')
+    .option('--latent <k>', 'latent size (default: from the data: about features/4, between 2 and 32)')
+    .option('--hidden <sizes>', 'encoder hidden sizes, comma-separated, mirrored in the decoder; "none" for no hidden layer (default: from the data: one or two layers between the input and latent sizes)')
+    .option('--activation <name>', `hidden activation: relu, leakyRelu, elu, gelu, tanh, sigmoid, softplus, identity (default: ${d.activation})`)
+    .option('--output-activation <name>', 'output activation: sigmoid or identity (default: from the data: sigmoid when the scaled data lies in [0, 1], else identity)')
+    .option('--loss <name>', 'mse, bce or mae (default: from the data: bce with a sigmoid output on [0, 1] data, else mse)')
+    .option('--optimizer <name>', `adam, adamw, sgd or rmsprop (default: ${d.optimizer})`)
+    .option('--lr <rate>', 'learning rate (default: 0.001 for adam/adamw, 0.01 for sgd/rmsprop)')
+    .option('--epochs <n>', `number of epochs, in total when resuming (default: ${d.epochs})`)
+    .option('--batch-size <n>', `samples per step (default: ${d.batchSize})`)
+    .option('--val-split <fraction>', `fraction of rows held out for validation, 0 for none (default: ${d.valSplit})`)
+    .option('--patience <n>', `stop after n epochs without a better validation loss and keep the best weights; 0 turns early stopping off (default: ${d.patience})`)
+    .option('--seed <n>', `seed of the weights, validation split, shuffling and noise (default: ${d.seed})`)
+    .option('--scale <kind>', 'standard, minmax or none (default: from the data: none when all values lie in [0, 1], else standard)')
+    .option('--columns <names>', 'CSV only: feature columns to use, comma-separated (default: all numeric columns but the label)')
+    .option('--label-column <name>', 'CSV only: a label column to keep out of the features (default: none)')
+    .option('--noise <kind:amount>', 'denoising: corrupt inputs with gaussian:0.5, mask:0.3 or saltpepper:0.1 (default: none)')
+    .option('--dropout <p>', `dropout after each hidden layer (default: ${d.dropout})`)
+    .option('--lr-schedule <spec>', 'constant, step:SIZE:GAMMA, exponential:GAMMA, cosine or plateau:FACTOR:PATIENCE (default: constant)')
+    .option('--clip-norm <x>', 'clip gradients to this global L2 norm (default: no clipping)')
+    .option('--checkpoint <path>', 'save a checkpoint (.safetensors) after every epoch (default: none)')
+    .option('--resume <path>', 'continue from a checkpoint up to --epochs; pass the same data and training options as the first run')
+    .option('--report <file.html>', 'also write a self-contained HTML report: loss curve, summary, reconstructions of image data')
+    .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
+    .option('-f, --force', 'replace existing output files')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (data: string, flags: TrainFlags) => {
+      context.setExitCode(await runTrain(data, flags, context.io, context.commandLine));
+    });
+}
+
+/** The model for a fresh run: data-driven defaults filled in, config validated. */
+function freshModel(settings: TrainSettings, dataset: Dataset, scale: ScalerKind): Autoencoder {
+  const features = dataset.x.cols;
+  if (settings.latent !== undefined && settings.latent > features) {
+    throw new LatentError(
+      `--latent ${settings.latent} is larger than the ${features} features of ${dataset.source}`,
+      `an autoencoder compresses: choose --latent below ${features}`,
+    );
+  }
+  const latent = settings.latent ?? defaultLatent(features);
+  return buildModel(
+    denseConfig({
+      inputDim: features,
+      hidden: settings.hidden ?? defaultHidden(features, latent),
+      latentDim: latent,
+      activation: settings.activation,
+      outputActivation: settings.outputActivation ?? dataDefaults(dataset.x, scale).outputActivation,
+      dropout: settings.dropout,
+      seed: settings.seed,
+    }),
+  );
+}
+
+/**
+ * With --resume the checkpoint fixes the model and its scaler: repeating the first run's model
+ * flags is fine, contradicting them is an error.
+ */
+function checkResumeFlags(flags: TrainFlags, settings: TrainSettings, model: Autoencoder, path: string): void {
+  const config = model.config;
+  const given: Array<[string, unknown, unknown]> = [];
+  if (flags.model !== undefined) given.push(['--model', settings.kind, config.kind]);
+  if (flags.latent !== undefined) given.push(['--latent', settings.latent, model.latentDim]);
+  if (flags.hidden !== undefined) given.push(['--hidden', settings.hidden, Reflect.get(config, 'hidden')]);
+  if (flags.activation !== undefined) given.push(['--activation', settings.activation, Reflect.get(config, 'activation')]);
+  if (flags.outputActivation !== undefined) given.push(['--output-activation', settings.outputActivation, model.outputActivation]);
+  if (flags.dropout !== undefined) given.push(['--dropout', settings.dropout, Reflect.get(config, 'dropout')]);
+  if (flags.scale !== undefined) given.push(['--scale', settings.scale, model.scaler?.kind ?? 'none']);
+  const text = (v: unknown): string => (Array.isArray(v) ? v.join(',') : String(v));
+  const clashes = given.filter(([, mine, theirs]) => JSON.stringify(mine) !== JSON.stringify(theirs));
+  if (clashes.length > 0) {
+    throw new LatentError(
+      `${clashes.map(([flag, mine, theirs]) => `${flag} ${text(mine)} differs from the checkpoint's ${text(theirs)}`).join('; ')} (${path})`,
+      'a checkpoint fixes the model and its scaler: drop those options, and pass the same data and training options as the first run',
+    );
+  }
+}
+
+/** Run `latent train`; returns the exit code. */
+export async function runTrain(data: string, flags: TrainFlags, io: Io, command = `latent train ${data}`): Promise<number> {
+  const settings = parseTrainFlags(flags);
+  const force = flags.force === true;
+  const output = flags.output ?? defaultModelPath(data);
+  checkModelOutput(output, force);
+  if (flags.report !== undefined) checkReportOutput(flags.report, force);
+  const checkpoint = flags.checkpoint;
+  if (checkpoint !== undefined) {
+    if (resolve(checkpoint) === resolve(output)) {
+      throw new LatentError(`--checkpoint and the model output are the same file ${output}`, 'give the checkpoint its own path, e.g. --checkpoint ckpt.safetensors');
+    }
+    // Resuming from and checkpointing to one file is the usual way to continue training.
+    const sameAsResume = flags.resume !== undefined && resolve(flags.resume) === resolve(checkpoint);
+    if (!sameAsResume) checkModelOutput(checkpoint, force, 'checkpoint');
+  }
+
+  const backend = await setupBackend(flags.backend);
+  const dataset = loadDataset(data, loadOptions(flags));
+
+  let model: Autoencoder;
+  let resume: TrainingState | undefined;
+  let scale: ScalerKind;
+  if (flags.resume !== undefined) {
+    ({ model, state: resume } = loadCheckpoint(flags.resume));
+    checkFeatures(dataset, model, flags.resume);
+    checkResumeFlags(flags, settings, model, flags.resume);
+    if (resume.epoch >= settings.epochs) {
+      throw new LatentError(
+        `${flags.resume} already holds ${resume.epoch} epochs; --epochs ${settings.epochs} asks for no more`,
+        `--epochs is the total: pass a number above ${resume.epoch} to continue training`,
+      );
+    }
+    scale = model.scaler?.kind ?? 'none';
+  } else {
+    scale = settings.scale ?? defaultScale(dataset.x);
+    model = freshModel(settings, dataset, scale);
+  }
+  const unitInterval = dataDefaults(dataset.x, scale).unitInterval;
+  const loss = settings.loss ?? defaultLoss(dataset.x, scale, model.outputActivation);
+  const quiet = flags.quiet === true;
+  if (!quiet) {
+    io.out(
+      `training ${model.config.kind} ${describeLayers(model.config)} on ${dataset.source} (${dataset.x.rows} samples × ${dataset.x.cols} features)\n` +
+        `  scale ${scale}, output ${model.outputActivation}, loss ${loss}, ${settings.optimizer} lr ${settings.lr}, batch ${settings.batchSize}, backend ${backend.name}` +
+        (resume ? `, resuming after epoch ${resume.epoch}` : '') +
+        '\n',
+    );
+  }
+
+  const progress = createProgress(io, { quiet, epochs: settings.epochs, startEpoch: resume?.epoch ?? 0 });
+  const options: FitOptions = {
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    validationSplit: settings.valSplit,
+    loss,
+    optimizer: { name: settings.optimizer, lr: settings.lr },
+    seed: settings.seed,
+    ...(settings.patience > 0 ? { earlyStopping: { patience: settings.patience, restoreBestWeights: true } } : {}),
+    ...(settings.lrSchedule ? { lrSchedule: settings.lrSchedule } : {}),
+    ...(settings.clipNorm === undefined ? {} : { clipNorm: settings.clipNorm }),
+    ...(settings.noise ? { corruption: settings.noise, ...(unitInterval ? { corruptionClip: [0, 1] as const } : {}) } : {}),
+    ...(resume ? { resume } : { scaler: scale }),
+    onBatchEnd: progress.onBatchEnd,
+    onEpochEnd: progress.onEpochEnd,
+    ...(checkpoint === undefined ? {} : { onCheckpoint: (state: TrainingState) => saveCheckpoint(checkpoint, model, state) }),
+  };
+  const recorded = {
+    model: model.config.kind,
+    latent: model.latentDim,
+    hidden: Reflect.get(model.config, 'hidden') ?? null,
+    activation: Reflect.get(model.config, 'activation') ?? null,
+    outputActivation: model.outputActivation,
+    loss,
+    optimizer: settings.optimizer,
+    lr: settings.lr,
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    valSplit: settings.valSplit,
+    patience: settings.patience,
+    seed: settings.seed,
+    scale,
+    dropout: Reflect.get(model.config, 'dropout') ?? null,
+    noise: settings.noise ? formatCorruption(settings.noise) : null,
+    lrSchedule: flags.lrSchedule ?? 'constant',
+    clipNorm: settings.clipNorm ?? null,
+    ...(flags.resume === undefined ? {} : { resumedFrom: flags.resume }),
+  };
+  const summaryOf = (history: History, seconds: number, diverged: boolean) =>
+    trainingSummary({
+      history,
+      samples: dataset.x.rows,
+      seconds,
+      backend: backend.name,
+      source: data,
+      columns: dataset.columns,
+      options: recorded,
+      diverged,
+    });
+
+  const start = performance.now();
+  let history: History;
+  try {
+    history = await fit(model, dataset.x, options);
+  } catch (error) {
+    progress.stop();
+    if (!(error instanceof TrainingDivergedError)) throw error;
+    saveModel(output, model, { overwrite: force, training: summaryOf(error.history, (performance.now() - start) / 1000, true) });
+    io.err(`error: ${error.message}\n  hint: ${error.hint ?? ''}\n`);
+    io.err(`saved the model with the last good weights (before the failing step) to ${output}\n`);
+    return 1;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const summary = summaryOf(history, seconds, false);
+  saveModel(output, model, { overwrite: force, training: summary });
+  if (flags.report !== undefined) {
+    const html = trainingReport({ title: `latent train ${data}`, command, history, summary, model, data: dataset });
+    writeFileAtomic(flags.report, html, { overwrite: force });
+  }
+  const kept = history.epochs.find((e) => e.epoch === history.bestEpoch) ?? history.epochs.at(-1);
+  const best = history.bestEpoch === null ? '' : `, kept epoch ${history.bestEpoch + 1}${history.stoppedEarly ? ' (stopped early)' : ''}`;
+  const val = kept?.valLoss == null ? '' : `, val loss ${formatLoss(kept.valLoss)}`;
+  io.out(`saved model to ${output}: ${history.epochs.length} epochs${best}${val}, ${formatDuration(seconds)} on ${backend.name}\n`);
+  if (flags.report !== undefined) io.out(`wrote report to ${flags.report}\n`);
+  return 0;
+}

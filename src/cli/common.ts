@@ -1,0 +1,41 @@
+/**
+ * Steps several commands share: choosing the backend, loading input data with the CSV column
+ * options, and checking that data fits a model before any work starts.
+ */
+
+import type { Backend } from '../backend/backend.js';
+import { initBackend } from '../backend/registry.js';
+import type { Dataset } from '../data/dataset.js';
+import type { LoadOptions } from '../data/node-loaders.js';
+import { LatentError } from '../errors.js';
+import type { Autoencoder } from '../models/autoencoder.js';
+import { parseBackendOption, parseNameList } from './options.js';
+
+/** Options every data-reading command accepts. */
+export interface DataFlags {
+  readonly columns?: string;
+  readonly labelColumn?: string;
+}
+
+/** Set up the backend named by `--backend` (or LATENT_BACKEND, or the fastest available). */
+export async function setupBackend(flag: string | undefined): Promise<Backend> {
+  return initBackend(flag === undefined ? undefined : parseBackendOption('--backend', flag));
+}
+
+/** Check a `--columns`/`--label-column` choice before the (possibly slow) load. */
+export function loadOptions(flags: DataFlags): LoadOptions {
+  return {
+    ...(flags.columns === undefined ? {} : { columns: parseNameList('--columns', flags.columns) }),
+    ...(flags.labelColumn === undefined ? {} : { labelColumn: flags.labelColumn }),
+  };
+}
+
+/** Fail with both counts when `data` does not have the model's input width. */
+export function checkFeatures(data: Dataset, model: Autoencoder, modelPath: string): void {
+  if (data.x.cols !== model.inputDim) {
+    throw new LatentError(
+      `${data.source} has ${data.x.cols} features per row, but the model ${modelPath} expects ${model.inputDim}`,
+      'use data with the same columns as the training data (--columns picks CSV columns; --label-column keeps a label out)',
+    );
+  }
+}
