@@ -4,6 +4,8 @@
  */
 
 
+import './backend/auto.js';
+
 export * from './errors.js';
 export * from './tensor/index.js';
 export type { Activation, Backend } from './backend/backend.js';

@@ -1,0 +1,169 @@
+/**
+ * Elementwise kernels over the index range [i0, i1) of float32 arrays given as byte offsets.
+ *
+ * Every kernel handles a range so threads can split it; ranges start on multiples of 4 except
+ * possibly the last, and tails run the same vector maths on a splatted lane, so every element
+ * gets bit-identical results whatever the split. `out` may alias an input (each element is read
+ * before it is written).
+ */
+
+import {
+  BIN_ADD, BIN_DIV, BIN_MAX, BIN_MIN, BIN_MUL, BIN_SUB, binaryOp,
+  UN_ABS, UN_EXP, UN_LOG, UN_NEG, UN_RECIPROCAL, UN_SIGN, UN_SQRT, UN_SQUARE, unaryOp,
+} from './activations';
+import { vexp, vlog1p } from './vmath';
+
+// @ts-ignore: decorator
+@inline
+function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
+
+// Loops are written once with the op as a parameter and inlined per constant op below, so the
+// optimiser folds the op switch away and each op gets its own tight loop.
+
+// @ts-ignore: decorator
+@inline
+function unaryLoop(op: i32, x: usize, out: usize, i0: i32, i1: i32): void {
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) v128.store(at(out, i), unaryOp(op, v128.load(at(x, i))));
+  for (; i < i1; i++) store<f32>(at(out, i), f32x4.extract_lane(unaryOp(op, f32x4.splat(load<f32>(at(x, i)))), 0));
+}
+
+export function unary(op: i32, x: usize, out: usize, i0: i32, i1: i32): void {
+  switch (op) {
+    case UN_NEG: unaryLoop(UN_NEG, x, out, i0, i1); break;
+    case UN_ABS: unaryLoop(UN_ABS, x, out, i0, i1); break;
+    case UN_SIGN: unaryLoop(UN_SIGN, x, out, i0, i1); break;
+    case UN_EXP: unaryLoop(UN_EXP, x, out, i0, i1); break;
+    case UN_LOG: unaryLoop(UN_LOG, x, out, i0, i1); break;
+    case UN_SQRT: unaryLoop(UN_SQRT, x, out, i0, i1); break;
+    case UN_SQUARE: unaryLoop(UN_SQUARE, x, out, i0, i1); break;
+    default: unaryLoop(UN_RECIPROCAL, x, out, i0, i1);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function binaryLoop(op: i32, a: usize, b: usize, out: usize, i0: i32, i1: i32): void {
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) v128.store(at(out, i), binaryOp(op, v128.load(at(a, i)), v128.load(at(b, i))));
+  for (; i < i1; i++) {
+    const v = binaryOp(op, f32x4.splat(load<f32>(at(a, i))), f32x4.splat(load<f32>(at(b, i))));
+    store<f32>(at(out, i), f32x4.extract_lane(v, 0));
+  }
+}
+
+export function binary(op: i32, a: usize, b: usize, out: usize, i0: i32, i1: i32): void {
+  switch (op) {
+    case BIN_ADD: binaryLoop(BIN_ADD, a, b, out, i0, i1); break;
+    case BIN_SUB: binaryLoop(BIN_SUB, a, b, out, i0, i1); break;
+    case BIN_MUL: binaryLoop(BIN_MUL, a, b, out, i0, i1); break;
+    case BIN_DIV: binaryLoop(BIN_DIV, a, b, out, i0, i1); break;
+    case BIN_MAX: binaryLoop(BIN_MAX, a, b, out, i0, i1); break;
+    default: binaryLoop(BIN_MIN, a, b, out, i0, i1);
+  }
+}
+
+/** out = x·scale + shift. */
+export function affine(x: usize, scale: f32, shift: f32, out: usize, i0: i32, i1: i32): void {
+  const s = f32x4.splat(scale), t = f32x4.splat(shift);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) v128.store(at(out, i), f32x4.add(f32x4.mul(v128.load(at(x, i)), s), t));
+  for (; i < i1; i++) store<f32>(at(out, i), load<f32>(at(x, i)) * scale + shift);
+}
+
+/** out = a + alpha·b. */
+export function axpy(a: usize, alpha: f32, b: usize, out: usize, i0: i32, i1: i32): void {
+  const s = f32x4.splat(alpha);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) v128.store(at(out, i), f32x4.add(v128.load(at(a, i)), f32x4.mul(s, v128.load(at(b, i)))));
+  for (; i < i1; i++) store<f32>(at(out, i), load<f32>(at(a, i)) + alpha * load<f32>(at(b, i)));
+}
+
+/** out = min(max(x, lo), hi); NaN stays NaN (pmin/pmax return their first operand then). */
+export function clamp(x: usize, lo: f32, hi: f32, out: usize, i0: i32, i1: i32): void {
+  const l = f32x4.splat(lo), h = f32x4.splat(hi);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) v128.store(at(out, i), f32x4.pmin(f32x4.pmax(v128.load(at(x, i)), l), h));
+  for (; i < i1; i++) {
+    const v = f32x4.pmin(f32x4.pmax(f32x4.splat(load<f32>(at(x, i))), l), h);
+    store<f32>(at(out, i), f32x4.extract_lane(v, 0));
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function bce(z: v128, t: v128): v128 {
+  const relu = v128.bitselect(z, f32x4.splat(0), f32x4.gt(z, f32x4.splat(0)));
+  return f32x4.add(f32x4.sub(relu, f32x4.mul(z, t)), vlog1p(vexp(f32x4.neg(f32x4.abs(z)))));
+}
+
+/** out = max(z, 0) - z·t + log(1 + e^-|z|). */
+export function bceLogits(z: usize, t: usize, out: usize, i0: i32, i1: i32): void {
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) v128.store(at(out, i), bce(v128.load(at(z, i)), v128.load(at(t, i))));
+  for (; i < i1; i++) {
+    const v = bce(f32x4.splat(load<f32>(at(z, i))), f32x4.splat(load<f32>(at(t, i))));
+    store<f32>(at(out, i), f32x4.extract_lane(v, 0));
+  }
+}
+
+/** Σ x[i] (squares when `squares`), accumulated in float64. */
+export function sum(x: usize, squares: bool, i0: i32, i1: i32): f64 {
+  let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const v = v128.load(at(x, i));
+    // Promote before squaring: a float32 square is exact in float64, as in the reference.
+    let lo = f64x2.promote_low_f32x4(v);
+    let hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    if (squares) {
+      lo = f64x2.mul(lo, lo);
+      hi = f64x2.mul(hi, hi);
+    }
+    acc0 = f64x2.add(acc0, lo);
+    acc1 = f64x2.add(acc1, hi);
+  }
+  let total = f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1) + f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1);
+  for (; i < i1; i++) {
+    const v = <f64>load<f32>(at(x, i));
+    total += squares ? v * v : v;
+  }
+  return total;
+}
+
+/**
+ * One Adam/AdamW step: m, v updated in place, then param ← param·decay - stepSize·m / (√(v/c2) + eps).
+ * `l2` is added to the gradient as l2·param first (plain Adam's weight decay; 0 for AdamW).
+ */
+export function adam(
+  param: usize, grad: usize, m: usize, v: usize,
+  beta1: f32, beta2: f32, eps: f32, l2: f32, decay: f32, stepSize: f32, invC2: f32,
+  i0: i32, i1: i32,
+): void {
+  const b1 = f32x4.splat(beta1), b2 = f32x4.splat(beta2);
+  const ob1 = f32x4.splat(1 - beta1), ob2 = f32x4.splat(1 - beta2);
+  const ve = f32x4.splat(eps), vl2 = f32x4.splat(l2), vd = f32x4.splat(decay);
+  const vs = f32x4.splat(stepSize), vc = f32x4.splat(invC2);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const p = v128.load(at(param, i));
+    const g = f32x4.add(v128.load(at(grad, i)), f32x4.mul(vl2, p));
+    const mi = f32x4.add(f32x4.mul(b1, v128.load(at(m, i))), f32x4.mul(ob1, g));
+    const vi = f32x4.add(f32x4.mul(b2, v128.load(at(v, i))), f32x4.mul(f32x4.mul(ob2, g), g));
+    v128.store(at(m, i), mi);
+    v128.store(at(v, i), vi);
+    const denom = f32x4.add(f32x4.sqrt(f32x4.mul(vi, vc)), ve);
+    v128.store(at(param, i), f32x4.sub(f32x4.mul(p, vd), f32x4.div(f32x4.mul(vs, mi), denom)));
+  }
+  for (; i < i1; i++) {
+    const p = load<f32>(at(param, i));
+    const g = load<f32>(at(grad, i)) + l2 * p;
+    const mi = beta1 * load<f32>(at(m, i)) + (1 - beta1) * g;
+    const vi = beta2 * load<f32>(at(v, i)) + (1 - beta2) * g * g;
+    store<f32>(at(m, i), mi);
+    store<f32>(at(v, i), vi);
+    store<f32>(at(param, i), p * decay - (stepSize * mi) / (Mathf.sqrt(vi * invC2) + eps));
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * Blocked, packed single-precision GEMM with 128-bit SIMD (AssemblyScript → wasm).
+ *
+ * C[m,n] = alpha · op(A)[m,k] · op(B)[k,n] + beta · C, row-major, computed for the sub-block
+ * rows [m0, m1) × columns [n0, n1) so that threads can split one product without overlap.
+ *
+ * Structure (Goto/BLIS): for each KC-deep slice of k, a KC×NC panel of op(B) is packed into
+ * NR-wide slivers and an MC×KC block of alpha·op(A) into MR-tall slivers (zero-padded at the
+ * edges); an MR×NR register-blocked micro-kernel then sweeps the packed block. Transposes are
+ * absorbed by the packing routines, so the micro-kernel sees one layout only.
+ *
+ * Invariants: `packA` holds at least MC·KC floats and `packB` at least KC·NC floats, both
+ * 16-byte aligned and private to the calling thread. beta = 0 never reads C (NaN-safe).
+ */
+
+export const MR: i32 = 4;
+export const NR: i32 = 8;
+export const MC: i32 = 128;
+export const KC: i32 = 256;
+export const NC: i32 = 1024;
+
+/** Floats of scratch each thread needs for packing A and B. */
+export function gemmScratchFloats(): i32 {
+  return MC * KC + KC * NC + MR * NR;
+}
+
+// Stores the transpose of four 4-float rows (each scaled by s) at d, d+step, d+2·step, d+3·step.
+// @ts-ignore: decorator
+@inline
+function storeT4(r0: v128, r1: v128, r2: v128, r3: v128, s: v128, d: usize, step: usize): void {
+  const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(d, f32x4.mul(v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5), s));
+  v128.store(d + step, f32x4.mul(v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7), s));
+  v128.store(d + 2 * step, f32x4.mul(v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5), s));
+  v128.store(d + 3 * step, f32x4.mul(v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7), s));
+}
+
+// Packs alpha·op(A)[i0..i0+mc, p0..p0+kc] into MR-tall slivers: dst[s][p][r] (zero padding).
+function packA(
+  a: usize, m: i32, k: i32, transA: bool, alpha: f32,
+  i0: i32, mc: i32, p0: i32, kc: i32, dst: usize,
+): void {
+  const va = f32x4.splat(alpha);
+  for (let s = 0; s < mc; s += MR) {
+    const rows = min(MR, mc - s);
+    const base = dst + (<usize>(s * kc) << 2);
+    if (transA) {
+      // A stored [k, m]: the MR values of one p are contiguous.
+      let src = a + ((<usize>p0 * <usize>m + <usize>(i0 + s)) << 2);
+      const stride = <usize>m << 2;
+      for (let p = 0; p < kc; p++) {
+        const d = base + (<usize>(p * MR) << 2);
+        if (rows == MR) {
+          v128.store(d, f32x4.mul(v128.load(src), va));
+        } else {
+          for (let r = 0; r < MR; r++) {
+            store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(src + (<usize>r << 2)) * alpha : 0);
+          }
+        }
+        src += stride;
+      }
+    } else if (rows == MR) {
+      // A stored [m, k]: rows are contiguous along p; transpose 4×4 blocks on the way.
+      const stride = <usize>k << 2;
+      const s0 = a + ((<usize>(i0 + s) * <usize>k + <usize>p0) << 2);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p << 2;
+        storeT4(
+          v128.load(s0 + o), v128.load(s0 + stride + o),
+          v128.load(s0 + 2 * stride + o), v128.load(s0 + 3 * stride + o),
+          va, base + (<usize>(p * MR) << 2), MR << 2,
+        );
+      }
+      for (; p < kc; p++) {
+        const d = base + (<usize>(p * MR) << 2);
+        const o = <usize>p << 2;
+        for (let r = 0; r < MR; r++) {
+          store<f32>(d + (<usize>r << 2), load<f32>(s0 + <usize>r * stride + o) * alpha);
+        }
+      }
+    } else {
+      for (let r = 0; r < MR; r++) {
+        const d = base + (<usize>r << 2);
+        const src = a + ((<usize>(i0 + s + min(r, rows - 1)) * <usize>k + <usize>p0) << 2);
+        for (let p = 0; p < kc; p++) {
+          store<f32>(d + (<usize>(p * MR) << 2), r < rows ? load<f32>(src + (<usize>p << 2)) * alpha : 0);
+        }
+      }
+    }
+  }
+}
+
+// Packs op(B)[p0..p0+kc, j0..j0+nc] into NR-wide slivers: dst[s][p][c] (zero padding).
+function packB(
+  b: usize, n: i32, k: i32, transB: bool,
+  j0: i32, nc: i32, p0: i32, kc: i32, dst: usize,
+): void {
+  const one = f32x4.splat(1);
+  for (let s = 0; s < nc; s += NR) {
+    const cols = min(NR, nc - s);
+    const base = dst + (<usize>(s * kc) << 2);
+    if (!transB) {
+      // B stored [k, n]: the NR values of one p are contiguous.
+      let src = b + ((<usize>p0 * <usize>n + <usize>(j0 + s)) << 2);
+      const stride = <usize>n << 2;
+      for (let p = 0; p < kc; p++) {
+        const d = base + (<usize>(p * NR) << 2);
+        if (cols == NR) {
+          v128.store(d, v128.load(src));
+          v128.store(d, v128.load(src, 16), 16);
+        } else {
+          for (let c = 0; c < NR; c++) {
+            store<f32>(d + (<usize>c << 2), c < cols ? load<f32>(src + (<usize>c << 2)) : 0);
+          }
+        }
+        src += stride;
+      }
+    } else if (cols == NR) {
+      // B stored [n, k]: columns of op(B) are contiguous along p; transpose 4×4 blocks.
+      const stride = <usize>k << 2;
+      const s0 = b + ((<usize>(j0 + s) * <usize>k + <usize>p0) << 2);
+      const s4 = s0 + 4 * stride;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p << 2;
+        const d = base + (<usize>(p * NR) << 2);
+        storeT4(
+          v128.load(s0 + o), v128.load(s0 + stride + o),
+          v128.load(s0 + 2 * stride + o), v128.load(s0 + 3 * stride + o),
+          one, d, NR << 2,
+        );
+        storeT4(
+          v128.load(s4 + o), v128.load(s4 + stride + o),
+          v128.load(s4 + 2 * stride + o), v128.load(s4 + 3 * stride + o),
+          one, d + 16, NR << 2,
+        );
+      }
+      for (; p < kc; p++) {
+        const d = base + (<usize>(p * NR) << 2);
+        const o = <usize>p << 2;
+        for (let c = 0; c < NR; c++) {
+          store<f32>(d + (<usize>c << 2), load<f32>(s0 + <usize>c * stride + o));
+        }
+      }
+    } else {
+      for (let c = 0; c < NR; c++) {
+        const d = base + (<usize>c << 2);
+        const src = b + ((<usize>(j0 + s + min(c, cols - 1)) * <usize>k + <usize>p0) << 2);
+        for (let p = 0; p < kc; p++) {
+          store<f32>(d + (<usize>(p * NR) << 2), c < cols ? load<f32>(src + (<usize>p << 2)) : 0);
+        }
+      }
+    }
+  }
+}
+
+// MR×NR micro-kernel over packed slivers; `accumulate` adds to C, otherwise overwrites it.
+// Writes only the rows × cols corner that lies inside C. 4×8 keeps all 8 accumulators, both B
+// vectors and the A broadcasts in registers (V8 gives wasm 15 xmm registers; 6×8 spills).
+// @ts-ignore: decorator
+@inline
+function microKernel(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool, t: usize,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let av = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0));
+    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load32_splat(pa, 4);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0));
+    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load32_splat(pa, 8);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0));
+    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load32_splat(pa, 12);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0));
+    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    pa += MR << 2;
+    pb += NR << 2;
+  }
+  const rowBytes = <usize>ldc << 2;
+  if (rows == MR && cols == NR) {
+    let r = c;
+    if (accumulate) {
+      v128.store(r, f32x4.add(v128.load(r), c00)); v128.store(r, f32x4.add(v128.load(r, 16), c01), 16); r += rowBytes;
+      v128.store(r, f32x4.add(v128.load(r), c10)); v128.store(r, f32x4.add(v128.load(r, 16), c11), 16); r += rowBytes;
+      v128.store(r, f32x4.add(v128.load(r), c20)); v128.store(r, f32x4.add(v128.load(r, 16), c21), 16); r += rowBytes;
+      v128.store(r, f32x4.add(v128.load(r), c30)); v128.store(r, f32x4.add(v128.load(r, 16), c31), 16);
+    } else {
+      v128.store(r, c00); v128.store(r, c01, 16); r += rowBytes;
+      v128.store(r, c10); v128.store(r, c11, 16); r += rowBytes;
+      v128.store(r, c20); v128.store(r, c21, 16); r += rowBytes;
+      v128.store(r, c30); v128.store(r, c31, 16);
+    }
+    return;
+  }
+  // Edge tile: spill the accumulators to the thread's tile scratch and copy the valid corner.
+  v128.store(t, c00, 0); v128.store(t, c01, 16);
+  v128.store(t, c10, 32); v128.store(t, c11, 48);
+  v128.store(t, c20, 64); v128.store(t, c21, 80);
+  v128.store(t, c30, 96); v128.store(t, c31, 112);
+  for (let i = 0; i < rows; i++) {
+    const dst = c + <usize>i * rowBytes;
+    const src = t + (<usize>(i * NR) << 2);
+    for (let j = 0; j < cols; j++) {
+      const o = <usize>j << 2;
+      const v = load<f32>(src + o);
+      store<f32>(dst + o, accumulate ? load<f32>(dst + o) + v : v);
+    }
+  }
+}
+
+// C[m0..m1, n0..n1] *= beta (beta ≠ 0, ≠ 1); beta = 0 is handled by overwriting instead.
+function scaleC(c: usize, n: i32, m0: i32, m1: i32, n0: i32, n1: i32, beta: f32): void {
+  for (let i = m0; i < m1; i++) {
+    const row = c + ((<usize>i * <usize>n) << 2);
+    for (let j = n0; j < n1; j++) {
+      const o = row + (<usize>j << 2);
+      store<f32>(o, load<f32>(o) * beta);
+    }
+  }
+}
+
+/**
+ * C[m0..m1, n0..n1] = alpha · op(A) · op(B) + beta · C over that sub-block.
+ * Pointers are byte offsets of float32 arrays; `scratch` holds gemmScratchFloats() floats.
+ */
+export function gemm(
+  a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
+  transA: i32, transB: i32, alpha: f32, beta: f32,
+  m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize,
+): void {
+  if (m1 <= m0 || n1 <= n0) return;
+  const pA = scratch;
+  const pB = scratch + (<usize>(MC * KC) << 2);
+  const tile = pB + (<usize>(KC * NC) << 2);
+  if (k == 0 || alpha == 0) {
+    if (beta == 0) {
+      for (let i = m0; i < m1; i++) {
+        memory.fill(c + ((<usize>i * <usize>n + <usize>n0) << 2), 0, <usize>(n1 - n0) << 2);
+      }
+    } else if (beta != 1) {
+      scaleC(c, n, m0, m1, n0, n1, beta);
+    }
+    return;
+  }
+  if (beta != 0 && beta != 1) scaleC(c, n, m0, m1, n0, n1, beta);
+  for (let j0 = n0; j0 < n1; j0 += NC) {
+    const nc = min(NC, n1 - j0);
+    // Equal k slices (784 → 4 × 196, not 3 × 256 + 16) keep every micro-kernel call long.
+    const kSlices = (k + KC - 1) / KC;
+    const kStep = (k + kSlices - 1) / kSlices;
+    for (let p0 = 0; p0 < k; p0 += kStep) {
+      const kc = min(kStep, k - p0);
+      const accumulate = p0 > 0 || beta != 0;
+      packB(b, n, k, transB != 0, j0, nc, p0, kc, pB);
+      for (let i0 = m0; i0 < m1; i0 += MC) {
+        const mc = min(MC, m1 - i0);
+        packA(a, m, k, transA != 0, alpha, i0, mc, p0, kc, pA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const cols = min(NR, nc - jr);
+          const pb = pB + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const rows = min(MR, mc - ir);
+            const cp = c + ((<usize>(i0 + ir) * <usize>n + <usize>(j0 + jr)) << 2);
+            microKernel(kc, pA + (<usize>(ir * kc) << 2), pb, cp, n, rows, cols, accumulate, tile);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Entry point of the wasm kernels. The module allocates nothing: tensors, per-thread scratch and
+ * the job descriptor all live in the imported shared memory and arrive as byte offsets, so one
+ * instance per thread can run over the same memory without sharing any wasm global state.
+ */
+export { work, ARG_SLOTS } from './tasks';
+export { gemmScratchFloats } from './gemm';

@@ -1,0 +1,201 @@
+/**
+ * Task dispatcher. A job is cut into chunks; every thread (the caller and each worker) calls
+ * `work(job, t)`, which claims chunks one at a time from an atomic ticket and runs them, until
+ * none are left. A thread that wakes late (a busy machine) finds nothing and costs nothing: the
+ * caller waits only for chunks that were actually claimed, never for an idle worker.
+ *
+ * Job layout (bytes from `job`): i32 task id at 0; i32 ticket at 4 = chunks << 16 | next chunk;
+ * i32 count of finished chunks at 8; float64 arguments at 16 (ARG_SLOTS of them); float64
+ * per-chunk partial results after them. The caller writes id and arguments, zeroes the count,
+ * and publishes the ticket last. A claim is a compare-and-swap of the ticket, so a claimed chunk
+ * always belongs to the current job, whose arguments cannot change until every claimed chunk is
+ * counted. Task ids and argument orders are mirrored in src/backend/wasm/codes.ts. Chunk slices
+ * are aligned (16 floats = one cache line for elementwise work, whole micro-tiles for GEMM).
+ */
+
+import { adam, affine, axpy, bceLogits, binary, clamp, sum, unary } from './elementwise';
+import { biasActivation, biasActivationBackward, columnAffine, sumCols, sumRows } from './rows';
+import { col2im, im2col } from './conv';
+import { gemm, MR, NR } from './gemm';
+
+export const ARG_SLOTS = 32;
+// @ts-ignore: decorator
+@inline const TICKET: usize = 4;
+// @ts-ignore: decorator
+@inline const DONE: usize = 8;
+// @ts-ignore: decorator
+@inline const ARGS: usize = 16;
+
+const T_GEMM = 1;
+const T_UNARY = 2;
+const T_BINARY = 3;
+const T_AFFINE = 4;
+const T_AXPY = 5;
+const T_CLAMP = 6;
+const T_BIAS_ACT = 7;
+const T_BIAS_ACT_BACK = 8;
+const T_COLUMN_AFFINE = 9;
+const T_SUM_ROWS = 10;
+const T_SUM_COLS = 11;
+const T_SUM = 12;
+const T_BCE = 13;
+const T_ADAM = 14;
+const T_IM2COL = 15;
+const T_COL2IM = 16;
+
+// @ts-ignore: decorator
+@inline
+function argF(job: usize, i: i32): f64 {
+  return load<f64>(job + ARGS + (<usize>i << 3));
+}
+// @ts-ignore: decorator
+@inline
+function argI(job: usize, i: i32): i32 {
+  return <i32>argF(job, i);
+}
+// @ts-ignore: decorator
+@inline
+function argP(job: usize, i: i32): usize {
+  return <usize>argF(job, i);
+}
+// @ts-ignore: decorator
+@inline
+function argS(job: usize, i: i32): f32 {
+  return <f32>argF(job, i);
+}
+
+// Start of slice `t` of [0, n) cut into `count` pieces whose sizes are multiples of `align`.
+// @ts-ignore: decorator
+@inline
+function sliceStart(n: i32, t: i32, count: i32, align: i32): i32 {
+  const per = ((n + count - 1) / count + align - 1) / align * align;
+  return min(n, t * per);
+}
+
+/**
+ * Claim and run chunks of the job at `job` until none are left; `t` picks the thread's GEMM
+ * scratch. The thread that finishes the last chunk wakes the caller waiting on the count.
+ */
+export function work(job: usize, t: i32): void {
+  for (;;) {
+    const ticket = atomic.load<i32>(job + TICKET);
+    const chunks = ticket >>> 16;
+    const next = ticket & 0xffff;
+    if (next >= chunks) return;
+    if (atomic.cmpxchg<i32>(job + TICKET, ticket, ticket + 1) != ticket) continue;
+    runChunk(job, next, chunks, t);
+    if (atomic.add<i32>(job + DONE, 1) + 1 == chunks) atomic.notify(job + DONE, 1);
+  }
+}
+
+// Run chunk `chunk` of `count`.
+function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
+  const id = load<i32>(job);
+  switch (id) {
+    case T_GEMM: {
+      const m = argI(job, 3), n = argI(job, 4);
+      const scratch = argP(job, 10) + <usize>t * argP(job, 11);
+      const splitRows = argI(job, 12) != 0;
+      const unit = splitRows ? MR : NR;
+      const lo = sliceStart(splitRows ? m : n, chunk, count, unit);
+      const hi = sliceStart(splitRows ? m : n, chunk + 1, count, unit);
+      gemm(
+        argP(job, 0), argP(job, 1), argP(job, 2), m, n, argI(job, 5),
+        argI(job, 6), argI(job, 7), argS(job, 8), argS(job, 9),
+        splitRows ? lo : 0, splitRows ? hi : m, splitRows ? 0 : lo, splitRows ? n : hi, scratch,
+      );
+      break;
+    }
+    case T_UNARY: {
+      const n = argI(job, 3);
+      unary(argI(job, 0), argP(job, 1), argP(job, 2), sliceStart(n, chunk, count, 16), sliceStart(n, chunk + 1, count, 16));
+      break;
+    }
+    case T_BINARY: {
+      const n = argI(job, 4);
+      binary(argI(job, 0), argP(job, 1), argP(job, 2), argP(job, 3), sliceStart(n, chunk, count, 16), sliceStart(n, chunk + 1, count, 16));
+      break;
+    }
+    case T_AFFINE: {
+      const n = argI(job, 4);
+      affine(argP(job, 0), argS(job, 1), argS(job, 2), argP(job, 3), sliceStart(n, chunk, count, 16), sliceStart(n, chunk + 1, count, 16));
+      break;
+    }
+    case T_AXPY: {
+      const n = argI(job, 4);
+      axpy(argP(job, 0), argS(job, 1), argP(job, 2), argP(job, 3), sliceStart(n, chunk, count, 16), sliceStart(n, chunk + 1, count, 16));
+      break;
+    }
+    case T_CLAMP: {
+      const n = argI(job, 4);
+      clamp(argP(job, 0), argS(job, 1), argS(job, 2), argP(job, 3), sliceStart(n, chunk, count, 16), sliceStart(n, chunk + 1, count, 16));
+      break;
+    }
+    case T_BIAS_ACT: {
+      const rows = argI(job, 2);
+      biasActivation(
+        argP(job, 0), argP(job, 1), argI(job, 3), argI(job, 4), argS(job, 5), argP(job, 6),
+        sliceStart(rows, chunk, count, 1), sliceStart(rows, chunk + 1, count, 1),
+      );
+      break;
+    }
+    case T_BIAS_ACT_BACK: {
+      const cols = argI(job, 4);
+      biasActivationBackward(
+        argP(job, 0), argP(job, 1), argP(job, 2), argI(job, 3), cols, argI(job, 5), argS(job, 6),
+        argP(job, 7), argP(job, 8), sliceStart(cols, chunk, count, 16), sliceStart(cols, chunk + 1, count, 16),
+      );
+      break;
+    }
+    case T_COLUMN_AFFINE: {
+      const rows = argI(job, 3);
+      columnAffine(
+        argP(job, 0), argP(job, 1), argP(job, 2), argI(job, 4), argP(job, 5),
+        sliceStart(rows, chunk, count, 1), sliceStart(rows, chunk + 1, count, 1),
+      );
+      break;
+    }
+    case T_SUM_ROWS: {
+      const cols = argI(job, 2);
+      sumRows(argP(job, 0), argI(job, 1), cols, argP(job, 3), sliceStart(cols, chunk, count, 16), sliceStart(cols, chunk + 1, count, 16));
+      break;
+    }
+    case T_SUM_COLS: {
+      const rows = argI(job, 1);
+      sumCols(argP(job, 0), argI(job, 2), argP(job, 3), sliceStart(rows, chunk, count, 16), sliceStart(rows, chunk + 1, count, 16));
+      break;
+    }
+    case T_SUM: {
+      const n = argI(job, 2);
+      const partial = sum(argP(job, 0), argI(job, 1) != 0, sliceStart(n, chunk, count, 16), sliceStart(n, chunk + 1, count, 16));
+      store<f64>(job + ARGS + (<usize>(ARG_SLOTS + chunk) << 3), partial);
+      break;
+    }
+    case T_BCE: {
+      const n = argI(job, 3);
+      bceLogits(argP(job, 0), argP(job, 1), argP(job, 2), sliceStart(n, chunk, count, 16), sliceStart(n, chunk + 1, count, 16));
+      break;
+    }
+    case T_ADAM: {
+      const n = argI(job, 11);
+      adam(
+        argP(job, 0), argP(job, 1), argP(job, 2), argP(job, 3),
+        argS(job, 4), argS(job, 5), argS(job, 6), argS(job, 7), argS(job, 8), argS(job, 9), argS(job, 10),
+        sliceStart(n, chunk, count, 16), sliceStart(n, chunk + 1, count, 16),
+      );
+      break;
+    }
+    case T_IM2COL: {
+      const channels = argI(job, 2);
+      im2col(argP(job, 0), argP(job, 1), job + ARGS + 16, sliceStart(channels, chunk, count, 1), sliceStart(channels, chunk + 1, count, 1));
+      break;
+    }
+    case T_COL2IM: {
+      const channels = argI(job, 2);
+      col2im(argP(job, 0), argP(job, 1), job + ARGS + 16, sliceStart(channels, chunk, count, 1), sliceStart(channels, chunk + 1, count, 1));
+      break;
+    }
+    default:
+      unreachable();
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Vectorised float32 transcendental functions over f32x4 lanes (Cephes-style polynomials).
+ *
+ * Accuracy: a few ulp over the whole float range, including the special values the reference
+ * backend produces through Math.* (±Infinity, NaN, denormal results of exp). These feed every
+ * activation, so they must agree with float64 maths rounded to float32 to ~1e-6 relative.
+ */
+
+// @ts-ignore: decorator
+@inline const LOG2E: f32 = 1.44269504088896341;
+// ln 2 split in a short head (exact products with small integers) and a tail.
+// @ts-ignore: decorator
+@inline const LN2_HI: f32 = 0.693359375;
+// @ts-ignore: decorator
+@inline const LN2_LO: f32 = -2.12194440e-4;
+
+// @ts-ignore: decorator
+@inline
+function poly(x: v128, c: f32, acc: v128): v128 {
+  return f32x4.add(f32x4.mul(acc, x), f32x4.splat(c));
+}
+
+/** e^x per lane; overflows to +Infinity, underflows through denormals to 0, NaN stays NaN. */
+// @ts-ignore: decorator
+@inline
+export function vexp(x: v128): v128 {
+  // Keeps n in [-150, 129]; beyond, the result is 0 or Infinity anyway. pmin/pmax (one
+  // instruction each on x86, unlike min/max) keep a NaN x because x is their first operand.
+  const xc = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-104.0)), f32x4.splat(89.0));
+  const nf = f32x4.nearest(f32x4.mul(xc, f32x4.splat(LOG2E)));
+  const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(nf, f32x4.splat(LN2_HI))), f32x4.mul(nf, f32x4.splat(LN2_LO)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = poly(r, 1.3981999507e-3, p);
+  p = poly(r, 8.3334519073e-3, p);
+  p = poly(r, 4.1665795894e-2, p);
+  p = poly(r, 1.6666665459e-1, p);
+  p = poly(r, 5.0000001201e-1, p);
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+  // Scale by 2^n in two halves so denormal results round once and 2^128 overflows cleanly.
+  // n as an integer: adding 1.5·2^23 puts it in the low mantissa bits (cheaper than trunc_sat).
+  const n = i32x4.sub(f32x4.add(nf, f32x4.splat(12582912.0)), f32x4.splat(12582912.0));
+  const n1 = i32x4.shr_s(n, 1);
+  const n2 = i32x4.sub(n, n1);
+  const bias = i32x4.splat(127);
+  const s1 = i32x4.shl(i32x4.add(n1, bias), 23);
+  const s2 = i32x4.shl(i32x4.add(n2, bias), 23);
+  return f32x4.mul(f32x4.mul(p, s1), s2);
+}
+
+/** Natural log per lane; log(0) = -Infinity, log(x < 0) = NaN, log(Infinity) = Infinity. */
+// @ts-ignore: decorator
+@inline
+export function vlog(x: v128): v128 {
+  // Denormals: scale into the normal range first and correct the exponent.
+  const tiny = f32x4.lt(x, f32x4.splat(1.17549435e-38));
+  const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608.0)), x, tiny);
+  const bits = xs;
+  let e = i32x4.sub(i32x4.shr_u(bits, 23), i32x4.splat(126));
+  e = i32x4.sub(e, v128.and(tiny, i32x4.splat(23)));
+  let m = v128.or(v128.and(bits, i32x4.splat(0x807fffff)), i32x4.splat(0x3f000000));
+  // m in [0.5, 1): fold to [sqrt(1/2), sqrt(2)) - 1.
+  const small = f32x4.lt(m, f32x4.splat(0.707106781186547524));
+  e = i32x4.add(e, small); // true lanes are -1
+  m = f32x4.sub(f32x4.add(m, v128.and(m, small)), f32x4.splat(1));
+  const ef = f32x4.convert_i32x4_s(e);
+  const z = f32x4.mul(m, m);
+  let y = f32x4.splat(7.0376836292e-2);
+  y = poly(m, -1.1514610310e-1, y);
+  y = poly(m, 1.1676998740e-1, y);
+  y = poly(m, -1.2420140846e-1, y);
+  y = poly(m, 1.4249322787e-1, y);
+  y = poly(m, -1.6668057665e-1, y);
+  y = poly(m, 2.0000714765e-1, y);
+  y = poly(m, -2.4999993993e-1, y);
+  y = poly(m, 3.3333331174e-1, y);
+  y = f32x4.mul(f32x4.mul(y, m), z);
+  y = f32x4.add(y, f32x4.mul(ef, f32x4.splat(LN2_LO)));
+  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
+  let r = f32x4.add(f32x4.add(m, y), f32x4.mul(ef, f32x4.splat(LN2_HI)));
+  r = v128.bitselect(f32x4.splat(-Infinity), r, f32x4.eq(x, f32x4.splat(0)));
+  r = v128.bitselect(f32x4.splat(Infinity), r, f32x4.eq(x, f32x4.splat(Infinity)));
+  // x < 0 or NaN: (x >= 0) is false.
+  return v128.bitselect(r, f32x4.splat(NaN), f32x4.ge(x, f32x4.splat(0)));
+}
+
+/** log(1 + u) per lane for u ≥ 0, accurate for tiny u (Kahan's trick). */
+// @ts-ignore: decorator
+@inline
+export function vlog1p(u: v128): v128 {
+  const w = f32x4.add(u, f32x4.splat(1));
+  const d = f32x4.sub(w, f32x4.splat(1));
+  const corrected = f32x4.div(f32x4.mul(vlog(w), u), d);
+  return v128.bitselect(u, corrected, f32x4.eq(d, f32x4.splat(0)));
+}
+
+/** e^x - 1 per lane, accurate near 0 (Taylor series for |x| < 0.5). */
+// @ts-ignore: decorator
+@inline
+export function vexpm1(x: v128): v128 {
+  let p = f32x4.splat(1.0 / 40320.0);
+  p = poly(x, 1.0 / 5040.0, p);
+  p = poly(x, 1.0 / 720.0, p);
+  p = poly(x, 1.0 / 120.0, p);
+  p = poly(x, 1.0 / 24.0, p);
+  p = poly(x, 1.0 / 6.0, p);
+  p = poly(x, 0.5, p);
+  p = poly(x, 1.0, p);
+  const series = f32x4.mul(p, x);
+  const direct = f32x4.sub(vexp(x), f32x4.splat(1));
+  return v128.bitselect(series, direct, f32x4.lt(f32x4.abs(x), f32x4.splat(0.5)));
+}
+
+/** tanh per lane (odd polynomial near 0, 1 - 2/(e^{2|x|} + 1) elsewhere). */
+// @ts-ignore: decorator
+@inline
+export function vtanh(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = poly(z, 2.06390887954e-2, p);
+  p = poly(z, -5.37397155531e-2, p);
+  p = poly(z, 1.33314422036e-1, p);
+  p = poly(z, -3.33332819422e-1, p);
+  const near = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const e = vexp(f32x4.add(ax, ax));
+  const far = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+  // Restore the sign of x on the far branch.
+  const signed = v128.or(far, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(near, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+/** 1 / (1 + e^-x) per lane. */
+// @ts-ignore: decorator
+@inline
+export function vsigmoid(x: v128): v128 {
+  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), vexp(f32x4.neg(x))));
+}
+
+/** max(x, 0) + log(1 + e^-|x|) per lane. */
+// @ts-ignore: decorator
+@inline
+export function vsoftplus(x: v128): v128 {
+  const relu = v128.bitselect(x, f32x4.splat(0), f32x4.gt(x, f32x4.splat(0)));
+  return f32x4.add(relu, vlog1p(vexp(f32x4.neg(f32x4.abs(x)))));
+}

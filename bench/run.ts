@@ -1,0 +1,120 @@
+/**
+ * `npm run bench`: the reference workloads side by side with TensorFlow.js, in one process and on
+ * the same MNIST data. Prints samples/s, the ratio to TensorFlow.js wasm, GEMM GFLOPS of the W1
+ * shapes, memory over many epochs, and the machine; the full run rewrites BENCHMARKS.md.
+ *
+ *   npm run bench              full run (a few minutes), rewrites BENCHMARKS.md
+ *   npm run bench -- --quick   smoke run (CI): small sizes, one repetition, prints only
+ */
+
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { JsBackend, type Backend } from '../src/backend/index.js';
+import { createWasmBackend } from '../src/backend/wasm/index.js';
+import { loadMnist } from '../src/data/node.js';
+import { gemmGflops } from './gemm.js';
+import { latentEncodeW3, latentMemoryW1, latentTrainW1 } from './latent-runner.js';
+import { tfjsEncodeW3, tfjsTrainW1, useTfBackend } from './tfjs-runner.js';
+import { median, W1, W3 } from './workloads.js';
+
+const quick = process.argv.includes('--quick');
+/** Warm-up epoch plus measured repetitions (each figure is a median of at least 3 in full mode). */
+const reps = quick ? 1 : 3;
+
+interface Row {
+  readonly workload: string;
+  readonly system: string;
+  readonly rates: number[];
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+async function main(): Promise<void> {
+  const { train, test } = loadMnist();
+  const data = new Float32Array(train.x.data.length + test.x.data.length);
+  data.set(train.x.data);
+  data.set(test.x.data, train.x.data.length);
+  const threads = cpus().length;
+
+  const backends: Array<[string, () => Promise<Backend>]> = [
+    ['latent js', async () => new JsBackend()],
+    ['latent wasm 1 thread', () => createWasmBackend({ threads: 1 })],
+    [`latent wasm ${threads} threads`, () => createWasmBackend({ threads })],
+  ];
+  const slowRows = quick ? 128 : 1024;
+  const fastRows = quick ? 512 : 8192;
+  const rows: Row[] = [];
+  const gemm: Array<{ system: string; gflops: Record<string, number> }> = [];
+
+  for (const [name, make] of backends) {
+    const backend = await make();
+    const n = name === 'latent js' ? slowRows : fastRows;
+    log(`${name}: W1 training on ${n} samples`);
+    const trainRates = await latentTrainW1(backend, data, n, reps + 1);
+    rows.push({ workload: 'W1 train', system: name, rates: trainRates.slice(1) });
+    log(`${name}: W3 encoding`);
+    rows.push({ workload: 'W3 encode', system: name, rates: latentEncodeW3(backend, data, quick ? 1 : reps) });
+    gemm.push({ system: name, gflops: gemmGflops(backend, quick ? 1 : 5) });
+  }
+
+  for (const tfName of ['cpu', 'wasm'] as const) {
+    await useTfBackend(tfName);
+    const n = tfName === 'cpu' ? slowRows : quick ? 256 : 2048;
+    log(`tfjs ${tfName}: W1 training on ${n} samples`);
+    const trainRates = await tfjsTrainW1(data, n, reps + 1);
+    rows.push({ workload: 'W1 train', system: `tfjs-${tfName} 4.22`, rates: trainRates.slice(1) });
+    log(`tfjs ${tfName}: W3 encoding`);
+    rows.push({ workload: 'W3 encode', system: `tfjs-${tfName} 4.22`, rates: await tfjsEncodeW3(data, quick ? 1 : reps) });
+  }
+
+  const memoryEpochs = quick ? 3 : 50;
+  log(`memory: ${memoryEpochs} W1 epochs on the wasm backend`);
+  const memory = await latentMemoryW1(await createWasmBackend({ threads }), data, quick ? 256 : 1024, memoryEpochs);
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+  const report = render(rows, gemm, memory, peakRssMb, threads);
+  process.stdout.write(report);
+  if (!quick) {
+    writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), report);
+    log('wrote BENCHMARKS.md');
+  }
+  process.exit(0);
+}
+
+function render(
+  rows: Row[],
+  gemm: Array<{ system: string; gflops: Record<string, number> }>,
+  memory: { live: number[]; rssMb: number[] },
+  peakRssMb: number,
+  threads: number,
+): string {
+  const reference = (workload: string): number => median(rows.find((r) => r.workload === workload && r.system.startsWith('tfjs-wasm'))!.rates);
+  const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+  const lines: string[] = [];
+  lines.push('# Benchmarks', '');
+  lines.push(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${threads} cores, Node.js ${process.version}.`);
+  lines.push(`Command: \`npm run bench${quick ? ' -- --quick' : ''}\` (${new Date().toISOString().slice(0, 10)}). Each figure is the median of ${reps} epoch(s) after a warm-up; data loading excluded.`, '');
+  lines.push('W1: dense 784-512-128-32-128-512-784, ReLU, sigmoid output, BCE, Adam 1e-3, batch 128, MNIST.');
+  lines.push(`W3: encode ${W3.samples} MNIST digits with the W1 encoder, batches of ${W3.batchSize}.`, '');
+  lines.push('| workload | system | samples/s | × tfjs-wasm |', '| --- | --- | ---: | ---: |');
+  for (const row of rows) {
+    const rate = median(row.rates);
+    lines.push(`| ${row.workload} | ${row.system} | ${fmt(rate)} | ${(rate / reference(row.workload)).toFixed(2)} |`);
+  }
+  lines.push('', `GEMM GFLOPS on the W1 shapes (batch ${W1.batchSize}):`, '');
+  const shapes = Object.keys(gemm[0]?.gflops ?? {});
+  lines.push(`| system | ${shapes.join(' | ')} |`, `| --- | ${shapes.map(() => '---:').join(' | ')} |`);
+  for (const g of gemm) lines.push(`| ${g.system} | ${shapes.map((s) => g.gflops[s]!.toFixed(1)).join(' | ')} |`);
+  lines.push('', `Memory over ${memory.live.length} W1 epochs (wasm, ${threads} threads): live buffers after each epoch ${summarize(memory.live)}; RSS ${summarize(memory.rssMb.map((v) => Math.round(v)))} MiB.`);
+  lines.push(`Peak RSS of the whole benchmark process: ${peakRssMb.toFixed(0)} MiB.`, '');
+  return `${lines.join('\n')}\n`;
+}
+
+function summarize(values: number[]): string {
+  if (values.length === 0) return 'n/a';
+  return `first ${values[0]}, last ${values.at(-1)}, min ${Math.min(...values)}, max ${Math.max(...values)}`;
+}
+
+await main();

@@ -1,0 +1,84 @@
+/**
+ * TensorFlow.js side of the benchmark: W1 training and W3 encoding written with tfjs-core ops
+ * (the same layers, init scale, loss and optimizer as latent's), on its cpu or wasm backend.
+ */
+
+import { createRequire } from 'node:module';
+import type * as TF from '@tensorflow/tfjs';
+
+// The CommonJS bundles register every kernel and gradient; the ESM build does not in Node.
+const require = createRequire(import.meta.url);
+const tf = require('@tensorflow/tfjs') as typeof TF;
+require('@tensorflow/tfjs-backend-wasm');
+import { median, W1, W3 } from './workloads.js';
+
+interface Layer {
+  w: TF.Variable;
+  b: TF.Variable;
+}
+
+function buildW1(): { encoder: Layer[]; decoder: Layer[] } {
+  const widths = [W1.input, ...W1.encoder, W1.latent];
+  const make = (dims: number[]): Layer[] =>
+    dims.slice(0, -1).map((d, i) => {
+      const limit = Math.sqrt(6 / d);
+      return { w: tf.variable(tf.randomUniform([d, dims[i + 1]!], -limit, limit, 'float32', 1)), b: tf.variable(tf.zeros([dims[i + 1]!])) };
+    });
+  return { encoder: make(widths), decoder: make([...widths].reverse()) };
+}
+
+function run(layers: Layer[], x: TF.Tensor2D, lastActivated: boolean): TF.Tensor2D {
+  let y = x;
+  layers.forEach((layer, i) => {
+    const z = tf.add(tf.matMul(y, layer.w), layer.b) as TF.Tensor2D;
+    y = i < layers.length - 1 || lastActivated ? tf.relu(z) : z;
+  });
+  return y;
+}
+
+export async function useTfBackend(name: 'cpu' | 'wasm'): Promise<void> {
+  await tf.setBackend(name);
+  await tf.ready();
+}
+
+/** Samples/s of W1 training over `data` (rows of 784 values), median of `reps` epochs. */
+export async function tfjsTrainW1(data: Float32Array, rows: number, reps: number): Promise<number[]> {
+  const model = buildW1();
+  const optimizer = tf.train.adam(W1.lr);
+  const x = tf.tensor2d(data.subarray(0, rows * W1.input), [rows, W1.input]);
+  const rates: number[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    const start = performance.now();
+    for (let b = 0; b + W1.batchSize <= rows; b += W1.batchSize) {
+      const batch = tf.slice(x, [b, 0], [W1.batchSize, W1.input]);
+      const cost = optimizer.minimize(() => {
+        const logits = run(model.decoder, run(model.encoder, batch, false), false);
+        return tf.losses.sigmoidCrossEntropy(batch, logits) as TF.Scalar;
+      }, true);
+      await cost!.data();
+      cost!.dispose();
+      batch.dispose();
+    }
+    rates.push((Math.floor(rows / W1.batchSize) * W1.batchSize) / ((performance.now() - start) / 1000));
+  }
+  x.dispose();
+  return rates;
+}
+
+/** Samples/s of W3: encoding with the W1 encoder in batches of 1,000. */
+export async function tfjsEncodeW3(data: Float32Array, reps: number): Promise<number[]> {
+  const model = buildW1();
+  const rates: number[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    const start = performance.now();
+    for (let b = 0; b < W3.samples; b += W3.batchSize) {
+      const out = tf.tidy(() => run(model.encoder, tf.tensor2d(data.subarray(b * W1.input, (b + W3.batchSize) * W1.input), [W3.batchSize, W1.input]), false));
+      await out.data();
+      out.dispose();
+    }
+    rates.push(W3.samples / ((performance.now() - start) / 1000));
+  }
+  return rates;
+}
+
+export { median };

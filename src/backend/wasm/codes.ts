@@ -1,0 +1,88 @@
+/**
+ * Numeric codes the wasm kernels use for activations, ops and tasks (mirrors asm/activations.ts
+ * and asm/tasks.ts). The `satisfies Record<...>` tables make a new op in the Backend contract a
+ * compile error here until the kernels learn it.
+ */
+
+import type { Activation, BinaryOp, UnaryOp } from '../backend.js';
+
+export const ACTIVATION_CODES = {
+  identity: 0,
+  relu: 1,
+  leakyRelu: 2,
+  elu: 3,
+  gelu: 4,
+  sigmoid: 5,
+  tanh: 6,
+  softplus: 7,
+} as const satisfies Record<Activation, number>;
+
+export const UNARY_CODES = {
+  neg: 0,
+  abs: 1,
+  sign: 2,
+  exp: 3,
+  log: 4,
+  sqrt: 5,
+  square: 6,
+  reciprocal: 7,
+} as const satisfies Record<UnaryOp, number>;
+
+export const BINARY_CODES = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  max: 4,
+  min: 5,
+} as const satisfies Record<BinaryOp, number>;
+
+/** Task ids of asm/tasks.ts; the comment lists each task's float64 argument slots. */
+export const TASK = {
+  /** a, b, c, m, n, k, transA, transB, alpha, beta, scratch, scratchStride, splitRows */
+  gemm: 1,
+  /** op, x, out, n */
+  unary: 2,
+  /** op, a, b, out, n */
+  binary: 3,
+  /** x, scale, shift, out, n */
+  affine: 4,
+  /** a, alpha, b, out, n */
+  axpy: 5,
+  /** x, lo, hi, out, n */
+  clamp: 6,
+  /** x, bias|0, rows, cols, act, alpha, out */
+  biasActivation: 7,
+  /** dy, pre, y, rows, cols, act, alpha, dx, dbias|0 */
+  biasActivationBackward: 8,
+  /** x, scale|0, shift|0, rows, cols, out */
+  columnAffine: 9,
+  /** x, rows, cols, out */
+  sumRows: 10,
+  /** x, rows, cols, out */
+  sumCols: 11,
+  /** x, squares, n → per-chunk partial sums */
+  sum: 12,
+  /** z, t, out, n */
+  bceLogits: 13,
+  /** param, grad, m, v, beta1, beta2, eps, l2, decay, stepSize, invC2, n */
+  adam: 14,
+  /** image, cols, then the 13 Conv2dGeometry fields */
+  im2col: 15,
+  /** cols, image, then the 13 Conv2dGeometry fields */
+  col2im: 16,
+} as const;
+export type TaskId = (typeof TASK)[keyof typeof TASK];
+
+/** Float64 argument slots in a job (asm/tasks.ts ARG_SLOTS). */
+export const ARG_SLOTS = 32;
+/** Most threads a backend may use. */
+export const MAX_THREADS = 64;
+/** Most chunks a job may be cut into (and partial-result slots it has). */
+export const MAX_CHUNKS = 64;
+/** Int32 slots of the job header: task id, ticket (chunks << 16 | next), finished chunks. */
+export const JOB_SLOT = { id: 0, ticket: 1, done: 2 } as const;
+/** Byte offset of the float64 arguments in a job. */
+export const JOB_ARGS_OFFSET = 16;
+/** Bytes of a job descriptor: header, arguments, per-chunk partial results. */
+export const JOB_BYTES = JOB_ARGS_OFFSET + 8 * (ARG_SLOTS + MAX_CHUNKS);

@@ -1,0 +1,263 @@
+/**
+ * Conformance of every non-GEMM wasm kernel against the reference backend, on 1 and 2 threads,
+ * for lengths around the SIMD width and one long enough to be split across threads. Inputs
+ * include the special values (±0, ±Infinity, NaN, denormals, exp over/underflow) where the
+ * vectorised maths could plausibly differ from Math.*.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../tensor/rng.js';
+import { ACTIVATIONS, BINARY_OPS, UNARY_OPS, type Backend } from '../backend.js';
+import { ELEMENTWISE, expectAllClose } from './test-utils/all-close.js';
+import { onBackend, oracle, randomArray, wasmBackends } from './test-utils/fixtures.js';
+import type { WasmBackend } from './wasm-backend.js';
+
+const backends = await wasmBackends();
+const THREADS = [...backends.keys()];
+/** SIMD edge lengths plus one above the threading threshold. */
+const LENGTHS = [1, 3, 7, 127, 129, 1000, 70_001];
+const SPECIALS = [0, -0, Infinity, -Infinity, NaN, 1e-40, -1e-40, 88.8, -88.8, 100, -100, 1e-8, -1e-8, 0.5, -0.5];
+
+function withSpecials(values: Float32Array): Float32Array {
+  values.set(SPECIALS.slice(0, values.length));
+  return values;
+}
+
+/** Run `fn` on the oracle with plain arrays and on `backend` with copies; return both outputs. */
+function both(
+  backend: WasmBackend,
+  inputs: readonly Float32Array[],
+  outLength: number,
+  fn: (b: Backend, inputs: Float32Array[], out: Float32Array) => void,
+): [Float32Array, Float32Array] {
+  const expected = new Float32Array(outLength);
+  fn(oracle, inputs.map((x) => x.slice()), expected);
+  const wasmInputs = inputs.map((x) => onBackend(backend, x));
+  const out = backend.alloc(outLength);
+  fn(backend, wasmInputs, out);
+  const actual = out.slice();
+  for (const view of [...wasmInputs, out]) backend.release(view);
+  return [actual, expected];
+}
+
+describe.each(THREADS)('wasm kernels on %i thread(s)', (threads) => {
+  const backend = backends.get(threads)!;
+
+  it.each(UNARY_OPS)('unary %s', (op) => {
+    for (const n of LENGTHS) {
+      const x = withSpecials(randomArray(new Rng(n), n, -12, 12));
+      const [actual, expected] = both(backend, [x], n, (b, [v], out) => b.unary(op, v!, out));
+      expectAllClose(actual, expected, ELEMENTWISE, `${op} n=${n}`);
+    }
+  });
+
+  it('unary may write over its input', () => {
+    const x = randomArray(new Rng(3), 1000, 0.1, 4);
+    const v = onBackend(backend, x);
+    backend.unary('sqrt', v, v);
+    expectAllClose(v, x.map(Math.sqrt), ELEMENTWISE);
+    backend.release(v);
+  });
+
+  it.each(BINARY_OPS)('binary %s', (op) => {
+    for (const n of LENGTHS) {
+      const rng = new Rng(n + 1);
+      const a = withSpecials(randomArray(rng, n, -5, 5));
+      const b = randomArray(rng, n, -5, 5);
+      b.set([0, 1, -0, NaN, 2, Infinity].slice(0, n));
+      const [actual, expected] = both(backend, [a, b], n, (k, [x, y], out) => k.binary(op, x!, y!, out));
+      expectAllClose(actual, expected, ELEMENTWISE, `${op} n=${n}`);
+    }
+  });
+
+  it('affine, axpy and clamp', () => {
+    for (const n of LENGTHS) {
+      const rng = new Rng(n + 2);
+      const a = withSpecials(randomArray(rng, n, -5, 5));
+      const b = randomArray(rng, n, -5, 5);
+      let [actual, expected] = both(backend, [a], n, (k, [x], out) => k.affine(x!, -1.5, 0.25, out));
+      expectAllClose(actual, expected, ELEMENTWISE, `affine n=${n}`);
+      [actual, expected] = both(backend, [a, b], n, (k, [x, y], out) => k.axpy(x!, 0.75, y!, out));
+      expectAllClose(actual, expected, ELEMENTWISE, `axpy n=${n}`);
+      [actual, expected] = both(backend, [a], n, (k, [x], out) => k.clamp(x!, -1, 2, out));
+      expectAllClose(actual, expected, ELEMENTWISE, `clamp n=${n}`);
+    }
+  });
+
+  it('bceLogits', () => {
+    for (const n of LENGTHS) {
+      const rng = new Rng(n + 3);
+      const z = withSpecials(randomArray(rng, n, -30, 30));
+      const t = randomArray(rng, n, 0, 1);
+      const [actual, expected] = both(backend, [z, t], n, (k, [x, y], out) => k.bceLogits(x!, y!, out));
+      expectAllClose(actual, expected, ELEMENTWISE, `bceLogits n=${n}`);
+    }
+  });
+
+  it('sum and sumSquares accumulate in float64', () => {
+    for (const n of LENGTHS) {
+      const x = randomArray(new Rng(n + 4), n, -3, 3);
+      const v = onBackend(backend, x);
+      const scale = x.reduce((s, e) => s + e * e, 0) + 1;
+      expect(Math.abs(backend.sum(v) - oracle.sum(x))).toBeLessThan(1e-12 * scale);
+      expect(Math.abs(backend.sumSquares(v) - oracle.sumSquares(x))).toBeLessThan(1e-12 * scale);
+      backend.release(v);
+    }
+  });
+});
+
+/** [rows, cols] pairs: SIMD edges in both directions, and one big enough to be threaded. */
+const MATRICES: readonly [number, number][] = [
+  [1, 1],
+  [3, 7],
+  [7, 3],
+  [127, 129],
+  [129, 127],
+  [1000, 1],
+  [1, 1000],
+  [300, 301],
+];
+
+const ALPHA: Record<string, number> = { leakyRelu: 0.1, elu: 0.7 };
+
+describe.each(THREADS)('wasm row kernels on %i thread(s)', (threads) => {
+  const backend = backends.get(threads)!;
+
+  it.each(ACTIVATIONS)('biasActivation %s, with and without bias', (act) => {
+    const alpha = ALPHA[act] ?? 0;
+    for (const [rows, cols] of MATRICES) {
+      const rng = new Rng(rows * 31 + cols);
+      const x = withSpecials(randomArray(rng, rows * cols, -8, 8));
+      const bias = randomArray(rng, cols, -1, 1);
+      let [actual, expected] = both(backend, [x, bias], rows * cols, (k, [v, b], out) =>
+        k.biasActivation(v!, b!, rows, cols, act, alpha, out));
+      expectAllClose(actual, expected, ELEMENTWISE, `${act} ${rows}×${cols} with bias`);
+      [actual, expected] = both(backend, [x], rows * cols, (k, [v], out) =>
+        k.biasActivation(v!, null, rows, cols, act, alpha, out));
+      expectAllClose(actual, expected, ELEMENTWISE, `${act} ${rows}×${cols} without bias`);
+    }
+  });
+
+  it.each(ACTIVATIONS)('biasActivationBackward %s: dx and dbias', (act) => {
+    const alpha = ALPHA[act] ?? 0;
+    for (const [rows, cols] of MATRICES) {
+      const rng = new Rng(rows * 37 + cols);
+      const n = rows * cols;
+      const pre = randomArray(rng, n, -6, 6);
+      const y = new Float32Array(n);
+      oracle.biasActivation(pre, null, rows, cols, act, alpha, y);
+      const dy = randomArray(rng, n, -1, 1);
+      const [dx, dxExpected] = both(backend, [dy, pre, y], n, (k, [g, p, o], out) =>
+        k.biasActivationBackward(g!, p!, o!, rows, cols, act, alpha, out, null));
+      expectAllClose(dx, dxExpected, ELEMENTWISE, `${act} dx ${rows}×${cols}`);
+      // dbias, with dx written over dy (allowed by the contract).
+      const [dbias, dbiasExpected] = both(backend, [dy, pre, y], cols, (k, [g, p, o], out) =>
+        k.biasActivationBackward(g!, p!, o!, rows, cols, act, alpha, g!, out));
+      expectAllClose(dbias, dbiasExpected, { rtol: 1e-5, atol: 1e-5 * Math.sqrt(rows) }, `${act} dbias ${rows}×${cols}`);
+    }
+  });
+
+  it('columnAffine with every combination of null scale and shift', () => {
+    for (const [rows, cols] of MATRICES) {
+      const rng = new Rng(rows * 41 + cols);
+      const x = randomArray(rng, rows * cols, -4, 4);
+      const scale = randomArray(rng, cols);
+      const shift = randomArray(rng, cols);
+      for (const useScale of [true, false]) {
+        for (const useShift of [true, false]) {
+          const [actual, expected] = both(backend, [x, scale, shift], rows * cols, (k, [v, s, t], out) =>
+            k.columnAffine(v!, useScale ? s! : null, useShift ? t! : null, rows, cols, out));
+          expectAllClose(actual, expected, ELEMENTWISE, `columnAffine ${rows}×${cols} ${useScale} ${useShift}`);
+        }
+      }
+    }
+  });
+
+  it('sumRows and sumCols', () => {
+    for (const [rows, cols] of MATRICES) {
+      const x = randomArray(new Rng(rows * 43 + cols), rows * cols, -2, 2);
+      let [actual, expected] = both(backend, [x], cols, (k, [v], out) => k.sumRows(v!, rows, cols, out));
+      expectAllClose(actual, expected, { rtol: 1e-5, atol: 1e-5 * Math.sqrt(rows) }, `sumRows ${rows}×${cols}`);
+      [actual, expected] = both(backend, [x], rows, (k, [v], out) => k.sumCols(v!, rows, cols, out));
+      expectAllClose(actual, expected, { rtol: 1e-6, atol: 1e-6 }, `sumCols ${rows}×${cols}`);
+    }
+  });
+
+  it.each([false, true])('adam, decoupled weight decay: %s', (decoupled) => {
+    for (const n of [1, 3, 7, 127, 129, 1000, 70_001]) {
+      const rng = new Rng(n + 5);
+      const param = randomArray(rng, n);
+      const grad = randomArray(rng, n, -0.1, 0.1);
+      const m = randomArray(rng, n, -0.01, 0.01);
+      const v = randomArray(rng, n, 0, 1e-4);
+      for (const step of [1, 10]) {
+        const args = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled, step };
+        const expected = [param, m, v].map((a) => a.slice());
+        oracle.adam(expected[0]!, grad, expected[1]!, expected[2]!, args);
+        const w = [param, grad, m, v].map((a) => onBackend(backend, a));
+        backend.adam(w[0]!, w[1]!, w[2]!, w[3]!, args);
+        expectAllClose(w[0]!, expected[0]!, ELEMENTWISE, `adam param n=${n} step ${step}`);
+        expectAllClose(w[2]!, expected[1]!, ELEMENTWISE, `adam m n=${n} step ${step}`);
+        expectAllClose(w[3]!, expected[2]!, ELEMENTWISE, `adam v n=${n} step ${step}`);
+        for (const view of w) backend.release(view);
+      }
+    }
+  });
+});
+
+interface Geometry {
+  channels: number; height: number; width: number; kernelH: number; kernelW: number;
+  strideH: number; strideW: number; padH: number; padW: number; dilationH: number; dilationW: number;
+  outH: number; outW: number;
+}
+
+function randomGeometries(count: number): Geometry[] {
+  const rng = new Rng(77);
+  const out: Geometry[] = [
+    // W2-like layers, big enough to be split across threads.
+    { channels: 32, height: 14, width: 14, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, padH: 1, padW: 1, dilationH: 1, dilationW: 1, outH: 7, outW: 7 },
+    { channels: 16, height: 28, width: 28, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, outH: 28, outW: 28 },
+  ];
+  while (out.length < count) {
+    const g = {
+      channels: 1 + rng.int(4), height: 1 + rng.int(9), width: 1 + rng.int(9),
+      kernelH: 1 + rng.int(4), kernelW: 1 + rng.int(4), strideH: 1 + rng.int(3), strideW: 1 + rng.int(3),
+      padH: rng.int(3), padW: rng.int(3), dilationH: 1 + rng.int(2), dilationW: 1 + rng.int(2),
+    };
+    const outH = Math.floor((g.height + 2 * g.padH - g.dilationH * (g.kernelH - 1) - 1) / g.strideH) + 1;
+    const outW = Math.floor((g.width + 2 * g.padW - g.dilationW * (g.kernelW - 1) - 1) / g.strideW) + 1;
+    if (outH >= 1 && outW >= 1) out.push({ ...g, outH, outW });
+  }
+  return out;
+}
+
+describe.each(THREADS)('wasm im2col/col2im on %i thread(s)', (threads) => {
+  const backend = backends.get(threads)!;
+  const geometries = randomGeometries(40);
+
+  it('im2col matches the reference on random geometries', () => {
+    for (const g of geometries) {
+      const image = randomArray(new Rng(g.height * 13 + g.width), g.channels * g.height * g.width);
+      const size = g.channels * g.kernelH * g.kernelW * g.outH * g.outW;
+      const [actual, expected] = both(backend, [image], size, (k, [img], cols) => k.im2col(img!, g, cols));
+      expect(actual, JSON.stringify(g)).toEqual(expected);
+    }
+  });
+
+  it('col2im matches the reference on random geometries, overwriting the image', () => {
+    for (const g of geometries) {
+      const size = g.channels * g.kernelH * g.kernelW * g.outH * g.outW;
+      const cols = randomArray(new Rng(size), size);
+      const imageSize = g.channels * g.height * g.width;
+      const expected = new Float32Array(imageSize).fill(9);
+      oracle.col2im(cols, g, expected);
+      const wcols = onBackend(backend, cols);
+      const image = onBackend(backend, new Float32Array(imageSize).fill(9));
+      backend.col2im(wcols, g, image);
+      // Same summation order as the reference, so float32 results agree exactly.
+      expect(image.slice(), JSON.stringify(g)).toEqual(expected);
+      backend.release(wcols);
+      backend.release(image);
+    }
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * ThreadPool: runs one job descriptor, cut into chunks, on the calling thread plus whichever
+ * workers join in, with no postMessage per call. The caller publishes the job's ticket, bumps a
+ * sequence number in the shared control block to wake the workers, claims chunks itself, then
+ * waits until every claimed chunk is counted finished (spinning first: most chunks end within
+ * microseconds). It never waits for a worker that has not claimed anything, so a worker the OS
+ * has not scheduled yet slows nothing down. Jobs never overlap.
+ *
+ * Where the caller may not block (a browser's main thread), waiting is pure spinning.
+ */
+
+import type { KernelExports } from './kernels.js';
+import { spawnWorker, type WorkerHandle } from './spawn.js';
+import { JOB_SLOT } from './codes.js';
+import type { WasmMemory, WasmModule } from './wasm-api.js';
+import { CONTROL, CONTROL_BYTES } from './worker-source.js';
+
+/** Polls before a blocked thread falls back to Atomics.wait (tens of microseconds). */
+const SPIN = 20_000;
+
+function callerMayBlock(probe: Int32Array): boolean {
+  try {
+    // Value differs from the slot's, so this returns at once where waiting is allowed at all.
+    Atomics.wait(probe, 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class ThreadPool {
+  /** Threads a job runs on, the caller included. */
+  readonly threads: number;
+  private readonly control: Int32Array;
+  private readonly header: Int32Array;
+  private readonly mayBlock: boolean;
+  private closed = false;
+
+  private constructor(
+    private readonly kernels: KernelExports,
+    control: Int32Array,
+    private readonly job: number,
+    header: Int32Array,
+    private readonly workers: readonly WorkerHandle[],
+  ) {
+    this.threads = workers.length + 1;
+    this.control = control;
+    this.header = header;
+    this.mayBlock = workers.length > 0 && callerMayBlock(new Int32Array(new SharedArrayBuffer(4)));
+  }
+
+  /**
+   * Start `threads - 1` workers on the same module and memory. `control` is the byte offset of a
+   * zeroed CONTROL_BYTES block, `job` that of the job descriptor.
+   */
+  static async start(
+    kernels: KernelExports,
+    module: WasmModule,
+    memory: WasmMemory,
+    control: number,
+    job: number,
+    threads: number,
+  ): Promise<ThreadPool> {
+    const started = await Promise.allSettled(
+      Array.from({ length: threads - 1 }, (_, i) =>
+        spawnWorker({ module, memory, control, job, index: i + 1, spin: SPIN }),
+      ),
+    );
+    const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw failed.reason;
+    }
+    const controlView = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
+    return new ThreadPool(kernels, controlView, job, new Int32Array(memory.buffer, job, 4), workers);
+  }
+
+  /** Threads a job may use now: `threads` until `close`, 1 after. */
+  get activeThreads(): number {
+    return this.closed ? 1 : this.threads;
+  }
+
+  /**
+   * Run the job whose id and arguments are already written, cut into `chunks` (1 to 0xffff),
+   * on the caller plus the workers when `parallel`.
+   */
+  run(chunks: number, parallel: boolean): void {
+    const h = this.header;
+    Atomics.store(h, JOB_SLOT.done, 0);
+    // Publishing the ticket makes the chunks claimable; everything written before is visible.
+    Atomics.store(h, JOB_SLOT.ticket, chunks << 16);
+    if (!parallel || this.activeThreads === 1) {
+      this.kernels.work(this.job, 0);
+      return;
+    }
+    const c = this.control;
+    Atomics.add(c, CONTROL.seq, 1);
+    Atomics.notify(c, CONTROL.seq);
+    let failure: unknown = undefined;
+    try {
+      this.kernels.work(this.job, 0);
+    } catch (error) {
+      failure = error;
+      // Close the ticket; count the failed chunk and the never-claimed ones as finished.
+      const ticket = Atomics.exchange(h, JOB_SLOT.ticket, (chunks << 16) | chunks);
+      Atomics.add(h, JOB_SLOT.done, 1 + Math.max(0, chunks - (ticket & 0xffff)));
+    }
+    // Wait for chunks claimed by workers: they may still be reading the job.
+    let spins = 0;
+    for (;;) {
+      const done = Atomics.load(h, JOB_SLOT.done);
+      if (done >= chunks) break;
+      if (this.mayBlock && ++spins >= SPIN) {
+        Atomics.wait(h, JOB_SLOT.done, done);
+        spins = 0;
+      }
+    }
+    if (failure !== undefined) throw failure;
+    if (Atomics.exchange(c, CONTROL.error, 0) !== 0) throw new Error('a wasm kernel trapped on a worker thread');
+  }
+
+  /** Stop and terminate the workers; the pool runs jobs on the caller only afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.control, CONTROL.stop, 1);
+    Atomics.add(this.control, CONTROL.seq, 1);
+    Atomics.notify(this.control, CONTROL.seq);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

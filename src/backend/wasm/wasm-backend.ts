@@ -1,0 +1,311 @@
+/**
+ * WasmBackend: the Backend contract on SIMD wasm kernels over one shared memory, split across a
+ * thread pool when a kernel is big enough to repay the hand-off.
+ *
+ * Each kernel call writes a job descriptor (task id, thread count, float64 arguments; see
+ * codes.ts TASK) and runs it on the caller alone or on the whole pool. Arrays become byte offsets
+ * into the heap, so nothing is copied; every array must come from this backend's `alloc`.
+ */
+
+import type { Activation, AdamArgs, Backend, BinaryOp, Conv2dGeometry, GemmArgs, UnaryOp } from '../backend.js';
+import {
+  ACTIVATION_CODES, ARG_SLOTS, BINARY_CODES, JOB_ARGS_OFFSET, JOB_BYTES, JOB_SLOT, MAX_CHUNKS, MAX_THREADS, TASK,
+  UNARY_CODES, type TaskId,
+} from './codes.js';
+import { WasmHeap } from './heap.js';
+import { compileKernels, instantiateKernels, KERNELS_MAX_PAGES, type KernelExports } from './kernels.js';
+import { ThreadPool } from './thread-pool.js';
+import { CONTROL_BYTES } from './worker-source.js';
+
+/** 16 MiB to start; the heap grows on demand up to the module's maximum. */
+const INITIAL_PAGES = 256;
+/**
+ * Without SharedArrayBuffer the memory is unshared, and growing it would detach every view handed
+ * out, so it is sized once: the first of these (in 64 KiB pages: 512, 256, 128 MiB) the host grants.
+ */
+const UNSHARED_PAGES = [8192, 4096, 2048];
+/** Below this many flops a GEMM runs on the caller alone (waking workers costs microseconds). */
+const GEMM_PARALLEL_FLOPS = 1 << 20;
+/** Elementwise work (elements × cost) below which one thread is faster. */
+const ELEMENTWISE_PARALLEL_WORK = 1 << 15;
+/** Work per chunk of a parallel elementwise job (small enough to balance, big enough to amortise a claim). */
+const CHUNK_WORK = 1 << 14;
+/** Chunks per thread of a parallel GEMM (balance against repacking the shared operand per chunk). */
+const GEMM_CHUNKS_PER_THREAD = 3;
+/** Relative cost of kernels built on exp/log against a plain add. */
+const TRANSCENDENTAL_COST = 8;
+
+const TRANSCENDENTAL_UNARY: ReadonlySet<UnaryOp> = new Set(['exp', 'log']);
+
+function activationCost(act: Activation): number {
+  return act === 'identity' || act === 'relu' || act === 'leakyRelu' ? 1 : TRANSCENDENTAL_COST;
+}
+
+function need(view: Float32Array, length: number, name: string): void {
+  if (view.length < length) {
+    throw new Error(`wasm backend: ${name} holds ${view.length} floats, the kernel needs ${length}`);
+  }
+}
+
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  readonly threads: number;
+  private readonly header: Int32Array;
+  private readonly args: Float64Array;
+
+  private constructor(
+    private readonly heap: WasmHeap,
+    private readonly kernels: KernelExports,
+    private readonly pool: ThreadPool,
+    private readonly job: number,
+    private readonly scratch: number,
+    private readonly scratchStride: number,
+  ) {
+    this.threads = pool.threads;
+    this.header = heap.int32View(job, 4);
+    this.args = heap.float64View(job + JOB_ARGS_OFFSET, ARG_SLOTS + MAX_CHUNKS);
+  }
+
+  /**
+   * Compile and instantiate the kernels and start `threads - 1` workers. `shared: false` (hosts
+   * without SharedArrayBuffer) runs on the calling thread only, in a fixed-size memory.
+   */
+  static async create(threads: number, shared = true): Promise<WasmBackend> {
+    const count = shared ? Math.max(1, Math.min(MAX_THREADS, Math.floor(threads))) : 1;
+    const module = await compileKernels(shared);
+    const heap = shared ? new WasmHeap(INITIAL_PAGES, KERNELS_MAX_PAGES, true) : fixedHeap();
+    const kernels = await instantiateKernels(module, heap.memory);
+    const control = heap.reserve(CONTROL_BYTES + JOB_BYTES);
+    const job = control + CONTROL_BYTES;
+    const scratchStride = Math.ceil((kernels.gemmScratchFloats() * 4) / 64) * 64;
+    const scratch = heap.reserve(scratchStride * count);
+    const pool = await ThreadPool.start(kernels, module, heap.memory, control, job, count);
+    return new WasmBackend(heap, kernels, pool, job, scratch, scratchStride);
+  }
+
+  /** Stop the worker threads (kernels keep working on the calling thread alone). */
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  alloc(length: number): Float32Array {
+    return this.heap.alloc(length);
+  }
+
+  release(buffer: Float32Array): void {
+    this.heap.release(buffer);
+  }
+
+  liveBuffers(): number {
+    return this.heap.liveBlocks();
+  }
+
+  gemm({ a, b, c, m, n, k, transA, transB, alpha, beta }: GemmArgs): void {
+    need(a, m * k, 'gemm A');
+    need(b, k * n, 'gemm B');
+    need(c, m * n, 'gemm C');
+    if (m === 0 || n === 0) return;
+    // Split the longer side of C (in micro-tiles of 4 rows or 8 columns) into chunks.
+    const splitRows = m / 4 > n / 8 ? 1 : 0;
+    const tiles = splitRows ? Math.ceil(m / 4) : Math.ceil(n / 8);
+    const threads = this.pool.activeThreads;
+    const chunks = threads > 1 && 2 * m * n * k >= GEMM_PARALLEL_FLOPS
+      ? Math.min(tiles, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS) : 1;
+    this.exec(TASK.gemm, chunks, this.ptr(a), this.ptr(b), this.ptr(c), m, n, k, transA ? 1 : 0, transB ? 1 : 0,
+      alpha, beta, this.scratch, this.scratchStride, splitRows);
+  }
+
+  unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
+    const n = x.length;
+    need(out, n, 'unary out');
+    const cost = TRANSCENDENTAL_UNARY.has(op) ? TRANSCENDENTAL_COST : 1;
+    this.exec(TASK.unary, this.chunks(n * cost, n / 16), UNARY_CODES[op], this.ptr(x), this.ptr(out), n);
+  }
+
+  binary(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32Array): void {
+    const n = a.length;
+    need(b, n, 'binary b');
+    need(out, n, 'binary out');
+    this.exec(TASK.binary, this.chunks(n, n / 16), BINARY_CODES[op], this.ptr(a), this.ptr(b), this.ptr(out), n);
+  }
+
+  affine(x: Float32Array, scale: number, shift: number, out: Float32Array): void {
+    const n = x.length;
+    need(out, n, 'affine out');
+    this.exec(TASK.affine, this.chunks(n, n / 16), this.ptr(x), scale, shift, this.ptr(out), n);
+  }
+
+  axpy(a: Float32Array, alpha: number, b: Float32Array, out: Float32Array): void {
+    const n = a.length;
+    need(b, n, 'axpy b');
+    need(out, n, 'axpy out');
+    this.exec(TASK.axpy, this.chunks(n, n / 16), this.ptr(a), alpha, this.ptr(b), this.ptr(out), n);
+  }
+
+  clamp(x: Float32Array, lo: number, hi: number, out: Float32Array): void {
+    const n = x.length;
+    need(out, n, 'clamp out');
+    this.exec(TASK.clamp, this.chunks(n, n / 16), this.ptr(x), lo, hi, this.ptr(out), n);
+  }
+
+  biasActivation(
+    x: Float32Array,
+    bias: Float32Array | null,
+    rows: number,
+    cols: number,
+    act: Activation,
+    alpha: number,
+    out: Float32Array,
+  ): void {
+    need(x, rows * cols, 'biasActivation x');
+    need(out, rows * cols, 'biasActivation out');
+    if (bias) need(bias, cols, 'biasActivation bias');
+    this.exec(TASK.biasActivation, this.chunks(rows * cols * activationCost(act), rows), this.ptr(x), this.optPtr(bias),
+      rows, cols, ACTIVATION_CODES[act], alpha, this.ptr(out));
+  }
+
+  biasActivationBackward(
+    dy: Float32Array,
+    pre: Float32Array,
+    y: Float32Array,
+    rows: number,
+    cols: number,
+    act: Activation,
+    alpha: number,
+    dx: Float32Array,
+    dbias: Float32Array | null,
+  ): void {
+    const n = rows * cols;
+    need(dy, n, 'biasActivationBackward dy');
+    need(pre, n, 'biasActivationBackward pre');
+    need(y, n, 'biasActivationBackward y');
+    need(dx, n, 'biasActivationBackward dx');
+    if (dbias) need(dbias, cols, 'biasActivationBackward dbias');
+    // Split by columns (in 16s), so each chunk owns its dbias entries.
+    this.exec(TASK.biasActivationBackward, this.chunks(n * activationCost(act), cols / 16), this.ptr(dy), this.ptr(pre), this.ptr(y), rows, cols,
+      ACTIVATION_CODES[act], alpha, this.ptr(dx), this.optPtr(dbias));
+  }
+
+  columnAffine(
+    x: Float32Array,
+    scale: Float32Array | null,
+    shift: Float32Array | null,
+    rows: number,
+    cols: number,
+    out: Float32Array,
+  ): void {
+    need(x, rows * cols, 'columnAffine x');
+    need(out, rows * cols, 'columnAffine out');
+    if (scale) need(scale, cols, 'columnAffine scale');
+    if (shift) need(shift, cols, 'columnAffine shift');
+    this.exec(TASK.columnAffine, this.chunks(rows * cols, rows), this.ptr(x), this.optPtr(scale), this.optPtr(shift),
+      rows, cols, this.ptr(out));
+  }
+
+  sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    need(x, rows * cols, 'sumRows x');
+    need(out, cols, 'sumRows out');
+    this.exec(TASK.sumRows, this.chunks(rows * cols, cols / 16), this.ptr(x), rows, cols, this.ptr(out));
+  }
+
+  sumCols(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
+    need(x, rows * cols, 'sumCols x');
+    need(out, rows, 'sumCols out');
+    this.exec(TASK.sumCols, this.chunks(rows * cols, rows / 16), this.ptr(x), rows, cols, this.ptr(out));
+  }
+
+  sum(x: Float32Array): number {
+    return this.reduce(x, 0);
+  }
+
+  sumSquares(x: Float32Array): number {
+    return this.reduce(x, 1);
+  }
+
+  bceLogits(z: Float32Array, t: Float32Array, out: Float32Array): void {
+    const n = z.length;
+    need(t, n, 'bceLogits t');
+    need(out, n, 'bceLogits out');
+    this.exec(TASK.bceLogits, this.chunks(n * TRANSCENDENTAL_COST, n / 16), this.ptr(z), this.ptr(t), this.ptr(out), n);
+  }
+
+  adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, args: AdamArgs): void {
+    const n = param.length;
+    need(grad, n, 'adam grad');
+    need(m, n, 'adam m');
+    need(v, n, 'adam v');
+    const { lr, beta1, beta2, eps, weightDecay, decoupled, step } = args;
+    const l2 = decoupled ? 0 : weightDecay;
+    const decay = decoupled ? 1 - lr * weightDecay : 1;
+    const stepSize = lr / (1 - Math.pow(beta1, step));
+    const invC2 = 1 / (1 - Math.pow(beta2, step));
+    this.exec(TASK.adam, this.chunks(n * 4, n / 16), this.ptr(param), this.ptr(grad), this.ptr(m), this.ptr(v),
+      beta1, beta2, eps, l2, decay, stepSize, invC2, n);
+  }
+
+  im2col(image: Float32Array, geometry: Conv2dGeometry, cols: Float32Array): void {
+    const g = geometry;
+    need(image, g.channels * g.height * g.width, 'im2col image');
+    need(cols, g.channels * g.kernelH * g.kernelW * g.outH * g.outW, 'im2col cols');
+    this.exec(TASK.im2col, this.chunks(cols.length, g.channels), this.ptr(image), this.ptr(cols), ...geometryArgs(g));
+  }
+
+  col2im(cols: Float32Array, geometry: Conv2dGeometry, image: Float32Array): void {
+    const g = geometry;
+    need(image, g.channels * g.height * g.width, 'col2im image');
+    need(cols, g.channels * g.kernelH * g.kernelW * g.outH * g.outW, 'col2im cols');
+    this.exec(TASK.col2im, this.chunks(cols.length, g.channels), this.ptr(cols), this.ptr(image), ...geometryArgs(g));
+  }
+
+  private reduce(x: Float32Array, squares: 0 | 1): number {
+    const chunks = this.exec(TASK.sum, this.chunks(x.length, x.length / 16), this.ptr(x), squares, x.length);
+    let total = 0;
+    for (let i = 0; i < chunks; i++) total += this.args[ARG_SLOTS + i]!;
+    return total;
+  }
+
+  /** Chunks for `work` that can be cut into at most `units` pieces: 1 unless worth threading. */
+  private chunks(work: number, units: number): number {
+    const threads = this.pool.activeThreads;
+    if (threads === 1 || work < ELEMENTWISE_PARALLEL_WORK) return 1;
+    const wanted = Math.max(threads, Math.ceil(work / CHUNK_WORK));
+    return Math.max(1, Math.min(MAX_CHUNKS, Math.floor(units), wanted));
+  }
+
+  private ptr(view: Float32Array): number {
+    return this.heap.pointer(view);
+  }
+
+  private optPtr(view: Float32Array | null): number {
+    return view ? this.heap.pointer(view) : 0;
+  }
+
+  /**
+   * Write the job and run it, cut into `chunks` claimed by the caller and (when more than one)
+   * the workers. Returns the chunk count.
+   */
+  private exec(task: TaskId, chunks: number, ...args: number[]): number {
+    this.header[JOB_SLOT.id] = task;
+    const slots = this.args;
+    for (let i = 0; i < args.length; i++) slots[i] = args[i]!;
+    this.pool.run(chunks, chunks > 1);
+    return chunks;
+  }
+}
+
+function fixedHeap(): WasmHeap {
+  let failure: unknown;
+  for (const pages of UNSHARED_PAGES) {
+    try {
+      return new WasmHeap(pages, pages, false);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
+}
+
+function geometryArgs(g: Conv2dGeometry): number[] {
+  return [g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW,
+    g.padH, g.padW, g.dilationH, g.dilationW, g.outH, g.outW];
+}

@@ -1,0 +1,74 @@
+/**
+ * Source of the worker threads, as plain JavaScript strings: Node runs it with `eval: true`
+ * (CommonJS), browsers from a Blob URL. Keeping it a string means it needs no separate file in
+ * src/ or dist/ and no bundler support.
+ *
+ * Protocol (Int32 slots of the control block, see CONTROL below): a worker instantiates the
+ * kernels on the shared memory, reads the sequence number and reports ready. Then, forever: wait
+ * (spinning briefly, then Atomics.wait) until the sequence number changes, and help with the
+ * job: `work(job, index)` claims chunks until none are left (asm/tasks.ts). A trap sets ERROR
+ * and still counts the chunk as finished, so the caller never waits for it. STOP ends the loop.
+ */
+
+import { JOB_SLOT } from './codes.js';
+import type { WasmMemory, WasmModule } from './wasm-api.js';
+
+/** Int32 indices in the control block; each on its own 64-byte line. */
+export const CONTROL = { seq: 0, error: 16, stop: 32 } as const;
+/** Bytes of the control block (the job descriptor follows it). */
+export const CONTROL_BYTES = 256;
+
+const LOOP = `
+async function latentWorkerMain(data, post) {
+  const { module, memory, control, job, index, spin } = data;
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const work = instance.exports.work;
+  const header = new Int32Array(memory.buffer, job, 4);
+  const c = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
+  let seen = Atomics.load(c, ${CONTROL.seq});
+  post('ready');
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(c, ${CONTROL.seq}) === seen) {
+      if (++spins >= spin) {
+        Atomics.wait(c, ${CONTROL.seq}, seen);
+        spins = 0;
+      }
+    }
+    seen = Atomics.load(c, ${CONTROL.seq});
+    if (Atomics.load(c, ${CONTROL.stop}) !== 0) return;
+    try {
+      work(job, index);
+    } catch (error) {
+      Atomics.store(c, ${CONTROL.error}, 1);
+      Atomics.add(header, ${JOB_SLOT.done}, 1);
+      Atomics.notify(header, ${JOB_SLOT.done});
+    }
+  }
+}
+`;
+
+/** Worker source for Node's worker_threads (`new Worker(source, { eval: true, workerData })`). */
+export const NODE_WORKER_SOURCE = `${LOOP}
+const { parentPort, workerData } = require('node:worker_threads');
+latentWorkerMain(workerData, (message) => parentPort.postMessage(message));
+`;
+
+/** Worker source for Web Workers: the first message carries the start data. */
+export const BROWSER_WORKER_SOURCE = `${LOOP}
+self.onmessage = (event) => {
+  self.onmessage = null;
+  latentWorkerMain(event.data, (message) => self.postMessage(message));
+};
+`;
+
+/** What each worker receives at start. */
+export interface WorkerStartData {
+  readonly module: WasmModule;
+  readonly memory: WasmMemory;
+  readonly control: number;
+  readonly job: number;
+  readonly index: number;
+  /** Polls of the sequence number before falling back to Atomics.wait. */
+  readonly spin: number;
+}
