@@ -33,22 +33,24 @@ export interface TensorOptions {
 export class Tensor {
   readonly shape: Shape;
   readonly size: number;
-  readonly backend: Backend;
   requiresGrad: boolean;
   /** Accumulated gradient of a leaf tensor after `backward()`. */
   grad: Tensor | null = null;
   /** The tape node that produced this tensor, when it was recorded. */
   node: TapeNode | null = null;
   private storage: Float32Array | null;
+  private home: Backend;
   private readonly owner: boolean;
+  private readonly persistent: boolean;
 
   private constructor(shape: Shape, data: Float32Array, backend: Backend, owner: boolean, options: TensorOptions) {
     this.shape = shape;
     this.size = data.length;
     this.storage = data;
-    this.backend = backend;
+    this.home = backend;
     this.owner = owner;
     this.requiresGrad = options.requiresGrad ?? false;
+    this.persistent = options.persistent ?? false;
     if (!owner) return;
     if (options.persistent) return;
     const frame = scopes[scopes.length - 1];
@@ -99,6 +101,29 @@ export class Tensor {
   get data(): Float32Array {
     if (this.storage === null) throw new Error(`tensor of shape ${formatShape(this.shape)} used after release`);
     return this.storage;
+  }
+
+  /** The backend that owns this tensor's storage. */
+  get backend(): Backend {
+    return this.home;
+  }
+
+  /**
+   * Move the storage to `backend` (copying the values), like PyTorch's `.to(device)`. The tensor
+   * object stays the same, so optimizers and modules keep their references.
+   */
+  moveTo(backend: Backend): void {
+    if (backend === this.home || this.storage === null) return;
+    if (!this.owner) throw new Error('cannot move a view; move its base tensor');
+    const moved = backend.alloc(this.size);
+    moved.set(this.storage);
+    collector.unregister(this);
+    this.home.release(this.storage);
+    this.storage = moved;
+    this.home = backend;
+    if (!this.persistent && !scopes.some((frame) => frame.made.includes(this))) {
+      collector.register(this, { backend, data: moved }, this);
+    }
   }
 
   get rows(): number {

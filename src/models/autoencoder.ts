@@ -11,6 +11,7 @@ import { activation } from '../autograd/ops.js';
 import { noGrad } from '../autograd/tape.js';
 import { scope, Tensor } from '../autograd/tensor.js';
 import type { Activation } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { matrix, type Matrix } from '../data/matrix.js';
 import { applyScaler, inverseScaler, type Scaler } from '../data/scaler.js';
 import { LatentError } from '../errors.js';
@@ -123,6 +124,7 @@ export abstract class Autoencoder extends Module {
   /** Run `f` in eval mode over chunks of rows, copying each result out of backend storage. */
   protected mapRows(x: Matrix, outCols: number, f: (batch: Tensor) => Tensor): Matrix {
     const wasTraining = this.training;
+    this.to(getBackend());
     this.eval();
     const out = new Float32Array(x.rows * outCols);
     try {

@@ -5,6 +5,7 @@
  */
 
 import type { Tensor } from '../autograd/tensor.js';
+import type { Backend } from '../backend/backend.js';
 import { LatentError } from '../errors.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 
@@ -71,6 +72,15 @@ export abstract class Module {
     for (const key of values.keys()) {
       if (!own.has(key)) throw new LatentError(`${source} has an unexpected tensor "${key}"`, 'the file does not belong to a model of this configuration');
     }
+  }
+
+  /** Move parameters, buffers and gradients to `backend` (no-op for those already there). */
+  to(backend: Backend): this {
+    for (const tensor of this.stateDict().values()) {
+      tensor.moveTo(backend);
+      tensor.grad?.moveTo(backend);
+    }
+    return this;
   }
 
   train(mode = true): this {

@@ -75,7 +75,8 @@ const PROGRESS_INTERVAL_MS = 100;
  * const history = await fit(model, train.x, { epochs: 10, validationSplit: 0.1 });
  */
 export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {}): Promise<History> {
-  await initBackend();
+  // The model may have been built before the fastest backend was ready: bring it over.
+  model.to(await initBackend());
   const epochs = options.epochs ?? 20;
   const batchSize = options.batchSize ?? 64;
   const seed = options.seed ?? 42;
