@@ -11,42 +11,13 @@
 
 import { add, mean, scale } from '../autograd/ops.js';
 import type { Tensor } from '../autograd/tensor.js';
-import type { Activation } from '../backend/backend.js';
 import { reconstructionLoss, type LossName } from '../losses/reconstruction.js';
-import { Sequential } from '../nn/sequential.js';
-import { Rng } from '../tensor/rng.js';
-import { Autoencoder, type Objective } from './autoencoder.js';
-import { denseLayers } from './dense-stack.js';
+import type { Objective } from './autoencoder.js';
+import { DenseAutoencoder } from './dense.js';
 import type { SparseConfig } from './penalty-configs.js';
 import { klSparsity, l1Activity } from './penalties.js';
 
-export class SparseAutoencoder extends Autoencoder {
-  readonly encoder: Sequential;
-  readonly decoder: Sequential;
-  readonly noiseRng: Rng;
-
-  constructor(readonly config: SparseConfig) {
-    super();
-    const initRng = new Rng(config.seed);
-    this.noiseRng = initRng.fork();
-    const { inputDim, hidden, latentDim, activation, latentActivation, dropout } = config;
-    const widths = [inputDim, ...hidden, latentDim];
-    this.encoder = this.registerModule('encoder', new Sequential(denseLayers(widths, activation, latentActivation, dropout, initRng, this.noiseRng)));
-    this.decoder = this.registerModule('decoder', new Sequential(denseLayers([...widths].reverse(), activation, 'identity', dropout, initRng, this.noiseRng)));
-  }
-
-  get inputDim(): number {
-    return this.config.inputDim;
-  }
-
-  get latentDim(): number {
-    return this.config.latentDim;
-  }
-
-  get outputActivation(): Activation {
-    return this.config.outputActivation;
-  }
-
+export class SparseAutoencoder extends DenseAutoencoder<SparseConfig> {
   override objective(input: Tensor, target: Tensor, loss: LossName): Objective {
     const { l1, rho, sparsityWeight } = this.config;
     const code = this.encoder.forward(input);
