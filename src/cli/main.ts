@@ -14,6 +14,7 @@ import { isLatentError } from '../errors.js';
 import { registerDecode } from './commands/decode.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEncode } from './commands/encode.js';
+import { registerExport } from './commands/export.js';
 import { registerInfo } from './commands/info.js';
 import { registerReconstruct } from './commands/reconstruct.js';
 import { registerTrain } from './commands/train.js';
@@ -46,6 +47,7 @@ export function buildProgram(context: CommandContext): Command {
   registerDecode(program, context);
   registerReconstruct(program, context);
   registerInfo(program, context);
+  registerExport(program, context);
   registerDemo(program, context);
   return program;
 }

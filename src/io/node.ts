@@ -7,3 +7,4 @@ export { assertWritable, writeFileAtomic } from './atomic.js';
 export type { WriteOptions } from './atomic.js';
 export { loadModelFile, loadSafetensorsFile, saveModelFile, saveSafetensorsFile } from './node-files.js';
 export { loadCheckpoint, loadModel, saveCheckpoint, saveModel } from './model-node.js';
+export { saveOnnx } from './onnx/node.js';

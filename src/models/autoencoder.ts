@@ -16,6 +16,7 @@ import { matrix, type Matrix } from '../data/matrix.js';
 import { applyScaler, inverseScaler, type Scaler } from '../data/scaler.js';
 import { LatentError } from '../errors.js';
 import { perSampleLoss, reconstructionLoss, type LossName } from '../losses/reconstruction.js';
+import { defaultAlpha } from '../nn/activations.js';
 import { Module } from '../nn/module.js';
 import type { Rng } from '../tensor/rng.js';
 import type { ModelConfig } from './config.js';
@@ -51,7 +52,7 @@ export abstract class Autoencoder extends Module {
 
   /** Decoder output passed through the output activation. */
   protected activateOutput(logits: Tensor): Tensor {
-    return this.outputActivation === 'identity' ? logits : activation(logits, this.outputActivation);
+    return this.outputActivation === 'identity' ? logits : activation(logits, this.outputActivation, defaultAlpha(this.outputActivation));
   }
 
   /**

@@ -14,12 +14,17 @@ export const ACTIVATION_NAMES = ['identity', 'relu', 'leakyRelu', 'elu', 'gelu',
 
 const DEFAULT_ALPHA: Partial<Record<ActivationName, number>> = { leakyRelu: 0.01, elu: 1 };
 
+/** The parameter an activation uses when none is given (PyTorch's defaults). */
+export function defaultAlpha(kind: ActivationName): number {
+  return DEFAULT_ALPHA[kind] ?? 0;
+}
+
 export class Activation extends Module {
   readonly alpha: number;
 
   constructor(readonly kind: ActivationName, alpha?: number) {
     super();
-    this.alpha = alpha ?? DEFAULT_ALPHA[kind] ?? 0;
+    this.alpha = alpha ?? defaultAlpha(kind);
   }
 
   forward(x: Tensor): Tensor {

@@ -1,4 +1,4 @@
-export { Activation, ACTIVATION_NAMES, parseActivation } from './activations.js';
+export { Activation, ACTIVATION_NAMES, defaultAlpha, parseActivation } from './activations.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batch-norm.js';
 export { Conv2d, ConvTranspose2d, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions } from './conv.js';
 export { Conv1d, ConvTranspose1d, type Conv1dLayerOptions, type ConvTranspose1dLayerOptions } from './conv1d.js';
@@ -6,6 +6,7 @@ export { initialize, initializerFor, type Initializer } from './init.js';
 export { LayerNorm } from './layer-norm.js';
 export { Linear } from './linear.js';
 export { Module } from './module.js';
+export { MaxPool2d, Upsample } from './pool.js';
 export { Flatten, Reshape } from './reshape.js';
 export { RowSequential } from './row-sequential.js';
 export { Sequential } from './sequential.js';
