@@ -18,3 +18,4 @@ export * from './models/index.js';
 export * from './train/index.js';
 export * from './data/index.js';
 export * from './io/index.js';
+export * from './tasks/index.js';

@@ -6,3 +6,4 @@
 export * from './index.js';
 export * from './data/node.js';
 export * from './io/node.js';
+export * from './tasks/node.js';

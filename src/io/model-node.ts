@@ -8,9 +8,16 @@ import { writeFileAtomic, type WriteOptions } from './atomic.js';
 import { checkpointFromBytes, checkpointToBytes, modelFromBytes, modelToBytes, type LoadedCheckpoint, type LoadedModel, type TrainingSummary } from './model-io.js';
 import { readNonEmpty } from './node-files.js';
 
+export interface SaveModelOptions extends WriteOptions {
+  /** Training summary shown by `latent info`. */
+  readonly training?: TrainingSummary;
+  /** Task settings stored beside the model (detector threshold, window length, ...). */
+  readonly extra?: Record<string, unknown>;
+}
+
 /** Save `model` as one .safetensors file. Refuses to replace a file unless `overwrite`. */
-export function saveModel(path: string, model: Autoencoder, options: WriteOptions & { training?: TrainingSummary } = {}): void {
-  writeFileAtomic(path, modelToBytes(model, options.training), options);
+export function saveModel(path: string, model: Autoencoder, options: SaveModelOptions = {}): void {
+  writeFileAtomic(path, modelToBytes(model, options.training, options.extra), options);
 }
 
 /** Load a model (or the model inside a checkpoint) from a .safetensors file. */

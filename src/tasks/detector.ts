@@ -1,0 +1,209 @@
+/**
+ * AutoencoderDetector: anomaly detection by reconstruction error (PyOD's `AutoEncoder` shape).
+ * `fit` trains on unlabelled (or normal-only) rows and sets the threshold from the training scores
+ * with a `ThresholdRule`; `score`, `predict` and `evaluate` then work on any rows with the same
+ * columns.
+ *
+ * Defaults from the data, the same for every data set: standard scaling (none for data in
+ * [0, 1]); latent and hidden sizes relative to the feature count; dropout 0.2 after hidden layers;
+ * about 1000 Adam steps of 64 rows (epochs follow from the row count) — a fixed, modest budget, so
+ * the few anomalies inside unlabelled training data are not learned by heart; the
+ * `contamination:0.1` threshold rule.
+ *
+ * Stored form: the model file (weights, config, scaler) plus `{ metric, rule, threshold }` under
+ * `extra.detector` — `detectorExtra()` writes it, `fromExtra`/`fromLoaded` read it.
+ */
+
+import type { Matrix } from '../data/matrix.js';
+import { LatentError } from '../errors.js';
+import { modelToBytes, type LoadedModel, type TrainingSummary } from '../io/model-io.js';
+import type { Autoencoder } from '../models/autoencoder.js';
+import type { History } from '../train/types.js';
+import {
+  calibrationFrom,
+  calibrationFromExtra,
+  calibrationToExtra,
+  checkLabels,
+  checkMetric,
+  checkRule,
+  DEFAULT_RULE,
+  evaluateScores,
+  flagAbove,
+  requireCalibration,
+  type Calibration,
+  type Detector,
+  type FeatureScores,
+  type ScoreMetric,
+} from './detector-common.js';
+import type { DetectorEvaluation } from './metrics.js';
+import type { ThresholdRule } from './threshold.js';
+import { trainAutoencoder, type AutoencoderOptions, type TaskDefaults } from './train-model.js';
+
+export interface DetectorOptions extends AutoencoderOptions {
+  /** How the threshold follows from the training scores (default `contamination:0.1`). */
+  readonly rule?: ThresholdRule;
+  /** Score used for the threshold and `predict` (default `mse`). */
+  readonly metric?: ScoreMetric;
+}
+
+/** Key of the detector settings in a model file's `extra` metadata. */
+export const DETECTOR_EXTRA_KEY = 'detector';
+
+const DETECTOR_DEFAULTS: TaskDefaults = { steps: 1000, dropout: 0.2 };
+
+/**
+ * Reconstruction-error anomaly detector.
+ *
+ * @example
+ * const detector = await new AutoencoderDetector().fit(x);
+ * const flags = detector.predict(x);            // Uint8Array of 0/1
+ * detector.evaluate(x, labels).rocAuc;
+ */
+export class AutoencoderDetector implements Detector {
+  private trained: Autoencoder | undefined;
+  private calibration: Calibration | undefined;
+  private scoresOfTraining: Float64Array | undefined;
+  private lastHistory: History | undefined;
+
+  /** `options` are the defaults of every `fit`; a `fit` call may override any of them. */
+  constructor(private readonly options: DetectorOptions = {}) {}
+
+  /**
+   * A detector around a trained model without a threshold (scores work; call `calibrate`
+   * before `predict`).
+   */
+  static fromModel(model: Autoencoder, metric: ScoreMetric = 'mse'): AutoencoderDetector {
+    checkMetric(metric);
+    const detector = new AutoencoderDetector({ metric });
+    detector.trained = model;
+    return detector;
+  }
+
+  /**
+   * Rebuild a detector from a model and the `extra` metadata of its file; `source` names the
+   * file in errors.
+   */
+  static fromExtra(model: Autoencoder, extra: Readonly<Record<string, unknown>>, source: string): AutoencoderDetector {
+    const stored = extra[DETECTOR_EXTRA_KEY];
+    if (stored === undefined) {
+      throw new LatentError(
+        `${source}: the model file holds no anomaly threshold`,
+        'fit it as a detector (AutoencoderDetector.fit), or use AutoencoderDetector.fromModel and calibrate on normal data',
+      );
+    }
+    const calibration = calibrationFromExtra(stored, source);
+    const detector = AutoencoderDetector.fromModel(model, calibration.metric);
+    detector.calibration = calibration;
+    return detector;
+  }
+
+  /**
+   * A detector from a loaded model file: calibrated when the file holds detector settings,
+   * otherwise without a threshold (as `fromModel`).
+   *
+   * @example
+   * const detector = AutoencoderDetector.fromLoaded(loadModel('detector.safetensors'), 'detector.safetensors');
+   */
+  static fromLoaded(loaded: LoadedModel, source: string): AutoencoderDetector {
+    return loaded.extra[DETECTOR_EXTRA_KEY] === undefined
+      ? AutoencoderDetector.fromModel(loaded.model)
+      : AutoencoderDetector.fromExtra(loaded.model, loaded.extra, source);
+  }
+
+  /** Train on `x` (no labels), then set the threshold from the scores of `x`. Returns `this`. */
+  async fit(x: Matrix, options: DetectorOptions = {}): Promise<this> {
+    const merged = { ...this.options, ...options };
+    const metric = merged.metric ?? 'mse';
+    checkMetric(metric);
+    const rule = merged.rule ?? DEFAULT_RULE;
+    checkRule(rule);
+    const { rule: _r, metric: _m, ...training } = merged;
+    const { model, history } = await trainAutoencoder(x, training, DETECTOR_DEFAULTS);
+    this.trained = model;
+    this.lastHistory = history;
+    this.scoresOfTraining = this.scoreWith(x, metric);
+    this.calibration = calibrationFrom(metric, rule, this.scoresOfTraining);
+    return this;
+  }
+
+  score(x: Matrix, metric?: ScoreMetric): Float64Array;
+  score(x: Matrix, metric: 'feature'): FeatureScores;
+  /** Per-sample reconstruction errors in the model's scaled units (higher = more anomalous). */
+  score(x: Matrix, metric: ScoreMetric | 'feature' = this.metric): Float64Array | FeatureScores {
+    checkMetric(metric);
+    if (metric !== 'feature') return this.scoreWith(x, metric);
+    const features = this.model.featureErrors(x);
+    return { scores: rowMeans(features), features };
+  }
+
+  predict(x: Matrix): Uint8Array {
+    return flagAbove(this.score(x), this.threshold);
+  }
+
+  evaluate(x: Matrix, labels: ArrayLike<number>): DetectorEvaluation {
+    checkLabels(labels, x.rows);
+    return evaluateScores(labels, this.score(x), this.threshold);
+  }
+
+  /** Set the threshold from the scores of `x` with `rule` (default: the current rule). */
+  calibrate(x: Matrix, rule: ThresholdRule = this.rule): this {
+    this.scoresOfTraining = this.score(x);
+    this.calibration = calibrationFrom(this.metric, rule, this.scoresOfTraining);
+    return this;
+  }
+
+  /** The `extra` metadata that stores this detector's threshold with its model. */
+  detectorExtra(): Record<string, unknown> {
+    return { [DETECTOR_EXTRA_KEY]: calibrationToExtra(requireCalibration(this.calibration, 'the detector')) };
+  }
+
+  /** The model file bytes: model, scaler and threshold settings. */
+  toBytes(training?: TrainingSummary): Uint8Array {
+    return modelToBytes(this.model, training, this.detectorExtra());
+  }
+
+  get model(): Autoencoder {
+    if (this.trained === undefined) {
+      throw new LatentError('the detector is not fitted yet', 'call await detector.fit(data) first');
+    }
+    return this.trained;
+  }
+
+  get threshold(): number {
+    return requireCalibration(this.calibration, 'the detector').threshold;
+  }
+
+  get rule(): ThresholdRule {
+    return this.calibration?.rule ?? this.options.rule ?? DEFAULT_RULE;
+  }
+
+  get metric(): ScoreMetric {
+    return this.calibration?.metric ?? this.options.metric ?? 'mse';
+  }
+
+  /** Scores of the data the threshold was computed from (PyOD's `decision_scores_`). */
+  get trainingScores(): Float64Array | undefined {
+    return this.scoresOfTraining?.slice();
+  }
+
+  /** The training history of the last `fit`. */
+  get history(): History | undefined {
+    return this.lastHistory;
+  }
+
+  private scoreWith(x: Matrix, metric: ScoreMetric): Float64Array {
+    return Float64Array.from(this.model.reconstructionError(x, metric));
+  }
+}
+
+/** Mean of each row, in float64. */
+export function rowMeans(m: Matrix): Float64Array {
+  const out = new Float64Array(m.rows);
+  for (let r = 0; r < m.rows; r++) {
+    let s = 0;
+    for (let c = 0; c < m.cols; c++) s += m.data[r * m.cols + c]!;
+    out[r] = s / m.cols;
+  }
+  return out;
+}
+

@@ -1,0 +1,203 @@
+/**
+ * PcaDetector: the linear baseline of anomaly detection — the score of a row is its PCA
+ * reconstruction error — with the same interface, scaling and threshold rules as
+ * `AutoencoderDetector`.
+ *
+ * Defaults match the autoencoder's, so comparisons are like for like: the same scaling rule
+ * (standard, or none for data in [0, 1]), as many components as the autoencoder's default latent
+ * size (`defaultLatent` of the feature count), the `contamination:0.1` rule. The stored form is
+ * plain JSON (`toJSON` / `fromJSON`).
+ */
+
+import type { Matrix } from '../data/matrix.js';
+import { matrix } from '../data/matrix.js';
+import { applyScaler, fitScaler, parseScaler, type Scaler, type ScalerKind } from '../data/scaler.js';
+import { LatentError } from '../errors.js';
+import { defaultLatent } from '../train/defaults.js';
+import {
+  calibrationFrom,
+  calibrationFromExtra,
+  calibrationToExtra,
+  checkLabels,
+  checkMetric,
+  checkRule,
+  DEFAULT_RULE,
+  evaluateScores,
+  flagAbove,
+  requireCalibration,
+  type Calibration,
+  type Detector,
+  type DetectorExtra,
+  type FeatureScores,
+  type ScoreMetric,
+} from './detector-common.js';
+import type { DetectorEvaluation } from './metrics.js';
+import { Pca, type PcaJson } from './pca.js';
+import type { ThresholdRule } from './threshold.js';
+import { defaultScaler } from './train-model.js';
+
+export interface PcaDetectorOptions {
+  /** Components kept (default: the autoencoder's default latent size for the feature count). */
+  readonly nComponents?: number;
+  /** Scaling fitted on the training rows (default: standard, or none for data in [0, 1]). */
+  readonly scaler?: ScalerKind;
+  readonly rule?: ThresholdRule;
+  readonly metric?: ScoreMetric;
+}
+
+/** The stored form of a fitted PcaDetector. */
+export interface PcaDetectorJson {
+  readonly format: 'latent-pca-detector';
+  readonly version: 1;
+  readonly scaler: Scaler;
+  readonly pca: PcaJson;
+  readonly detector: DetectorExtra;
+}
+
+/**
+ * PCA reconstruction-error detector.
+ *
+ * @example
+ * const pca = new PcaDetector().fit(x);
+ * pca.evaluate(x, labels).prAuc;
+ */
+export class PcaDetector implements Detector {
+  private fitted: { readonly scaler: Scaler; readonly pca: Pca } | undefined;
+  private calibration: Calibration | undefined;
+  private scoresOfTraining: Float64Array | undefined;
+
+  constructor(private readonly options: PcaDetectorOptions = {}) {}
+
+  /** Fit scaling and PCA on `x`, then set the threshold from the scores of `x`. */
+  fit(x: Matrix, options: PcaDetectorOptions = {}): this {
+    const merged = { ...this.options, ...options };
+    const metric = merged.metric ?? 'mse';
+    checkMetric(metric);
+    checkRule(merged.rule ?? DEFAULT_RULE);
+    if (x.cols < 2) {
+      throw new LatentError(`PCA detector: the data has ${x.cols} feature per row`, 'reconstruction error needs at least 2 features');
+    }
+    const scaler = fitScaler(merged.scaler ?? defaultScaler(x), x);
+    const pca = new Pca({ nComponents: merged.nComponents ?? defaultLatent(x.cols) }).fit(applyScaler(scaler, x));
+    this.fitted = { scaler, pca };
+    this.scoresOfTraining = this.scoreWith(x, metric);
+    this.calibration = calibrationFrom(metric, merged.rule ?? DEFAULT_RULE, this.scoresOfTraining);
+    return this;
+  }
+
+  score(x: Matrix, metric?: ScoreMetric): Float64Array;
+  score(x: Matrix, metric: 'feature'): FeatureScores;
+  /** Per-sample PCA reconstruction errors in scaled units. */
+  score(x: Matrix, metric: ScoreMetric | 'feature' = this.metric): Float64Array | FeatureScores {
+    checkMetric(metric);
+    if (metric !== 'feature') return this.scoreWith(x, metric);
+    const { scaled, recon } = this.reconstructScaled(x);
+    const features = new Float32Array(scaled.data.length);
+    for (let i = 0; i < features.length; i++) features[i] = (scaled.data[i]! - recon.data[i]!) ** 2;
+    const scores = new Float64Array(x.rows);
+    for (let r = 0; r < x.rows; r++) {
+      let s = 0;
+      for (let c = 0; c < x.cols; c++) s += features[r * x.cols + c]!;
+      scores[r] = s / x.cols;
+    }
+    return { scores, features: matrix(features, x.rows, x.cols) };
+  }
+
+  predict(x: Matrix): Uint8Array {
+    return flagAbove(this.score(x), this.threshold);
+  }
+
+  evaluate(x: Matrix, labels: ArrayLike<number>): DetectorEvaluation {
+    checkLabels(labels, x.rows);
+    return evaluateScores(labels, this.score(x), this.threshold);
+  }
+
+  calibrate(x: Matrix, rule: ThresholdRule = this.rule): this {
+    this.scoresOfTraining = this.score(x);
+    this.calibration = calibrationFrom(this.metric, rule, this.scoresOfTraining);
+    return this;
+  }
+
+  get threshold(): number {
+    return requireCalibration(this.calibration, 'the PCA detector').threshold;
+  }
+
+  get rule(): ThresholdRule {
+    return this.calibration?.rule ?? this.options.rule ?? DEFAULT_RULE;
+  }
+
+  get metric(): ScoreMetric {
+    return this.calibration?.metric ?? this.options.metric ?? 'mse';
+  }
+
+  get nComponents(): number {
+    return this.state().pca.nComponents;
+  }
+
+  get trainingScores(): Float64Array | undefined {
+    return this.scoresOfTraining?.slice();
+  }
+
+  toJSON(): PcaDetectorJson {
+    const { scaler, pca } = this.state();
+    return {
+      format: 'latent-pca-detector',
+      version: 1,
+      scaler,
+      pca: pca.toJSON(),
+      detector: calibrationToExtra(requireCalibration(this.calibration, 'the PCA detector')),
+    };
+  }
+
+  /** Rebuild from `toJSON()` output; `source` names the file in errors. */
+  static fromJSON(value: unknown, source = 'PCA detector'): PcaDetector {
+    const fail = (why: string): LatentError => new LatentError(`${source}: not a stored PCA detector: ${why}`, 'pass the object written by PcaDetector.toJSON()');
+    if (typeof value !== 'object' || value === null) throw fail('expected an object');
+    if (Reflect.get(value, 'format') !== 'latent-pca-detector') throw fail(`format is ${JSON.stringify(Reflect.get(value, 'format'))}`);
+    if (Reflect.get(value, 'version') !== 1) throw fail(`version ${JSON.stringify(Reflect.get(value, 'version'))} is not 1`);
+    const scaler = parseScaler(Reflect.get(value, 'scaler'), source);
+    const pca = Pca.fromJSON(Reflect.get(value, 'pca'));
+    if (scaler.offset.length !== pca.nFeatures) throw fail(`the scaler has ${scaler.offset.length} columns but the PCA ${pca.nFeatures}`);
+    const calibration = calibrationFromExtra(Reflect.get(value, 'detector'), source);
+    const detector = new PcaDetector({ metric: calibration.metric, rule: calibration.rule });
+    detector.fitted = { scaler, pca };
+    detector.calibration = calibration;
+    return detector;
+  }
+
+  private state(): { readonly scaler: Scaler; readonly pca: Pca } {
+    if (this.fitted === undefined) throw new LatentError('the PCA detector is not fitted yet', 'call detector.fit(data) first');
+    return this.fitted;
+  }
+
+  /** The fitted state, after checking that `x` has the training data's columns. */
+  private checked(x: Matrix): { readonly scaler: Scaler; readonly pca: Pca } {
+    const fitted = this.state();
+    if (x.cols !== fitted.pca.nFeatures) {
+      throw new LatentError(
+        `the data has ${x.cols} features per row, the PCA detector expects ${fitted.pca.nFeatures}`,
+        'use data with the same columns as the training data',
+      );
+    }
+    return fitted;
+  }
+
+  private reconstructScaled(x: Matrix): { scaled: Matrix; recon: Matrix } {
+    const { scaler, pca } = this.checked(x);
+    const scaled = applyScaler(scaler, x);
+    return { scaled, recon: pca.inverseTransform(pca.transform(scaled)) };
+  }
+
+  private scoreWith(x: Matrix, metric: ScoreMetric): Float64Array {
+    const { scaler, pca } = this.checked(x);
+    if (metric === 'mse') return pca.reconstructionErrors(applyScaler(scaler, x));
+    const { scaled, recon } = this.reconstructScaled(x);
+    const out = new Float64Array(x.rows);
+    for (let r = 0; r < x.rows; r++) {
+      let s = 0;
+      for (let c = 0; c < x.cols; c++) s += Math.abs(scaled.data[r * x.cols + c]! - recon.data[r * x.cols + c]!);
+      out[r] = s / x.cols;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '../data/csv.js';
+import type { Dataset } from '../data/dataset.js';
+import { loadDataset } from '../data/node-loaders.js';
+import { modelFromBytes } from '../io/model-io.js';
+import { Rng } from '../tensor/rng.js';
+import { anomalyRanges, SeriesScorer, type SeriesScores } from './timeseries.js';
+
+const NAB = resolve(process.cwd(), '../shared/data/nab');
+const JUMPSUP = 'artificialWithAnomaly/art_daily_jumpsup.csv';
+
+/** Labelled windows of a NAB file as [start, end] in ms (the times are UTC without a zone). */
+function labelledWindows(file: string): [number, number][] {
+  const all = JSON.parse(readFileSync(resolve(NAB, 'windows.json'), 'utf8')) as Record<string, [string, string][]>;
+  return all[file]!.map(([a, b]) => [Date.parse(`${a.replace(' ', 'T')}Z`), Date.parse(`${b.replace(' ', 'T')}Z`)]);
+}
+
+describe('SeriesScorer on NAB (train on a clean daily pattern, score the one with a jump)', () => {
+  let scorer: SeriesScorer;
+  let scores: SeriesScores;
+  let test: Dataset;
+
+  beforeAll(async () => {
+    const train = loadDataset(resolve(NAB, 'artificialNoAnomaly/art_daily_small_noise.csv'), { timestampColumn: 'timestamp' });
+    test = loadDataset(resolve(NAB, JUMPSUP), { timestampColumn: 'timestamp' });
+    scorer = await new SeriesScorer({ window: 64 }).fit(train);
+    scores = scorer.score(test);
+  });
+
+  it('flags only points inside the labelled anomaly window, and some of them', () => {
+    const [[start, end]] = labelledWindows(JUMPSUP) as [[number, number]];
+    const flagged = [...scores.flags.keys()].filter((i) => scores.flags[i] === 1);
+    expect(flagged.length).toBeGreaterThan(0);
+    for (const i of flagged) {
+      expect(scores.timestamps![i]).toBeGreaterThanOrEqual(start);
+      expect(scores.timestamps![i]).toBeLessThanOrEqual(end);
+    }
+    // The jump starts at 2014-04-11 09:00 (row 2988): the point there is flagged.
+    expect(scores.timestamps![2988]).toBe(Date.parse('2014-04-11T09:00:00Z'));
+    expect(scores.flags[2988]).toBe(1);
+    const ranges = anomalyRanges(scores);
+    expect(ranges.length).toBeGreaterThan(0);
+    expect(ranges.reduce((n, r) => n + r.end - r.start + 1, 0)).toBe(flagged.length);
+  });
+
+  it('uses the largest training point score as threshold (rule max)', () => {
+    expect(scorer.rule).toEqual({ kind: 'max' });
+    expect(scorer.threshold).toBe(Math.max(...scorer.trainingScores!));
+    expect(scores.pointScores.length).toBe(4032);
+    expect(scores.windowScores.length).toBe(4032 - 64 + 1);
+    expect(scores.starts[0]).toBe(0);
+  });
+
+  it('stores window, stride, channels and threshold with the model', () => {
+    const loaded = modelFromBytes(scorer.toBytes(), 'nab.safetensors');
+    expect(loaded.extra['series']).toMatchObject({ window: 64, stride: 1, channels: 1, columns: ['value'], pointScore: 'mean', rule: 'max', threshold: scorer.threshold });
+    const back = SeriesScorer.fromLoaded(loaded, 'nab.safetensors');
+    expect([back.window, back.stride, back.channels]).toEqual([64, 1, 1]);
+    expect(Array.from(back.score(test).flags)).toEqual(Array.from(scores.flags));
+  });
+});
+
+describe('SeriesScorer', () => {
+  /** Two channels on very different scales with a shared period of 20 steps. */
+  function twoChannels(steps: number, seed: number): Dataset {
+    const rng = new Rng(seed);
+    const data = new Float32Array(steps * 2);
+    for (let t = 0; t < steps; t++) {
+      data[2 * t] = Math.sin((2 * Math.PI * t) / 20) + 0.05 * rng.normal();
+      data[2 * t + 1] = 1000 + 300 * Math.cos((2 * Math.PI * t) / 20) + 15 * rng.normal();
+    }
+    return { x: { data, rows: steps, cols: 2 }, columns: ['a', 'b'], source: 'two.csv', timestamps: Array.from({ length: steps }, (_, t) => t * 60_000) };
+  }
+
+  it('scales each channel on the training series and finds a spike in the large-scale channel', async () => {
+    const train = twoChannels(600, 1);
+    const scorer = await new SeriesScorer({ window: 20, stride: 2, epochs: 60 }).fit(train);
+    const scaler = scorer.model.scaler!;
+    expect(scaler.offset.length).toBe(40);
+    // Offsets repeat per channel over the window: channel means of the training series.
+    expect(scaler.offset[0]).toBeCloseTo(scaler.offset[2]!, 12);
+    expect(scaler.offset[1]).toBeGreaterThan(990);
+    expect(scaler.offset[1]).toBeLessThan(1010);
+    const test = twoChannels(200, 2);
+    const data = Float32Array.from(test.x.data);
+    data[2 * 100 + 1] += 1500; // channel b, step 100
+    const result = scorer.score({ ...test, x: { ...test.x, data } });
+    const clean = scorer.score(test);
+    // Fresh normal data scores about as high as the training data (the threshold); the spike far above.
+    expect(Math.max(...clean.pointScores)).toBeLessThan(3 * result.threshold);
+    expect(result.pointScores[100]).toBeGreaterThan(20 * result.threshold);
+    expect(result.flags[100]).toBe(1);
+    const peak = result.pointScores.indexOf(Math.max(...result.pointScores));
+    expect(Math.abs(peak - 100)).toBeLessThan(20);
+    expect(result.starts.at(-1)).toBe(180);
+  });
+
+  it('rejects a window longer than the series, unsorted times, other channel counts', async () => {
+    const short = twoChannels(30, 3);
+    await expect(new SeriesScorer({ window: 64 }).fit(short)).rejects.toThrow(/the window length 64 is longer than the series \(30 time steps\)/);
+    const scorer = await new SeriesScorer({ window: 10, epochs: 2 }).fit(twoChannels(100, 4));
+    expect(() => scorer.score(twoChannels(8, 5))).toThrow(/the window length 10 is longer than the series \(8 time steps\)/);
+    const shuffled = twoChannels(50, 6);
+    const times = [...shuffled.timestamps!];
+    [times[20], times[21]] = [times[21]!, times[20]!];
+    expect(() => scorer.score({ ...shuffled, timestamps: times })).toThrow(/two.csv: the timestamp of data row 21 .* is not after the one before it/);
+    const one = { data: new Float32Array(50), rows: 50, cols: 1 };
+    expect(() => scorer.score(one)).toThrow(/the series has 1 channel\(s\), the scorer was trained on 2/);
+    await expect(new SeriesScorer({ window: 10, pointScore: 'median' as 'mean' }).fit(twoChannels(50, 7))).rejects.toThrow(/unknown point score "median"/);
+    expect(() => new SeriesScorer().score(one)).toThrow(/not fitted yet/);
+  });
+
+  it('reports a timestamp column that does not parse, naming the row', () => {
+    const text = 'timestamp,value\n2014-04-01 00:00:00,1.5\nyesterday noon,2.5\n';
+    expect(() => parseCsv(text, { timestampColumn: 'timestamp' }, 'series.csv')).toThrow(/series.csv.*(row|line) 3/);
+  });
+
+  it('rejects broken stored settings', async () => {
+    const scorer = await new SeriesScorer({ window: 10, epochs: 1 }).fit(twoChannels(60, 8));
+    const extra = scorer.seriesExtra();
+    expect(() => SeriesScorer.fromExtra(scorer.model, {}, 'm.safetensors')).toThrow(/m.safetensors: the model file holds no time-series settings/);
+    const wrongWindow = { series: { ...(extra['series'] as object), window: 12 } };
+    expect(() => SeriesScorer.fromExtra(scorer.model, wrongWindow, 'm.safetensors')).toThrow(/windows of 12 steps × 2 channels do not match the model's 20 inputs/);
+    const noColumns = { series: { ...(extra['series'] as object), columns: 'a,b' } };
+    expect(() => SeriesScorer.fromExtra(scorer.model, noColumns, 'm.safetensors')).toThrow(/columns must be a list of names/);
+  });
+});

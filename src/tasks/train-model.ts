@@ -1,0 +1,158 @@
+/**
+ * Training for the tasks: turns task options (sizes, epochs, scaling …) into a dense autoencoder
+ * and trainer options, filling every gap with a default taken from the data, then trains.
+ *
+ * Defaults (the same rules for every task unless the task passes its own `TaskDefaults`):
+ * - scaling: `standard` unless every value already lies in [0, 1], then `none`;
+ * - latent size and hidden layers: `defaultLatent` / `defaultHidden` of the feature count;
+ * - epochs: enough for about `steps` optimizer steps at the batch size (so small and large data
+ *   sets get a similar amount of training), between 1 and `maxEpochs`.
+ * Invariant: the returned model holds the scaler fitted on the training rows (`model.scaler`),
+ * so it scales new data itself and saves with it.
+ */
+
+import type { Activation } from '../backend/backend.js';
+import type { Matrix } from '../data/matrix.js';
+import type { ScalerKind } from '../data/scaler.js';
+import { LatentError } from '../errors.js';
+import type { Autoencoder } from '../models/autoencoder.js';
+import { denseConfig } from '../models/config.js';
+import { DenseAutoencoder } from '../models/dense.js';
+import { defaultHidden, defaultLatent, inUnitInterval } from '../train/defaults.js';
+import { fit, type FitOptions } from '../train/trainer.js';
+import type { History } from '../train/types.js';
+
+/** Trainer options a task passes through unchanged. */
+export type TrainerOptions = Pick<
+  FitOptions,
+  | 'batchSize'
+  | 'shuffle'
+  | 'validationSplit'
+  | 'loss'
+  | 'optimizer'
+  | 'lrSchedule'
+  | 'clipNorm'
+  | 'earlyStopping'
+  | 'corruption'
+  | 'corruptionClip'
+  | 'onBatchEnd'
+  | 'onEpochEnd'
+>;
+
+/** What every task's `fit` accepts: the dense model's shape, the scaling and the training run. */
+export interface AutoencoderOptions extends TrainerOptions {
+  /** Latent size (default: about a quarter of the features, 2 to 32). */
+  readonly latentDim?: number;
+  /** Encoder hidden sizes, outermost first (default from the feature count; `[]` for none). */
+  readonly hidden?: readonly number[];
+  /** Hidden-layer activation (default relu). */
+  readonly activation?: Activation;
+  /** Output activation (default identity). */
+  readonly outputActivation?: Activation;
+  /** Dropout after each hidden layer (default 0, or the task's default). */
+  readonly dropout?: number;
+  /** Scaling fitted on the training rows (default: standard, or none for data in [0, 1]). */
+  readonly scaler?: ScalerKind;
+  /** Epochs (default: about `steps` optimizer steps). */
+  readonly epochs?: number;
+  /** Optimizer steps to aim for when `epochs` is not given (default 1000, or the task's). */
+  readonly steps?: number;
+  /** Seed of the weights, the shuffling and the noise (default 42). */
+  readonly seed?: number;
+  /**
+   * A model to train instead of the default dense one (any family). Its shape fields
+   * (`latentDim`, `hidden`, activations, `dropout`) then do not apply.
+   */
+  readonly model?: Autoencoder;
+}
+
+/** Defaults a task may set differently from the shared ones. */
+export interface TaskDefaults {
+  readonly steps?: number;
+  readonly dropout?: number;
+  readonly maxEpochs?: number;
+  readonly batchSize?: number;
+  /** The model's scaler is already set (e.g. per channel of a series): do not fit one. */
+  readonly keepScaler?: boolean;
+}
+
+export interface TrainedModel {
+  readonly model: Autoencoder;
+  readonly history: History;
+}
+
+const DEFAULT_STEPS = 1000;
+const DEFAULT_MAX_EPOCHS = 500;
+const DEFAULT_BATCH = 64;
+
+/**
+ * Epochs giving about `steps` optimizer steps on `rows` rows, clamped to [1, maxEpochs].
+ *
+ * @example
+ * defaultEpochs(1831, 64, 1000); // 34 (29 batches per epoch)
+ */
+export function defaultEpochs(rows: number, batchSize: number, steps = DEFAULT_STEPS, maxEpochs = DEFAULT_MAX_EPOCHS): number {
+  const perEpoch = Math.max(1, Math.ceil(rows / batchSize));
+  return Math.max(1, Math.min(maxEpochs, Math.round(steps / perEpoch)));
+}
+
+/**
+ * Scaling when none is given: data already in [0, 1] (pixels, min-max normalised tables) is left
+ * as is, anything else is standardised so every feature weighs the same in the error.
+ */
+export function defaultScaler(x: Matrix): ScalerKind {
+  return inUnitInterval(x) ? 'none' : 'standard';
+}
+
+/**
+ * Build (unless `options.model` is given) and train an autoencoder on the rows of `x`.
+ *
+ * @example
+ * const { model } = await trainAutoencoder(x, { latentDim: 4, epochs: 50 });
+ * model.encode(x); // x.rows × 4
+ */
+export async function trainAutoencoder(x: Matrix, options: AutoencoderOptions = {}, defaults: TaskDefaults = {}): Promise<TrainedModel> {
+  if (x.rows === 0) throw new LatentError('the training data has no rows', 'pass at least one sample');
+  const model = options.model ?? buildDenseModel(x.cols, options, defaults);
+  if (model.inputDim !== x.cols) {
+    throw new LatentError(
+      `the training data has ${x.cols} features per row, the model expects ${model.inputDim}`,
+      'pass data with the columns the model was built for',
+    );
+  }
+  const batchSize = options.batchSize ?? defaults.batchSize ?? DEFAULT_BATCH;
+  const trainRows = Math.max(1, Math.round(x.rows * (1 - (options.validationSplit ?? 0))));
+  const epochs = options.epochs ?? defaultEpochs(trainRows, batchSize, options.steps ?? defaults.steps, defaults.maxEpochs);
+  const { latentDim: _l, hidden: _h, activation: _a, outputActivation: _o, dropout: _d, steps: _s, model: _m, scaler, ...trainer } = options;
+  const fitOptions: FitOptions = {
+    ...trainer,
+    epochs,
+    batchSize,
+    ...(defaults.keepScaler ? {} : { scaler: scaler ?? defaultScaler(x) }),
+    seed: options.seed ?? 42,
+  };
+  const history = await fit(model, x, fitOptions);
+  return { model, history };
+}
+
+/** The default dense autoencoder for `features` inputs, shaped by `options`. */
+export function buildDenseModel(features: number, options: AutoencoderOptions, defaults: TaskDefaults = {}): Autoencoder {
+  if (features < 2) {
+    throw new LatentError(
+      `the data has ${features} feature per row; an autoencoder needs at least 2 to compress`,
+      'use data with several columns (for a single series, cut it into windows first)',
+    );
+  }
+  const latentDim = options.latentDim ?? defaultLatent(features);
+  return new DenseAutoencoder(
+    denseConfig({
+      inputDim: features,
+      hidden: options.hidden ?? defaultHidden(features, latentDim),
+      latentDim,
+      activation: options.activation ?? 'relu',
+      outputActivation: options.outputActivation ?? 'identity',
+      dropout: options.dropout ?? defaults.dropout ?? 0,
+      seed: options.seed ?? 42,
+    }),
+  );
+}
