@@ -1,10 +1,14 @@
 /**
- * im2col / col2im for one NCHW image, split by channel ranges [c0, c1) (channels touch disjoint
- * rows of `cols` and disjoint planes of the image, so threads never overlap).
+ * im2col / col2im for a batch of NCHW images, split by units u in [u0, u1) where u = c·batch + n
+ * (one channel of one sample): a unit touches disjoint row segments of `cols` and one image plane,
+ * so threads never overlap. Channel-major units make consecutive units fill adjacent stretches of
+ * the same column rows, which keeps the writes streaming.
  *
- * Layout matches the reference: column row = (c·kH + ky)·kW + kx, column index = oy·outW + ox.
- * For each (c, ky, kx, oy) the valid ox range is computed once, so the inner loops carry no
- * bounds tests; col2im adds in the reference's order, so its sums match it exactly.
+ * Layout matches the reference: column row = (c·kH + ky)·kW + kx, column index =
+ * n·outH·outW + oy·outW + ox (rows are batch·outH·outW long). For each (c, ky, kx, oy) the valid
+ * ox range is computed once, so the inner loops carry no bounds tests; col2im adds in the
+ * reference's order, so its sums match it exactly. `swapAxes` moves blocks between [a, b, ·] and
+ * [b, a, ·] around the batched GEMM.
  *
  * The geometry arrives as 13 consecutive float64 slots at `g`, in Conv2dGeometry field order.
  */
@@ -34,51 +38,76 @@ function endInside(off: i32, s: i32, limit: i32): i32 {
   return room <= 0 ? 0 : (room + s - 1) / s;
 }
 
-export function im2col(image: usize, cols: usize, g: usize, c0: i32, c1: i32): void {
-  const height = gi(g, 1), width = gi(g, 2);
+// @ts-ignore: decorator
+@inline
+function zero(p: usize, from: i32, to: i32): void {
+  let i = from;
+  for (; i + 4 <= to; i += 4) v128.store(at(p, i), f32x4.splat(0));
+  for (; i < to; i++) store<f32>(at(p, i), 0);
+}
+
+export function im2col(image: usize, cols: usize, g: usize, batch: i32, u0: i32, u1: i32): void {
+  const channels = gi(g, 0), height = gi(g, 1), width = gi(g, 2);
   const kH = gi(g, 3), kW = gi(g, 4), sH = gi(g, 5), sW = gi(g, 6);
   const pH = gi(g, 7), pW = gi(g, 8), dH = gi(g, 9), dW = gi(g, 10);
   const outH = gi(g, 11), outW = gi(g, 12);
   const plane = outH * outW;
-  for (let c = c0; c < c1; c++) {
+  const stride = batch * plane;
+  for (let u = u0; u < u1; u++) {
+    const c = u / batch, n = u % batch;
+    const base = n * channels * height * width;
     for (let ky = 0; ky < kH; ky++) {
       for (let kx = 0; kx < kW; kx++) {
-        const row = ((c * kH + ky) * kW + kx) * plane;
+        const row = ((c * kH + ky) * kW + kx) * stride + n * plane;
         const off = kx * dW - pW;
         const lo = min(outW, firstInside(off, sW));
         const hi = max(lo, min(outW, endInside(off, sW, width)));
+        // Rows are short (often under 16 floats): plain loops beat calls to memset/memcpy.
         for (let oy = 0; oy < outH; oy++) {
           const dst = at(cols, row + oy * outW);
           const iy = oy * sH - pH + ky * dH;
           if (iy < 0 || iy >= height) {
-            memory.fill(dst, 0, <usize>outW << 2);
+            zero(dst, 0, outW);
             continue;
           }
-          if (lo > 0) memory.fill(dst, 0, <usize>lo << 2);
-          const src = at(image, (c * height + iy) * width + off);
+          zero(dst, 0, lo);
+          const src = at(image, base + (c * height + iy) * width + off);
+          let ox = lo;
           if (sW == 1) {
-            memory.copy(at(dst, lo), at(src, lo), <usize>(hi - lo) << 2);
+            for (; ox + 4 <= hi; ox += 4) v128.store(at(dst, ox), v128.load(at(src, ox)));
+            for (; ox < hi; ox++) store<f32>(at(dst, ox), load<f32>(at(src, ox)));
           } else {
-            for (let ox = lo; ox < hi; ox++) store<f32>(at(dst, ox), load<f32>(at(src, ox * sW)));
+            if (sW == 2) {
+              // Even lanes of two vectors; only while both loads stay inside the image row.
+              for (; ox + 4 <= hi && 2 * ox + 8 <= width - off; ox += 4) {
+                const a = v128.load(at(src, 2 * ox)), b = v128.load(at(src, 2 * ox + 4));
+                v128.store(at(dst, ox), v128.shuffle<f32>(a, b, 0, 2, 4, 6));
+              }
+            }
+            for (; ox < hi; ox++) store<f32>(at(dst, ox), load<f32>(at(src, ox * sW)));
           }
-          if (hi < outW) memory.fill(at(dst, hi), 0, <usize>(outW - hi) << 2);
+          zero(dst, hi, outW);
         }
       }
     }
   }
 }
 
-export function col2im(cols: usize, image: usize, g: usize, c0: i32, c1: i32): void {
-  const height = gi(g, 1), width = gi(g, 2);
+export function col2im(cols: usize, image: usize, g: usize, batch: i32, u0: i32, u1: i32): void {
+  const channels = gi(g, 0), height = gi(g, 1), width = gi(g, 2);
   const kH = gi(g, 3), kW = gi(g, 4), sH = gi(g, 5), sW = gi(g, 6);
   const pH = gi(g, 7), pW = gi(g, 8), dH = gi(g, 9), dW = gi(g, 10);
   const outH = gi(g, 11), outW = gi(g, 12);
   const plane = outH * outW;
-  if (c1 > c0) memory.fill(at(image, c0 * height * width), 0, <usize>((c1 - c0) * height * width) << 2);
-  for (let c = c0; c < c1; c++) {
+  const stride = batch * plane;
+  const planeIn = height * width;
+  for (let u = u0; u < u1; u++) {
+    const c = u / batch, n = u % batch;
+    const base = (n * channels + c) * planeIn;
+    zero(image, base, base + planeIn);
     for (let ky = 0; ky < kH; ky++) {
       for (let kx = 0; kx < kW; kx++) {
-        const row = ((c * kH + ky) * kW + kx) * plane;
+        const row = ((c * kH + ky) * kW + kx) * stride + n * plane;
         const off = kx * dW - pW;
         const lo = min(outW, firstInside(off, sW));
         const hi = max(lo, min(outW, endInside(off, sW, width)));
@@ -86,11 +115,20 @@ export function col2im(cols: usize, image: usize, g: usize, c0: i32, c1: i32): v
           const iy = oy * sH - pH + ky * dH;
           if (iy < 0 || iy >= height) continue;
           const src = at(cols, row + oy * outW);
-          const dst = at(image, (c * height + iy) * width + off);
+          const dst = at(image, base + iy * width + off);
           let ox = lo;
           if (sW == 1) {
             for (; ox + 4 <= hi; ox += 4) {
               v128.store(at(dst, ox), f32x4.add(v128.load(at(dst, ox)), v128.load(at(src, ox))));
+            }
+          } else if (sW == 2) {
+            // Interleave with −0 (x + −0 = x for every x, −0 included), staying inside the row.
+            const filler = f32x4.splat(-0.0);
+            for (; ox + 4 <= hi && 2 * ox + 8 <= width - off; ox += 4) {
+              const v = v128.load(at(src, ox));
+              const d0 = at(dst, 2 * ox), d1 = at(dst, 2 * ox + 4);
+              v128.store(d0, f32x4.add(v128.load(d0), v128.shuffle<f32>(v, filler, 0, 4, 1, 5)));
+              v128.store(d1, f32x4.add(v128.load(d1), v128.shuffle<f32>(v, filler, 2, 6, 3, 7)));
             }
           }
           for (; ox < hi; ox++) {
@@ -99,6 +137,16 @@ export function col2im(cols: usize, image: usize, g: usize, c0: i32, c1: i32): v
           }
         }
       }
+    }
+  }
+}
+
+/** out[j, i, :] = x[i, j, :] over x [a, b, inner], for output blocks j in [j0, j1). */
+export function swapAxes(x: usize, a: i32, b: i32, inner: i32, out: usize, j0: i32, j1: i32): void {
+  const bytes = <usize>inner << 2;
+  for (let j = j0; j < j1; j++) {
+    for (let i = 0; i < a; i++) {
+      memory.copy(at(out, (j * a + i) * inner), at(x, (i * b + j) * inner), bytes);
     }
   }
 }

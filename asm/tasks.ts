@@ -15,7 +15,8 @@
 
 import { adam, affine, axpy, bceLogits, binary, clamp, sum, unary } from './elementwise';
 import { biasActivation, biasActivationBackward, columnAffine, sumCols, sumRows } from './rows';
-import { col2im, im2col } from './conv';
+import { col2im, im2col, swapAxes } from './conv';
+import { maxPool2d, maxPool2dBackward, upsample2d, upsample2dBackward } from './pool';
 import { gemm, MR, NR } from './gemm';
 
 export const ARG_SLOTS = 32;
@@ -42,6 +43,11 @@ const T_BCE = 13;
 const T_ADAM = 14;
 const T_IM2COL = 15;
 const T_COL2IM = 16;
+const T_SWAP_AXES = 17;
+const T_MAX_POOL = 18;
+const T_MAX_POOL_BACK = 19;
+const T_UPSAMPLE = 20;
+const T_UPSAMPLE_BACK = 21;
 
 // @ts-ignore: decorator
 @inline
@@ -185,14 +191,36 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
       );
       break;
     }
-    case T_IM2COL: {
-      const channels = argI(job, 2);
-      im2col(argP(job, 0), argP(job, 1), job + ARGS + 16, sliceStart(channels, chunk, count, 1), sliceStart(channels, chunk + 1, count, 1));
+    case T_IM2COL:
+    case T_COL2IM: {
+      // Units are (sample, channel) pairs: argument 2 is the channel count, 15 the batch.
+      const batch = argI(job, 15);
+      const units = argI(job, 2) * batch;
+      const u0 = sliceStart(units, chunk, count, 1), u1 = sliceStart(units, chunk + 1, count, 1);
+      if (id == T_IM2COL) im2col(argP(job, 0), argP(job, 1), job + ARGS + 16, batch, u0, u1);
+      else col2im(argP(job, 0), argP(job, 1), job + ARGS + 16, batch, u0, u1);
       break;
     }
-    case T_COL2IM: {
+    case T_SWAP_AXES: {
+      const b = argI(job, 2);
+      swapAxes(argP(job, 0), argI(job, 1), b, argI(job, 3), argP(job, 4), sliceStart(b, chunk, count, 1), sliceStart(b, chunk + 1, count, 1));
+      break;
+    }
+    case T_MAX_POOL:
+    case T_MAX_POOL_BACK: {
+      const channels = argI(job, 3);
+      const c0 = sliceStart(channels, chunk, count, 1), c1 = sliceStart(channels, chunk + 1, count, 1);
+      if (id == T_MAX_POOL) maxPool2d(argP(job, 0), argP(job, 1), argP(job, 2), job + ARGS + 24, c0, c1);
+      else maxPool2dBackward(argP(job, 0), argP(job, 1), argP(job, 2), job + ARGS + 24, c0, c1);
+      break;
+    }
+    case T_UPSAMPLE:
+    case T_UPSAMPLE_BACK: {
       const channels = argI(job, 2);
-      col2im(argP(job, 0), argP(job, 1), job + ARGS + 16, sliceStart(channels, chunk, count, 1), sliceStart(channels, chunk + 1, count, 1));
+      const c0 = sliceStart(channels, chunk, count, 1), c1 = sliceStart(channels, chunk + 1, count, 1);
+      const bilinear = argI(job, 7) != 0, align = argI(job, 8) != 0;
+      if (id == T_UPSAMPLE) upsample2d(argP(job, 0), argP(job, 1), argI(job, 3), argI(job, 4), argF(job, 5), argF(job, 6), bilinear, align, c0, c1);
+      else upsample2dBackward(argP(job, 0), argP(job, 1), argI(job, 3), argI(job, 4), argF(job, 5), argF(job, 6), bilinear, align, c0, c1);
       break;
     }
     default:

@@ -16,6 +16,9 @@ import { gemmGflops } from './gemm.js';
 import { latentEncodeW3, latentMemoryW1, latentTrainW1 } from './latent-runner.js';
 import { tfjsEncodeW3, tfjsTrainW1, useTfBackend } from './tfjs-runner.js';
 import { median, W1, W3 } from './workloads.js';
+import { tfjsTrainW2 } from './tfjs-w2.js';
+import { latentTrainW2 } from './w2-runner.js';
+import { W2 } from './workloads-w2.js';
 
 const quick = process.argv.includes('--quick');
 /** Warm-up epoch plus measured repetitions (each figure is a median of at least 3 in full mode). */
@@ -24,7 +27,9 @@ const reps = quick ? 1 : 3;
 interface Row {
   readonly workload: string;
   readonly system: string;
+  /** Empty when the system could not run the workload (see `note`). */
   readonly rates: number[];
+  readonly note?: string;
 }
 
 function log(message: string): void {
@@ -57,6 +62,10 @@ async function main(): Promise<void> {
     log(`${name}: W3 encoding`);
     rows.push({ workload: 'W3 encode', system: name, rates: latentEncodeW3(backend, data, quick ? 1 : reps) });
     gemm.push({ system: name, gflops: gemmGflops(backend, quick ? 1 : 5) });
+    const w2Rows = name === 'latent js' ? (quick ? 128 : 256) : quick ? 256 : 2048;
+    log(`${name}: W2 training on ${w2Rows} samples`);
+    const w2Rates = await latentTrainW2(backend, data, w2Rows, reps + 1);
+    rows.push({ workload: 'W2 train', system: name, rates: w2Rates.slice(1) });
   }
 
   for (const tfName of ['cpu', 'wasm'] as const) {
@@ -67,6 +76,17 @@ async function main(): Promise<void> {
     rows.push({ workload: 'W1 train', system: `tfjs-${tfName} 4.22`, rates: trainRates.slice(1) });
     log(`tfjs ${tfName}: W3 encoding`);
     rows.push({ workload: 'W3 encode', system: `tfjs-${tfName} 4.22`, rates: await tfjsEncodeW3(data, quick ? 1 : reps) });
+    // tfjs's cpu convolution gradients run at a few samples/s: one measured batch, full runs only.
+    if (tfName === 'cpu' && quick) {
+      rows.push({ workload: 'W2 train', system: 'tfjs-cpu 4.22', rates: [], note: 'skipped in --quick (a few samples/s)' });
+      continue;
+    }
+    const w2Rows = tfName === 'cpu' ? W2.batchSize : quick ? 256 : 1024;
+    log(`tfjs ${tfName}: W2 training on ${w2Rows} samples`);
+    const w2Rates = await tfjsTrainW2(data, w2Rows, (tfName === 'cpu' ? 1 : reps) + 1);
+    rows.push(w2Rates === null
+      ? { workload: 'W2 train', system: `tfjs-${tfName} 4.22`, rates: [], note: 'cannot train: no Conv2DBackpropFilter kernel' }
+      : { workload: 'W2 train', system: `tfjs-${tfName} 4.22`, rates: w2Rates.slice(1) });
   }
 
   const memoryEpochs = quick ? 3 : 50;
@@ -90,7 +110,12 @@ function render(
   peakRssMb: number,
   threads: number,
 ): string {
-  const reference = (workload: string): number => median(rows.find((r) => r.workload === workload && r.system.startsWith('tfjs-wasm'))!.rates);
+  // Ratios are against tfjs-wasm, or tfjs-cpu where tfjs-wasm cannot run the workload.
+  const reference = (workload: string): number => {
+    const tf = ['tfjs-wasm', 'tfjs-cpu'].map((p) => rows.find((r) => r.workload === workload && r.system.startsWith(p) && r.rates.length > 0));
+    const found = tf[0] ?? tf[1];
+    return found ? median(found.rates) : NaN;
+  };
   const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
   const lines: string[] = [];
   lines.push('# Benchmarks', '');
@@ -98,10 +123,16 @@ function render(
   lines.push(`Command: \`npm run bench${quick ? ' -- --quick' : ''}\` (${new Date().toISOString().slice(0, 10)}). Each figure is the median of ${reps} epoch(s) after a warm-up; data loading excluded.`, '');
   lines.push('W1: dense 784-512-128-32-128-512-784, ReLU, sigmoid output, BCE, Adam 1e-3, batch 128, MNIST.');
   lines.push(`W3: encode ${W3.samples} MNIST digits with the W1 encoder, batches of ${W3.batchSize}.`, '');
-  lines.push('| workload | system | samples/s | × tfjs-wasm |', '| --- | --- | ---: | ---: |');
+  lines.push('W2: conv-mnist, Conv(1→32,3x3,s2,p1), Conv(32→64), Dense→32, Dense→64·7·7, ConvTranspose(64→32), ConvTranspose(32→1), BCE, Adam 1e-3, batch 128.', '');
+  lines.push('| workload | system | samples/s | × tfjs-wasm (W2: × tfjs-cpu) |', '| --- | --- | ---: | ---: |');
   for (const row of rows) {
+    if (row.rates.length === 0) {
+      lines.push(`| ${row.workload} | ${row.system} | n/a: ${row.note ?? 'not run'} | |`);
+      continue;
+    }
     const rate = median(row.rates);
-    lines.push(`| ${row.workload} | ${row.system} | ${fmt(rate)} | ${(rate / reference(row.workload)).toFixed(2)} |`);
+    const ratio = rate / reference(row.workload);
+    lines.push(`| ${row.workload} | ${row.system} | ${fmt(rate)} | ${Number.isFinite(ratio) ? ratio.toFixed(2) : ''} |`);
   }
   lines.push('', `GEMM GFLOPS on the W1 shapes (batch ${W1.batchSize}):`, '');
   const shapes = Object.keys(gemm[0]?.gflops ?? {});

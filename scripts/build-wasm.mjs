@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const out = `${root}src/backend/wasm/kernels.wasm`;
 const maximumPages = 32768; // 2 GiB; must match the memory the backend creates
 
 /** Compile asm/ to `outFile`; `shared` declares the imported memory shared (threads). */

@@ -1,6 +1,8 @@
 /**
- * Convolution ops over NCHW tensors, built from the backend's im2col/col2im and GEMM kernels: a
- * per-sample loop unfolds each image into columns and multiplies by the weight matrix.
+ * Convolution ops over NCHW tensors, built from the backend's im2col/col2im and GEMM kernels. The
+ * batch is unfolded into one column matrix [C·kH·kW, N·outH·outW], so each direction of each op
+ * is one large GEMM (plus an axis swap between [N, O, ·] and [O, N, ·]) instead of N small ones;
+ * batches whose columns would pass `COLUMN_BUDGET` floats run in chunks of samples.
  *
  * - conv2d:          x [N, C, H, W] ⊛ weight [O, C, kH, kW] (+ bias [O]) → [N, O, outH, outW]
  * - convTranspose2d: the adjoint of conv2d, weight [Cin, Cout, kH, kW] as in PyTorch;
@@ -61,19 +63,27 @@ function checkBias(op: string, bias: Tensor | null, channels: number): void {
   }
 }
 
+/** Most floats of one column matrix; bigger batches are processed in chunks of samples. */
+const COLUMN_BUDGET = 1 << 23;
+
 /** A scratch tensor outside any scope, released by the caller with dispose(). */
 function scratch(size: number): Tensor {
   return Tensor.zeros([size], { persistent: true });
 }
 
-/** out[n, c, :] += bias[c] for out viewed as [N, C, L]: one rank-1 GEMM per sample. */
+/** Samples per chunk so that `perSample` floats × chunk stays within the column budget. */
+function chunkSize(n: number, perSample: number): number {
+  return Math.max(1, Math.min(n, Math.floor(COLUMN_BUDGET / Math.max(1, perSample))));
+}
+
+/** out[n, c, l] += bias[c] for out viewed as [N, C·L]: two rank-1 GEMMs. */
 function addChannelBias(out: Tensor, bias: Tensor, n: number, channels: number, plane: number): void {
-  const ones = Tensor.full([plane], 1, { persistent: true });
   const backend = out.backend;
-  for (let i = 0; i < n; i++) {
-    const c = out.data.subarray(i * channels * plane, (i + 1) * channels * plane);
-    backend.gemm({ a: bias.data, b: ones.data, c, m: channels, n: plane, k: 1, transA: false, transB: false, alpha: 1, beta: 1 });
-  }
+  const ones = Tensor.full([Math.max(n, plane)], 1, { persistent: true });
+  const row = scratch(channels * plane);
+  backend.gemm({ a: bias.data, b: ones.data, c: row.data, m: channels, n: plane, k: 1, transA: false, transB: false, alpha: 1, beta: 0 });
+  backend.gemm({ a: ones.data, b: row.data, c: out.data, m: n, n: channels * plane, k: 1, transA: false, transB: false, alpha: 1, beta: 1 });
+  row.dispose();
   ones.dispose();
 }
 
@@ -119,13 +129,18 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const k = channels * kernelH * kernelW;
   const plane = outH * outW;
   const image = channels * height * width;
-  const cols = scratch(k * plane);
-  for (let i = 0; i < n; i++) {
-    backend.im2col(x.data.subarray(i * image, (i + 1) * image), geometry, cols.data);
-    const c = out.data.subarray(i * outChannels * plane, (i + 1) * outChannels * plane);
-    backend.gemm({ a: weight.data, b: cols.data, c, m: outChannels, n: plane, k, transA: false, transB: false, alpha: 1, beta: 0 });
+  const chunk = chunkSize(n, k * plane);
+  const cols = scratch(k * chunk * plane);
+  const product = scratch(outChannels * chunk * plane);
+  for (let start = 0; start < n; start += chunk) {
+    const b = Math.min(chunk, n - start);
+    backend.im2col(x.data.subarray(start * image, (start + b) * image), geometry, cols.data, b);
+    // [O, K] · [K, b·P] = [O, b·P], then to [b, O, P].
+    backend.gemm({ a: weight.data, b: cols.data, c: product.data, m: outChannels, n: b * plane, k, transA: false, transB: false, alpha: 1, beta: 0 });
+    backend.swapAxes(product.data, outChannels, b, plane, out.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane));
   }
   cols.dispose();
+  product.dispose();
   if (bias) addChannelBias(out, bias, n, outChannels, plane);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   if (needsGrad(inputs)) record('conv2d', inputs, out, { geometry });
@@ -171,13 +186,18 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   const k = channels * kernelH * kernelW;
   const plane = height * width;
   const outImage = channels * outH * outW;
-  const cols = scratch(k * plane);
-  for (let i = 0; i < n; i++) {
-    const xi = x.data.subarray(i * inChannels * plane, (i + 1) * inChannels * plane);
-    backend.gemm({ a: weight.data, b: xi, c: cols.data, m: k, n: plane, k: inChannels, transA: true, transB: false, alpha: 1, beta: 0 });
-    backend.col2im(cols.data, geometry, out.data.subarray(i * outImage, (i + 1) * outImage));
+  const chunk = chunkSize(n, k * plane);
+  const cols = scratch(k * chunk * plane);
+  const xt = scratch(inChannels * chunk * plane);
+  for (let start = 0; start < n; start += chunk) {
+    const b = Math.min(chunk, n - start);
+    // x [b, Cin, P] to [Cin, b·P]; Wᵀ [K, Cin] · that = columns [K, b·P], folded into the output.
+    backend.swapAxes(x.data.subarray(start * inChannels * plane, (start + b) * inChannels * plane), b, inChannels, plane, xt.data);
+    backend.gemm({ a: weight.data, b: xt.data, c: cols.data, m: k, n: b * plane, k: inChannels, transA: true, transB: false, alpha: 1, beta: 0 });
+    backend.col2im(cols.data, geometry, out.data.subarray(start * outImage, (start + b) * outImage), b);
   }
   cols.dispose();
+  xt.dispose();
   if (bias) addChannelBias(out, bias, n, channels, outH * outW);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   if (needsGrad(inputs)) record('convTranspose2d', inputs, out, { geometry });
@@ -196,26 +216,26 @@ export function conv2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeomet
   const k = g.channels * g.kernelH * g.kernelW;
   const plane = g.outH * g.outW;
   const image = g.channels * g.height * g.width;
-  const cols = scratch(k * plane);
-  let dx: Tensor | null = null;
-  let dw: Tensor | null = null;
-  if (x.requiresGrad) {
-    dx = Tensor.zeros(x.shape);
-    for (let i = 0; i < n; i++) {
-      const dyi = dy.data.subarray(i * outChannels * plane, (i + 1) * outChannels * plane);
-      backend.gemm({ a: weight.data, b: dyi, c: cols.data, m: k, n: plane, k: outChannels, transA: true, transB: false, alpha: 1, beta: 0 });
-      backend.col2im(cols.data, g, dx.data.subarray(i * image, (i + 1) * image));
+  const chunk = chunkSize(n, k * plane);
+  const cols = scratch(k * chunk * plane);
+  const dyt = scratch(outChannels * chunk * plane);
+  const dx = x.requiresGrad ? Tensor.zeros(x.shape) : null;
+  const dw = weight.requiresGrad ? Tensor.zeros(weight.shape) : null;
+  for (let start = 0; start < n; start += chunk) {
+    const b = Math.min(chunk, n - start);
+    // dy [b, O, P] to [O, b·P], the layout of the forward GEMM's product.
+    backend.swapAxes(dy.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane), b, outChannels, plane, dyt.data);
+    if (dw) {
+      backend.im2col(x.data.subarray(start * image, (start + b) * image), g, cols.data, b);
+      backend.gemm({ a: dyt.data, b: cols.data, c: dw.data, m: outChannels, n: k, k: b * plane, transA: false, transB: true, alpha: 1, beta: start === 0 ? 0 : 1 });
     }
-  }
-  if (weight.requiresGrad) {
-    dw = Tensor.zeros(weight.shape);
-    for (let i = 0; i < n; i++) {
-      backend.im2col(x.data.subarray(i * image, (i + 1) * image), g, cols.data);
-      const dyi = dy.data.subarray(i * outChannels * plane, (i + 1) * outChannels * plane);
-      backend.gemm({ a: dyi, b: cols.data, c: dw.data, m: outChannels, n: k, k: plane, transA: false, transB: true, alpha: 1, beta: i === 0 ? 0 : 1 });
+    if (dx) {
+      backend.gemm({ a: weight.data, b: dyt.data, c: cols.data, m: k, n: b * plane, k: outChannels, transA: true, transB: false, alpha: 1, beta: 0 });
+      backend.col2im(cols.data, g, dx.data.subarray(start * image, (start + b) * image), b);
     }
   }
   cols.dispose();
+  dyt.dispose();
   const dbias = bias && bias.requiresGrad ? channelBiasGrad(dy, n, outChannels, plane) : null;
   return [dx, dw, dbias];
 }
@@ -230,16 +250,27 @@ export function convTranspose2dBackward(inputs: readonly Tensor[], geometry: Con
   const k = g.channels * g.kernelH * g.kernelW;
   const plane = g.outH * g.outW;
   const outImage = g.channels * g.height * g.width;
-  const cols = scratch(k * plane);
+  const chunk = chunkSize(n, k * plane);
+  const cols = scratch(k * chunk * plane);
+  const xt = scratch(inChannels * chunk * plane);
   const dx = x.requiresGrad ? Tensor.zeros(x.shape) : null;
   const dw = weight.requiresGrad ? Tensor.zeros(weight.shape) : null;
-  for (let i = 0; i < n; i++) {
-    backend.im2col(dy.data.subarray(i * outImage, (i + 1) * outImage), g, cols.data);
-    const slice = (t: Tensor): Float32Array => t.data.subarray(i * inChannels * plane, (i + 1) * inChannels * plane);
-    if (dx) backend.gemm({ a: weight.data, b: cols.data, c: slice(dx), m: inChannels, n: plane, k, transA: false, transB: false, alpha: 1, beta: 0 });
-    if (dw) backend.gemm({ a: slice(x), b: cols.data, c: dw.data, m: inChannels, n: k, k: plane, transA: false, transB: true, alpha: 1, beta: i === 0 ? 0 : 1 });
+  for (let start = 0; start < n; start += chunk) {
+    const b = Math.min(chunk, n - start);
+    const slice = (t: Tensor): Float32Array => t.data.subarray(start * inChannels * plane, (start + b) * inChannels * plane);
+    backend.im2col(dy.data.subarray(start * outImage, (start + b) * outImage), g, cols.data, b);
+    if (dx) {
+      // W [Cin, K] · columns [K, b·P] = [Cin, b·P], then back to [b, Cin, P].
+      backend.gemm({ a: weight.data, b: cols.data, c: xt.data, m: inChannels, n: b * plane, k, transA: false, transB: false, alpha: 1, beta: 0 });
+      backend.swapAxes(xt.data, inChannels, b, plane, slice(dx));
+    }
+    if (dw) {
+      backend.swapAxes(slice(x), b, inChannels, plane, xt.data);
+      backend.gemm({ a: xt.data, b: cols.data, c: dw.data, m: inChannels, n: k, k: b * plane, transA: false, transB: true, alpha: 1, beta: start === 0 ? 0 : 1 });
+    }
   }
   cols.dispose();
+  xt.dispose();
   const dbias = bias && bias.requiresGrad ? channelBiasGrad(dy, n, g.channels, g.height * g.width) : null;
   return [dx, dw, dbias];
 }

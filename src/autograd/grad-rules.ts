@@ -228,6 +228,22 @@ const rules: RuleTable = {
   convTranspose2d(node, dy) {
     return convTranspose2dBackward(node.inputs, node.saved.geometry, dy);
   },
+
+  maxPool2d(node, dy) {
+    const [x] = node.inputs as [Tensor];
+    const dx = like(x);
+    dy.backend.maxPool2dBackward(dy.data, node.saved.argmax.data, node.saved.geometry, dx.data);
+    return [dx];
+  },
+
+  upsample2d(node, dy) {
+    const [x] = node.inputs as [Tensor];
+    const [n, c, h, w] = x.shape as [number, number, number, number];
+    const { scaleH, scaleW, mode, alignCorners } = node.saved;
+    const dx = like(x);
+    dy.backend.upsample2dBackward(dy.data, n * c, h, w, scaleH, scaleW, mode, alignCorners, dx.data);
+    return [dx];
+  },
 };
 
 /** Input gradients of `node` given its output gradient. */

@@ -3,7 +3,7 @@
  * here without a rule in `grad-rules.ts` is a type error.
  */
 
-import type { Activation, Conv2dGeometry, UnaryOp } from '../backend/backend.js';
+import type { Activation, Conv2dGeometry, UnaryOp, UpsampleMode } from '../backend/backend.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -29,6 +29,9 @@ export interface SavedByOp {
   conv2d: { readonly geometry: Conv2dGeometry };
   /** Geometry of the image side of im2col (the conv-transpose output). */
   convTranspose2d: { readonly geometry: Conv2dGeometry };
+  /** Pooling geometry with the batch folded into channels; argmax has the output's shape. */
+  maxPool2d: { readonly geometry: Conv2dGeometry; readonly argmax: Tensor };
+  upsample2d: { readonly scaleH: number; readonly scaleW: number; readonly mode: UpsampleMode; readonly alignCorners: boolean };
 }
 
 export type OpName = keyof SavedByOp;

@@ -13,6 +13,7 @@ import { needsGrad, record } from './tape.js';
 import { Tensor } from './tensor.js';
 
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions, type Pair } from './conv.js';
+export { maxPool2d, upsample2d, type MaxPool2dOptions, type UpsampleOptions } from './pool.js';
 
 function assertSame(op: string, a: Tensor, b: Tensor): void {
   if (!sameShape(a.shape, b.shape)) {

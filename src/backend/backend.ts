@@ -71,6 +71,10 @@ export interface Conv2dGeometry {
   readonly outW: number;
 }
 
+/** Interpolation of upsample2d. */
+export const UPSAMPLE_MODES = ['nearest', 'bilinear'] as const;
+export type UpsampleMode = (typeof UPSAMPLE_MODES)[number];
+
 export interface Backend {
   readonly name: 'js' | 'wasm';
   /** Worker threads the backend splits large kernels over (1 = single-threaded). */
@@ -152,10 +156,60 @@ export interface Backend {
   adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, args: AdamArgs): void;
 
   /**
-   * Unfold one image [channels, height, width] into columns [channels·kH·kW, outH·outW]
-   * (zero padding outside the image).
+   * Unfold `batch` images [batch, channels, height, width] into columns
+   * [channels·kH·kW, batch·outH·outW] (zero padding outside the image): column index
+   * n·outH·outW + oy·outW + ox, so one GEMM with the weight matrix convolves the whole batch.
    */
-  im2col(image: Float32Array, geometry: Conv2dGeometry, cols: Float32Array): void;
-  /** Adjoint of im2col: scatter-add columns back into an image, which is overwritten first. */
-  col2im(cols: Float32Array, geometry: Conv2dGeometry, image: Float32Array): void;
+  im2col(images: Float32Array, geometry: Conv2dGeometry, cols: Float32Array, batch: number): void;
+  /** Adjoint of im2col: scatter-add columns back into `batch` images, which are overwritten first. */
+  col2im(cols: Float32Array, geometry: Conv2dGeometry, images: Float32Array, batch: number): void;
+  /**
+   * out[j, i, :] = x[i, j, :] for x viewed as [a, b, inner]: swaps the two leading axes (NCHW ↔
+   * CNHW around a batched convolution GEMM). `out` must not alias `x`.
+   */
+  swapAxes(x: Float32Array, a: number, b: number, inner: number, out: Float32Array): void;
+
+  /**
+   * Max pooling over `geometry.channels` planes [height, width] (the batch folded into channels),
+   * padding counting as −∞, as PyTorch's max_pool2d. out[c, oy, ox] is the largest value of the
+   * window (a NaN wins, the first maximum wins ties); argmax holds its index iy·width + ix in the plane
+   * (−1 for a window wholly in the padding, whose output is −∞).
+   */
+  maxPool2d(image: Float32Array, geometry: Conv2dGeometry, out: Float32Array, argmax: Float32Array): void;
+  /** Adjoint of maxPool2d: dx (overwritten) receives dy at each window's argmax, summed over windows. */
+  maxPool2dBackward(dy: Float32Array, argmax: Float32Array, geometry: Conv2dGeometry, dx: Float32Array): void;
+  /**
+   * Upsample `channels` planes [h, w] to [⌊h·scaleH⌋, ⌊w·scaleW⌋] as PyTorch's interpolate with a
+   * scale factor: nearest takes src = min(⌊dst/scale⌋, size − 1); bilinear maps dst to
+   * (dst + ½)/scale − ½ clamped at 0, or dst·(size − 1)/(out − 1) with `alignCorners`, and blends
+   * the two neighbours on each axis. `alignCorners` is ignored by nearest.
+   */
+  upsample2d(
+    x: Float32Array,
+    channels: number,
+    h: number,
+    w: number,
+    scaleH: number,
+    scaleW: number,
+    mode: UpsampleMode,
+    alignCorners: boolean,
+    out: Float32Array,
+  ): void;
+  /** Adjoint of upsample2d: dx [channels, h, w] (overwritten) gathers dy [channels, outH, outW] by the same weights. */
+  upsample2dBackward(
+    dy: Float32Array,
+    channels: number,
+    h: number,
+    w: number,
+    scaleH: number,
+    scaleW: number,
+    mode: UpsampleMode,
+    alignCorners: boolean,
+    dx: Float32Array,
+  ): void;
+}
+
+/** Output size of upsample2d along one axis. */
+export function upsampleSize(size: number, scale: number): number {
+  return Math.floor(size * scale);
 }

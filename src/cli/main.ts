@@ -13,10 +13,18 @@ import '../backend/auto.js';
 import { isLatentError } from '../errors.js';
 import { registerDecode } from './commands/decode.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDenoise } from './commands/denoise.js';
+import { registerDenoiseDemo } from './commands/denoise-demo.js';
 import { registerEncode } from './commands/encode.js';
+import { registerEvaluate } from './commands/evaluate.js';
 import { registerExport } from './commands/export.js';
 import { registerInfo } from './commands/info.js';
+import { registerInterpolate } from './commands/interpolate.js';
 import { registerReconstruct } from './commands/reconstruct.js';
+import { registerReduce } from './commands/reduce.js';
+import { registerSample } from './commands/sample.js';
+import { registerScore } from './commands/score.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerTrain } from './commands/train.js';
 import type { CommandContext } from './context.js';
 import { processIo, type Io } from './io.js';
@@ -36,7 +44,7 @@ export function buildProgram(context: CommandContext): Command {
   const { io } = context;
   const program = new Command('latent');
   program
-    .description('Autoencoders from the command line: train, encode, decode, reconstruct, inspect.')
+    .description('Autoencoders from the command line: train, encode, decode, reconstruct, inspect; reduce, sweep, score anomalies, evaluate, denoise.')
     .version(packageVersion(), '-V, --version')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride()
@@ -48,7 +56,15 @@ export function buildProgram(context: CommandContext): Command {
   registerReconstruct(program, context);
   registerInfo(program, context);
   registerExport(program, context);
+  registerSample(program, context);
+  registerInterpolate(program, context);
+  registerReduce(program, context);
+  registerSweep(program, context);
+  registerScore(program, context);
+  registerEvaluate(program, context);
+  registerDenoise(program, context);
   registerDemo(program, context);
+  registerDenoiseDemo(program, context);
   return program;
 }
 

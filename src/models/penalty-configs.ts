@@ -27,6 +27,11 @@ export interface VaeConfig {
   /** Training steps over which the KL weight rises linearly from 0 to `beta` (0 = no warm-up). */
   readonly warmupSteps: number;
   readonly seed: number;
+  /**
+   * Shape of one sample as an image, [height, width] or [channels, height, width] (rows are
+   * channel-major), so samples and interpolations can be drawn; null for non-image data.
+   */
+  readonly imageShape: readonly number[] | null;
 }
 
 export interface SparseConfig extends DenseFields {
@@ -59,7 +64,22 @@ export function vaeConfig(input: ConfigInput<VaeConfig>): VaeConfig {
     beta: numberField(input.beta, 'beta', 1, { min: 0 }),
     warmupSteps: optionalInt(input.warmupSteps, 'warmupSteps', 0, 0),
     seed: seedField(input.seed),
+    imageShape: imageShapeField(input.imageShape, inputDim),
   };
+}
+
+/** An optional image shape whose sizes multiply to the row width. */
+function imageShapeField(value: unknown, inputDim: number): readonly number[] | null {
+  if (value === undefined || value === null) return null;
+  const shape = intList(value, 'imageShape', []);
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (shape.length < 2 || shape.length > 3 || size !== inputDim) {
+    throw new LatentError(
+      `model config: "imageShape" ${JSON.stringify(value)} must be [height, width] or [channels, height, width] with ${inputDim} values in all`,
+      'give the shape of one sample, e.g. [28, 28] for MNIST',
+    );
+  }
+  return shape;
 }
 
 export function sparseConfig(input: ConfigInput<SparseConfig>): SparseConfig {

@@ -6,10 +6,11 @@
  * buffers step after step instead of churning the garbage collector.
  */
 
-import type { Activation, AdamArgs, Backend, BinaryOp, Conv2dGeometry, GemmArgs, UnaryOp } from '../backend.js';
+import type { Activation, AdamArgs, Backend, BinaryOp, Conv2dGeometry, GemmArgs, UnaryOp, UpsampleMode } from '../backend.js';
 import { activate, activationSlope, binaryOp, unaryOp } from './activations.js';
-import { col2im, im2col } from './conv.js';
+import { col2im, im2col, swapAxes } from './conv.js';
 import { gemm } from './gemm.js';
+import { maxPool2d, maxPool2dBackward, upsample2d, upsample2dBackward } from './pool.js';
 
 /** Pools keep at most this many free buffers of one length (beyond it, let the GC have them). */
 const MAX_FREE_PER_LENGTH = 64;
@@ -161,11 +162,37 @@ export class JsBackend implements Backend {
     }
   }
 
-  im2col(image: Float32Array, geometry: Conv2dGeometry, cols: Float32Array): void {
-    im2col(image, geometry, cols);
+  im2col(images: Float32Array, geometry: Conv2dGeometry, cols: Float32Array, batch: number): void {
+    im2col(images, geometry, cols, batch);
   }
 
-  col2im(cols: Float32Array, geometry: Conv2dGeometry, image: Float32Array): void {
-    col2im(cols, geometry, image);
+  col2im(cols: Float32Array, geometry: Conv2dGeometry, images: Float32Array, batch: number): void {
+    col2im(cols, geometry, images, batch);
+  }
+
+  swapAxes(x: Float32Array, a: number, b: number, inner: number, out: Float32Array): void {
+    swapAxes(x, a, b, inner, out);
+  }
+
+  maxPool2d(image: Float32Array, geometry: Conv2dGeometry, out: Float32Array, argmax: Float32Array): void {
+    maxPool2d(image, geometry, out, argmax);
+  }
+
+  maxPool2dBackward(dy: Float32Array, argmax: Float32Array, geometry: Conv2dGeometry, dx: Float32Array): void {
+    maxPool2dBackward(dy, argmax, geometry, dx);
+  }
+
+  upsample2d(
+    x: Float32Array, channels: number, h: number, w: number, scaleH: number, scaleW: number,
+    mode: UpsampleMode, alignCorners: boolean, out: Float32Array,
+  ): void {
+    upsample2d(x, channels, h, w, scaleH, scaleW, mode, alignCorners, out);
+  }
+
+  upsample2dBackward(
+    dy: Float32Array, channels: number, h: number, w: number, scaleH: number, scaleW: number,
+    mode: UpsampleMode, alignCorners: boolean, dx: Float32Array,
+  ): void {
+    upsample2dBackward(dy, channels, h, w, scaleH, scaleW, mode, alignCorners, dx);
   }
 }

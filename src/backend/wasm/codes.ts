@@ -4,7 +4,7 @@
  * compile error here until the kernels learn it.
  */
 
-import type { Activation, BinaryOp, UnaryOp } from '../backend.js';
+import type { Activation, BinaryOp, UnaryOp, UpsampleMode } from '../backend.js';
 
 export const ACTIVATION_CODES = {
   identity: 0,
@@ -37,6 +37,11 @@ export const BINARY_CODES = {
   min: 5,
 } as const satisfies Record<BinaryOp, number>;
 
+export const UPSAMPLE_CODES = {
+  nearest: 0,
+  bilinear: 1,
+} as const satisfies Record<UpsampleMode, number>;
+
 /** Task ids of asm/tasks.ts; the comment lists each task's float64 argument slots. */
 export const TASK = {
   /** a, b, c, m, n, k, transA, transB, alpha, beta, scratch, scratchStride, splitRows */
@@ -67,10 +72,20 @@ export const TASK = {
   bceLogits: 13,
   /** param, grad, m, v, beta1, beta2, eps, l2, decay, stepSize, invC2, n */
   adam: 14,
-  /** image, cols, then the 13 Conv2dGeometry fields */
+  /** images, cols, then the 13 Conv2dGeometry fields, batch */
   im2col: 15,
-  /** cols, image, then the 13 Conv2dGeometry fields */
+  /** cols, images, then the 13 Conv2dGeometry fields, batch */
   col2im: 16,
+  /** x, a, b, inner, out */
+  swapAxes: 17,
+  /** image, out, argmax, then the 13 Conv2dGeometry fields */
+  maxPool2d: 18,
+  /** dy, argmax, dx, then the 13 Conv2dGeometry fields */
+  maxPool2dBackward: 19,
+  /** x, out, channels, h, w, scaleH, scaleW, mode, alignCorners */
+  upsample2d: 20,
+  /** dy, dx, channels, h, w, scaleH, scaleW, mode, alignCorners */
+  upsample2dBackward: 21,
 } as const;
 export type TaskId = (typeof TASK)[keyof typeof TASK];
 

@@ -235,29 +235,31 @@ describe.each(THREADS)('wasm im2col/col2im on %i thread(s)', (threads) => {
   const backend = backends.get(threads)!;
   const geometries = randomGeometries(40);
 
-  it('im2col matches the reference on random geometries', () => {
-    for (const g of geometries) {
-      const image = randomArray(new Rng(g.height * 13 + g.width), g.channels * g.height * g.width);
-      const size = g.channels * g.kernelH * g.kernelW * g.outH * g.outW;
-      const [actual, expected] = both(backend, [image], size, (k, [img], cols) => k.im2col(img!, g, cols));
-      expect(actual, JSON.stringify(g)).toEqual(expected);
-    }
+  it('im2col matches the reference on random geometries and batch sizes', () => {
+    geometries.forEach((g, i) => {
+      const batch = 1 + (i % 3);
+      const image = randomArray(new Rng(g.height * 13 + g.width), batch * g.channels * g.height * g.width);
+      const size = g.channels * g.kernelH * g.kernelW * batch * g.outH * g.outW;
+      const [actual, expected] = both(backend, [image], size, (k, [img], cols) => k.im2col(img!, g, cols, batch));
+      expect(actual, JSON.stringify({ ...g, batch })).toEqual(expected);
+    });
   });
 
-  it('col2im matches the reference on random geometries, overwriting the image', () => {
-    for (const g of geometries) {
-      const size = g.channels * g.kernelH * g.kernelW * g.outH * g.outW;
+  it('col2im matches the reference on random geometries and batch sizes, overwriting the images', () => {
+    geometries.forEach((g, i) => {
+      const batch = 1 + (i % 3);
+      const size = g.channels * g.kernelH * g.kernelW * batch * g.outH * g.outW;
       const cols = randomArray(new Rng(size), size);
-      const imageSize = g.channels * g.height * g.width;
+      const imageSize = batch * g.channels * g.height * g.width;
       const expected = new Float32Array(imageSize).fill(9);
-      oracle.col2im(cols, g, expected);
+      oracle.col2im(cols, g, expected, batch);
       const wcols = onBackend(backend, cols);
       const image = onBackend(backend, new Float32Array(imageSize).fill(9));
-      backend.col2im(wcols, g, image);
+      backend.col2im(wcols, g, image, batch);
       // Same summation order as the reference, so float32 results agree exactly.
-      expect(image.slice(), JSON.stringify(g)).toEqual(expected);
+      expect(image.slice(), JSON.stringify({ ...g, batch })).toEqual(expected);
       backend.release(wcols);
       backend.release(image);
-    }
+    });
   });
 });

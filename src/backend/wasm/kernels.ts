@@ -51,10 +51,10 @@ export function compileKernels(shared: boolean): Promise<WasmModule> {
   return found;
 }
 
-function exportedFunction(exports: Readonly<Record<string, unknown>>, name: string): Function {
+function exportedFunction(exports: Readonly<Record<string, unknown>>, name: string): (...args: never[]) => unknown {
   const value = exports[name];
   if (typeof value !== 'function') throw new Error(`wasm kernels lack the export "${name}"`);
-  return value;
+  return value as (...args: never[]) => unknown;
 }
 
 /** Instantiate the kernels on `memory` (shared or not as the module was compiled; KERNELS_MAX_PAGES maximum). */

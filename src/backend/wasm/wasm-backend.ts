@@ -7,10 +7,10 @@
  * into the heap, so nothing is copied; every array must come from this backend's `alloc`.
  */
 
-import type { Activation, AdamArgs, Backend, BinaryOp, Conv2dGeometry, GemmArgs, UnaryOp } from '../backend.js';
+import { upsampleSize, type Activation, type AdamArgs, type Backend, type BinaryOp, type Conv2dGeometry, type GemmArgs, type UnaryOp, type UpsampleMode } from '../backend.js';
 import {
   ACTIVATION_CODES, ARG_SLOTS, BINARY_CODES, JOB_ARGS_OFFSET, JOB_BYTES, JOB_SLOT, MAX_CHUNKS, MAX_THREADS, TASK,
-  UNARY_CODES, type TaskId,
+  UNARY_CODES, UPSAMPLE_CODES, type TaskId,
 } from './codes.js';
 import { WasmHeap } from './heap.js';
 import { compileKernels, instantiateKernels, KERNELS_MAX_PAGES, type KernelExports } from './kernels.js';
@@ -243,18 +243,68 @@ export class WasmBackend implements Backend {
       beta1, beta2, eps, l2, decay, stepSize, invC2, n);
   }
 
-  im2col(image: Float32Array, geometry: Conv2dGeometry, cols: Float32Array): void {
+  im2col(images: Float32Array, geometry: Conv2dGeometry, cols: Float32Array, batch: number): void {
     const g = geometry;
-    need(image, g.channels * g.height * g.width, 'im2col image');
-    need(cols, g.channels * g.kernelH * g.kernelW * g.outH * g.outW, 'im2col cols');
-    this.exec(TASK.im2col, this.chunks(cols.length, g.channels), this.ptr(image), this.ptr(cols), ...geometryArgs(g));
+    need(images, batch * g.channels * g.height * g.width, 'im2col images');
+    need(cols, g.channels * g.kernelH * g.kernelW * batch * g.outH * g.outW, 'im2col cols');
+    this.exec(TASK.im2col, this.chunks(batch * g.channels * g.kernelH * g.kernelW * g.outH * g.outW, batch * g.channels),
+      this.ptr(images), this.ptr(cols), ...geometryArgs(g), batch);
   }
 
-  col2im(cols: Float32Array, geometry: Conv2dGeometry, image: Float32Array): void {
+  col2im(cols: Float32Array, geometry: Conv2dGeometry, images: Float32Array, batch: number): void {
     const g = geometry;
-    need(image, g.channels * g.height * g.width, 'col2im image');
-    need(cols, g.channels * g.kernelH * g.kernelW * g.outH * g.outW, 'col2im cols');
-    this.exec(TASK.col2im, this.chunks(cols.length, g.channels), this.ptr(cols), this.ptr(image), ...geometryArgs(g));
+    need(images, batch * g.channels * g.height * g.width, 'col2im images');
+    need(cols, g.channels * g.kernelH * g.kernelW * batch * g.outH * g.outW, 'col2im cols');
+    this.exec(TASK.col2im, this.chunks(batch * g.channels * g.kernelH * g.kernelW * g.outH * g.outW, batch * g.channels),
+      this.ptr(cols), this.ptr(images), ...geometryArgs(g), batch);
+  }
+
+  swapAxes(x: Float32Array, a: number, b: number, inner: number, out: Float32Array): void {
+    need(x, a * b * inner, 'swapAxes x');
+    need(out, a * b * inner, 'swapAxes out');
+    this.exec(TASK.swapAxes, this.chunks(a * b * inner, b), this.ptr(x), a, b, inner, this.ptr(out));
+  }
+
+  maxPool2d(image: Float32Array, geometry: Conv2dGeometry, out: Float32Array, argmax: Float32Array): void {
+    const g = geometry;
+    const outSize = g.channels * g.outH * g.outW;
+    need(image, g.channels * g.height * g.width, 'maxPool2d image');
+    need(out, outSize, 'maxPool2d out');
+    need(argmax, outSize, 'maxPool2d argmax');
+    this.exec(TASK.maxPool2d, this.chunks(outSize * g.kernelH * g.kernelW, g.channels),
+      this.ptr(image), this.ptr(out), this.ptr(argmax), ...geometryArgs(g));
+  }
+
+  maxPool2dBackward(dy: Float32Array, argmax: Float32Array, geometry: Conv2dGeometry, dx: Float32Array): void {
+    const g = geometry;
+    const outSize = g.channels * g.outH * g.outW;
+    need(dy, outSize, 'maxPool2dBackward dy');
+    need(argmax, outSize, 'maxPool2dBackward argmax');
+    need(dx, g.channels * g.height * g.width, 'maxPool2dBackward dx');
+    this.exec(TASK.maxPool2dBackward, this.chunks(outSize + g.channels * g.height * g.width, g.channels),
+      this.ptr(dy), this.ptr(argmax), this.ptr(dx), ...geometryArgs(g));
+  }
+
+  upsample2d(
+    x: Float32Array, channels: number, h: number, w: number, scaleH: number, scaleW: number,
+    mode: UpsampleMode, alignCorners: boolean, out: Float32Array,
+  ): void {
+    const outSize = channels * upsampleSize(h, scaleH) * upsampleSize(w, scaleW);
+    need(x, channels * h * w, 'upsample2d x');
+    need(out, outSize, 'upsample2d out');
+    this.exec(TASK.upsample2d, this.chunks(outSize * (mode === 'nearest' ? 1 : 4), channels),
+      this.ptr(x), this.ptr(out), channels, h, w, scaleH, scaleW, UPSAMPLE_CODES[mode], alignCorners ? 1 : 0);
+  }
+
+  upsample2dBackward(
+    dy: Float32Array, channels: number, h: number, w: number, scaleH: number, scaleW: number,
+    mode: UpsampleMode, alignCorners: boolean, dx: Float32Array,
+  ): void {
+    const outSize = channels * upsampleSize(h, scaleH) * upsampleSize(w, scaleW);
+    need(dy, outSize, 'upsample2dBackward dy');
+    need(dx, channels * h * w, 'upsample2dBackward dx');
+    this.exec(TASK.upsample2dBackward, this.chunks(outSize * (mode === 'nearest' ? 1 : 4), channels),
+      this.ptr(dy), this.ptr(dx), channels, h, w, scaleH, scaleW, UPSAMPLE_CODES[mode], alignCorners ? 1 : 0);
   }
 
   private reduce(x: Float32Array, squares: 0 | 1): number {

@@ -5,6 +5,9 @@
  */
 
 import type { Activation } from '../../backend/backend.js';
+import { LatentError } from '../../errors.js';
+import { MODEL_KINDS, type ModelKind } from '../../models/config.js';
+import { VAE_LIKELIHOODS, type VaeLikelihood } from '../../models/penalty-configs.js';
 import type { ScalerKind } from '../../data/scaler.js';
 import type { LossName } from '../../losses/reconstruction.js';
 import { defaultLr, type OptimizerName } from '../../optim/factory.js';
@@ -49,11 +52,24 @@ export interface TrainFlags extends DataFlags {
   readonly backend?: string;
   readonly report?: string;
   readonly quiet?: boolean;
+  readonly beta?: string;
+  readonly warmupSteps?: string;
+  readonly likelihood?: string;
+  readonly rho?: string;
+  readonly sparsityWeight?: string;
+  readonly l1?: string;
+  readonly contractiveWeight?: string;
+  readonly convChannels?: string;
+  readonly kernel?: string;
+  readonly stride?: string;
+  readonly padding?: string;
+  readonly imageShape?: string;
+  readonly channels?: string;
 }
 
 /** Model families `latent train` builds from flags. */
-export const TRAIN_MODEL_KINDS = ['dense'] as const;
-export type TrainModelKind = (typeof TRAIN_MODEL_KINDS)[number];
+export const TRAIN_MODEL_KINDS = MODEL_KINDS;
+export type TrainModelKind = ModelKind;
 
 /** The fixed defaults of `latent train` (the help text prints these). */
 export const TRAIN_DEFAULTS = {
@@ -65,7 +81,89 @@ export const TRAIN_DEFAULTS = {
   activation: 'relu',
   optimizer: 'adam',
   dropout: 0,
+  beta: 1,
+  warmupSteps: 0,
+  rho: 0.05,
+  sparsityWeight: 1,
+  l1: 0,
+  contractiveWeight: 1e-3,
+  convChannels: [32, 64],
+  kernel: 3,
+  stride: 2,
 } as const;
+
+/** Family options a train run may set (undefined: the family's default, or not applicable). */
+export interface FamilySettings {
+  readonly beta: number | undefined;
+  readonly warmupSteps: number | undefined;
+  readonly likelihood: VaeLikelihood | undefined;
+  readonly rho: number | undefined;
+  readonly sparsityWeight: number | undefined;
+  readonly l1: number | undefined;
+  readonly contractiveWeight: number | undefined;
+  readonly convChannels: number[] | undefined;
+  readonly kernel: number | undefined;
+  readonly stride: number | undefined;
+  readonly padding: number | undefined;
+  /** [channels, height, width] (conv), from --image-shape. */
+  readonly imageShape: number[] | undefined;
+  /** Channels per time step (conv1d). */
+  readonly channels: number | undefined;
+}
+
+/** Which families each family flag applies to (a flag given for another family is an error). */
+const FAMILY_FLAGS: ReadonlyArray<readonly [keyof FamilySettings, string, readonly ModelKind[]]> = [
+  ['beta', '--beta', ['vae']],
+  ['warmupSteps', '--warmup-steps', ['vae']],
+  ['likelihood', '--likelihood', ['vae']],
+  ['rho', '--rho', ['sparse']],
+  ['sparsityWeight', '--sparsity-weight', ['sparse']],
+  ['l1', '--l1', ['sparse']],
+  ['contractiveWeight', '--contractive-weight', ['contractive']],
+  ['convChannels', '--conv-channels', ['conv', 'conv1d']],
+  ['kernel', '--kernel', ['conv', 'conv1d']],
+  ['stride', '--stride', ['conv', 'conv1d']],
+  ['padding', '--padding', ['conv', 'conv1d']],
+  ['imageShape', '--image-shape', ['conv', 'vae']],
+  ['channels', '--channels', ['conv1d']],
+];
+
+function parseFamily(flags: TrainFlags, kind: ModelKind): FamilySettings {
+  const num = (flag: string, text: string | undefined, range: Parameters<typeof parseNumber>[2]): number | undefined =>
+    text === undefined ? undefined : parseNumber(flag, text, range);
+  const int = (flag: string, text: string | undefined, min: number): number | undefined =>
+    text === undefined ? undefined : parseInteger(flag, text, { min });
+  const family: FamilySettings = {
+    beta: num('--beta', flags.beta, { min: 0 }),
+    warmupSteps: int('--warmup-steps', flags.warmupSteps, 0),
+    likelihood: flags.likelihood === undefined ? undefined : parseChoice('--likelihood', flags.likelihood, VAE_LIKELIHOODS),
+    rho: num('--rho', flags.rho, { min: 0, max: 1, aboveMin: true, belowMax: true }),
+    sparsityWeight: num('--sparsity-weight', flags.sparsityWeight, { min: 0 }),
+    l1: num('--l1', flags.l1, { min: 0 }),
+    contractiveWeight: num('--contractive-weight', flags.contractiveWeight, { min: 0 }),
+    convChannels: flags.convChannels === undefined ? undefined : parseIntegerList('--conv-channels', flags.convChannels, { min: 1 }),
+    kernel: int('--kernel', flags.kernel, 1),
+    stride: int('--stride', flags.stride, 1),
+    padding: int('--padding', flags.padding, 0),
+    imageShape: flags.imageShape === undefined ? undefined : parseImageShape(flags.imageShape),
+    channels: int('--channels', flags.channels, 1),
+  };
+  for (const [key, flag, kinds] of FAMILY_FLAGS) {
+    if (family[key] !== undefined && !kinds.includes(kind)) {
+      throw new LatentError(`${flag} applies to --model ${kinds.join(' or ')}, not --model ${kind}`, `drop ${flag}, or choose --model ${kinds[0]}`);
+    }
+  }
+  return family;
+}
+
+/** `C,H,W` or `H,W` (one channel) → [C, H, W]. */
+function parseImageShape(text: string): number[] {
+  const sizes = parseIntegerList('--image-shape', text, { min: 1 });
+  if (sizes.length !== 2 && sizes.length !== 3) {
+    throw new LatentError(`--image-shape "${text}" must be C,H,W or H,W`, 'e.g. --image-shape 1,28,28 for MNIST digits');
+  }
+  return sizes.length === 2 ? [1, ...sizes] : sizes;
+}
 
 export interface TrainSettings {
   readonly kind: TrainModelKind;
@@ -88,6 +186,7 @@ export interface TrainSettings {
   readonly noise: Corruption | undefined;
   readonly lrSchedule: ScheduleConfig | undefined;
   readonly clipNorm: number | undefined;
+  readonly family: FamilySettings;
 }
 
 /**
@@ -99,8 +198,10 @@ export interface TrainSettings {
 export function parseTrainFlags(flags: TrainFlags): TrainSettings {
   const optimizer = flags.optimizer === undefined ? TRAIN_DEFAULTS.optimizer : parseOptimizerOption('--optimizer', flags.optimizer);
   const epochs = flags.epochs === undefined ? TRAIN_DEFAULTS.epochs : parseInteger('--epochs', flags.epochs, { min: 1 });
+  const kind = parseChoice('--model', flags.model ?? 'dense', TRAIN_MODEL_KINDS);
   return {
-    kind: parseChoice('--model', flags.model ?? 'dense', TRAIN_MODEL_KINDS),
+    kind,
+    family: parseFamily(flags, kind),
     latent: flags.latent === undefined ? undefined : parseInteger('--latent', flags.latent, { min: 1 }),
     hidden: flags.hidden === undefined ? undefined : parseIntegerList('--hidden', flags.hidden, { min: 1 }),
     activation: parseActivationOption('--activation', flags.activation ?? TRAIN_DEFAULTS.activation),

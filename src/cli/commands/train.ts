@@ -8,16 +8,12 @@
 
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { Dataset } from '../../data/dataset.js';
 import { loadDataset } from '../../data/node-loaders.js';
 import type { ScalerKind } from '../../data/scaler.js';
 import { LatentError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { loadCheckpoint, saveCheckpoint, saveModel } from '../../io/model-node.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
-import { buildModel } from '../../models/build.js';
-import { denseConfig } from '../../models/config.js';
-import { defaultHidden, defaultLatent } from '../../train/defaults.js';
 import { TrainingDivergedError } from '../../train/diverged.js';
 import { formatCorruption } from '../../train/corruption.js';
 import { fit, type FitOptions } from '../../train/trainer.js';
@@ -32,7 +28,9 @@ import { trainingSummary } from '../lib/training-summary.js';
 import { checkModelOutput, checkReportOutput, defaultModelPath } from '../outputs.js';
 import { createProgress } from '../progress.js';
 import { describeLayers } from '../describe.js';
+import { freshModel } from './train-families.js';
 import { parseTrainFlags, TRAIN_DEFAULTS, type TrainFlags, type TrainSettings } from './train-options.js';
+import { runTrainSeries, wantsSeries, type SeriesTrainFlags } from './train-series.js';
 
 /** Add `train` to the program. */
 export function registerTrain(program: Command, context: CommandContext): void {
@@ -46,7 +44,7 @@ export function registerTrain(program: Command, context: CommandContext): void {
     )
     .argument('<DATA>', 'training data')
     .option('-o, --output <MODEL>', 'model file to write (default: <DATA name>.safetensors in the current folder; model.safetensors for mnist)')
-    .option('--model <kind>', 'model family: dense (default: dense)')
+    .option('--model <kind>', 'model family: dense, conv, vae, sparse, contractive or conv1d (default: dense)')
     .option('--latent <k>', 'latent size (default: from the data: about features/4, between 2 and 32)')
     .option('--hidden <sizes>', 'encoder hidden sizes, comma-separated, mirrored in the decoder; "none" for no hidden layer (default: from the data: one or two layers between the input and latent sizes)')
     .option('--activation <name>', `hidden activation: relu, leakyRelu, elu, gelu, tanh, sigmoid, softplus, identity (default: ${d.activation})`)
@@ -69,35 +67,28 @@ export function registerTrain(program: Command, context: CommandContext): void {
     .option('--checkpoint <path>', 'save a checkpoint (.safetensors) after every epoch (default: none)')
     .option('--resume <path>', 'continue from a checkpoint up to --epochs; pass the same data and training options as the first run')
     .option('--report <file.html>', 'also write a self-contained HTML report: loss curve, summary, reconstructions of image data')
+    .option('--beta <x>', `vae: weight of the KL term (default: ${d.beta})`)
+    .option('--warmup-steps <n>', `vae: steps over which the KL weight rises from 0 to --beta (default: ${d.warmupSteps}, no warm-up)`)
+    .option('--likelihood <name>', 'vae: decoder likelihood, bernoulli or gaussian (default: bernoulli for data in [0, 1], else gaussian)')
+    .option('--rho <x>', `sparse: target mean activation of each latent unit (default: ${d.rho})`)
+    .option('--sparsity-weight <x>', `sparse: weight of the KL sparsity penalty (default: ${d.sparsityWeight})`)
+    .option('--l1 <x>', `sparse: weight of an L1 penalty on the latent activations (default: ${d.l1})`)
+    .option('--contractive-weight <x>', `contractive: weight of the encoder Jacobian penalty (default: ${d.contractiveWeight})`)
+    .option('--conv-channels <sizes>', `conv, conv1d: output channels of each encoder convolution, mirrored in the decoder (default: ${d.convChannels.join(',')})`)
+    .option('--kernel <k>', `conv, conv1d: kernel size (default: ${d.kernel})`)
+    .option('--stride <s>', `conv, conv1d: stride of each convolution (default: ${d.stride}); with --window: steps between window starts (default: 1)`)
+    .option('--window <n>', 'time series: train an anomaly scorer on sliding windows of n time steps over the numeric columns (scaled per column); saves window, stride and threshold in the model for latent score')
+    .option('--timestamp-column <name>', 'time series: the column of dates/times (default: "timestamp" when the header has it)')
+    .option('--padding <p>', 'conv, conv1d: zero padding of each convolution (default: kernel/2 rounded down)')
+    .option('--image-shape <C,H,W>', 'conv, vae: shape of one sample (default: from the data, e.g. 1,28,28 for mnist)')
+    .option('--channels <c>', 'conv1d: channels per time step; rows hold channels × length values, channel-major (default: 1)')
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
     .option('-f, --force', 'replace existing output files')
     .option('-q, --quiet', 'no progress output')
-    .action(async (data: string, flags: TrainFlags) => {
-      context.setExitCode(await runTrain(data, flags, context.io, context.commandLine));
+    .action(async (data: string, flags: SeriesTrainFlags) => {
+      const run = wantsSeries(flags) ? runTrainSeries(data, flags, context.io) : runTrain(data, flags, context.io, context.commandLine);
+      context.setExitCode(await run);
     });
-}
-
-/** The model for a fresh run: data-driven defaults filled in, config validated. */
-function freshModel(settings: TrainSettings, dataset: Dataset, scale: ScalerKind): Autoencoder {
-  const features = dataset.x.cols;
-  if (settings.latent !== undefined && settings.latent > features) {
-    throw new LatentError(
-      `--latent ${settings.latent} is larger than the ${features} features of ${dataset.source}`,
-      `an autoencoder compresses: choose --latent below ${features}`,
-    );
-  }
-  const latent = settings.latent ?? defaultLatent(features);
-  return buildModel(
-    denseConfig({
-      inputDim: features,
-      hidden: settings.hidden ?? defaultHidden(features, latent),
-      latentDim: latent,
-      activation: settings.activation,
-      outputActivation: settings.outputActivation ?? dataDefaults(dataset.x, scale).outputActivation,
-      dropout: settings.dropout,
-      seed: settings.seed,
-    }),
-  );
 }
 
 /**

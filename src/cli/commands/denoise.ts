@@ -1,0 +1,207 @@
+/**
+ * `latent denoise MODEL INPUT -o OUTPUT [--noise KIND:AMOUNT]`: the model's reconstruction of
+ * (noisy) rows or of a PNG image.
+ *
+ * - Rows (.csv, .npy, .npz, mnist:test, ...): writes the denoised rows. With --noise the clean
+ *   input is first corrupted (seeded; clipped to [0, 1] when the data lies there), the corrupted
+ *   rows are denoised, and MSE/PSNR of noisy and denoised against the clean input are printed.
+ * - A PNG: read at the model's image size (an image of another size is an error naming both), the
+ *   denoised image is written as a PNG; with --noise the noisy image is also written beside it
+ *   (`OUTPUT-noisy.png`) and PSNR/SSIM are printed.
+ * Every output path is checked before any work.
+ */
+
+import { existsSync } from 'node:fs';
+import { dirname, extname } from 'node:path';
+import type { Command } from 'commander';
+import type { Dataset } from '../../data/dataset.js';
+import { matrix, type Matrix } from '../../data/matrix.js';
+import { loadDataset } from '../../data/node-loaders.js';
+import { LatentError } from '../../errors.js';
+import { assertWritable, writeFileAtomic } from '../../io/atomic.js';
+import type { LoadedModel } from '../../io/model-io.js';
+import { loadModel } from '../../io/model-node.js';
+import { encodePng } from '../../report/png.js';
+import { readImageRow } from '../../tasks/denoise-files.js';
+import { AutoencoderDenoiser, type DenoiseEvaluation, type ImageShape } from '../../tasks/denoiser.js';
+import { Rng } from '../../tensor/rng.js';
+import { corrupt, formatCorruption, parseCorruption, type Corruption } from '../../train/corruption.js';
+import { inUnitInterval } from '../../train/defaults.js';
+import { checkFeatures, loadOptions, setupBackend, type DataFlags } from '../common.js';
+import type { CommandContext } from '../context.js';
+import { formatLoss } from '../format.js';
+import type { Io } from '../io.js';
+import { parseInteger } from '../options.js';
+import { checkMatrixOutput } from '../outputs.js';
+import { modelImageShape } from './image-output.js';
+import { writeMatrix } from './matrix-output.js';
+
+export interface DenoiseFlags extends DataFlags {
+  readonly output: string;
+  readonly noise?: string;
+  readonly seed?: string;
+  readonly backend?: string;
+  readonly force?: boolean;
+}
+
+/** Add `denoise` to the program. */
+export function registerDenoise(program: Command, context: CommandContext): void {
+  program
+    .command('denoise')
+    .summary('denoise rows or a PNG image with a (denoising) autoencoder')
+    .description(
+      "Write the model's reconstruction of each row of INPUT (.csv/.npy output), or of a PNG image (.png output).\n\n" +
+        'With --noise the clean INPUT is first corrupted (seeded; clipped to [0, 1] for data in [0, 1]) and the noisy ' +
+        'version is denoised; MSE and PSNR (and SSIM for images) of noisy and denoised against the clean input are ' +
+        'printed, and for a PNG the noisy image is written beside the output as OUTPUT-noisy.png.\n\n' +
+        'Train a denoising model with latent train DATA --noise gaussian:0.5.',
+    )
+    .argument('<MODEL>', 'model file (.safetensors)')
+    .argument('<INPUT>', 'rows (.csv, .npy, .npz, mnist:test, ...) or a .png image of the model\'s image size')
+    .requiredOption('-o, --output <OUTPUT>', 'output file: .csv or .npy for rows, .png for an image')
+    .option('--noise <kind:amount>', 'corrupt the clean input first: gaussian:0.5, mask:0.3 or saltpepper:0.1 (default: none, denoise the input as it is)')
+    .option('--seed <n>', 'seed of the noise (default: 42)')
+    .option('--columns <names>', 'CSV only: feature columns to use, comma-separated')
+    .option('--label-column <name>', 'CSV only: a label column to leave out')
+    .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
+    .option('-f, --force', 'replace existing output files')
+    .action(async (model: string, input: string, flags: DenoiseFlags) => {
+      context.setExitCode(await runDenoise(model, input, flags, context.io));
+    });
+}
+
+/** `out.png` → `out-noisy.png`. */
+export function noisyPathFor(output: string): string {
+  const ext = extname(output);
+  return `${output.slice(0, output.length - ext.length)}-noisy${ext}`;
+}
+
+function checkPngOutput(path: string, force: boolean): void {
+  if (!existsSync(dirname(path))) throw new LatentError(`${path}: the folder ${dirname(path)} does not exist`, 'create the folder first, or choose another output path');
+  assertWritable(path, { overwrite: force });
+}
+
+export async function runDenoise(modelPath: string, input: string, flags: DenoiseFlags, io: Io): Promise<number> {
+  const force = flags.force === true;
+  const png = extname(input).toLowerCase() === '.png';
+  const noise = flags.noise === undefined ? undefined : parseCorruption(flags.noise);
+  const seed = flags.seed === undefined ? 42 : parseInteger('--seed', flags.seed, { min: 0, max: 2 ** 31 - 1 });
+  if (png) {
+    if (extname(flags.output).toLowerCase() !== '.png') {
+      throw new LatentError(`${flags.output}: a denoised image is written as a PNG`, 'choose an output path ending in .png');
+    }
+    checkPngOutput(flags.output, force);
+    if (noise !== undefined) checkPngOutput(noisyPathFor(flags.output), force);
+  } else {
+    checkMatrixOutput(flags.output, force);
+  }
+  await setupBackend(flags.backend);
+  const loaded = loadModel(modelPath);
+  const denoiser = AutoencoderDenoiser.fromLoaded(loaded, modelPath);
+  if (png) return denoisePng(denoiser, loaded, input, flags.output, noise, seed, force, io);
+
+  const dataset = loadDataset(input, loadOptions(flags));
+  checkFeatures(dataset, loaded.model, modelPath);
+  const clean = dataset.x;
+  if (noise === undefined) {
+    const denoised = denoiser.denoise(clean);
+    writeMatrix(flags.output, denoised, dataset.columns, force);
+    io.out(`wrote ${denoised.rows} denoised rows of ${denoised.cols} values to ${flags.output}\n`);
+    return 0;
+  }
+  const unit = inUnitInterval(clean);
+  const noisy = matrix(corrupt(clean.data, noise, new Rng(seed), unit ? [0, 1] : undefined), clean.rows, clean.cols);
+  const peak = unit ? 1 : valueRange(clean);
+  const shape = imageShapeOf(denoiser, loaded, dataset);
+  const evaluation = denoiser.evaluate(clean, noisy, { maxValue: peak, ...(shape === undefined ? {} : { imageShape: shape }) });
+  writeMatrix(flags.output, denoiser.denoise(noisy), dataset.columns, force);
+  io.out(
+    `corrupted ${clean.rows} rows of ${dataset.source} with ${formatCorruption(noise)} (seed ${seed}${unit ? ', clipped to [0, 1]' : ''}), then denoised them\n` +
+      qualityTable(evaluation, unit ? 'peak 1' : `peak ${formatLoss(peak)}, the data range`) +
+      `wrote ${clean.rows} denoised rows to ${flags.output}\n`,
+  );
+  return 0;
+}
+
+function denoisePng(
+  denoiser: AutoencoderDenoiser,
+  loaded: LoadedModel,
+  input: string,
+  output: string,
+  noise: Corruption | undefined,
+  seed: number,
+  force: boolean,
+  io: Io,
+): number {
+  const { row, shape } = readImageRow(input, loaded.model.inputDim, imageShapeOf(denoiser, loaded));
+  const size = `${shape.width}×${shape.height}`;
+  if (noise === undefined) {
+    writePng(output, denoiser.denoise(row), shape, force);
+    io.out(`wrote the denoised ${size} image to ${output}\n`);
+    return 0;
+  }
+  const noisy = matrix(corrupt(row.data, noise, new Rng(seed), [0, 1]), 1, row.cols);
+  const evaluation = denoiser.evaluate(row, noisy, { imageShape: shape });
+  const noisyPath = noisyPathFor(output);
+  writePng(noisyPath, noisy, shape, force);
+  writePng(output, denoiser.denoise(noisy), shape, force);
+  io.out(
+    `corrupted ${input} (${size}) with ${formatCorruption(noise)} (seed ${seed}, clipped to [0, 1]), then denoised it\n` +
+      qualityTable(evaluation, 'peak 1') +
+      `wrote the noisy image to ${noisyPath} and the denoised image to ${output}\n`,
+  );
+  return 0;
+}
+
+/** Noisy vs denoised quality lines, with the PSNR gain. */
+export function qualityTable(e: DenoiseEvaluation, peakNote: string): string {
+  const rows: Array<[string, string, string]> = [
+    ['', 'noisy', 'denoised'],
+    ['MSE', formatLoss(e.noisyMse), formatLoss(e.denoisedMse)],
+    [`PSNR dB (${peakNote})`, e.noisyPsnr.toFixed(2), e.denoisedPsnr.toFixed(2)],
+  ];
+  if (e.noisySsim !== undefined && e.denoisedSsim !== undefined) rows.push(['SSIM', e.noisySsim.toFixed(4), e.denoisedSsim.toFixed(4)]);
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const lines = rows.map((r) => `  ${r[0].padEnd(widths[0]!)}   ${r[1].padStart(widths[1]!)}   ${r[2].padStart(widths[2]!)}`.trimEnd());
+  const gain = e.denoisedPsnr - e.noisyPsnr;
+  return `${lines.join('\n')}\nPSNR gain ${gain >= 0 ? '+' : ''}${gain.toFixed(2)} dB\n`;
+}
+
+/**
+ * The image shape of the model's rows: stored with a denoiser; a one-channel conv/VAE model's
+ * shape; the data's own 2-D sample shape (MNIST); else a square grayscale image when the row
+ * length is a square number.
+ */
+function imageShapeOf(denoiser: AutoencoderDenoiser, loaded: LoadedModel, dataset?: Dataset): ImageShape | undefined {
+  if (denoiser.imageShape !== undefined) return denoiser.imageShape;
+  const inputDim = loaded.model.inputDim;
+  const chw = modelImageShape(loaded.model);
+  if (chw !== null) {
+    // Conv rows are channel-major; a PNG is read pixel-interleaved, which matches only for one channel.
+    if (chw[0] !== 1) throw new LatentError(`this model's rows are ${chw[0]}-channel images stored channel by channel`, 'denoise rows (.npy) instead of a PNG');
+    return { height: chw[1], width: chw[2], channels: 1 };
+  }
+  const sample = dataset?.sampleShape;
+  if (sample !== undefined && sample.length === 2 && sample[0]! * sample[1]! === inputDim) return { height: sample[0]!, width: sample[1]!, channels: 1 };
+  const side = Math.round(Math.sqrt(inputDim));
+  return side * side === inputDim ? { height: side, width: side, channels: 1 } : undefined;
+}
+
+function valueRange(m: Matrix): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of m.data) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return hi > lo ? hi - lo : 1;
+}
+
+function writePng(path: string, rows: Matrix, shape: ImageShape, force: boolean): void {
+  const bytes = new Uint8Array(rows.data.length);
+  for (let i = 0; i < bytes.length; i++) {
+    const v = rows.data[i]!;
+    bytes[i] = Number.isNaN(v) ? 0 : Math.round(Math.min(1, Math.max(0, v)) * 255);
+  }
+  writeFileAtomic(path, encodePng(bytes, shape.width, shape.height, shape.channels), { overwrite: force });
+}

@@ -1,0 +1,200 @@
+/**
+ * `latent evaluate`: anomaly-detection metrics against labels.
+ *
+ *   latent evaluate DATA          fit an autoencoder detector and a PCA detector with their
+ *                                 defaults on DATA (labels held out) and compare them
+ *   latent evaluate MODEL DATA    metrics of a trained model (the first argument ends in
+ *                                 .safetensors): a stored threshold, or one computed from DATA
+ *
+ * Labels come from an .npz `y` array, a CSV column or a file (`--labels`), and are checked before
+ * any training.
+ */
+
+import type { Command } from 'commander';
+import { loadDataset } from '../../data/node-loaders.js';
+import { LatentError } from '../../errors.js';
+import type { LoadedModel } from '../../io/model-io.js';
+import { loadModel } from '../../io/model-node.js';
+import { DEFAULT_RULE } from '../../tasks/detector-common.js';
+import { AutoencoderDetector } from '../../tasks/detector.js';
+import { evaluateDetector } from '../../tasks/metrics.js';
+import { PcaDetector } from '../../tasks/pca-detector.js';
+import { formatThresholdRule } from '../../tasks/threshold.js';
+import { SERIES_EXTRA_KEY, SeriesScorer } from '../../tasks/timeseries.js';
+import { checkFeatures, setupBackend } from '../common.js';
+import type { CommandContext } from '../context.js';
+import { formatDuration, formatLoss } from '../format.js';
+import type { Io } from '../io.js';
+import { parseInteger, parseNameList } from '../options.js';
+import { evaluationTable } from './evaluation-table.js';
+import { labelSource, requireLabels } from './labels.js';
+import { parseMetricFlag, parseRuleFlag, taskKind, thresholdedDetector } from './model-kind.js';
+import { loadSeries } from './series-data.js';
+import { taskProgress } from './task-progress.js';
+
+export interface EvaluateFlags {
+  readonly labels?: string;
+  readonly thresholdRule?: string;
+  readonly metric?: string;
+  readonly seed?: string;
+  readonly epochs?: string;
+  readonly columns?: string;
+  readonly timestampColumn?: string;
+  readonly backend?: string;
+  readonly quiet?: boolean;
+}
+
+/** Add `evaluate` to the program. */
+export function registerEvaluate(program: Command, context: CommandContext): void {
+  program
+    .command('evaluate')
+    .summary('anomaly-detection metrics against labels (autoencoder vs PCA, or a trained model)')
+    .description(
+      'latent evaluate DATA: fit an autoencoder detector and a PCA detector with their defaults on DATA (labels held ' +
+        'out) and print their metrics side by side: ROC-AUC, PR-AUC, precision@n, and precision, recall, F1 and the ' +
+        'confusion counts at the threshold.\n\n' +
+        'latent evaluate MODEL DATA (MODEL ends in .safetensors): the same metrics for a trained model, with its stored ' +
+        'threshold or one computed from DATA with --threshold-rule (default contamination:0.1).\n\n' +
+        'Labels (1 = anomaly, 0 = normal): the y array of an .npz archive, or --labels.',
+    )
+    .argument('<DATA|MODEL>', 'data with labels, or a model file (.safetensors) followed by the data')
+    .argument('[DATA]', 'the data, when the first argument is a model')
+    .option('--labels <COLUMN|FILE>', 'CSV: the column of 0/1 labels; or a file with one label per row (.npy, one-column .csv) (default: the y array of an .npz)')
+    .option('--threshold-rule <rule>', 'contamination:0.05, percentile:99, std:3, mad:3.5 or max (default: a stored threshold, else contamination:0.1)')
+    .option('--metric <name>', 'per-row score: mse or mae (default: mse)')
+    .option('--seed <n>', 'seed of the autoencoder detector (default: 42)')
+    .option('--epochs <n>', 'epochs of the autoencoder detector (default: about 1000 optimizer steps)')
+    .option('--columns <names>', 'CSV only: feature columns to use, comma-separated')
+    .option('--timestamp-column <name>', 'CSV only: column of dates/times to leave out of the features')
+    .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (first: string, second: string | undefined, flags: EvaluateFlags) => {
+      const code =
+        second === undefined
+          ? await runEvaluateData(first, flags, context.io)
+          : await runEvaluateModel(first, second, flags, context.io);
+      context.setExitCode(code);
+    });
+}
+
+function dataOptions(flags: EvaluateFlags): Parameters<typeof loadDataset>[1] {
+  return {
+    ...(flags.columns === undefined ? {} : { columns: parseNameList('--columns', flags.columns) }),
+    ...(flags.timestampColumn === undefined ? {} : { timestampColumn: flags.timestampColumn }),
+    ...labelSource(flags.labels),
+  };
+}
+
+function labelLine(source: string, rows: number, anomalies: number, unit = 'rows'): string {
+  return `${source}: ${rows} ${unit}, ${anomalies} labelled anomalies (${((100 * anomalies) / rows).toFixed(1)}%)`;
+}
+
+function countOnes(labels: Float32Array): number {
+  let n = 0;
+  for (const v of labels) n += v;
+  return n;
+}
+
+/** `latent evaluate DATA`: autoencoder and PCA detectors, fitted with defaults, side by side. */
+export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io): Promise<number> {
+  if (data.toLowerCase().endsWith('.safetensors')) {
+    throw new LatentError(`${data} is a model file; evaluating it needs the data too`, `run latent evaluate ${data} DATA`);
+  }
+  if (flags.timestampColumn !== undefined && !/\.(csv|tsv)(\.gz)?$/i.test(data)) {
+    throw new LatentError(`--timestamp-column applies to CSV data, not ${data}`, 'drop --timestamp-column');
+  }
+  const rule = parseRuleFlag(flags.thresholdRule) ?? DEFAULT_RULE;
+  const metric = parseMetricFlag(flags.metric) ?? 'mse';
+  const seed = flags.seed === undefined ? 42 : parseInteger('--seed', flags.seed, { min: 0, max: 2 ** 31 - 1 });
+  const epochs = flags.epochs === undefined ? undefined : parseInteger('--epochs', flags.epochs, { min: 1 });
+  const backend = await setupBackend(flags.backend);
+  const dataset = loadDataset(data, dataOptions(flags));
+  const labels = requireLabels(dataset);
+  const x = dataset.x;
+  const quiet = flags.quiet === true;
+  if (!quiet) io.out(`fitting an autoencoder detector and a PCA detector on ${x.rows} rows × ${x.cols} features (labels held out, backend ${backend.name})\n`);
+  const progress = taskProgress(io, quiet);
+  const start = performance.now();
+  let ae: AutoencoderDetector;
+  try {
+    ae = await new AutoencoderDetector({ rule, metric, seed, ...(epochs === undefined ? {} : { epochs }), onBatchEnd: progress.onBatchEnd, onEpochEnd: progress.onEpochEnd }).fit(x);
+  } finally {
+    progress.stop();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const pca = new PcaDetector({ rule, metric }).fit(x);
+  const anomalies = countOnes(labels);
+  const aeEval = ae.evaluate(x, labels);
+  const pcaEval = pca.evaluate(x, labels);
+  io.out(
+    `${labelLine(dataset.source, x.rows, anomalies)}\n` +
+      `autoencoder ${describeModel(ae)} trained ${ae.history?.epochs.length ?? 0} epochs in ${formatDuration(seconds)}; PCA with ${pca.nComponents} components\n` +
+      `score ${metric}, threshold rule ${formatThresholdRule(rule)} on the scores of the same rows\n` +
+      evaluationTable(
+        [
+          { name: 'autoencoder', evaluation: aeEval, threshold: ae.threshold },
+          { name: 'PCA', evaluation: pcaEval, threshold: pca.threshold },
+        ],
+        anomalies,
+      ),
+  );
+  return 0;
+}
+
+function describeModel(detector: AutoencoderDetector): string {
+  const config = detector.model.config;
+  const hidden = Reflect.get(config, 'hidden');
+  const sizes = Array.isArray(hidden) ? [detector.model.inputDim, ...hidden.map(Number), detector.model.latentDim] : [detector.model.inputDim, detector.model.latentDim];
+  return sizes.join('→');
+}
+
+/** `latent evaluate MODEL DATA`: the metrics of a trained model. */
+export async function runEvaluateModel(modelPath: string, data: string, flags: EvaluateFlags, io: Io): Promise<number> {
+  if (!modelPath.toLowerCase().endsWith('.safetensors')) {
+    throw new LatentError(
+      `latent evaluate got two arguments, but ${modelPath} is not a model file (.safetensors)`,
+      'run latent evaluate DATA to compare fresh detectors, or latent evaluate MODEL.safetensors DATA for a trained model',
+    );
+  }
+  if (flags.seed !== undefined || flags.epochs !== undefined) {
+    throw new LatentError('--seed and --epochs apply to latent evaluate DATA, which trains; a trained model is evaluated as it is', 'drop --seed and --epochs');
+  }
+  const rule = parseRuleFlag(flags.thresholdRule);
+  const metric = parseMetricFlag(flags.metric);
+  await setupBackend(flags.backend);
+  const loaded = loadModel(modelPath);
+  if (taskKind(loaded) === 'series') return evaluateSeries(loaded, modelPath, data, flags, io);
+  const dataset = loadDataset(data, dataOptions(flags));
+  const labels = requireLabels(dataset);
+  checkFeatures(dataset, loaded.model, modelPath);
+  const { detector, note } = thresholdedDetector(loaded, modelPath, dataset.x, dataset.source, rule, metric);
+  const anomalies = countOnes(labels);
+  io.out(
+    `${labelLine(dataset.source, dataset.x.rows, anomalies)}\n${note}\n` +
+      evaluationTable([{ name: modelPath, evaluation: detector.evaluate(dataset.x, labels), threshold: detector.threshold }], anomalies),
+  );
+  return 0;
+}
+
+/** A series model against per-time-step labels (a label column of the series CSV). */
+function evaluateSeries(loaded: LoadedModel, modelPath: string, data: string, flags: EvaluateFlags, io: Io): number {
+  if (parseMetricFlag(flags.metric) === 'mae') throw new LatentError(`--metric mae: the series model ${modelPath} scores with mse`, 'drop --metric');
+  const scorer = SeriesScorer.fromLoaded(loaded, modelPath);
+  const stored: unknown = Reflect.get(loaded.extra[SERIES_EXTRA_KEY] ?? {}, 'columns');
+  const channels = Array.isArray(stored) ? stored.filter((c): c is string => typeof c === 'string') : undefined;
+  const series = loadSeries(data, flags, channels, labelSource(flags.labels));
+  const labels = requireLabels(series);
+  const rule = parseRuleFlag(flags.thresholdRule);
+  if (rule !== undefined) scorer.calibrate(series, rule);
+  const result = scorer.score(series);
+  const anomalies = countOnes(labels);
+  const note =
+    rule === undefined
+      ? `threshold ${formatLoss(scorer.threshold)} (rule ${formatThresholdRule(scorer.rule)}, from the training series) stored in ${modelPath}`
+      : `threshold ${formatLoss(scorer.threshold)} (rule ${formatThresholdRule(rule)}) computed from the point scores of ${series.source} itself`;
+  io.out(
+    `${labelLine(series.source, series.x.rows, anomalies, 'time steps')}\n${note}\n` +
+      evaluationTable([{ name: modelPath, evaluation: evaluateDetector(labels, result.pointScores, result.flags), threshold: result.threshold }], anomalies),
+  );
+  return 0;
+}

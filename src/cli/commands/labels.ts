@@ -1,0 +1,61 @@
+/**
+ * Anomaly labels for `latent evaluate`: from an .npz archive's `y` array, a CSV column, or a file
+ * with one label per row (`--labels`). Labels are checked before any training: one per row, each
+ * 0 (normal) or 1 (anomaly), both classes present.
+ */
+
+import { existsSync } from 'node:fs';
+import type { Dataset } from '../../data/dataset.js';
+import { LatentError } from '../../errors.js';
+
+/** Load options that bring in the labels named by `--labels`. */
+export type LabelSource = { readonly labelColumn: string } | { readonly labelsPath: string } | Record<string, never>;
+
+const LABEL_FILE = /\.(npy|csv|tsv|idx\d?)$/i;
+
+/**
+ * `--labels` text → load options: an existing .npy/.csv/.tsv/IDX file holds one label per row;
+ * anything else names a column of the CSV data.
+ *
+ * @example
+ * labelSource('is_anomaly'); // { labelColumn: 'is_anomaly' }
+ * labelSource('y.npy');      // { labelsPath: 'y.npy' } (when the file exists)
+ */
+export function labelSource(flag: string | undefined): LabelSource {
+  if (flag === undefined) return {};
+  return LABEL_FILE.test(flag) && existsSync(flag) ? { labelsPath: flag } : { labelColumn: flag };
+}
+
+/**
+ * The dataset's labels, checked: present, 0/1, both classes. Errors name the data and the row.
+ *
+ * @example
+ * const labels = requireLabels(loadDataset('6_cardio.npz'));
+ */
+export function requireLabels(dataset: Dataset): Float32Array {
+  const { labels, source } = dataset;
+  if (labels === undefined) {
+    throw new LatentError(
+      `${source} has no labels to evaluate against`,
+      'pass --labels COLUMN for a CSV, or --labels FILE with one 0/1 per row; an .npz archive uses its y array',
+    );
+  }
+  let anomalies = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i]!;
+    if (v !== 0 && v !== 1) {
+      throw new LatentError(
+        `${source}: the label of data row ${i} (counted from 0) is ${v}; labels must be 0 (normal) or 1 (anomaly)`,
+        'map the labels to 0/1 first, e.g. 1 for the anomaly class and 0 for every other',
+      );
+    }
+    anomalies += v;
+  }
+  if (anomalies === 0 || anomalies === labels.length) {
+    throw new LatentError(
+      `${source}: all ${labels.length} labels are ${anomalies === 0 ? '0 (normal)' : '1 (anomaly)'}, so there is nothing to rank`,
+      'evaluate on data holding both normal rows (0) and anomalies (1)',
+    );
+  }
+  return labels;
+}

@@ -1,0 +1,92 @@
+/**
+ * The NAB exercise through the command line: train a series scorer on the clean daily pattern
+ * (`latent train ... --window 64`), score the series with the jump (`latent score`), and check
+ * that every flagged time step lies inside the labelled anomaly window.
+ */
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModel } from '../../io/model-node.js';
+import { runCli } from '../test-utils/capture.js';
+
+const NAB = resolve(process.cwd(), '../shared/data/nab');
+const TRAIN = resolve(NAB, 'artificialNoAnomaly/art_daily_small_noise.csv');
+const JUMPSUP = 'artificialWithAnomaly/art_daily_jumpsup.csv';
+
+/** The labelled windows of a NAB file, as [start, end] in ms (NAB times are UTC without a zone). */
+function labelledWindows(file: string): [number, number][] {
+  const all = JSON.parse(readFileSync(resolve(NAB, 'windows.json'), 'utf8')) as Record<string, [string, string][]>;
+  return all[file]!.map(([a, b]) => [Date.parse(`${a.replace(' ', 'T')}Z`), Date.parse(`${b.replace(' ', 'T')}Z`)]);
+}
+
+describe('latent train --window / latent score on NAB', () => {
+  let dir: string;
+  let model: string;
+  let trainOut: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'latent-cli-series-'));
+    model = join(dir, 'nab.safetensors');
+    const run = await runCli('train', TRAIN, '--window', '64', '-o', model, '--backend', 'js');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    trainOut = run.stdout;
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('saves window, stride, channels and the max-rule threshold in the model file', () => {
+    expect(trainOut).toContain('4032 time steps × 1 channel (value), windows of 64 steps every 1');
+    expect(trainOut).toMatch(/^epoch 1\/\d+ {2}loss /m);
+    const loaded = loadModel(model);
+    expect(loaded.extra['series']).toMatchObject({ window: 64, stride: 1, channels: 1, columns: ['value'], rule: 'max' });
+    expect(loaded.model.inputDim).toBe(64);
+    expect(loaded.training?.['options']).toMatchObject({ window: 64, stride: 1 });
+    expect(trainOut).toContain(`saved series model to ${model}: window 64, stride 1, 1 channel, threshold `);
+  });
+
+  it('flags only time steps inside the labelled window, and some of them', async () => {
+    const out = join(dir, 'scores.csv');
+    const run = await runCli('score', model, resolve(NAB, JUMPSUP), '-o', out);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [header, ...lines] = readFileSync(out, 'utf8').trim().split('\n');
+    expect(header).toBe('timestamp,score,flag');
+    expect(lines).toHaveLength(4032);
+    expect(lines[0]).toMatch(/^2014-04-01 00:00:00,\d/);
+    const [[start, end]] = labelledWindows(JUMPSUP) as [[number, number]];
+    const flagged = lines.map((l) => l.split(',')).filter((c) => c[2] === '1');
+    expect(flagged.length).toBeGreaterThan(0);
+    for (const [time] of flagged) {
+      const t = Date.parse(`${time!.replace(' ', 'T')}Z`);
+      expect(t).toBeGreaterThanOrEqual(start);
+      expect(t).toBeLessThanOrEqual(end);
+    }
+    // The printed ranges cover exactly the flagged steps and lie in the labelled window.
+    const ranges = [...run.stdout.matchAll(/^ {2}steps (\d+)–(\d+) {2}(\S+ \S+) → (\S+ \S+)/gm)];
+    expect(ranges.length).toBeGreaterThan(0);
+    expect(ranges.reduce((n, m) => n + Number(m[2]) - Number(m[1]) + 1, 0)).toBe(flagged.length);
+    expect(run.stdout).toContain(`flagged ${flagged.length} of 4032 time steps`);
+    expect(run.stdout).toContain(`stored in ${model}`);
+    for (const m of ranges) {
+      expect(Date.parse(`${m[3]!.replace(' ', 'T')}Z`)).toBeGreaterThanOrEqual(start);
+      expect(Date.parse(`${m[4]!.replace(' ', 'T')}Z`)).toBeLessThanOrEqual(end);
+    }
+  });
+
+  it('flags nothing on the training series itself (the threshold is its largest score)', async () => {
+    const run = await runCli('score', model, TRAIN, '-o', join(dir, 'train-scores.npy'));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('flagged 0 of 4032 time steps');
+  });
+
+  it('a --threshold-rule recomputes the threshold from the scored series and says so', async () => {
+    const run = await runCli('score', model, resolve(NAB, JUMPSUP), '-o', join(dir, 'p99.csv'), '--threshold-rule', 'percentile:99');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('(rule percentile:99) computed from the point scores of');
+    // 1% of 4032 steps lie above the 99th percentile.
+    expect(run.stdout).toMatch(/flagged 4[01] of 4032 time steps/);
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * `latent train SERIES.csv --window N [--stride S]`: a time-series anomaly scorer. The numeric
+ * columns of the series are its channels, scaled per channel; sliding windows of N steps (every S
+ * steps) are the rows a dense autoencoder learns; the threshold is the largest point score of the
+ * training series. Window, stride, channels and threshold are saved in the model file, so
+ * `latent score MODEL OTHER.csv` needs nothing else.
+ *
+ * The usual `latent train` options for the dense model and the optimizer apply; options for other
+ * families, checkpoints, resuming and reports do not (they are refused before any work).
+ */
+
+import type { Matrix } from '../../data/matrix.js';
+import { LatentError } from '../../errors.js';
+import { saveModel } from '../../io/model-node.js';
+import { formatThresholdRule } from '../../tasks/threshold.js';
+import { SeriesScorer, type SeriesOptions } from '../../tasks/timeseries.js';
+import { setupBackend } from '../common.js';
+import { formatDuration, formatLoss } from '../format.js';
+import type { Io } from '../io.js';
+import { trainingSummary } from '../lib/training-summary.js';
+import { parseInteger } from '../options.js';
+import { checkModelOutput, defaultModelPath } from '../outputs.js';
+import { loadSeries } from './series-data.js';
+import { taskProgress } from './task-progress.js';
+import { parseTrainFlags, type TrainFlags } from './train-options.js';
+
+/** `latent train` flags plus the time-series ones. */
+export interface SeriesTrainFlags extends TrainFlags {
+  readonly window?: string;
+  readonly timestampColumn?: string;
+}
+
+/** Train options that have no meaning for a series scorer. */
+const NOT_FOR_SERIES = [
+  ['resume', '--resume'],
+  ['checkpoint', '--checkpoint'],
+  ['report', '--report'],
+  ['labelColumn', '--label-column'],
+] as const;
+
+/** Whether the flags ask for a series scorer (`latent train` dispatches on this). */
+export function wantsSeries(flags: SeriesTrainFlags): boolean {
+  return flags.window !== undefined || flags.timestampColumn !== undefined;
+}
+
+/** Run `latent train DATA --window N`; returns the exit code. */
+export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: Io): Promise<number> {
+  if (flags.window === undefined) {
+    throw new LatentError('--timestamp-column applies to time series, which need --window', 'add --window N (time steps per window), e.g. --window 64');
+  }
+  const window = parseInteger('--window', flags.window, { min: 2 });
+  const stride = flags.stride === undefined ? 1 : parseInteger('--stride', flags.stride, { min: 1 });
+  if (stride > window) {
+    throw new LatentError(`--stride ${stride} is longer than the window of ${window} steps`, 'use a stride from 1 to the window length; a longer one would leave time steps unscored');
+  }
+  for (const [key, flag] of NOT_FOR_SERIES) {
+    if (flags[key] !== undefined) throw new LatentError(`${flag} is not available with --window`, `drop ${flag}`);
+  }
+  if (flags.model !== undefined && flags.model.trim().toLowerCase() !== 'dense') {
+    throw new LatentError(`--model ${flags.model}: a series scorer (--window) uses a dense autoencoder`, 'drop --model, or drop --window');
+  }
+  // --stride means the window stride here, not a convolution's.
+  const { window: _w, stride: _s, timestampColumn: _t, ...rest } = flags;
+  const settings = parseTrainFlags(rest);
+  const force = flags.force === true;
+  const output = flags.output ?? defaultModelPath(data);
+  checkModelOutput(output, force);
+
+  const backend = await setupBackend(flags.backend);
+  const series = loadSeries(data, flags);
+  const { x } = series;
+  if (x.rows < window) {
+    throw new LatentError(
+      `--window ${window} is longer than the series ${series.source} (${x.rows} time steps)`,
+      `use a window of at most ${x.rows} steps, or a longer series`,
+    );
+  }
+  const inputs = window * x.cols;
+  if (settings.latent !== undefined && settings.latent >= inputs) {
+    throw new LatentError(`--latent ${settings.latent} is not below the ${inputs} values of a window (${window} steps × ${x.cols} channels)`, `choose --latent below ${inputs}`);
+  }
+  const quiet = flags.quiet === true;
+  if (!quiet) {
+    io.out(
+      `training a series scorer on ${series.source}: ${x.rows} time steps × ${x.cols} channel${x.cols === 1 ? '' : 's'} (${series.columns.join(', ')}), ` +
+        `windows of ${window} steps every ${stride}, backend ${backend.name}\n`,
+    );
+  }
+  const progress = taskProgress(io, quiet);
+  const options: SeriesOptions = {
+    window,
+    stride,
+    seed: settings.seed,
+    activation: settings.activation,
+    dropout: settings.dropout,
+    optimizer: { name: settings.optimizer, lr: settings.lr },
+    ...(settings.latent === undefined ? {} : { latentDim: settings.latent }),
+    ...(settings.hidden === undefined ? {} : { hidden: settings.hidden }),
+    ...(settings.outputActivation === undefined ? {} : { outputActivation: settings.outputActivation }),
+    ...(settings.loss === undefined ? {} : { loss: settings.loss }),
+    ...(settings.scale === undefined ? {} : { scaler: settings.scale }),
+    ...(flags.epochs === undefined ? {} : { epochs: settings.epochs }),
+    ...(flags.batchSize === undefined ? {} : { batchSize: settings.batchSize }),
+    ...(flags.valSplit === undefined ? {} : { validationSplit: settings.valSplit }),
+    ...(flags.valSplit !== undefined && settings.valSplit > 0 && settings.patience > 0
+      ? { earlyStopping: { patience: settings.patience, restoreBestWeights: true } }
+      : {}),
+    ...(settings.lrSchedule === undefined ? {} : { lrSchedule: settings.lrSchedule }),
+    ...(settings.clipNorm === undefined ? {} : { clipNorm: settings.clipNorm }),
+    ...(settings.noise === undefined ? {} : { corruption: settings.noise }),
+    onBatchEnd: progress.onBatchEnd,
+    onEpochEnd: progress.onEpochEnd,
+  };
+  const start = performance.now();
+  let scorer: SeriesScorer;
+  try {
+    scorer = await new SeriesScorer(options).fit(series);
+  } finally {
+    progress.stop();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const history = scorer.history!;
+  const training = trainingSummary({
+    history,
+    samples: windowCount(x, window, stride),
+    seconds,
+    backend: backend.name,
+    source: data,
+    columns: series.columns,
+    options: {
+      model: 'dense',
+      window,
+      stride,
+      latent: scorer.model.latentDim,
+      hidden: Reflect.get(scorer.model.config, 'hidden') ?? null,
+      optimizer: settings.optimizer,
+      lr: settings.lr,
+      epochs: history.epochs.length,
+      seed: settings.seed,
+      rule: formatThresholdRule(scorer.rule),
+    },
+  });
+  saveModel(output, scorer.model, { overwrite: force, training, extra: scorer.seriesExtra() });
+  io.out(
+    `saved series model to ${output}: window ${window}, stride ${stride}, ${x.cols} channel${x.cols === 1 ? '' : 's'}, ` +
+      `threshold ${formatLoss(scorer.threshold)} (rule ${formatThresholdRule(scorer.rule)} of the training point scores), ` +
+      `${history.epochs.length} epochs, ${formatDuration(seconds)} on ${backend.name}\n`,
+  );
+  return 0;
+}
+
+/** Windows `slidingWindows` cuts: every `stride` steps, plus one aligned to the end if needed. */
+function windowCount(x: Matrix, window: number, stride: number): number {
+  const regular = Math.floor((x.rows - window) / stride) + 1;
+  return regular + ((regular - 1) * stride + window < x.rows ? 1 : 0);
+}
