@@ -8,7 +8,7 @@
  */
 
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { JsBackend, type Backend } from '../src/backend/index.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { loadMnist } from '../src/data/node.js';
@@ -21,6 +21,7 @@ import { latentTrainW2 } from './w2-runner.js';
 import { W2 } from './workloads-w2.js';
 
 const quick = process.argv.includes('--quick');
+const startLoad = loadavg()[0] ?? 0;
 /** Warm-up epoch plus measured repetitions (each figure is a median of at least 3 in full mode). */
 const reps = quick ? 1 : 3;
 
@@ -84,9 +85,11 @@ async function main(): Promise<void> {
     const w2Rows = tfName === 'cpu' ? W2.batchSize : quick ? 256 : 1024;
     log(`tfjs ${tfName}: W2 training on ${w2Rows} samples`);
     const w2Rates = await tfjsTrainW2(data, w2Rows, (tfName === 'cpu' ? 1 : reps) + 1);
-    rows.push(w2Rates === null
-      ? { workload: 'W2 train', system: `tfjs-${tfName} 4.22`, rates: [], note: 'cannot train: no Conv2DBackpropFilter kernel' }
-      : { workload: 'W2 train', system: `tfjs-${tfName} 4.22`, rates: w2Rates.slice(1) });
+    rows.push(
+      w2Rates === null
+        ? { workload: 'W2 train', system: `tfjs-${tfName} 4.22`, rates: [], note: 'cannot train: no Conv2DBackpropFilter kernel' }
+        : { workload: 'W2 train', system: `tfjs-${tfName} 4.22`, rates: w2Rates.slice(1) },
+    );
   }
 
   const memoryEpochs = quick ? 3 : 50;
@@ -112,18 +115,26 @@ function render(
 ): string {
   // Ratios are against tfjs-wasm, or tfjs-cpu where tfjs-wasm cannot run the workload.
   const reference = (workload: string): number => {
-    const tf = ['tfjs-wasm', 'tfjs-cpu'].map((p) => rows.find((r) => r.workload === workload && r.system.startsWith(p) && r.rates.length > 0));
+    const tf = ['tfjs-wasm', 'tfjs-cpu'].map((p) =>
+      rows.find((r) => r.workload === workload && r.system.startsWith(p) && r.rates.length > 0),
+    );
     const found = tf[0] ?? tf[1];
     return found ? median(found.rates) : NaN;
   };
   const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
   const lines: string[] = [];
   lines.push('# Benchmarks', '');
-  lines.push(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${threads} cores, Node.js ${process.version}.`);
-  lines.push(`Command: \`npm run bench${quick ? ' -- --quick' : ''}\` (${new Date().toISOString().slice(0, 10)}). Each figure is the median of ${reps} epoch(s) after a warm-up; data loading excluded.`, '');
+  lines.push(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${threads} cores, Node.js ${process.version}; load average at the start ${startLoad.toFixed(2)} (other work on the machine slows the threaded rows first).`);
+  lines.push(
+    `Command: \`npm run bench${quick ? ' -- --quick' : ''}\` (${new Date().toISOString().slice(0, 10)}). Each figure is the median of ${reps} epoch(s) after a warm-up; data loading excluded.`,
+    '',
+  );
   lines.push('W1: dense 784-512-128-32-128-512-784, ReLU, sigmoid output, BCE, Adam 1e-3, batch 128, MNIST.');
   lines.push(`W3: encode ${W3.samples} MNIST digits with the W1 encoder, batches of ${W3.batchSize}.`, '');
-  lines.push('W2: conv-mnist, Conv(1→32,3x3,s2,p1), Conv(32→64), Dense→32, Dense→64·7·7, ConvTranspose(64→32), ConvTranspose(32→1), BCE, Adam 1e-3, batch 128.', '');
+  lines.push(
+    'W2: conv-mnist, Conv(1→32,3x3,s2,p1), Conv(32→64), Dense→32, Dense→64·7·7, ConvTranspose(64→32), ConvTranspose(32→1), BCE, Adam 1e-3, batch 128.',
+    '',
+  );
   lines.push('| workload | system | samples/s | × tfjs-wasm (W2: × tfjs-cpu) |', '| --- | --- | ---: | ---: |');
   for (const row of rows) {
     if (row.rates.length === 0) {
@@ -138,7 +149,10 @@ function render(
   const shapes = Object.keys(gemm[0]?.gflops ?? {});
   lines.push(`| system | ${shapes.join(' | ')} |`, `| --- | ${shapes.map(() => '---:').join(' | ')} |`);
   for (const g of gemm) lines.push(`| ${g.system} | ${shapes.map((s) => g.gflops[s]!.toFixed(1)).join(' | ')} |`);
-  lines.push('', `Memory over ${memory.live.length} W1 epochs (wasm, ${threads} threads): live buffers after each epoch ${summarize(memory.live)}; RSS ${summarize(memory.rssMb.map((v) => Math.round(v)))} MiB.`);
+  lines.push(
+    '',
+    `Memory over ${memory.live.length} W1 epochs (wasm, ${threads} threads): live buffers after each epoch ${summarize(memory.live)}; RSS ${summarize(memory.rssMb.map((v) => Math.round(v)))} MiB.`,
+  );
   lines.push(`Peak RSS of the whole benchmark process: ${peakRssMb.toFixed(0)} MiB.`, '');
   return `${lines.join('\n')}\n`;
 }
