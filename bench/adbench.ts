@@ -39,7 +39,9 @@ const steps = argument('--steps') === undefined ? undefined : Number(argument('-
 const seeds = (argument('--seeds') ?? '42').split(',').map(Number);
 
 await initBackend();
-const files = readdirSync(dir).filter((f) => f.endsWith('.npz')).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.npz'))
+  .sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
 const rows: Row[] = [];
 for (const file of files) {
   const ds = loadDataset(join(dir, file));
@@ -66,7 +68,9 @@ for (const file of files) {
     pca: { roc: rocAuc(labels, pcaScores), pr: averagePrecision(labels, pcaScores), components: pca.nComponents },
   };
   rows.push(row);
-  process.stderr.write(`${row.name}: AE ${row.ae.roc.toFixed(3)}/${row.ae.pr.toFixed(3)}  PCA ${row.pca.roc.toFixed(3)}/${row.pca.pr.toFixed(3)}  (${seconds.toFixed(1)} s)\n`);
+  process.stderr.write(
+    `${row.name}: AE ${row.ae.roc.toFixed(3)}/${row.ae.pr.toFixed(3)}  PCA ${row.pca.roc.toFixed(3)}/${row.pca.pr.toFixed(3)}  (${seconds.toFixed(1)} s)\n`,
+  );
 }
 
 const f = (v: number): string => v.toFixed(3);

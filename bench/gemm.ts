@@ -24,7 +24,8 @@ export function gemmGflops(backend: Backend, reps: number): Record<string, numbe
     const calls = backend.name === 'js' ? 2 : 20;
     for (let r = 0; r < reps + 1; r++) {
       const start = performance.now();
-      for (let i = 0; i < calls; i++) backend.gemm({ a, b, c, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB, alpha: 1, beta: 0 });
+      for (let i = 0; i < calls; i++)
+        backend.gemm({ a, b, c, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB, alpha: 1, beta: 0 });
       times.push((performance.now() - start) / 1000 / calls);
     }
     out[s.name] = (2 * s.m * s.n * s.k) / median(times.slice(1)) / 1e9;

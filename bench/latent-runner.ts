@@ -11,7 +11,14 @@ import { W1, W3 } from './workloads.js';
 
 function buildW1(): DenseAutoencoder {
   return new DenseAutoencoder(
-    denseConfig({ inputDim: W1.input, hidden: [...W1.encoder], latentDim: W1.latent, activation: 'relu', outputActivation: 'sigmoid', seed: 1 }),
+    denseConfig({
+      inputDim: W1.input,
+      hidden: [...W1.encoder],
+      latentDim: W1.latent,
+      activation: 'relu',
+      outputActivation: 'sigmoid',
+      seed: 1,
+    }),
   );
 }
 
@@ -47,7 +54,12 @@ export function latentEncodeW3(backend: Backend, data: Float32Array, reps: numbe
 }
 
 /** Live buffers after each of `epochs` W1 epochs (flat = no leak). */
-export async function latentMemoryW1(backend: Backend, data: Float32Array, rows: number, epochs: number): Promise<{ live: number[]; rssMb: number[] }> {
+export async function latentMemoryW1(
+  backend: Backend,
+  data: Float32Array,
+  rows: number,
+  epochs: number,
+): Promise<{ live: number[]; rssMb: number[] }> {
   setBackend(backend);
   const model = buildW1();
   const live: number[] = [];

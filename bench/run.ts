@@ -124,7 +124,9 @@ function render(
   const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
   const lines: string[] = [];
   lines.push('# Benchmarks', '');
-  lines.push(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${threads} cores, Node.js ${process.version}; load average at the start ${startLoad.toFixed(2)} (other work on the machine slows the threaded rows first).`);
+  lines.push(
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${threads} cores, Node.js ${process.version}; load average at the start ${startLoad.toFixed(2)} (other work on the machine slows the threaded rows first).`,
+  );
   lines.push(
     `Command: \`npm run bench${quick ? ' -- --quick' : ''}\` (${new Date().toISOString().slice(0, 10)}). Each figure is the median of ${reps} epoch(s) after a warm-up; data loading excluded.`,
     '',

@@ -72,7 +72,9 @@ export async function tfjsEncodeW3(data: Float32Array, reps: number): Promise<nu
   for (let rep = 0; rep < reps; rep++) {
     const start = performance.now();
     for (let b = 0; b < W3.samples; b += W3.batchSize) {
-      const out = tf.tidy(() => run(model.encoder, tf.tensor2d(data.subarray(b * W1.input, (b + W3.batchSize) * W1.input), [W3.batchSize, W1.input]), false));
+      const out = tf.tidy(() =>
+        run(model.encoder, tf.tensor2d(data.subarray(b * W1.input, (b + W3.batchSize) * W1.input), [W3.batchSize, W1.input]), false),
+      );
       await out.data();
       out.dispose();
     }

@@ -22,13 +22,19 @@ function buildW2() {
   const k = W2.kernel;
   const flat = c2 * 7 * 7;
   return {
-    w1: uniform([k, k, 1, c1], k * k), b1: tf.variable(tf.zeros([c1])),
-    w2: uniform([k, k, c1, c2], k * k * c1), b2: tf.variable(tf.zeros([c2])),
-    w3: uniform([flat, W2.latent], flat), b3: tf.variable(tf.zeros([W2.latent])),
-    w4: uniform([W2.latent, flat], W2.latent), b4: tf.variable(tf.zeros([flat])),
+    w1: uniform([k, k, 1, c1], k * k),
+    b1: tf.variable(tf.zeros([c1])),
+    w2: uniform([k, k, c1, c2], k * k * c1),
+    b2: tf.variable(tf.zeros([c2])),
+    w3: uniform([flat, W2.latent], flat),
+    b3: tf.variable(tf.zeros([W2.latent])),
+    w4: uniform([W2.latent, flat], W2.latent),
+    b4: tf.variable(tf.zeros([flat])),
     // conv2dTranspose filters are [kH, kW, outChannels, inChannels].
-    w5: uniform([k, k, c1, c2], k * k * c2), b5: tf.variable(tf.zeros([c1])),
-    w6: uniform([k, k, 1, c1], k * k * c1), b6: tf.variable(tf.zeros([1])),
+    w5: uniform([k, k, c1, c2], k * k * c2),
+    b5: tf.variable(tf.zeros([c1])),
+    w6: uniform([k, k, 1, c1], k * k * c1),
+    b6: tf.variable(tf.zeros([1])),
   };
 }
 

@@ -13,8 +13,17 @@ import { W2 } from './workloads-w2.js';
 export function buildW2(seed = 1): ConvAutoencoder {
   return new ConvAutoencoder(
     convConfig({
-      channels: 1, height: W2.height, width: W2.width, convChannels: [...W2.convChannels], kernel: W2.kernel, stride: W2.stride,
-      padding: W2.padding, latentDim: W2.latent, activation: 'relu', outputActivation: 'sigmoid', seed,
+      channels: 1,
+      height: W2.height,
+      width: W2.width,
+      convChannels: [...W2.convChannels],
+      kernel: W2.kernel,
+      stride: W2.stride,
+      padding: W2.padding,
+      latentDim: W2.latent,
+      activation: 'relu',
+      outputActivation: 'sigmoid',
+      seed,
     }),
   );
 }

@@ -18,14 +18,25 @@ const maximumPages = 32768; // 2 GiB; must match the memory the backend creates
 async function compile(outFile, shared) {
   const { error, stderr } = await asc.main([
     `${root}asm/index.ts`,
-    '--outFile', outFile,
-    '-O3', '--noAssert',
-    '--runtime', 'stub',
-    '--use', 'abort=',
-    '--enable', 'simd', '--enable', 'threads',
-    '--importMemory', '--noExportMemory',
+    '--outFile',
+    outFile,
+    '-O3',
+    '--noAssert',
+    '--runtime',
+    'stub',
+    '--use',
+    'abort=',
+    '--enable',
+    'simd',
+    '--enable',
+    'threads',
+    '--importMemory',
+    '--noExportMemory',
     ...(shared ? ['--sharedMemory'] : []),
-    '--initialMemory', '1', '--maximumMemory', String(maximumPages),
+    '--initialMemory',
+    '1',
+    '--maximumMemory',
+    String(maximumPages),
   ]);
   if (error) {
     console.error(stderr.toString());

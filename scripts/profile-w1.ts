@@ -47,5 +47,7 @@ for (const [name, { ms, calls }] of [...spent].sort((a, b) => b[1].ms - a[1].ms)
   kernels += ms;
   console.log(`${name.padEnd(24)} ${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${calls} calls`);
 }
-console.log(`${'outside kernels'.padEnd(24)} ${(total - kernels).toFixed(0).padStart(7)} ms ${((100 * (total - kernels)) / total).toFixed(1).padStart(5)}%`);
+console.log(
+  `${'outside kernels'.padEnd(24)} ${(total - kernels).toFixed(0).padStart(7)} ms ${((100 * (total - kernels)) / total).toFixed(1).padStart(5)}%`,
+);
 process.exit(0);

@@ -3,7 +3,6 @@
  * modules. File access, the CLI and worker threads live behind `latent/node`.
  */
 
-
 import './backend/auto.js';
 
 export * from './errors.js';

@@ -23,12 +23,24 @@ import { mean, report, setup } from './common.js';
 const EPOCHS = 20;
 const { out, mnist, backend } = await setup();
 const { train, test } = mnist;
-const vae = new VariationalAutoencoder(vaeConfig({
-  inputDim: 784, hidden: [400], latentDim: 20, activation: 'relu', likelihood: 'bernoulli', seed: 1, imageShape: [28, 28],
-}));
+const vae = new VariationalAutoencoder(
+  vaeConfig({
+    inputDim: 784,
+    hidden: [400],
+    latentDim: 20,
+    activation: 'relu',
+    likelihood: 'bernoulli',
+    seed: 1,
+    imageShape: [28, 28],
+  }),
+);
 const start = performance.now();
 await fit(vae, train.x, {
-  epochs: EPOCHS, batchSize: 128, validationSplit: 0, optimizer: { name: 'adam', lr: 1e-3 }, seed: 1,
+  epochs: EPOCHS,
+  batchSize: 128,
+  validationSplit: 0,
+  optimizer: { name: 'adam', lr: 1e-3 },
+  seed: 1,
   onEpochEnd: (log) => void process.stderr.write(`VAE epoch ${log.epoch + 1}/${EPOCHS} loss ${log.loss.toFixed(2)}\n`),
 });
 const seconds = (performance.now() - start) / 1000;
@@ -39,10 +51,19 @@ const samples = join(out, 'vae-samples.png');
 saveImageGrid(samples, vae.sample(64, new Rng(1)).data, { height: 28, width: 28, columns: 8, scale: 2, overwrite: true });
 const strip = join(out, 'vae-interpolation.png');
 const row = (i: number) => matrix(test.x.data.slice(i * 784, (i + 1) * 784), 1, 784);
-saveImageGrid(strip, [{ label: 'test 0 to test 1', images: vae.interpolate(row(0), row(1), 10).data }], { height: 28, width: 28, scale: 2, overwrite: true });
+saveImageGrid(strip, [{ label: 'test 0 to test 1', images: vae.interpolate(row(0), row(1), 10).data }], {
+  height: 28,
+  width: 28,
+  scale: 2,
+  overwrite: true,
+});
 
-report(`backend ${backend}; VAE 784-400-20, Bernoulli, Adam 1e-3, batch 128, ${EPOCHS} epochs on ${train.x.rows} MNIST digits (${seconds.toFixed(0)} s)`);
-report(`test negative ELBO: ${sampled.toFixed(1)} nats per digit (one z sample per digit, as PyTorch's example); ${atMean.toFixed(1)} decoding the mean code`);
+report(
+  `backend ${backend}; VAE 784-400-20, Bernoulli, Adam 1e-3, batch 128, ${EPOCHS} epochs on ${train.x.rows} MNIST digits (${seconds.toFixed(0)} s)`,
+);
+report(
+  `test negative ELBO: ${sampled.toFixed(1)} nats per digit (one z sample per digit, as PyTorch's example); ${atMean.toFixed(1)} decoding the mean code`,
+);
 report('reference: PyTorch example, same architecture, 60,000 training digits, 10 epochs: about 104 nats');
 report(`wrote ${samples} and ${strip}`);
 process.exit(0);

@@ -53,7 +53,8 @@ function directConvTranspose(x: Tensor, w: Tensor, b: Tensor | null, g: Geo, op:
                 const oy = y * g.stride[0] - g.padding[0] + ky * g.dilation[0];
                 const ox = xx * g.stride[1] - g.padding[1] + kx * g.dilation[1];
                 if (oy < 0 || oy >= oh || ox < 0 || ox >= ow) continue;
-                out[((ni * co + o) * oh + oy) * ow + ox]! += x.data[((ni * ci + c) * h + y) * wd + xx]! * w.data[((c * co + o) * kh + ky) * kw + kx]!;
+                out[((ni * co + o) * oh + oy) * ow + ox]! +=
+                  x.data[((ni * ci + c) * h + y) * wd + xx]! * w.data[((c * co + o) * kh + ky) * kw + kx]!;
               }
   return { data: out, shape: [n, co, oh, ow] };
 }
@@ -96,7 +97,9 @@ describe('conv2d', () => {
   });
 
   it('names channels and shapes on a mismatch', () => {
-    expect(() => ops.conv2d(Tensor.zeros([1, 3, 4, 4]), Tensor.zeros([2, 2, 3, 3]), null)).toThrow(/input has 3 channels .* weight expects 2/);
+    expect(() => ops.conv2d(Tensor.zeros([1, 3, 4, 4]), Tensor.zeros([2, 2, 3, 3]), null)).toThrow(
+      /input has 3 channels .* weight expects 2/,
+    );
     expect(() => ops.conv2d(Tensor.zeros([1, 2, 2, 2]), Tensor.zeros([2, 2, 3, 3]), null)).toThrow(/does not fit a 2x2 input/);
     expect(() => ops.conv2d(Tensor.zeros([4, 4]), Tensor.zeros([2, 2, 3, 3]), null)).toThrow(/input must be 4-D/);
     expect(() => ops.conv2d(Tensor.zeros([1, 2, 4, 4]), Tensor.zeros([2, 2, 3, 3]), Tensor.zeros([3]))).toThrow(/bias has 3 values/);
@@ -137,13 +140,17 @@ describe('convTranspose2d', () => {
   });
 
   it('inverts the spatial size of a stride-2 conv with output padding 1 (28 → 14 → 28)', () => {
-    const y = ops.convTranspose2d(Tensor.zeros([1, 4, 14, 14]), Tensor.zeros([4, 1, 3, 3]), null, { stride: 2, padding: 1, outputPadding: 1 });
+    const y = ops.convTranspose2d(Tensor.zeros([1, 4, 14, 14]), Tensor.zeros([4, 1, 3, 3]), null, {
+      stride: 2,
+      padding: 1,
+      outputPadding: 1,
+    });
     expect(y.shape).toEqual([1, 1, 28, 28]);
   });
 
   it('rejects output padding not below stride or dilation', () => {
-    expect(() => ops.convTranspose2d(Tensor.zeros([1, 1, 3, 3]), Tensor.zeros([1, 1, 3, 3]), null, { stride: 2, outputPadding: 2 })).toThrow(
-      /output padding 2x2 must be smaller/,
-    );
+    expect(() =>
+      ops.convTranspose2d(Tensor.zeros([1, 1, 3, 3]), Tensor.zeros([1, 1, 3, 3]), null, { stride: 2, outputPadding: 2 }),
+    ).toThrow(/output padding 2x2 must be smaller/);
   });
 });

@@ -47,7 +47,14 @@ export function convOutSize(size: number, kernel: number, stride: number, pad: n
 }
 
 /** Output size of a transposed convolution along one axis. */
-export function convTransposeOutSize(size: number, kernel: number, stride: number, pad: number, dilation: number, outputPad: number): number {
+export function convTransposeOutSize(
+  size: number,
+  kernel: number,
+  stride: number,
+  pad: number,
+  dilation: number,
+  outputPad: number,
+): number {
   return (size - 1) * stride - 2 * pad + dilation * (kernel - 1) + outputPad + 1;
 }
 
@@ -82,7 +89,18 @@ function addChannelBias(out: Tensor, bias: Tensor, n: number, channels: number, 
   const ones = Tensor.full([Math.max(n, plane)], 1, { persistent: true });
   const row = scratch(channels * plane);
   backend.gemm({ a: bias.data, b: ones.data, c: row.data, m: channels, n: plane, k: 1, transA: false, transB: false, alpha: 1, beta: 0 });
-  backend.gemm({ a: ones.data, b: row.data, c: out.data, m: n, n: channels * plane, k: 1, transA: false, transB: false, alpha: 1, beta: 1 });
+  backend.gemm({
+    a: ones.data,
+    b: row.data,
+    c: out.data,
+    m: n,
+    n: channels * plane,
+    k: 1,
+    transA: false,
+    transB: false,
+    alpha: 1,
+    beta: 1,
+  });
   row.dispose();
   ones.dispose();
 }
@@ -109,7 +127,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const [n, channels, height, width] = assert4d('conv2d', 'input', x);
   const [outChannels, wIn, kernelH, kernelW] = assert4d('conv2d', 'weight', weight);
   if (wIn !== channels) {
-    throw new LatentError(`conv2d: input has ${channels} channels (shape ${formatShape(x.shape)}), the weight expects ${wIn} (shape ${formatShape(weight.shape)})`);
+    throw new LatentError(
+      `conv2d: input has ${channels} channels (shape ${formatShape(x.shape)}), the weight expects ${wIn} (shape ${formatShape(weight.shape)})`,
+    );
   }
   checkBias('conv2d', bias, outChannels);
   const [strideH, strideW] = pair(options.stride, 1, 'stride', 1);
@@ -123,7 +143,21 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
       'use a smaller kernel or more padding, or fewer downsampling layers',
     );
   }
-  const geometry: Conv2dGeometry = { channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW };
+  const geometry: Conv2dGeometry = {
+    channels,
+    height,
+    width,
+    kernelH,
+    kernelW,
+    strideH,
+    strideW,
+    padH,
+    padW,
+    dilationH,
+    dilationW,
+    outH,
+    outW,
+  };
   const out = Tensor.zeros([n, outChannels, outH, outW]);
   const backend = out.backend;
   const k = channels * kernelH * kernelW;
@@ -136,8 +170,25 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
     const b = Math.min(chunk, n - start);
     backend.im2col(x.data.subarray(start * image, (start + b) * image), geometry, cols.data, b);
     // [O, K] · [K, b·P] = [O, b·P], then to [b, O, P].
-    backend.gemm({ a: weight.data, b: cols.data, c: product.data, m: outChannels, n: b * plane, k, transA: false, transB: false, alpha: 1, beta: 0 });
-    backend.swapAxes(product.data, outChannels, b, plane, out.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane));
+    backend.gemm({
+      a: weight.data,
+      b: cols.data,
+      c: product.data,
+      m: outChannels,
+      n: b * plane,
+      k,
+      transA: false,
+      transB: false,
+      alpha: 1,
+      beta: 0,
+    });
+    backend.swapAxes(
+      product.data,
+      outChannels,
+      b,
+      plane,
+      out.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane),
+    );
   }
   cols.dispose();
   product.dispose();
@@ -179,7 +230,19 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   }
   // The image side of im2col is this op's output; its "columns" side is this op's input.
   const geometry: Conv2dGeometry = {
-    channels, height: outH, width: outW, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH: height, outW: width,
+    channels,
+    height: outH,
+    width: outW,
+    kernelH,
+    kernelW,
+    strideH,
+    strideW,
+    padH,
+    padW,
+    dilationH,
+    dilationW,
+    outH: height,
+    outW: width,
   };
   const out = Tensor.zeros([n, channels, outH, outW]);
   const backend = out.backend;
@@ -193,7 +256,18 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
     const b = Math.min(chunk, n - start);
     // x [b, Cin, P] to [Cin, b·P]; Wᵀ [K, Cin] · that = columns [K, b·P], folded into the output.
     backend.swapAxes(x.data.subarray(start * inChannels * plane, (start + b) * inChannels * plane), b, inChannels, plane, xt.data);
-    backend.gemm({ a: weight.data, b: xt.data, c: cols.data, m: k, n: b * plane, k: inChannels, transA: true, transB: false, alpha: 1, beta: 0 });
+    backend.gemm({
+      a: weight.data,
+      b: xt.data,
+      c: cols.data,
+      m: k,
+      n: b * plane,
+      k: inChannels,
+      transA: true,
+      transB: false,
+      alpha: 1,
+      beta: 0,
+    });
     backend.col2im(cols.data, geometry, out.data.subarray(start * outImage, (start + b) * outImage), b);
   }
   cols.dispose();
@@ -227,10 +301,32 @@ export function conv2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeomet
     backend.swapAxes(dy.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane), b, outChannels, plane, dyt.data);
     if (dw) {
       backend.im2col(x.data.subarray(start * image, (start + b) * image), g, cols.data, b);
-      backend.gemm({ a: dyt.data, b: cols.data, c: dw.data, m: outChannels, n: k, k: b * plane, transA: false, transB: true, alpha: 1, beta: start === 0 ? 0 : 1 });
+      backend.gemm({
+        a: dyt.data,
+        b: cols.data,
+        c: dw.data,
+        m: outChannels,
+        n: k,
+        k: b * plane,
+        transA: false,
+        transB: true,
+        alpha: 1,
+        beta: start === 0 ? 0 : 1,
+      });
     }
     if (dx) {
-      backend.gemm({ a: weight.data, b: dyt.data, c: cols.data, m: k, n: b * plane, k: outChannels, transA: true, transB: false, alpha: 1, beta: 0 });
+      backend.gemm({
+        a: weight.data,
+        b: dyt.data,
+        c: cols.data,
+        m: k,
+        n: b * plane,
+        k: outChannels,
+        transA: true,
+        transB: false,
+        alpha: 1,
+        beta: 0,
+      });
       backend.col2im(cols.data, g, dx.data.subarray(start * image, (start + b) * image), b);
     }
   }
@@ -261,12 +357,34 @@ export function convTranspose2dBackward(inputs: readonly Tensor[], geometry: Con
     backend.im2col(dy.data.subarray(start * outImage, (start + b) * outImage), g, cols.data, b);
     if (dx) {
       // W [Cin, K] · columns [K, b·P] = [Cin, b·P], then back to [b, Cin, P].
-      backend.gemm({ a: weight.data, b: cols.data, c: xt.data, m: inChannels, n: b * plane, k, transA: false, transB: false, alpha: 1, beta: 0 });
+      backend.gemm({
+        a: weight.data,
+        b: cols.data,
+        c: xt.data,
+        m: inChannels,
+        n: b * plane,
+        k,
+        transA: false,
+        transB: false,
+        alpha: 1,
+        beta: 0,
+      });
       backend.swapAxes(xt.data, inChannels, b, plane, slice(dx));
     }
     if (dw) {
       backend.swapAxes(slice(x), b, inChannels, plane, xt.data);
-      backend.gemm({ a: xt.data, b: cols.data, c: dw.data, m: inChannels, n: k, k: b * plane, transA: false, transB: true, alpha: 1, beta: start === 0 ? 0 : 1 });
+      backend.gemm({
+        a: xt.data,
+        b: cols.data,
+        c: dw.data,
+        m: inChannels,
+        n: k,
+        k: b * plane,
+        transA: false,
+        transB: true,
+        alpha: 1,
+        beta: start === 0 ? 0 : 1,
+      });
     }
   }
   cols.dispose();

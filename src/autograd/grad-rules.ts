@@ -65,11 +65,33 @@ const rules: RuleTable = {
     let dw: Tensor | null = null;
     if (wants(node, 0)) {
       dx = like(x);
-      backend.gemm({ a: dpre.data, b: w.data, c: dx.data, m: batch, n: inFeatures, k: outFeatures, transA: false, transB: false, alpha: 1, beta: 0 });
+      backend.gemm({
+        a: dpre.data,
+        b: w.data,
+        c: dx.data,
+        m: batch,
+        n: inFeatures,
+        k: outFeatures,
+        transA: false,
+        transB: false,
+        alpha: 1,
+        beta: 0,
+      });
     }
     if (wants(node, 1)) {
       dw = like(w);
-      backend.gemm({ a: dpre.data, b: x.data, c: dw.data, m: outFeatures, n: inFeatures, k: batch, transA: true, transB: false, alpha: 1, beta: 0 });
+      backend.gemm({
+        a: dpre.data,
+        b: x.data,
+        c: dw.data,
+        m: outFeatures,
+        n: inFeatures,
+        k: batch,
+        transA: true,
+        transB: false,
+        alpha: 1,
+        beta: 0,
+      });
     }
     return [dx, dw, dbias];
   },

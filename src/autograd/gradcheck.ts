@@ -63,8 +63,9 @@ export function gradcheck(f: (inputs: Tensor[]) => Tensor, inputs: Tensor[], opt
     }
   });
   const ok = worstExcess <= 0;
-  const message = worst === null
-    ? 'no inputs require grad'
-    : `worst at input ${worst['input']} index ${worst['index']}: analytic ${worst['analytic']}, numeric ${worst['numeric']}`;
+  const message =
+    worst === null
+      ? 'no inputs require grad'
+      : `worst at input ${worst['input']} index ${worst['index']}: analytic ${worst['analytic']}, numeric ${worst['numeric']}`;
   return { ok, worst, message };
 }

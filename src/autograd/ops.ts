@@ -36,7 +36,9 @@ export function matmul(a: Tensor, b: Tensor, transA = false, transB = false): Te
   const kb = transB ? bc : br;
   const n = transB ? br : bc;
   if (k !== kb) {
-    throw new LatentError(`matmul: inner sizes differ (${formatShape(a.shape)}${transA ? 'ᵀ' : ''} · ${formatShape(b.shape)}${transB ? 'ᵀ' : ''})`);
+    throw new LatentError(
+      `matmul: inner sizes differ (${formatShape(a.shape)}${transA ? 'ᵀ' : ''} · ${formatShape(b.shape)}${transB ? 'ᵀ' : ''})`,
+    );
   }
   const out = Tensor.zeros([m, n]);
   out.backend.gemm({ a: a.data, b: b.data, c: out.data, m, n, k, transA, transB, alpha: 1, beta: 0 });
@@ -59,7 +61,18 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, act: Acti
   const batch = x.shape[0]!;
   const pre = Tensor.zeros([batch, outFeatures]);
   const backend = pre.backend;
-  backend.gemm({ a: x.data, b: weight.data, c: pre.data, m: batch, n: outFeatures, k: inFeatures, transA: false, transB: true, alpha: 1, beta: 0 });
+  backend.gemm({
+    a: x.data,
+    b: weight.data,
+    c: pre.data,
+    m: batch,
+    n: outFeatures,
+    k: inFeatures,
+    transA: false,
+    transB: true,
+    alpha: 1,
+    beta: 0,
+  });
   const y = Tensor.zeros([batch, outFeatures]);
   backend.biasActivation(pre.data, bias ? bias.data : null, batch, outFeatures, act, alpha, y.data);
   const inputs = bias ? [x, weight, bias] : [x, weight];

@@ -20,7 +20,10 @@ function spaced(shape: number[], seed: number): Tensor {
 
 describe('maxPool2d', () => {
   it('pools 2x2 windows of a batch (PyTorch values)', () => {
-    const x = Tensor.from([1, 2, 5, 0, 3, 4, 1, 6, 9, 8, 7, 7, 0, 1, 2, 3, -1, -2, -3, -4, -5, -6, -7, -8, -9, -10, -11, -12, -13, -14, -15, -16], [2, 1, 4, 4]);
+    const x = Tensor.from(
+      [1, 2, 5, 0, 3, 4, 1, 6, 9, 8, 7, 7, 0, 1, 2, 3, -1, -2, -3, -4, -5, -6, -7, -8, -9, -10, -11, -12, -13, -14, -15, -16],
+      [2, 1, 4, 4],
+    );
     const y = new MaxPool2d(2).forward(x);
     expect(y.shape).toEqual([2, 1, 2, 2]);
     expect([...y.data]).toEqual([4, 6, 9, 7, -1, -3, -9, -11]);

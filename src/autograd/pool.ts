@@ -31,7 +31,8 @@ export interface UpsampleOptions {
 }
 
 function assert4d(op: string, t: Tensor): [number, number, number, number] {
-  if (t.shape.length !== 4) throw new LatentError(`${op}: input must be 4-D [batch, channels, height, width], got shape ${formatShape(t.shape)}`);
+  if (t.shape.length !== 4)
+    throw new LatentError(`${op}: input must be 4-D [batch, channels, height, width], got shape ${formatShape(t.shape)}`);
   const [a, b, c, d] = t.shape;
   return [a!, b!, c!, d!];
 }
@@ -59,16 +60,34 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: MaxPool2dOptions
   const [padH, padW] = pair(options.padding, 0, 'padding', 0);
   const [dilationH, dilationW] = pair(options.dilation, 1, 'dilation', 1);
   if (2 * padH > kernelH || 2 * padW > kernelW) {
-    throw new LatentError(`maxPool2d: padding ${padH}x${padW} must be at most half the kernel ${kernelH}x${kernelW}`, 'use less padding (as PyTorch requires)');
+    throw new LatentError(
+      `maxPool2d: padding ${padH}x${padW} must be at most half the kernel ${kernelH}x${kernelW}`,
+      'use less padding (as PyTorch requires)',
+    );
   }
   const ceil = options.ceilMode === true;
   const outH = poolOutSize(height, kernelH, strideH, padH, dilationH, ceil);
   const outW = poolOutSize(width, kernelW, strideW, padW, dilationW, ceil);
   if (outH < 1 || outW < 1) {
-    throw new LatentError(`maxPool2d: a ${kernelH}x${kernelW} window does not fit a ${height}x${width} input`, 'use a smaller kernel or more padding');
+    throw new LatentError(
+      `maxPool2d: a ${kernelH}x${kernelW} window does not fit a ${height}x${width} input`,
+      'use a smaller kernel or more padding',
+    );
   }
   const geometry: Conv2dGeometry = {
-    channels: n * channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW,
+    channels: n * channels,
+    height,
+    width,
+    kernelH,
+    kernelW,
+    strideH,
+    strideW,
+    padH,
+    padW,
+    dilationH,
+    dilationW,
+    outH,
+    outW,
   };
   const out = Tensor.zeros([n, channels, outH, outW]);
   const argmax = Tensor.zeros([n, channels, outH, outW]);
@@ -94,7 +113,10 @@ export function upsample2d(x: Tensor, scaleFactor: number | readonly [number, nu
   const outH = upsampleSize(height, scaleH);
   const outW = upsampleSize(width, scaleW);
   if (outH < 1 || outW < 1) {
-    throw new LatentError(`upsample2d: scale ${scaleH}x${scaleW} leaves no output for a ${height}x${width} input`, 'use a larger scale factor');
+    throw new LatentError(
+      `upsample2d: scale ${scaleH}x${scaleW} leaves no output for a ${height}x${width} input`,
+      'use a larger scale factor',
+    );
   }
   const mode = options.mode ?? 'nearest';
   const alignCorners = options.alignCorners === true;

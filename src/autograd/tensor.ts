@@ -20,9 +20,7 @@ interface ScopeFrame {
 }
 
 const scopes: ScopeFrame[] = [];
-const collector = new FinalizationRegistry<{ backend: Backend; data: Float32Array }>(({ backend, data }) =>
-  backend.release(data),
-);
+const collector = new FinalizationRegistry<{ backend: Backend; data: Float32Array }>(({ backend, data }) => backend.release(data));
 
 export interface TensorOptions {
   readonly requiresGrad?: boolean;

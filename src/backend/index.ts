@@ -1,4 +1,26 @@
-export { ACTIVATIONS, BINARY_OPS, UNARY_OPS, UPSAMPLE_MODES, upsampleSize, type Activation, type AdamArgs, type Backend, type BinaryOp, type Conv2dGeometry, type GemmArgs, type UnaryOp, type UpsampleMode } from './backend.js';
+export {
+  ACTIVATIONS,
+  BINARY_OPS,
+  UNARY_OPS,
+  UPSAMPLE_MODES,
+  upsampleSize,
+  type Activation,
+  type AdamArgs,
+  type Backend,
+  type BinaryOp,
+  type Conv2dGeometry,
+  type GemmArgs,
+  type UnaryOp,
+  type UpsampleMode,
+} from './backend.js';
 export { JsBackend } from './js/js-backend.js';
-export { BACKEND_NAMES, getBackend, initBackend, parseBackendName, registerBackendLoader, setBackend, type BackendName } from './registry.js';
+export {
+  BACKEND_NAMES,
+  getBackend,
+  initBackend,
+  parseBackendName,
+  registerBackendLoader,
+  setBackend,
+  type BackendName,
+} from './registry.js';
 export { createWasmBackend, wasmAvailable, type WasmBackendOptions } from './wasm/index.js';

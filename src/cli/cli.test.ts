@@ -20,7 +20,20 @@ describe('latent train / info / encode / decode / reconstruct', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'latent-cli-'));
     model = join(dir, 'cardio.safetensors');
-    const run = await runCli('train', CARDIO, '-o', model, '--latent', '8', '--epochs', '3', '--backend', 'js', '--report', join(dir, 'report.html'));
+    const run = await runCli(
+      'train',
+      CARDIO,
+      '-o',
+      model,
+      '--latent',
+      '8',
+      '--epochs',
+      '3',
+      '--backend',
+      'js',
+      '--report',
+      join(dir, 'report.html'),
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
   });
@@ -50,7 +63,16 @@ describe('latent train / info / encode / decode / reconstruct', () => {
     expect(t.backend).toBe('js');
     expect(t['source']).toBe(CARDIO);
     expect(t['bestEpoch']).toBeGreaterThanOrEqual(1);
-    expect(t['options']).toMatchObject({ latent: 8, epochs: 3, batchSize: 64, valSplit: 0.1, patience: 10, seed: 42, optimizer: 'adam', lr: 0.001 });
+    expect(t['options']).toMatchObject({
+      latent: 8,
+      epochs: 3,
+      batchSize: 64,
+      valSplit: 0.1,
+      patience: 10,
+      seed: 42,
+      optimizer: 'adam',
+      lr: 0.001,
+    });
     expect(typeof t.finalLoss).toBe('number');
     expect(typeof t.finalValLoss).toBe('number');
   });

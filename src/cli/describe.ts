@@ -40,7 +40,11 @@ export function describeLayers(config: ModelConfig): string {
 /** Activations as `relu (hidden), identity (latent), sigmoid (output)`, from the fields present. */
 export function describeActivations(config: ModelConfig): string {
   const parts: string[] = [];
-  for (const [key, role] of [['activation', 'hidden'], ['latentActivation', 'latent'], ['outputActivation', 'output']] as const) {
+  for (const [key, role] of [
+    ['activation', 'hidden'],
+    ['latentActivation', 'latent'],
+    ['outputActivation', 'output'],
+  ] as const) {
     const value = field(config, key);
     if (typeof value === 'string') parts.push(`${value} (${role})`);
   }

@@ -100,7 +100,12 @@ describe('latent error paths', () => {
   });
 
   it('a latent size larger than the input', async () => {
-    await fails(['train', data, '-o', join(dir, 'big.safetensors'), '--latent', '9'], 1, '--latent 9 is larger than the 4 features', 'choose --latent below 4');
+    await fails(
+      ['train', data, '-o', join(dir, 'big.safetensors'), '--latent', '9'],
+      1,
+      '--latent 9 is larger than the 4 features',
+      'choose --latent below 4',
+    );
   });
 
   it('data of another width than the model', async () => {

@@ -25,24 +25,58 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'latent-families-'));
   digits = join(dir, 'digits.npy');
   const x = loadMnist().train.x.data.subarray(0, ROWS * 784);
-  writeFileSync(digits, buildNpy({ descr: '<f4', shape: [ROWS, 28, 28], body: new Uint8Array(x.buffer.slice(x.byteOffset, x.byteOffset + x.byteLength)) }));
+  writeFileSync(
+    digits,
+    buildNpy({ descr: '<f4', shape: [ROWS, 28, 28], body: new Uint8Array(x.buffer.slice(x.byteOffset, x.byteOffset + x.byteLength)) }),
+  );
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const FAMILIES: Array<[string, string[], Record<string, unknown>]> = [
   ['dense', ['--latent', '8', '--hidden', '32'], { kind: 'dense', latentDim: 8, hidden: [32] }],
-  ['conv', ['--latent', '8', '--conv-channels', '4,8'], { kind: 'conv', convChannels: [4, 8], kernel: 3, stride: 2, channels: 1, height: 28, width: 28 }],
-  ['vae', ['--latent', '4', '--hidden', '32', '--beta', '0.5', '--warmup-steps', '3'], { kind: 'vae', beta: 0.5, warmupSteps: 3, likelihood: 'bernoulli', imageShape: [28, 28] }],
-  ['sparse', ['--latent', '16', '--hidden', 'none', '--rho', '0.1', '--sparsity-weight', '0.5', '--l1', '0.001'], { kind: 'sparse', rho: 0.1, sparsityWeight: 0.5, l1: 0.001 }],
+  [
+    'conv',
+    ['--latent', '8', '--conv-channels', '4,8'],
+    { kind: 'conv', convChannels: [4, 8], kernel: 3, stride: 2, channels: 1, height: 28, width: 28 },
+  ],
+  [
+    'vae',
+    ['--latent', '4', '--hidden', '32', '--beta', '0.5', '--warmup-steps', '3'],
+    { kind: 'vae', beta: 0.5, warmupSteps: 3, likelihood: 'bernoulli', imageShape: [28, 28] },
+  ],
+  [
+    'sparse',
+    ['--latent', '16', '--hidden', 'none', '--rho', '0.1', '--sparsity-weight', '0.5', '--l1', '0.001'],
+    { kind: 'sparse', rho: 0.1, sparsityWeight: 0.5, l1: 0.001 },
+  ],
   ['contractive', ['--latent', '8', '--contractive-weight', '0.01'], { kind: 'contractive', lambda: 0.01, hidden: [] }],
-  ['conv1d', ['--latent', '8', '--conv-channels', '4', '--kernel', '5', '--stride', '4', '--channels', '4'], { kind: 'conv1d', channels: 4, length: 196, kernel: 5, stride: 4 }],
+  [
+    'conv1d',
+    ['--latent', '8', '--conv-channels', '4', '--kernel', '5', '--stride', '4', '--channels', '4'],
+    { kind: 'conv1d', channels: 4, length: 196, kernel: 5, stride: 4 },
+  ],
 ];
 
 describe.each(FAMILIES)('latent train --model %s', (family, flags, expected) => {
   it('trains, saves, describes and encodes exactly as the library does', async () => {
     const model = join(dir, `${family}.safetensors`);
-    const train = await runCli('train', digits, '--model', family, ...flags, '-o', model, '--epochs', '2', '--batch-size', '64', '--backend', 'js', '--quiet');
+    const train = await runCli(
+      'train',
+      digits,
+      '--model',
+      family,
+      ...flags,
+      '-o',
+      model,
+      '--epochs',
+      '2',
+      '--batch-size',
+      '64',
+      '--backend',
+      'js',
+      '--quiet',
+    );
     expect(train.stderr).toBe('');
     expect(train.code).toBe(0);
     const loaded = loadModel(model);
@@ -105,7 +139,17 @@ describe('latent sample / interpolate', () => {
     const notVae = await runCli('sample', dense, '-o', join(dir, 'x.npy'));
     expect(notVae.code).toBe(1);
     expect(notVae.stderr).toMatch(/holds a dense autoencoder; latent sample needs a variational one/);
-    const past = await runCli('interpolate', join(dir, 'vae.safetensors'), digits, '--from', '0', '--to', String(ROWS), '-o', join(dir, 'y.npy'));
+    const past = await runCli(
+      'interpolate',
+      join(dir, 'vae.safetensors'),
+      digits,
+      '--from',
+      '0',
+      '--to',
+      String(ROWS),
+      '-o',
+      join(dir, 'y.npy'),
+    );
     expect(past.stderr).toMatch(new RegExp(`--to ${ROWS} is past the last row .*${ROWS} rows`));
     const wrong = await runCli('train', digits, '--model', 'dense', '--beta', '2', '-o', join(dir, 'z.safetensors'));
     expect(wrong.code).toBe(1);

@@ -44,7 +44,9 @@ export function buildProgram(context: CommandContext): Command {
   const { io } = context;
   const program = new Command('latent');
   program
-    .description('Autoencoders from the command line: train, encode, decode, reconstruct, inspect; reduce, sweep, score anomalies, evaluate, denoise.')
+    .description(
+      'Autoencoders from the command line: train, encode, decode, reconstruct, inspect; reduce, sweep, score anomalies, evaluate, denoise.',
+    )
     .version(packageVersion(), '-V, --version')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride()

@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { LatentError } from '../errors.js';
+import { caughtLatentError } from '../test-utils/errors.js';
 import { formatDuration, formatLoss } from './format.js';
 import { parseInteger, parseIntegerList, parseLossOption, parseNumber, parseOptimizerOption, parseScaleOption } from './options.js';
 import { defaultModelPath } from './outputs.js';
 import { epochLine } from './progress.js';
 
 function message(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(LatentError);
-    const e = error as LatentError;
-    return `${e.message} | ${e.hint ?? ''}`;
-  }
-  throw new Error('expected a LatentError');
+  const e = caughtLatentError(f);
+  return `${e.message} | ${e.hint ?? ''}`;
 }
 
 describe('option parsing', () => {
@@ -39,7 +33,9 @@ describe('option parsing', () => {
     expect(parseOptimizerOption('--optimizer', 'AdamW')).toBe('adamw');
     expect(parseScaleOption('--scale', 'minmax')).toBe('minmax');
     expect(message(() => parseLossOption('--loss', 'huber'))).toBe('unknown --loss "huber" | use one of: mse, mae, bce');
-    expect(message(() => parseOptimizerOption('--optimizer', 'lbfgs'))).toBe('unknown --optimizer "lbfgs" | use one of: adam, adamw, sgd, rmsprop');
+    expect(message(() => parseOptimizerOption('--optimizer', 'lbfgs'))).toBe(
+      'unknown --optimizer "lbfgs" | use one of: adam, adamw, sgd, rmsprop',
+    );
     expect(message(() => parseScaleOption('--scale', 'robust'))).toBe('unknown --scale "robust" | use one of: none, minmax, standard');
   });
 });

@@ -82,7 +82,10 @@ export function parseIntegerList(flag: string, text: string, range: Range = {}):
     const inRange = (range.min === undefined || value >= range.min) && (range.max === undefined || value <= range.max);
     if (!/^\d+$/.test(part.trim()) || !inRange) {
       const need = range.min === undefined ? 'a whole number' : `a whole number ${describeRange(range)}`;
-      throw new LatentError(`${flag} "${text}": item ${i + 1} ("${part.trim()}") is not ${need}`, `write sizes separated by commas, e.g. ${flag} 64,32`);
+      throw new LatentError(
+        `${flag} "${text}": item ${i + 1} ("${part.trim()}") is not ${need}`,
+        `write sizes separated by commas, e.g. ${flag} 64,32`,
+      );
     }
     return value;
   });

@@ -43,7 +43,10 @@ export function checkMatrixOutput(path: string, force: boolean): void {
 /** A model (or checkpoint) output path ending in .safetensors. */
 export function checkModelOutput(path: string, force: boolean, what = 'model'): void {
   if (extname(path).toLowerCase() !== '.safetensors') {
-    throw new LatentError(`${path}: a ${what} is saved as a .safetensors file`, `choose a path ending in .safetensors, e.g. ${what}.safetensors`);
+    throw new LatentError(
+      `${path}: a ${what} is saved as a .safetensors file`,
+      `choose a path ending in .safetensors, e.g. ${what}.safetensors`,
+    );
   }
   checkDirectory(path);
   assertWritable(path, { overwrite: force });
@@ -70,6 +73,8 @@ export function checkReportOutput(path: string, force: boolean): void {
 export function defaultModelPath(data: string): string {
   const builtin = data.toLowerCase();
   if (builtin === 'mnist' || builtin.startsWith('mnist:')) return 'model.safetensors';
-  const name = basename(data).replace(/\.[^.]*$/, '').replace(/\.(csv|tsv)$/i, '');
+  const name = basename(data)
+    .replace(/\.[^.]*$/, '')
+    .replace(/\.(csv|tsv)$/i, '');
   return `${name === '' ? 'model' : name}.safetensors`;
 }

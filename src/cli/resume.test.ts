@@ -12,7 +12,21 @@ import { loadSafetensorsFile } from '../io/node-files.js';
 import { runCli } from './test-utils/capture.js';
 
 const CARDIO = resolve(process.cwd(), '../shared/data/adbench/6_cardio.npz');
-const COMMON = ['--latent', '4', '--hidden', '12', '--batch-size', '128', '--seed', '7', '--noise', 'gaussian:0.1', '--backend', 'js', '--quiet'];
+const COMMON = [
+  '--latent',
+  '4',
+  '--hidden',
+  '12',
+  '--batch-size',
+  '128',
+  '--seed',
+  '7',
+  '--noise',
+  'gaussian:0.1',
+  '--backend',
+  'js',
+  '--quiet',
+];
 
 function tensors(path: string): Map<string, Float32Array> {
   return new Map([...loadSafetensorsFile(path).tensors].map(([name, t]) => [name, t.data]));
@@ -40,12 +54,26 @@ describe('latent train --checkpoint / --resume', () => {
     const resumed = join(dir, 'resumed.safetensors');
     const checkpoint = join(dir, 'ckpt.safetensors');
     expect((await runCli('train', CARDIO, '-o', straight, '--epochs', '4', '--dropout', '0.1', ...COMMON)).code).toBe(0);
-    expect((await runCli('train', CARDIO, '-o', half, '--epochs', '2', '--dropout', '0.1', '--checkpoint', checkpoint, ...COMMON)).code).toBe(0);
+    expect(
+      (await runCli('train', CARDIO, '-o', half, '--epochs', '2', '--dropout', '0.1', '--checkpoint', checkpoint, ...COMMON)).code,
+    ).toBe(0);
 
     const info = await runCli('info', checkpoint);
     expect(info.stdout).toContain('after epoch 2');
 
-    const run = await runCli('train', CARDIO, '-o', resumed, '--epochs', '4', '--resume', checkpoint, '--checkpoint', checkpoint, ...COMMON);
+    const run = await runCli(
+      'train',
+      CARDIO,
+      '-o',
+      resumed,
+      '--epochs',
+      '4',
+      '--resume',
+      checkpoint,
+      '--checkpoint',
+      checkpoint,
+      ...COMMON,
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
 
@@ -59,7 +87,21 @@ describe('latent train --checkpoint / --resume', () => {
     expect(more.code).toBe(1);
     expect(more.stderr).toContain('already holds 4 epochs');
 
-    const clash = await runCli('train', CARDIO, '-o', join(dir, 'none.safetensors'), '--epochs', '6', '--resume', checkpoint, ...COMMON, '--latent', '5', '--scale', 'minmax');
+    const clash = await runCli(
+      'train',
+      CARDIO,
+      '-o',
+      join(dir, 'none.safetensors'),
+      '--epochs',
+      '6',
+      '--resume',
+      checkpoint,
+      ...COMMON,
+      '--latent',
+      '5',
+      '--scale',
+      'minmax',
+    );
     expect(clash.code).toBe(1);
     expect(clash.stderr).toContain("--latent 5 differs from the checkpoint's 4; --scale minmax differs from the checkpoint's standard");
   });

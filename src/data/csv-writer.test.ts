@@ -26,10 +26,14 @@ describe('encodeCsv', () => {
 
   it('appends extra columns, keeping float64 numbers and quoting text', () => {
     const m = matrix(new Float32Array([1, 2]), 2, 1);
-    const text = encodeCsv(m, ['v'], [
-      { name: 'score', values: [0.25, 1396310400000.5] },
-      { name: 'note', values: ['ok', 'say "hi"'] },
-    ]);
+    const text = encodeCsv(
+      m,
+      ['v'],
+      [
+        { name: 'score', values: [0.25, 1396310400000.5] },
+        { name: 'note', values: ['ok', 'say "hi"'] },
+      ],
+    );
     expect(text).toBe('v,score,note\n1,0.25,ok\n2,1396310400000.5,"say ""hi"""\n');
   });
 
@@ -38,7 +42,7 @@ describe('encodeCsv', () => {
     let seed = 7;
     for (let i = 0; i < data.length; i++) {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      data[i] = ((seed / 2 ** 31) - 0.5) * 10 ** ((i % 13) - 6);
+      data[i] = (seed / 2 ** 31 - 0.5) * 10 ** ((i % 13) - 6);
     }
     const m = matrix(data, 40, 5);
     const header = ['a', 'b', 'c', 'd', 'e'];

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LatentError } from '../errors.js';
+import { caughtLatentError } from '../test-utils/errors.js';
 import { parseCsv } from './csv.js';
 import type { CsvOptions } from './csv.js';
 
 function message(text: string, options: CsvOptions = {}, source = 'data.csv'): string {
-  try {
-    parseCsv(text, options, source);
-  } catch (error) {
-    expect(error).toBeInstanceOf(LatentError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a LatentError');
+  return caughtLatentError(() => parseCsv(text, options, source)).message;
 }
 
 describe('parseCsv: values, header and delimiter', () => {
@@ -80,7 +75,11 @@ describe('parseCsv: column selection, labels and timestamps', () => {
   });
 
   it('reads timestamps with zones and other Date.parse forms', () => {
-    const ds = parseCsv('t,v\n2014-04-01T02:00:00+02:00,1\n"Tue, 01 Apr 2014 00:00:00 GMT",2\n2014-04-01,3\n', { timestampColumn: 't' }, 'z.csv');
+    const ds = parseCsv(
+      't,v\n2014-04-01T02:00:00+02:00,1\n"Tue, 01 Apr 2014 00:00:00 GMT",2\n2014-04-01,3\n',
+      { timestampColumn: 't' },
+      'z.csv',
+    );
     expect(ds.timestamps).toEqual([Date.UTC(2014, 3, 1), Date.UTC(2014, 3, 1), Date.UTC(2014, 3, 1)]);
   });
 
@@ -91,7 +90,9 @@ describe('parseCsv: column selection, labels and timestamps', () => {
   });
 
   it('rejects unknown names, out-of-range indices and overlapping roles', () => {
-    expect(message(text, { columns: ['tmp'] }, 'm.csv')).toMatch(/m\.csv: no column named "tmp" \(feature column\); the columns are "id", "timestamp"/);
+    expect(message(text, { columns: ['tmp'] }, 'm.csv')).toMatch(
+      /m\.csv: no column named "tmp" \(feature column\); the columns are "id", "timestamp"/,
+    );
     expect(message(text, { labelColumn: 7 }, 'm.csv')).toMatch(/label column index 7 is out of range; the file has 5 columns/);
     expect(message(text, { columns: ['temp', 'label'], labelColumn: 'label' }, 'm.csv')).toMatch(/column "label" is the label column/);
     expect(message('1,2\n3,4\n', { labelColumn: 'y' }, 'n.csv')).toMatch(/no column named "y"/);
@@ -103,7 +104,9 @@ describe('parseCsv: bad cells name file, row, column and text', () => {
   it('non-numeric cell (the unselected text column is fine, a selected one is not)', () => {
     const text = 'id,a,b\nx,1,2\ny,3,4\n';
     expect(Array.from(parseCsv(text, { columns: ['a', 'b'] }, 'c.csv').x.data)).toEqual([1, 2, 3, 4]);
-    expect(message('id,a,b\nx,1,2\ny,3,oops\n', { columns: ['a', 'b'] }, 'c.csv')).toBe('c.csv: row 3, column "b" (index 2): non-numeric value "oops"');
+    expect(message('id,a,b\nx,1,2\ny,3,oops\n', { columns: ['a', 'b'] }, 'c.csv')).toBe(
+      'c.csv: row 3, column "b" (index 2): non-numeric value "oops"',
+    );
     expect(message('a,b\n1,2\n3,oops\n', {}, 'c.csv')).toBe('c.csv: row 3, column "b" (index 1): non-numeric value "oops"');
     expect(message(text, {}, 'c.csv')).toMatch(/c\.csv: row 2, column "id" \(index 0\): non-numeric value "x"/);
   });
@@ -122,7 +125,9 @@ describe('parseCsv: bad cells name file, row, column and text', () => {
   });
 
   it('non-numeric label', () => {
-    expect(message('a,y\n1,normal\n', { labelColumn: 'y' }, 'l.csv')).toBe('l.csv: row 2, column "y" (index 1): non-numeric value "normal"');
+    expect(message('a,y\n1,normal\n', { labelColumn: 'y' }, 'l.csv')).toBe(
+      'l.csv: row 2, column "y" (index 1): non-numeric value "normal"',
+    );
   });
 
   it('has hints', () => {

@@ -119,7 +119,11 @@ function parseNumber(cell: Cell): number {
   if (NUMBER.test(text)) {
     const v = Math.fround(Number(text));
     if (Number.isFinite(v)) return v;
-    throw cellError(cell, 'value outside the float32 range (±3.4e38):', 'rescale the column (e.g. log or divide by a constant) before loading');
+    throw cellError(
+      cell,
+      'value outside the float32 range (±3.4e38):',
+      'rescale the column (e.g. log or divide by a constant) before loading',
+    );
   }
   if (text === '') {
     throw cellError(cell, 'empty cell', 'fill missing values (e.g. with the column mean) or drop the row before loading');
@@ -128,7 +132,11 @@ function parseNumber(cell: Cell): number {
     throw cellError(cell, 'NaN/Inf value', 'remove or impute missing and infinite values before loading');
   }
   if (/^[+-]?\d+,\d+$/.test(text)) {
-    throw cellError(cell, 'decimal comma in', "write decimals with '.' (e.g. 1.5), or save the file with ';' between fields and '.' decimals");
+    throw cellError(
+      cell,
+      'decimal comma in',
+      "write decimals with '.' (e.g. 1.5), or save the file with ';' between fields and '.' decimals",
+    );
   }
   throw cellError(cell, 'non-numeric value', 'select only numeric feature columns (the columns option) or fix the cell');
 }
@@ -166,7 +174,10 @@ function readRecords(body: string, delimiter: string, source: string): { records
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new LatentError(`${source}: cannot parse as CSV: ${reason}`, 'check the quoting near that line: every opening " needs a closing "');
+    throw new LatentError(
+      `${source}: cannot parse as CSV: ${reason}`,
+      'check the quoting near that line: every opening " needs a closing "',
+    );
   }
   // Whitespace-only lines survive skip_empty_lines as one empty field; drop them with their line numbers.
   const records: string[][] = [];
@@ -212,7 +223,9 @@ function resolveColumn(ref: ColumnRef, role: string, names: readonly string[], h
   if (index >= 0) return index;
   throw new LatentError(
     `${source}: no column named "${ref}" (${role}); the columns are ${names.map((n) => `"${n}"`).join(', ')}`,
-    hasHeader ? 'check the spelling against the header' : 'no header row was detected: refer to columns by 0-based index, or set the header option to true',
+    hasHeader
+      ? 'check the spelling against the header'
+      : 'no header row was detected: refer to columns by 0-based index, or set the header option to true',
   );
 }
 
@@ -228,7 +241,10 @@ function selectFeatures(
   if (refs === undefined) {
     const all = names.map((_, i) => i).filter((i) => !reserved(i));
     if (all.length === 0) {
-      throw new LatentError(`${source}: no feature columns remain after the label and timestamp columns`, 'the file needs at least one numeric feature column');
+      throw new LatentError(
+        `${source}: no feature columns remain after the label and timestamp columns`,
+        'the file needs at least one numeric feature column',
+      );
     }
     return all;
   }
@@ -238,7 +254,10 @@ function selectFeatures(
     const c = resolve(ref, 'feature column');
     if (reserved(c)) {
       const role = c === labelIndex ? 'label' : 'timestamp';
-      throw new LatentError(`${source}: column "${names[c]}" is the ${role} column and cannot also be a feature`, `remove it from the columns option`);
+      throw new LatentError(
+        `${source}: column "${names[c]}" is the ${role} column and cannot also be a feature`,
+        `remove it from the columns option`,
+      );
     }
     if (picked.includes(c)) throw new LatentError(`${source}: column "${names[c]}" is selected twice`, 'list each feature column once');
     picked.push(c);

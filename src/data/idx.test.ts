@@ -65,7 +65,9 @@ describe('parseIdx', () => {
     expect(() => parseIdx(full.subarray(0, full.length - 1), 'cut-idx3-ubyte')).toThrow(
       'cut-idx3-ubyte: truncated IDX data: shape (3, 2, 2) needs 12 bytes, the file holds 11',
     );
-    expect(() => parseIdx(full.subarray(0, 10), 'head.idx')).toThrow(/head\.idx: truncated IDX header \(3 dimensions need 16 bytes, the file holds 10\)/);
+    expect(() => parseIdx(full.subarray(0, 10), 'head.idx')).toThrow(
+      /head\.idx: truncated IDX header \(3 dimensions need 16 bytes, the file holds 10\)/,
+    );
     const gz = gzipSync(full);
     expect(() => parseIdx(gz.subarray(0, gz.length - 12), 'cut.gz')).toThrow(/cut\.gz: the gzip stream is damaged or truncated/);
   });

@@ -11,7 +11,7 @@ import { gunzipSync } from 'fflate';
 import { LatentError } from '../errors.js';
 import { assertFinite } from './dataset.js';
 import type { NdArray } from './ndarray.js';
-import { formatShape, ndarrayFromValues } from './ndarray.js';
+import { formatNumpyShape, ndarrayFromValues } from './ndarray.js';
 
 interface IdxType {
   readonly dtype: string;
@@ -53,7 +53,10 @@ export function parseIdx(input: Uint8Array, source: string): NdArray {
   const dataOffset = 4 + 4 * ndim;
   if (ndim === 0) throw new LatentError(`${source}: IDX file declares 0 dimensions`, HINT);
   if (bytes.length < dataOffset) {
-    throw new LatentError(`${source}: truncated IDX header (${ndim} dimensions need ${dataOffset} bytes, the file holds ${bytes.length})`, HINT);
+    throw new LatentError(
+      `${source}: truncated IDX header (${ndim} dimensions need ${dataOffset} bytes, the file holds ${bytes.length})`,
+      HINT,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
@@ -66,7 +69,7 @@ export function parseIdx(input: Uint8Array, source: string): NdArray {
   const needed = count * type.size;
   if (bytes.length - dataOffset < needed) {
     throw new LatentError(
-      `${source}: truncated IDX data: shape ${formatShape(shape)} needs ${needed} bytes, the file holds ${bytes.length - dataOffset}`,
+      `${source}: truncated IDX data: shape ${formatNumpyShape(shape)} needs ${needed} bytes, the file holds ${bytes.length - dataOffset}`,
       HINT,
     );
   }

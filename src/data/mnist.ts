@@ -37,7 +37,10 @@ export interface MnistSplit {
 export function mnistSplit(classes: readonly ArrayLike<number>[]): MnistSplit {
   const counts = classes.map((pixels, d) => {
     if (pixels.length % MNIST_PIXELS !== 0) {
-      throw new LatentError(`mnist: digit ${d} data holds ${pixels.length} values, not a multiple of ${MNIST_PIXELS}`, 'reinstall the mnist package');
+      throw new LatentError(
+        `mnist: digit ${d} data holds ${pixels.length} values, not a multiple of ${MNIST_PIXELS}`,
+        'reinstall the mnist package',
+      );
     }
     return pixels.length / MNIST_PIXELS;
   });

@@ -30,8 +30,11 @@ export function ndarrayFromValues(values: Float32Array, shape: readonly number[]
   return { matrix: matrix(values, rows, cols), shape: [...shape], dtype };
 }
 
-/** Human-readable shape, NumPy style: `(1600, 32)`, `(5,)`, `()`. */
-export function formatShape(shape: readonly number[]): string {
+/**
+ * Human-readable shape, NumPy style: `(1600, 32)`, `(5,)`, `()` — the notation of the NumPy files
+ * these messages are about (tensor shapes elsewhere use `formatShape`: `[1600, 32]`).
+ */
+export function formatNumpyShape(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
@@ -54,7 +57,7 @@ function labelVector(labels: NdArray, rows: number, source: string): Float32Arra
   const m = labels.matrix;
   if (m.cols !== 1 || m.rows !== rows) {
     throw new LatentError(
-      `${source}: labels have shape ${formatShape(labels.shape)} but the features have ${rows} rows`,
+      `${source}: labels have shape ${formatNumpyShape(labels.shape)} but the features have ${rows} rows`,
       `labels must hold exactly one value per sample, shape (${rows},) or (${rows}, 1)`,
     );
   }

@@ -65,7 +65,9 @@ describe('loadDataset dispatch', () => {
   });
 
   it('a real NAB series with a timestamp column', () => {
-    const ds = loadDataset(resolve(process.cwd(), '../shared/data/nab/artificialWithAnomaly/art_daily_jumpsup.csv'), { timestampColumn: 'timestamp' });
+    const ds = loadDataset(resolve(process.cwd(), '../shared/data/nab/artificialWithAnomaly/art_daily_jumpsup.csv'), {
+      timestampColumn: 'timestamp',
+    });
     expect([ds.x.rows, ds.x.cols]).toEqual([4032, 1]);
     expect(ds.columns).toEqual(['value']);
     expect(ds.timestamps?.[0]).toBe(Date.UTC(2014, 3, 1));
@@ -82,7 +84,9 @@ describe('loadDataset dispatch', () => {
 describe('loadDataset errors', () => {
   it('unknown extension lists the supported ones', () => {
     const path = file('data.parquet', 'x');
-    expect(() => loadDataset(path)).toThrow(new RegExp(`${path.replace(/[.\\]/g, '\\$&')}: unknown file type "\\.parquet"; supported are \\.csv, \\.tsv`));
+    expect(() => loadDataset(path)).toThrow(
+      new RegExp(`${path.replace(/[.\\]/g, '\\$&')}: unknown file type "\\.parquet"; supported are \\.csv, \\.tsv`),
+    );
     expect(() => loadDataset(file('noext', 'x'))).toThrow(/unknown file type \(no extension\)/);
   });
 
@@ -112,7 +116,9 @@ describe('loadDataset errors', () => {
     const bad = file('bad.csv', 'a,b\n1,2\n3,x\n');
     expect(() => loadDataset(bad)).toThrow(`${bad}: row 3, column "b" (index 1): non-numeric value "x"`);
     expect(() => loadDataset(file('empty.npy', new Uint8Array(0)))).toThrow(LatentError);
-    expect(() => loadDataset(file('zero.npy', buildNpy({ descr: '<f4', shape: [0, 3], body: new Uint8Array(0) })))).toThrow(/zero\.npy: contains no samples/);
+    expect(() => loadDataset(file('zero.npy', buildNpy({ descr: '<f4', shape: [0, 3], body: new Uint8Array(0) })))).toThrow(
+      /zero\.npy: contains no samples/,
+    );
   });
 });
 

@@ -21,7 +21,7 @@ import type { Dataset } from './dataset.js';
 import { parseIdx } from './idx.js';
 import type { Matrix } from './matrix.js';
 import type { NdArray } from './ndarray.js';
-import { datasetFromArrays, formatShape } from './ndarray.js';
+import { datasetFromArrays, formatNumpyShape } from './ndarray.js';
 import { loadMnist } from './node-mnist.js';
 import { encodeNpy, parseNpy } from './npy.js';
 import type { NpzOptions } from './npz.js';
@@ -46,7 +46,8 @@ export interface SaveOptions {
 
 type Format = 'csv' | 'tsv' | 'npy' | 'npz' | 'idx';
 
-export const SUPPORTED_INPUTS = '.csv, .tsv, .csv.gz, .tsv.gz, .npy, .npz, .idx, .gz (IDX), *ubyte (IDX), or the built-in names mnist and mnist:test';
+export const SUPPORTED_INPUTS =
+  '.csv, .tsv, .csv.gz, .tsv.gz, .npy, .npz, .idx, .gz (IDX), *ubyte (IDX), or the built-in names mnist and mnist:test';
 
 /**
  * Load a dataset from a file, choosing the parser by extension, or a built-in dataset by name.
@@ -85,11 +86,17 @@ export function saveMatrix(path: string, m: Matrix, options: SaveOptions = {}): 
     writeFileAtomic(path, encodeCsv(m, options.header, options.extraColumns), write);
   } else if (ext === '.npy') {
     if (options.header !== undefined || options.extraColumns !== undefined) {
-      throw new LatentError(`${path}: column names and extra columns can only be written to CSV`, 'save as .csv, or drop the header and extra columns');
+      throw new LatentError(
+        `${path}: column names and extra columns can only be written to CSV`,
+        'save as .csv, or drop the header and extra columns',
+      );
     }
     writeFileAtomic(path, encodeNpy(m), write);
   } else {
-    throw new LatentError(`${path}: cannot write "${ext || basename(path)}" files; supported outputs are .csv and .npy`, 'choose an output path ending in .csv or .npy');
+    throw new LatentError(
+      `${path}: cannot write "${ext || basename(path)}" files; supported outputs are .csv and .npy`,
+      'choose an output path ending in .csv or .npy',
+    );
   }
 }
 
@@ -145,13 +152,16 @@ function readLabels(path: string): NdArray {
     const ds = parseByFormat(format, bytes, path, {});
     return { matrix: ds.x, shape: [ds.x.rows, ds.x.cols], dtype: '<f4' };
   }
-  throw new LatentError(`${path}: labels must come from an .npy, IDX or one-column .csv file`, 'save the labels as a 1-D array with numpy.save');
+  throw new LatentError(
+    `${path}: labels must come from an .npy, IDX or one-column .csv file`,
+    'save the labels as a 1-D array with numpy.save',
+  );
 }
 
 function labelsFor(labels: NdArray, rows: number, labelsPath: string, source: string): Float32Array {
   if (labels.matrix.cols !== 1 || labels.matrix.rows !== rows) {
     throw new LatentError(
-      `${labelsPath}: holds labels of shape ${formatShape(labels.shape)}, but ${source} has ${rows} rows`,
+      `${labelsPath}: holds labels of shape ${formatNumpyShape(labels.shape)}, but ${source} has ${rows} rows`,
       `the labels file needs exactly one value per sample (${rows} values)`,
     );
   }
@@ -164,7 +174,10 @@ function checkOptions(format: Format | 'mnist', options: LoadOptions, source: st
   const misplaced: string[] = [...(format === 'csv' || format === 'tsv' ? [] : csvOnly), ...(format === 'npz' ? [] : npzOnly)];
   if (format === 'mnist' && options.labelsPath !== undefined) misplaced.push('labelsPath');
   if (misplaced.length > 0) {
-    throw new LatentError(`${source}: option ${misplaced.join(', ')} does not apply to ${format.toUpperCase()} data`, 'remove the option, or pass a file of the format it applies to');
+    throw new LatentError(
+      `${source}: option ${misplaced.join(', ')} does not apply to ${format.toUpperCase()} data`,
+      'remove the option, or pass a file of the format it applies to',
+    );
   }
   if (options.labelsPath !== undefined && (options.labelColumn !== undefined || options.labelArray !== undefined)) {
     throw new LatentError(`${source}: labels are given twice (labelsPath and a label column/array)`, 'keep only one source of labels');

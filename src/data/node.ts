@@ -6,3 +6,4 @@
 export type { LoadOptions, SaveOptions } from './node-loaders.js';
 export { SUPPORTED_INPUTS, loadDataset, saveMatrix } from './node-loaders.js';
 export { loadMnist } from './node-mnist.js';
+export { DEFAULT_TIMESTAMP_COLUMN, loadSeries, type SeriesLoadOptions } from './node-series.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LatentError } from '../errors.js';
+import { caughtLatentError } from '../test-utils/errors.js';
 import { matrix } from './matrix.js';
 import { encodeNpy, parseNpy } from './npy.js';
 import { buildNpy, elementBytes } from './test-utils/npy-bytes.js';
@@ -12,13 +12,7 @@ const values = [1, -2, 3, 0, 5, -6];
 const unsigned = [1, 2, 3, 0, 5, 250];
 
 function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(LatentError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a LatentError');
+  return caughtLatentError(fn).message;
 }
 
 describe('parseNpy element types', () => {
@@ -123,7 +117,9 @@ describe('parseNpy errors', () => {
 
   it('reports truncated data with the byte counts', () => {
     const bytes = buildNpy({ descr: '<f8', shape: [10, 3], body: elementBytes('f8', new Array(29).fill(1)) });
-    expect(message(() => parseNpy(bytes, 'cut.npy'))).toMatch(/cut\.npy: truncated NPY data: shape \(10, 3\) of <f8 needs 240 bytes, the file holds 232/);
+    expect(message(() => parseNpy(bytes, 'cut.npy'))).toMatch(
+      /cut\.npy: truncated NPY data: shape \(10, 3\) of <f8 needs 240 bytes, the file holds 232/,
+    );
   });
 
   it('reports a truncated header', () => {
@@ -133,11 +129,18 @@ describe('parseNpy errors', () => {
 
   it.each(['<c16', '<U5', '|O', '<M8[ns]', '<f16', '<f3'])('rejects dtype %s, listing the supported ones', (descr) => {
     const bytes = buildNpy({ descr, shape: [1], body: new Uint8Array(16) });
-    expect(message(() => parseNpy(bytes, 'd.npy'))).toMatch(new RegExp(`d\\.npy: unsupported dtype ${descr.replace(/[[\]|]/g, '\\$&')}; supported are f2 f4 f8`));
+    expect(message(() => parseNpy(bytes, 'd.npy'))).toMatch(
+      new RegExp(`d\\.npy: unsupported dtype ${descr.replace(/[[\]|]/g, '\\$&')}; supported are f2 f4 f8`),
+    );
   });
 
   it('rejects structured arrays', () => {
-    const bytes = buildNpy({ descr: '', shape: [1], body: new Uint8Array(8), headerText: "{'descr': [('a', '<f4'), ('b', '<f4')], 'fortran_order': False, 'shape': (1,), }" });
+    const bytes = buildNpy({
+      descr: '',
+      shape: [1],
+      body: new Uint8Array(8),
+      headerText: "{'descr': [('a', '<f4'), ('b', '<f4')], 'fortran_order': False, 'shape': (1,), }",
+    });
     expect(message(() => parseNpy(bytes, 's.npy'))).toMatch(/s\.npy: structured/);
   });
 

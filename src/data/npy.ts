@@ -14,7 +14,7 @@ import { LatentError } from '../errors.js';
 import { assertFinite } from './dataset.js';
 import type { Matrix } from './matrix.js';
 import type { NdArray } from './ndarray.js';
-import { formatShape, ndarrayFromValues } from './ndarray.js';
+import { formatNumpyShape, ndarrayFromValues } from './ndarray.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -49,7 +49,7 @@ export function parseNpy(bytes: Uint8Array, source: string): NdArray {
   const available = bytes.length - header.dataOffset;
   if (available < needed) {
     throw new LatentError(
-      `${source}: truncated NPY data: shape ${formatShape(header.shape)} of ${header.descr} needs ${needed} bytes, the file holds ${available}`,
+      `${source}: truncated NPY data: shape ${formatNumpyShape(header.shape)} of ${header.descr} needs ${needed} bytes, the file holds ${available}`,
       'the file was cut short (interrupted download or copy?); write it again with numpy.save',
     );
   }

@@ -107,8 +107,12 @@ describe('parseNpz / datasetFromNpz on built archives', () => {
 
   it('rejects labels of the wrong length, missing arrays, non-zip data and empty archives', () => {
     const shortY = npy([1, 0], [2]);
-    expect(() => datasetFromNpz(zipSync({ 'X.npy': x, 'y.npy': shortY }), 'w.npz')).toThrow('w.npz: labels have shape (2,) but the features have 3 rows');
-    expect(() => datasetFromNpz(zipSync({ 'X.npy': x }), 'm.npz', { featureArray: 'Z' })).toThrow('m.npz: no feature array named "Z"; the archive holds X');
+    expect(() => datasetFromNpz(zipSync({ 'X.npy': x, 'y.npy': shortY }), 'w.npz')).toThrow(
+      'w.npz: labels have shape (2,) but the features have 3 rows',
+    );
+    expect(() => datasetFromNpz(zipSync({ 'X.npy': x }), 'm.npz', { featureArray: 'Z' })).toThrow(
+      'm.npz: no feature array named "Z"; the archive holds X',
+    );
     expect(() => datasetFromNpz(zipSync({ 'X.npy': x }), 'm.npz', { labelArray: 'labels' })).toThrow(/no label array named "labels"/);
     expect(() => parseNpz(new TextEncoder().encode('not a zip at all'), 'z.npz')).toThrow(/z\.npz: not a valid NPZ \(zip\) archive/);
     expect(() => parseNpz(zipSync({ 'readme.txt': new Uint8Array([65]) }), 'e.npz')).toThrow('e.npz: the archive holds no .npy arrays');

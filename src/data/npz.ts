@@ -72,7 +72,10 @@ export function datasetFromNpz(bytes: Uint8Array, source: string, options: NpzOp
   if (labelName === null) return datasetFromArrays(features, source);
   const labels = arrays.get(labelName);
   if (labels === undefined) {
-    throw new LatentError(`${source}: no label array named "${labelName}"; the archive holds ${names.join(', ')}`, 'name one of the arrays listed');
+    throw new LatentError(
+      `${source}: no label array named "${labelName}"; the archive holds ${names.join(', ')}`,
+      'name one of the arrays listed',
+    );
   }
   return datasetFromArrays(features, source, labels);
 }

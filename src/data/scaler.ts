@@ -129,7 +129,8 @@ export function parseScaler(value: unknown, source: string): Scaler {
   const scale: unknown = Reflect.get(value, 'scale');
   if (!isScalerKind(kind)) return fail(`unknown kind ${JSON.stringify(kind)} (expected ${SCALER_KINDS.join(', ')})`);
   const numbers = (v: unknown, name: string): number[] => {
-    if (!Array.isArray(v) || !v.every((n) => typeof n === 'number' && Number.isFinite(n))) return fail(`${name} must be a list of finite numbers`);
+    if (!Array.isArray(v) || !v.every((n) => typeof n === 'number' && Number.isFinite(n)))
+      return fail(`${name} must be a list of finite numbers`);
     return v.map(Number);
   };
   const o = numbers(offset, 'offset');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LatentError } from '../errors.js';
+import { caughtLatentError } from '../test-utils/errors.js';
 import { MODEL_FORMAT_VERSION, decodeModelFile, encodeModelFile } from './model-file.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
@@ -8,16 +8,6 @@ const tensors = [
   { name: 'encoder.0.bias', shape: [3], data: new Float32Array([-1, 0, 1]) },
 ];
 const config = { kind: 'dense', layers: [2, 3], activation: 'relu' };
-
-function caught(run: () => unknown): LatentError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LatentError) return error;
-    throw error;
-  }
-  throw new Error('expected a LatentError');
-}
 
 describe('model file', () => {
   it('round-trips tensors, config, scaler, training and extras', () => {
@@ -52,18 +42,18 @@ describe('model file', () => {
 
   it('refuses a safetensors file that is not a latent model', () => {
     const plain = encodeSafetensors(tensors, { format: 'pt' });
-    const error = caught(() => decodeModelFile(plain, 'torch.safetensors'));
+    const error = caughtLatentError(() => decodeModelFile(plain, 'torch.safetensors'));
     expect(error.message).toContain('torch.safetensors is not a latent model file');
     expect(error.message).toContain('"pt"');
     expect(error.hint).toBeTruthy();
-    const bare = caught(() => decodeModelFile(encodeSafetensors(tensors, {}), 'bare.safetensors'));
+    const bare = caughtLatentError(() => decodeModelFile(encodeSafetensors(tensors, {}), 'bare.safetensors'));
     expect(bare.message).toContain('not a latent model file');
     expect(bare.message).toContain('no "format"');
   });
 
   it('refuses a newer format version, naming both versions and suggesting an upgrade', () => {
     const future = encodeSafetensors(tensors, { format: 'latent', format_version: '7', config: '{}' });
-    const error = caught(() => decodeModelFile(future, 'future.safetensors'));
+    const error = caughtLatentError(() => decodeModelFile(future, 'future.safetensors'));
     expect(error.message).toContain('future.safetensors');
     expect(error.message).toContain('version 7');
     expect(error.message).toContain(`up to ${MODEL_FORMAT_VERSION}`);
@@ -71,13 +61,16 @@ describe('model file', () => {
   });
 
   it('refuses a garbled version, a missing config and a config that is not JSON', () => {
-    expect(caught(() => decodeModelFile(encodeSafetensors([], { format: 'latent', format_version: 'one', config: '{}' }), 'v')).message).toContain(
-      'format_version',
-    );
-    expect(caught(() => decodeModelFile(encodeSafetensors([], { format: 'latent', format_version: '1' }), 'c')).message).toContain('no "config"');
-    expect(caught(() => decodeModelFile(encodeSafetensors([], { format: 'latent', format_version: '1', config: '{x' }), 'j')).message).toContain(
-      '"config" is not valid JSON',
-    );
+    expect(
+      caughtLatentError(() => decodeModelFile(encodeSafetensors([], { format: 'latent', format_version: 'one', config: '{}' }), 'v'))
+        .message,
+    ).toContain('format_version');
+    expect(
+      caughtLatentError(() => decodeModelFile(encodeSafetensors([], { format: 'latent', format_version: '1' }), 'c')).message,
+    ).toContain('no "config"');
+    expect(
+      caughtLatentError(() => decodeModelFile(encodeSafetensors([], { format: 'latent', format_version: '1', config: '{x' }), 'j')).message,
+    ).toContain('"config" is not valid JSON');
   });
 
   it('keeps non-JSON extra metadata from other tools as raw strings', () => {
@@ -86,8 +79,8 @@ describe('model file', () => {
   });
 
   it('rejects extra keys that clash with reserved ones and values that are not JSON', () => {
-    expect(caught(() => encodeModelFile({ tensors, config, extra: { config: 1 } })).message).toContain('reserved');
-    expect(caught(() => encodeModelFile({ tensors, config: () => 1 })).message).toContain('"config"');
-    expect(caught(() => encodeModelFile({ tensors, config: { big: 1n } })).message).toContain('"config"');
+    expect(caughtLatentError(() => encodeModelFile({ tensors, config, extra: { config: 1 } })).message).toContain('reserved');
+    expect(caughtLatentError(() => encodeModelFile({ tensors, config: () => 1 })).message).toContain('"config"');
+    expect(caughtLatentError(() => encodeModelFile({ tensors, config: { big: 1n } })).message).toContain('"config"');
   });
 });

@@ -61,7 +61,10 @@ export function encodeModelFile(contents: ModelFileContents): Uint8Array {
   if (contents.training !== undefined) metadata.training = toJson('training', contents.training);
   for (const [key, value] of Object.entries(contents.extra ?? {})) {
     if (RESERVED_KEYS.has(key)) {
-      throw new LatentError(`model file extra key "${key}" clashes with a reserved key`, `rename it; reserved: ${[...RESERVED_KEYS].join(', ')}`);
+      throw new LatentError(
+        `model file extra key "${key}" clashes with a reserved key`,
+        `rename it; reserved: ${[...RESERVED_KEYS].join(', ')}`,
+      );
     }
     if (value !== undefined) metadata[key] = toJson(key, value);
   }
@@ -87,7 +90,10 @@ export function decodeModelFile(bytes: Uint8Array, source: string): DecodedModel
   }
   const version = Number(versionText);
   if (versionText === undefined || !/^\d+$/.test(versionText) || version < 1) {
-    throw new LatentError(`${source}: invalid model format_version ${JSON.stringify(versionText ?? null)}`, 'the file is corrupt; save the model again');
+    throw new LatentError(
+      `${source}: invalid model format_version ${JSON.stringify(versionText ?? null)}`,
+      'the file is corrupt; save the model again',
+    );
   }
   if (version > MODEL_FORMAT_VERSION) {
     throw new LatentError(

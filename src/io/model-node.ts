@@ -5,7 +5,15 @@
 import type { Autoencoder } from '../models/autoencoder.js';
 import type { TrainingState } from '../train/types.js';
 import { writeFileAtomic, type WriteOptions } from './atomic.js';
-import { checkpointFromBytes, checkpointToBytes, modelFromBytes, modelToBytes, type LoadedCheckpoint, type LoadedModel, type TrainingSummary } from './model-io.js';
+import {
+  checkpointFromBytes,
+  checkpointToBytes,
+  modelFromBytes,
+  modelToBytes,
+  type LoadedCheckpoint,
+  type LoadedModel,
+  type TrainingSummary,
+} from './model-io.js';
 import { readNonEmpty } from './node-files.js';
 
 export interface SaveModelOptions extends WriteOptions {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LatentError } from '../errors.js';
+import { caughtLatentError } from '../test-utils/errors.js';
 import { loadModelFile, loadSafetensorsFile, saveModelFile, saveSafetensorsFile } from './node-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'latent-io-'));
@@ -15,16 +15,6 @@ const tensors = [
   { name: 'decoder.1.weight', shape: [2, 1, 2], data: new Float32Array([7, 8, 9, 10]) },
 ];
 const config = { kind: 'dense', sizes: [2, 3] };
-
-function caught(run: () => unknown): LatentError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LatentError) return error;
-    throw error;
-  }
-  throw new Error('expected a LatentError');
-}
 
 // A reader that knows nothing of latent: proves the bytes follow the public safetensors format.
 const PYTHON_READER = `
@@ -64,35 +54,35 @@ describe('model files on disk', () => {
     const path = join(dir, 'keep.safetensors');
     saveModelFile(path, { tensors, config });
     const before = readFileSync(path);
-    expect(caught(() => saveModelFile(path, { tensors: [], config: {} })).message).toContain('already exists');
+    expect(caughtLatentError(() => saveModelFile(path, { tensors: [], config: {} })).message).toContain('already exists');
     expect(readFileSync(path).equals(before)).toBe(true);
     saveModelFile(path, { tensors: [], config: { replaced: true } }, { overwrite: true });
     expect(loadModelFile(path).config).toEqual({ replaced: true });
   });
 
   it('explains a missing, empty, directory or truncated file', () => {
-    const missing = caught(() => loadModelFile(join(dir, 'nope.safetensors')));
+    const missing = caughtLatentError(() => loadModelFile(join(dir, 'nope.safetensors')));
     expect(missing.message).toContain('nope.safetensors does not exist');
 
     const empty = join(dir, 'empty.safetensors');
     writeFileSync(empty, new Uint8Array(0));
-    expect(caught(() => loadModelFile(empty)).message).toContain('empty.safetensors is empty');
+    expect(caughtLatentError(() => loadModelFile(empty)).message).toContain('empty.safetensors is empty');
 
     const folder = join(dir, 'folder.safetensors');
     mkdirSync(folder);
-    expect(caught(() => loadModelFile(folder)).message).toContain('is a directory');
+    expect(caughtLatentError(() => loadModelFile(folder)).message).toContain('is a directory');
 
     const full = join(dir, 'full.safetensors');
     saveModelFile(full, { tensors, config });
     const bytes = readFileSync(full);
     const cut = join(dir, 'cut.safetensors');
     writeFileSync(cut, bytes.subarray(0, bytes.length - 5));
-    const truncated = caught(() => loadModelFile(cut));
+    const truncated = caughtLatentError(() => loadModelFile(cut));
     expect(truncated.message).toContain('cut.safetensors');
     expect(truncated.message).toContain('tensor "decoder.1.weight"');
     const headerCut = join(dir, 'header-cut.safetensors');
     writeFileSync(headerCut, bytes.subarray(0, 20));
-    expect(caught(() => loadModelFile(headerCut)).message).toContain('runs past the end');
+    expect(caughtLatentError(() => loadModelFile(headerCut)).message).toContain('runs past the end');
   });
 
   it('saves and loads plain safetensors', () => {

@@ -91,7 +91,14 @@ describe('encodeSafetensors / decodeSafetensors', () => {
   it('rejects bad inputs to the encoder', () => {
     expectLatentError(() => encodeSafetensors([{ name: 'w', shape: [2, 2], data: new Float32Array(3) }], {}), '"w"', '[2, 2]');
     expectLatentError(
-      () => encodeSafetensors([{ name: 'w', shape: [1], data: new Float32Array(1) }, { name: 'w', shape: [1], data: new Float32Array(1) }], {}),
+      () =>
+        encodeSafetensors(
+          [
+            { name: 'w', shape: [1], data: new Float32Array(1) },
+            { name: 'w', shape: [1], data: new Float32Array(1) },
+          ],
+          {},
+        ),
       '"w" appears twice',
     );
     expectLatentError(() => encodeSafetensors([{ name: '__metadata__', shape: [1], data: new Float32Array(1) }], {}), '__metadata__');
@@ -141,7 +148,11 @@ describe('decodeSafetensors on corrupt files', () => {
       'needs 12 bytes',
       'span 8',
     );
-    expectLatentError(() => decodeSafetensors(raw({ w: { dtype: 'F32', shape: 'x', data_offsets: [0, 8] } }, f32), 'o'), 'tensor "w"', 'invalid shape');
+    expectLatentError(
+      () => decodeSafetensors(raw({ w: { dtype: 'F32', shape: 'x', data_offsets: [0, 8] } }, f32), 'o'),
+      'tensor "w"',
+      'invalid shape',
+    );
     expectLatentError(() => decodeSafetensors(raw({ w: 3 }, f32), 'o'), 'tensor "w"');
   });
 

@@ -70,7 +70,10 @@ export function encodeSafetensors(
   const meta: Record<string, string> = {};
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value !== 'string') {
-      throw new LatentError(`safetensors metadata "${key}" must be a string, got ${typeof value}`, 'JSON-encode non-string metadata values before saving');
+      throw new LatentError(
+        `safetensors metadata "${key}" must be a string, got ${typeof value}`,
+        'JSON-encode non-string metadata values before saving',
+      );
     }
     meta[key] = value;
   }
@@ -150,7 +153,10 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): DecodedSaf
     );
   }
   if (headerLength > BigInt(MAX_HEADER_BYTES)) {
-    throw new LatentError(`${source}: the safetensors header is ${headerLength} bytes, more than the ${MAX_HEADER_BYTES} allowed`, truncatedHint);
+    throw new LatentError(
+      `${source}: the safetensors header is ${headerLength} bytes, more than the ${MAX_HEADER_BYTES} allowed`,
+      truncatedHint,
+    );
   }
   const dataStart = 8 + Number(headerLength);
   const header = parseHeader(bytes.subarray(8, dataStart), source);
@@ -224,11 +230,7 @@ function readMetadata(value: unknown, source: string): Record<string, string> {
   return metadata;
 }
 
-function readEntry(
-  name: string,
-  value: unknown,
-  source: string,
-): { dtype: SafetensorsDtype; shape: number[]; begin: number; end: number } {
+function readEntry(name: string, value: unknown, source: string): { dtype: SafetensorsDtype; shape: number[]; begin: number; end: number } {
   const where = `${source}: tensor "${name}"`;
   const corrupt = 'the file is corrupt; save it again';
   if (!isRecord(value)) throw new LatentError(`${where} has no {dtype, shape, data_offsets} entry in the header`, corrupt);
@@ -243,7 +245,10 @@ function readEntry(
     throw new LatentError(`${where} has an invalid shape ${JSON.stringify(shape)}`, corrupt);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
-    throw new LatentError(`${where} has invalid data_offsets ${JSON.stringify(offsets)} (expected [begin, end] with 0 <= begin <= end)`, corrupt);
+    throw new LatentError(
+      `${where} has invalid data_offsets ${JSON.stringify(offsets)} (expected [begin, end] with 0 <= begin <= end)`,
+      corrupt,
+    );
   }
   const [begin, end] = offsets as [number, number];
   const dims = shape as number[];

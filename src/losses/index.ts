@@ -1,1 +1,9 @@
-export { elementwiseLoss, LOSS_NAMES, parseLoss, perSampleLoss, reconstructionLoss, type LossName, type Reduction } from './reconstruction.js';
+export {
+  elementwiseLoss,
+  LOSS_NAMES,
+  parseLoss,
+  perSampleLoss,
+  reconstructionLoss,
+  type LossName,
+  type Reduction,
+} from './reconstruction.js';

@@ -148,7 +148,9 @@ export abstract class Autoencoder extends Module {
     if (x.cols !== expected) {
       throw new LatentError(
         `${what} has ${x.cols} features per row, the model expects ${expected}`,
-        what === 'codes' ? `pass codes of size ${expected} (the model's latent size)` : 'use data with the same columns as the training data',
+        what === 'codes'
+          ? `pass codes of size ${expected} (the model's latent size)`
+          : 'use data with the same columns as the training data',
       );
     }
   }

@@ -32,14 +32,22 @@ export function intList(value: unknown, field: string, fallback: readonly number
 }
 
 /** A finite number within [min, max] (bounds optional), or the fallback when absent. */
-export function numberField(value: unknown, field: string, fallback: number, range: { min?: number; max?: number; openMin?: boolean; openMax?: boolean }): number {
+export function numberField(
+  value: unknown,
+  field: string,
+  fallback: number,
+  range: { min?: number; max?: number; openMin?: boolean; openMax?: boolean },
+): number {
   if (value === undefined) return fallback;
   const { min = -Infinity, max = Infinity, openMin = false, openMax = false } = range;
-  const ok = typeof value === 'number' && Number.isFinite(value) && (openMin ? value > min : value >= min) && (openMax ? value < max : value <= max);
+  const ok =
+    typeof value === 'number' && Number.isFinite(value) && (openMin ? value > min : value >= min) && (openMax ? value < max : value <= max);
   if (!ok) {
     const lo = Number.isFinite(min) ? `${openMin ? '>' : '≥'} ${min}` : '';
     const hi = Number.isFinite(max) ? `${openMax ? '<' : '≤'} ${max}` : '';
-    throw new LatentError(`model config: "${field}" must be a number ${[lo, hi].filter(Boolean).join(' and ')}, got ${JSON.stringify(value)}`);
+    throw new LatentError(
+      `model config: "${field}" must be a number ${[lo, hi].filter(Boolean).join(' and ')}, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -59,7 +67,8 @@ export function seedField(value: unknown): number {
 export function oneOf<T extends string>(value: unknown, field: string, options: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   const found = options.find((o) => o === value);
-  if (found === undefined) throw new LatentError(`model config: "${field}" must be one of ${options.join(', ')}, got ${JSON.stringify(value)}`);
+  if (found === undefined)
+    throw new LatentError(`model config: "${field}" must be one of ${options.join(', ')}, got ${JSON.stringify(value)}`);
   return found;
 }
 

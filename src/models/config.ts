@@ -8,7 +8,14 @@ import type { Activation } from '../backend/backend.js';
 import { LatentError } from '../errors.js';
 import { activationField, checkCompresses, intList, numberField, positiveInt, seedField, type ConfigInput } from './config-fields.js';
 import { conv1dConfig, convConfig, type Conv1dConfig, type ConvConfig } from './conv-config.js';
-import { contractiveConfig, sparseConfig, vaeConfig, type ContractiveConfig, type SparseConfig, type VaeConfig } from './penalty-configs.js';
+import {
+  contractiveConfig,
+  sparseConfig,
+  vaeConfig,
+  type ContractiveConfig,
+  type SparseConfig,
+  type VaeConfig,
+} from './penalty-configs.js';
 
 export type { ConfigInput } from './config-fields.js';
 
@@ -40,7 +47,10 @@ export type ModelConfig = DenseConfig | VaeConfig | SparseConfig | ContractiveCo
 export type DenseFields = Omit<DenseConfig, 'kind'>;
 
 /** Validate dense-stack fields; `overcomplete` allows a latent code wider than the input. */
-export function denseFields(input: ConfigInput<DenseFields>, defaults: { latentActivation: Activation; overcomplete: boolean }): DenseFields {
+export function denseFields(
+  input: ConfigInput<DenseFields>,
+  defaults: { latentActivation: Activation; overcomplete: boolean },
+): DenseFields {
   const inputDim = positiveInt(input.inputDim, 'inputDim');
   const latentDim = positiveInt(input.latentDim, 'latentDim');
   if (!defaults.overcomplete) checkCompresses(latentDim, inputDim);
@@ -87,5 +97,8 @@ export function parseModelConfig(value: unknown, source: string): ModelConfig {
     if (error instanceof LatentError) throw new LatentError(`${source}: ${error.message}`, error.hint);
     throw error;
   }
-  throw new LatentError(`${source}: unknown model kind ${JSON.stringify(record['kind'])}`, `this version of latent knows: ${MODEL_KINDS.join(', ')}`);
+  throw new LatentError(
+    `${source}: unknown model kind ${JSON.stringify(record['kind'])}`,
+    `this version of latent knows: ${MODEL_KINDS.join(', ')}`,
+  );
 }

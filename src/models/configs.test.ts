@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel, convConfig, convGeometry, MODEL_KINDS, parseModelConfig, type ModelConfig } from './index.js';
+import { W2_CONFIG } from './test-utils/w2.js';
 
 /** W2 conv-mnist of DESIGN.md as a config. */
-const W2 = convConfig({
-  channels: 1,
-  height: 28,
-  width: 28,
-  convChannels: [32, 64],
-  kernel: 3,
-  stride: 2,
-  padding: 1,
-  latentDim: 32,
-  activation: 'relu',
-  outputActivation: 'sigmoid',
-});
+const W2 = convConfig(W2_CONFIG);
 
-const shapes = (config: ModelConfig): string[] => [...buildModel(config).stateDict()].map(([k, t]) => `${k} ${t.shape.join('x') || 'scalar'}`);
+const shapes = (config: ModelConfig): string[] =>
+  [...buildModel(config).stateDict()].map(([k, t]) => `${k} ${t.shape.join('x') || 'scalar'}`);
 
 describe('model configs', () => {
   it('W2 builds with the parameter names and shapes of the equivalent torch.nn.Sequential', () => {
@@ -37,8 +28,15 @@ describe('model configs', () => {
       'decoder.5.bias 1',
     ]);
     const g = convGeometry(W2);
-    expect(g.sizes).toEqual([[28, 28], [14, 14], [7, 7]]);
-    expect(g.outputPadding).toEqual([[1, 1], [1, 1]]);
+    expect(g.sizes).toEqual([
+      [28, 28],
+      [14, 14],
+      [7, 7],
+    ]);
+    expect(g.outputPadding).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
     const model = buildModel(W2);
     expect(model.inputDim).toBe(784);
     expect(model.latentDim).toBe(32);
@@ -88,19 +86,51 @@ describe('model configs', () => {
 
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['unknown kind', { kind: 'gan' }, /m.safetensors: unknown model kind "gan"/],
-    ['vae likelihood', { kind: 'vae', inputDim: 4, latentDim: 2, likelihood: 'poisson' }, /m.safetensors: .*"likelihood" must be one of bernoulli, gaussian/],
+    [
+      'vae likelihood',
+      { kind: 'vae', inputDim: 4, latentDim: 2, likelihood: 'poisson' },
+      /m.safetensors: .*"likelihood" must be one of bernoulli, gaussian/,
+    ],
     ['vae beta', { kind: 'vae', inputDim: 4, latentDim: 2, beta: -1 }, /"beta" must be a number ≥ 0, got -1/],
     ['vae warm-up', { kind: 'vae', inputDim: 4, latentDim: 2, warmupSteps: 2.5 }, /"warmupSteps" must be a whole number ≥ 0/],
     ['vae latent too wide', { kind: 'vae', inputDim: 4, latentDim: 5 }, /latent size 5 is larger than the input's 4/],
     ['sparse rho', { kind: 'sparse', inputDim: 4, latentDim: 8, rho: 1 }, /"rho" must be a number > 0 and < 1, got 1/],
-    ['sparse KL on relu', { kind: 'sparse', inputDim: 4, latentDim: 8, latentActivation: 'relu', sparsityWeight: 1 }, /"sparsityWeight" needs "latentActivation": "sigmoid"/],
-    ['sparse without penalty', { kind: 'sparse', inputDim: 4, latentDim: 8, latentActivation: 'relu' }, /needs "l1" > 0 or "sparsityWeight" > 0/],
-    ['contractive deep', { kind: 'contractive', inputDim: 4, latentDim: 2, hidden: [3] }, /"hidden" must be empty for a contractive autoencoder/],
-    ['contractive relu', { kind: 'contractive', inputDim: 4, latentDim: 2, latentActivation: 'relu' }, /"latentActivation" must be "sigmoid"/],
+    [
+      'sparse KL on relu',
+      { kind: 'sparse', inputDim: 4, latentDim: 8, latentActivation: 'relu', sparsityWeight: 1 },
+      /"sparsityWeight" needs "latentActivation": "sigmoid"/,
+    ],
+    [
+      'sparse without penalty',
+      { kind: 'sparse', inputDim: 4, latentDim: 8, latentActivation: 'relu' },
+      /needs "l1" > 0 or "sparsityWeight" > 0/,
+    ],
+    [
+      'contractive deep',
+      { kind: 'contractive', inputDim: 4, latentDim: 2, hidden: [3] },
+      /"hidden" must be empty for a contractive autoencoder/,
+    ],
+    [
+      'contractive relu',
+      { kind: 'contractive', inputDim: 4, latentDim: 2, latentActivation: 'relu' },
+      /"latentActivation" must be "sigmoid"/,
+    ],
     ['conv no layers', { kind: 'conv', height: 8, width: 8, latentDim: 2 }, /"convChannels" must list at least one convolution/],
-    ['conv bad channel', { kind: 'conv', height: 8, width: 8, latentDim: 2, convChannels: [4, 0] }, /"convChannels\[1\]" must be a whole number ≥ 1, got 0/],
-    ['conv too deep', { kind: 'conv', height: 4, width: 4, latentDim: 2, convChannels: [2, 2, 2, 2], kernel: 5, padding: 0 }, /convChannels\[0\] leaves no height/],
-    ['conv missing width', { kind: 'conv', height: 4, latentDim: 2, convChannels: [2] }, /"width" must be a whole number ≥ 1, got undefined/],
+    [
+      'conv bad channel',
+      { kind: 'conv', height: 8, width: 8, latentDim: 2, convChannels: [4, 0] },
+      /"convChannels\[1\]" must be a whole number ≥ 1, got 0/,
+    ],
+    [
+      'conv too deep',
+      { kind: 'conv', height: 4, width: 4, latentDim: 2, convChannels: [2, 2, 2, 2], kernel: 5, padding: 0 },
+      /convChannels\[0\] leaves no height/,
+    ],
+    [
+      'conv missing width',
+      { kind: 'conv', height: 4, latentDim: 2, convChannels: [2] },
+      /"width" must be a whole number ≥ 1, got undefined/,
+    ],
     ['conv1d missing length', { kind: 'conv1d', latentDim: 2, convChannels: [2] }, /"length" must be a whole number ≥ 1/],
   ])('rejects a bad config (%s), naming the field', (_name, config, message) => {
     expect(() => parseModelConfig(config, 'm.safetensors')).toThrow(message);

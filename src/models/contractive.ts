@@ -34,7 +34,10 @@ export class ContractiveAutoencoder extends Autoencoder {
     this.noiseRng = initRng.fork();
     this.encoderLinear = new Linear(config.inputDim, config.latentDim, initRng, { init: 'glorotUniform' });
     this.encoder = this.registerModule('encoder', new Sequential([this.encoderLinear, new Activation('sigmoid')]));
-    this.decoder = this.registerModule('decoder', new Sequential([new Linear(config.latentDim, config.inputDim, initRng, { init: 'glorotUniform' })]));
+    this.decoder = this.registerModule(
+      'decoder',
+      new Sequential([new Linear(config.latentDim, config.inputDim, initRng, { init: 'glorotUniform' })]),
+    );
   }
 
   get inputDim(): number {

@@ -48,7 +48,12 @@ export class ConvAutoencoder extends Autoencoder {
     const deconv = (inC: number, outC: number, outputPadding: readonly number[], last: boolean): Module => {
       const layerInit = last ? 'glorotUniform' : init;
       return config.kind === 'conv'
-        ? new ConvTranspose2d(inC, outC, kernel, initRng, { stride, padding, outputPadding: [outputPadding[0]!, outputPadding[1]!], init: layerInit })
+        ? new ConvTranspose2d(inC, outC, kernel, initRng, {
+            stride,
+            padding,
+            outputPadding: [outputPadding[0]!, outputPadding[1]!],
+            init: layerInit,
+          })
         : new ConvTranspose1d(inC, outC, kernel, initRng, { stride, padding, outputPadding: outputPadding[0]!, init: layerInit });
     };
 

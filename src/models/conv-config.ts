@@ -105,7 +105,12 @@ function stackFields(input: ConfigInput<ConvStackFields>): ConvStackFields {
 
 /** Validate an image conv config; missing fields get defaults (1 channel, 3x3 kernels, stride 2). */
 export function convConfig(input: ConfigInput<ConvConfig>): ConvConfig {
-  const config: ConvConfig = { kind: 'conv', ...stackFields(input), height: positiveInt(input.height, 'height'), width: positiveInt(input.width, 'width') };
+  const config: ConvConfig = {
+    kind: 'conv',
+    ...stackFields(input),
+    height: positiveInt(input.height, 'height'),
+    width: positiveInt(input.width, 'width'),
+  };
   checkCompresses(config.latentDim, convGeometry(config).inputDim);
   return config;
 }

@@ -18,7 +18,14 @@ import type { Rng } from '../tensor/rng.js';
  * @example
  * new Sequential(denseLayers([784, 128, 32], 'relu', 'identity', 0, rng, noiseRng)); // 784→128→32
  */
-export function denseLayers(widths: readonly number[], act: ActivationName, last: ActivationName, dropout: number, rng: Rng, noiseRng: Rng): Module[] {
+export function denseLayers(
+  widths: readonly number[],
+  act: ActivationName,
+  last: ActivationName,
+  dropout: number,
+  rng: Rng,
+  noiseRng: Rng,
+): Module[] {
   const layers: Module[] = [];
   for (let i = 0; i + 1 < widths.length; i++) {
     const isLast = i + 2 === widths.length;

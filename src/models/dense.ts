@@ -27,9 +27,15 @@ export class DenseAutoencoder<C extends DenseConfig | SparseConfig = DenseConfig
     this.noiseRng = initRng.fork();
     const { inputDim, hidden, latentDim, activation, latentActivation, dropout } = config;
     const widths = [inputDim, ...hidden, latentDim];
-    this.encoder = this.registerModule('encoder', new Sequential(denseLayers(widths, activation, latentActivation, dropout, initRng, this.noiseRng)));
+    this.encoder = this.registerModule(
+      'encoder',
+      new Sequential(denseLayers(widths, activation, latentActivation, dropout, initRng, this.noiseRng)),
+    );
     const back = [...widths].reverse();
-    this.decoder = this.registerModule('decoder', new Sequential(denseLayers(back, activation, 'identity', dropout, initRng, this.noiseRng)));
+    this.decoder = this.registerModule(
+      'decoder',
+      new Sequential(denseLayers(back, activation, 'identity', dropout, initRng, this.noiseRng)),
+    );
   }
 
   get inputDim(): number {

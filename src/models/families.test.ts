@@ -4,16 +4,37 @@ import { modelFromBytes, modelToBytes } from '../io/model-io.js';
 import { fit } from '../train/trainer.js';
 import { buildModel, parseModelConfig } from './index.js';
 import { lowRankRows } from './test-utils/synthetic.js';
+import { W2_CONFIG } from './test-utils/w2.js';
 
 const data = lowRankRows(96, 16, 3);
 
 const families: Array<[string, Record<string, unknown>, string[]]> = [
   ['vae', { kind: 'vae', inputDim: 16, hidden: [12], latentDim: 3, warmupSteps: 20, seed: 3 }, ['reconstruction', 'kl', 'elbo', 'beta']],
-  ['vae gaussian', { kind: 'vae', inputDim: 16, hidden: [12], latentDim: 3, likelihood: 'gaussian', beta: 0.5 }, ['reconstruction', 'kl', 'elbo']],
-  ['sparse', { kind: 'sparse', inputDim: 16, hidden: [12], latentDim: 20, l1: 1e-3, outputActivation: 'sigmoid' }, ['reconstruction', 'meanActivation', 'l1', 'sparsity']],
-  ['contractive', { kind: 'contractive', inputDim: 16, latentDim: 6, lambda: 0.01, outputActivation: 'sigmoid' }, ['reconstruction', 'contraction']],
-  ['conv', { kind: 'conv', channels: 1, height: 4, width: 4, convChannels: [4, 6], latentDim: 3, outputActivation: 'sigmoid' }, ['reconstruction']],
-  ['conv1d', { kind: 'conv1d', channels: 2, length: 8, convChannels: [4], kernel: 3, latentDim: 3, outputActivation: 'sigmoid' }, ['reconstruction']],
+  [
+    'vae gaussian',
+    { kind: 'vae', inputDim: 16, hidden: [12], latentDim: 3, likelihood: 'gaussian', beta: 0.5 },
+    ['reconstruction', 'kl', 'elbo'],
+  ],
+  [
+    'sparse',
+    { kind: 'sparse', inputDim: 16, hidden: [12], latentDim: 20, l1: 1e-3, outputActivation: 'sigmoid' },
+    ['reconstruction', 'meanActivation', 'l1', 'sparsity'],
+  ],
+  [
+    'contractive',
+    { kind: 'contractive', inputDim: 16, latentDim: 6, lambda: 0.01, outputActivation: 'sigmoid' },
+    ['reconstruction', 'contraction'],
+  ],
+  [
+    'conv',
+    { kind: 'conv', channels: 1, height: 4, width: 4, convChannels: [4, 6], latentDim: 3, outputActivation: 'sigmoid' },
+    ['reconstruction'],
+  ],
+  [
+    'conv1d',
+    { kind: 'conv1d', channels: 2, length: 8, convChannels: [4], kernel: 3, latentDim: 3, outputActivation: 'sigmoid' },
+    ['reconstruction'],
+  ],
 ];
 
 describe.each(families)('%s family', (_name, raw, termNames) => {
@@ -40,7 +61,9 @@ describe.each(families)('%s family', (_name, raw, termNames) => {
 
 describe('conv family shapes', () => {
   it('reconstructs rows of C·H·W values for a non-square image', () => {
-    const model = buildModel(parseModelConfig({ kind: 'conv', channels: 2, height: 7, width: 5, convChannels: [3, 4], latentDim: 4 }, 'config'));
+    const model = buildModel(
+      parseModelConfig({ kind: 'conv', channels: 2, height: 7, width: 5, convChannels: [3, 4], latentDim: 4 }, 'config'),
+    );
     const x = matrix(lowRankRows(3, 70, 2).data, 3, 70);
     expect(model.inputDim).toBe(70);
     const out = model.reconstruct(x);
@@ -51,7 +74,7 @@ describe('conv family shapes', () => {
 });
 
 describe('W2 conv-mnist', () => {
-  const w2 = { kind: 'conv', channels: 1, height: 28, width: 28, convChannels: [32, 64], kernel: 3, stride: 2, padding: 1, latentDim: 32, activation: 'relu', outputActivation: 'sigmoid' };
+  const w2 = W2_CONFIG;
 
   it('trains on 28x28 rows with BCE and returns every intermediate buffer', async () => {
     const model = buildModel(parseModelConfig(w2, 'w2'));

@@ -1,6 +1,14 @@
 export { Autoencoder, type ErrorMetric, type Objective } from './autoencoder.js';
 export { buildModel } from './build.js';
-export { denseConfig, MODEL_KINDS, parseModelConfig, type ConfigInput, type DenseConfig, type ModelConfig, type ModelKind } from './config.js';
+export {
+  denseConfig,
+  MODEL_KINDS,
+  parseModelConfig,
+  type ConfigInput,
+  type DenseConfig,
+  type ModelConfig,
+  type ModelKind,
+} from './config.js';
 export { ContractiveAutoencoder } from './contractive.js';
 export { ConvAutoencoder } from './conv-autoencoder.js';
 export { conv1dConfig, convConfig, convGeometry, type Conv1dConfig, type ConvConfig, type ConvGeometry } from './conv-config.js';

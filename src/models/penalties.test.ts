@@ -18,7 +18,9 @@ describe('sparsity penalties', () => {
   });
 
   it('sparse objective gradients match finite differences', () => {
-    const model = new SparseAutoencoder(sparseConfig({ inputDim: 10, hidden: [6], latentDim: 8, activation: 'tanh', l1: 0.1, sparsityWeight: 0.5, rho: 0.2, seed: 2 }));
+    const model = new SparseAutoencoder(
+      sparseConfig({ inputDim: 10, hidden: [6], latentDim: 8, activation: 'tanh', l1: 0.1, sparsityWeight: 0.5, rho: 0.2, seed: 2 }),
+    );
     const x = rows(5);
     const r = gradcheck(() => model.objective(x, x, 'mse').loss, model.parameters(), { maxChecks: 10 });
     expect(r.ok, r.message).toBe(true);
@@ -26,7 +28,9 @@ describe('sparsity penalties', () => {
 
   it('training drives the mean latent activation to within 20% of rho', async () => {
     const rho = 0.1;
-    const model = new SparseAutoencoder(sparseConfig({ inputDim: 10, latentDim: 16, rho, sparsityWeight: 3, outputActivation: 'sigmoid', seed: 1 }));
+    const model = new SparseAutoencoder(
+      sparseConfig({ inputDim: 10, latentDim: 16, rho, sparsityWeight: 3, outputActivation: 'sigmoid', seed: 1 }),
+    );
     await fit(model, data, { epochs: 40, batchSize: 32, seed: 1, optimizer: { name: 'adam', lr: 1e-2 } });
     const codes = model.encode(data).data;
     const meanActivation = codes.reduce((s, v) => s + v, 0) / codes.length;
@@ -57,7 +61,9 @@ describe('contractive penalty', () => {
 
   it('objective gradients match finite differences (weights, bias, input)', () => {
     const x = rows(4);
-    const r = gradcheck(([input]) => model.objective(input!, ops.scale(input!, 1), 'mse').loss, [x, ...model.parameters()], { maxChecks: 12 });
+    const r = gradcheck(([input]) => model.objective(input!, ops.scale(input!, 1), 'mse').loss, [x, ...model.parameters()], {
+      maxChecks: 12,
+    });
     expect(r.ok, r.message).toBe(true);
   });
 

@@ -7,7 +7,17 @@
 
 import type { Activation } from '../backend/backend.js';
 import { LatentError } from '../errors.js';
-import { activationField, checkCompresses, intList, numberField, oneOf, optionalInt, positiveInt, seedField, type ConfigInput } from './config-fields.js';
+import {
+  activationField,
+  checkCompresses,
+  intList,
+  numberField,
+  oneOf,
+  optionalInt,
+  positiveInt,
+  seedField,
+  type ConfigInput,
+} from './config-fields.js';
 import { denseFields, type DenseFields } from './config.js';
 
 export const VAE_LIKELIHOODS = ['bernoulli', 'gaussian'] as const;
@@ -95,7 +105,10 @@ export function sparseConfig(input: ConfigInput<SparseConfig>): SparseConfig {
     );
   }
   if (l1 === 0 && sparsityWeight === 0) {
-    throw new LatentError('model config: a sparse autoencoder needs "l1" > 0 or "sparsityWeight" > 0', 'set "sparsityWeight" (with a sigmoid latent layer) or "l1"');
+    throw new LatentError(
+      'model config: a sparse autoencoder needs "l1" > 0 or "sparsityWeight" > 0',
+      'set "sparsityWeight" (with a sigmoid latent layer) or "l1"',
+    );
   }
   return { kind: 'sparse', ...fields, l1, rho, sparsityWeight };
 }
@@ -114,7 +127,8 @@ export function contractiveConfig(input: ConfigInput<ContractiveConfig>): Contra
       'the closed-form Jacobian penalty assumes h = sigmoid(Wx + b)',
     );
   }
-  if (fields.dropout > 0) throw new LatentError('model config: "dropout" is not supported by a contractive autoencoder (it has no hidden layers)');
+  if (fields.dropout > 0)
+    throw new LatentError('model config: "dropout" is not supported by a contractive autoencoder (it has no hidden layers)');
   const lambda = numberField(input.lambda, 'lambda', 1e-3, { min: 0 });
   return { kind: 'contractive', ...fields, lambda };
 }

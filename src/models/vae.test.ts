@@ -67,7 +67,11 @@ describe('VariationalAutoencoder', () => {
       vae.noiseRng.setState(state);
       return vae.objective(x, x, 'bce').loss;
     };
-    const r = gradcheck(f, [vae.fcMu.weight, vae.fcLogvar.weight, vae.fcLogvar.bias!, ...vae.encoder.parameters(), ...vae.decoder.parameters()], { maxChecks: 12 });
+    const r = gradcheck(
+      f,
+      [vae.fcMu.weight, vae.fcLogvar.weight, vae.fcLogvar.bias!, ...vae.encoder.parameters(), ...vae.decoder.parameters()],
+      { maxChecks: 12 },
+    );
     expect(r.ok, r.message).toBe(true);
   });
 
@@ -108,7 +112,11 @@ describe('VariationalAutoencoder', () => {
     const vae = make();
     await fit(vae, data, { epochs: 30, batchSize: 16, seed: 1, optimizer: { name: 'adam', lr: 1e-2 } });
     const rng = new Rng(8);
-    const noise = matrix(Float32Array.from({ length: 16 * 12 }, () => rng.uniform()), 16, 12);
+    const noise = matrix(
+      Float32Array.from({ length: 16 * 12 }, () => rng.uniform()),
+      16,
+      12,
+    );
     const avg = (v: Float32Array): number => v.reduce((s, x) => s + x, 0) / v.length;
     expect(avg(vae.negativeElbo(noise))).toBeGreaterThan(avg(vae.negativeElbo(matrix(data.data.subarray(0, 16 * 12), 16, 12))));
   });

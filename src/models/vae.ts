@@ -58,7 +58,10 @@ export class VariationalAutoencoder extends Autoencoder {
     this.encoder = this.registerModule('encoder', new Sequential(denseLayers(widths, activation, activation, 0, initRng, this.noiseRng)));
     this.fcMu = this.registerModule('fc_mu', new Linear(top, latentDim, initRng));
     this.fcLogvar = this.registerModule('fc_logvar', new Linear(top, latentDim, initRng));
-    this.decoder = this.registerModule('decoder', new Sequential(denseLayers([latentDim, ...[...widths].reverse()], activation, 'identity', 0, initRng, this.noiseRng)));
+    this.decoder = this.registerModule(
+      'decoder',
+      new Sequential(denseLayers([latentDim, ...[...widths].reverse()], activation, 'identity', 0, initRng, this.noiseRng)),
+    );
     this.warmupStep = config.warmupSteps > 0 ? this.registerBuffer('kl_warmup_step', Tensor.zeros([], { persistent: true })) : null;
   }
 
@@ -140,7 +143,8 @@ export class VariationalAutoencoder extends Autoencoder {
   negativeElbo(x: Matrix, options: NegativeElboOptions = {}): Float32Array {
     this.checkRows(x);
     const samples = options.samples ?? 0;
-    if (!Number.isInteger(samples) || samples < 0) throw new LatentError(`negativeElbo: samples must be a whole number ≥ 0, got ${samples}`);
+    if (!Number.isInteger(samples) || samples < 0)
+      throw new LatentError(`negativeElbo: samples must be a whole number ≥ 0, got ${samples}`);
     const rng = new Rng(options.seed ?? 0);
     return this.mapRows(this.scale(x), 1, (batch) => {
       const { mu, logvar } = this.distribution(batch);
@@ -181,8 +185,13 @@ export class VariationalAutoencoder extends Autoencoder {
     const codes = this.encode(matrix(ends, 2, this.inputDim));
     const path = noGrad(() =>
       scope(() => {
-        const [za, zb] = [0, 1].map((i) => Tensor.from(codes.data.subarray(i * this.latentDim, (i + 1) * this.latentDim), [1, this.latentDim]));
-        const t = Tensor.from(Array.from({ length: steps }, (_v, i) => i / (steps - 1)), [steps, 1]);
+        const [za, zb] = [0, 1].map((i) =>
+          Tensor.from(codes.data.subarray(i * this.latentDim, (i + 1) * this.latentDim), [1, this.latentDim]),
+        );
+        const t = Tensor.from(
+          Array.from({ length: steps }, (_v, i) => i / (steps - 1)),
+          [steps, 1],
+        );
         // z(t) = z_a + t · (z_b − z_a), as one outer product.
         const ones = Tensor.full([steps, 1], 1);
         return add(matmul(ones, za!), matmul(t, sub(zb!, za!))).toArray();
@@ -193,7 +202,10 @@ export class VariationalAutoencoder extends Autoencoder {
 
   private checkRows(x: Matrix): void {
     if (x.cols !== this.inputDim) {
-      throw new LatentError(`input has ${x.cols} features per row, the model expects ${this.inputDim}`, 'use data with the same columns as the training data');
+      throw new LatentError(
+        `input has ${x.cols} features per row, the model expects ${this.inputDim}`,
+        'use data with the same columns as the training data',
+      );
     }
   }
 }

@@ -22,7 +22,10 @@ export function defaultAlpha(kind: ActivationName): number {
 export class Activation extends Module {
   readonly alpha: number;
 
-  constructor(readonly kind: ActivationName, alpha?: number) {
+  constructor(
+    readonly kind: ActivationName,
+    alpha?: number,
+  ) {
     super();
     this.alpha = alpha ?? defaultAlpha(kind);
   }
@@ -35,7 +38,9 @@ export class Activation extends Module {
 /** Parse an activation name from a config or the CLI (case-insensitive, `leaky_relu` accepted). */
 export function parseActivation(text: string, option = 'activation'): ActivationName {
   const key = text.replace(/[_-]/g, '').toLowerCase();
-  const found = ACTIVATION_NAMES.find((name) => name.toLowerCase() === key || (key === 'linear' && name === 'identity') || (key === 'none' && name === 'identity'));
+  const found = ACTIVATION_NAMES.find(
+    (name) => name.toLowerCase() === key || (key === 'linear' && name === 'identity') || (key === 'none' && name === 'identity'),
+  );
   if (!found) throw new LatentError(`unknown ${option} "${text}"`, `use one of: ${ACTIVATION_NAMES.join(', ')}`);
   return found;
 }

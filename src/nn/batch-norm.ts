@@ -31,7 +31,10 @@ abstract class BatchNormBase extends Module {
   readonly eps: number;
   readonly momentum: number;
 
-  constructor(readonly features: number, options: BatchNormOptions = {}) {
+  constructor(
+    readonly features: number,
+    options: BatchNormOptions = {},
+  ) {
     super();
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
@@ -47,7 +50,10 @@ abstract class BatchNormBase extends Module {
   /** running ← (1 − m)·running + m·batch (variance made unbiased over `count` values). */
   protected track(mean: Tensor, variance: Tensor, count: number): void {
     if (count < 2) {
-      throw new LatentError(`${this.constructor.name}: training needs more than 1 value per feature, got a batch of ${count}`, 'use a batch size of 2 or more');
+      throw new LatentError(
+        `${this.constructor.name}: training needs more than 1 value per feature, got a batch of ${count}`,
+        'use a batch size of 2 or more',
+      );
     }
     noGrad(() => {
       const b = this.runningMean.backend;

@@ -108,7 +108,10 @@ describe('Flatten, Reshape and RowSequential', () => {
 
   it('RowSequential takes and returns rows and names children like torch.nn.Sequential', () => {
     const rng = new Rng(9);
-    const net = new RowSequential([new Conv2d(1, 2, 3, rng, { padding: 1 }), new Activation('relu'), new Flatten(), new Linear(2 * 4 * 4, 3, rng)], [1, 4, 4]);
+    const net = new RowSequential(
+      [new Conv2d(1, 2, 3, rng, { padding: 1 }), new Activation('relu'), new Flatten(), new Linear(2 * 4 * 4, 3, rng)],
+      [1, 4, 4],
+    );
     expect(net.namedParameters().map(([n]) => n)).toEqual(['0.weight', '0.bias', '3.weight', '3.bias']);
     const y = net.forward(Tensor.uniform([5, 16], rng, 0, 1));
     expect(y.shape).toEqual([5, 3]);

@@ -24,7 +24,11 @@ export interface ConvTranspose2dLayerOptions extends Conv2dLayerOptions {
   readonly outputPadding?: Pair;
 }
 
-export class Conv2d extends Module {
+/**
+ * What Conv2d and ConvTranspose2d share: the checked geometry and the parameters. The weight is
+ * [out, in, kH, kW] for a convolution and [in, out, kH, kW] for a transposed one, as in PyTorch.
+ */
+export abstract class ConvLayer2d extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly kernelSize: [number, number];
@@ -32,14 +36,28 @@ export class Conv2d extends Module {
   readonly padding: [number, number];
   readonly dilation: [number, number];
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, rng: Rng, options: Conv2dLayerOptions = {}) {
+  protected constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Pair,
+    rng: Rng,
+    options: Conv2dLayerOptions,
+    transposed: boolean,
+  ) {
     super();
     this.kernelSize = pair(kernelSize, 1, 'kernel size', 1);
     this.stride = pair(options.stride, 1, 'stride', 1);
     this.padding = pair(options.padding, 0, 'padding', 0);
     this.dilation = pair(options.dilation, 1, 'dilation', 1);
-    this.weight = this.registerParameter('weight', initialize(options.init ?? 'heUniform', [outChannels, inChannels, ...this.kernelSize], rng));
+    const channels = transposed ? [inChannels, outChannels] : [outChannels, inChannels];
+    this.weight = this.registerParameter('weight', initialize(options.init ?? 'heUniform', [...channels, ...this.kernelSize], rng));
     this.bias = options.bias === false ? null : this.registerParameter('bias', Tensor.zeros([outChannels], { persistent: true }));
+  }
+}
+
+export class Conv2d extends ConvLayer2d {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, rng: Rng, options: Conv2dLayerOptions = {}) {
+    super(inChannels, outChannels, kernelSize, rng, options, false);
   }
 
   forward(x: Tensor): Tensor {
@@ -47,24 +65,12 @@ export class Conv2d extends Module {
   }
 }
 
-export class ConvTranspose2d extends Module {
-  readonly weight: Tensor;
-  readonly bias: Tensor | null;
-  readonly kernelSize: [number, number];
-  readonly stride: [number, number];
-  readonly padding: [number, number];
-  readonly dilation: [number, number];
+export class ConvTranspose2d extends ConvLayer2d {
   readonly outputPadding: [number, number];
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, rng: Rng, options: ConvTranspose2dLayerOptions = {}) {
-    super();
-    this.kernelSize = pair(kernelSize, 1, 'kernel size', 1);
-    this.stride = pair(options.stride, 1, 'stride', 1);
-    this.padding = pair(options.padding, 0, 'padding', 0);
-    this.dilation = pair(options.dilation, 1, 'dilation', 1);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, rng: Rng, options: ConvTranspose2dLayerOptions = {}) {
+    super(inChannels, outChannels, kernelSize, rng, options, true);
     this.outputPadding = pair(options.outputPadding, 0, 'output padding', 0);
-    this.weight = this.registerParameter('weight', initialize(options.init ?? 'heUniform', [inChannels, outChannels, ...this.kernelSize], rng));
-    this.bias = options.bias === false ? null : this.registerParameter('bias', Tensor.zeros([outChannels], { persistent: true }));
   }
 
   forward(x: Tensor): Tensor {

@@ -45,7 +45,13 @@ export class Conv1d extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, rng: Rng, readonly options: Conv1dLayerOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: number,
+    rng: Rng,
+    readonly options: Conv1dLayerOptions = {},
+  ) {
     super();
     this.weight = this.registerParameter('weight', initialize(options.init ?? 'heUniform', [outChannels, inChannels, kernelSize], rng));
     this.bias = options.bias === false ? null : this.registerParameter('bias', Tensor.zeros([outChannels], { persistent: true }));
@@ -54,7 +60,9 @@ export class Conv1d extends Module {
   forward(x: Tensor): Tensor {
     const { stride = 1, padding = 0, dilation = 1 } = this.options;
     const w = reshape(this.weight, [this.outChannels, this.inChannels, 1, this.kernelSize]);
-    return asSequences(conv2d(asImages('Conv1d', x), w, this.bias, { stride: [1, stride], padding: [0, padding], dilation: [1, dilation] }));
+    return asSequences(
+      conv2d(asImages('Conv1d', x), w, this.bias, { stride: [1, stride], padding: [0, padding], dilation: [1, dilation] }),
+    );
   }
 }
 

@@ -21,7 +21,11 @@ export class LayerNorm extends Module {
   readonly bias: Tensor | null;
   private readonly features: number;
 
-  constructor(normalizedShape: number | Shape, readonly eps = 1e-5, elementwiseAffine = true) {
+  constructor(
+    normalizedShape: number | Shape,
+    readonly eps = 1e-5,
+    elementwiseAffine = true,
+  ) {
     super();
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     this.features = sizeOf(this.normalizedShape);

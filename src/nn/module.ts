@@ -65,12 +65,15 @@ export abstract class Module {
       const value = values.get(key);
       if (!value) throw new LatentError(`${source} has no tensor "${key}"`, 'the file does not belong to a model of this configuration');
       if (!sameShape(value.shape, tensor.shape)) {
-        throw new LatentError(`${source}: tensor "${key}" has shape ${formatShape(value.shape)}, the model expects ${formatShape(tensor.shape)}`);
+        throw new LatentError(
+          `${source}: tensor "${key}" has shape ${formatShape(value.shape)}, the model expects ${formatShape(tensor.shape)}`,
+        );
       }
       tensor.data.set(value.data);
     }
     for (const key of values.keys()) {
-      if (!own.has(key)) throw new LatentError(`${source} has an unexpected tensor "${key}"`, 'the file does not belong to a model of this configuration');
+      if (!own.has(key))
+        throw new LatentError(`${source} has an unexpected tensor "${key}"`, 'the file does not belong to a model of this configuration');
     }
   }
 

@@ -28,7 +28,12 @@ describe('Sequential', () => {
   it('names parameters like torch.nn.Sequential', () => {
     const rng = new Rng(1);
     const seq = new Sequential([new Linear(4, 3, rng), new Activation('relu'), new Linear(3, 2, rng)]);
-    expect(seq.namedParameters().map(([n, p]) => `${n}:${p.shape.join('x')}`)).toEqual(['0.weight:3x4', '0.bias:3', '2.weight:2x3', '2.bias:2']);
+    expect(seq.namedParameters().map(([n, p]) => `${n}:${p.shape.join('x')}`)).toEqual([
+      '0.weight:3x4',
+      '0.bias:3',
+      '2.weight:2x3',
+      '2.bias:2',
+    ]);
   });
 
   it('fused Linear+activation equals the unfused composition', () => {

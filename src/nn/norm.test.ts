@@ -60,7 +60,12 @@ describe('BatchNorm2d', () => {
       const idx: number[] = [];
       for (let n = 0; n < 3; n++) for (let i = 0; i < 4; i++) idx.push((n * 2 + c) * 4 + i);
       const expected = normalise(idx.map((i) => x.data[i]!));
-      expectAllClose(idx.map((i) => y.data[i]!), expected, 1e-5, 1e-4);
+      expectAllClose(
+        idx.map((i) => y.data[i]!),
+        expected,
+        1e-5,
+        1e-4,
+      );
     }
     expect(bn.numBatchesTracked.item()).toBe(1);
   });

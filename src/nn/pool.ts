@@ -11,7 +11,10 @@ import type { Tensor } from '../autograd/tensor.js';
 import { Module } from './module.js';
 
 export class MaxPool2d extends Module {
-  constructor(readonly kernelSize: Pair, readonly options: MaxPool2dOptions = {}) {
+  constructor(
+    readonly kernelSize: Pair,
+    readonly options: MaxPool2dOptions = {},
+  ) {
     super();
   }
 
@@ -21,7 +24,10 @@ export class MaxPool2d extends Module {
 }
 
 export class Upsample extends Module {
-  constructor(readonly scaleFactor: number | readonly [number, number], readonly options: UpsampleOptions = {}) {
+  constructor(
+    readonly scaleFactor: number | readonly [number, number],
+    readonly options: UpsampleOptions = {},
+  ) {
     super();
   }
 

@@ -27,7 +27,9 @@ export class Reshape extends Module {
 
   forward(x: Tensor): Tensor {
     if (x.cols !== sizeOf(this.shape)) {
-      throw new LatentError(`Reshape: a sample of shape ${formatShape(x.shape.slice(1))} (${x.cols} values) cannot be viewed as ${formatShape(this.shape)}`);
+      throw new LatentError(
+        `Reshape: a sample of shape ${formatShape(x.shape.slice(1))} (${x.cols} values) cannot be viewed as ${formatShape(this.shape)}`,
+      );
     }
     return reshape(x, [x.rows, ...this.shape]);
   }

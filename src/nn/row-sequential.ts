@@ -23,7 +23,9 @@ export class RowSequential extends Sequential {
 
   override forward(x: Tensor): Tensor {
     if (x.cols !== sizeOf(this.inputShape)) {
-      throw new LatentError(`input rows have ${x.cols} values, the network expects ${sizeOf(this.inputShape)} (a sample of shape ${formatShape(this.inputShape)})`);
+      throw new LatentError(
+        `input rows have ${x.cols} values, the network expects ${sizeOf(this.inputShape)} (a sample of shape ${formatShape(this.inputShape)})`,
+      );
     }
     const y = super.forward(reshape(x, [x.rows, ...this.inputShape]));
     return y.shape.length === 2 ? y : reshape(y, [y.rows, y.cols]);

@@ -13,7 +13,10 @@ import type { Rng } from '../tensor/rng.js';
 import { Module } from './module.js';
 
 export class Dropout extends Module {
-  constructor(readonly p: number, private readonly rng: Rng) {
+  constructor(
+    readonly p: number,
+    private readonly rng: Rng,
+  ) {
     super();
     if (!(p >= 0 && p < 1)) throw new LatentError(`dropout rate ${p} is outside [0, 1)`, 'use a rate such as 0.1 or 0.2');
   }
@@ -29,7 +32,10 @@ export class Dropout extends Module {
 }
 
 export class GaussianNoise extends Module {
-  constructor(readonly sigma: number, private readonly rng: Rng) {
+  constructor(
+    readonly sigma: number,
+    private readonly rng: Rng,
+  ) {
     super();
     if (!(sigma >= 0)) throw new LatentError(`noise σ ${sigma} must be ≥ 0`);
   }

@@ -11,7 +11,12 @@ function paramWithGrad(values: number[], grad: number[]): Tensor {
 }
 
 /** Plain float64 implementations of the PyTorch update rules. */
-function adamRef(theta: number, g: number, steps: number, o: { lr: number; b1: number; b2: number; eps: number; wd: number; decoupled: boolean }): number {
+function adamRef(
+  theta: number,
+  g: number,
+  steps: number,
+  o: { lr: number; b1: number; b2: number; eps: number; wd: number; decoupled: boolean },
+): number {
   let m = 0;
   let v = 0;
   for (let t = 1; t <= steps; t++) {
@@ -78,7 +83,11 @@ describe('clipping and schedules', () => {
     const exp = new LrSchedule(parseSchedule('exponential:0.9', 10), 1);
     expect(exp.next(0, 0)).toBeCloseTo(0.9);
     const cos = new LrSchedule(parseSchedule('cosine', 4), 1);
-    expectAllClose([0, 1, 2, 3].map((e) => cos.next(e, 0)), [0.8535533905932737, 0.5, 0.14644660940672627, 0], 1e-12);
+    expectAllClose(
+      [0, 1, 2, 3].map((e) => cos.next(e, 0)),
+      [0.8535533905932737, 0.5, 0.14644660940672627, 0],
+      1e-12,
+    );
     const plateau = new LrSchedule(parseSchedule('plateau:0.5:1', 10), 1);
     expect([1, 1, 1, 1].map((loss, e) => plateau.next(e, loss))).toEqual([1, 1, 0.5, 0.5]);
     expect(() => parseSchedule('warmup', 3)).toThrow(/unknown learning-rate schedule/);

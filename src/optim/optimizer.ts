@@ -15,7 +15,10 @@ export abstract class Optimizer {
   steps = 0;
   private readonly slots = new Map<string, Tensor>();
 
-  constructor(readonly params: readonly Tensor[], lr: number) {
+  constructor(
+    readonly params: readonly Tensor[],
+    lr: number,
+  ) {
     if (!(lr > 0)) throw new LatentError(`learning rate ${lr} must be > 0`, 'try 0.001 for Adam or 0.01 for SGD');
     this.lr = lr;
   }

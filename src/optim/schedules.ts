@@ -22,7 +22,10 @@ export interface ScheduleState {
 export class LrSchedule {
   private state: ScheduleState;
 
-  constructor(readonly config: ScheduleConfig, readonly baseLr: number) {
+  constructor(
+    readonly config: ScheduleConfig,
+    readonly baseLr: number,
+  ) {
     this.state = { best: Infinity, badEpochs: 0, lr: baseLr };
   }
 
@@ -91,6 +94,9 @@ export function parseSchedule(text: string, epochs: number): ScheduleConfig {
     case 'plateau':
       return { kind: 'plateau', factor: num(a, 0.5), patience: num(b, 3) };
     default:
-      throw new LatentError(`unknown learning-rate schedule "${text}"`, 'use constant, step:SIZE:GAMMA, exponential:GAMMA, cosine or plateau:FACTOR:PATIENCE');
+      throw new LatentError(
+        `unknown learning-rate schedule "${text}"`,
+        'use constant, step:SIZE:GAMMA, exponential:GAMMA, cosine or plateau:FACTOR:PATIENCE',
+      );
   }
 }

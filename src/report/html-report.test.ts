@@ -18,7 +18,17 @@ describe('htmlReport', () => {
         { heading: 'Loss curve', svg },
         { heading: 'Notes', text: 'a < b\n\nsecond paragraph' },
         { heading: 'Reconstructions', pngBase64: toBase64(new Uint8Array([137, 80, 78, 71])), imageAlt: 'digits & reconstructions' },
-        { heading: 'Metrics', table: { columns: ['metric', 'value <x>'], rows: [['mse', 0.012345678], ['<b>', null], ['count', 10000]] } },
+        {
+          heading: 'Metrics',
+          table: {
+            columns: ['metric', 'value <x>'],
+            rows: [
+              ['mse', 0.012345678],
+              ['<b>', null],
+              ['count', 10000],
+            ],
+          },
+        },
       ],
     });
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);

@@ -76,9 +76,21 @@ describe('imageGrid', () => {
 
   it('encodes the grid as a PNG of the same size', () => {
     const x = batch(10, 28, 28);
-    const png = imageGridPng([{ label: 'original', images: x }, { label: 'reconstruction', images: x }], { height: 28, width: 28 });
+    const png = imageGridPng(
+      [
+        { label: 'original', images: x },
+        { label: 'reconstruction', images: x },
+      ],
+      { height: 28, width: 28 },
+    );
     const decoded = decodePng(png, 'grid.png');
-    const grid = imageGrid([{ label: 'original', images: x }, { label: 'reconstruction', images: x }], { height: 28, width: 28 });
+    const grid = imageGrid(
+      [
+        { label: 'original', images: x },
+        { label: 'reconstruction', images: x },
+      ],
+      { height: 28, width: 28 },
+    );
     expect([decoded.width, decoded.height, decoded.channels]).toEqual([grid.width, grid.height, 1]);
     expect(Array.from(decoded.data, (v) => Math.round(v * 255))).toEqual(Array.from(grid.pixels));
   });

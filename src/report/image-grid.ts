@@ -130,7 +130,10 @@ function split(packed: Float32Array, imageSize: number, where: string): Float32A
 
 function checkImage(image: Float32Array, imageSize: number, where: string): void {
   if (image.length !== imageSize) {
-    throw new LatentError(`${where} has ${image.length} values, expected ${imageSize}`, 'check the height, width and channels options against the data');
+    throw new LatentError(
+      `${where} has ${image.length} values, expected ${imageSize}`,
+      'check the height, width and channels options against the data',
+    );
   }
 }
 

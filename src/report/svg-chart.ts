@@ -93,7 +93,9 @@ export function lineChart(options: LineChartOptions): string {
     `<text transform="translate(16 ${(plot.top + plot.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`,
   );
   if (xs.length === 0) {
-    parts.push(`<text x="${(plot.left + plot.right) / 2}" y="${(plot.top + plot.bottom) / 2}" text-anchor="middle" fill="#888">no data</text>`);
+    parts.push(
+      `<text x="${(plot.left + plot.right) / 2}" y="${(plot.top + plot.bottom) / 2}" text-anchor="middle" fill="#888">no data</text>`,
+    );
   }
 
   points.forEach((drawable, index) => {

@@ -29,7 +29,10 @@ export function formatNumber(value: number, digits = 4): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e6) return String(value);
   const magnitude = Math.abs(value);
   if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e6)) {
-    return value.toExponential(Math.max(0, digits - 1)).replace(/\.?0+e/, 'e').replace('e+', 'e');
+    return value
+      .toExponential(Math.max(0, digits - 1))
+      .replace(/\.?0+e/, 'e')
+      .replace('e+', 'e');
   }
   return String(Number(value.toPrecision(digits)));
 }

@@ -38,7 +38,8 @@ export function readImageRow(path: string, inputDim: number, shape?: ImageShape)
   const image = decodePng(bytes, path);
   const got: ImageShape = { height: image.height, width: image.width, channels: image.channels };
   const values = image.height * image.width * image.channels;
-  const sameAsModel = shape === undefined ? values === inputDim : got.height === shape.height && got.width === shape.width && got.channels === shape.channels;
+  const sameAsModel =
+    shape === undefined ? values === inputDim : got.height === shape.height && got.width === shape.width && got.channels === shape.channels;
   if (!sameAsModel) {
     const expected = shape === undefined ? `${inputDim} values per image` : `${describe(shape)} (${inputDim} values)`;
     throw new LatentError(
@@ -56,7 +57,12 @@ export function readImageRow(path: string, inputDim: number, shape?: ImageShape)
  * @example
  * denoisePngFile(denoiser, 'noisy.png', 'clean.png', { overwrite: true });
  */
-export function denoisePngFile(denoiser: AutoencoderDenoiser, inputPath: string, outputPath: string, options: WriteOptions = {}): ImageShape {
+export function denoisePngFile(
+  denoiser: AutoencoderDenoiser,
+  inputPath: string,
+  outputPath: string,
+  options: WriteOptions = {},
+): ImageShape {
   const { row, shape } = readImageRow(inputPath, denoiser.model.inputDim, denoiser.imageShape);
   const denoised = denoiser.denoise(row);
   writeFileAtomic(outputPath, encodePng(toBytes(denoised.data), shape.width, shape.height, shape.channels), options);

@@ -76,7 +76,9 @@ describe('PNG input and output', () => {
 
   it('names both sizes when the image does not fit the model', () => {
     const big = writePng('big.png', 32, 30);
-    expect(() => readImageRow(big, 784, demo.denoiser.imageShape)).toThrow(/big.png is 32×30 grayscale \(960 values\), but the model expects 28×28 grayscale \(784 values\)/);
+    expect(() => readImageRow(big, 784, demo.denoiser.imageShape)).toThrow(
+      /big.png is 32×30 grayscale \(960 values\), but the model expects 28×28 grayscale \(784 values\)/,
+    );
     const colour = writePng('colour.png', 28, 28, 3);
     expect(() => readImageRow(colour, 784, demo.denoiser.imageShape)).toThrow(/28×28 colour \(2352 values\)/);
     expect(() => readImageRow(big, 784)).toThrow(/but the model expects 784 values per image/);

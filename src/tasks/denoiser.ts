@@ -173,7 +173,10 @@ export function checkShapeFits(shape: ImageShape, values: number, what: string):
   const { height, width, channels } = shape;
   const ok = [height, width].every((v) => Number.isInteger(v) && v >= 1) && (channels === 1 || channels === 3);
   if (!ok) {
-    throw new LatentError(`image shape ${height}×${width}×${channels} is invalid`, 'give whole-number height and width and 1 or 3 channels');
+    throw new LatentError(
+      `image shape ${height}×${width}×${channels} is invalid`,
+      'give whole-number height and width and 1 or 3 channels',
+    );
   }
   if (height * width * channels !== values) {
     throw new LatentError(

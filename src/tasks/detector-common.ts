@@ -124,7 +124,10 @@ export function calibrationToExtra(c: Calibration): DetectorExtra {
  */
 export function calibrationFromExtra(value: unknown, source: string): Calibration {
   const fail = (why: string): LatentError =>
-    new LatentError(`${source}: invalid detector settings: ${why}`, 'the file was edited or written by another tool; fit the detector again');
+    new LatentError(
+      `${source}: invalid detector settings: ${why}`,
+      'the file was edited or written by another tool; fit the detector again',
+    );
   if (typeof value !== 'object' || value === null) throw fail('expected an object');
   const metric: unknown = Reflect.get(value, 'metric');
   const rule: unknown = Reflect.get(value, 'rule');

@@ -129,14 +129,18 @@ describe('AutoencoderDetector', () => {
     expect(back.rule).toEqual({ kind: 'std', k: 2.5 });
     expect(back.metric).toBe('mae');
     expect(Array.from(back.predict(x))).toEqual(Array.from(detector.predict(x)));
-    expect(Array.from(AutoencoderDetector.fromLoaded(modelFromBytes(detector.toBytes(), 'd'), 'd').score(x))).toEqual(Array.from(detector.score(x)));
+    expect(Array.from(AutoencoderDetector.fromLoaded(modelFromBytes(detector.toBytes(), 'd'), 'd').score(x))).toEqual(
+      Array.from(detector.score(x)),
+    );
   });
 
   it('loads a plain model without a threshold and asks for calibration before predicting', async () => {
     const { x } = planeWithOutliers(6);
     const detector = await new AutoencoderDetector({ epochs: 2 }).fit(x);
     const plain = modelFromBytes(modelToBytes(detector.model), 'plain.safetensors');
-    expect(() => AutoencoderDetector.fromExtra(plain.model, plain.extra, 'plain.safetensors')).toThrow(/plain.safetensors: the model file holds no anomaly threshold/);
+    expect(() => AutoencoderDetector.fromExtra(plain.model, plain.extra, 'plain.safetensors')).toThrow(
+      /plain.safetensors: the model file holds no anomaly threshold/,
+    );
     const uncalibrated = AutoencoderDetector.fromLoaded(plain, 'plain.safetensors');
     expect(uncalibrated.score(x).length).toBe(312);
     expect(() => uncalibrated.predict(x)).toThrow(/has no threshold yet/);

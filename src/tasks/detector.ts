@@ -19,23 +19,16 @@ import { LatentError } from '../errors.js';
 import { modelToBytes, type LoadedModel, type TrainingSummary } from '../io/model-io.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import type { History } from '../train/types.js';
+import { CalibratedDetector, rowMeans } from './calibrated-detector.js';
 import {
-  calibrationFrom,
   calibrationFromExtra,
   calibrationToExtra,
-  checkLabels,
   checkMetric,
   checkRule,
   DEFAULT_RULE,
-  evaluateScores,
-  flagAbove,
-  requireCalibration,
-  type Calibration,
-  type Detector,
   type FeatureScores,
   type ScoreMetric,
 } from './detector-common.js';
-import type { DetectorEvaluation } from './metrics.js';
 import type { ThresholdRule } from './threshold.js';
 import { trainAutoencoder, type AutoencoderOptions, type TaskDefaults } from './train-model.js';
 
@@ -59,14 +52,14 @@ const DETECTOR_DEFAULTS: TaskDefaults = { steps: 1000, dropout: 0.2 };
  * const flags = detector.predict(x);            // Uint8Array of 0/1
  * detector.evaluate(x, labels).rocAuc;
  */
-export class AutoencoderDetector implements Detector {
+export class AutoencoderDetector extends CalibratedDetector {
   private trained: Autoencoder | undefined;
-  private calibration: Calibration | undefined;
-  private scoresOfTraining: Float64Array | undefined;
   private lastHistory: History | undefined;
 
   /** `options` are the defaults of every `fit`; a `fit` call may override any of them. */
-  constructor(private readonly options: DetectorOptions = {}) {}
+  constructor(private readonly options: DetectorOptions = {}) {
+    super(options, 'the detector');
+  }
 
   /**
    * A detector around a trained model without a threshold (scores work; call `calibrate`
@@ -121,40 +114,13 @@ export class AutoencoderDetector implements Detector {
     const { model, history } = await trainAutoencoder(x, training, DETECTOR_DEFAULTS);
     this.trained = model;
     this.lastHistory = history;
-    this.scoresOfTraining = this.scoreWith(x, metric);
-    this.calibration = calibrationFrom(metric, rule, this.scoresOfTraining);
-    return this;
-  }
-
-  score(x: Matrix, metric?: ScoreMetric): Float64Array;
-  score(x: Matrix, metric: 'feature'): FeatureScores;
-  /** Per-sample reconstruction errors in the model's scaled units (higher = more anomalous). */
-  score(x: Matrix, metric: ScoreMetric | 'feature' = this.metric): Float64Array | FeatureScores {
-    checkMetric(metric);
-    if (metric !== 'feature') return this.scoreWith(x, metric);
-    const features = this.model.featureErrors(x);
-    return { scores: rowMeans(features), features };
-  }
-
-  predict(x: Matrix): Uint8Array {
-    return flagAbove(this.score(x), this.threshold);
-  }
-
-  evaluate(x: Matrix, labels: ArrayLike<number>): DetectorEvaluation {
-    checkLabels(labels, x.rows);
-    return evaluateScores(labels, this.score(x), this.threshold);
-  }
-
-  /** Set the threshold from the scores of `x` with `rule` (default: the current rule). */
-  calibrate(x: Matrix, rule: ThresholdRule = this.rule): this {
-    this.scoresOfTraining = this.score(x);
-    this.calibration = calibrationFrom(this.metric, rule, this.scoresOfTraining);
+    this.calibrateWith(x, metric, rule);
     return this;
   }
 
   /** The `extra` metadata that stores this detector's threshold with its model. */
   detectorExtra(): Record<string, unknown> {
-    return { [DETECTOR_EXTRA_KEY]: calibrationToExtra(requireCalibration(this.calibration, 'the detector')) };
+    return { [DETECTOR_EXTRA_KEY]: calibrationToExtra(this.requireCalibration()) };
   }
 
   /** The model file bytes: model, scaler and threshold settings. */
@@ -169,41 +135,17 @@ export class AutoencoderDetector implements Detector {
     return this.trained;
   }
 
-  get threshold(): number {
-    return requireCalibration(this.calibration, 'the detector').threshold;
-  }
-
-  get rule(): ThresholdRule {
-    return this.calibration?.rule ?? this.options.rule ?? DEFAULT_RULE;
-  }
-
-  get metric(): ScoreMetric {
-    return this.calibration?.metric ?? this.options.metric ?? 'mse';
-  }
-
-  /** Scores of the data the threshold was computed from (PyOD's `decision_scores_`). */
-  get trainingScores(): Float64Array | undefined {
-    return this.scoresOfTraining?.slice();
-  }
-
   /** The training history of the last `fit`. */
   get history(): History | undefined {
     return this.lastHistory;
   }
 
-  private scoreWith(x: Matrix, metric: ScoreMetric): Float64Array {
+  protected scoreWith(x: Matrix, metric: ScoreMetric): Float64Array {
     return Float64Array.from(this.model.reconstructionError(x, metric));
   }
-}
 
-/** Mean of each row, in float64. */
-export function rowMeans(m: Matrix): Float64Array {
-  const out = new Float64Array(m.rows);
-  for (let r = 0; r < m.rows; r++) {
-    let s = 0;
-    for (let c = 0; c < m.cols; c++) s += m.data[r * m.cols + c]!;
-    out[r] = s / m.cols;
+  protected featureScores(x: Matrix): FeatureScores {
+    const features = this.model.featureErrors(x);
+    return { scores: rowMeans(features), features };
   }
-  return out;
 }
-

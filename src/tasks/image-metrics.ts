@@ -27,10 +27,7 @@ const K2 = 0.03;
  */
 export function mse(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) {
-    throw new LatentError(
-      `mse: the images have ${a.length} and ${b.length} values`,
-      'compare images of the same size and channel count',
-    );
+    throw new LatentError(`mse: the images have ${a.length} and ${b.length} values`, 'compare images of the same size and channel count');
   }
   if (a.length === 0) throw new LatentError('mse: the images are empty', 'pass images with at least one pixel');
   let sum = 0;
@@ -61,13 +58,7 @@ export function psnr(clean: ArrayLike<number>, other: ArrayLike<number>, maxValu
  * @example
  * ssim(clean, denoised, 28, 28, 1); // e.g. 0.91
  */
-export function ssim(
-  a: ArrayLike<number>,
-  b: ArrayLike<number>,
-  width: number,
-  height: number,
-  channels: number,
-): number {
+export function ssim(a: ArrayLike<number>, b: ArrayLike<number>, width: number, height: number, channels: number): number {
   checkImageShape(a.length, width, height, channels, 'ssim', 'first image');
   checkImageShape(b.length, width, height, channels, 'ssim', 'second image');
   const kernel = gaussianKernel();
@@ -185,15 +176,12 @@ function gaussianKernel(): Float64Array {
   return k;
 }
 
-function checkImageShape(
-  length: number,
-  width: number,
-  height: number,
-  channels: number,
-  fn: string,
-  what: string,
-): void {
-  for (const [name, v] of [['width', width], ['height', height], ['channels', channels]] as const) {
+function checkImageShape(length: number, width: number, height: number, channels: number, fn: string, what: string): void {
+  for (const [name, v] of [
+    ['width', width],
+    ['height', height],
+    ['channels', channels],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) {
       throw new LatentError(`${fn}: ${name} must be a positive integer, got ${v}`, 'pass the image size in pixels');
     }

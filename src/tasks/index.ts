@@ -5,24 +5,19 @@
 
 export { Pca } from './pca.js';
 export type { PcaJson, PcaOptions, PcaSolver } from './pca.js';
-export {
-  averagePrecision,
-  confusion,
-  evaluateDetector,
-  precisionAtN,
-  precisionRecallF1,
-  rocAuc,
-} from './metrics.js';
+export { compareWithPca, type BaselineComparison } from './pca-baseline.js';
+export { averagePrecision, confusion, evaluateDetector, precisionAtN, precisionRecallF1, rocAuc } from './metrics.js';
 export type { Confusion, DetectorEvaluation, PrecisionRecallF1 } from './metrics.js';
 export { computeThreshold, formatThresholdRule, parseThresholdRule, quantileSorted } from './threshold.js';
 export type { ThresholdRule } from './threshold.js';
 export { meanPsnr, meanSsim, mse, psnr, ssim } from './image-metrics.js';
-export { pointScores, pointScoresFromErrors, slidingWindows, windowPointErrors } from './windows.js';
+export { pointScores, pointScoresFromErrors, slidingWindows, windowPointErrors, windowStarts } from './windows.js';
 export type { SlidingWindows, WindowAggregate } from './windows.js';
-export { defaultEpochs, defaultScaler, trainAutoencoder } from './train-model.js';
+export { defaultEpochs, trainAutoencoder } from './train-model.js';
 export type { AutoencoderOptions, TrainedModel, TrainerOptions } from './train-model.js';
 export { AutoencoderReducer } from './reducer.js';
 export type { Reducer, ReducerOptions } from './reducer.js';
+export { reductionQuality, type ReductionQuality } from './explained-variance.js';
 export { sweep } from './sweep.js';
 export type { SweepOptions, SweepRow } from './sweep.js';
 export { DEFAULT_RULE, SCORE_METRICS, isScoreMetric } from './detector-common.js';
@@ -35,3 +30,5 @@ export { AutoencoderDenoiser, DENOISER_EXTRA_KEY, checkShapeFits } from './denoi
 export type { DenoiseEvaluation, DenoiserOptions, ImageShape } from './denoiser.js';
 export { SERIES_EXTRA_KEY, SeriesScorer, anomalyRanges } from './timeseries.js';
 export type { AnomalyRange, PointScore, SeriesInput, SeriesOptions, SeriesScores } from './timeseries.js';
+export { detectorFor, taskKind } from './model-task.js';
+export type { DetectorChoice, TaskKind } from './model-task.js';

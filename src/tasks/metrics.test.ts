@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LatentError } from '../errors.js';
+import { caughtLatentError } from '../test-utils/errors.js';
 import { Rng } from '../tensor/rng.js';
-import {
-  averagePrecision,
-  confusion,
-  evaluateDetector,
-  precisionAtN,
-  precisionRecallF1,
-  rocAuc,
-} from './metrics.js';
+import { averagePrecision, confusion, evaluateDetector, precisionAtN, precisionRecallF1, rocAuc } from './metrics.js';
 import { hasNumpy, numpy } from './test-utils/numpy.js';
 
 // Hand-computed values (sklearn semantics, worked by hand below).
@@ -129,32 +123,22 @@ describe('evaluateDetector', () => {
 });
 
 describe('validation', () => {
-  const caught = (f: () => unknown): LatentError => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof LatentError) return e;
-      throw e;
-    }
-    throw new Error('expected a LatentError');
-  };
-
   it('names a length mismatch', () => {
-    const e = caught(() => rocAuc([0, 1, 0], [0.1, 0.2]));
+    const e = caughtLatentError(() => rocAuc([0, 1, 0], [0.1, 0.2]));
     expect(e.message).toMatch(/3 labels but 2 scores/);
     expect(e.hint).toMatch(/one score per labelled sample/);
     expect(() => confusion([0, 1], [1])).toThrow(/2 labels but 1 predictions/);
   });
 
   it('names a label that is not 0/1', () => {
-    const e = caught(() => averagePrecision([0, 1, 2], [1, 2, 3]));
+    const e = caughtLatentError(() => averagePrecision([0, 1, 2], [1, 2, 3]));
     expect(e.message).toMatch(/labels\[2\] is 2/);
     expect(e.hint).toMatch(/anomaly class as 1/);
     expect(() => confusion([0, 1], [0, 0.5])).toThrow(/predictions\[1\] is 0.5/);
   });
 
   it('names a single-class label set', () => {
-    const e = caught(() => rocAuc([0, 0, 0], [1, 2, 3]));
+    const e = caughtLatentError(() => rocAuc([0, 0, 0], [1, 2, 3]));
     expect(e.message).toMatch(/all 3 labels are normal \(0\)/);
     expect(e.hint).toMatch(/both normal samples and anomalies/);
     expect(() => averagePrecision([1, 1], [1, 2])).toThrow(/anomalous \(1\)/);

@@ -166,11 +166,7 @@ export function precisionRecallF1(labels: ArrayLike<number>, predictions: ArrayL
  * const report = evaluateDetector(labels, scores, scores.map((s) => (s > threshold ? 1 : 0)));
  * console.log(report.rocAuc, report.f1);
  */
-export function evaluateDetector(
-  labels: ArrayLike<number>,
-  scores: ArrayLike<number>,
-  predictions: ArrayLike<number>,
-): DetectorEvaluation {
+export function evaluateDetector(labels: ArrayLike<number>, scores: ArrayLike<number>, predictions: ArrayLike<number>): DetectorEvaluation {
   const counts = confusion(labels, predictions);
   return {
     rocAuc: rocAuc(labels, scores),

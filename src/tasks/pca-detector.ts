@@ -14,27 +14,20 @@ import { matrix } from '../data/matrix.js';
 import { applyScaler, fitScaler, parseScaler, type Scaler, type ScalerKind } from '../data/scaler.js';
 import { LatentError } from '../errors.js';
 import { defaultLatent } from '../train/defaults.js';
+import { CalibratedDetector, rowMeans } from './calibrated-detector.js';
 import {
-  calibrationFrom,
   calibrationFromExtra,
   calibrationToExtra,
-  checkLabels,
   checkMetric,
   checkRule,
   DEFAULT_RULE,
-  evaluateScores,
-  flagAbove,
-  requireCalibration,
-  type Calibration,
-  type Detector,
   type DetectorExtra,
   type FeatureScores,
   type ScoreMetric,
 } from './detector-common.js';
-import type { DetectorEvaluation } from './metrics.js';
 import { Pca, type PcaJson } from './pca.js';
 import type { ThresholdRule } from './threshold.js';
-import { defaultScaler } from './train-model.js';
+import { defaultScaler } from '../train/defaults.js';
 
 export interface PcaDetectorOptions {
   /** Components kept (default: the autoencoder's default latent size for the feature count). */
@@ -61,12 +54,12 @@ export interface PcaDetectorJson {
  * const pca = new PcaDetector().fit(x);
  * pca.evaluate(x, labels).prAuc;
  */
-export class PcaDetector implements Detector {
+export class PcaDetector extends CalibratedDetector {
   private fitted: { readonly scaler: Scaler; readonly pca: Pca } | undefined;
-  private calibration: Calibration | undefined;
-  private scoresOfTraining: Float64Array | undefined;
 
-  constructor(private readonly options: PcaDetectorOptions = {}) {}
+  constructor(private readonly options: PcaDetectorOptions = {}) {
+    super(options, 'the PCA detector');
+  }
 
   /** Fit scaling and PCA on `x`, then set the threshold from the scores of `x`. */
   fit(x: Matrix, options: PcaDetectorOptions = {}): this {
@@ -80,62 +73,12 @@ export class PcaDetector implements Detector {
     const scaler = fitScaler(merged.scaler ?? defaultScaler(x), x);
     const pca = new Pca({ nComponents: merged.nComponents ?? defaultLatent(x.cols) }).fit(applyScaler(scaler, x));
     this.fitted = { scaler, pca };
-    this.scoresOfTraining = this.scoreWith(x, metric);
-    this.calibration = calibrationFrom(metric, merged.rule ?? DEFAULT_RULE, this.scoresOfTraining);
+    this.calibrateWith(x, metric, merged.rule ?? DEFAULT_RULE);
     return this;
-  }
-
-  score(x: Matrix, metric?: ScoreMetric): Float64Array;
-  score(x: Matrix, metric: 'feature'): FeatureScores;
-  /** Per-sample PCA reconstruction errors in scaled units. */
-  score(x: Matrix, metric: ScoreMetric | 'feature' = this.metric): Float64Array | FeatureScores {
-    checkMetric(metric);
-    if (metric !== 'feature') return this.scoreWith(x, metric);
-    const { scaled, recon } = this.reconstructScaled(x);
-    const features = new Float32Array(scaled.data.length);
-    for (let i = 0; i < features.length; i++) features[i] = (scaled.data[i]! - recon.data[i]!) ** 2;
-    const scores = new Float64Array(x.rows);
-    for (let r = 0; r < x.rows; r++) {
-      let s = 0;
-      for (let c = 0; c < x.cols; c++) s += features[r * x.cols + c]!;
-      scores[r] = s / x.cols;
-    }
-    return { scores, features: matrix(features, x.rows, x.cols) };
-  }
-
-  predict(x: Matrix): Uint8Array {
-    return flagAbove(this.score(x), this.threshold);
-  }
-
-  evaluate(x: Matrix, labels: ArrayLike<number>): DetectorEvaluation {
-    checkLabels(labels, x.rows);
-    return evaluateScores(labels, this.score(x), this.threshold);
-  }
-
-  calibrate(x: Matrix, rule: ThresholdRule = this.rule): this {
-    this.scoresOfTraining = this.score(x);
-    this.calibration = calibrationFrom(this.metric, rule, this.scoresOfTraining);
-    return this;
-  }
-
-  get threshold(): number {
-    return requireCalibration(this.calibration, 'the PCA detector').threshold;
-  }
-
-  get rule(): ThresholdRule {
-    return this.calibration?.rule ?? this.options.rule ?? DEFAULT_RULE;
-  }
-
-  get metric(): ScoreMetric {
-    return this.calibration?.metric ?? this.options.metric ?? 'mse';
   }
 
   get nComponents(): number {
     return this.state().pca.nComponents;
-  }
-
-  get trainingScores(): Float64Array | undefined {
-    return this.scoresOfTraining?.slice();
   }
 
   toJSON(): PcaDetectorJson {
@@ -145,13 +88,14 @@ export class PcaDetector implements Detector {
       version: 1,
       scaler,
       pca: pca.toJSON(),
-      detector: calibrationToExtra(requireCalibration(this.calibration, 'the PCA detector')),
+      detector: calibrationToExtra(this.requireCalibration()),
     };
   }
 
   /** Rebuild from `toJSON()` output; `source` names the file in errors. */
   static fromJSON(value: unknown, source = 'PCA detector'): PcaDetector {
-    const fail = (why: string): LatentError => new LatentError(`${source}: not a stored PCA detector: ${why}`, 'pass the object written by PcaDetector.toJSON()');
+    const fail = (why: string): LatentError =>
+      new LatentError(`${source}: not a stored PCA detector: ${why}`, 'pass the object written by PcaDetector.toJSON()');
     if (typeof value !== 'object' || value === null) throw fail('expected an object');
     if (Reflect.get(value, 'format') !== 'latent-pca-detector') throw fail(`format is ${JSON.stringify(Reflect.get(value, 'format'))}`);
     if (Reflect.get(value, 'version') !== 1) throw fail(`version ${JSON.stringify(Reflect.get(value, 'version'))} is not 1`);
@@ -188,7 +132,8 @@ export class PcaDetector implements Detector {
     return { scaled, recon: pca.inverseTransform(pca.transform(scaled)) };
   }
 
-  private scoreWith(x: Matrix, metric: ScoreMetric): Float64Array {
+  /** Per-sample PCA reconstruction errors in scaled units. */
+  protected scoreWith(x: Matrix, metric: ScoreMetric): Float64Array {
     const { scaler, pca } = this.checked(x);
     if (metric === 'mse') return pca.reconstructionErrors(applyScaler(scaler, x));
     const { scaled, recon } = this.reconstructScaled(x);
@@ -199,5 +144,13 @@ export class PcaDetector implements Detector {
       out[r] = s / x.cols;
     }
     return out;
+  }
+
+  protected featureScores(x: Matrix): FeatureScores {
+    const { scaled, recon } = this.reconstructScaled(x);
+    const squares = new Float32Array(scaled.data.length);
+    for (let i = 0; i < squares.length; i++) squares[i] = (scaled.data[i]! - recon.data[i]!) ** 2;
+    const features = matrix(squares, x.rows, x.cols);
+    return { scores: rowMeans(features), features };
   }
 }

@@ -60,9 +60,7 @@ function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const scale = Math.max(1, Math.abs(expected[i]!));
-    expect(Math.abs(actual[i]! - expected[i]!), `index ${i}: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(
-      tol * scale,
-    );
+    expect(Math.abs(actual[i]! - expected[i]!), `index ${i}: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(tol * scale);
   }
 }
 

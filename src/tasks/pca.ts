@@ -66,10 +66,7 @@ export class Pca {
   constructor(options: PcaOptions = {}) {
     const k = options.nComponents;
     if (k !== undefined && (!Number.isInteger(k) || k < 1)) {
-      throw new LatentError(
-        `PCA: nComponents must be a positive integer, got ${k}`,
-        'pass a whole number of components such as 2 or 32',
-      );
+      throw new LatentError(`PCA: nComponents must be a positive integer, got ${k}`, 'pass a whole number of components such as 2 or 32');
     }
     this.requested = k;
     this.solver = options.solver ?? 'auto';
@@ -105,9 +102,7 @@ export class Pca {
     totalVariance /= n - 1;
 
     const useCovariance = this.solver === 'covariance' || (this.solver === 'auto' && n >= 2 * d);
-    const { components, variances } = useCovariance
-      ? byCovariance(centred, n, d, k)
-      : bySvd(centred, n, d, k);
+    const { components, variances } = useCovariance ? byCovariance(centred, n, d, k) : bySvd(centred, n, d, k);
     flipSigns(components, k, d);
     const ratio = variances.map((v) => (totalVariance > 0 ? v / totalVariance : 0));
     this.fitted = {
@@ -309,8 +304,7 @@ function checkCols(x: Matrix, expected: number, what: string): void {
 }
 
 function parsePcaJson(value: unknown): PcaJson {
-  const bad = (why: string): LatentError =>
-    new LatentError(`not a stored PCA: ${why}`, 'pass the object produced by Pca.toJSON()');
+  const bad = (why: string): LatentError => new LatentError(`not a stored PCA: ${why}`, 'pass the object produced by Pca.toJSON()');
   if (typeof value !== 'object' || value === null) throw bad('expected an object');
   const o = value as Record<string, unknown>;
   if (o['format'] !== 'latent-pca') throw bad(`format is ${String(o['format'])}, expected "latent-pca"`);

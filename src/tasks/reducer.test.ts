@@ -54,7 +54,13 @@ describe('AutoencoderReducer', () => {
 
   it('codes, reconstructions and saving work in the data units', async () => {
     const x = planeData(400, 1);
-    const reducer = new AutoencoderReducer({ latentDim: 2, hidden: [], activation: 'identity', epochs: 40, optimizer: { name: 'adam', lr: 0.01 } });
+    const reducer = new AutoencoderReducer({
+      latentDim: 2,
+      hidden: [],
+      activation: 'identity',
+      epochs: 40,
+      optimizer: { name: 'adam', lr: 0.01 },
+    });
     const codes = await reducer.fitTransform(x);
     expect([codes.rows, codes.cols]).toEqual([400, 2]);
     expect(reducer.nComponents).toBe(2);
@@ -92,7 +98,14 @@ describe('AutoencoderReducer', () => {
 describe('sweep', () => {
   it('reports validation errors of both methods per size, shrinking with size', async () => {
     const x = planeData(300, 4);
-    const rows = await sweep(x, [1, 2, 3], { hidden: [], activation: 'identity', epochs: 150, batchSize: 16, optimizer: { name: 'adam', lr: 0.01 }, lrSchedule: { kind: 'cosine', epochs: 150 } });
+    const rows = await sweep(x, [1, 2, 3], {
+      hidden: [],
+      activation: 'identity',
+      epochs: 150,
+      batchSize: 16,
+      optimizer: { name: 'adam', lr: 0.01 },
+      lrSchedule: { kind: 'cosine', epochs: 150 },
+    });
     expect(rows.map((r) => r.latent)).toEqual([1, 2, 3]);
     // The data is rank 2 plus noise: one component explains about half, two nearly everything.
     expect(rows[0]!.pcaExplained).toBeGreaterThan(0.3);

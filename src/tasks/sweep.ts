@@ -12,8 +12,10 @@ import type { Matrix } from '../data/matrix.js';
 import { applyScaler, fitScaler } from '../data/scaler.js';
 import { LatentError } from '../errors.js';
 import { splitValidation } from '../train/batches.js';
+import { columnMeans, meanOf, meanSquaredDeviation } from './explained-variance.js';
 import { Pca } from './pca.js';
-import { defaultScaler, trainAutoencoder, type AutoencoderOptions } from './train-model.js';
+import { trainAutoencoder, type AutoencoderOptions } from './train-model.js';
+import { defaultScaler } from '../train/defaults.js';
 
 export interface SweepOptions extends Omit<AutoencoderOptions, 'latentDim' | 'model' | 'validationSplit'> {
   /** Fraction of rows held out to measure the errors (default 0.2). */
@@ -64,7 +66,7 @@ export async function sweep(x: Matrix, latentSizes: readonly number[], options: 
   const scaler = fitScaler(options.scaler ?? defaultScaler(train), train);
   const trainScaled = applyScaler(scaler, train);
   const valScaled = applyScaler(scaler, validation);
-  const baseline = meanError(valScaled, columnMeans(trainScaled));
+  const baseline = meanSquaredDeviation(valScaled, columnMeans(trainScaled));
   const { validationFraction: _v, onSize, ...training } = options;
 
   const rows: SweepRow[] = [];
@@ -72,11 +74,11 @@ export async function sweep(x: Matrix, latentSizes: readonly number[], options: 
     const start = performance.now();
     // Data is already scaled: the model must not rescale it.
     const { model, history } = await trainAutoencoder(trainScaled, { ...training, scaler: 'none', latentDim: latent, seed });
-    const aeValError = mean(model.reconstructionError(valScaled));
-    const aeTrainError = mean(model.reconstructionError(trainScaled));
+    const aeValError = meanOf(model.reconstructionError(valScaled));
+    const aeTrainError = meanOf(model.reconstructionError(trainScaled));
     const pca = new Pca({ nComponents: latent }).fit(trainScaled);
-    const pcaValError = mean(pca.reconstructionErrors(valScaled));
-    const pcaTrainError = mean(pca.reconstructionErrors(trainScaled));
+    const pcaValError = meanOf(pca.reconstructionErrors(valScaled));
+    const pcaTrainError = meanOf(pca.reconstructionErrors(trainScaled));
     const row: SweepRow = {
       latent,
       aeValError,
@@ -92,24 +94,4 @@ export async function sweep(x: Matrix, latentSizes: readonly number[], options: 
     onSize?.(row, index, latentSizes.length);
   }
   return rows;
-}
-
-function mean(values: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i]!;
-  return s / values.length;
-}
-
-function columnMeans(x: Matrix): Float64Array {
-  const out = new Float64Array(x.cols);
-  for (let r = 0; r < x.rows; r++) for (let c = 0; c < x.cols; c++) out[c]! += x.data[r * x.cols + c]!;
-  for (let c = 0; c < x.cols; c++) out[c]! /= x.rows;
-  return out;
-}
-
-/** Mean squared error per feature of predicting `centre` for every row. */
-function meanError(x: Matrix, centre: Float64Array): number {
-  let s = 0;
-  for (let r = 0; r < x.rows; r++) for (let c = 0; c < x.cols; c++) s += (x.data[r * x.cols + c]! - centre[c]!) ** 2;
-  return s / (x.rows * x.cols);
 }

@@ -38,8 +38,7 @@ export function parseThresholdRule(text: string): ThresholdRule {
   const colon = spec.indexOf(':');
   const name = (colon < 0 ? spec : spec.slice(0, colon)).trim().toLowerCase();
   const arg = colon < 0 ? undefined : spec.slice(colon + 1).trim();
-  const fail = (why: string): LatentError =>
-    new LatentError(`threshold rule "${text}": ${why}`, `use one of ${FORMS}`);
+  const fail = (why: string): LatentError => new LatentError(`threshold rule "${text}": ${why}`, `use one of ${FORMS}`);
 
   if (name === 'max') {
     if (arg !== undefined) throw fail('max takes no number');

@@ -55,7 +55,15 @@ describe('SeriesScorer on NAB (train on a clean daily pattern, score the one wit
 
   it('stores window, stride, channels and threshold with the model', () => {
     const loaded = modelFromBytes(scorer.toBytes(), 'nab.safetensors');
-    expect(loaded.extra['series']).toMatchObject({ window: 64, stride: 1, channels: 1, columns: ['value'], pointScore: 'mean', rule: 'max', threshold: scorer.threshold });
+    expect(loaded.extra['series']).toMatchObject({
+      window: 64,
+      stride: 1,
+      channels: 1,
+      columns: ['value'],
+      pointScore: 'mean',
+      rule: 'max',
+      threshold: scorer.threshold,
+    });
     const back = SeriesScorer.fromLoaded(loaded, 'nab.safetensors');
     expect([back.window, back.stride, back.channels]).toEqual([64, 1, 1]);
     expect(Array.from(back.score(test).flags)).toEqual(Array.from(scores.flags));
@@ -71,7 +79,12 @@ describe('SeriesScorer', () => {
       data[2 * t] = Math.sin((2 * Math.PI * t) / 20) + 0.05 * rng.normal();
       data[2 * t + 1] = 1000 + 300 * Math.cos((2 * Math.PI * t) / 20) + 15 * rng.normal();
     }
-    return { x: { data, rows: steps, cols: 2 }, columns: ['a', 'b'], source: 'two.csv', timestamps: Array.from({ length: steps }, (_, t) => t * 60_000) };
+    return {
+      x: { data, rows: steps, cols: 2 },
+      columns: ['a', 'b'],
+      source: 'two.csv',
+      timestamps: Array.from({ length: steps }, (_, t) => t * 60_000),
+    };
   }
 
   it('scales each channel on the training series and finds a spike in the large-scale channel', async () => {
@@ -99,16 +112,22 @@ describe('SeriesScorer', () => {
 
   it('rejects a window longer than the series, unsorted times, other channel counts', async () => {
     const short = twoChannels(30, 3);
-    await expect(new SeriesScorer({ window: 64 }).fit(short)).rejects.toThrow(/the window length 64 is longer than the series \(30 time steps\)/);
+    await expect(new SeriesScorer({ window: 64 }).fit(short)).rejects.toThrow(
+      /the window length 64 is longer than the series \(30 time steps\)/,
+    );
     const scorer = await new SeriesScorer({ window: 10, epochs: 2 }).fit(twoChannels(100, 4));
     expect(() => scorer.score(twoChannels(8, 5))).toThrow(/the window length 10 is longer than the series \(8 time steps\)/);
     const shuffled = twoChannels(50, 6);
     const times = [...shuffled.timestamps!];
     [times[20], times[21]] = [times[21]!, times[20]!];
-    expect(() => scorer.score({ ...shuffled, timestamps: times })).toThrow(/two.csv: the timestamp of data row 21 .* is not after the one before it/);
+    expect(() => scorer.score({ ...shuffled, timestamps: times })).toThrow(
+      /two.csv: the timestamp of data row 21 .* is not after the one before it/,
+    );
     const one = { data: new Float32Array(50), rows: 50, cols: 1 };
     expect(() => scorer.score(one)).toThrow(/the series has 1 channel\(s\), the scorer was trained on 2/);
-    await expect(new SeriesScorer({ window: 10, pointScore: 'median' as 'mean' }).fit(twoChannels(50, 7))).rejects.toThrow(/unknown point score "median"/);
+    await expect(new SeriesScorer({ window: 10, pointScore: 'median' as 'mean' }).fit(twoChannels(50, 7))).rejects.toThrow(
+      /unknown point score "median"/,
+    );
     expect(() => new SeriesScorer().score(one)).toThrow(/not fitted yet/);
   });
 
@@ -120,9 +139,13 @@ describe('SeriesScorer', () => {
   it('rejects broken stored settings', async () => {
     const scorer = await new SeriesScorer({ window: 10, epochs: 1 }).fit(twoChannels(60, 8));
     const extra = scorer.seriesExtra();
-    expect(() => SeriesScorer.fromExtra(scorer.model, {}, 'm.safetensors')).toThrow(/m.safetensors: the model file holds no time-series settings/);
+    expect(() => SeriesScorer.fromExtra(scorer.model, {}, 'm.safetensors')).toThrow(
+      /m.safetensors: the model file holds no time-series settings/,
+    );
     const wrongWindow = { series: { ...(extra['series'] as object), window: 12 } };
-    expect(() => SeriesScorer.fromExtra(scorer.model, wrongWindow, 'm.safetensors')).toThrow(/windows of 12 steps × 2 channels do not match the model's 20 inputs/);
+    expect(() => SeriesScorer.fromExtra(scorer.model, wrongWindow, 'm.safetensors')).toThrow(
+      /windows of 12 steps × 2 channels do not match the model's 20 inputs/,
+    );
     const noColumns = { series: { ...(extra['series'] as object), columns: 'a,b' } };
     expect(() => SeriesScorer.fromExtra(scorer.model, noColumns, 'm.safetensors')).toThrow(/columns must be a list of names/);
   });

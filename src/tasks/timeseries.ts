@@ -22,9 +22,18 @@ import { LatentError } from '../errors.js';
 import { modelToBytes, type LoadedModel, type TrainingSummary } from '../io/model-io.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import type { History } from '../train/types.js';
-import { calibrationFrom, calibrationFromExtra, calibrationToExtra, checkRule, flagAbove, requireCalibration, type Calibration } from './detector-common.js';
+import {
+  calibrationFrom,
+  calibrationFromExtra,
+  calibrationToExtra,
+  checkRule,
+  flagAbove,
+  requireCalibration,
+  type Calibration,
+} from './detector-common.js';
 import type { ThresholdRule } from './threshold.js';
-import { buildDenseModel, defaultScaler, trainAutoencoder, type AutoencoderOptions, type TaskDefaults } from './train-model.js';
+import { buildDenseModel, trainAutoencoder, type AutoencoderOptions, type TaskDefaults } from './train-model.js';
+import { defaultScaler } from '../train/defaults.js';
 import { pointScores, pointScoresFromErrors, slidingWindows } from './windows.js';
 
 /** How a time point's score is formed from the windows covering it. */
@@ -107,7 +116,10 @@ export class SeriesScorer {
   static fromExtra(model: Autoencoder, extra: Readonly<Record<string, unknown>>, source: string): SeriesScorer {
     const stored = extra[SERIES_EXTRA_KEY];
     if (stored === undefined) {
-      throw new LatentError(`${source}: the model file holds no time-series settings`, 'fit it with SeriesScorer (window, stride and threshold are stored then)');
+      throw new LatentError(
+        `${source}: the model file holds no time-series settings`,
+        'fit it with SeriesScorer (window, stride and threshold are stored then)',
+      );
     }
     const { layout, calibration } = parseSeriesExtra(stored, source);
     if (layout.window * layout.channels !== model.inputDim) {
@@ -201,6 +213,11 @@ export class SeriesScorer {
 
   get channels(): number {
     return this.state().channels;
+  }
+
+  /** Names of the channels, as the training series called them. */
+  get columns(): readonly string[] {
+    return [...this.state().columns];
   }
 
   get threshold(): number {

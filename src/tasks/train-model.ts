@@ -18,7 +18,7 @@ import { LatentError } from '../errors.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { denseConfig } from '../models/config.js';
 import { DenseAutoencoder } from '../models/dense.js';
-import { defaultHidden, defaultLatent, inUnitInterval } from '../train/defaults.js';
+import { defaultHidden, defaultLatent, defaultScaler } from '../train/defaults.js';
 import { fit, type FitOptions } from '../train/trainer.js';
 import type { History } from '../train/types.js';
 
@@ -97,14 +97,6 @@ export function defaultEpochs(rows: number, batchSize: number, steps = DEFAULT_S
 }
 
 /**
- * Scaling when none is given: data already in [0, 1] (pixels, min-max normalised tables) is left
- * as is, anything else is standardised so every feature weighs the same in the error.
- */
-export function defaultScaler(x: Matrix): ScalerKind {
-  return inUnitInterval(x) ? 'none' : 'standard';
-}
-
-/**
  * Build (unless `options.model` is given) and train an autoencoder on the rows of `x`.
  *
  * @example
@@ -123,7 +115,17 @@ export async function trainAutoencoder(x: Matrix, options: AutoencoderOptions = 
   const batchSize = options.batchSize ?? defaults.batchSize ?? DEFAULT_BATCH;
   const trainRows = Math.max(1, Math.round(x.rows * (1 - (options.validationSplit ?? 0))));
   const epochs = options.epochs ?? defaultEpochs(trainRows, batchSize, options.steps ?? defaults.steps, defaults.maxEpochs);
-  const { latentDim: _l, hidden: _h, activation: _a, outputActivation: _o, dropout: _d, steps: _s, model: _m, scaler, ...trainer } = options;
+  const {
+    latentDim: _l,
+    hidden: _h,
+    activation: _a,
+    outputActivation: _o,
+    dropout: _d,
+    steps: _s,
+    model: _m,
+    scaler,
+    ...trainer
+  } = options;
   const fitOptions: FitOptions = {
     ...trainer,
     epochs,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LatentError } from '../errors.js';
 import type { Matrix } from '../data/matrix.js';
-import { pointScores, pointScoresFromErrors, slidingWindows, windowPointErrors } from './windows.js';
+import { pointScores, pointScoresFromErrors, slidingWindows, windowPointErrors, windowStarts } from './windows.js';
 
 /** Series with value 10·t + channel, so every cell says where it came from. */
 function series(t: number, channels: number): Matrix {
@@ -33,7 +33,10 @@ describe('slidingWindows', () => {
           const { starts } = slidingWindows(series(t, 1), length, stride);
           const covered = new Uint8Array(t);
           for (const s of starts) covered.fill(1, s, s + length);
-          expect(covered.every((v) => v === 1), `t=${t} length=${length} stride=${stride}`).toBe(true);
+          expect(
+            covered.every((v) => v === 1),
+            `t=${t} length=${length} stride=${stride}`,
+          ).toBe(true);
           expect(starts[starts.length - 1]! + length).toBe(t);
         }
       }
@@ -97,5 +100,13 @@ describe('per-point errors', () => {
     expect(Array.from(errors.data)).toEqual([5, 5, 5, 5]);
     expect(Array.from(pointScoresFromErrors(errors, starts, 4))).toEqual([5, 5, 5, 5]);
     expect(() => windowPointErrors(windows, recon, 4, 2)).toThrow(/not length 4 × 2 channels/);
+  });
+});
+
+describe('windowStarts', () => {
+  it('steps by the stride and adds a last window aligned to the end', () => {
+    expect(windowStarts(10, 4, 3)).toEqual([0, 3, 6]);
+    expect(windowStarts(11, 4, 3)).toEqual([0, 3, 6, 7]);
+    expect(windowStarts(4, 4, 1)).toEqual([0]);
   });
 });

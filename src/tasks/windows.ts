@@ -169,7 +169,14 @@ export function windowPointErrors(windows: Matrix, reconstructions: Matrix, leng
   return { data, rows: windows.rows, cols: length };
 }
 
-function windowStarts(t: number, length: number, stride: number): number[] {
+/**
+ * First time step of each window `slidingWindows` cuts from `t` steps: every `stride` steps, plus
+ * one aligned to the end when the stride would leave the tail uncovered (needs length ≤ t).
+ *
+ * @example
+ * windowStarts(10, 4, 3); // [0, 3, 6]
+ */
+export function windowStarts(t: number, length: number, stride: number): number[] {
   const starts: number[] = [];
   for (let s = 0; s + length <= t; s += stride) starts.push(s);
   const last = starts[starts.length - 1]!;
@@ -185,7 +192,10 @@ function checkLayout(nWindows: number, starts: readonly number[], length: number
     );
   }
   if (!Number.isInteger(length) || length < 1) {
-    throw new LatentError(`window scores: the window length ${length} must be a whole number ≥ 1`, 'pass the length used by slidingWindows');
+    throw new LatentError(
+      `window scores: the window length ${length} must be a whole number ≥ 1`,
+      'pass the length used by slidingWindows',
+    );
   }
   starts.forEach((s, w) => {
     if (!Number.isInteger(s) || s < 0 || s + length > seriesLength) {

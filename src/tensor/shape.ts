@@ -26,7 +26,7 @@ export function assertShape(name: string, actual: Shape, expected: Shape): void 
   const ok = actual.length === expected.length && expected.every((dim, i) => dim === -1 || dim === actual[i]);
   if (!ok) {
     throw new LatentError(
-      `${name} has shape ${formatShape(actual)}, expected ${`[${expected.map((d) => (d === -1 ? "*" : String(d))).join(", ")}]`}`,
+      `${name} has shape ${formatShape(actual)}, expected ${`[${expected.map((d) => (d === -1 ? '*' : String(d))).join(', ')}]`}`,
     );
   }
 }

@@ -15,7 +15,8 @@ function mnistSubset(rows: number) {
   return matrix(train.x.data.slice(0, rows * 784), rows, 784);
 }
 
-const model = () => new DenseAutoencoder(denseConfig({ inputDim: 784, hidden: [64], latentDim: 8, outputActivation: 'sigmoid', dropout: 0.1, seed: 7 }));
+const model = () =>
+  new DenseAutoencoder(denseConfig({ inputDim: 784, hidden: [64], latentDim: 8, outputActivation: 'sigmoid', dropout: 0.1, seed: 7 }));
 
 describe('training on both backends', () => {
   it('the same seeded model gives the same losses on js and wasm (2 threads) to float32 tolerance', async () => {

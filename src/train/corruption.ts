@@ -51,9 +51,7 @@ export function parseCorruption(text: string): Corruption {
  * formatCorruption({ kind: 'mask', fraction: 0.3 }); // 'mask:0.3'
  */
 export function formatCorruption(corruption: Corruption): string {
-  return corruption.kind === 'gaussian'
-    ? `gaussian:${corruption.sigma}`
-    : `${corruption.kind}:${corruption.fraction}`;
+  return corruption.kind === 'gaussian' ? `gaussian:${corruption.sigma}` : `${corruption.kind}:${corruption.fraction}`;
 }
 
 /**
@@ -62,12 +60,7 @@ export function formatCorruption(corruption: Corruption): string {
  * @example
  * const noisy = corrupt(batch.data, parseCorruption('gaussian:0.3'), new Rng(7), [0, 1]);
  */
-export function corrupt(
-  values: Float32Array,
-  corruption: Corruption,
-  rng: Rng,
-  clip?: readonly [number, number],
-): Float32Array {
+export function corrupt(values: Float32Array, corruption: Corruption, rng: Rng, clip?: readonly [number, number]): Float32Array {
   checkCorruption(corruption, formatCorruption(corruption));
   if (clip !== undefined && !(clip[0] < clip[1])) {
     throw new LatentError(

@@ -1,10 +1,16 @@
 /**
  * Defaults taken from the data, so `latent train data.csv` does the sensible thing: BCE for data
- * in [0, 1] with a sigmoid output, MSE otherwise; layer sizes relative to the feature count.
+ * in [0, 1] with a sigmoid output, MSE otherwise; no scaling for data already in [0, 1], standard
+ * scaling otherwise; layer sizes relative to the feature count.
+ *
+ * - scaler: `none` when every value already lies in [0, 1], else `standard`;
+ * - output activation: sigmoid when the scaled data lies in [0, 1], else identity;
+ * - loss: `chooseLoss` (BCE with a sigmoid output on [0, 1] data, else MSE).
  */
 
 import type { Activation } from '../backend/backend.js';
 import type { Matrix } from '../data/matrix.js';
+import { applyScaler, fitScaler, type ScalerKind } from '../data/scaler.js';
 import type { LossName } from '../losses/reconstruction.js';
 
 export function inUnitInterval(x: Matrix): boolean {
@@ -15,6 +21,49 @@ export function inUnitInterval(x: Matrix): boolean {
 
 export function chooseLoss(outputActivation: Activation, x: Matrix): LossName {
   return outputActivation === 'sigmoid' && inUnitInterval(x) ? 'bce' : 'mse';
+}
+
+/**
+ * Scaling when none is given: data already in [0, 1] (pixels, min-max normalised tables) is left
+ * as is, anything else is standardised so every feature weighs the same in the error.
+ *
+ * @example
+ * defaultScaler(loadMnist().train.x); // 'none' (pixels already in [0, 1])
+ */
+export function defaultScaler(x: Matrix): ScalerKind {
+  return inUnitInterval(x) ? 'none' : 'standard';
+}
+
+export interface DataDefaults {
+  /** Whether the data, after scaling, lies in [0, 1]. */
+  readonly unitInterval: boolean;
+  readonly outputActivation: Activation;
+}
+
+/** `x` scaled with a `scale` scaler fitted on `x` itself. */
+function scaledBy(x: Matrix, scale: ScalerKind): Matrix {
+  return scale === 'none' ? x : applyScaler(fitScaler(scale, x), x);
+}
+
+/**
+ * The output activation that suits `x` once scaled with `scale`.
+ *
+ * @example
+ * dataDefaults(x, 'minmax').outputActivation; // 'sigmoid'
+ */
+export function dataDefaults(x: Matrix, scale: ScalerKind): DataDefaults {
+  const unitInterval = inUnitInterval(scaledBy(x, scale));
+  return { unitInterval, outputActivation: unitInterval ? 'sigmoid' : 'identity' };
+}
+
+/**
+ * The loss to use with `outputActivation` on `x` scaled with `scale` (see `chooseLoss`).
+ *
+ * @example
+ * defaultLoss(x, 'none', 'sigmoid'); // 'bce' for pixels in [0, 1]
+ */
+export function defaultLoss(x: Matrix, scale: ScalerKind, outputActivation: Activation): LossName {
+  return chooseLoss(outputActivation, scaledBy(x, scale));
 }
 
 /** Latent size when none is given: about a quarter of the features, at least 2, at most 32. */

@@ -1,6 +1,15 @@
 export { splitValidation, takeRows } from './batches.js';
 export { corrupt, formatCorruption, parseCorruption, type Corruption } from './corruption.js';
-export { chooseLoss, defaultHidden, defaultLatent, inUnitInterval } from './defaults.js';
+export {
+  chooseLoss,
+  dataDefaults,
+  defaultHidden,
+  defaultLatent,
+  defaultLoss,
+  defaultScaler,
+  inUnitInterval,
+  type DataDefaults,
+} from './defaults.js';
 export { TrainingDivergedError } from './diverged.js';
 export { evaluateLoss, fit, type EarlyStopping, type FitOptions } from './trainer.js';
 export type { BatchLog, EpochLog, History, TrainingState } from './types.js';

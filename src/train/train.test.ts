@@ -20,13 +20,20 @@ function planeData(rows: number, seed = 1): Matrix {
   return matrix(out, rows, 6);
 }
 
-const small = () => new DenseAutoencoder(denseConfig({ inputDim: 6, hidden: [8], latentDim: 2, activation: 'tanh', dropout: 0.1, seed: 3 }));
+const small = () =>
+  new DenseAutoencoder(denseConfig({ inputDim: 6, hidden: [8], latentDim: 2, activation: 'tanh', dropout: 0.1, seed: 3 }));
 
 describe('fit', () => {
   it('learns: a fixed-seed model reconstructs plane data with MSE under 0.05 (variance ≈ 2)', async () => {
     const x = planeData(400);
     const model = small();
-    const history = await fit(model, x, { epochs: 60, batchSize: 32, validationSplit: 0.2, seed: 1, optimizer: { name: 'adam', lr: 0.01 } });
+    const history = await fit(model, x, {
+      epochs: 60,
+      batchSize: 32,
+      validationSplit: 0.2,
+      seed: 1,
+      optimizer: { name: 'adam', lr: 0.01 },
+    });
     expect(history.loss).toBe('mse');
     const last = history.epochs.at(-1)!;
     expect(last.loss).toBeLessThan(history.epochs[0]!.loss / 5);
@@ -36,7 +43,13 @@ describe('fit', () => {
 
   it('2 epochs + resume for 2 equals 4 epochs, bit for bit (dropout, noise and shuffling included)', async () => {
     const x = planeData(100);
-    const options = { batchSize: 16, seed: 5, validationSplit: 0.2, corruption: parseCorruption('gaussian:0.1'), lrSchedule: { kind: 'exponential', gamma: 0.9 } as const };
+    const options = {
+      batchSize: 16,
+      seed: 5,
+      validationSplit: 0.2,
+      corruption: parseCorruption('gaussian:0.1'),
+      lrSchedule: { kind: 'exponential', gamma: 0.9 } as const,
+    };
     const straight = small();
     await fit(straight, x, { ...options, epochs: 4 });
 

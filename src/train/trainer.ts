@@ -86,7 +86,9 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
     throw new LatentError(`training data has ${x.cols} features per row, the model expects ${model.inputDim}`);
   }
 
-  const split = options.validationData ? { train: x, validation: options.validationData } : splitValidation(x, options.validationSplit ?? 0, seed);
+  const split = options.validationData
+    ? { train: x, validation: options.validationData }
+    : splitValidation(x, options.validationSplit ?? 0, seed);
   if (options.scaler !== undefined && !options.resume) model.scaler = fitScaler(options.scaler, split.train);
   const train = model.scale(split.train);
   const validation = split.validation ? model.scale(split.validation) : null;
@@ -127,112 +129,114 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
   let lastYield = performance.now();
 
   try {
-  for (let epoch = startEpoch; epoch < epochs; epoch++) {
-    const epochStart = performance.now();
-    model.train();
-    const order = options.shuffle === false ? identity(train.rows) : shuffleRng.permutation(train.rows);
-    let lossSum = 0;
-    let seen = 0;
-    const termSums: Record<string, number> = {};
-    for (let b = 0; b < batches; b++) {
-      const start = b * batchSize;
-      const end = Math.min(start + batchSize, train.rows);
-      const batch = takeRows(train, order, start, end);
-      const inputValues = options.corruption ? corrupt(batch.data, options.corruption, corruptionRng, options.corruptionClip) : batch.data;
-      params.forEach((p, i) => lastGood[i]!.set(p.data));
-      const { value, terms } = scope(() => {
-        clearTape();
-        const target = Tensor.from(batch.data, [batch.rows, batch.cols]);
-        const input = options.corruption ? Tensor.from(inputValues, [batch.rows, batch.cols]) : target;
-        const objective = model.objective(input, target, loss);
-        const value = objective.loss.item();
-        if (!Number.isFinite(value)) {
+    for (let epoch = startEpoch; epoch < epochs; epoch++) {
+      const epochStart = performance.now();
+      model.train();
+      const order = options.shuffle === false ? identity(train.rows) : shuffleRng.permutation(train.rows);
+      let lossSum = 0;
+      let seen = 0;
+      const termSums: Record<string, number> = {};
+      for (let b = 0; b < batches; b++) {
+        const start = b * batchSize;
+        const end = Math.min(start + batchSize, train.rows);
+        const batch = takeRows(train, order, start, end);
+        const inputValues = options.corruption
+          ? corrupt(batch.data, options.corruption, corruptionRng, options.corruptionClip)
+          : batch.data;
+        params.forEach((p, i) => lastGood[i]!.set(p.data));
+        const { value, terms } = scope(() => {
           clearTape();
+          const target = Tensor.from(batch.data, [batch.rows, batch.cols]);
+          const input = options.corruption ? Tensor.from(inputValues, [batch.rows, batch.cols]) : target;
+          const objective = model.objective(input, target, loss);
+          const value = objective.loss.item();
+          if (!Number.isFinite(value)) {
+            clearTape();
+            return { value, terms: objective.terms };
+          }
+          optimizer.zeroGrad();
+          backward(objective.loss);
+          if (options.clipNorm !== undefined) clipGradNorm(params, options.clipNorm);
+          optimizer.step();
           return { value, terms: objective.terms };
+        });
+        if (!Number.isFinite(value)) {
+          params.forEach((p, i) => p.data.set(lastGood[i]!));
+          throw new TrainingDivergedError(epoch, b, value, history);
         }
-        optimizer.zeroGrad();
-        backward(objective.loss);
-        if (options.clipNorm !== undefined) clipGradNorm(params, options.clipNorm);
-        optimizer.step();
-        return { value, terms: objective.terms };
-      });
-      if (!Number.isFinite(value)) {
-        params.forEach((p, i) => p.data.set(lastGood[i]!));
-        throw new TrainingDivergedError(epoch, b, value, history);
+        const n = end - start;
+        lossSum += value * n;
+        seen += n;
+        for (const [k, v] of Object.entries(terms)) termSums[k] = (termSums[k] ?? 0) + v * n;
+        stepsDone++;
+        const now = performance.now();
+        if (options.onBatchEnd && (now - lastYield > PROGRESS_INTERVAL_MS || b === batches - 1)) {
+          const elapsed = (now - trainStart) / 1000;
+          const rate = (stepsDone * batchSize) / Math.max(elapsed, 1e-9);
+          options.onBatchEnd({
+            epoch,
+            epochs,
+            batch: b,
+            batches,
+            loss: lossSum / seen,
+            samplesPerSecond: rate,
+            etaSeconds: (elapsed / stepsDone) * (totalSteps - stepsDone),
+          });
+        }
+        if (now - lastYield > PROGRESS_INTERVAL_MS) {
+          lastYield = now;
+          // Let timers (progress bars, signals) run between steps.
+          await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        }
       }
-      const n = end - start;
-      lossSum += value * n;
-      seen += n;
-      for (const [k, v] of Object.entries(terms)) termSums[k] = (termSums[k] ?? 0) + v * n;
-      stepsDone++;
-      const now = performance.now();
-      if (options.onBatchEnd && (now - lastYield > PROGRESS_INTERVAL_MS || b === batches - 1)) {
-        const elapsed = (now - trainStart) / 1000;
-        const rate = (stepsDone * batchSize) / Math.max(elapsed, 1e-9);
-        options.onBatchEnd({
-          epoch,
-          epochs,
-          batch: b,
-          batches,
-          loss: lossSum / seen,
-          samplesPerSecond: rate,
-          etaSeconds: (elapsed / stepsDone) * (totalSteps - stepsDone),
+      const seconds = (performance.now() - epochStart) / 1000;
+      const valLoss = validation ? evaluateLoss(model, validation, loss, batchSize) : null;
+      const terms: Record<string, number> = {};
+      for (const [k, v] of Object.entries(termSums)) terms[k] = v / seen;
+      const log: EpochLog = {
+        epoch,
+        loss: lossSum / seen,
+        valLoss,
+        terms,
+        lr: optimizer.lr,
+        seconds,
+        samplesPerSecond: train.rows / Math.max(seconds, 1e-9),
+      };
+      history.epochs.push(log);
+      const monitored = valLoss ?? log.loss;
+      optimizer.lr = schedule.next(epoch, monitored);
+
+      let stop = false;
+      const es = options.earlyStopping;
+      if (es) {
+        if (monitored < stopping.best - (es.minDelta ?? 0)) {
+          stopping.best = monitored;
+          stopping.wait = 0;
+          stopping.bestEpoch = epoch;
+          if (es.restoreBestWeights) bestWeights = snapshot(model);
+        } else if (++stopping.wait >= es.patience) {
+          stop = true;
+          history.stoppedEarly = true;
+        }
+      }
+      if (options.onEpochEnd?.(log, history) === 'stop') stop = true;
+      if (options.onCheckpoint && ((epoch + 1) % (options.checkpointEvery ?? 1) === 0 || stop || epoch + 1 === epochs)) {
+        options.onCheckpoint({
+          epoch: epoch + 1,
+          optimizerSteps: optimizer.steps,
+          optimizerState: new Map([...optimizer.stateTensors()].map(([k, t]) => [k, t.data.slice()])),
+          shuffleRng: shuffleRng.getState(),
+          noiseRng: model.noiseRng.getState(),
+          corruptionRng: corruptionRng.getState(),
+          schedule: schedule.saveState(),
+          lr: optimizer.lr,
+          earlyStopping: { ...stopping },
+          bestWeights,
+          history: [...history.epochs],
         });
       }
-      if (now - lastYield > PROGRESS_INTERVAL_MS) {
-        lastYield = now;
-        // Let timers (progress bars, signals) run between steps.
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
-      }
+      if (stop) break;
     }
-    const seconds = (performance.now() - epochStart) / 1000;
-    const valLoss = validation ? evaluateLoss(model, validation, loss, batchSize) : null;
-    const terms: Record<string, number> = {};
-    for (const [k, v] of Object.entries(termSums)) terms[k] = v / seen;
-    const log: EpochLog = {
-      epoch,
-      loss: lossSum / seen,
-      valLoss,
-      terms,
-      lr: optimizer.lr,
-      seconds,
-      samplesPerSecond: train.rows / Math.max(seconds, 1e-9),
-    };
-    history.epochs.push(log);
-    const monitored = valLoss ?? log.loss;
-    optimizer.lr = schedule.next(epoch, monitored);
-
-    let stop = false;
-    const es = options.earlyStopping;
-    if (es) {
-      if (monitored < stopping.best - (es.minDelta ?? 0)) {
-        stopping.best = monitored;
-        stopping.wait = 0;
-        stopping.bestEpoch = epoch;
-        if (es.restoreBestWeights) bestWeights = snapshot(model);
-      } else if (++stopping.wait >= es.patience) {
-        stop = true;
-        history.stoppedEarly = true;
-      }
-    }
-    if (options.onEpochEnd?.(log, history) === 'stop') stop = true;
-    if (options.onCheckpoint && ((epoch + 1) % (options.checkpointEvery ?? 1) === 0 || stop || epoch + 1 === epochs)) {
-      options.onCheckpoint({
-        epoch: epoch + 1,
-        optimizerSteps: optimizer.steps,
-        optimizerState: new Map([...optimizer.stateTensors()].map(([k, t]) => [k, t.data.slice()])),
-        shuffleRng: shuffleRng.getState(),
-        noiseRng: model.noiseRng.getState(),
-        corruptionRng: corruptionRng.getState(),
-        schedule: schedule.saveState(),
-        lr: optimizer.lr,
-        earlyStopping: { ...stopping },
-        bestWeights,
-        history: [...history.epochs],
-      });
-    }
-    if (stop) break;
-  }
   } finally {
     optimizer.dispose();
   }

@@ -21,8 +21,7 @@ export function im2col(images: Float32Array, g: Conv2dGeometry, cols: Float32Arr
             const inRow = iy >= 0 && iy < g.height;
             for (let ox = 0; ox < g.outW; ox++) {
               const ix = ox * g.strideW - g.padW + kx * g.dilationW;
-              cols[row + oy * g.outW + ox] =
-                inRow && ix >= 0 && ix < g.width ? images[image + (c * g.height + iy) * g.width + ix]! : 0;
+              cols[row + oy * g.outW + ox] = inRow && ix >= 0 && ix < g.width ? images[image + (c * g.height + iy) * g.width + ix]! : 0;
             }
           }
         }

@@ -183,15 +183,29 @@ export class JsBackend implements Backend {
   }
 
   upsample2d(
-    x: Float32Array, channels: number, h: number, w: number, scaleH: number, scaleW: number,
-    mode: UpsampleMode, alignCorners: boolean, out: Float32Array,
+    x: Float32Array,
+    channels: number,
+    h: number,
+    w: number,
+    scaleH: number,
+    scaleW: number,
+    mode: UpsampleMode,
+    alignCorners: boolean,
+    out: Float32Array,
   ): void {
     upsample2d(x, channels, h, w, scaleH, scaleW, mode, alignCorners, out);
   }
 
   upsample2dBackward(
-    dy: Float32Array, channels: number, h: number, w: number, scaleH: number, scaleW: number,
-    mode: UpsampleMode, alignCorners: boolean, dx: Float32Array,
+    dy: Float32Array,
+    channels: number,
+    h: number,
+    w: number,
+    scaleH: number,
+    scaleW: number,
+    mode: UpsampleMode,
+    alignCorners: boolean,
+    dx: Float32Array,
   ): void {
     upsample2dBackward(dy, channels, h, w, scaleH, scaleW, mode, alignCorners, dx);
   }

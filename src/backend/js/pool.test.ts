@@ -12,7 +12,21 @@ const js = new JsBackend();
 
 function geometry(h: number, w: number, k: number, s: number, p: number): Conv2dGeometry {
   const o = (n: number): number => Math.floor((n + 2 * p - (k - 1) - 1) / s) + 1;
-  return { channels: 1, height: h, width: w, kernelH: k, kernelW: k, strideH: s, strideW: s, padH: p, padW: p, dilationH: 1, dilationW: 1, outH: o(h), outW: o(w) };
+  return {
+    channels: 1,
+    height: h,
+    width: w,
+    kernelH: k,
+    kernelW: k,
+    strideH: s,
+    strideW: s,
+    padH: p,
+    padW: p,
+    dilationH: 1,
+    dilationW: 1,
+    outH: o(h),
+    outW: o(w),
+  };
 }
 
 describe('reference pooling kernels', () => {
@@ -49,7 +63,17 @@ describe('reference pooling kernels', () => {
     js.upsample2d(x, 1, 2, 2, 2, 2, 'nearest', false, out);
     expect([...out]).toEqual([1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
     const dx = new Float32Array(4);
-    js.upsample2dBackward(Float32Array.from({ length: 16 }, (_v, i) => i), 1, 2, 2, 2, 2, 'nearest', false, dx);
+    js.upsample2dBackward(
+      Float32Array.from({ length: 16 }, (_v, i) => i),
+      1,
+      2,
+      2,
+      2,
+      2,
+      'nearest',
+      false,
+      dx,
+    );
     expect([...dx]).toEqual([0 + 1 + 4 + 5, 2 + 3 + 6 + 7, 8 + 9 + 12 + 13, 10 + 11 + 14 + 15]);
   });
 

@@ -79,8 +79,15 @@ export function axisSamples(size: number, scale: number, mode: UpsampleMode, ali
 }
 
 export function upsample2d(
-  x: Float32Array, channels: number, h: number, w: number, scaleH: number, scaleW: number,
-  mode: UpsampleMode, alignCorners: boolean, out: Float32Array,
+  x: Float32Array,
+  channels: number,
+  h: number,
+  w: number,
+  scaleH: number,
+  scaleW: number,
+  mode: UpsampleMode,
+  alignCorners: boolean,
+  out: Float32Array,
 ): void {
   const ys = axisSamples(h, scaleH, mode, alignCorners);
   const xs = axisSamples(w, scaleW, mode, alignCorners);
@@ -105,8 +112,15 @@ export function upsample2d(
 }
 
 export function upsample2dBackward(
-  dy: Float32Array, channels: number, h: number, w: number, scaleH: number, scaleW: number,
-  mode: UpsampleMode, alignCorners: boolean, dx: Float32Array,
+  dy: Float32Array,
+  channels: number,
+  h: number,
+  w: number,
+  scaleH: number,
+  scaleW: number,
+  mode: UpsampleMode,
+  alignCorners: boolean,
+  dx: Float32Array,
 ): void {
   const ys = axisSamples(h, scaleH, mode, alignCorners);
   const xs = axisSamples(w, scaleW, mode, alignCorners);

@@ -91,7 +91,11 @@ describe('wasm gemm special cases', () => {
     const empty = backend.alloc(0);
     const wc = onBackend(backend, c0);
     backend.gemm({ a: empty, b: empty, c: wc, m: 3, n: 5, k: 0, transA: false, transB: false, alpha: 1, beta: 0.5 });
-    expectAllClose(wc, c0.map((v) => v * 0.5), { rtol: 1e-7, atol: 0 });
+    expectAllClose(
+      wc,
+      c0.map((v) => v * 0.5),
+      { rtol: 1e-7, atol: 0 },
+    );
     const ones = onBackend(backend, new Float32Array(15).fill(1));
     backend.gemm({ a: ones, b: ones, c: wc, m: 3, n: 5, k: 3, transA: false, transB: false, alpha: 0, beta: 0 });
     expect([...wc]).toEqual(new Array(15).fill(0));
@@ -100,8 +104,8 @@ describe('wasm gemm special cases', () => {
   it('rejects arrays too short for the shape', () => {
     const backend = backends.get(1)!;
     const small = backend.alloc(4);
-    expect(() =>
-      backend.gemm({ a: small, b: small, c: small, m: 3, n: 3, k: 3, transA: false, transB: false, alpha: 1, beta: 0 }),
-    ).toThrow(/gemm A holds 4 floats, the kernel needs 9/);
+    expect(() => backend.gemm({ a: small, b: small, c: small, m: 3, n: 3, k: 3, transA: false, transB: false, alpha: 1, beta: 0 })).toThrow(
+      /gemm A holds 4 floats, the kernel needs 9/,
+    );
   });
 });

@@ -25,8 +25,10 @@ export function wasmAvailable(): boolean {
 function parseThreads(value: unknown, source: string): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
-    throw new LatentError(`${source} must be a whole number from 1 to ${MAX_THREADS}, got "${String(value)}"`,
-      `set ${source} to the number of cores to use, e.g. 2`);
+    throw new LatentError(
+      `${source} must be a whole number from 1 to ${MAX_THREADS}, got "${String(value)}"`,
+      `set ${source} to the number of cores to use, e.g. 2`,
+    );
   }
   return n;
 }
@@ -47,13 +49,15 @@ function envThreads(): string | undefined {
  */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<Backend> {
   if (!wasmAvailable()) {
-    throw new LatentError('the wasm backend needs WebAssembly with SIMD',
-      'use a current Node.js (20+) or browser, or --backend js');
+    throw new LatentError('the wasm backend needs WebAssembly with SIMD', 'use a current Node.js (20+) or browser, or --backend js');
   }
   const env = envThreads();
-  const requested = options.threads !== undefined
-    ? parseThreads(options.threads, 'threads')
-    : env !== undefined ? parseThreads(env, 'LATENT_THREADS') : await coreCount();
+  const requested =
+    options.threads !== undefined
+      ? parseThreads(options.threads, 'threads')
+      : env !== undefined
+        ? parseThreads(env, 'LATENT_THREADS')
+        : await coreCount();
   // Without shared memory and workers: the unshared kernels on this thread alone.
   if (!threadsSupported() || !kernelsValid(true)) return WasmBackend.create(1, false);
   return WasmBackend.create(requested);

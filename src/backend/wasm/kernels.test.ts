@@ -31,7 +31,11 @@ function both(
   fn: (b: Backend, inputs: Float32Array[], out: Float32Array) => void,
 ): [Float32Array, Float32Array] {
   const expected = new Float32Array(outLength);
-  fn(oracle, inputs.map((x) => x.slice()), expected);
+  fn(
+    oracle,
+    inputs.map((x) => x.slice()),
+    expected,
+  );
   const wasmInputs = inputs.map((x) => onBackend(backend, x));
   const out = backend.alloc(outLength);
   fn(backend, wasmInputs, out);
@@ -130,10 +134,10 @@ describe.each(THREADS)('wasm row kernels on %i thread(s)', (threads) => {
       const x = withSpecials(randomArray(rng, rows * cols, -8, 8));
       const bias = randomArray(rng, cols, -1, 1);
       let [actual, expected] = both(backend, [x, bias], rows * cols, (k, [v, b], out) =>
-        k.biasActivation(v!, b!, rows, cols, act, alpha, out));
+        k.biasActivation(v!, b!, rows, cols, act, alpha, out),
+      );
       expectAllClose(actual, expected, ELEMENTWISE, `${act} ${rows}×${cols} with bias`);
-      [actual, expected] = both(backend, [x], rows * cols, (k, [v], out) =>
-        k.biasActivation(v!, null, rows, cols, act, alpha, out));
+      [actual, expected] = both(backend, [x], rows * cols, (k, [v], out) => k.biasActivation(v!, null, rows, cols, act, alpha, out));
       expectAllClose(actual, expected, ELEMENTWISE, `${act} ${rows}×${cols} without bias`);
     }
   });
@@ -148,11 +152,13 @@ describe.each(THREADS)('wasm row kernels on %i thread(s)', (threads) => {
       oracle.biasActivation(pre, null, rows, cols, act, alpha, y);
       const dy = randomArray(rng, n, -1, 1);
       const [dx, dxExpected] = both(backend, [dy, pre, y], n, (k, [g, p, o], out) =>
-        k.biasActivationBackward(g!, p!, o!, rows, cols, act, alpha, out, null));
+        k.biasActivationBackward(g!, p!, o!, rows, cols, act, alpha, out, null),
+      );
       expectAllClose(dx, dxExpected, ELEMENTWISE, `${act} dx ${rows}×${cols}`);
       // dbias, with dx written over dy (allowed by the contract).
       const [dbias, dbiasExpected] = both(backend, [dy, pre, y], cols, (k, [g, p, o], out) =>
-        k.biasActivationBackward(g!, p!, o!, rows, cols, act, alpha, g!, out));
+        k.biasActivationBackward(g!, p!, o!, rows, cols, act, alpha, g!, out),
+      );
       expectAllClose(dbias, dbiasExpected, { rtol: 1e-5, atol: 1e-5 * Math.sqrt(rows) }, `${act} dbias ${rows}×${cols}`);
     }
   });
@@ -166,7 +172,8 @@ describe.each(THREADS)('wasm row kernels on %i thread(s)', (threads) => {
       for (const useScale of [true, false]) {
         for (const useShift of [true, false]) {
           const [actual, expected] = both(backend, [x, scale, shift], rows * cols, (k, [v, s, t], out) =>
-            k.columnAffine(v!, useScale ? s! : null, useShift ? t! : null, rows, cols, out));
+            k.columnAffine(v!, useScale ? s! : null, useShift ? t! : null, rows, cols, out),
+          );
           expectAllClose(actual, expected, ELEMENTWISE, `columnAffine ${rows}×${cols} ${useScale} ${useShift}`);
         }
       }
@@ -206,23 +213,69 @@ describe.each(THREADS)('wasm row kernels on %i thread(s)', (threads) => {
 });
 
 interface Geometry {
-  channels: number; height: number; width: number; kernelH: number; kernelW: number;
-  strideH: number; strideW: number; padH: number; padW: number; dilationH: number; dilationW: number;
-  outH: number; outW: number;
+  channels: number;
+  height: number;
+  width: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+  outH: number;
+  outW: number;
 }
 
 function randomGeometries(count: number): Geometry[] {
   const rng = new Rng(77);
   const out: Geometry[] = [
     // W2-like layers, big enough to be split across threads.
-    { channels: 32, height: 14, width: 14, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, padH: 1, padW: 1, dilationH: 1, dilationW: 1, outH: 7, outW: 7 },
-    { channels: 16, height: 28, width: 28, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, outH: 28, outW: 28 },
+    {
+      channels: 32,
+      height: 14,
+      width: 14,
+      kernelH: 3,
+      kernelW: 3,
+      strideH: 2,
+      strideW: 2,
+      padH: 1,
+      padW: 1,
+      dilationH: 1,
+      dilationW: 1,
+      outH: 7,
+      outW: 7,
+    },
+    {
+      channels: 16,
+      height: 28,
+      width: 28,
+      kernelH: 3,
+      kernelW: 3,
+      strideH: 1,
+      strideW: 1,
+      padH: 1,
+      padW: 1,
+      dilationH: 1,
+      dilationW: 1,
+      outH: 28,
+      outW: 28,
+    },
   ];
   while (out.length < count) {
     const g = {
-      channels: 1 + rng.int(4), height: 1 + rng.int(9), width: 1 + rng.int(9),
-      kernelH: 1 + rng.int(4), kernelW: 1 + rng.int(4), strideH: 1 + rng.int(3), strideW: 1 + rng.int(3),
-      padH: rng.int(3), padW: rng.int(3), dilationH: 1 + rng.int(2), dilationW: 1 + rng.int(2),
+      channels: 1 + rng.int(4),
+      height: 1 + rng.int(9),
+      width: 1 + rng.int(9),
+      kernelH: 1 + rng.int(4),
+      kernelW: 1 + rng.int(4),
+      strideH: 1 + rng.int(3),
+      strideW: 1 + rng.int(3),
+      padH: rng.int(3),
+      padW: rng.int(3),
+      dilationH: 1 + rng.int(2),
+      dilationW: 1 + rng.int(2),
     };
     const outH = Math.floor((g.height + 2 * g.padH - g.dilationH * (g.kernelH - 1) - 1) / g.strideH) + 1;
     const outW = Math.floor((g.width + 2 * g.padW - g.dilationW * (g.kernelW - 1) - 1) / g.strideW) + 1;

@@ -15,15 +15,37 @@ function poolGeometries(count: number): Conv2dGeometry[] {
   const rng = new Rng(11);
   // A plain 2x2/2 pool over a batch of 64-channel 14x14 maps (big enough to be threaded).
   const out: Conv2dGeometry[] = [
-    { channels: 256, height: 14, width: 14, kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1, outH: 7, outW: 7 },
+    {
+      channels: 256,
+      height: 14,
+      width: 14,
+      kernelH: 2,
+      kernelW: 2,
+      strideH: 2,
+      strideW: 2,
+      padH: 0,
+      padW: 0,
+      dilationH: 1,
+      dilationW: 1,
+      outH: 7,
+      outW: 7,
+    },
   ];
   while (out.length < count) {
     const kernelH = 1 + rng.int(4);
     const kernelW = 1 + rng.int(4);
     const g = {
-      channels: 1 + rng.int(5), height: 1 + rng.int(10), width: 1 + rng.int(10), kernelH, kernelW,
-      strideH: 1 + rng.int(3), strideW: 1 + rng.int(3), padH: rng.int(Math.floor(kernelH / 2) + 1), padW: rng.int(Math.floor(kernelW / 2) + 1),
-      dilationH: 1 + rng.int(2), dilationW: 1 + rng.int(2),
+      channels: 1 + rng.int(5),
+      height: 1 + rng.int(10),
+      width: 1 + rng.int(10),
+      kernelH,
+      kernelW,
+      strideH: 1 + rng.int(3),
+      strideW: 1 + rng.int(3),
+      padH: rng.int(Math.floor(kernelH / 2) + 1),
+      padW: rng.int(Math.floor(kernelW / 2) + 1),
+      dilationH: 1 + rng.int(2),
+      dilationW: 1 + rng.int(2),
     };
     const outH = Math.floor((g.height + 2 * g.padH - g.dilationH * (g.kernelH - 1) - 1) / g.strideH) + 1;
     const outW = Math.floor((g.width + 2 * g.padW - g.dilationW * (g.kernelW - 1) - 1) / g.strideW) + 1;
@@ -69,7 +91,13 @@ describe.each([...backends.keys()])('wasm pooling kernels on %i thread(s)', (thr
     const cases = [{ channels: 300, h: 7, w: 7, sh: 2, sw: 2 }];
     for (let i = 0; i < 30; i++) {
       const scales = [1, 2, 3, 1.5, 2.5, 0.5];
-      cases.push({ channels: 1 + rng.int(4), h: 1 + rng.int(9), w: 1 + rng.int(9), sh: scales[rng.int(scales.length)]!, sw: scales[rng.int(scales.length)]! });
+      cases.push({
+        channels: 1 + rng.int(4),
+        h: 1 + rng.int(9),
+        w: 1 + rng.int(9),
+        sh: scales[rng.int(scales.length)]!,
+        sw: scales[rng.int(scales.length)]!,
+      });
     }
     for (const c of cases) {
       const outH = upsampleSize(c.h, c.sh);
@@ -100,7 +128,13 @@ describe.each([...backends.keys()])('wasm pooling kernels on %i thread(s)', (thr
   });
 
   it('swapAxes matches the reference', () => {
-    for (const [a, b, inner] of [[1, 1, 1], [3, 5, 7], [64, 16, 49], [64, 128, 1], [2, 3, 0]] as const) {
+    for (const [a, b, inner] of [
+      [1, 1, 1],
+      [3, 5, 7],
+      [64, 16, 49],
+      [64, 128, 1],
+      [2, 3, 0],
+    ] as const) {
       const x = randomArray(new Rng(a * b + inner), a * b * inner);
       const expected = new Float32Array(x.length);
       oracle.swapAxes(x, a, b, inner, expected);

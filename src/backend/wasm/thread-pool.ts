@@ -62,9 +62,7 @@ export class ThreadPool {
     threads: number,
   ): Promise<ThreadPool> {
     const started = await Promise.allSettled(
-      Array.from({ length: threads - 1 }, (_, i) =>
-        spawnWorker({ module, memory, control, job, index: i + 1, spin: SPIN }),
-      ),
+      Array.from({ length: threads - 1 }, (_, i) => spawnWorker({ module, memory, control, job, index: i + 1, spin: SPIN })),
     );
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');

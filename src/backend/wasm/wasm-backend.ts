@@ -7,13 +7,33 @@
  * into the heap, so nothing is copied; every array must come from this backend's `alloc`.
  */
 
-import { upsampleSize, type Activation, type AdamArgs, type Backend, type BinaryOp, type Conv2dGeometry, type GemmArgs, type UnaryOp, type UpsampleMode } from '../backend.js';
 import {
-  ACTIVATION_CODES, ARG_SLOTS, BINARY_CODES, JOB_ARGS_OFFSET, JOB_BYTES, JOB_SLOT, MAX_CHUNKS, MAX_THREADS, TASK,
-  UNARY_CODES, UPSAMPLE_CODES, type TaskId,
+  upsampleSize,
+  type Activation,
+  type AdamArgs,
+  type Backend,
+  type BinaryOp,
+  type Conv2dGeometry,
+  type GemmArgs,
+  type UnaryOp,
+  type UpsampleMode,
+} from '../backend.js';
+import {
+  ACTIVATION_CODES,
+  ARG_SLOTS,
+  BINARY_CODES,
+  JOB_ARGS_OFFSET,
+  JOB_BYTES,
+  JOB_SLOT,
+  MAX_CHUNKS,
+  MAX_THREADS,
+  TASK,
+  UNARY_CODES,
+  UPSAMPLE_CODES,
+  type TaskId,
 } from './codes.js';
 import { WasmHeap } from './heap.js';
-import { compileKernels, instantiateKernels, KERNELS_MAX_PAGES, type KernelExports } from './kernels.js';
+import { compileKernels, instantiateKernels, KERNELS_MAX_PAGES } from './kernels.js';
 import { ThreadPool } from './thread-pool.js';
 import { CONTROL_BYTES } from './worker-source.js';
 
@@ -55,9 +75,8 @@ export class WasmBackend implements Backend {
 
   private constructor(
     private readonly heap: WasmHeap,
-    private readonly kernels: KernelExports,
     private readonly pool: ThreadPool,
-    private readonly job: number,
+    job: number,
     private readonly scratch: number,
     private readonly scratchStride: number,
   ) {
@@ -80,7 +99,7 @@ export class WasmBackend implements Backend {
     const scratchStride = Math.ceil((kernels.gemmScratchFloats() * 4) / 64) * 64;
     const scratch = heap.reserve(scratchStride * count);
     const pool = await ThreadPool.start(kernels, module, heap.memory, control, job, count);
-    return new WasmBackend(heap, kernels, pool, job, scratch, scratchStride);
+    return new WasmBackend(heap, pool, job, scratch, scratchStride);
   }
 
   /** Stop the worker threads (kernels keep working on the calling thread alone). */
@@ -109,10 +128,24 @@ export class WasmBackend implements Backend {
     const splitRows = m / 4 > n / 8 ? 1 : 0;
     const tiles = splitRows ? Math.ceil(m / 4) : Math.ceil(n / 8);
     const threads = this.pool.activeThreads;
-    const chunks = threads > 1 && 2 * m * n * k >= GEMM_PARALLEL_FLOPS
-      ? Math.min(tiles, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS) : 1;
-    this.exec(TASK.gemm, chunks, this.ptr(a), this.ptr(b), this.ptr(c), m, n, k, transA ? 1 : 0, transB ? 1 : 0,
-      alpha, beta, this.scratch, this.scratchStride, splitRows);
+    const chunks = threads > 1 && 2 * m * n * k >= GEMM_PARALLEL_FLOPS ? Math.min(tiles, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS) : 1;
+    this.exec(
+      TASK.gemm,
+      chunks,
+      this.ptr(a),
+      this.ptr(b),
+      this.ptr(c),
+      m,
+      n,
+      k,
+      transA ? 1 : 0,
+      transB ? 1 : 0,
+      alpha,
+      beta,
+      this.scratch,
+      this.scratchStride,
+      splitRows,
+    );
   }
 
   unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
@@ -160,8 +193,17 @@ export class WasmBackend implements Backend {
     need(x, rows * cols, 'biasActivation x');
     need(out, rows * cols, 'biasActivation out');
     if (bias) need(bias, cols, 'biasActivation bias');
-    this.exec(TASK.biasActivation, this.chunks(rows * cols * activationCost(act), rows), this.ptr(x), this.optPtr(bias),
-      rows, cols, ACTIVATION_CODES[act], alpha, this.ptr(out));
+    this.exec(
+      TASK.biasActivation,
+      this.chunks(rows * cols * activationCost(act), rows),
+      this.ptr(x),
+      this.optPtr(bias),
+      rows,
+      cols,
+      ACTIVATION_CODES[act],
+      alpha,
+      this.ptr(out),
+    );
   }
 
   biasActivationBackward(
@@ -182,8 +224,19 @@ export class WasmBackend implements Backend {
     need(dx, n, 'biasActivationBackward dx');
     if (dbias) need(dbias, cols, 'biasActivationBackward dbias');
     // Split by columns (in 16s), so each chunk owns its dbias entries.
-    this.exec(TASK.biasActivationBackward, this.chunks(n * activationCost(act), cols / 16), this.ptr(dy), this.ptr(pre), this.ptr(y), rows, cols,
-      ACTIVATION_CODES[act], alpha, this.ptr(dx), this.optPtr(dbias));
+    this.exec(
+      TASK.biasActivationBackward,
+      this.chunks(n * activationCost(act), cols / 16),
+      this.ptr(dy),
+      this.ptr(pre),
+      this.ptr(y),
+      rows,
+      cols,
+      ACTIVATION_CODES[act],
+      alpha,
+      this.ptr(dx),
+      this.optPtr(dbias),
+    );
   }
 
   columnAffine(
@@ -198,8 +251,16 @@ export class WasmBackend implements Backend {
     need(out, rows * cols, 'columnAffine out');
     if (scale) need(scale, cols, 'columnAffine scale');
     if (shift) need(shift, cols, 'columnAffine shift');
-    this.exec(TASK.columnAffine, this.chunks(rows * cols, rows), this.ptr(x), this.optPtr(scale), this.optPtr(shift),
-      rows, cols, this.ptr(out));
+    this.exec(
+      TASK.columnAffine,
+      this.chunks(rows * cols, rows),
+      this.ptr(x),
+      this.optPtr(scale),
+      this.optPtr(shift),
+      rows,
+      cols,
+      this.ptr(out),
+    );
   }
 
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
@@ -239,24 +300,50 @@ export class WasmBackend implements Backend {
     const decay = decoupled ? 1 - lr * weightDecay : 1;
     const stepSize = lr / (1 - Math.pow(beta1, step));
     const invC2 = 1 / (1 - Math.pow(beta2, step));
-    this.exec(TASK.adam, this.chunks(n * 4, n / 16), this.ptr(param), this.ptr(grad), this.ptr(m), this.ptr(v),
-      beta1, beta2, eps, l2, decay, stepSize, invC2, n);
+    this.exec(
+      TASK.adam,
+      this.chunks(n * 4, n / 16),
+      this.ptr(param),
+      this.ptr(grad),
+      this.ptr(m),
+      this.ptr(v),
+      beta1,
+      beta2,
+      eps,
+      l2,
+      decay,
+      stepSize,
+      invC2,
+      n,
+    );
   }
 
   im2col(images: Float32Array, geometry: Conv2dGeometry, cols: Float32Array, batch: number): void {
     const g = geometry;
     need(images, batch * g.channels * g.height * g.width, 'im2col images');
     need(cols, g.channels * g.kernelH * g.kernelW * batch * g.outH * g.outW, 'im2col cols');
-    this.exec(TASK.im2col, this.chunks(batch * g.channels * g.kernelH * g.kernelW * g.outH * g.outW, batch * g.channels),
-      this.ptr(images), this.ptr(cols), ...geometryArgs(g), batch);
+    this.exec(
+      TASK.im2col,
+      this.chunks(batch * g.channels * g.kernelH * g.kernelW * g.outH * g.outW, batch * g.channels),
+      this.ptr(images),
+      this.ptr(cols),
+      ...geometryArgs(g),
+      batch,
+    );
   }
 
   col2im(cols: Float32Array, geometry: Conv2dGeometry, images: Float32Array, batch: number): void {
     const g = geometry;
     need(images, batch * g.channels * g.height * g.width, 'col2im images');
     need(cols, g.channels * g.kernelH * g.kernelW * batch * g.outH * g.outW, 'col2im cols');
-    this.exec(TASK.col2im, this.chunks(batch * g.channels * g.kernelH * g.kernelW * g.outH * g.outW, batch * g.channels),
-      this.ptr(cols), this.ptr(images), ...geometryArgs(g), batch);
+    this.exec(
+      TASK.col2im,
+      this.chunks(batch * g.channels * g.kernelH * g.kernelW * g.outH * g.outW, batch * g.channels),
+      this.ptr(cols),
+      this.ptr(images),
+      ...geometryArgs(g),
+      batch,
+    );
   }
 
   swapAxes(x: Float32Array, a: number, b: number, inner: number, out: Float32Array): void {
@@ -271,8 +358,14 @@ export class WasmBackend implements Backend {
     need(image, g.channels * g.height * g.width, 'maxPool2d image');
     need(out, outSize, 'maxPool2d out');
     need(argmax, outSize, 'maxPool2d argmax');
-    this.exec(TASK.maxPool2d, this.chunks(outSize * g.kernelH * g.kernelW, g.channels),
-      this.ptr(image), this.ptr(out), this.ptr(argmax), ...geometryArgs(g));
+    this.exec(
+      TASK.maxPool2d,
+      this.chunks(outSize * g.kernelH * g.kernelW, g.channels),
+      this.ptr(image),
+      this.ptr(out),
+      this.ptr(argmax),
+      ...geometryArgs(g),
+    );
   }
 
   maxPool2dBackward(dy: Float32Array, argmax: Float32Array, geometry: Conv2dGeometry, dx: Float32Array): void {
@@ -281,30 +374,72 @@ export class WasmBackend implements Backend {
     need(dy, outSize, 'maxPool2dBackward dy');
     need(argmax, outSize, 'maxPool2dBackward argmax');
     need(dx, g.channels * g.height * g.width, 'maxPool2dBackward dx');
-    this.exec(TASK.maxPool2dBackward, this.chunks(outSize + g.channels * g.height * g.width, g.channels),
-      this.ptr(dy), this.ptr(argmax), this.ptr(dx), ...geometryArgs(g));
+    this.exec(
+      TASK.maxPool2dBackward,
+      this.chunks(outSize + g.channels * g.height * g.width, g.channels),
+      this.ptr(dy),
+      this.ptr(argmax),
+      this.ptr(dx),
+      ...geometryArgs(g),
+    );
   }
 
   upsample2d(
-    x: Float32Array, channels: number, h: number, w: number, scaleH: number, scaleW: number,
-    mode: UpsampleMode, alignCorners: boolean, out: Float32Array,
+    x: Float32Array,
+    channels: number,
+    h: number,
+    w: number,
+    scaleH: number,
+    scaleW: number,
+    mode: UpsampleMode,
+    alignCorners: boolean,
+    out: Float32Array,
   ): void {
     const outSize = channels * upsampleSize(h, scaleH) * upsampleSize(w, scaleW);
     need(x, channels * h * w, 'upsample2d x');
     need(out, outSize, 'upsample2d out');
-    this.exec(TASK.upsample2d, this.chunks(outSize * (mode === 'nearest' ? 1 : 4), channels),
-      this.ptr(x), this.ptr(out), channels, h, w, scaleH, scaleW, UPSAMPLE_CODES[mode], alignCorners ? 1 : 0);
+    this.exec(
+      TASK.upsample2d,
+      this.chunks(outSize * (mode === 'nearest' ? 1 : 4), channels),
+      this.ptr(x),
+      this.ptr(out),
+      channels,
+      h,
+      w,
+      scaleH,
+      scaleW,
+      UPSAMPLE_CODES[mode],
+      alignCorners ? 1 : 0,
+    );
   }
 
   upsample2dBackward(
-    dy: Float32Array, channels: number, h: number, w: number, scaleH: number, scaleW: number,
-    mode: UpsampleMode, alignCorners: boolean, dx: Float32Array,
+    dy: Float32Array,
+    channels: number,
+    h: number,
+    w: number,
+    scaleH: number,
+    scaleW: number,
+    mode: UpsampleMode,
+    alignCorners: boolean,
+    dx: Float32Array,
   ): void {
     const outSize = channels * upsampleSize(h, scaleH) * upsampleSize(w, scaleW);
     need(dy, outSize, 'upsample2dBackward dy');
     need(dx, channels * h * w, 'upsample2dBackward dx');
-    this.exec(TASK.upsample2dBackward, this.chunks(outSize * (mode === 'nearest' ? 1 : 4), channels),
-      this.ptr(dy), this.ptr(dx), channels, h, w, scaleH, scaleW, UPSAMPLE_CODES[mode], alignCorners ? 1 : 0);
+    this.exec(
+      TASK.upsample2dBackward,
+      this.chunks(outSize * (mode === 'nearest' ? 1 : 4), channels),
+      this.ptr(dy),
+      this.ptr(dx),
+      channels,
+      h,
+      w,
+      scaleH,
+      scaleW,
+      UPSAMPLE_CODES[mode],
+      alignCorners ? 1 : 0,
+    );
   }
 
   private reduce(x: Float32Array, squares: 0 | 1): number {
@@ -356,6 +491,19 @@ function fixedHeap(): WasmHeap {
 }
 
 function geometryArgs(g: Conv2dGeometry): number[] {
-  return [g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW,
-    g.padH, g.padW, g.dilationH, g.dilationW, g.outH, g.outW];
+  return [
+    g.channels,
+    g.height,
+    g.width,
+    g.kernelH,
+    g.kernelW,
+    g.strideH,
+    g.strideW,
+    g.padH,
+    g.padW,
+    g.dilationH,
+    g.dilationW,
+    g.outH,
+    g.outW,
+  ];
 }

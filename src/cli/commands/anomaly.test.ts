@@ -107,7 +107,9 @@ describe('latent reduce / score / evaluate with a trained model', () => {
     expect(flags).toEqual(Array.from(loaded.predict(loadDataset(CARDIO).x)));
     const again = await runCli('score', detectorModel, CARDIO, '-o', out, '--force', '--threshold-rule', 'max');
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain(`computed from the scores of ${CARDIO} itself (${detectorModel} stores no training scores to apply a new rule to)`);
+    expect(again.stdout).toContain(
+      `computed from the scores of ${CARDIO} itself (${detectorModel} stores no training scores to apply a new rule to)`,
+    );
     expect(readScores(out).flags.reduce((a, b) => a + b, 0)).toBe(0); // nothing is above the maximum
   });
 
@@ -147,7 +149,9 @@ describe('latent evaluate DATA', () => {
     try {
       const data = loadDataset(CARDIO);
       const header = [...data.columns, 'is_anomaly'].join(',');
-      const lines = Array.from({ length: data.x.rows }, (_, r) => [...data.x.data.subarray(r * 21, (r + 1) * 21), data.labels![r]].join(','));
+      const lines = Array.from({ length: data.x.rows }, (_, r) =>
+        [...data.x.data.subarray(r * 21, (r + 1) * 21), data.labels![r]].join(','),
+      );
       const csv = join(dir, 'cardio.csv');
       writeFileSync(csv, `${header}\n${lines.join('\n')}\n`);
       const byColumn = await runCli('evaluate', csv, '--labels', 'is_anomaly', '--epochs', '1', '--backend', 'js', '-q');
@@ -186,7 +190,17 @@ describe('latent sweep', () => {
   });
 
   it('suggestedRow picks the smallest size within the tolerance', () => {
-    const row = (latent: number, aeValError: number) => ({ latent, aeValError, pcaValError: 0, aeExplained: 0, pcaExplained: 0, aeTrainError: 0, pcaTrainError: 0, epochs: 1, seconds: 0 });
+    const row = (latent: number, aeValError: number) => ({
+      latent,
+      aeValError,
+      pcaValError: 0,
+      aeExplained: 0,
+      pcaExplained: 0,
+      aeTrainError: 0,
+      pcaTrainError: 0,
+      epochs: 1,
+      seconds: 0,
+    });
     const rows = [row(2, 0.5), row(4, 0.3), row(8, 0.209), row(16, 0.2)];
     expect(suggestedRow(rows, 0.05)).toBe(2);
     expect(suggestedRow(rows, 0)).toBe(3);

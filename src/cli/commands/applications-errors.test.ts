@@ -35,10 +35,17 @@ describe('application command errors', () => {
     labelled = file('labelled.csv', `${header.join(',')},label\n${rows.map((r, i) => `${r},${i % 10 === 0 ? 1 : 0}`).join('\n')}\n`);
     model = join(dir, 'model.safetensors');
     expect((await runCli('train', data, '-o', model, '--latent', '3', '--epochs', '1', '--backend', 'js', '--quiet')).code).toBe(0);
-    const steps = Array.from({ length: 80 }, (_, t) => `2020-01-01 ${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}:00,${Math.sin(t / 5).toFixed(4)}`);
+    const steps = Array.from(
+      { length: 80 },
+      (_, t) =>
+        `2020-01-01 ${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}:00,${Math.sin(t / 5).toFixed(4)}`,
+    );
     series = file('series.csv', `timestamp,value\n${steps.join('\n')}\n`);
     seriesModel = join(dir, 'series.safetensors');
-    expect((await runCli('train', series, '--window', '8', '--stride', '2', '--epochs', '2', '-o', seriesModel, '--backend', 'js', '--quiet')).code).toBe(0);
+    expect(
+      (await runCli('train', series, '--window', '8', '--stride', '2', '--epochs', '2', '-o', seriesModel, '--backend', 'js', '--quiet'))
+        .code,
+    ).toBe(0);
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,7 +70,11 @@ describe('application command errors', () => {
 
   it('labels that are not 0/1, or all one class, or missing', async () => {
     const twos = file('twos.csv', readFileSync(labelled, 'utf8').replace(/,1\n/, ',2\n'));
-    const stdout = await fails(['evaluate', twos, '--labels', 'label', '--backend', 'js'], 'twos.csv: the label of data row 0 (counted from 0) is 2', 'labels must be 0 (normal) or 1 (anomaly)');
+    const stdout = await fails(
+      ['evaluate', twos, '--labels', 'label', '--backend', 'js'],
+      'twos.csv: the label of data row 0 (counted from 0) is 2',
+      'labels must be 0 (normal) or 1 (anomaly)',
+    );
     expect(stdout).toBe('');
     const zeros = file('zeros.csv', readFileSync(labelled, 'utf8').replace(/,1\n/g, ',0\n'));
     await fails(['evaluate', zeros, '--labels', 'label'], 'all 60 labels are 0 (normal)');
@@ -73,19 +84,33 @@ describe('application command errors', () => {
 
   it('a contamination outside (0, 0.5]', async () => {
     const out = join(dir, 'contamination.csv');
-    await fails(['score', model, data, '-o', out, '--threshold-rule', 'contamination:0.7'], 'threshold rule "contamination:0.7": contamination 0.7 is outside (0, 0.5]');
+    await fails(
+      ['score', model, data, '-o', out, '--threshold-rule', 'contamination:0.7'],
+      'threshold rule "contamination:0.7": contamination 0.7 is outside (0, 0.5]',
+    );
     await fails(['score', model, data, '-o', out, '--threshold-rule', 'contamination:0'], 'contamination 0 is outside (0, 0.5]');
     expect(existsSync(out)).toBe(false);
-    const stdout = await fails(['evaluate', labelled, '--labels', 'label', '--threshold-rule', 'contamination:0.51'], 'contamination 0.51 is outside');
+    const stdout = await fails(
+      ['evaluate', labelled, '--labels', 'label', '--threshold-rule', 'contamination:0.51'],
+      'contamination 0.51 is outside',
+    );
     expect(stdout).toBe('');
-    await fails(['score', model, data, '-o', out, '--threshold-rule', 'median'], 'unknown rule "median"', 'contamination:0.05, percentile:99');
+    await fails(
+      ['score', model, data, '-o', out, '--threshold-rule', 'median'],
+      'unknown rule "median"',
+      'contamination:0.05, percentile:99',
+    );
     await fails(['score', model, data, '-o', out, '--metric', 'rmse'], 'unknown --metric "rmse"', 'mse, mae');
     expect(existsSync(out)).toBe(false);
   });
 
   it('a window longer than the series', async () => {
     const out = join(dir, 'long-window.safetensors');
-    const stdout = await fails(['train', series, '--window', '100', '-o', out, '--backend', 'js'], '--window 100 is longer than the series', '(80 time steps)');
+    const stdout = await fails(
+      ['train', series, '--window', '100', '-o', out, '--backend', 'js'],
+      '--window 100 is longer than the series',
+      '(80 time steps)',
+    );
     expect(stdout).toBe('');
     expect(existsSync(out)).toBe(false);
     const short = file('short.csv', 'timestamp,value\n2020-01-01 00:00:00,1\n2020-01-01 00:01:00,2\n2020-01-01 00:02:00,3\n');
@@ -93,7 +118,10 @@ describe('application command errors', () => {
     await fails(['score', seriesModel, short, '-o', scores], 'short.csv has 3 time steps, fewer than the window of 8 steps');
     expect(existsSync(scores)).toBe(false);
     await fails(['train', series, '--window', '8', '--stride', '9', '-o', out], '--stride 9 is longer than the window of 8 steps');
-    await fails(['train', series, '--timestamp-column', 'timestamp', '-o', out], '--timestamp-column applies to time series, which need --window');
+    await fails(
+      ['train', series, '--timestamp-column', 'timestamp', '-o', out],
+      '--timestamp-column applies to time series, which need --window',
+    );
     await fails(['train', series, '--window', '8', '--model', 'conv', '-o', out], 'a series scorer (--window) uses a dense autoencoder');
     expect(existsSync(out)).toBe(false);
   });
@@ -101,7 +129,11 @@ describe('application command errors', () => {
   it('a timestamp column that does not parse', async () => {
     const bad = file('bad-time.csv', readFileSync(series, 'utf8').replace('2020-01-01 00:05:00', 'yesterday noon'));
     const out = join(dir, 'bad-time.safetensors');
-    await fails(['train', bad, '--window', '8', '-o', out], 'bad-time.csv: row 7, column "timestamp"', 'cannot read as a date/time: "yesterday noon"');
+    await fails(
+      ['train', bad, '--window', '8', '-o', out],
+      'bad-time.csv: row 7, column "timestamp"',
+      'cannot read as a date/time: "yesterday noon"',
+    );
     await fails(['train', series, '--window', '8', '--timestamp-column', 'time', '-o', out], 'no column named "time"');
     await fails(['score', seriesModel, bad, '-o', join(dir, 'bad-time.csv.scores.csv')], 'cannot read as a date/time');
     expect(existsSync(out)).toBe(false);
@@ -110,7 +142,11 @@ describe('application command errors', () => {
   it('an image of another size than the model', async () => {
     const wide = file('wide.png', encodePng(new Uint8Array(5 * 4), 5, 4, 1));
     const out = join(dir, 'wide-out.png');
-    await fails(['denoise', model, wide, '-o', out, '--noise', 'gaussian:0.2'], 'wide.png is 5×4 grayscale (20 values), but the model expects 4×4 grayscale (16 values)', 'resize');
+    await fails(
+      ['denoise', model, wide, '-o', out, '--noise', 'gaussian:0.2'],
+      'wide.png is 5×4 grayscale (20 values), but the model expects 4×4 grayscale (16 values)',
+      'resize',
+    );
     expect(existsSync(out)).toBe(false);
     expect(existsSync(join(dir, 'wide-out-noisy.png'))).toBe(false);
     const square = file('square.png', encodePng(new Uint8Array(16), 4, 4, 1));

@@ -12,7 +12,7 @@ import { setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
 import { checkMatrixOutput } from '../outputs.js';
-import type { MatrixFlags } from './encode.js';
+import type { MatrixFlags } from './matrix-command.js';
 import { featureColumns, writeMatrix } from './matrix-output.js';
 
 type DecodeFlags = Omit<MatrixFlags, 'columns' | 'labelColumn'>;

@@ -15,20 +15,20 @@ import type { Command } from 'commander';
 import type { Dataset } from '../../data/dataset.js';
 import { MNIST_SIDE } from '../../data/mnist.js';
 import { loadMnist } from '../../data/node-mnist.js';
+import { assertWritable } from '../../io/atomic.js';
 import { saveModel } from '../../io/model-node.js';
+import { trainingSummary } from '../../io/training-summary.js';
 import { buildModel } from '../../models/build.js';
 import { denseConfig } from '../../models/config.js';
 import { saveImageGrid } from '../../report/image-grid-png.js';
+import { compareWithPca } from '../../tasks/pca-baseline.js';
 import { fit } from '../../train/trainer.js';
 import { setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
-import { compareWithPca } from '../lib/pca-baseline.js';
-import { trainingSummary } from '../lib/training-summary.js';
 import { parseInteger } from '../options.js';
 import { checkModelOutput } from '../outputs.js';
-import { assertWritable } from '../../io/atomic.js';
 import { createProgress } from '../progress.js';
 
 /** Demo defaults: 10 epochs of 784→128→8 beat 8-component PCA by about a third on test MSE. */
@@ -151,9 +151,22 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<number> {
     seconds,
     backend: backend.name,
     source: 'mnist',
-    options: { model: 'dense', latent, hidden: [d.hidden], loss: 'bce', optimizer: 'adam', lr: d.lr, epochs, batchSize: d.batchSize, seed: d.seed, scale: 'none' },
+    options: {
+      model: 'dense',
+      latent,
+      hidden: [d.hidden],
+      loss: 'bce',
+      optimizer: 'adam',
+      lr: d.lr,
+      epochs,
+      batchSize: d.batchSize,
+      seed: d.seed,
+      scale: 'none',
+    },
   });
   saveModel(modelPath, model, { overwrite: force, training: { ...training, testMse: result.autoencoder, pcaTestMse: result.pca } });
-  io.out(`wrote ${imagePath} (digits; autoencoder and PCA reconstructions below)\nwrote ${modelPath} (trained in ${formatDuration(seconds)})\n`);
+  io.out(
+    `wrote ${imagePath} (digits; autoencoder and PCA reconstructions below)\nwrote ${modelPath} (trained in ${formatDuration(seconds)})\n`,
+  );
   return 0;
 }

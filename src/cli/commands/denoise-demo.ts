@@ -11,16 +11,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { assertWritable } from '../../io/atomic.js';
 import { loadMnist } from '../../data/node-mnist.js';
+import { assertWritable } from '../../io/atomic.js';
 import { saveModel } from '../../io/model-node.js';
+import { trainingSummary } from '../../io/training-summary.js';
 import { denoiseDemo } from '../../tasks/denoise-files.js';
 import { formatCorruption, parseCorruption } from '../../train/corruption.js';
 import { setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatDuration } from '../format.js';
 import type { Io } from '../io.js';
-import { trainingSummary } from '../lib/training-summary.js';
 import { parseInteger, parseIntegerList } from '../options.js';
 import { checkModelOutput } from '../outputs.js';
 import { qualityTable } from './denoise.js';
@@ -90,7 +90,10 @@ export async function runDenoiseDemo(flags: DenoiseDemoFlags, io: Io): Promise<n
 
   const backend = await setupBackend(flags.backend);
   const quiet = flags.quiet === true;
-  if (!quiet) io.out(`training a denoising autoencoder on MNIST digits with ${formatCorruption(corruption)} noise clipped to [0, 1] (backend ${backend.name})\n`);
+  if (!quiet)
+    io.out(
+      `training a denoising autoencoder on MNIST digits with ${formatCorruption(corruption)} noise clipped to [0, 1] (backend ${backend.name})\n`,
+    );
   const progress = taskProgress(io, quiet);
   const start = performance.now();
   let result: Awaited<ReturnType<typeof denoiseDemo>>;
@@ -123,9 +126,21 @@ export async function runDenoiseDemo(flags: DenoiseDemoFlags, io: Io): Promise<n
           seconds,
           backend: backend.name,
           source: 'mnist',
-          options: { model: 'dense', latent: denoiser.model.latentDim, hidden: Reflect.get(denoiser.model.config, 'hidden') ?? null, noise: formatCorruption(corruption), seed, epochs: history.epochs.length, scale: 'none' },
+          options: {
+            model: 'dense',
+            latent: denoiser.model.latentDim,
+            hidden: Reflect.get(denoiser.model.config, 'hidden') ?? null,
+            noise: formatCorruption(corruption),
+            seed,
+            epochs: history.epochs.length,
+            scale: 'none',
+          },
         });
-  saveModel(modelPath, denoiser.model, { overwrite: force, extra: denoiser.denoiserExtra(), ...(training === undefined ? {} : { training }) });
+  saveModel(modelPath, denoiser.model, {
+    overwrite: force,
+    extra: denoiser.denoiserExtra(),
+    ...(training === undefined ? {} : { training }),
+  });
   io.out(
     `test digits with fresh ${formatCorruption(corruption)} noise:\n` +
       qualityTable(evaluation, 'peak 1') +

@@ -42,7 +42,23 @@ describe('latent train --noise, then latent denoise on rows', () => {
 
   beforeAll(async () => {
     model = join(dir, 'dae.safetensors');
-    const run = await runCli('train', mnistSubset(1500), '-o', model, '--noise', 'gaussian:0.5', '--latent', '32', '--hidden', '128', '--epochs', '4', '--backend', 'js', '--quiet');
+    const run = await runCli(
+      'train',
+      mnistSubset(1500),
+      '-o',
+      model,
+      '--noise',
+      'gaussian:0.5',
+      '--latent',
+      '32',
+      '--hidden',
+      '128',
+      '--epochs',
+      '4',
+      '--backend',
+      'js',
+      '--quiet',
+    );
     expect(run.code).toBe(0);
   });
 
@@ -56,7 +72,9 @@ describe('latent train --noise, then latent denoise on rows', () => {
     // The same noise through the library gives the same numbers.
     const clean = loadMnist().test.x;
     const noisy = matrix(corrupt(clean.data, { kind: 'gaussian', sigma: 0.5 }, new Rng(7), [0, 1]), clean.rows, clean.cols);
-    const expected = AutoencoderDenoiser.fromLoaded(loadModel(model), model).evaluate(clean, noisy, { imageShape: { height: 28, width: 28, channels: 1 } });
+    const expected = AutoencoderDenoiser.fromLoaded(loadModel(model), model).evaluate(clean, noisy, {
+      imageShape: { height: 28, width: 28, channels: 1 },
+    });
     expect(noisyPsnr).toBe(Number(expected.noisyPsnr.toFixed(2)));
     expect(denoisedPsnr).toBe(Number(expected.denoisedPsnr.toFixed(2)));
     expect(numbers(run.stdout, 'SSIM')).toEqual([Number(expected.noisySsim!.toFixed(4)), Number(expected.denoisedSsim!.toFixed(4))]);
@@ -86,7 +104,23 @@ describe('latent denoise-demo, then latent denoise on a PNG', () => {
   let demoOut: string;
 
   beforeAll(async () => {
-    const run = await runCli('denoise-demo', '--train-rows', '1500', '--test-rows', '100', '--latent', '32', '--hidden', '128', '--epochs', '4', '-o', demoDir, '--backend', 'js');
+    const run = await runCli(
+      'denoise-demo',
+      '--train-rows',
+      '1500',
+      '--test-rows',
+      '100',
+      '--latent',
+      '32',
+      '--hidden',
+      '128',
+      '--epochs',
+      '4',
+      '-o',
+      demoDir,
+      '--backend',
+      'js',
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     demoOut = run.stdout;

@@ -57,9 +57,12 @@ export function registerDenoise(program: Command, context: CommandContext): void
         'Train a denoising model with latent train DATA --noise gaussian:0.5.',
     )
     .argument('<MODEL>', 'model file (.safetensors)')
-    .argument('<INPUT>', 'rows (.csv, .npy, .npz, mnist:test, ...) or a .png image of the model\'s image size')
+    .argument('<INPUT>', "rows (.csv, .npy, .npz, mnist:test, ...) or a .png image of the model's image size")
     .requiredOption('-o, --output <OUTPUT>', 'output file: .csv or .npy for rows, .png for an image')
-    .option('--noise <kind:amount>', 'corrupt the clean input first: gaussian:0.5, mask:0.3 or saltpepper:0.1 (default: none, denoise the input as it is)')
+    .option(
+      '--noise <kind:amount>',
+      'corrupt the clean input first: gaussian:0.5, mask:0.3 or saltpepper:0.1 (default: none, denoise the input as it is)',
+    )
     .option('--seed <n>', 'seed of the noise (default: 42)')
     .option('--columns <names>', 'CSV only: feature columns to use, comma-separated')
     .option('--label-column <name>', 'CSV only: a label column to leave out')
@@ -77,7 +80,8 @@ export function noisyPathFor(output: string): string {
 }
 
 function checkPngOutput(path: string, force: boolean): void {
-  if (!existsSync(dirname(path))) throw new LatentError(`${path}: the folder ${dirname(path)} does not exist`, 'create the folder first, or choose another output path');
+  if (!existsSync(dirname(path)))
+    throw new LatentError(`${path}: the folder ${dirname(path)} does not exist`, 'create the folder first, or choose another output path');
   assertWritable(path, { overwrite: force });
 }
 
@@ -178,11 +182,16 @@ function imageShapeOf(denoiser: AutoencoderDenoiser, loaded: LoadedModel, datase
   const chw = modelImageShape(loaded.model);
   if (chw !== null) {
     // Conv rows are channel-major; a PNG is read pixel-interleaved, which matches only for one channel.
-    if (chw[0] !== 1) throw new LatentError(`this model's rows are ${chw[0]}-channel images stored channel by channel`, 'denoise rows (.npy) instead of a PNG');
+    if (chw[0] !== 1)
+      throw new LatentError(
+        `this model's rows are ${chw[0]}-channel images stored channel by channel`,
+        'denoise rows (.npy) instead of a PNG',
+      );
     return { height: chw[1], width: chw[2], channels: 1 };
   }
   const sample = dataset?.sampleShape;
-  if (sample !== undefined && sample.length === 2 && sample[0]! * sample[1]! === inputDim) return { height: sample[0]!, width: sample[1]!, channels: 1 };
+  if (sample !== undefined && sample.length === 2 && sample[0]! * sample[1]! === inputDim)
+    return { height: sample[0]!, width: sample[1]!, channels: 1 };
   const side = Math.round(Math.sqrt(inputDim));
   return side * side === inputDim ? { height: side, width: side, channels: 1 } : undefined;
 }

@@ -18,9 +18,10 @@ import { loadModel } from '../../io/model-node.js';
 import { DEFAULT_RULE } from '../../tasks/detector-common.js';
 import { AutoencoderDetector } from '../../tasks/detector.js';
 import { evaluateDetector } from '../../tasks/metrics.js';
+import { taskKind } from '../../tasks/model-task.js';
 import { PcaDetector } from '../../tasks/pca-detector.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
-import { SERIES_EXTRA_KEY, SeriesScorer } from '../../tasks/timeseries.js';
+import { SeriesScorer } from '../../tasks/timeseries.js';
 import { checkFeatures, setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatDuration, formatLoss } from '../format.js';
@@ -28,8 +29,8 @@ import type { Io } from '../io.js';
 import { parseInteger, parseNameList } from '../options.js';
 import { evaluationTable } from './evaluation-table.js';
 import { labelSource, requireLabels } from './labels.js';
-import { parseMetricFlag, parseRuleFlag, taskKind, thresholdedDetector } from './model-kind.js';
-import { loadSeries } from './series-data.js';
+import { parseMetricFlag, parseRuleFlag, thresholdedDetector } from './model-kind.js';
+import { readSeries } from './series-data.js';
 import { taskProgress } from './task-progress.js';
 
 export interface EvaluateFlags {
@@ -59,8 +60,14 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
     )
     .argument('<DATA|MODEL>', 'data with labels, or a model file (.safetensors) followed by the data')
     .argument('[DATA]', 'the data, when the first argument is a model')
-    .option('--labels <COLUMN|FILE>', 'CSV: the column of 0/1 labels; or a file with one label per row (.npy, one-column .csv) (default: the y array of an .npz)')
-    .option('--threshold-rule <rule>', 'contamination:0.05, percentile:99, std:3, mad:3.5 or max (default: a stored threshold, else contamination:0.1)')
+    .option(
+      '--labels <COLUMN|FILE>',
+      'CSV: the column of 0/1 labels; or a file with one label per row (.npy, one-column .csv) (default: the y array of an .npz)',
+    )
+    .option(
+      '--threshold-rule <rule>',
+      'contamination:0.05, percentile:99, std:3, mad:3.5 or max (default: a stored threshold, else contamination:0.1)',
+    )
     .option('--metric <name>', 'per-row score: mse or mae (default: mse)')
     .option('--seed <n>', 'seed of the autoencoder detector (default: 42)')
     .option('--epochs <n>', 'epochs of the autoencoder detector (default: about 1000 optimizer steps)')
@@ -70,9 +77,7 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
     .option('-q, --quiet', 'no progress output')
     .action(async (first: string, second: string | undefined, flags: EvaluateFlags) => {
       const code =
-        second === undefined
-          ? await runEvaluateData(first, flags, context.io)
-          : await runEvaluateModel(first, second, flags, context.io);
+        second === undefined ? await runEvaluateData(first, flags, context.io) : await runEvaluateModel(first, second, flags, context.io);
       context.setExitCode(code);
     });
 }
@@ -112,12 +117,22 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
   const labels = requireLabels(dataset);
   const x = dataset.x;
   const quiet = flags.quiet === true;
-  if (!quiet) io.out(`fitting an autoencoder detector and a PCA detector on ${x.rows} rows × ${x.cols} features (labels held out, backend ${backend.name})\n`);
+  if (!quiet)
+    io.out(
+      `fitting an autoencoder detector and a PCA detector on ${x.rows} rows × ${x.cols} features (labels held out, backend ${backend.name})\n`,
+    );
   const progress = taskProgress(io, quiet);
   const start = performance.now();
   let ae: AutoencoderDetector;
   try {
-    ae = await new AutoencoderDetector({ rule, metric, seed, ...(epochs === undefined ? {} : { epochs }), onBatchEnd: progress.onBatchEnd, onEpochEnd: progress.onEpochEnd }).fit(x);
+    ae = await new AutoencoderDetector({
+      rule,
+      metric,
+      seed,
+      ...(epochs === undefined ? {} : { epochs }),
+      onBatchEnd: progress.onBatchEnd,
+      onEpochEnd: progress.onEpochEnd,
+    }).fit(x);
   } finally {
     progress.stop();
   }
@@ -144,7 +159,9 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
 function describeModel(detector: AutoencoderDetector): string {
   const config = detector.model.config;
   const hidden = Reflect.get(config, 'hidden');
-  const sizes = Array.isArray(hidden) ? [detector.model.inputDim, ...hidden.map(Number), detector.model.latentDim] : [detector.model.inputDim, detector.model.latentDim];
+  const sizes = Array.isArray(hidden)
+    ? [detector.model.inputDim, ...hidden.map(Number), detector.model.latentDim]
+    : [detector.model.inputDim, detector.model.latentDim];
   return sizes.join('→');
 }
 
@@ -157,7 +174,10 @@ export async function runEvaluateModel(modelPath: string, data: string, flags: E
     );
   }
   if (flags.seed !== undefined || flags.epochs !== undefined) {
-    throw new LatentError('--seed and --epochs apply to latent evaluate DATA, which trains; a trained model is evaluated as it is', 'drop --seed and --epochs');
+    throw new LatentError(
+      '--seed and --epochs apply to latent evaluate DATA, which trains; a trained model is evaluated as it is',
+      'drop --seed and --epochs',
+    );
   }
   const rule = parseRuleFlag(flags.thresholdRule);
   const metric = parseMetricFlag(flags.metric);
@@ -178,11 +198,10 @@ export async function runEvaluateModel(modelPath: string, data: string, flags: E
 
 /** A series model against per-time-step labels (a label column of the series CSV). */
 function evaluateSeries(loaded: LoadedModel, modelPath: string, data: string, flags: EvaluateFlags, io: Io): number {
-  if (parseMetricFlag(flags.metric) === 'mae') throw new LatentError(`--metric mae: the series model ${modelPath} scores with mse`, 'drop --metric');
+  if (parseMetricFlag(flags.metric) === 'mae')
+    throw new LatentError(`--metric mae: the series model ${modelPath} scores with mse`, 'drop --metric');
   const scorer = SeriesScorer.fromLoaded(loaded, modelPath);
-  const stored: unknown = Reflect.get(loaded.extra[SERIES_EXTRA_KEY] ?? {}, 'columns');
-  const channels = Array.isArray(stored) ? stored.filter((c): c is string => typeof c === 'string') : undefined;
-  const series = loadSeries(data, flags, channels, labelSource(flags.labels));
+  const series = readSeries(data, flags, scorer.columns, labelSource(flags.labels));
   const labels = requireLabels(series);
   const rule = parseRuleFlag(flags.thresholdRule);
   if (rule !== undefined) scorer.calibrate(series, rule);
@@ -194,7 +213,10 @@ function evaluateSeries(loaded: LoadedModel, modelPath: string, data: string, fl
       : `threshold ${formatLoss(scorer.threshold)} (rule ${formatThresholdRule(rule)}) computed from the point scores of ${series.source} itself`;
   io.out(
     `${labelLine(series.source, series.x.rows, anomalies, 'time steps')}\n${note}\n` +
-      evaluationTable([{ name: modelPath, evaluation: evaluateDetector(labels, result.pointScores, result.flags), threshold: result.threshold }], anomalies),
+      evaluationTable(
+        [{ name: modelPath, evaluation: evaluateDetector(labels, result.pointScores, result.flags), threshold: result.threshold }],
+        anomalies,
+      ),
   );
   return 0;
 }

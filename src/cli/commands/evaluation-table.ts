@@ -37,7 +37,12 @@ export function evaluationTable(detectors: readonly EvaluatedDetector[], anomali
   const cells = [['', ...detectors.map((d) => d.name)], ...rows.map(([label, value]) => [label, ...detectors.map(value)])];
   const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
   return cells
-    .map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   ').trimEnd())
+    .map((row) =>
+      row
+        .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+        .join('   ')
+        .trimEnd(),
+    )
     .map((line) => `  ${line}\n`)
     .join('');
 }

@@ -49,7 +49,12 @@ describe('latent export', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'latent-export-'));
     modelPath = join(dir, 'model.safetensors');
-    model = buildModel(parseModelConfig({ kind: 'dense', inputDim: 8, hidden: [6], latentDim: 3, activation: 'gelu', outputActivation: 'identity', seed: 1 }, 'config'));
+    model = buildModel(
+      parseModelConfig(
+        { kind: 'dense', inputDim: 8, hidden: [6], latentDim: 3, activation: 'gelu', outputActivation: 'identity', seed: 1 },
+        'config',
+      ),
+    );
     randomizeWeights(model, 2);
     model.scaler = fitScaler('standard', data);
     saveModel(modelPath, model);
@@ -57,7 +62,7 @@ describe('latent export', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes a full model with its scaler that ONNX Runtime runs to latent\'s reconstructions', async () => {
+  it("writes a full model with its scaler that ONNX Runtime runs to latent's reconstructions", async () => {
     const out = join(dir, 'full.onnx');
     const run = await runExportCli(modelPath, '-o', out, '--include-scaler');
     expect(run.error).toBe('');
@@ -74,7 +79,7 @@ describe('latent export', () => {
     const run = await runExportCli(modelPath, '-o', out, '--part', 'encoder', '--opset', '20');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('opset 20, input [batch, 8] → latent [batch, 3]');
-    expect(run.stdout).toContain('note: the model\'s standard scaler is not in the graph');
+    expect(run.stdout).toContain("note: the model's standard scaler is not in the graph");
     const result = await runOrt(readFileSync(out), model.scale(data));
     expectAllClose(result['latent']!.data, model.encode(data).data, 1e-4, 1e-4);
   });

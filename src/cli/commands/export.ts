@@ -40,7 +40,7 @@ export function registerExport(program: Command, context: CommandContext): void 
     .argument('<MODEL>', 'model file (.safetensors) written by latent train')
     .requiredOption('-o, --output <FILE>', 'output file, .onnx')
     .option('--part <part>', `network to export: ${ONNX_PARTS.join(', ')}`, 'full')
-    .option('--include-scaler', 'put the model\'s scaler into the graph: it then takes and returns data in its own units')
+    .option('--include-scaler', "put the model's scaler into the graph: it then takes and returns data in its own units")
     .option('--opset <n>', `ONNX opset, ${ONNX_OPSET_RANGE.min} to ${ONNX_OPSET_RANGE.max}`, String(ONNX_OPSET_RANGE.default))
     .option('--logvar', 'VAE encoder only: add the log-variance as a second output "logvar"')
     .option('-f, --force', 'replace an existing output file')
@@ -56,7 +56,8 @@ function checkOnnxOutput(path: string, force: boolean): void {
   if (!existsSync(dirname(path))) {
     throw new LatentError(`${path}: the folder ${dirname(path)} does not exist`, 'create the folder first, or choose another output path');
   }
-  if (existsSync(path) && statSync(path).isDirectory()) throw new LatentError(`${path} is a folder, not a file`, 'give a file name, e.g. model.onnx');
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new LatentError(`${path} is a folder, not a file`, 'give a file name, e.g. model.onnx');
   assertWritable(path, { overwrite: force });
 }
 
@@ -70,7 +71,10 @@ function packageVersion(): string {
 export async function runExport(modelPath: string, flags: ExportFlags, io: Io): Promise<number> {
   const force = flags.force === true;
   const part: OnnxPart = parseChoice('--part', flags.part, ONNX_PARTS);
-  const opset = parseInteger('--opset', flags.opset ?? String(ONNX_OPSET_RANGE.default), { min: ONNX_OPSET_RANGE.min, max: ONNX_OPSET_RANGE.max });
+  const opset = parseInteger('--opset', flags.opset ?? String(ONNX_OPSET_RANGE.default), {
+    min: ONNX_OPSET_RANGE.min,
+    max: ONNX_OPSET_RANGE.max,
+  });
   checkOnnxOutput(flags.output, force);
   const { model } = loadModel(modelPath);
   const includeScaler = flags.includeScaler === true;
@@ -86,7 +90,9 @@ export async function runExport(modelPath: string, flags: ExportFlags, io: Io): 
   const ins = summary.inputs.map((v) => `${v.name} ${shape(v.dims)}`).join(', ');
   const outs = summary.outputs.map((v) => `${v.name} ${shape(v.dims)}`).join(', ');
   const what = part === 'full' ? 'full autoencoder' : part;
-  io.out(`wrote the ${what} of the ${model.config.kind} model to ${flags.output}: ${summary.nodes.length} nodes, opset ${opset}, ${ins} → ${outs}\n`);
+  io.out(
+    `wrote the ${what} of the ${model.config.kind} model to ${flags.output}: ${summary.nodes.length} nodes, opset ${opset}, ${ins} → ${outs}\n`,
+  );
   const scaler = model.scaler;
   if (scaler && scaler.kind !== 'none') {
     io.out(

@@ -31,7 +31,8 @@ export function checkImageOutput(path: string, force: boolean): void {
     return;
   }
   const folder = dirname(path);
-  if (!existsSync(folder)) throw new LatentError(`${path}: the folder ${folder} does not exist`, 'create it first, or write somewhere else');
+  if (!existsSync(folder))
+    throw new LatentError(`${path}: the folder ${folder} does not exist`, 'create it first, or write somewhere else');
   assertWritable(path, { overwrite: force });
 }
 
@@ -39,7 +40,14 @@ export function checkImageOutput(path: string, force: boolean): void {
  * Write `rows` to `path`: a PNG grid of `columns` images per line (values clamped to [0, 1]), or
  * a matrix file.
  */
-export function writeGenerated(path: string, rows: Matrix, model: Autoencoder, columns: number, force: boolean, training: Record<string, unknown> | null): void {
+export function writeGenerated(
+  path: string,
+  rows: Matrix,
+  model: Autoencoder,
+  columns: number,
+  force: boolean,
+  training: Record<string, unknown> | null,
+): void {
   if (extname(path).toLowerCase() !== '.png') {
     writeMatrix(path, rows, featureColumns(training, rows.cols), force);
     return;
@@ -53,7 +61,12 @@ export function writeGenerated(path: string, rows: Matrix, model: Autoencoder, c
   }
   const [channels, height, width] = shape;
   saveImageGrid(path, channels === 1 ? rows.data : toHwc(rows, channels, height, width), {
-    height, width, channels, columns, scale: 2, overwrite: force,
+    height,
+    width,
+    channels,
+    columns,
+    scale: 2,
+    overwrite: force,
   });
 }
 

@@ -72,7 +72,10 @@ export async function runInfo(path: string, io: Io): Promise<number> {
   }
   let text = table(rows);
   text += 'tensors\n';
-  text += table([...model.stateDict()].map(([name, t]) => [name, `[${t.shape.join(', ')}]`]), '  ');
+  text += table(
+    [...model.stateDict()].map(([name, t]) => [name, `[${t.shape.join(', ')}]`]),
+    '  ',
+  );
   if (training !== null) {
     text += 'training\n';
     text += table(trainingRows(training), '  ');

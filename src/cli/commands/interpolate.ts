@@ -29,7 +29,9 @@ export function registerInterpolate(program: Command, context: CommandContext): 
   program
     .command('interpolate')
     .summary('morph one row of DATA into another through the latent space of a variational autoencoder')
-    .description('Decode evenly spaced points between the codes of rows --from and --to of DATA (rows counted from 0), with a variational autoencoder.')
+    .description(
+      'Decode evenly spaced points between the codes of rows --from and --to of DATA (rows counted from 0), with a variational autoencoder.',
+    )
     .argument('<MODEL>', 'model file (.safetensors) of a variational autoencoder')
     .argument('<DATA>', 'data with the same columns as the training data')
     .requiredOption('--from <row>', 'first row (0-based)')
@@ -57,8 +59,15 @@ export async function runInterpolate(modelPath: string, data: string, flags: Int
   const dataset = loadDataset(data, options);
   checkFeatures(dataset, model, modelPath);
   const { rows, cols } = dataset.x;
-  for (const [flag, row] of [['--from', from], ['--to', to]] as const) {
-    if (row >= rows) throw new LatentError(`${flag} ${row} is past the last row of ${dataset.source} (${rows} rows, counted from 0)`, `choose a row below ${rows}`);
+  for (const [flag, row] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
+    if (row >= rows)
+      throw new LatentError(
+        `${flag} ${row} is past the last row of ${dataset.source} (${rows} rows, counted from 0)`,
+        `choose a row below ${rows}`,
+      );
   }
   const row = (i: number) => matrix(dataset.x.data.slice(i * cols, (i + 1) * cols), 1, cols);
   const path = model.interpolate(row(from), row(to), steps);

@@ -28,7 +28,9 @@ export function registerSample(program: Command, context: CommandContext): void 
   program
     .command('sample')
     .summary('draw new samples from a variational autoencoder')
-    .description('Decode codes drawn from the prior N(0, I) of a variational autoencoder (--model vae): a PNG grid for image models, else a .npy or .csv file.')
+    .description(
+      'Decode codes drawn from the prior N(0, I) of a variational autoencoder (--model vae): a PNG grid for image models, else a .npy or .csv file.',
+    )
     .argument('<MODEL>', 'model file (.safetensors) of a variational autoencoder')
     .requiredOption('-o, --output <FILE>', 'output file: .png (image models), .npy or .csv')
     .option('-n, --count <n>', 'number of samples (default: 64)')
@@ -44,7 +46,10 @@ export function registerSample(program: Command, context: CommandContext): void 
 export function loadVae(path: string, command: string): { model: VariationalAutoencoder; training: Record<string, unknown> | null } {
   const { model, training } = loadModel(path);
   if (!(model instanceof VariationalAutoencoder)) {
-    throw new LatentError(`${path} holds a ${model.config.kind} autoencoder; latent ${command} needs a variational one`, 'train one with: latent train DATA --model vae');
+    throw new LatentError(
+      `${path} holds a ${model.config.kind} autoencoder; latent ${command} needs a variational one`,
+      'train one with: latent train DATA --model vae',
+    );
   }
   return { model, training };
 }

@@ -16,15 +16,16 @@ import { loadDataset, saveMatrix } from '../../data/node-loaders.js';
 import { LatentError } from '../../errors.js';
 import type { LoadedModel } from '../../io/model-io.js';
 import { loadModel } from '../../io/model-node.js';
+import { taskKind } from '../../tasks/model-task.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
-import { anomalyRanges, SERIES_EXTRA_KEY, SeriesScorer, type AnomalyRange } from '../../tasks/timeseries.js';
+import { anomalyRanges, SeriesScorer, type AnomalyRange } from '../../tasks/timeseries.js';
 import { checkFeatures, loadOptions, setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatLoss } from '../format.js';
 import type { Io } from '../io.js';
 import { checkMatrixOutput } from '../outputs.js';
-import { parseMetricFlag, parseRuleFlag, taskKind, thresholdedDetector } from './model-kind.js';
-import { formatTimestamp, loadSeries } from './series-data.js';
+import { parseMetricFlag, parseRuleFlag, thresholdedDetector } from './model-kind.js';
+import { formatTimestamp, readSeries } from './series-data.js';
 
 export interface ScoreFlags {
   readonly output: string;
@@ -56,11 +57,20 @@ export function registerScore(program: Command, context: CommandContext): void {
     .argument('<MODEL>', 'model file (.safetensors)')
     .argument('<DATA>', 'rows with the training columns, or a series CSV for a series model')
     .requiredOption('-o, --output <SCORES>', 'output file, .csv or .npy')
-    .option('--threshold-rule <rule>', 'contamination:0.05, percentile:99, std:3, mad:3.5 or max (default: the stored threshold, else contamination:0.1 on DATA)')
+    .option(
+      '--threshold-rule <rule>',
+      'contamination:0.05, percentile:99, std:3, mad:3.5 or max (default: the stored threshold, else contamination:0.1 on DATA)',
+    )
     .option('--metric <name>', 'per-row score: mse or mae (default: the stored metric, else mse; series models use mse)')
-    .option('--columns <names>', 'CSV only: feature columns to use, comma-separated (default: the training columns of a series model, else all numeric columns)')
+    .option(
+      '--columns <names>',
+      'CSV only: feature columns to use, comma-separated (default: the training columns of a series model, else all numeric columns)',
+    )
     .option('--label-column <name>', 'CSV only: a label column to leave out')
-    .option('--timestamp-column <name>', 'CSV only: column of dates/times, written first in the output (default: "timestamp" when the header has it, for series models)')
+    .option(
+      '--timestamp-column <name>',
+      'CSV only: column of dates/times, written first in the output (default: "timestamp" when the header has it, for series models)',
+    )
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
     .option('-f, --force', 'replace an existing output file')
     .action(async (model: string, data: string, flags: ScoreFlags) => {
@@ -94,8 +104,7 @@ export async function runScore(modelPath: string, data: string, flags: ScoreFlag
 
 function scoreSeries(loaded: LoadedModel, modelPath: string, data: string, flags: ScoreFlags, io: Io): number {
   const scorer = SeriesScorer.fromLoaded(loaded, modelPath);
-  const stored: unknown = Reflect.get(loaded.extra[SERIES_EXTRA_KEY] ?? {}, 'columns');
-  const series = loadSeries(data, flags, Array.isArray(stored) ? stored.filter((c): c is string => typeof c === 'string') : undefined);
+  const series = readSeries(data, flags, scorer.columns);
   checkSeriesLength(series, scorer.window, modelPath);
   const rule = parseRuleFlag(flags.thresholdRule);
   let note = `threshold ${formatLoss(scorer.threshold)} (rule ${formatThresholdRule(scorer.rule)}, from the training series) stored in ${modelPath}`;
@@ -145,7 +154,13 @@ export function describeRange(range: AnomalyRange): string {
 }
 
 /** CSV `[timestamp,]score,flag`, or a two-column NPY of score and flag. */
-function writeScores(path: string, scores: Float64Array, flags: Uint8Array, timestamps: readonly number[] | undefined, force: boolean): void {
+function writeScores(
+  path: string,
+  scores: Float64Array,
+  flags: Uint8Array,
+  timestamps: readonly number[] | undefined,
+  force: boolean,
+): void {
   const rows = scores.length;
   if (path.toLowerCase().endsWith('.npy')) {
     const data = new Float32Array(rows * 2);

@@ -1,14 +1,11 @@
 /**
- * Reading a time series for `latent train --window` and `latent score`: a CSV whose rows are time
- * steps. The timestamp column is `--timestamp-column`, or a column named `timestamp` when the
- * header has one (as NAB files do); the other numeric columns are the channels, or the columns a
- * series model was trained on.
+ * Time series for `latent train --window`, `latent score` and `latent evaluate`: the series flags
+ * turned into load options (the data layer's `loadSeries` reads the file), and timestamps written
+ * back in the form the CSV loader reads.
  */
 
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import type { Dataset } from '../../data/dataset.js';
-import type { LoadOptions } from '../../data/node-loaders.js';
-import { loadDataset } from '../../data/node-loaders.js';
+import { loadSeries } from '../../data/node-series.js';
 import { parseNameList } from '../options.js';
 import type { LabelSource } from './labels.js';
 
@@ -17,40 +14,20 @@ export interface SeriesFlags {
   readonly timestampColumn?: string;
 }
 
-/** The column name used as timestamps when the header has it and no other is named. */
-export const DEFAULT_TIMESTAMP_COLUMN = 'timestamp';
-
-/** Whether the header line of a plain .csv/.tsv file has a column named `timestamp`. */
-function headerHasTimestamp(path: string): boolean {
-  if (!/\.(csv|tsv)$/i.test(path) || !existsSync(path)) return false;
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const read = readSync(fd, buffer, 0, buffer.length, 0);
-    const firstLine = buffer.subarray(0, read).toString('utf8').replace(/^\ufeff/, '').split(/\r?\n/, 1)[0] ?? '';
-    return firstLine.split(/[,;\t]/).some((cell) => cell.trim().replace(/^"(.*)"$/, '$1') === DEFAULT_TIMESTAMP_COLUMN);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Load a series; `channels` (the columns a series model was trained on) picks the feature columns
  * of a CSV when `--columns` is not given.
  *
  * @example
- * loadSeries('art_daily_jumpsup.csv', {}); // timestamps from "timestamp", channel "value"
+ * readSeries('art_daily_jumpsup.csv', {}); // timestamps from "timestamp", channel "value"
  */
-export function loadSeries(path: string, flags: SeriesFlags, channels?: readonly string[], labels: LabelSource = {}): Dataset {
-  const csv = /\.(csv|tsv)(\.gz)?$/i.test(path);
-  const timestampColumn = flags.timestampColumn ?? (headerHasTimestamp(path) ? DEFAULT_TIMESTAMP_COLUMN : undefined);
-  const columns = flags.columns === undefined ? (csv ? channels : undefined) : parseNameList('--columns', flags.columns);
-  const options: LoadOptions = {
-    ...(timestampColumn === undefined ? {} : { timestampColumn }),
-    ...(columns === undefined ? {} : { columns }),
+export function readSeries(path: string, flags: SeriesFlags, channels?: readonly string[], labels: LabelSource = {}): Dataset {
+  return loadSeries(path, {
+    ...(flags.timestampColumn === undefined ? {} : { timestampColumn: flags.timestampColumn }),
+    ...(flags.columns === undefined ? {} : { columns: parseNameList('--columns', flags.columns) }),
+    ...(channels === undefined ? {} : { channels }),
     ...labels,
-  };
-  return loadDataset(path, options);
+  });
 }
 
 /**
@@ -61,5 +38,9 @@ export function loadSeries(path: string, flags: SeriesFlags, channels?: readonly
  * formatTimestamp(Date.parse('2014-04-10T16:15:00Z')); // '2014-04-10 16:15:00'
  */
 export function formatTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.000Z$/, '').replace(/Z$/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.000Z$/, '')
+    .replace(/Z$/, '');
 }

@@ -75,7 +75,10 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io): Promise
   if (sizes.length === 0) throw new LatentError(`--latent "${flags.latent}" lists no sizes`, 'e.g. --latent 2,4,8,16');
   const epochs = flags.epochs === undefined ? undefined : parseInteger('--epochs', flags.epochs, { min: 1 });
   const seed = flags.seed === undefined ? d.seed : parseInteger('--seed', flags.seed, { min: 0, max: 2 ** 31 - 1 });
-  const valSplit = flags.valSplit === undefined ? d.valSplit : parseNumber('--val-split', flags.valSplit, { min: 0, max: 1, aboveMin: true, belowMax: true });
+  const valSplit =
+    flags.valSplit === undefined
+      ? d.valSplit
+      : parseNumber('--val-split', flags.valSplit, { min: 0, max: 1, aboveMin: true, belowMax: true });
   const tolerance = flags.tolerance === undefined ? d.tolerance : parseNumber('--tolerance', flags.tolerance, { min: 0 });
   const options = loadOptions(flags);
   const backend = await setupBackend(flags.backend);
@@ -90,7 +93,9 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io): Promise
   }
   const quiet = flags.quiet === true;
   if (!quiet) {
-    io.out(`sweeping latent sizes ${sizes.join(', ')} on ${dataset.source} (${x.rows} rows × ${x.cols} features, ${Math.round(valSplit * 100)}% held out, backend ${backend.name})\n`);
+    io.out(
+      `sweeping latent sizes ${sizes.join(', ')} on ${dataset.source} (${x.rows} rows × ${x.cols} features, ${Math.round(valSplit * 100)}% held out, backend ${backend.name})\n`,
+    );
   }
   const progress = taskProgress(io, quiet);
   let rows: SweepRow[];
@@ -102,7 +107,10 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io): Promise
       onBatchEnd: progress.onBatchEnd,
       onEpochEnd: progress.onEpochEnd,
       onSize: (row, index, total) => {
-        if (!quiet) io.out(`size ${row.latent} (${index + 1}/${total}): autoencoder ${formatLoss(row.aeValError)}, PCA ${formatLoss(row.pcaValError)}, ${formatDuration(row.seconds)}\n`);
+        if (!quiet)
+          io.out(
+            `size ${row.latent} (${index + 1}/${total}): autoencoder ${formatLoss(row.aeValError)}, PCA ${formatLoss(row.pcaValError)}, ${formatDuration(row.seconds)}\n`,
+          );
       },
     });
   } finally {

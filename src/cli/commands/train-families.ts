@@ -14,7 +14,7 @@ import { denseConfig, type ModelConfig } from '../../models/config.js';
 import { conv1dConfig, convConfig } from '../../models/conv-config.js';
 import { contractiveConfig, sparseConfig, vaeConfig } from '../../models/penalty-configs.js';
 import { defaultHidden, defaultLatent } from '../../train/defaults.js';
-import { dataDefaults } from '../lib/data-defaults.js';
+import { dataDefaults } from '../../train/defaults.js';
 import { TRAIN_DEFAULTS, type TrainSettings } from './train-options.js';
 
 /** [channels, height, width] of image rows: --image-shape, else the dataset's sample shape. */
@@ -22,7 +22,9 @@ export function imageShapeOf(settings: TrainSettings, dataset: Dataset): number[
   const features = dataset.x.cols;
   const given = settings.family.imageShape;
   const fromData = dataset.sampleShape;
-  const shape = given ?? (fromData && (fromData.length === 2 || fromData.length === 3) ? (fromData.length === 2 ? [1, ...fromData] : [...fromData]) : undefined);
+  const shape =
+    given ??
+    (fromData && (fromData.length === 2 || fromData.length === 3) ? (fromData.length === 2 ? [1, ...fromData] : [...fromData]) : undefined);
   if (shape === undefined) {
     throw new LatentError(
       `--model ${settings.kind} needs the image shape of the rows of ${dataset.source}, which does not say it`,
@@ -53,25 +55,45 @@ function configFor(settings: TrainSettings, dataset: Dataset, scale: ScalerKind)
       return denseConfig({ ...dense, hidden, dropout: settings.dropout });
     case 'sparse':
       return sparseConfig({
-        ...dense, hidden, dropout: settings.dropout, rho: f.rho ?? TRAIN_DEFAULTS.rho, l1: f.l1 ?? TRAIN_DEFAULTS.l1,
+        ...dense,
+        hidden,
+        dropout: settings.dropout,
+        rho: f.rho ?? TRAIN_DEFAULTS.rho,
+        l1: f.l1 ?? TRAIN_DEFAULTS.l1,
         ...(f.sparsityWeight === undefined ? {} : { sparsityWeight: f.sparsityWeight }),
       });
     case 'contractive':
-      return contractiveConfig({ ...dense, hidden: settings.hidden ?? [], dropout: settings.dropout, lambda: f.contractiveWeight ?? TRAIN_DEFAULTS.contractiveWeight });
+      return contractiveConfig({
+        ...dense,
+        hidden: settings.hidden ?? [],
+        dropout: settings.dropout,
+        lambda: f.contractiveWeight ?? TRAIN_DEFAULTS.contractiveWeight,
+      });
     case 'vae': {
       const imageShape = f.imageShape ?? (dataset.sampleShape && dataset.sampleShape.length >= 2 ? [...dataset.sampleShape] : null);
       return vaeConfig({
-        inputDim: features, hidden, latentDim: latent, activation: settings.activation, seed,
+        inputDim: features,
+        hidden,
+        latentDim: latent,
+        activation: settings.activation,
+        seed,
         likelihood: f.likelihood ?? (settings.outputActivation === 'identity' || !defaults.unitInterval ? 'gaussian' : 'bernoulli'),
-        beta: f.beta ?? TRAIN_DEFAULTS.beta, warmupSteps: f.warmupSteps ?? TRAIN_DEFAULTS.warmupSteps, imageShape,
+        beta: f.beta ?? TRAIN_DEFAULTS.beta,
+        warmupSteps: f.warmupSteps ?? TRAIN_DEFAULTS.warmupSteps,
+        imageShape,
       });
     }
     case 'conv':
     case 'conv1d': {
       const stack = {
-        convChannels: f.convChannels ?? [...TRAIN_DEFAULTS.convChannels], kernel: f.kernel ?? TRAIN_DEFAULTS.kernel,
-        stride: f.stride ?? TRAIN_DEFAULTS.stride, ...(f.padding === undefined ? {} : { padding: f.padding }),
-        latentDim: latent, activation: settings.activation, outputActivation, seed,
+        convChannels: f.convChannels ?? [...TRAIN_DEFAULTS.convChannels],
+        kernel: f.kernel ?? TRAIN_DEFAULTS.kernel,
+        stride: f.stride ?? TRAIN_DEFAULTS.stride,
+        ...(f.padding === undefined ? {} : { padding: f.padding }),
+        latentDim: latent,
+        activation: settings.activation,
+        outputActivation,
+        seed,
       };
       if (settings.kind === 'conv') {
         const [channels, height, width] = imageShapeOf(settings, dataset) as [number, number, number];
@@ -79,7 +101,10 @@ function configFor(settings: TrainSettings, dataset: Dataset, scale: ScalerKind)
       }
       const channels = f.channels ?? 1;
       if (features % channels !== 0) {
-        throw new LatentError(`--channels ${channels} does not divide the ${features} features of ${dataset.source}`, 'rows hold channels × length values, channel-major');
+        throw new LatentError(
+          `--channels ${channels} does not divide the ${features} features of ${dataset.source}`,
+          'rows hold channels × length values, channel-major',
+        );
       }
       return conv1dConfig({ ...stack, channels, length: features / channels });
     }

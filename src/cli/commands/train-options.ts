@@ -150,7 +150,10 @@ function parseFamily(flags: TrainFlags, kind: ModelKind): FamilySettings {
   };
   for (const [key, flag, kinds] of FAMILY_FLAGS) {
     if (family[key] !== undefined && !kinds.includes(kind)) {
-      throw new LatentError(`${flag} applies to --model ${kinds.join(' or ')}, not --model ${kind}`, `drop ${flag}, or choose --model ${kinds[0]}`);
+      throw new LatentError(
+        `${flag} applies to --model ${kinds.join(' or ')}, not --model ${kind}`,
+        `drop ${flag}, or choose --model ${kinds[0]}`,
+      );
     }
   }
   return family;
@@ -205,17 +208,22 @@ export function parseTrainFlags(flags: TrainFlags): TrainSettings {
     latent: flags.latent === undefined ? undefined : parseInteger('--latent', flags.latent, { min: 1 }),
     hidden: flags.hidden === undefined ? undefined : parseIntegerList('--hidden', flags.hidden, { min: 1 }),
     activation: parseActivationOption('--activation', flags.activation ?? TRAIN_DEFAULTS.activation),
-    outputActivation: flags.outputActivation === undefined ? undefined : parseActivationOption('--output-activation', flags.outputActivation),
+    outputActivation:
+      flags.outputActivation === undefined ? undefined : parseActivationOption('--output-activation', flags.outputActivation),
     loss: flags.loss === undefined ? undefined : parseLossOption('--loss', flags.loss),
     scale: flags.scale === undefined ? undefined : parseScaleOption('--scale', flags.scale),
     optimizer,
     lr: flags.lr === undefined ? defaultLr(optimizer) : parseNumber('--lr', flags.lr, { min: 0, aboveMin: true }),
     epochs,
     batchSize: flags.batchSize === undefined ? TRAIN_DEFAULTS.batchSize : parseInteger('--batch-size', flags.batchSize, { min: 1 }),
-    valSplit: flags.valSplit === undefined ? TRAIN_DEFAULTS.valSplit : parseNumber('--val-split', flags.valSplit, { min: 0, max: 1, belowMax: true }),
+    valSplit:
+      flags.valSplit === undefined
+        ? TRAIN_DEFAULTS.valSplit
+        : parseNumber('--val-split', flags.valSplit, { min: 0, max: 1, belowMax: true }),
     patience: flags.patience === undefined ? TRAIN_DEFAULTS.patience : parseInteger('--patience', flags.patience, { min: 0 }),
     seed: flags.seed === undefined ? TRAIN_DEFAULTS.seed : parseInteger('--seed', flags.seed, { min: 0, max: 2 ** 31 - 1 }),
-    dropout: flags.dropout === undefined ? TRAIN_DEFAULTS.dropout : parseNumber('--dropout', flags.dropout, { min: 0, max: 1, belowMax: true }),
+    dropout:
+      flags.dropout === undefined ? TRAIN_DEFAULTS.dropout : parseNumber('--dropout', flags.dropout, { min: 0, max: 1, belowMax: true }),
     noise: flags.noise === undefined ? undefined : parseCorruption(flags.noise),
     lrSchedule: flags.lrSchedule === undefined ? undefined : parseSchedule(flags.lrSchedule, epochs),
     clipNorm: flags.clipNorm === undefined ? undefined : parseNumber('--clip-norm', flags.clipNorm, { min: 0, aboveMin: true }),

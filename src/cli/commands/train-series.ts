@@ -9,18 +9,18 @@
  * families, checkpoints, resuming and reports do not (they are refused before any work).
  */
 
-import type { Matrix } from '../../data/matrix.js';
 import { LatentError } from '../../errors.js';
 import { saveModel } from '../../io/model-node.js';
+import { trainingSummary } from '../../io/training-summary.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
 import { SeriesScorer, type SeriesOptions } from '../../tasks/timeseries.js';
+import { windowStarts } from '../../tasks/windows.js';
 import { setupBackend } from '../common.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
-import { trainingSummary } from '../lib/training-summary.js';
 import { parseInteger } from '../options.js';
 import { checkModelOutput, defaultModelPath } from '../outputs.js';
-import { loadSeries } from './series-data.js';
+import { readSeries } from './series-data.js';
 import { taskProgress } from './task-progress.js';
 import { parseTrainFlags, type TrainFlags } from './train-options.js';
 
@@ -46,12 +46,18 @@ export function wantsSeries(flags: SeriesTrainFlags): boolean {
 /** Run `latent train DATA --window N`; returns the exit code. */
 export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: Io): Promise<number> {
   if (flags.window === undefined) {
-    throw new LatentError('--timestamp-column applies to time series, which need --window', 'add --window N (time steps per window), e.g. --window 64');
+    throw new LatentError(
+      '--timestamp-column applies to time series, which need --window',
+      'add --window N (time steps per window), e.g. --window 64',
+    );
   }
   const window = parseInteger('--window', flags.window, { min: 2 });
   const stride = flags.stride === undefined ? 1 : parseInteger('--stride', flags.stride, { min: 1 });
   if (stride > window) {
-    throw new LatentError(`--stride ${stride} is longer than the window of ${window} steps`, 'use a stride from 1 to the window length; a longer one would leave time steps unscored');
+    throw new LatentError(
+      `--stride ${stride} is longer than the window of ${window} steps`,
+      'use a stride from 1 to the window length; a longer one would leave time steps unscored',
+    );
   }
   for (const [key, flag] of NOT_FOR_SERIES) {
     if (flags[key] !== undefined) throw new LatentError(`${flag} is not available with --window`, `drop ${flag}`);
@@ -67,7 +73,7 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
   checkModelOutput(output, force);
 
   const backend = await setupBackend(flags.backend);
-  const series = loadSeries(data, flags);
+  const series = readSeries(data, flags);
   const { x } = series;
   if (x.rows < window) {
     throw new LatentError(
@@ -77,7 +83,10 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
   }
   const inputs = window * x.cols;
   if (settings.latent !== undefined && settings.latent >= inputs) {
-    throw new LatentError(`--latent ${settings.latent} is not below the ${inputs} values of a window (${window} steps × ${x.cols} channels)`, `choose --latent below ${inputs}`);
+    throw new LatentError(
+      `--latent ${settings.latent} is not below the ${inputs} values of a window (${window} steps × ${x.cols} channels)`,
+      `choose --latent below ${inputs}`,
+    );
   }
   const quiet = flags.quiet === true;
   if (!quiet) {
@@ -122,7 +131,7 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
   const history = scorer.history!;
   const training = trainingSummary({
     history,
-    samples: windowCount(x, window, stride),
+    samples: windowStarts(x.rows, window, stride).length,
     seconds,
     backend: backend.name,
     source: data,
@@ -147,10 +156,4 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
       `${history.epochs.length} epochs, ${formatDuration(seconds)} on ${backend.name}\n`,
   );
   return 0;
-}
-
-/** Windows `slidingWindows` cuts: every `stride` steps, plus one aligned to the end if needed. */
-function windowCount(x: Matrix, window: number, stride: number): number {
-  const regular = Math.floor((x.rows - window) / stride) + 1;
-  return regular + ((regular - 1) * stride + window < x.rows ? 1 : 0);
 }

@@ -13,21 +13,21 @@ import type { ScalerKind } from '../../data/scaler.js';
 import { LatentError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { loadCheckpoint, saveCheckpoint, saveModel } from '../../io/model-node.js';
+import { trainingSummary } from '../../io/training-summary.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
-import { TrainingDivergedError } from '../../train/diverged.js';
+import { trainingReport } from '../../report/training-report.js';
 import { formatCorruption } from '../../train/corruption.js';
+import { dataDefaults, defaultLoss, defaultScaler } from '../../train/defaults.js';
+import { TrainingDivergedError } from '../../train/diverged.js';
 import { fit, type FitOptions } from '../../train/trainer.js';
 import type { History, TrainingState } from '../../train/types.js';
 import { checkFeatures, loadOptions, setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
+import { describeLayers } from '../describe.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
-import { dataDefaults, defaultLoss, defaultScale } from '../lib/data-defaults.js';
-import { trainingReport } from '../lib/training-report.js';
-import { trainingSummary } from '../lib/training-summary.js';
 import { checkModelOutput, checkReportOutput, defaultModelPath } from '../outputs.js';
 import { createProgress } from '../progress.js';
-import { describeLayers } from '../describe.js';
 import { freshModel } from './train-families.js';
 import { parseTrainFlags, TRAIN_DEFAULTS, type TrainFlags, type TrainSettings } from './train-options.js';
 import { runTrainSeries, wantsSeries, type SeriesTrainFlags } from './train-series.js';
@@ -43,19 +43,34 @@ export function registerTrain(program: Command, context: CommandContext): void {
         'DATA is a .csv, .tsv, .npy, .npz or IDX file (.idx, .gz, *ubyte), or the built-in mnist / mnist:test.',
     )
     .argument('<DATA>', 'training data')
-    .option('-o, --output <MODEL>', 'model file to write (default: <DATA name>.safetensors in the current folder; model.safetensors for mnist)')
+    .option(
+      '-o, --output <MODEL>',
+      'model file to write (default: <DATA name>.safetensors in the current folder; model.safetensors for mnist)',
+    )
     .option('--model <kind>', 'model family: dense, conv, vae, sparse, contractive or conv1d (default: dense)')
     .option('--latent <k>', 'latent size (default: from the data: about features/4, between 2 and 32)')
-    .option('--hidden <sizes>', 'encoder hidden sizes, comma-separated, mirrored in the decoder; "none" for no hidden layer (default: from the data: one or two layers between the input and latent sizes)')
-    .option('--activation <name>', `hidden activation: relu, leakyRelu, elu, gelu, tanh, sigmoid, softplus, identity (default: ${d.activation})`)
-    .option('--output-activation <name>', 'output activation: sigmoid or identity (default: from the data: sigmoid when the scaled data lies in [0, 1], else identity)')
+    .option(
+      '--hidden <sizes>',
+      'encoder hidden sizes, comma-separated, mirrored in the decoder; "none" for no hidden layer (default: from the data: one or two layers between the input and latent sizes)',
+    )
+    .option(
+      '--activation <name>',
+      `hidden activation: relu, leakyRelu, elu, gelu, tanh, sigmoid, softplus, identity (default: ${d.activation})`,
+    )
+    .option(
+      '--output-activation <name>',
+      'output activation: sigmoid or identity (default: from the data: sigmoid when the scaled data lies in [0, 1], else identity)',
+    )
     .option('--loss <name>', 'mse, bce or mae (default: from the data: bce with a sigmoid output on [0, 1] data, else mse)')
     .option('--optimizer <name>', `adam, adamw, sgd or rmsprop (default: ${d.optimizer})`)
     .option('--lr <rate>', 'learning rate (default: 0.001 for adam/adamw, 0.01 for sgd/rmsprop)')
     .option('--epochs <n>', `number of epochs, in total when resuming (default: ${d.epochs})`)
     .option('--batch-size <n>', `samples per step (default: ${d.batchSize})`)
     .option('--val-split <fraction>', `fraction of rows held out for validation, 0 for none (default: ${d.valSplit})`)
-    .option('--patience <n>', `stop after n epochs without a better validation loss and keep the best weights; 0 turns early stopping off (default: ${d.patience})`)
+    .option(
+      '--patience <n>',
+      `stop after n epochs without a better validation loss and keep the best weights; 0 turns early stopping off (default: ${d.patience})`,
+    )
     .option('--seed <n>', `seed of the weights, validation split, shuffling and noise (default: ${d.seed})`)
     .option('--scale <kind>', 'standard, minmax or none (default: from the data: none when all values lie in [0, 1], else standard)')
     .option('--columns <names>', 'CSV only: feature columns to use, comma-separated (default: all numeric columns but the label)')
@@ -74,10 +89,19 @@ export function registerTrain(program: Command, context: CommandContext): void {
     .option('--sparsity-weight <x>', `sparse: weight of the KL sparsity penalty (default: ${d.sparsityWeight})`)
     .option('--l1 <x>', `sparse: weight of an L1 penalty on the latent activations (default: ${d.l1})`)
     .option('--contractive-weight <x>', `contractive: weight of the encoder Jacobian penalty (default: ${d.contractiveWeight})`)
-    .option('--conv-channels <sizes>', `conv, conv1d: output channels of each encoder convolution, mirrored in the decoder (default: ${d.convChannels.join(',')})`)
+    .option(
+      '--conv-channels <sizes>',
+      `conv, conv1d: output channels of each encoder convolution, mirrored in the decoder (default: ${d.convChannels.join(',')})`,
+    )
     .option('--kernel <k>', `conv, conv1d: kernel size (default: ${d.kernel})`)
-    .option('--stride <s>', `conv, conv1d: stride of each convolution (default: ${d.stride}); with --window: steps between window starts (default: 1)`)
-    .option('--window <n>', 'time series: train an anomaly scorer on sliding windows of n time steps over the numeric columns (scaled per column); saves window, stride and threshold in the model for latent score')
+    .option(
+      '--stride <s>',
+      `conv, conv1d: stride of each convolution (default: ${d.stride}); with --window: steps between window starts (default: 1)`,
+    )
+    .option(
+      '--window <n>',
+      'time series: train an anomaly scorer on sliding windows of n time steps over the numeric columns (scaled per column); saves window, stride and threshold in the model for latent score',
+    )
     .option('--timestamp-column <name>', 'time series: the column of dates/times (default: "timestamp" when the header has it)')
     .option('--padding <p>', 'conv, conv1d: zero padding of each convolution (default: kernel/2 rounded down)')
     .option('--image-shape <C,H,W>', 'conv, vae: shape of one sample (default: from the data, e.g. 1,28,28 for mnist)')
@@ -125,7 +149,10 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   const checkpoint = flags.checkpoint;
   if (checkpoint !== undefined) {
     if (resolve(checkpoint) === resolve(output)) {
-      throw new LatentError(`--checkpoint and the model output are the same file ${output}`, 'give the checkpoint its own path, e.g. --checkpoint ckpt.safetensors');
+      throw new LatentError(
+        `--checkpoint and the model output are the same file ${output}`,
+        'give the checkpoint its own path, e.g. --checkpoint ckpt.safetensors',
+      );
     }
     // Resuming from and checkpointing to one file is the usual way to continue training.
     const sameAsResume = flags.resume !== undefined && resolve(flags.resume) === resolve(checkpoint);
@@ -150,7 +177,7 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     }
     scale = model.scaler?.kind ?? 'none';
   } else {
-    scale = settings.scale ?? defaultScale(dataset.x);
+    scale = settings.scale ?? defaultScaler(dataset.x);
     model = freshModel(settings, dataset, scale);
   }
   const unitInterval = dataDefaults(dataset.x, scale).unitInterval;

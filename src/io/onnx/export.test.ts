@@ -40,7 +40,16 @@ const ACTIVATIONS: Activation[] = ['relu', 'leakyRelu', 'elu', 'gelu', 'sigmoid'
 
 describe('dense autoencoder, each activation', () => {
   describe.each(ACTIVATIONS)('%s', (activation) => {
-    const m = model({ kind: 'dense', inputDim: 10, hidden: [9, 6], latentDim: 3, activation, latentActivation: 'tanh', outputActivation: 'sigmoid', dropout: 0.2 });
+    const m = model({
+      kind: 'dense',
+      inputDim: 10,
+      hidden: [9, 6],
+      latentDim: 3,
+      activation,
+      latentActivation: 'tanh',
+      outputActivation: 'sigmoid',
+      dropout: 0.2,
+    });
     it.each(PARTS)('%s matches ONNX Runtime at opset 17', async (part) => {
       await checkPart(m, part);
     });
@@ -65,9 +74,38 @@ const FAMILIES: Array<[string, Record<string, unknown>]> = [
   ['vae bernoulli', { kind: 'vae', inputDim: 12, hidden: [10, 8], latentDim: 3, activation: 'elu' }],
   ['vae gaussian, no hidden layer', { kind: 'vae', inputDim: 12, latentDim: 3, likelihood: 'gaussian' }],
   ['conv 1×8×8', { kind: 'conv', channels: 1, height: 8, width: 8, convChannels: [4, 6], latentDim: 5, outputActivation: 'sigmoid' }],
-  ['conv 2×7×6, kernel 3, stride 2 (output padding)', { kind: 'conv', channels: 2, height: 7, width: 6, convChannels: [3, 5], latentDim: 4, activation: 'gelu' }],
-  ['conv 1×9×9, kernel 5, stride 3, padding 1', { kind: 'conv', channels: 1, height: 9, width: 9, convChannels: [3], kernel: 5, stride: 3, padding: 1, latentDim: 4, activation: 'tanh' }],
-  ['conv1d 2×16', { kind: 'conv1d', channels: 2, length: 16, convChannels: [4, 8], kernel: 5, latentDim: 3, activation: 'leakyRelu', outputActivation: 'sigmoid' }],
+  [
+    'conv 2×7×6, kernel 3, stride 2 (output padding)',
+    { kind: 'conv', channels: 2, height: 7, width: 6, convChannels: [3, 5], latentDim: 4, activation: 'gelu' },
+  ],
+  [
+    'conv 1×9×9, kernel 5, stride 3, padding 1',
+    {
+      kind: 'conv',
+      channels: 1,
+      height: 9,
+      width: 9,
+      convChannels: [3],
+      kernel: 5,
+      stride: 3,
+      padding: 1,
+      latentDim: 4,
+      activation: 'tanh',
+    },
+  ],
+  [
+    'conv1d 2×16',
+    {
+      kind: 'conv1d',
+      channels: 2,
+      length: 16,
+      convChannels: [4, 8],
+      kernel: 5,
+      latentDim: 3,
+      activation: 'leakyRelu',
+      outputActivation: 'sigmoid',
+    },
+  ],
   ['conv1d 3×11, stride 1', { kind: 'conv1d', channels: 3, length: 11, convChannels: [2], kernel: 3, stride: 1, latentDim: 4 }],
 ];
 

@@ -57,10 +57,16 @@ function checkOptions(part: string, options: OnnxExportOptions): number {
   }
   const opset = options.opset ?? ONNX_OPSET_RANGE.default;
   if (!Number.isInteger(opset) || opset < ONNX_OPSET_RANGE.min || opset > ONNX_OPSET_RANGE.max) {
-    throw new LatentError(`ONNX export: opset ${opset} is not supported`, `use an opset from ${ONNX_OPSET_RANGE.min} to ${ONNX_OPSET_RANGE.max}`);
+    throw new LatentError(
+      `ONNX export: opset ${opset} is not supported`,
+      `use an opset from ${ONNX_OPSET_RANGE.min} to ${ONNX_OPSET_RANGE.max}`,
+    );
   }
   if (options.logvar && part !== 'encoder') {
-    throw new LatentError(`ONNX export: the logvar output exists only for the encoder part, not "${part}"`, 'drop logvar, or export --part encoder');
+    throw new LatentError(
+      `ONNX export: the logvar output exists only for the encoder part, not "${part}"`,
+      'drop logvar, or export --part encoder',
+    );
   }
   return opset;
 }
@@ -71,7 +77,10 @@ function scalerTensors(ctx: EmitContext, model: Autoencoder): () => { offset: st
   return () => {
     const s = model.scaler;
     if (!s || s.kind === 'none') return null;
-    made ??= { offset: ctx.graph.floats('scaler.offset', [s.offset.length], s.offset), scale: ctx.graph.floats('scaler.scale', [s.scale.length], s.scale) };
+    made ??= {
+      offset: ctx.graph.floats('scaler.offset', [s.offset.length], s.offset),
+      scale: ctx.graph.floats('scaler.scale', [s.scale.length], s.scale),
+    };
     return made;
   };
 }
@@ -105,7 +114,9 @@ function decoderNodes(ctx: EmitContext, model: Autoencoder, z: Value): Value {
 
 function checkWidth(model: Autoencoder, value: Value, expected: number, what: string): void {
   if (value.shape.length !== 1 || value.shape[0] !== expected) {
-    throw new LatentError(`ONNX export: the ${what} produces samples of shape [${value.shape.join(', ')}], the model declares ${expected} (${model.config.kind})`);
+    throw new LatentError(
+      `ONNX export: the ${what} produces samples of shape [${value.shape.join(', ')}], the model declares ${expected} (${model.config.kind})`,
+    );
   }
 }
 
@@ -134,7 +145,11 @@ export function exportOnnx(model: Autoencoder, part: OnnxPart, options: OnnxExpo
     if (part === 'encoder') {
       graph.output(code.name, ONNX_NAMES.latent, [batch, model.latentDim]);
       if (options.logvar) {
-        if (!logvar) throw new LatentError(`ONNX export: a ${model.config.kind} model has no log-variance output`, 'logvar applies to variational models (kind "vae")');
+        if (!logvar)
+          throw new LatentError(
+            `ONNX export: a ${model.config.kind} model has no log-variance output`,
+            'logvar applies to variational models (kind "vae")',
+          );
         graph.output(logvar.name, ONNX_NAMES.logvar, [batch, model.latentDim]);
       }
     }
@@ -161,7 +176,13 @@ export function exportOnnx(model: Autoencoder, part: OnnxPart, options: OnnxExpo
   });
 }
 
-function serialise(graph: GraphBuilder, opset: number, options: OnnxExportOptions, doc: string, metadata: Record<string, string>): Uint8Array {
+function serialise(
+  graph: GraphBuilder,
+  opset: number,
+  options: OnnxExportOptions,
+  doc: string,
+  metadata: Record<string, string>,
+): Uint8Array {
   const type = onnxModelType();
   const message = type.fromObject({
     irVersion: irVersionFor(opset),
@@ -183,14 +204,21 @@ function serialise(graph: GraphBuilder, opset: number, options: OnnxExportOption
  * @example
  * const bytes = exportModuleOnnx(new Sequential([new Linear(4, 2, rng), new Activation('relu')]), 4);
  */
-export function exportModuleOnnx(module: Module, inputDim: number, options: Pick<OnnxExportOptions, 'opset' | 'producerVersion'> = {}): Uint8Array {
+export function exportModuleOnnx(
+  module: Module,
+  inputDim: number,
+  options: Pick<OnnxExportOptions, 'opset' | 'producerVersion'> = {},
+): Uint8Array {
   const opset = checkOptions('full', options);
   const graph = new GraphBuilder('latent_module');
   const ctx: EmitContext = { graph, opset };
   const x: Value = { name: graph.input(ONNX_NAMES.input, [ONNX_NAMES.batch, inputDim]), shape: [inputDim] };
   const y = emitModule(ctx, module, 'module', x);
   if (y.shape.length !== 1) {
-    throw new LatentError(`ONNX export: the module returns samples of shape [${y.shape.join(', ')}], not rows`, 'end the network with a Flatten, or wrap it in a RowSequential');
+    throw new LatentError(
+      `ONNX export: the module returns samples of shape [${y.shape.join(', ')}], not rows`,
+      'end the network with a Flatten, or wrap it in a RowSequential',
+    );
   }
   graph.output(y.name, 'output', [ONNX_NAMES.batch, y.shape[0]!]);
   return serialise(graph, opset, options, 'a latent network', {});

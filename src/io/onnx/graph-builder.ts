@@ -112,7 +112,8 @@ export class GraphBuilder {
   /** A float32 initializer named after `name` (a state-dict key), holding `data` of shape `dims`. */
   floats(name: string, dims: readonly number[], data: ArrayLike<number>): string {
     const size = dims.reduce((a, b) => a * b, 1);
-    if (size !== data.length) throw new LatentError(`ONNX export: tensor "${name}" has ${data.length} values, shape [${dims.join(', ')}] needs ${size}`);
+    if (size !== data.length)
+      throw new LatentError(`ONNX export: tensor "${name}" has ${data.length} values, shape [${dims.join(', ')}] needs ${size}`);
     const unique = this.unique(name);
     this.initializers.push({ name: unique, dims: [...dims], dataType: ONNX_DTYPE.float, rawData: floatBytes(data) });
     return unique;

@@ -10,7 +10,12 @@ import { decodeOnnx } from './inspect.js';
 import { exportOnnx } from './export.js';
 import { randomRows } from './test-utils/ort.js';
 
-const dense = buildModel(parseModelConfig({ kind: 'dense', inputDim: 10, hidden: [6], latentDim: 3, dropout: 0.1, outputActivation: 'sigmoid', seed: 2 }, 'config'));
+const dense = buildModel(
+  parseModelConfig(
+    { kind: 'dense', inputDim: 10, hidden: [6], latentDim: 3, dropout: 0.1, outputActivation: 'sigmoid', seed: 2 },
+    'config',
+  ),
+);
 
 describe('decodeOnnx on exported models', () => {
   it('reads back the header, names and shapes of an encoder', () => {
@@ -62,10 +67,23 @@ describe('decodeOnnx on exported models', () => {
   });
 
   it('reshapes conv rows inside the graph', () => {
-    const conv = buildModel(parseModelConfig({ kind: 'conv', channels: 1, height: 8, width: 8, convChannels: [4], latentDim: 3 }, 'config'));
+    const conv = buildModel(
+      parseModelConfig({ kind: 'conv', channels: 1, height: 8, width: 8, convChannels: [4], latentDim: 3 }, 'config'),
+    );
     const s = decodeOnnx(exportOnnx(conv, 'full'));
     expect(s.inputs).toEqual([{ name: 'input', dims: ['batch', 64] }]);
-    expect(s.nodes.map((n) => n.opType)).toEqual(['Reshape', 'Conv', 'Relu', 'Reshape', 'Gemm', 'Gemm', 'Relu', 'Reshape', 'ConvTranspose', 'Reshape']);
+    expect(s.nodes.map((n) => n.opType)).toEqual([
+      'Reshape',
+      'Conv',
+      'Relu',
+      'Reshape',
+      'Gemm',
+      'Gemm',
+      'Relu',
+      'Reshape',
+      'ConvTranspose',
+      'Reshape',
+    ]);
     const shape = s.initializers.find((t) => t.name === 'encoder.input_view.shape')!;
     expect(shape).toMatchObject({ dims: [4], dataType: 7 });
   });

@@ -62,10 +62,15 @@ export function decodeOnnx(bytes: Uint8Array, source = 'ONNX model'): OnnxModelS
     message = type.toObject(type.decode(bytes), { longs: Number, defaults: false });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new LatentError(`${source} is not a readable ONNX model (${reason})`, 'pass a .onnx file written by latent export or another ONNX exporter');
+    throw new LatentError(
+      `${source} is not a readable ONNX model (${reason})`,
+      'pass a .onnx file written by latent export or another ONNX exporter',
+    );
   }
   const graph = record(message['graph']);
-  const opset = list(message['opsetImport']).map(record).find((o) => !o['domain']);
+  const opset = list(message['opsetImport'])
+    .map(record)
+    .find((o) => !o['domain']);
   const metadata: Record<string, string> = {};
   for (const entry of list(message['metadataProps']).map(record)) metadata[String(entry['key'])] = String(entry['value'] ?? '');
   return {
@@ -76,7 +81,12 @@ export function decodeOnnx(bytes: Uint8Array, source = 'ONNX model'): OnnxModelS
     outputs: list(graph['output']).map(valueSummary),
     nodes: list(graph['node']).map((n) => {
       const node = record(n);
-      return { name: String(node['name'] ?? ''), opType: String(node['opType'] ?? ''), inputs: list(node['input']).map(String), outputs: list(node['output']).map(String) };
+      return {
+        name: String(node['name'] ?? ''),
+        opType: String(node['opType'] ?? ''),
+        inputs: list(node['input']).map(String),
+        outputs: list(node['output']).map(String),
+      };
     }),
     initializers: list(graph['initializer']).map((t) => {
       const tensor = record(t);

@@ -8,7 +8,22 @@ import { describe, expect, it } from 'vitest';
 import { noGrad } from '../../autograd/tape.js';
 import { scope, Tensor } from '../../autograd/tensor.js';
 import type { Matrix } from '../../data/matrix.js';
-import { Activation, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Flatten, LayerNorm, Linear, Module, Reshape, RowSequential, Sequential } from '../../nn/index.js';
+import {
+  Activation,
+  BatchNorm1d,
+  BatchNorm2d,
+  Conv1d,
+  Conv2d,
+  ConvTranspose1d,
+  ConvTranspose2d,
+  Flatten,
+  LayerNorm,
+  Linear,
+  Module,
+  Reshape,
+  RowSequential,
+  Sequential,
+} from '../../nn/index.js';
 import { Rng } from '../../tensor/rng.js';
 import { expectAllClose } from '../../test-utils/close.js';
 import { exportModuleOnnx } from './export.js';
@@ -31,7 +46,16 @@ const rng = new Rng(4);
 
 describe('layers against ONNX Runtime', () => {
   it('BatchNorm1d (running statistics) and LayerNorm on rows', async () => {
-    await check(new Sequential([new Linear(6, 5, rng), new BatchNorm1d(5), new Activation('relu'), new LayerNorm(5), new Linear(5, 3, rng, { bias: false })]), 6);
+    await check(
+      new Sequential([
+        new Linear(6, 5, rng),
+        new BatchNorm1d(5),
+        new Activation('relu'),
+        new LayerNorm(5),
+        new Linear(5, 3, rng, { bias: false }),
+      ]),
+      6,
+    );
   });
 
   it('BatchNorm without affine parameters and LayerNorm without them', async () => {
@@ -40,20 +64,33 @@ describe('layers against ONNX Runtime', () => {
 
   it('Conv2d with dilation, BatchNorm2d and LayerNorm over [C, H, W]', async () => {
     const net = new RowSequential(
-      [new Conv2d(2, 3, [3, 2], rng, { padding: [2, 1], dilation: [2, 1] }), new BatchNorm2d(3), new Activation('elu', 0.7), new LayerNorm([3, 5, 5]), new Flatten()],
+      [
+        new Conv2d(2, 3, [3, 2], rng, { padding: [2, 1], dilation: [2, 1] }),
+        new BatchNorm2d(3),
+        new Activation('elu', 0.7),
+        new LayerNorm([3, 5, 5]),
+        new Flatten(),
+      ],
       [2, 5, 4],
     );
     await check(net, 40);
   });
 
   it('ConvTranspose2d with unequal strides and output padding, without bias', async () => {
-    const net = new RowSequential([new ConvTranspose2d(2, 1, [2, 3], rng, { stride: [2, 3], padding: [0, 1], outputPadding: [1, 2], bias: false })], [2, 3, 3]);
+    const net = new RowSequential(
+      [new ConvTranspose2d(2, 1, [2, 3], rng, { stride: [2, 3], padding: [0, 1], outputPadding: [1, 2], bias: false })],
+      [2, 3, 3],
+    );
     await check(net, 18);
   });
 
   it('Conv1d with dilation and ConvTranspose1d with output padding', async () => {
     const net = new RowSequential(
-      [new Conv1d(2, 3, 3, rng, { dilation: 2, padding: 1 }), new Activation('leakyRelu', 0.2), new ConvTranspose1d(3, 2, 4, rng, { stride: 2, padding: 1, outputPadding: 1 })],
+      [
+        new Conv1d(2, 3, 3, rng, { dilation: 2, padding: 1 }),
+        new Activation('leakyRelu', 0.2),
+        new ConvTranspose1d(3, 2, 4, rng, { stride: 2, padding: 1, outputPadding: 1 }),
+      ],
       [2, 9],
     );
     await check(net, 18);
@@ -72,7 +109,9 @@ describe('unsupported layers', () => {
   }
 
   it('names the layer and its path', () => {
-    expect(() => exportModuleOnnx(new Sequential([new Linear(3, 3, rng), new Doubler()]), 3)).toThrow(/layer module\.1 \(Doubler\) has no ONNX mapping/);
+    expect(() => exportModuleOnnx(new Sequential([new Linear(3, 3, rng), new Doubler()]), 3)).toThrow(
+      /layer module\.1 \(Doubler\) has no ONNX mapping/,
+    );
   });
 
   it('refuses a network that does not return rows', () => {

@@ -129,8 +129,16 @@ function emitConvTranspose(ctx: EmitContext, layer: ConvTranspose2d | ConvTransp
   const padding = is2d ? layer.padding : [layer.options.padding ?? 0];
   const dilation = is2d ? layer.dilation : [layer.options.dilation ?? 1];
   const outputPadding = is2d ? layer.outputPadding : [layer.options.outputPadding ?? 0];
-  expectRank(is2d ? 'ConvTranspose2d' : 'ConvTranspose1d', path, x, kernel.length + 1, is2d ? '[channels, height, width]' : '[channels, length]');
-  const spatial = x.shape.slice(1).map((s, i) => convTransposeOutSize(s, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, outputPadding[i]!));
+  expectRank(
+    is2d ? 'ConvTranspose2d' : 'ConvTranspose1d',
+    path,
+    x,
+    kernel.length + 1,
+    is2d ? '[channels, height, width]' : '[channels, length]',
+  );
+  const spatial = x.shape
+    .slice(1)
+    .map((s, i) => convTransposeOutSize(s, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, outputPadding[i]!));
   const name = ctx.graph.node('ConvTranspose', path, convInputs(ctx.graph, path, x, layer), {
     ...convAttributes(kernel, stride, padding, dilation),
     output_padding: { ints: outputPadding },
@@ -154,7 +162,13 @@ function emitBatchNorm(ctx: EmitContext, layer: BatchNorm1d | BatchNorm2d, path:
   expectRank(layer.constructor.name, path, x, rank, rank === 1 ? `[${f}]` : `[${f}, height, width]`);
   const scale = layer.weight ? weight(g, `${path}.weight`, layer.weight) : g.floats(`${path}.weight`, [f], new Float32Array(f).fill(1));
   const bias = layer.bias ? weight(g, `${path}.bias`, layer.bias) : g.floats(`${path}.bias`, [f], new Float32Array(f));
-  const inputs = [x.name, scale, bias, weight(g, `${path}.running_mean`, layer.runningMean), weight(g, `${path}.running_var`, layer.runningVar)];
+  const inputs = [
+    x.name,
+    scale,
+    bias,
+    weight(g, `${path}.running_mean`, layer.runningMean),
+    weight(g, `${path}.running_var`, layer.runningVar),
+  ];
   return { name: g.node('BatchNormalization', path, inputs, { epsilon: { float: layer.eps } }), shape: x.shape };
 }
 
@@ -162,7 +176,10 @@ function emitLayerNorm(ctx: EmitContext, layer: LayerNorm, path: string, x: Valu
   const g = ctx.graph;
   const n = layer.normalizedShape.length;
   const dims = layer.normalizedShape;
-  const inputs = [x.name, layer.weight ? weight(g, `${path}.weight`, layer.weight) : g.floats(`${path}.weight`, dims, new Float32Array(product(dims)).fill(1))];
+  const inputs = [
+    x.name,
+    layer.weight ? weight(g, `${path}.weight`, layer.weight) : g.floats(`${path}.weight`, dims, new Float32Array(product(dims)).fill(1)),
+  ];
   if (layer.bias) inputs.push(weight(g, `${path}.bias`, layer.bias));
   return { name: g.node('LayerNormalization', path, inputs, { axis: { int: -n }, epsilon: { float: layer.eps } }), shape: x.shape };
 }

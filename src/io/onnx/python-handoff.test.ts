@@ -33,8 +33,14 @@ function readNpy(path: string): Matrix {
 }
 
 const CONFIGS: Array<[string, Record<string, unknown>]> = [
-  ['dense with dropout, gelu, sigmoid output', { kind: 'dense', inputDim: 12, hidden: [10, 6], latentDim: 3, activation: 'gelu', outputActivation: 'sigmoid', dropout: 0.1, seed: 3 }],
-  ['dense with elu and a tanh latent', { kind: 'dense', inputDim: 12, hidden: [8], latentDim: 2, activation: 'elu', latentActivation: 'tanh', seed: 4 }],
+  [
+    'dense with dropout, gelu, sigmoid output',
+    { kind: 'dense', inputDim: 12, hidden: [10, 6], latentDim: 3, activation: 'gelu', outputActivation: 'sigmoid', dropout: 0.1, seed: 3 },
+  ],
+  [
+    'dense with elu and a tanh latent',
+    { kind: 'dense', inputDim: 12, hidden: [8], latentDim: 2, activation: 'elu', latentActivation: 'tanh', seed: 4 },
+  ],
   ['sparse', { kind: 'sparse', inputDim: 12, hidden: [10], latentDim: 14, activation: 'leakyRelu', l1: 1e-3, seed: 5 }],
   ['contractive', { kind: 'contractive', inputDim: 12, latentDim: 4, lambda: 0.01, outputActivation: 'softplus', seed: 6 }],
   ['vae with warm-up', { kind: 'vae', inputDim: 12, hidden: [9], latentDim: 2, activation: 'tanh', warmupSteps: 5, seed: 7 }],
@@ -87,7 +93,9 @@ describe.skipIf(!hasNumpy)('load_latent.py --numpy', () => {
   });
 
   it('explains that NumPy mode does not run convolutional models', () => {
-    const conv = buildModel(parseModelConfig({ kind: 'conv', channels: 1, height: 6, width: 6, convChannels: [2], latentDim: 3 }, 'config'));
+    const conv = buildModel(
+      parseModelConfig({ kind: 'conv', channels: 1, height: 6, width: 6, convChannels: [2], latentDim: 3 }, 'config'),
+    );
     const path = join(dir, 'conv.safetensors');
     saveModel(path, conv);
     const run = runScript('--numpy', path, '--encode', join(dir, 'data.npy'));

@@ -17,13 +17,7 @@ export const hasNumpy: boolean = (() => {
 
 /** Evaluates `script` with `inp` bound to the parsed input; returns the JSON-decoded `out`. */
 export function numpy(script: string, input: unknown): unknown {
-  const program = [
-    'import json, sys',
-    'import numpy as np',
-    'inp = json.load(sys.stdin)',
-    script,
-    'print(json.dumps(out))',
-  ].join('\n');
+  const program = ['import json, sys', 'import numpy as np', 'inp = json.load(sys.stdin)', script, 'print(json.dumps(out))'].join('\n');
   const stdout = execFileSync('python3', ['-c', program], { input: JSON.stringify(input), encoding: 'utf8' });
   return JSON.parse(stdout) as unknown;
 }

@@ -17,11 +17,7 @@ export function gemmTolerance(k: number): Tolerance {
   return { rtol: 1e-4 * Math.sqrt(Math.max(1, k)), atol: 1e-5 * Math.sqrt(Math.max(1, k)) };
 }
 
-export function allCloseReport(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  tol: Tolerance,
-): string | null {
+export function allCloseReport(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance): string | null {
   if (actual.length !== expected.length) return `length ${actual.length} ≠ expected ${expected.length}`;
   let worst = -1;
   let worstExcess = 0;
@@ -50,8 +46,10 @@ export function allCloseReport(
     bad++;
   }
   if (bad === 0) return null;
-  return `${bad} of ${expected.length} elements differ; worst at [${worst}]: ` +
-    `actual ${actual[worst]} vs expected ${expected[worst]} (rtol ${tol.rtol}, atol ${tol.atol})`;
+  return (
+    `${bad} of ${expected.length} elements differ; worst at [${worst}]: ` +
+    `actual ${actual[worst]} vs expected ${expected[worst]} (rtol ${tol.rtol}, atol ${tol.atol})`
+  );
 }
 
 /** Throws with the report when `actual` and `expected` are not all close. */

@@ -39,7 +39,11 @@ export function randomizeWeights(module: Module, seed: number): void {
 /** `rows` rows of standard-normal values times `scale`. */
 export function randomRows(rows: number, cols: number, seed: number, scale = 1): Matrix {
   const rng = new Rng(seed);
-  return matrix(Float32Array.from({ length: rows * cols }, () => scale * rng.normal()), rows, cols);
+  return matrix(
+    Float32Array.from({ length: rows * cols }, () => scale * rng.normal()),
+    rows,
+    cols,
+  );
 }
 
 /** Largest absolute value (the scale the tolerance is stated against). */

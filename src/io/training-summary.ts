@@ -1,11 +1,10 @@
 /**
- * The training summary stored in a model file (library gap: belongs in `io/` or `train/` beside
- * `TrainingSummary`; kept here until it moves). Epoch numbers in the summary count from 1, as
- * people read them; `History` counts from 0.
+ * The training summary stored in a model file, built from a run's `History`. Epoch numbers in the
+ * summary count from 1, as people read them; `History` counts from 0.
  */
 
-import type { TrainingSummary } from '../../io/model-io.js';
-import type { History } from '../../train/types.js';
+import type { TrainingSummary } from './model-io.js';
+import type { History } from '../train/types.js';
 
 export interface SummaryInput {
   readonly history: History;

@@ -1,12 +1,12 @@
 /**
- * Autoencoder against PCA with the same number of components (library gap: belongs in `tasks/`;
- * kept here until it moves). Both errors are mean squared errors per value on held-out data, in
- * the data's own units.
+ * Autoencoder against PCA with the same number of components. Both errors are mean squared errors
+ * per value on held-out data, in the data's own units.
  */
 
-import type { Matrix } from '../../data/matrix.js';
-import type { Autoencoder } from '../../models/autoencoder.js';
-import { Pca } from '../../tasks/pca.js';
+import type { Matrix } from '../data/matrix.js';
+import type { Autoencoder } from '../models/autoencoder.js';
+import { mse } from './image-metrics.js';
+import { Pca } from './pca.js';
 
 export interface BaselineComparison {
   /** Test MSE per value of the autoencoder's reconstructions. */
@@ -16,13 +16,6 @@ export interface BaselineComparison {
   readonly components: number;
   /** PCA's reconstructions of the test rows (for pictures). */
   readonly pcaReconstructions: Matrix;
-}
-
-/** Mean over all values of (a - b)², accumulated in float64. */
-export function meanSquaredError(a: Matrix, b: Matrix): number {
-  let sum = 0;
-  for (let i = 0; i < a.data.length; i++) sum += (a.data[i]! - b.data[i]!) ** 2;
-  return sum / a.data.length;
 }
 
 /**
@@ -36,8 +29,8 @@ export function compareWithPca(model: Autoencoder, train: Matrix, test: Matrix):
   const pca = new Pca({ nComponents: components }).fit(train);
   const pcaReconstructions = pca.inverseTransform(pca.transform(test));
   return {
-    autoencoder: meanSquaredError(model.reconstruct(test), test),
-    pca: meanSquaredError(pcaReconstructions, test),
+    autoencoder: mse(model.reconstruct(test).data, test.data),
+    pca: mse(pcaReconstructions.data, test.data),
     components,
     pcaReconstructions,
   };

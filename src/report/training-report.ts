@@ -1,17 +1,17 @@
 /**
- * The HTML training report of `latent train --report` (library gap: belongs in `report/`; kept
- * here until it moves): the loss curve, the training summary as a table, and for image data a
- * grid of originals above their reconstructions. One self-contained file (see `htmlReport`).
+ * The HTML training report of `latent train --report`: the loss curve, the training summary as a
+ * table, and for image data a grid of originals above their reconstructions. One self-contained
+ * file (see `htmlReport`). Node only: the grid is encoded as PNG through `image-grid-png.ts`.
  */
 
-import type { Dataset } from '../../data/dataset.js';
-import type { TrainingSummary } from '../../io/model-io.js';
-import type { Autoencoder } from '../../models/autoencoder.js';
-import { htmlReport, type ReportCell, type ReportSection } from '../../report/html-report.js';
-import { imageGridPng } from '../../report/image-grid-png.js';
-import { toBase64 } from '../../report/base64.js';
-import { lineChart } from '../../report/svg-chart.js';
-import type { History } from '../../train/types.js';
+import type { Dataset } from '../data/dataset.js';
+import type { TrainingSummary } from '../io/model-io.js';
+import type { Autoencoder } from '../models/autoencoder.js';
+import { htmlReport, type ReportCell, type ReportSection } from './html-report.js';
+import { imageGridPng } from './image-grid-png.js';
+import { toBase64 } from './base64.js';
+import { lineChart } from './svg-chart.js';
+import type { History } from '../train/types.js';
 
 /** Images shown in the reconstruction grid. */
 const GRID_IMAGES = 10;
@@ -64,10 +64,14 @@ export function trainingReport(input: TrainingReportInput): string {
   const epochsAxis = history.epochs.map((e) => e.epoch + 1);
   const series = [{ name: `training ${history.loss}`, values: history.epochs.map((e) => e.loss), x: epochsAxis }];
   const val = history.epochs.map((e) => e.valLoss);
-  if (val.every((v): v is number => v !== null) && val.length > 0) series.push({ name: `validation ${history.loss}`, values: val, x: epochsAxis });
+  if (val.every((v): v is number => v !== null) && val.length > 0)
+    series.push({ name: `validation ${history.loss}`, values: val, x: epochsAxis });
   const sections: ReportSection[] = [];
   if (history.epochs.length > 0) {
-    sections.push({ heading: 'Loss', svg: lineChart({ series, title: `${history.loss} per epoch`, xLabel: 'epoch', yLabel: history.loss }) });
+    sections.push({
+      heading: 'Loss',
+      svg: lineChart({ series, title: `${history.loss} per epoch`, xLabel: 'epoch', yLabel: history.loss }),
+    });
   }
   sections.push({ heading: 'Training summary', table: { columns: ['field', 'value'], rows: summaryRows(input.summary) } });
   const shape = imageShape(input.data);
