@@ -62,7 +62,9 @@ export async function initBackend(name?: BackendName, options: { threads?: numbe
       setBackend(await loader(options));
       return current;
     } catch (error) {
-      if (requested === 'wasm') throw error;
+      // A user mistake (a bad LATENT_THREADS) must be reported, not hidden by a silent fallback
+      // to the slower backend; only a host that cannot run wasm falls back.
+      if (requested === 'wasm' || error instanceof LatentError) throw error;
     }
   } else if (requested === 'wasm') {
     throw new LatentError('the wasm backend is not available in this build', 'use --backend js');

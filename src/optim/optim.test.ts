@@ -91,5 +91,8 @@ describe('clipping and schedules', () => {
     const plateau = new LrSchedule(parseSchedule('plateau:0.5:1', 10), 1);
     expect([1, 1, 1, 1].map((loss, e) => plateau.next(e, loss))).toEqual([1, 1, 0.5, 0.5]);
     expect(() => parseSchedule('warmup', 3)).toThrow(/unknown learning-rate schedule/);
+    // An explicit cosine period lets a resumed run follow the same curve as an uninterrupted one.
+    expect(parseSchedule('cosine:10', 4)).toEqual({ kind: 'cosine', epochs: 10 });
+    expect(() => parseSchedule('cosine:0', 4)).toThrow(/cosine period/);
   });
 });

@@ -73,7 +73,11 @@ export class LrSchedule {
   }
 }
 
-/** Parse `step:10:0.5`, `exponential:0.95`, `cosine`, `plateau:0.5:3`, `constant`. */
+/**
+ * Parse `step:10:0.5`, `exponential:0.95`, `cosine`, `cosine:EPOCHS`, `plateau:0.5:3`, `constant`.
+ * A bare `cosine` spans `epochs` (the run's epoch count); give the period explicitly to resume a
+ * cosine schedule exactly from a checkpoint.
+ */
 export function parseSchedule(text: string, epochs: number): ScheduleConfig {
   const [kind, a, b] = text.split(':');
   const num = (value: string | undefined, fallback: number): number => {
@@ -89,14 +93,18 @@ export function parseSchedule(text: string, epochs: number): ScheduleConfig {
       return { kind: 'step', stepSize: num(a, 10), gamma: num(b, 0.5) };
     case 'exponential':
       return { kind: 'exponential', gamma: num(a, 0.95) };
-    case 'cosine':
-      return { kind: 'cosine', epochs };
+    case 'cosine': {
+      const period = num(a, epochs);
+      if (!(Number.isInteger(period) && period >= 1))
+        throw new LatentError(`--lr-schedule "${text}": the cosine period must be a whole number of epochs ≥ 1`);
+      return { kind: 'cosine', epochs: period };
+    }
     case 'plateau':
       return { kind: 'plateau', factor: num(a, 0.5), patience: num(b, 3) };
     default:
       throw new LatentError(
         `unknown learning-rate schedule "${text}"`,
-        'use constant, step:SIZE:GAMMA, exponential:GAMMA, cosine or plateau:FACTOR:PATIENCE',
+        'use constant, step:SIZE:GAMMA, exponential:GAMMA, cosine, cosine:EPOCHS or plateau:FACTOR:PATIENCE',
       );
   }
 }
