@@ -6,7 +6,7 @@
 import type { Backend } from '../backend/backend.js';
 import { initBackend } from '../backend/registry.js';
 import type { Dataset } from '../data/dataset.js';
-import type { LoadOptions } from '../data/node-loaders.js';
+import type { LoadedDataset, LoadOptions } from '../data/node-loaders.js';
 import { LatentError } from '../errors.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { parseBackendOption, parseNameList } from './options.js';
@@ -28,6 +28,20 @@ export function loadOptions(flags: DataFlags): LoadOptions {
     ...(flags.columns === undefined ? {} : { columns: parseNameList('--columns', flags.columns) }),
     ...(flags.labelColumn === undefined ? {} : { labelColumn: flags.labelColumn }),
   };
+}
+
+/**
+ * A line naming the CSV columns the default feature set left out (ids, names, dates), or '' when
+ * none were.
+ *
+ * @example
+ * io.out(skippedColumnsNote(loadDataset('lab.csv'))); // 'lab.csv: left out the non-numeric column "id" (text); …'
+ */
+export function skippedColumnsNote(dataset: LoadedDataset): string {
+  const skipped = dataset.skippedColumns ?? [];
+  if (skipped.length === 0) return '';
+  const list = skipped.map((c) => `"${c.name}" (${c.reason})`).join(', ');
+  return `${dataset.source}: left out the non-numeric column${skipped.length === 1 ? '' : 's'} ${list}; choose the features with --columns\n`;
 }
 
 /** Fail with both counts when `data` does not have the model's input width. */

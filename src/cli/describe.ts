@@ -24,12 +24,30 @@ export function layerSizes(config: ModelConfig): number[] | null {
 }
 
 /**
- * The layer widths as `21→16→8→16→21` (or the family name when it has no dense stack).
+ * The family in words, for sentences: `dense autoencoder`, `variational autoencoder`, …
+ *
+ * @example
+ * `training a ${describeFamily(config)}`; // 'training a conv autoencoder'
+ */
+export function describeFamily(config: ModelConfig): string {
+  return `${config.kind === 'vae' ? 'variational' : config.kind} autoencoder`;
+}
+
+/**
+ * The layers: widths as `21→16→8→16→21` for a dense stack; for a convolutional one the sample
+ * shape, the convolutions and the code, as `1×28×28 → conv 32, 64 (k3 s2) → 32 → …` (the decoder
+ * mirrors the encoder).
  *
  * @example
  * describeLayers(denseConfig({ inputDim: 21, hidden: [16], latentDim: 8 })); // '21→16→8→16→21'
  */
 export function describeLayers(config: ModelConfig): string {
+  if (config.kind === 'conv' || config.kind === 'conv1d') {
+    const shape = config.kind === 'conv' ? [config.channels, config.height, config.width] : [config.channels, config.length];
+    const padding = config.padding === Math.floor(config.kernel / 2) ? '' : ` p${config.padding}`;
+    const convs = `${config.kind} ${config.convChannels.join(', ')} (k${config.kernel} s${config.stride}${padding})`;
+    return `${shape.join('×')} → ${convs} → ${config.latentDim} → …`;
+  }
   const sizes = layerSizes(config);
   if (sizes !== null) return sizes.join('→');
   const input = field(config, 'inputDim');

@@ -110,7 +110,12 @@ describe('latent error paths', () => {
 
   it('data of another width than the model', async () => {
     const wide = file('wide.csv', 'a,b,c,d,e\n1,2,3,4,5\n');
-    await fails(['encode', model, wide, '-o', join(dir, 'wide.csv.out.csv')], 1, 'wide.csv has 5 features per row', 'expects 4');
+    await fails(
+      ['encode', model, wide, '-o', join(dir, 'wide.csv.out.csv'), '--columns', 'a,b,c,d,e'],
+      1,
+      'wide.csv has 5 features per row',
+      'expects 4',
+    );
     const codes = file('codes3.csv', 'z0,z1,z2\n1,2,3\n');
     await fails(['decode', model, codes, '-o', join(dir, 'dec.csv')], 1, 'codes3.csv has 3 values per row', 'latent size 2');
   });

@@ -108,7 +108,7 @@ describe('parseCsv: bad cells name file, row, column and text', () => {
       'c.csv: row 3, column "b" (index 2): non-numeric value "oops"',
     );
     expect(message('a,b\n1,2\n3,oops\n', {}, 'c.csv')).toBe('c.csv: row 3, column "b" (index 1): non-numeric value "oops"');
-    expect(message(text, {}, 'c.csv')).toMatch(/c\.csv: row 2, column "id" \(index 0\): non-numeric value "x"/);
+    expect(message(text, { columns: ['id', 'a'] }, 'c.csv')).toMatch(/c\.csv: row 2, column "id" \(index 0\): non-numeric value "x"/);
   });
 
   it('empty cell', () => {
@@ -154,5 +154,77 @@ describe('parseCsv: file-level errors', () => {
 
   it('unclosed quote', () => {
     expect(message('a,b\n"1,2\n', {}, 'q.csv')).toMatch(/q\.csv: cannot parse as CSV: .*quote/i);
+  });
+});
+
+describe('parseCsv: the default feature set leaves out text and timestamp columns', () => {
+  it('skips ids, names and dates, and lists them with their positions', () => {
+    const ds = parseCsv('id,a,name,when,b\nr0,1,ann,2020-01-01 10:00,2\nr1,3,bob,2020-01-02 11:00,4\n', {}, 'lab.csv');
+    expect(ds.columns).toEqual(['a', 'b']);
+    expect(Array.from(ds.x.data)).toEqual([1, 2, 3, 4]);
+    expect(ds.skippedColumns).toEqual([
+      { name: 'id', index: 0, reason: 'text' },
+      { name: 'name', index: 2, reason: 'text' },
+      { name: 'when', index: 3, reason: 'timestamp' },
+    ]);
+  });
+
+  it('never takes a column named timestamp as a feature, even when it holds numbers', () => {
+    const ds = parseCsv('timestamp,value\n1396310400000,20.5\n1396310700000,21\n', {}, 't.csv');
+    expect(ds.columns).toEqual(['value']);
+    expect(ds.skippedColumns).toEqual([{ name: 'timestamp', index: 0, reason: 'timestamp' }]);
+  });
+
+  it('skips a text column of a headerless file, named by position', () => {
+    const ds = parseCsv('r0,1,2\nr1,3,4\n', {}, 'n.csv');
+    expect(ds.columns).toEqual(['x1', 'x2']);
+    expect(ds.skippedColumns?.map((c) => c.name)).toEqual(['x0']);
+  });
+
+  it('keeps a column that starts numeric and reports its later bad cell precisely', () => {
+    const rows = ['id,a,b'];
+    for (let i = 0; i < 30; i++) rows.push(`r${i},${i},${i === 25 ? 'oops' : i * 2}`);
+    expect(message(`${rows.join('\n')}\n`, {}, 'late.csv')).toBe('late.csv: row 27, column "b" (index 2): non-numeric value "oops"');
+  });
+
+  it('decides by the first 20 data rows: a text start leaves the column out', () => {
+    const rows = ['code,a'];
+    for (let i = 0; i < 25; i++) rows.push(`${i < 20 ? `c${i}` : i},${i}`);
+    const ds = parseCsv(`${rows.join('\n')}\n`, {}, 'codes.csv');
+    expect(ds.columns).toEqual(['a']);
+    expect(ds.x.rows).toBe(25);
+  });
+
+  it('still reports NaN, decimal commas and empty starts instead of skipping', () => {
+    expect(message('a,b\n1,NA\n2,nan\n', {}, 'n.csv')).toMatch(/row 2, column "b" \(index 1\): non-numeric value "NA"/);
+    expect(message('a;b\n1;2,5\n', {}, 'd.csv')).toMatch(/decimal comma in "2,5"/);
+    expect(message('a,b\n1,\n2,\n', {}, 'e.csv')).toMatch(/row 2, column "b" \(index 1\): empty cell/);
+  });
+
+  it('has no skipped list when nothing was skipped or columns were chosen', () => {
+    expect(parseCsv('a,b\n1,2\n', {}, 'a.csv').skippedColumns).toBeUndefined();
+    expect(parseCsv('id,a\nx,2\n', { columns: ['a'] }, 'a.csv').skippedColumns).toBeUndefined();
+  });
+
+  it('fails when only text columns remain, naming them', () => {
+    expect(message('id,name\nx,ann\ny,bob\n', {}, 'txt.csv')).toBe(
+      'txt.csv: no numeric feature columns remain after the label and timestamp columns ("id" is text, "name" is text)',
+    );
+  });
+
+  it('explicit columns stay strict, with the --columns hint', () => {
+    const error = caughtLatentError(() => parseCsv('id,a\nx,2\n', { columns: ['id', 'a'] }, 's.csv'));
+    expect(error.message).toBe('s.csv: row 2, column "id" (index 0): non-numeric value "x"');
+    expect(error.hint).toContain('--columns');
+  });
+
+  it('columns chosen elsewhere (a model) name every missing one and where they came from', () => {
+    const from = 'the columns m.safetensors was trained on';
+    expect(message('a,x\n1,2\n', { columns: ['a', 'b', 'c'], columnsFrom: from }, 'lab.csv')).toBe(
+      'lab.csv lacks 2 of the columns m.safetensors was trained on: "b", "c"; its columns are "a", "x"',
+    );
+    expect(message('a,y\n1,0\n', { columns: ['a', 'y'], columnsFrom: from, labelColumn: 'y' }, 'lab.csv')).toBe(
+      'lab.csv: column "y" is the label column and cannot also be a feature (it is one of the columns m.safetensors was trained on)',
+    );
   });
 });

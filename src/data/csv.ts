@@ -6,11 +6,14 @@
  * - Delimiter: comma, semicolon or tab, whichever appears most in the first line (comma on ties).
  * - Header (`header: 'auto'`): the first row is a header when a non-empty cell of it is not a
  *   number while the cell below it is, or when all its non-empty cells are non-numeric.
- * - Features are the selected `columns`, or every column except the label and timestamp columns.
- *   Only selected cells are read, so unused text columns (ids, names) do no harm.
+ * - Features are the selected `columns` (strict: every one must hold numbers). Without `columns`,
+ *   they are every numeric column except the label and timestamp columns: a column is left out
+ *   (and listed in `skippedColumns`) when none of its non-empty cells in the first
+ *   20 data rows is a number (ids, names, dates), or when it is named `timestamp`.
+ *   Only feature, label and timestamp cells are read, so skipped columns do no harm.
  * - Every feature and label cell must be a finite decimal number that fits in float32; anything
  *   else stops with the file, the row number as in the file (the header is line 1), the column
- *   and the cell text.
+ *   and the cell text — also in a column that started numeric and later holds text.
  * - Timestamps: ISO 8601 dates without a zone are read as UTC; other text goes through
  *   `Date.parse`; a plain number is taken as milliseconds since the epoch.
  */
@@ -29,17 +32,42 @@ export interface CsvOptions {
   readonly header?: boolean | 'auto';
   /** Field separator (default `'auto'`). */
   readonly delimiter?: ',' | ';' | '\t' | 'auto';
-  /** Feature columns to read, in this order (default: all but label and timestamp columns). */
+  /** Feature columns to read, in this order (default: the numeric columns but label and timestamps). */
   readonly columns?: readonly ColumnRef[];
+  /**
+   * What chose `columns`, named in errors when the file lacks some of them, e.g. `the training
+   * columns of model.safetensors` (default: the user chose them).
+   */
+  readonly columnsFrom?: string;
   /** Column holding a numeric label per row, returned as `labels` and kept out of the features. */
   readonly labelColumn?: ColumnRef;
   /** Column holding a date/time per row, returned as `timestamps` and kept out of the features. */
   readonly timestampColumn?: ColumnRef;
 }
 
+/** A column left out of the default feature set, and why. */
+export interface SkippedColumn {
+  readonly name: string;
+  /** 0-based position in the file. */
+  readonly index: number;
+  /** `text`: ids, names, categories; `timestamp`: dates/times, or a column named timestamp. */
+  readonly reason: 'text' | 'timestamp';
+}
+
+/** What `parseCsv` returns: a Dataset, plus the columns the default feature set left out. */
+export interface CsvDataset extends Dataset {
+  /** Present only when columns were skipped (never with explicit `columns`). */
+  readonly skippedColumns?: readonly SkippedColumn[];
+}
+
+/** Data rows looked at to tell text columns from numeric ones. */
+const SAMPLE_ROWS = 20;
+
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
 const ISO_NO_ZONE = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/;
+const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
+const DATE_LIKE = /^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})(?:[ T]\d{1,2}:\d{2}.*)?$/;
 
 /**
  * Parse CSV text into a Dataset. `source` names the file in error messages.
@@ -48,7 +76,7 @@ const ISO_NO_ZONE = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?
  * const ds = parseCsv('timestamp,value\n2014-04-01 00:00:00,20.5\n', { timestampColumn: 'timestamp' }, 'a.csv');
  * ds.x.data; // Float32Array [20.5]; ds.timestamps: [1396310400000]
  */
-export function parseCsv(text: string, options: CsvOptions, source: string): Dataset {
+export function parseCsv(text: string, options: CsvOptions, source: string): CsvDataset {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') {
     throw new LatentError(`${source}: the file is empty`, 'pass a CSV file with one sample per row');
@@ -70,7 +98,14 @@ export function parseCsv(text: string, options: CsvOptions, source: string): Dat
   const resolve = (ref: ColumnRef, role: string): number => resolveColumn(ref, role, names, hasHeader, source);
   const labelIndex = options.labelColumn === undefined ? undefined : resolve(options.labelColumn, 'label column');
   const timeIndex = options.timestampColumn === undefined ? undefined : resolve(options.timestampColumn, 'timestamp column');
-  const features = selectFeatures(options.columns, names, labelIndex, timeIndex, resolve, source);
+  const reserved = (c: number): boolean => c === labelIndex || c === timeIndex;
+  let features: number[];
+  let skipped: SkippedColumn[] = [];
+  if (options.columns === undefined) {
+    ({ features, skipped } = defaultFeatures(records.slice(firstData, firstData + SAMPLE_ROWS), names, hasHeader, reserved, source));
+  } else {
+    features = selectFeatures(options.columns, options.columnsFrom, names, labelIndex, timeIndex, resolve, source);
+  }
 
   const rows = records.length - firstData;
   const values = new Float32Array(rows * features.length);
@@ -96,6 +131,7 @@ export function parseCsv(text: string, options: CsvOptions, source: string): Dat
     source,
     ...(labels === undefined ? {} : { labels }),
     ...(timestamps === undefined ? {} : { timestamps }),
+    ...(skipped.length === 0 ? {} : { skippedColumns: skipped }),
   };
 }
 
@@ -131,14 +167,18 @@ function parseNumber(cell: Cell): number {
   if (NON_FINITE.test(text)) {
     throw cellError(cell, 'NaN/Inf value', 'remove or impute missing and infinite values before loading');
   }
-  if (/^[+-]?\d+,\d+$/.test(text)) {
+  if (DECIMAL_COMMA.test(text)) {
     throw cellError(
       cell,
       'decimal comma in',
       "write decimals with '.' (e.g. 1.5), or save the file with ';' between fields and '.' decimals",
     );
   }
-  throw cellError(cell, 'non-numeric value', 'select only numeric feature columns (the columns option) or fix the cell');
+  throw cellError(
+    cell,
+    'non-numeric value',
+    'select only numeric feature columns with --columns (the columns option of loadDataset), or fix the cell',
+  );
 }
 
 function parseTimestamp(cell: Cell): number {
@@ -229,8 +269,50 @@ function resolveColumn(ref: ColumnRef, role: string, names: readonly string[], h
   );
 }
 
+/** A cell that reads as a number, or as a malformed one (NaN, Inf, decimal comma) that should be reported, not skipped. */
+function numberLike(text: string): boolean {
+  return NUMBER.test(text) || NON_FINITE.test(text) || DECIMAL_COMMA.test(text);
+}
+
+/** The kind of column `c`, judged by its name and its cells in `sample` (the first data rows). */
+function columnKind(sample: readonly string[][], c: number, name: string, hasHeader: boolean): 'number' | SkippedColumn['reason'] {
+  if (hasHeader && name.toLowerCase() === 'timestamp') return 'timestamp';
+  const cells = sample.map((record) => record[c] ?? '').filter((text) => text !== '');
+  // An empty or partly numeric start stays a feature, so a bad cell is reported where it is.
+  if (cells.length === 0 || cells.some(numberLike)) return 'number';
+  return cells.every((text) => DATE_LIKE.test(text)) ? 'timestamp' : 'text';
+}
+
+/** Every numeric column but the reserved ones, and the columns left out as text or timestamps. */
+function defaultFeatures(
+  sample: readonly string[][],
+  names: readonly string[],
+  hasHeader: boolean,
+  reserved: (c: number) => boolean,
+  source: string,
+): { features: number[]; skipped: SkippedColumn[] } {
+  const features: number[] = [];
+  const skipped: SkippedColumn[] = [];
+  names.forEach((name, index) => {
+    if (reserved(index)) return;
+    const kind = columnKind(sample, index, name, hasHeader);
+    if (kind === 'number') features.push(index);
+    else skipped.push({ name, index, reason: kind });
+  });
+  if (features.length === 0) {
+    const left =
+      skipped.length === 0 ? '' : ` (${skipped.map((s) => `"${s.name}" is ${s.reason === 'text' ? 'text' : 'a timestamp'}`).join(', ')})`;
+    throw new LatentError(
+      `${source}: no numeric feature columns remain after the label and timestamp columns${left}`,
+      'the file needs at least one numeric feature column',
+    );
+  }
+  return { features, skipped };
+}
+
 function selectFeatures(
-  refs: readonly ColumnRef[] | undefined,
+  refs: readonly ColumnRef[],
+  from: string | undefined,
   names: readonly string[],
   labelIndex: number | undefined,
   timeIndex: number | undefined,
@@ -238,25 +320,28 @@ function selectFeatures(
   source: string,
 ): number[] {
   const reserved = (c: number): boolean => c === labelIndex || c === timeIndex;
-  if (refs === undefined) {
-    const all = names.map((_, i) => i).filter((i) => !reserved(i));
-    if (all.length === 0) {
+  if (refs.length === 0) {
+    throw new LatentError(`${source}: --columns (the columns option) selects no columns`, 'list at least one feature column');
+  }
+  if (from !== undefined) {
+    const missing = refs.filter((ref) => (typeof ref === 'number' ? !(ref >= 0 && ref < names.length) : !names.includes(ref)));
+    if (missing.length > 0) {
       throw new LatentError(
-        `${source}: no feature columns remain after the label and timestamp columns`,
-        'the file needs at least one numeric feature column',
+        `${source} lacks ${missing.length} of ${from}: ${missing.map((m) => `"${m}"`).join(', ')}; its columns are ${names.map((n) => `"${n}"`).join(', ')}`,
+        'pass data with those columns, or choose the feature columns with --columns',
       );
     }
-    return all;
   }
-  if (refs.length === 0) throw new LatentError(`${source}: the columns option selects no columns`, 'list at least one feature column');
   const picked: number[] = [];
   for (const ref of refs) {
     const c = resolve(ref, 'feature column');
     if (reserved(c)) {
       const role = c === labelIndex ? 'label' : 'timestamp';
       throw new LatentError(
-        `${source}: column "${names[c]}" is the ${role} column and cannot also be a feature`,
-        `remove it from the columns option`,
+        `${source}: column "${names[c]}" is the ${role} column and cannot also be a feature${from === undefined ? '' : ` (it is one of ${from})`}`,
+        from === undefined
+          ? 'remove it from --columns (the columns option)'
+          : `choose another ${role} column, or the feature columns with --columns`,
       );
     }
     if (picked.includes(c)) throw new LatentError(`${source}: column "${names[c]}" is selected twice`, 'list each feature column once');

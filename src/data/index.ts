@@ -10,7 +10,7 @@ export type { Dataset } from './dataset.js';
 export { assertFinite, assertNotEmpty, defaultColumnNames } from './dataset.js';
 export type { NdArray } from './ndarray.js';
 export { datasetFromArrays } from './ndarray.js';
-export type { ColumnRef, CsvOptions } from './csv.js';
+export type { ColumnRef, CsvDataset, CsvOptions, SkippedColumn } from './csv.js';
 export { parseCsv } from './csv.js';
 export type { ExtraColumn } from './csv-writer.js';
 export { encodeCsv, formatFloat32 } from './csv-writer.js';

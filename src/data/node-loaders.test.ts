@@ -40,6 +40,17 @@ describe('loadDataset dispatch', () => {
     expect(Array.from(loadDataset(file('c.csv.gz', gzipSync(new TextEncoder().encode('a,b\n3,4\n')))).x.data)).toEqual([3, 4]);
   });
 
+  it('.csv without columns: text columns are left out and listed, also with labels from a file', () => {
+    const csv = file('ids.csv', 'id,v,w\nr0,1,2\nr1,3,4\n');
+    const labels = file('ids-labels.npy', encodeNpy(matrix(Float32Array.of(0, 1), 2, 1)));
+    const ds = loadDataset(csv, { labelsPath: labels });
+    expect(ds.columns).toEqual(['v', 'w']);
+    expect(ds.skippedColumns).toEqual([{ name: 'id', index: 0, reason: 'text' }]);
+    expect(Array.from(ds.labels ?? [])).toEqual([0, 1]);
+    const npy = file('ids.npy', encodeNpy(matrix(Float32Array.of(1, 2), 2, 1)));
+    expect(() => loadDataset(npy, { columnsFrom: 'a model' })).toThrow(/option columnsFrom does not apply to NPY data/);
+  });
+
   it('.npy (with sample shape) and .npz', () => {
     const ds = loadDataset(file('img.npy', buildNpy({ descr: '|u1', shape: [2, 2, 2], body: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]) })));
     expect([ds.x.rows, ds.x.cols]).toEqual([2, 4]);

@@ -13,7 +13,7 @@ import { basename, extname } from 'node:path';
 import { gunzipSync } from 'fflate';
 import { LatentError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import type { CsvOptions } from './csv.js';
+import type { CsvDataset, CsvOptions } from './csv.js';
 import { parseCsv } from './csv.js';
 import type { ExtraColumn } from './csv-writer.js';
 import { encodeCsv } from './csv-writer.js';
@@ -44,6 +44,9 @@ export interface SaveOptions {
   readonly extraColumns?: readonly ExtraColumn[];
 }
 
+/** A loaded dataset; from a CSV without `columns`, also the columns left out as text or timestamps. */
+export type LoadedDataset = Dataset & Pick<CsvDataset, 'skippedColumns'>;
+
 type Format = 'csv' | 'tsv' | 'npy' | 'npz' | 'idx';
 
 export const SUPPORTED_INPUTS =
@@ -56,7 +59,7 @@ export const SUPPORTED_INPUTS =
  * const cardio = loadDataset('data/6_cardio.npz');              // X as features, y as labels
  * const series = loadDataset('temp.csv', { timestampColumn: 'timestamp' });
  */
-export function loadDataset(pathOrName: string, options: LoadOptions = {}): Dataset {
+export function loadDataset(pathOrName: string, options: LoadOptions = {}): LoadedDataset {
   const builtin = pathOrName.toLowerCase();
   if (builtin === 'mnist' || builtin === 'mnist:train' || builtin === 'mnist:test') {
     checkOptions('mnist', options, pathOrName);
@@ -126,7 +129,7 @@ function readBytes(path: string): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
-function parseByFormat(format: Format, bytes: Uint8Array, source: string, options: LoadOptions): Dataset {
+function parseByFormat(format: Format, bytes: Uint8Array, source: string, options: LoadOptions): LoadedDataset {
   switch (format) {
     case 'csv':
     case 'tsv': {
@@ -169,7 +172,9 @@ function labelsFor(labels: NdArray, rows: number, labelsPath: string, source: st
 }
 
 function checkOptions(format: Format | 'mnist', options: LoadOptions, source: string): void {
-  const csvOnly = (['header', 'delimiter', 'columns', 'labelColumn', 'timestampColumn'] as const).filter((k) => options[k] !== undefined);
+  const csvOnly = (['header', 'delimiter', 'columns', 'columnsFrom', 'labelColumn', 'timestampColumn'] as const).filter(
+    (k) => options[k] !== undefined,
+  );
   const npzOnly = (['featureArray', 'labelArray'] as const).filter((k) => options[k] !== undefined);
   const misplaced: string[] = [...(format === 'csv' || format === 'tsv' ? [] : csvOnly), ...(format === 'npz' ? [] : npzOnly)];
   if (format === 'mnist' && options.labelsPath !== undefined) misplaced.push('labelsPath');

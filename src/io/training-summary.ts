@@ -1,6 +1,9 @@
 /**
- * The training summary stored in a model file, built from a run's `History`. Epoch numbers in the
- * summary count from 1, as people read them; `History` counts from 0.
+ * The training summary stored in a model file, built from a run's `History`, and read back. Epoch
+ * numbers in the summary count from 1, as people read them; `History` counts from 0.
+ *
+ * `columns` holds the feature names of the training data, in order; when that data was a CSV/TSV
+ * file they are the header's names, so later data can be matched to the model by name.
  */
 
 import type { TrainingSummary } from './model-io.js';
@@ -14,7 +17,7 @@ export interface SummaryInput {
   readonly backend: string;
   /** The data as the user named it (a path or a built-in name). */
   readonly source: string;
-  /** Feature names, so decoded output can carry the training data's header. */
+  /** Feature names in order, so decoded output carries the header and later CSVs are read by name. */
   readonly columns?: readonly string[];
   /** The options training ran with, after defaults were filled in. */
   readonly options: Readonly<Record<string, unknown>>;
@@ -50,4 +53,21 @@ export function trainingSummary(input: SummaryInput): TrainingSummary {
     lossCurve: history.epochs.map((e) => e.loss),
     valLossCurve: history.epochs.map((e) => e.valLoss),
   };
+}
+
+const CSV_SOURCE = /\.(csv|tsv)(\.gz)?$/i;
+
+/**
+ * The named feature columns a model was trained on: the stored `columns` when the training data
+ * was a CSV/TSV file, else undefined (arrays and images have positions, not names).
+ *
+ * @example
+ * trainedCsvColumns(loadModel('m.safetensors').training); // ['age', 'income'] for a model trained on people.csv
+ */
+export function trainedCsvColumns(summary: Readonly<Record<string, unknown>> | null): string[] | undefined {
+  if (summary === null) return undefined;
+  const { source, columns } = summary;
+  if (typeof source !== 'string' || !CSV_SOURCE.test(source)) return undefined;
+  if (!Array.isArray(columns) || columns.length === 0 || !columns.every((c): c is string => typeof c === 'string')) return undefined;
+  return [...columns];
 }

@@ -72,11 +72,14 @@ export function oneOf<T extends string>(value: unknown, field: string, options: 
   return found;
 }
 
-/** Refuse a latent code wider than the input, unless the family regularises overcomplete codes. */
+/**
+ * Refuse a latent code as wide as the input or wider (it could learn to copy its input), unless the
+ * family regularises overcomplete codes.
+ */
 export function checkCompresses(latentDim: number, inputDim: number): void {
-  if (latentDim > inputDim) {
+  if (latentDim >= inputDim) {
     throw new LatentError(
-      `latent size ${latentDim} is larger than the input's ${inputDim} features`,
+      `latent size ${latentDim} is ${latentDim === inputDim ? 'equal to' : 'larger than'} the input's ${inputDim} features`,
       `an autoencoder compresses: choose a latent size below ${inputDim}`,
     );
   }

@@ -46,7 +46,7 @@ export type ModelConfig = DenseConfig | VaeConfig | SparseConfig | ContractiveCo
 /** The fields of a dense stack, shared by the dense, sparse and contractive families. */
 export type DenseFields = Omit<DenseConfig, 'kind'>;
 
-/** Validate dense-stack fields; `overcomplete` allows a latent code wider than the input. */
+/** Validate dense-stack fields; `overcomplete` allows a latent code as wide as the input or wider. */
 export function denseFields(
   input: ConfigInput<DenseFields>,
   defaults: { latentActivation: Activation; overcomplete: boolean },

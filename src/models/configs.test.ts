@@ -78,7 +78,9 @@ describe('model configs', () => {
     const vae = parseModelConfig({ kind: 'vae', inputDim: 10, latentDim: 2 }, 'c');
     expect(vae).toMatchObject({ likelihood: 'bernoulli', beta: 1, warmupSteps: 0, hidden: [], activation: 'relu' });
     const sparse = parseModelConfig({ kind: 'sparse', inputDim: 10, latentDim: 20 }, 'c');
-    expect(sparse).toMatchObject({ latentActivation: 'sigmoid', rho: 0.05, sparsityWeight: 1, l1: 0 });
+    // The KL weight is relative to the per-sample (summed) reconstruction error, Ng's formulation;
+    // 30 replaced 1, which (against a per-feature mean) swamped the reconstruction of images.
+    expect(sparse).toMatchObject({ latentActivation: 'sigmoid', rho: 0.05, sparsityWeight: 30, l1: 0 });
     const conv = parseModelConfig({ kind: 'conv', height: 8, width: 6, convChannels: [4], latentDim: 3 }, 'c');
     expect(conv).toMatchObject({ channels: 1, kernel: 3, stride: 2, padding: 1, activation: 'relu' });
     expect(buildModel(conv).inputDim).toBe(48);

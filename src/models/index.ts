@@ -15,6 +15,7 @@ export { conv1dConfig, convConfig, convGeometry, type Conv1dConfig, type ConvCon
 export { DenseAutoencoder } from './dense.js';
 export {
   contractiveConfig,
+  DEFAULT_SPARSITY_WEIGHT,
   sparseConfig,
   VAE_LIKELIHOODS,
   vaeConfig,

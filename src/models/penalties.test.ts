@@ -26,11 +26,35 @@ describe('sparsity penalties', () => {
     expect(r.ok, r.message).toBe(true);
   });
 
-  it('training drives the mean latent activation to within 20% of rho', async () => {
-    const rho = 0.1;
+  it('sparse objective weighs the penalties against the per-sample summed reconstruction error', () => {
+    // Ng's formulation divided by the feature count D: reconstruction per feature + (l1 · mean Σ|h| +
+    // w · Σ KL) / D. Penalties added to the per-feature mean undivided would outweigh it D times.
     const model = new SparseAutoencoder(
-      sparseConfig({ inputDim: 10, latentDim: 16, rho, sparsityWeight: 3, outputActivation: 'sigmoid', seed: 1 }),
+      sparseConfig({ inputDim: 10, hidden: [6], latentDim: 8, l1: 0.5, sparsityWeight: 4, rho: 0.2, seed: 2, outputActivation: 'sigmoid' }),
     );
+    const x = Tensor.from(
+      data.data.subarray(0, 50).map((v) => 1 / (1 + Math.exp(-v))),
+      [5, 10],
+    );
+    const { loss, terms } = noGrad(() =>
+      scope(() => {
+        const objective = model.objective(x, x, 'bce');
+        return { loss: objective.loss.item(), terms: objective.terms };
+      }),
+    );
+    const code = model.encode(matrix(x.toArray(), 5, 10)).data;
+    let activity = 0;
+    for (const v of code) activity += Math.abs(v);
+    expect(terms['l1']).toBeCloseTo(activity / 5, 5);
+    expect(terms['sparsity']).toBeGreaterThan(0);
+    expect(loss).toBeCloseTo(terms['reconstruction']! + (0.5 * terms['l1']! + 4 * terms['sparsity']!) / 10, 5);
+  });
+
+  it('training with the default weight drives the mean latent activation to within 20% of rho', async () => {
+    const rho = 0.1;
+    // Default sparsityWeight (30), compared with the reconstruction error summed over 10 features:
+    // the same balance as weight 3 against the per-feature mean.
+    const model = new SparseAutoencoder(sparseConfig({ inputDim: 10, latentDim: 16, rho, outputActivation: 'sigmoid', seed: 1 }));
     await fit(model, data, { epochs: 40, batchSize: 32, seed: 1, optimizer: { name: 'adam', lr: 1e-2 } });
     const codes = model.encode(data).data;
     const meanActivation = codes.reduce((s, v) => s + v, 0) / codes.length;

@@ -44,15 +44,28 @@ export interface VaeConfig {
   readonly imageShape: readonly number[] | null;
 }
 
+/**
+ * Both penalty weights are relative to the reconstruction error of one sample summed over its
+ * features (Ng's formulation; see `SparseAutoencoder`), so they do not need retuning when the
+ * input grows from a table of 10 columns to a 784-pixel image.
+ */
 export interface SparseConfig extends DenseFields {
   readonly kind: 'sparse';
   /** Weight of the L1 activity penalty Σ_j |h_j| per sample. */
   readonly l1: number;
   /** Target mean activation ρ of each (sigmoid) latent unit. */
   readonly rho: number;
-  /** Weight of the KL sparsity penalty Σ_j KL(ρ ‖ ρ̂_j). */
+  /** Weight of the KL sparsity penalty Σ_j KL(ρ ‖ ρ̂_j) (default `DEFAULT_SPARSITY_WEIGHT` on a sigmoid code). */
   readonly sparsityWeight: number;
 }
+
+/**
+ * Default KL sparsity weight. Ng's notes use 3 with a squared error on 64-pixel patches and a
+ * full-batch optimiser; with BCE on MNIST (about 80 nats per digit) and ~10 epochs of Adam, 3
+ * leaves the mean activation near 0.2 for ρ = 0.05, while 30 brings it within 10% of ρ and still
+ * decodes recognisable digits (test BCE 0.11 per pixel against 0.10 for the same dense model).
+ */
+export const DEFAULT_SPARSITY_WEIGHT = 30;
 
 export interface ContractiveConfig extends DenseFields {
   readonly kind: 'contractive';
@@ -97,7 +110,7 @@ export function sparseConfig(input: ConfigInput<SparseConfig>): SparseConfig {
   const l1 = numberField(input.l1, 'l1', 0, { min: 0 });
   const rho = numberField(input.rho, 'rho', 0.05, { min: 0, max: 1, openMin: true, openMax: true });
   const sigmoid = fields.latentActivation === 'sigmoid';
-  const sparsityWeight = numberField(input.sparsityWeight, 'sparsityWeight', sigmoid ? 1 : 0, { min: 0 });
+  const sparsityWeight = numberField(input.sparsityWeight, 'sparsityWeight', sigmoid ? DEFAULT_SPARSITY_WEIGHT : 0, { min: 0 });
   if (sparsityWeight > 0 && !sigmoid) {
     throw new LatentError(
       `model config: "sparsityWeight" needs "latentActivation": "sigmoid", got "${fields.latentActivation}"`,
@@ -114,7 +127,7 @@ export function sparseConfig(input: ConfigInput<SparseConfig>): SparseConfig {
 }
 
 export function contractiveConfig(input: ConfigInput<ContractiveConfig>): ContractiveConfig {
-  const fields = denseFields(input, { latentActivation: 'sigmoid', overcomplete: true });
+  const fields = denseFields(input, { latentActivation: 'sigmoid', overcomplete: false });
   if (fields.hidden.length > 0) {
     throw new LatentError(
       `model config: "hidden" must be empty for a contractive autoencoder, got ${JSON.stringify(fields.hidden)}`,

@@ -2,11 +2,19 @@
  * Sparse autoencoder: a dense autoencoder whose latent code pays an activity penalty, so each
  * input is explained by a few active units (the code may be wider than the input).
  *
- * loss = reconstruction + l1 · mean_n Σ_j |h_nj| + sparsityWeight · Σ_j KL(ρ ‖ ρ̂_j),
- * with ρ̂_j the batch-mean activation of sigmoid unit j. Terms reported: reconstruction, l1,
- * sparsity (unweighted) and meanActivation (mean of ρ̂).
+ * Per sample, as in Ng's "Sparse autoencoder" notes, the objective weighs the reconstruction error
+ * summed over the D input features against the penalties of the code:
  *
- * State-dict keys match the dense family (`encoder.0.weight`, ...).
+ *   Σ_i ℓ(x̂_i, x_i) + l1 · Σ_j |h_j| + sparsityWeight · Σ_j KL(ρ ‖ ρ̂_j),
+ *
+ * with ρ̂_j the batch-mean activation of sigmoid unit j. The whole objective is divided by D, so the
+ * reconstruction term is the same per-feature mean that every other family reports and optimises,
+ * while the penalties keep their meaning whatever the input size (weight 3 is Ng's choice for the
+ * KL term). Penalties compared with a per-feature mean instead would grow D times stronger: on
+ * MNIST they swamp the reconstruction and every digit decodes to the same blur.
+ *
+ * Terms reported: reconstruction (per feature), l1 (mean Σ_j |h_j|), sparsity (Σ_j KL, unweighted)
+ * and meanActivation (mean of the code). State-dict keys match the dense family (`encoder.0.weight`, ...).
  */
 
 import { add, mean, scale } from '../autograd/ops.js';
@@ -19,7 +27,7 @@ import { klSparsity, l1Activity } from './penalties.js';
 
 export class SparseAutoencoder extends DenseAutoencoder<SparseConfig> {
   override objective(input: Tensor, target: Tensor, loss: LossName): Objective {
-    const { l1, rho, sparsityWeight } = this.config;
+    const { l1, rho, sparsityWeight, inputDim } = this.config;
     const code = this.encoder.forward(input);
     const reconstruction = reconstructionLoss(loss, this.lossReady(this.decoder.forward(code), loss), target);
     let total = reconstruction;
@@ -27,12 +35,12 @@ export class SparseAutoencoder extends DenseAutoencoder<SparseConfig> {
     if (l1 > 0) {
       const activity = mean(l1Activity(code));
       terms['l1'] = activity.item();
-      total = add(total, scale(activity, l1));
+      total = add(total, scale(activity, l1 / inputDim));
     }
     if (sparsityWeight > 0) {
       const kl = klSparsity(code, rho);
       terms['sparsity'] = kl.item();
-      total = add(total, scale(kl, sparsityWeight));
+      total = add(total, scale(kl, sparsityWeight / inputDim));
     }
     return { loss: total, terms };
   }

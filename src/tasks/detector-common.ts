@@ -13,10 +13,15 @@ import type { DetectorEvaluation } from './metrics.js';
 import { evaluateDetector } from './metrics.js';
 import { computeThreshold, formatThresholdRule, parseThresholdRule, type ThresholdRule } from './threshold.js';
 
-/** Per-sample score: mean squared or mean absolute reconstruction error over the features. */
-export type ScoreMetric = 'mse' | 'mae';
+/**
+ * Per-sample score: mean squared or mean absolute reconstruction error over the features, or
+ * (VAE models only) the negative ELBO in nats — reconstruction negative log-likelihood plus the
+ * KL divergence of the code, so rows whose code is unlikely score high as well as rows that
+ * reconstruct badly.
+ */
+export type ScoreMetric = 'mse' | 'mae' | 'elbo';
 
-export const SCORE_METRICS: readonly ScoreMetric[] = ['mse', 'mae'];
+export const SCORE_METRICS: readonly ScoreMetric[] = ['mse', 'mae', 'elbo'];
 
 /** `score(x, 'feature')`: the per-sample MSE and the per-feature squared errors behind it. */
 export interface FeatureScores {
@@ -145,8 +150,16 @@ export function isScoreMetric(value: unknown): value is ScoreMetric {
 /** Throws unless `metric` is a score metric or 'feature' (for values arriving from JS callers). */
 export function checkMetric(metric: unknown): asserts metric is ScoreMetric | 'feature' {
   if (!isScoreMetric(metric) && metric !== 'feature') {
-    throw new LatentError(`unknown score metric ${JSON.stringify(metric)}`, 'use mse, mae or feature');
+    throw new LatentError(`unknown score metric ${JSON.stringify(metric)}`, 'use mse, mae, elbo (VAE models) or feature');
   }
+}
+
+/** The error for the `elbo` metric on a model that has no ELBO; `what` names the model. */
+export function elboUnavailable(what: string): LatentError {
+  return new LatentError(
+    `the elbo score needs a variational autoencoder; ${what} has no ELBO`,
+    'use --metric mse or mae, or train a VAE (--model vae) to score by negative ELBO',
+  );
 }
 
 /** The calibration, or an error saying how to get one. */

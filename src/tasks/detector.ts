@@ -10,6 +10,10 @@
  * the few anomalies inside unlabelled training data are not learned by heart; the
  * `contamination:0.1` threshold rule.
  *
+ * Metric `elbo` (variational autoencoders only) scores each row by its negative ELBO, decoding μ
+ * (deterministic, so a stored threshold stays valid); other models refuse it at once, before any
+ * training.
+ *
  * Stored form: the model file (weights, config, scaler) plus `{ metric, rule, threshold }` under
  * `extra.detector` — `detectorExtra()` writes it, `fromExtra`/`fromLoaded` read it.
  */
@@ -18,6 +22,7 @@ import type { Matrix } from '../data/matrix.js';
 import { LatentError } from '../errors.js';
 import { modelToBytes, type LoadedModel, type TrainingSummary } from '../io/model-io.js';
 import type { Autoencoder } from '../models/autoencoder.js';
+import { VariationalAutoencoder } from '../models/vae.js';
 import type { History } from '../train/types.js';
 import { CalibratedDetector, rowMeans } from './calibrated-detector.js';
 import {
@@ -26,18 +31,26 @@ import {
   checkMetric,
   checkRule,
   DEFAULT_RULE,
+  elboUnavailable,
   type FeatureScores,
   type ScoreMetric,
 } from './detector-common.js';
 import type { ThresholdRule } from './threshold.js';
-import { trainAutoencoder, type AutoencoderOptions, type TaskDefaults } from './train-model.js';
+import { buildVaeModel, trainAutoencoder, type AutoencoderOptions, type TaskDefaults } from './train-model.js';
 
 export interface DetectorOptions extends AutoencoderOptions {
   /** How the threshold follows from the training scores (default `contamination:0.1`). */
   readonly rule?: ThresholdRule;
-  /** Score used for the threshold and `predict` (default `mse`). */
+  /** Score used for the threshold and `predict` (default `mse`; `elbo` needs a VAE). */
   readonly metric?: ScoreMetric;
+  /** The model built when no `model` is given: `dense` (default) or `vae` (see `buildVaeModel`). */
+  readonly family?: DetectorFamily;
 }
+
+/** Model families the detector builds itself. */
+export type DetectorFamily = 'dense' | 'vae';
+
+export const DETECTOR_FAMILIES: readonly DetectorFamily[] = ['dense', 'vae'];
 
 /** Key of the detector settings in a model file's `extra` metadata. */
 export const DETECTOR_EXTRA_KEY = 'detector';
@@ -67,6 +80,7 @@ export class AutoencoderDetector extends CalibratedDetector {
    */
   static fromModel(model: Autoencoder, metric: ScoreMetric = 'mse'): AutoencoderDetector {
     checkMetric(metric);
+    if (metric === 'elbo') vaeOf(model);
     const detector = new AutoencoderDetector({ metric });
     detector.trained = model;
     return detector;
@@ -108,9 +122,18 @@ export class AutoencoderDetector extends CalibratedDetector {
     const merged = { ...this.options, ...options };
     const metric = merged.metric ?? 'mse';
     checkMetric(metric);
+    const family = merged.family ?? 'dense';
+    if (!DETECTOR_FAMILIES.includes(family)) {
+      throw new LatentError(`unknown detector model family ${JSON.stringify(family)}`, 'use dense or vae, or pass a model');
+    }
+    if (metric === 'elbo') {
+      if (merged.model === undefined && family === 'dense') throw elboUnavailable('the default dense model');
+      if (merged.model !== undefined) vaeOf(merged.model);
+    }
     const rule = merged.rule ?? DEFAULT_RULE;
     checkRule(rule);
-    const { rule: _r, metric: _m, ...training } = merged;
+    const { rule: _r, metric: _m, family: _f, ...given } = merged;
+    const training = given.model === undefined && family === 'vae' ? { ...given, model: buildVaeModel(x, given) } : given;
     const { model, history } = await trainAutoencoder(x, training, DETECTOR_DEFAULTS);
     this.trained = model;
     this.lastHistory = history;
@@ -141,6 +164,7 @@ export class AutoencoderDetector extends CalibratedDetector {
   }
 
   protected scoreWith(x: Matrix, metric: ScoreMetric): Float64Array {
+    if (metric === 'elbo') return Float64Array.from(vaeOf(this.model).negativeElbo(x));
     return Float64Array.from(this.model.reconstructionError(x, metric));
   }
 
@@ -148,4 +172,10 @@ export class AutoencoderDetector extends CalibratedDetector {
     const features = this.model.featureErrors(x);
     return { scores: rowMeans(features), features };
   }
+}
+
+/** `model` as a VAE, or the error saying the `elbo` metric needs one. */
+function vaeOf(model: Autoencoder): VariationalAutoencoder {
+  if (!(model instanceof VariationalAutoencoder)) throw elboUnavailable(`the ${model.config.kind} model`);
+  return model;
 }

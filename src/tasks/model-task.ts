@@ -11,7 +11,7 @@
 import type { Matrix } from '../data/matrix.js';
 import type { LoadedModel } from '../io/model-io.js';
 import { DENOISER_EXTRA_KEY } from './denoiser.js';
-import { DEFAULT_RULE, type ScoreMetric } from './detector-common.js';
+import { DEFAULT_RULE, elboUnavailable, type ScoreMetric } from './detector-common.js';
 import { AutoencoderDetector, DETECTOR_EXTRA_KEY } from './detector.js';
 import type { ThresholdRule } from './threshold.js';
 import { SERIES_EXTRA_KEY } from './timeseries.js';
@@ -45,12 +45,15 @@ export interface DetectorChoice {
  * A detector for the model in `loaded`. The stored threshold is used when the file has one and
  * neither `rule` nor another `metric` is asked for; otherwise the threshold is computed now from
  * the scores of `x` (the file keeps no training scores), with `rule`, else the stored rule, else
- * the default rule. `source` names the file in errors.
+ * the default rule. `source` names the file in errors (e.g. `elbo` asked of a model that is not a
+ * VAE).
  *
  * @example
  * const { detector, fromFile } = detectorFor(loadModel('m.safetensors'), 'm.safetensors', x);
  */
 export function detectorFor(loaded: LoadedModel, source: string, x: Matrix, rule?: ThresholdRule, metric?: ScoreMetric): DetectorChoice {
+  const kind = loaded.model.config.kind;
+  if (metric === 'elbo' && kind !== 'vae') throw elboUnavailable(`the ${kind} model in ${source}`);
   const stored = loaded.extra[DETECTOR_EXTRA_KEY] === undefined ? undefined : AutoencoderDetector.fromLoaded(loaded, source);
   if (stored !== undefined && rule === undefined && (metric === undefined || metric === stored.metric)) {
     return { detector: stored, rule: stored.rule, stored, fromFile: true };

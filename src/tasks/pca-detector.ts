@@ -21,6 +21,7 @@ import {
   checkMetric,
   checkRule,
   DEFAULT_RULE,
+  elboUnavailable,
   type DetectorExtra,
   type FeatureScores,
   type ScoreMetric,
@@ -66,6 +67,7 @@ export class PcaDetector extends CalibratedDetector {
     const merged = { ...this.options, ...options };
     const metric = merged.metric ?? 'mse';
     checkMetric(metric);
+    if (metric === 'elbo') throw elboUnavailable('the PCA detector');
     checkRule(merged.rule ?? DEFAULT_RULE);
     if (x.cols < 2) {
       throw new LatentError(`PCA detector: the data has ${x.cols} feature per row`, 'reconstruction error needs at least 2 features');
@@ -134,6 +136,7 @@ export class PcaDetector extends CalibratedDetector {
 
   /** Per-sample PCA reconstruction errors in scaled units. */
   protected scoreWith(x: Matrix, metric: ScoreMetric): Float64Array {
+    if (metric === 'elbo') throw elboUnavailable('the PCA detector');
     const { scaler, pca } = this.checked(x);
     if (metric === 'mse') return pca.reconstructionErrors(applyScaler(scaler, x));
     const { scaled, recon } = this.reconstructScaled(x);

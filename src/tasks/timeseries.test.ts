@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getBackend, setBackend } from '../backend/registry.js';
+import { createWasmBackend } from '../backend/wasm/index.js';
 import { parseCsv } from '../data/csv.js';
 import type { Dataset } from '../data/dataset.js';
 import { loadDataset } from '../data/node-loaders.js';
@@ -70,6 +72,46 @@ describe('SeriesScorer on NAB (train on a clean daily pattern, score the one wit
   });
 });
 
+describe('SeriesScorer with a conv1d model on NAB (same exercise)', () => {
+  const original = getBackend();
+  let scorer: SeriesScorer;
+  let scores: SeriesScores;
+  let test: Dataset;
+
+  beforeAll(async () => {
+    // The conv stack costs about 8× the dense model per window: the wasm backend keeps this quick.
+    setBackend(await createWasmBackend({ threads: 2 }));
+    const train = loadDataset(resolve(NAB, 'artificialNoAnomaly/art_daily_small_noise.csv'), { timestampColumn: 'timestamp' });
+    test = loadDataset(resolve(NAB, JUMPSUP), { timestampColumn: 'timestamp' });
+    scorer = await new SeriesScorer({ window: 64, family: 'conv1d', steps: 500 }).fit(train);
+    scores = scorer.score(test);
+  });
+  afterAll(() => setBackend(original));
+
+  it('builds the default conv1d stack over the window', () => {
+    expect(scorer.model.config).toMatchObject({ kind: 'conv1d', channels: 1, length: 64, convChannels: [16, 32], kernel: 5, stride: 2 });
+  });
+
+  it('flags only points inside the labelled anomaly window, including the jump', () => {
+    const [[start, end]] = labelledWindows(JUMPSUP) as [[number, number]];
+    const flagged = [...scores.flags.keys()].filter((i) => scores.flags[i] === 1);
+    expect(flagged.length).toBeGreaterThan(0);
+    for (const i of flagged) {
+      expect(scores.timestamps![i]).toBeGreaterThanOrEqual(start);
+      expect(scores.timestamps![i]).toBeLessThanOrEqual(end);
+    }
+    expect(scores.flags[2988]).toBe(1);
+  });
+
+  it('saves and loads as a conv1d series model that scores the same', () => {
+    const loaded = modelFromBytes(scorer.toBytes(), 'nab-conv.safetensors');
+    expect(loaded.model.config.kind).toBe('conv1d');
+    const back = SeriesScorer.fromLoaded(loaded, 'nab-conv.safetensors');
+    expect(back.threshold).toBe(scorer.threshold);
+    expect(Array.from(back.score(test).flags)).toEqual(Array.from(scores.flags));
+  });
+});
+
 describe('SeriesScorer', () => {
   /** Two channels on very different scales with a shared period of 20 steps. */
   function twoChannels(steps: number, seed: number): Dataset {
@@ -108,6 +150,38 @@ describe('SeriesScorer', () => {
     const peak = result.pointScores.indexOf(Math.max(...result.pointScores));
     expect(Math.abs(peak - 100)).toBeLessThan(20);
     expect(result.starts.at(-1)).toBe(180);
+  });
+
+  it('conv1d: reads windows channel-major, scaling each channel, and finds the spike', async () => {
+    const train = twoChannels(600, 1);
+    const conv = { convChannels: [8, 8], kernel: 3 };
+    const scorer = await new SeriesScorer({ window: 20, stride: 2, family: 'conv1d', conv, latentDim: 6, epochs: 40 }).fit(train);
+    expect(scorer.model.config).toMatchObject({ kind: 'conv1d', channels: 2, length: 20, convChannels: [8, 8], kernel: 3, stride: 2 });
+    const offset = scorer.model.scaler!.offset;
+    // Channel-major: the first 20 offsets are channel a's mean, the next 20 channel b's.
+    expect(Math.abs(offset[0]!)).toBeLessThan(0.1);
+    expect(offset[19]).toBe(offset[0]);
+    expect(offset[20]).toBeGreaterThan(990);
+    expect(offset[39]).toBe(offset[20]);
+    const test = twoChannels(200, 2);
+    const data = Float32Array.from(test.x.data);
+    data[2 * 100 + 1] += 1500;
+    const result = scorer.score({ ...test, x: { ...test.x, data } });
+    expect(result.pointScores[100]).toBeGreaterThan(3 * result.threshold);
+    expect(result.flags[100]).toBe(1);
+    const loaded = modelFromBytes(scorer.toBytes(), 'two.safetensors');
+    expect(Array.from(SeriesScorer.fromLoaded(loaded, 'two.safetensors').score(test).pointScores)).toEqual(
+      Array.from(scorer.score(test).pointScores),
+    );
+  });
+
+  it('conv1d: refuses a window too short for the convolutions, naming the shortest that fits', async () => {
+    await expect(new SeriesScorer({ window: 8, family: 'conv1d', conv: { kernel: 5 } }).fit(twoChannels(60, 9))).rejects.toThrow(
+      /windows of 8 steps: convolution 2 of 2 \(kernel 5, conv stride 2\) would see fewer than 5 steps; this stack needs windows of at least 9 steps/,
+    );
+    await expect(new SeriesScorer({ window: 10, family: 'lstm' as 'dense' }).fit(twoChannels(60, 9))).rejects.toThrow(
+      /unknown series model family "lstm"/,
+    );
   });
 
   it('rejects a window longer than the series, unsorted times, other channel counts', async () => {

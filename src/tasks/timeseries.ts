@@ -1,5 +1,7 @@
 /**
- * SeriesScorer: anomaly detection on time series with a dense autoencoder over sliding windows.
+ * SeriesScorer: anomaly detection on time series with an autoencoder over sliding windows (dense
+ * by default, or a Conv1d autoencoder with `family: 'conv1d'` — see series-model.ts for how each
+ * reads a window).
  * `fit` cuts the training series (time × channels) into windows and trains on them; `score` gives
  * one score per window and per time point, and flags the points above the threshold.
  *
@@ -11,13 +13,13 @@
  * - The threshold comes from the training series' point scores with a rule (default `max`: flag
  *   what is worse than anything seen in training — the classic exercise).
  * Stored form: the model file plus `{ window, stride, channels, columns, pointScore, metric, rule,
- * threshold }` under `extra.series`.
+ * threshold }` under `extra.series`; the family needs no setting, it is the model config's kind.
  */
 
 import type { Dataset } from '../data/dataset.js';
 import type { Matrix } from '../data/matrix.js';
 import { matrix } from '../data/matrix.js';
-import { fitScaler, type Scaler } from '../data/scaler.js';
+import { fitScaler } from '../data/scaler.js';
 import { LatentError } from '../errors.js';
 import { modelToBytes, type LoadedModel, type TrainingSummary } from '../io/model-io.js';
 import type { Autoencoder } from '../models/autoencoder.js';
@@ -32,7 +34,9 @@ import {
   type Calibration,
 } from './detector-common.js';
 import type { ThresholdRule } from './threshold.js';
-import { buildDenseModel, trainAutoencoder, type AutoencoderOptions, type TaskDefaults } from './train-model.js';
+import { buildSeriesModel, channelMajor, checkModelShape, modelRows, rowIndex, tileScaler } from './series-model.js';
+import type { SeriesConvOptions, SeriesFamily } from './series-model.js';
+import { trainAutoencoder, type AutoencoderOptions, type TaskDefaults } from './train-model.js';
 import { defaultScaler } from '../train/defaults.js';
 import { pointScores, pointScoresFromErrors, slidingWindows } from './windows.js';
 
@@ -48,6 +52,10 @@ export interface SeriesOptions extends AutoencoderOptions {
   readonly pointScore?: PointScore;
   /** Threshold rule over the training series' point scores (default `max`). */
   readonly rule?: ThresholdRule;
+  /** The autoencoder to build when no `model` is given (default `dense`). */
+  readonly family?: SeriesFamily;
+  /** The conv1d stack (`family: 'conv1d'` only; defaults in SERIES_CONV_DEFAULTS). */
+  readonly conv?: SeriesConvOptions;
 }
 
 /** A series: a Dataset (with optional timestamps) or a plain time × channels matrix. */
@@ -128,6 +136,7 @@ export class SeriesScorer {
         'the file was edited; fit the scorer again',
       );
     }
+    checkModelShape(model, layout, source);
     const scorer = new SeriesScorer();
     scorer.trained = model;
     scorer.layout = layout;
@@ -142,7 +151,7 @@ export class SeriesScorer {
   /** Train on a normal series and set the threshold from its point scores. Returns `this`. */
   async fit(input: SeriesInput, options: SeriesOptions = {}): Promise<this> {
     const merged = { ...this.options, ...options };
-    const { window: w, stride: s, pointScore: p, rule, ...training } = merged;
+    const { window: w, stride: s, pointScore: p, rule, family, conv, ...training } = merged;
     const { series, columns } = seriesOf(input);
     const layout: SeriesLayout = {
       window: w ?? Math.min(DEFAULT_WINDOW, series.rows),
@@ -154,9 +163,12 @@ export class SeriesScorer {
     checkPointScore(layout.pointScore);
     checkRule(rule ?? MAX_RULE);
     const { windows } = slidingWindows(series, layout.window, layout.stride);
-    const model = training.model ?? buildDenseModel(windows.cols, training);
-    model.scaler = tileScaler(fitScaler(training.scaler ?? defaultScaler(series), series), layout.window);
-    const { history } = await trainAutoencoder(windows, { ...training, model }, SERIES_DEFAULTS);
+    const model = training.model ?? buildSeriesModel(family ?? 'dense', layout, training, conv, SERIES_DEFAULTS);
+    checkModelShape(model, layout, 'the series model');
+    const channelFirst = channelMajor(model);
+    model.scaler = tileScaler(fitScaler(training.scaler ?? defaultScaler(series), series), layout.window, channelFirst);
+    const rows = modelRows(windows, layout, channelFirst);
+    const { history } = await trainAutoencoder(rows, { ...training, model }, SERIES_DEFAULTS);
     this.trained = model;
     this.layout = layout;
     this.lastHistory = history;
@@ -243,7 +255,8 @@ export class SeriesScorer {
   }
 
   private pointsOf(series: Matrix): { points: Float64Array; windowScores: Float64Array; starts: number[] } {
-    const { window, stride, channels, pointScore } = this.state();
+    const layout = this.state();
+    const { window, stride, channels, pointScore } = layout;
     if (series.cols !== channels) {
       throw new LatentError(
         `the series has ${series.cols} channel(s), the scorer was trained on ${channels}`,
@@ -251,14 +264,15 @@ export class SeriesScorer {
       );
     }
     const { windows, starts } = slidingWindows(series, window, stride);
-    const squared = this.model.featureErrors(windows);
+    const channelFirst = channelMajor(this.model);
+    const squared = this.model.featureErrors(modelRows(windows, layout, channelFirst));
     const steps = new Float32Array(windows.rows * window);
     const windowScores = new Float64Array(windows.rows);
     for (let w = 0; w < windows.rows; w++) {
       let total = 0;
       for (let t = 0; t < window; t++) {
         let s = 0;
-        for (let c = 0; c < channels; c++) s += squared.data[w * windows.cols + t * channels + c]!;
+        for (let c = 0; c < channels; c++) s += squared.data[w * windows.cols + rowIndex(layout, channelFirst, t, c)]!;
         steps[w * window + t] = s / channels;
         total += s;
       }
@@ -311,17 +325,6 @@ function seriesOf(input: SeriesInput): { series: Matrix; columns: string[]; time
     }
   }
   return { series: x, columns, ...(timestamps === undefined ? {} : { timestamps }) };
-}
-
-/** A per-channel scaler repeated over the `window` steps of a window row. */
-function tileScaler(scaler: Scaler, window: number): Scaler {
-  const offset: number[] = [];
-  const scale: number[] = [];
-  for (let t = 0; t < window; t++) {
-    offset.push(...scaler.offset);
-    scale.push(...scaler.scale);
-  }
-  return { kind: scaler.kind, offset, scale };
 }
 
 function checkPointScore(value: unknown): asserts value is PointScore {

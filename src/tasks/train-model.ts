@@ -18,7 +18,9 @@ import { LatentError } from '../errors.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { denseConfig } from '../models/config.js';
 import { DenseAutoencoder } from '../models/dense.js';
-import { defaultHidden, defaultLatent, defaultScaler } from '../train/defaults.js';
+import { vaeConfig } from '../models/penalty-configs.js';
+import { VariationalAutoencoder } from '../models/vae.js';
+import { dataDefaults, defaultHidden, defaultLatent, defaultScaler } from '../train/defaults.js';
 import { fit, type FitOptions } from '../train/trainer.js';
 import type { History } from '../train/types.js';
 
@@ -154,6 +156,34 @@ export function buildDenseModel(features: number, options: AutoencoderOptions, d
       activation: options.activation ?? 'relu',
       outputActivation: options.outputActivation ?? 'identity',
       dropout: options.dropout ?? defaults.dropout ?? 0,
+      seed: options.seed ?? 42,
+    }),
+  );
+}
+
+/**
+ * The default variational autoencoder for the rows of `x`: sizes as the dense default, a
+ * Bernoulli likelihood when the scaled rows lie in [0, 1], else a unit-variance Gaussian.
+ *
+ * @example
+ * const vae = buildVaeModel(x, { latentDim: 4 });
+ */
+export function buildVaeModel(x: Matrix, options: AutoencoderOptions): VariationalAutoencoder {
+  const features = x.cols;
+  if (features < 2) {
+    throw new LatentError(
+      `the data has ${features} feature per row; an autoencoder needs at least 2 to compress`,
+      'use data with several columns',
+    );
+  }
+  const latentDim = options.latentDim ?? defaultLatent(features);
+  return new VariationalAutoencoder(
+    vaeConfig({
+      inputDim: features,
+      hidden: options.hidden ?? defaultHidden(features, latentDim),
+      latentDim,
+      activation: options.activation ?? 'relu',
+      likelihood: dataDefaults(x, options.scaler ?? defaultScaler(x)).unitInterval ? 'bernoulli' : 'gaussian',
       seed: options.seed ?? 42,
     }),
   );

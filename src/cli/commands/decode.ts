@@ -7,10 +7,10 @@
 import type { Command } from 'commander';
 import { loadDataset } from '../../data/node-loaders.js';
 import { LatentError } from '../../errors.js';
-import { loadModel } from '../../io/model-node.js';
 import { setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
+import { loadModelArgument } from '../model-input.js';
 import { checkMatrixOutput } from '../outputs.js';
 import type { MatrixFlags } from './matrix-command.js';
 import { featureColumns, writeMatrix } from './matrix-output.js';
@@ -37,7 +37,7 @@ export async function runDecode(modelPath: string, codesPath: string, flags: Dec
   const force = flags.force === true;
   checkMatrixOutput(flags.output, force);
   await setupBackend(flags.backend);
-  const { model, training } = loadModel(modelPath);
+  const { model, training } = loadModelArgument(modelPath, 'the codes');
   const codes = loadDataset(codesPath).x;
   if (codes.cols !== model.latentDim) {
     throw new LatentError(

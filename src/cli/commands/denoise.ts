@@ -20,7 +20,6 @@ import { loadDataset } from '../../data/node-loaders.js';
 import { LatentError } from '../../errors.js';
 import { assertWritable, writeFileAtomic } from '../../io/atomic.js';
 import type { LoadedModel } from '../../io/model-io.js';
-import { loadModel } from '../../io/model-node.js';
 import { encodePng } from '../../report/png.js';
 import { readImageRow } from '../../tasks/denoise-files.js';
 import { AutoencoderDenoiser, type DenoiseEvaluation, type ImageShape } from '../../tasks/denoiser.js';
@@ -31,9 +30,11 @@ import { checkFeatures, loadOptions, setupBackend, type DataFlags } from '../com
 import type { CommandContext } from '../context.js';
 import { formatLoss } from '../format.js';
 import type { Io } from '../io.js';
+import { loadModelArgument, modelDataOptions } from '../model-input.js';
 import { parseInteger } from '../options.js';
 import { checkMatrixOutput } from '../outputs.js';
 import { modelImageShape } from './image-output.js';
+import { checkPngInput } from './png-input.js';
 import { writeMatrix } from './matrix-output.js';
 
 export interface DenoiseFlags extends DataFlags {
@@ -64,7 +65,7 @@ export function registerDenoise(program: Command, context: CommandContext): void
       'corrupt the clean input first: gaussian:0.5, mask:0.3 or saltpepper:0.1 (default: none, denoise the input as it is)',
     )
     .option('--seed <n>', 'seed of the noise (default: 42)')
-    .option('--columns <names>', 'CSV only: feature columns to use, comma-separated')
+    .option('--columns <names>', 'CSV only: feature columns to use, comma-separated (default: the columns the model was trained on)')
     .option('--label-column <name>', 'CSV only: a label column to leave out')
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
     .option('-f, --force', 'replace existing output files')
@@ -96,15 +97,17 @@ export async function runDenoise(modelPath: string, input: string, flags: Denois
     }
     checkPngOutput(flags.output, force);
     if (noise !== undefined) checkPngOutput(noisyPathFor(flags.output), force);
+    checkPngInput(input);
   } else {
     checkMatrixOutput(flags.output, force);
   }
   await setupBackend(flags.backend);
-  const loaded = loadModel(modelPath);
+  loadOptions(flags);
+  const loaded = loadModelArgument(modelPath, 'the input');
   const denoiser = AutoencoderDenoiser.fromLoaded(loaded, modelPath);
   if (png) return denoisePng(denoiser, loaded, input, flags.output, noise, seed, force, io);
 
-  const dataset = loadDataset(input, loadOptions(flags));
+  const dataset = loadDataset(input, modelDataOptions(flags, input, loaded.training, modelPath));
   checkFeatures(dataset, loaded.model, modelPath);
   const clean = dataset.x;
   if (noise === undefined) {

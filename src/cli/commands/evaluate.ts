@@ -14,21 +14,21 @@ import type { Command } from 'commander';
 import { loadDataset } from '../../data/node-loaders.js';
 import { LatentError } from '../../errors.js';
 import type { LoadedModel } from '../../io/model-io.js';
-import { loadModel } from '../../io/model-node.js';
 import { DEFAULT_RULE } from '../../tasks/detector-common.js';
-import { AutoencoderDetector } from '../../tasks/detector.js';
+import { AutoencoderDetector, DETECTOR_FAMILIES } from '../../tasks/detector.js';
 import { evaluateDetector } from '../../tasks/metrics.js';
 import { taskKind } from '../../tasks/model-task.js';
 import { PcaDetector } from '../../tasks/pca-detector.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
 import { SeriesScorer } from '../../tasks/timeseries.js';
-import { checkFeatures, setupBackend } from '../common.js';
+import { checkFeatures, setupBackend, skippedColumnsNote } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
-import { parseInteger, parseNameList } from '../options.js';
+import { loadModelArgument, modelArgumentHint, modelDataOptions } from '../model-input.js';
+import { parseChoice, parseInteger, parseNameList } from '../options.js';
 import { evaluationTable } from './evaluation-table.js';
-import { labelSource, requireLabels } from './labels.js';
+import { labelSource, labelsFile, requireLabels } from './labels.js';
 import { parseMetricFlag, parseRuleFlag, thresholdedDetector } from './model-kind.js';
 import { readSeries } from './series-data.js';
 import { taskProgress } from './task-progress.js';
@@ -37,6 +37,7 @@ export interface EvaluateFlags {
   readonly labels?: string;
   readonly thresholdRule?: string;
   readonly metric?: string;
+  readonly model?: string;
   readonly seed?: string;
   readonly epochs?: string;
   readonly columns?: string;
@@ -68,10 +69,14 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
       '--threshold-rule <rule>',
       'contamination:0.05, percentile:99, std:3, mad:3.5 or max (default: a stored threshold, else contamination:0.1)',
     )
-    .option('--metric <name>', 'per-row score: mse or mae (default: mse)')
+    .option('--metric <name>', 'per-row score: mse, mae, or elbo (negative ELBO, vae models only) (default: mse)')
+    .option('--model <kind>', 'evaluate DATA: family of the autoencoder detector, dense or vae (default: dense)')
     .option('--seed <n>', 'seed of the autoencoder detector (default: 42)')
     .option('--epochs <n>', 'epochs of the autoencoder detector (default: about 1000 optimizer steps)')
-    .option('--columns <names>', 'CSV only: feature columns to use, comma-separated')
+    .option(
+      '--columns <names>',
+      'CSV only: feature columns to use, comma-separated (default: the columns a trained model was trained on, else all numeric columns)',
+    )
     .option('--timestamp-column <name>', 'CSV only: column of dates/times to leave out of the features')
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
     .option('-q, --quiet', 'no progress output')
@@ -110,16 +115,23 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
   }
   const rule = parseRuleFlag(flags.thresholdRule) ?? DEFAULT_RULE;
   const metric = parseMetricFlag(flags.metric) ?? 'mse';
+  const family = parseChoice('--model', flags.model ?? 'dense', DETECTOR_FAMILIES);
+  if (metric === 'elbo' && family !== 'vae') {
+    throw new LatentError('--metric elbo scores by negative ELBO, which only a variational autoencoder has', 'add --model vae');
+  }
+  // PCA has no ELBO: with --metric elbo it keeps scoring by reconstruction error.
+  const pcaMetric = metric === 'elbo' ? 'mse' : metric;
   const seed = flags.seed === undefined ? 42 : parseInteger('--seed', flags.seed, { min: 0, max: 2 ** 31 - 1 });
   const epochs = flags.epochs === undefined ? undefined : parseInteger('--epochs', flags.epochs, { min: 1 });
   const backend = await setupBackend(flags.backend);
   const dataset = loadDataset(data, dataOptions(flags));
-  const labels = requireLabels(dataset);
+  const labels = requireLabels(dataset, labelsFile(labelSource(flags.labels)));
   const x = dataset.x;
   const quiet = flags.quiet === true;
   if (!quiet)
     io.out(
-      `fitting an autoencoder detector and a PCA detector on ${x.rows} rows × ${x.cols} features (labels held out, backend ${backend.name})\n`,
+      skippedColumnsNote(dataset) +
+        `fitting an autoencoder detector and a PCA detector on ${x.rows} rows × ${x.cols} features (labels held out, backend ${backend.name})\n`,
     );
   const progress = taskProgress(io, quiet);
   const start = performance.now();
@@ -128,6 +140,7 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
     ae = await new AutoencoderDetector({
       rule,
       metric,
+      family,
       seed,
       ...(epochs === undefined ? {} : { epochs }),
       onBatchEnd: progress.onBatchEnd,
@@ -137,14 +150,14 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
     progress.stop();
   }
   const seconds = (performance.now() - start) / 1000;
-  const pca = new PcaDetector({ rule, metric }).fit(x);
+  const pca = new PcaDetector({ rule, metric: pcaMetric }).fit(x);
   const anomalies = countOnes(labels);
   const aeEval = ae.evaluate(x, labels);
   const pcaEval = pca.evaluate(x, labels);
   io.out(
     `${labelLine(dataset.source, x.rows, anomalies)}\n` +
-      `autoencoder ${describeModel(ae)} trained ${ae.history?.epochs.length ?? 0} epochs in ${formatDuration(seconds)}; PCA with ${pca.nComponents} components\n` +
-      `score ${metric}, threshold rule ${formatThresholdRule(rule)} on the scores of the same rows\n` +
+      `${family === 'vae' ? 'variational autoencoder' : 'autoencoder'} ${describeModel(ae)} trained ${ae.history?.epochs.length ?? 0} epochs in ${formatDuration(seconds)}; PCA with ${pca.nComponents} components\n` +
+      `score ${metric === pcaMetric ? metric : `${metric} (PCA: ${pcaMetric})`}, threshold rule ${formatThresholdRule(rule)} on the scores of the same rows\n` +
       evaluationTable(
         [
           { name: 'autoencoder', evaluation: aeEval, threshold: ae.threshold },
@@ -170,7 +183,9 @@ export async function runEvaluateModel(modelPath: string, data: string, flags: E
   if (!modelPath.toLowerCase().endsWith('.safetensors')) {
     throw new LatentError(
       `latent evaluate got two arguments, but ${modelPath} is not a model file (.safetensors)`,
-      'run latent evaluate DATA to compare fresh detectors, or latent evaluate MODEL.safetensors DATA for a trained model',
+      data.toLowerCase().endsWith('.safetensors')
+        ? `${modelArgumentHint('the data')}: run latent evaluate ${data} ${modelPath}`
+        : 'run latent evaluate DATA to compare fresh detectors, or latent evaluate MODEL.safetensors DATA for a trained model',
     );
   }
   if (flags.seed !== undefined || flags.epochs !== undefined) {
@@ -179,13 +194,19 @@ export async function runEvaluateModel(modelPath: string, data: string, flags: E
       'drop --seed and --epochs',
     );
   }
+  if (flags.model !== undefined) {
+    throw new LatentError(`--model applies to latent evaluate DATA, which trains; ${modelPath} is evaluated as it is`, 'drop --model');
+  }
   const rule = parseRuleFlag(flags.thresholdRule);
   const metric = parseMetricFlag(flags.metric);
   await setupBackend(flags.backend);
-  const loaded = loadModel(modelPath);
+  const loaded = loadModelArgument(modelPath);
   if (taskKind(loaded) === 'series') return evaluateSeries(loaded, modelPath, data, flags, io);
-  const dataset = loadDataset(data, dataOptions(flags));
-  const labels = requireLabels(dataset);
+  const dataset = loadDataset(data, {
+    ...dataOptions(flags),
+    ...modelDataOptions({ ...(flags.columns === undefined ? {} : { columns: flags.columns }) }, data, loaded.training, modelPath),
+  });
+  const labels = requireLabels(dataset, labelsFile(labelSource(flags.labels)));
   checkFeatures(dataset, loaded.model, modelPath);
   const { detector, note } = thresholdedDetector(loaded, modelPath, dataset.x, dataset.source, rule, metric);
   const anomalies = countOnes(labels);
@@ -198,11 +219,14 @@ export async function runEvaluateModel(modelPath: string, data: string, flags: E
 
 /** A series model against per-time-step labels (a label column of the series CSV). */
 function evaluateSeries(loaded: LoadedModel, modelPath: string, data: string, flags: EvaluateFlags, io: Io): number {
-  if (parseMetricFlag(flags.metric) === 'mae')
-    throw new LatentError(`--metric mae: the series model ${modelPath} scores with mse`, 'drop --metric');
+  const metric = parseMetricFlag(flags.metric);
+  if (metric !== undefined && metric !== 'mse') {
+    throw new LatentError(`--metric ${metric}: the series model ${modelPath} scores with mse`, 'drop --metric');
+  }
   const scorer = SeriesScorer.fromLoaded(loaded, modelPath);
-  const series = readSeries(data, flags, scorer.columns, labelSource(flags.labels));
-  const labels = requireLabels(series);
+  const source = labelSource(flags.labels);
+  const series = readSeries(data, flags, scorer.columns, source);
+  const labels = requireLabels(series, labelsFile(source));
   const rule = parseRuleFlag(flags.thresholdRule);
   if (rule !== undefined) scorer.calibrate(series, rule);
   const result = scorer.score(series);

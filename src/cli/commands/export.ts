@@ -10,12 +10,12 @@ import { dirname, extname } from 'node:path';
 import type { Command } from 'commander';
 import { LatentError } from '../../errors.js';
 import { assertWritable } from '../../io/atomic.js';
-import { loadModel } from '../../io/model-node.js';
 import { decodeOnnx } from '../../io/onnx/inspect.js';
 import { ONNX_OPSET_RANGE, ONNX_PARTS, type OnnxPart } from '../../io/onnx/export.js';
 import { saveOnnx } from '../../io/onnx/node.js';
 import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
+import { loadModelArgument } from '../model-input.js';
 import { parseChoice, parseInteger } from '../options.js';
 
 export interface ExportFlags {
@@ -76,7 +76,7 @@ export async function runExport(modelPath: string, flags: ExportFlags, io: Io): 
     max: ONNX_OPSET_RANGE.max,
   });
   checkOnnxOutput(flags.output, force);
-  const { model } = loadModel(modelPath);
+  const { model } = loadModelArgument(modelPath, null);
   const includeScaler = flags.includeScaler === true;
   const bytes = saveOnnx(flags.output, model, part, {
     opset,

@@ -7,12 +7,12 @@
 import type { Command } from 'commander';
 import { getBackend, initBackend } from '../../backend/registry.js';
 import type { TrainingSummary } from '../../io/model-io.js';
-import { loadModel } from '../../io/model-node.js';
 import { loadModelFile } from '../../io/node-files.js';
 import type { CommandContext } from '../context.js';
 import { describeActivations, describeLayers, describeOtherFields } from '../describe.js';
 import { formatCount, formatDuration, formatLoss, table } from '../format.js';
 import type { Io } from '../io.js';
+import { loadModelArgument } from '../model-input.js';
 
 /** Add `info` to the program. */
 export function registerInfo(program: Command, context: CommandContext): void {
@@ -50,7 +50,7 @@ function trainingRows(t: TrainingSummary): Array<[string, string]> {
 }
 
 export async function runInfo(path: string, io: Io): Promise<number> {
-  const { model, training } = loadModel(path);
+  const { model, training } = loadModelArgument(path, null);
   const file = loadModelFile(path);
   await initBackend();
   const backend = getBackend();

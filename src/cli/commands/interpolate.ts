@@ -9,6 +9,7 @@ import { matrix } from '../../data/matrix.js';
 import { loadDataset } from '../../data/node-loaders.js';
 import { LatentError } from '../../errors.js';
 import { checkFeatures, loadOptions, setupBackend, type DataFlags } from '../common.js';
+import { modelDataOptions } from '../model-input.js';
 import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
 import { parseInteger } from '../options.js';
@@ -38,7 +39,7 @@ export function registerInterpolate(program: Command, context: CommandContext): 
     .requiredOption('--to <row>', 'last row (0-based)')
     .requiredOption('-o, --output <FILE>', 'output file: .png (image models), .npy or .csv')
     .option('--steps <n>', 'number of images, both ends included (default: 10)')
-    .option('--columns <names>', 'CSV only: feature columns to use, comma-separated')
+    .option('--columns <names>', 'CSV only: feature columns to use, comma-separated (default: the columns the model was trained on)')
     .option('--label-column <name>', 'CSV only: a label column to leave out')
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
     .option('-f, --force', 'replace an existing output file')
@@ -53,10 +54,10 @@ export async function runInterpolate(modelPath: string, data: string, flags: Int
   const to = parseInteger('--to', flags.to, { min: 0 });
   const steps = flags.steps === undefined ? 10 : parseInteger('--steps', flags.steps, { min: 2, max: 10_000 });
   checkImageOutput(flags.output, force);
-  const options = loadOptions(flags);
+  loadOptions(flags);
   await setupBackend(flags.backend);
-  const { model, training } = loadVae(modelPath, 'interpolate');
-  const dataset = loadDataset(data, options);
+  const { model, training } = loadVae(modelPath, 'interpolate', 'the data');
+  const dataset = loadDataset(data, modelDataOptions(flags, data, training, modelPath));
   checkFeatures(dataset, model, modelPath);
   const { rows, cols } = dataset.x;
   for (const [flag, row] of [

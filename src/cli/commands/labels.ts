@@ -26,14 +26,22 @@ export function labelSource(flag: string | undefined): LabelSource {
   return LABEL_FILE.test(flag) && existsSync(flag) ? { labelsPath: flag } : { labelColumn: flag };
 }
 
+/** The file the labels came from when `--labels` named one, for messages; else undefined. */
+export function labelsFile(source: LabelSource): string | undefined {
+  return 'labelsPath' in source ? source.labelsPath : undefined;
+}
+
 /**
- * The dataset's labels, checked: present, 0/1, both classes. Errors name the data and the row.
+ * The dataset's labels, checked: present, 0/1, both classes. Errors name the labels' file (the
+ * `--labels` file when there is one, else the data) and the row.
  *
  * @example
  * const labels = requireLabels(loadDataset('6_cardio.npz'));
+ * requireLabels(loadDataset('6_cardio.npz', { labelsPath: 'y.npy' }), 'y.npy'); // errors name y.npy
  */
-export function requireLabels(dataset: Dataset): Float32Array {
-  const { labels, source } = dataset;
+export function requireLabels(dataset: Dataset, file?: string): Float32Array {
+  const { labels } = dataset;
+  const source = file ?? dataset.source;
   if (labels === undefined) {
     throw new LatentError(
       `${source} has no labels to evaluate against`,
@@ -45,7 +53,7 @@ export function requireLabels(dataset: Dataset): Float32Array {
     const v = labels[i]!;
     if (v !== 0 && v !== 1) {
       throw new LatentError(
-        `${source}: the label of data row ${i} (counted from 0) is ${v}; labels must be 0 (normal) or 1 (anomaly)`,
+        `${source}: the label of data row ${i} (counted from 0${file === undefined ? '' : `, for ${dataset.source}`}) is ${v}; labels must be 0 (normal) or 1 (anomaly)`,
         'map the labels to 0/1 first, e.g. 1 for the anomaly class and 0 for every other',
       );
     }

@@ -8,11 +8,11 @@
 import type { Command } from 'commander';
 import type { Dataset } from '../../data/dataset.js';
 import { loadDataset } from '../../data/node-loaders.js';
-import { loadModel } from '../../io/model-node.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
 import { checkFeatures, loadOptions, setupBackend, type DataFlags } from '../common.js';
 import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
+import { loadModelArgument, modelDataOptions } from '../model-input.js';
 import { checkMatrixOutput } from '../outputs.js';
 
 export interface MatrixFlags extends DataFlags {
@@ -52,7 +52,7 @@ export function registerMatrixCommand(
     .argument('<MODEL>', 'model file (.safetensors) written by latent train')
     .argument('<DATA>', 'data with the same columns as the training data')
     .requiredOption(`-o, --output <${help.output}>`, 'output file, .csv or .npy')
-    .option('--columns <names>', 'CSV only: feature columns to use, comma-separated')
+    .option('--columns <names>', 'CSV only: feature columns to use, comma-separated (default: the columns the model was trained on)')
     .option('--label-column <name>', 'CSV only: a label column to leave out')
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
     .option('-f, --force', 'replace an existing output file')
@@ -69,8 +69,8 @@ export interface ModelAndData {
 }
 
 /**
- * Check the output path, set up the backend, load the model and the data, and check that the
- * data has the model's columns.
+ * Check the output path, set up the backend, load the model and the data (a CSV by the model's
+ * training columns unless `--columns` is given), and check that the data has the model's width.
  *
  * @example
  * const { model, dataset, force } = await loadModelAndData('m.safetensors', 'data.csv', flags);
@@ -78,10 +78,10 @@ export interface ModelAndData {
 export async function loadModelAndData(modelPath: string, data: string, flags: MatrixFlags): Promise<ModelAndData> {
   const force = flags.force === true;
   checkMatrixOutput(flags.output, force);
-  const options = loadOptions(flags);
+  loadOptions(flags);
   await setupBackend(flags.backend);
-  const { model } = loadModel(modelPath);
-  const dataset = loadDataset(data, options);
+  const { model, training } = loadModelArgument(modelPath);
+  const dataset = loadDataset(data, modelDataOptions(flags, data, training, modelPath));
   checkFeatures(dataset, model, modelPath);
   return { model, dataset, force };
 }

@@ -6,12 +6,12 @@
 
 import type { Command } from 'commander';
 import { LatentError } from '../../errors.js';
-import { loadModel } from '../../io/model-node.js';
 import { VariationalAutoencoder } from '../../models/vae.js';
 import { Rng } from '../../tensor/rng.js';
 import { setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
+import { loadModelArgument } from '../model-input.js';
 import { parseInteger } from '../options.js';
 import { checkImageOutput, writeGenerated } from './image-output.js';
 
@@ -43,8 +43,12 @@ export function registerSample(program: Command, context: CommandContext): void 
 }
 
 /** The model at `path`, which must be a variational autoencoder. */
-export function loadVae(path: string, command: string): { model: VariationalAutoencoder; training: Record<string, unknown> | null } {
-  const { model, training } = loadModel(path);
+export function loadVae(
+  path: string,
+  command: string,
+  second: string | null = null,
+): { model: VariationalAutoencoder; training: Record<string, unknown> | null } {
+  const { model, training } = loadModelArgument(path, second);
   if (!(model instanceof VariationalAutoencoder)) {
     throw new LatentError(
       `${path} holds a ${model.config.kind} autoencoder; latent ${command} needs a variational one`,

@@ -15,7 +15,6 @@ import type { Dataset } from '../../data/dataset.js';
 import { loadDataset, saveMatrix } from '../../data/node-loaders.js';
 import { LatentError } from '../../errors.js';
 import type { LoadedModel } from '../../io/model-io.js';
-import { loadModel } from '../../io/model-node.js';
 import { taskKind } from '../../tasks/model-task.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
 import { anomalyRanges, SeriesScorer, type AnomalyRange } from '../../tasks/timeseries.js';
@@ -23,6 +22,7 @@ import { checkFeatures, loadOptions, setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatLoss } from '../format.js';
 import type { Io } from '../io.js';
+import { loadModelArgument, modelDataOptions } from '../model-input.js';
 import { checkMatrixOutput } from '../outputs.js';
 import { parseMetricFlag, parseRuleFlag, thresholdedDetector } from './model-kind.js';
 import { formatTimestamp, readSeries } from './series-data.js';
@@ -61,11 +61,11 @@ export function registerScore(program: Command, context: CommandContext): void {
       '--threshold-rule <rule>',
       'contamination:0.05, percentile:99, std:3, mad:3.5 or max (default: the stored threshold, else contamination:0.1 on DATA)',
     )
-    .option('--metric <name>', 'per-row score: mse or mae (default: the stored metric, else mse; series models use mse)')
     .option(
-      '--columns <names>',
-      'CSV only: feature columns to use, comma-separated (default: the training columns of a series model, else all numeric columns)',
+      '--metric <name>',
+      'per-row score: mse, mae, or elbo (negative ELBO, vae models only) (default: the stored metric, else mse; series models use mse)',
     )
+    .option('--columns <names>', 'CSV only: feature columns to use, comma-separated (default: the columns the model was trained on)')
     .option('--label-column <name>', 'CSV only: a label column to leave out')
     .option(
       '--timestamp-column <name>',
@@ -84,13 +84,16 @@ export async function runScore(modelPath: string, data: string, flags: ScoreFlag
   const rule = parseRuleFlag(flags.thresholdRule);
   const metric = parseMetricFlag(flags.metric);
   await setupBackend(flags.backend);
-  const loaded = loadModel(modelPath);
+  loadOptions(flags);
+  const loaded = loadModelArgument(modelPath);
   if (taskKind(loaded) === 'series') {
-    if (metric === 'mae') throw new LatentError(`--metric mae: the series model ${modelPath} scores with mse`, 'drop --metric');
+    if (metric !== undefined && metric !== 'mse') {
+      throw new LatentError(`--metric ${metric}: the series model ${modelPath} scores with mse`, 'drop --metric');
+    }
     return scoreSeries(loaded, modelPath, data, flags, io);
   }
   const dataset = loadDataset(data, {
-    ...loadOptions(flags),
+    ...modelDataOptions(flags, data, loaded.training, modelPath),
     ...(flags.timestampColumn === undefined ? {} : { timestampColumn: flags.timestampColumn }),
   });
   checkFeatures(dataset, loaded.model, modelPath);

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { loadDataset } from '../../data/node-loaders.js';
 import { LatentError } from '../../errors.js';
 import { sweep, type SweepRow } from '../../tasks/sweep.js';
-import { loadOptions, setupBackend, type DataFlags } from '../common.js';
+import { loadOptions, setupBackend, skippedColumnsNote, type DataFlags } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
@@ -94,7 +94,8 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io): Promise
   const quiet = flags.quiet === true;
   if (!quiet) {
     io.out(
-      `sweeping latent sizes ${sizes.join(', ')} on ${dataset.source} (${x.rows} rows × ${x.cols} features, ${Math.round(valSplit * 100)}% held out, backend ${backend.name})\n`,
+      skippedColumnsNote(dataset) +
+        `sweeping latent sizes ${sizes.join(', ')} on ${dataset.source} (${x.rows} rows × ${x.cols} features, ${Math.round(valSplit * 100)}% held out, backend ${backend.name})\n`,
     );
   }
   const progress = taskProgress(io, quiet);

@@ -7,7 +7,7 @@
 import type { Activation } from '../../backend/backend.js';
 import { LatentError } from '../../errors.js';
 import { MODEL_KINDS, type ModelKind } from '../../models/config.js';
-import { VAE_LIKELIHOODS, type VaeLikelihood } from '../../models/penalty-configs.js';
+import { DEFAULT_SPARSITY_WEIGHT, VAE_LIKELIHOODS, type VaeLikelihood } from '../../models/penalty-configs.js';
 import type { ScalerKind } from '../../data/scaler.js';
 import type { LossName } from '../../losses/reconstruction.js';
 import { defaultLr, type OptimizerName } from '../../optim/factory.js';
@@ -84,7 +84,7 @@ export const TRAIN_DEFAULTS = {
   beta: 1,
   warmupSteps: 0,
   rho: 0.05,
-  sparsityWeight: 1,
+  sparsityWeight: DEFAULT_SPARSITY_WEIGHT,
   l1: 0,
   contractiveWeight: 1e-3,
   convChannels: [32, 64],

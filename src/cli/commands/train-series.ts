@@ -1,11 +1,12 @@
 /**
  * `latent train SERIES.csv --window N [--stride S]`: a time-series anomaly scorer. The numeric
  * columns of the series are its channels, scaled per channel; sliding windows of N steps (every S
- * steps) are the rows a dense autoencoder learns; the threshold is the largest point score of the
+ * steps) are the rows a dense autoencoder (or, with --model conv1d, a Conv1d one: --conv-channels,
+ * --kernel, --conv-stride, --padding) learns; the threshold is the largest point score of the
  * training series. Window, stride, channels and threshold are saved in the model file, so
  * `latent score MODEL OTHER.csv` needs nothing else.
  *
- * The usual `latent train` options for the dense model and the optimizer apply; options for other
+ * The usual `latent train` options for the model and the optimizer apply; options for other
  * families, checkpoints, resuming and reports do not (they are refused before any work).
  */
 
@@ -13,9 +14,10 @@ import { LatentError } from '../../errors.js';
 import { saveModel } from '../../io/model-node.js';
 import { trainingSummary } from '../../io/training-summary.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
+import { SERIES_FAMILIES, type SeriesFamily } from '../../tasks/series-model.js';
 import { SeriesScorer, type SeriesOptions } from '../../tasks/timeseries.js';
 import { windowStarts } from '../../tasks/windows.js';
-import { setupBackend } from '../common.js';
+import { setupBackend, skippedColumnsNote } from '../common.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
 import { parseInteger } from '../options.js';
@@ -28,6 +30,8 @@ import { parseTrainFlags, type TrainFlags } from './train-options.js';
 export interface SeriesTrainFlags extends TrainFlags {
   readonly window?: string;
   readonly timestampColumn?: string;
+  /** Stride of each convolution of a conv1d series model (--stride is the window stride). */
+  readonly convStride?: string;
 }
 
 /** Train options that have no meaning for a series scorer. */
@@ -62,12 +66,18 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
   for (const [key, flag] of NOT_FOR_SERIES) {
     if (flags[key] !== undefined) throw new LatentError(`${flag} is not available with --window`, `drop ${flag}`);
   }
-  if (flags.model !== undefined && flags.model.trim().toLowerCase() !== 'dense') {
-    throw new LatentError(`--model ${flags.model}: a series scorer (--window) uses a dense autoencoder`, 'drop --model, or drop --window');
-  }
+  const family = seriesFamily(flags);
+  const convStride = flags.convStride === undefined ? undefined : parseInteger('--conv-stride', flags.convStride, { min: 1 });
   // --stride means the window stride here, not a convolution's.
-  const { window: _w, stride: _s, timestampColumn: _t, ...rest } = flags;
+  const { window: _w, stride: _s, timestampColumn: _t, convStride: _c, ...rest } = flags;
   const settings = parseTrainFlags(rest);
+  const f = settings.family;
+  const conv = {
+    ...(f.convChannels === undefined ? {} : { convChannels: f.convChannels }),
+    ...(f.kernel === undefined ? {} : { kernel: f.kernel }),
+    ...(convStride === undefined ? {} : { stride: convStride }),
+    ...(f.padding === undefined ? {} : { padding: f.padding }),
+  };
   const force = flags.force === true;
   const output = flags.output ?? defaultModelPath(data);
   checkModelOutput(output, force);
@@ -91,14 +101,17 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
   const quiet = flags.quiet === true;
   if (!quiet) {
     io.out(
-      `training a series scorer on ${series.source}: ${x.rows} time steps × ${x.cols} channel${x.cols === 1 ? '' : 's'} (${series.columns.join(', ')}), ` +
-        `windows of ${window} steps every ${stride}, backend ${backend.name}\n`,
+      skippedColumnsNote(series) +
+        `training a series scorer on ${series.source}: ${x.rows} time steps × ${x.cols} channel${x.cols === 1 ? '' : 's'} (${series.columns.join(', ')}), ` +
+        `windows of ${window} steps every ${stride}${family === 'conv1d' ? ', conv1d model' : ''}, backend ${backend.name}\n`,
     );
   }
   const progress = taskProgress(io, quiet);
   const options: SeriesOptions = {
     window,
     stride,
+    family,
+    conv,
     seed: settings.seed,
     activation: settings.activation,
     dropout: settings.dropout,
@@ -137,9 +150,10 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
     source: data,
     columns: series.columns,
     options: {
-      model: 'dense',
+      model: family,
       window,
       stride,
+      ...conv1dSummary(scorer),
       latent: scorer.model.latentDim,
       hidden: Reflect.get(scorer.model.config, 'hidden') ?? null,
       optimizer: settings.optimizer,
@@ -151,9 +165,61 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
   });
   saveModel(output, scorer.model, { overwrite: force, training, extra: scorer.seriesExtra() });
   io.out(
-    `saved series model to ${output}: window ${window}, stride ${stride}, ${x.cols} channel${x.cols === 1 ? '' : 's'}, ` +
+    `saved ${family === 'conv1d' ? 'conv1d ' : ''}series model to ${output}: window ${window}, stride ${stride}, ${x.cols} channel${x.cols === 1 ? '' : 's'}, ` +
       `threshold ${formatLoss(scorer.threshold)} (rule ${formatThresholdRule(scorer.rule)} of the training point scores), ` +
       `${history.epochs.length} epochs, ${formatDuration(seconds)} on ${backend.name}\n`,
   );
   return 0;
+}
+
+/**
+ * The model family of a series scorer from --model (dense or conv1d), with the flags that do not
+ * fit it refused: --conv-stride without conv1d; --hidden, --dropout and --channels with conv1d
+ * (a series' channels are its columns).
+ */
+function seriesFamily(flags: SeriesTrainFlags): SeriesFamily {
+  const name = (flags.model ?? 'dense').trim().toLowerCase();
+  const family = SERIES_FAMILIES.find((k) => k === name);
+  if (family === undefined) {
+    throw new LatentError(
+      `--model ${flags.model}: a series scorer (--window) uses a dense autoencoder, or a conv1d one`,
+      'use --model dense or --model conv1d, or drop --window',
+    );
+  }
+  if (family !== 'conv1d' && flags.convStride !== undefined) {
+    throw new LatentError('--conv-stride applies to --model conv1d', 'add --model conv1d, or drop --conv-stride');
+  }
+  if (family === 'conv1d') {
+    const refused = [
+      ['hidden', '--hidden', 'a conv1d model has convolutions instead (--conv-channels)'],
+      ['dropout', '--dropout', 'a conv1d model has no dropout'],
+      ['channels', '--channels', 'the channels of a series are its numeric columns (choose them with --columns)'],
+    ] as const;
+    for (const [key, flag, why] of refused) {
+      if (flags[key] !== undefined) throw new LatentError(`${flag} does not apply to a conv1d series model: ${why}`, `drop ${flag}`);
+    }
+  }
+  return family;
+}
+
+/** The conv stack of a conv1d series model, for the training summary. */
+function conv1dSummary(scorer: SeriesScorer): Record<string, unknown> {
+  const config = scorer.model.config;
+  if (config.kind !== 'conv1d') return {};
+  return { convChannels: [...config.convChannels], kernel: config.kernel, convStride: config.stride, padding: config.padding };
+}
+
+/**
+ * Refuses flags that only a series scorer reads, for a `latent train` without --window.
+ *
+ * @example
+ * if (!wantsSeries(flags)) refuseSeriesOnlyFlags(flags);
+ */
+export function refuseSeriesOnlyFlags(flags: SeriesTrainFlags): void {
+  if (flags.convStride !== undefined) {
+    throw new LatentError(
+      '--conv-stride applies to a series scorer (--window N --model conv1d)',
+      'without --window, set the stride of the convolutions with --stride',
+    );
+  }
 }

@@ -8,6 +8,7 @@
 
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { Dataset } from '../../data/dataset.js';
 import { loadDataset } from '../../data/node-loaders.js';
 import type { ScalerKind } from '../../data/scaler.js';
 import { LatentError } from '../../errors.js';
@@ -21,16 +22,16 @@ import { dataDefaults, defaultLoss, defaultScaler } from '../../train/defaults.j
 import { TrainingDivergedError } from '../../train/diverged.js';
 import { fit, type FitOptions } from '../../train/trainer.js';
 import type { History, TrainingState } from '../../train/types.js';
-import { checkFeatures, loadOptions, setupBackend } from '../common.js';
+import { checkFeatures, loadOptions, setupBackend, skippedColumnsNote } from '../common.js';
 import type { CommandContext } from '../context.js';
-import { describeLayers } from '../describe.js';
+import { describeFamily, describeLayers } from '../describe.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
 import { checkModelOutput, checkReportOutput, defaultModelPath } from '../outputs.js';
 import { createProgress } from '../progress.js';
 import { freshModel } from './train-families.js';
 import { parseTrainFlags, TRAIN_DEFAULTS, type TrainFlags, type TrainSettings } from './train-options.js';
-import { runTrainSeries, wantsSeries, type SeriesTrainFlags } from './train-series.js';
+import { refuseSeriesOnlyFlags, runTrainSeries, wantsSeries, type SeriesTrainFlags } from './train-series.js';
 
 /** Add `train` to the program. */
 export function registerTrain(program: Command, context: CommandContext): void {
@@ -47,7 +48,10 @@ export function registerTrain(program: Command, context: CommandContext): void {
       '-o, --output <MODEL>',
       'model file to write (default: <DATA name>.safetensors in the current folder; model.safetensors for mnist)',
     )
-    .option('--model <kind>', 'model family: dense, conv, vae, sparse, contractive or conv1d (default: dense)')
+    .option(
+      '--model <kind>',
+      'model family: dense, conv, vae, sparse, contractive or conv1d (default: dense); with --window: dense or conv1d',
+    )
     .option('--latent <k>', 'latent size (default: from the data: about features/4, between 2 and 32)')
     .option(
       '--hidden <sizes>',
@@ -73,11 +77,17 @@ export function registerTrain(program: Command, context: CommandContext): void {
     )
     .option('--seed <n>', `seed of the weights, validation split, shuffling and noise (default: ${d.seed})`)
     .option('--scale <kind>', 'standard, minmax or none (default: from the data: none when all values lie in [0, 1], else standard)')
-    .option('--columns <names>', 'CSV only: feature columns to use, comma-separated (default: all numeric columns but the label)')
+    .option(
+      '--columns <names>',
+      'CSV only: feature columns to use, comma-separated (default: all numeric columns but the label; text and timestamp columns are left out)',
+    )
     .option('--label-column <name>', 'CSV only: a label column to keep out of the features (default: none)')
     .option('--noise <kind:amount>', 'denoising: corrupt inputs with gaussian:0.5, mask:0.3 or saltpepper:0.1 (default: none)')
     .option('--dropout <p>', `dropout after each hidden layer (default: ${d.dropout})`)
-    .option('--lr-schedule <spec>', 'constant, step:SIZE:GAMMA, exponential:GAMMA, cosine or plateau:FACTOR:PATIENCE (default: constant)')
+    .option(
+      '--lr-schedule <spec>',
+      'constant, step:SIZE:GAMMA, exponential:GAMMA, cosine (over --epochs), cosine:EPOCHS or plateau:FACTOR:PATIENCE (default: constant)',
+    )
     .option('--clip-norm <x>', 'clip gradients to this global L2 norm (default: no clipping)')
     .option('--checkpoint <path>', 'save a checkpoint (.safetensors) after every epoch (default: none)')
     .option('--resume <path>', 'continue from a checkpoint up to --epochs; pass the same data and training options as the first run')
@@ -87,7 +97,10 @@ export function registerTrain(program: Command, context: CommandContext): void {
     .option('--likelihood <name>', 'vae: decoder likelihood, bernoulli or gaussian (default: bernoulli for data in [0, 1], else gaussian)')
     .option('--rho <x>', `sparse: target mean activation of each latent unit (default: ${d.rho})`)
     .option('--sparsity-weight <x>', `sparse: weight of the KL sparsity penalty (default: ${d.sparsityWeight})`)
-    .option('--l1 <x>', `sparse: weight of an L1 penalty on the latent activations (default: ${d.l1})`)
+    .option(
+      '--l1 <x>',
+      `sparse: weight of an L1 penalty on the latent activations, relative to the per-sample summed reconstruction error (default: ${d.l1})`,
+    )
     .option('--contractive-weight <x>', `contractive: weight of the encoder Jacobian penalty (default: ${d.contractiveWeight})`)
     .option(
       '--conv-channels <sizes>',
@@ -97,6 +110,10 @@ export function registerTrain(program: Command, context: CommandContext): void {
     .option(
       '--stride <s>',
       `conv, conv1d: stride of each convolution (default: ${d.stride}); with --window: steps between window starts (default: 1)`,
+    )
+    .option(
+      '--conv-stride <s>',
+      'with --window --model conv1d: stride of each convolution (default: 2; --stride is then the window stride)',
     )
     .option(
       '--window <n>',
@@ -110,6 +127,7 @@ export function registerTrain(program: Command, context: CommandContext): void {
     .option('-f, --force', 'replace existing output files')
     .option('-q, --quiet', 'no progress output')
     .action(async (data: string, flags: SeriesTrainFlags) => {
+      if (!wantsSeries(flags)) refuseSeriesOnlyFlags(flags);
       const run = wantsSeries(flags) ? runTrainSeries(data, flags, context.io) : runTrain(data, flags, context.io, context.commandLine);
       context.setExitCode(await run);
     });
@@ -137,6 +155,17 @@ function checkResumeFlags(flags: TrainFlags, settings: TrainSettings, model: Aut
       'a checkpoint fixes the model and its scaler: drop those options, and pass the same data and training options as the first run',
     );
   }
+}
+
+/** A code as wide as the input copies it; only a sparse code (penalised) may be as wide or wider. */
+function checkLatent(settings: TrainSettings, dataset: Dataset): void {
+  const { latent, kind } = settings;
+  const features = dataset.x.cols;
+  if (latent === undefined || latent < features || kind === 'sparse') return;
+  throw new LatentError(
+    `--latent ${latent} ${latent === features ? 'equals' : 'is larger than'} the ${features} features of ${dataset.source}`,
+    `an autoencoder compresses: choose --latent below ${features} (only --model sparse may use a code as wide as the input)`,
+  );
 }
 
 /** Run `latent train`; returns the exit code. */
@@ -177,6 +206,7 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     }
     scale = model.scaler?.kind ?? 'none';
   } else {
+    checkLatent(settings, dataset);
     scale = settings.scale ?? defaultScaler(dataset.x);
     model = freshModel(settings, dataset, scale);
   }
@@ -185,7 +215,8 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   const quiet = flags.quiet === true;
   if (!quiet) {
     io.out(
-      `training ${model.config.kind} ${describeLayers(model.config)} on ${dataset.source} (${dataset.x.rows} samples × ${dataset.x.cols} features)\n` +
+      skippedColumnsNote(dataset) +
+        `training a ${describeFamily(model.config)} ${describeLayers(model.config)} on ${dataset.source} (${dataset.x.rows} samples × ${dataset.x.cols} features)\n` +
         `  scale ${scale}, output ${model.outputActivation}, loss ${loss}, ${settings.optimizer} lr ${settings.lr}, batch ${settings.batchSize}, backend ${backend.name}` +
         (resume ? `, resuming after epoch ${resume.epoch}` : '') +
         '\n',
