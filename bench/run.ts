@@ -7,7 +7,7 @@
  *   npm run bench -- --quick   smoke run (CI): small sizes, one repetition, prints only
  */
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { JsBackend, type Backend } from '../src/backend/index.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
@@ -156,7 +156,8 @@ function render(
     `Memory over ${memory.live.length} W1 epochs (wasm, ${threads} threads): live buffers after each epoch ${summarize(memory.live)}; RSS ${summarize(memory.rssMb.map((v) => Math.round(v)))} MiB.`,
   );
   lines.push(`Peak RSS of the whole benchmark process: ${peakRssMb.toFixed(0)} MiB.`, '');
-  return `${lines.join('\n')}\n`;
+  const notes = readFileSync(new URL('./notes.md', import.meta.url), 'utf8');
+  return `${lines.join('\n')}\n${notes}`;
 }
 
 function summarize(values: number[]): string {
