@@ -46,6 +46,7 @@ export interface TrainFlags extends DataFlags {
   readonly resume?: string;
   readonly force?: boolean;
   readonly noise?: string;
+  readonly thresholdRule?: string;
   readonly dropout?: string;
   readonly lrSchedule?: string;
   readonly clipNorm?: string;

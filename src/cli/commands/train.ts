@@ -14,6 +14,8 @@ import type { ScalerKind } from '../../data/scaler.js';
 import { LatentError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { loadCheckpoint, saveCheckpoint, saveModel } from '../../io/model-node.js';
+import { AutoencoderDetector } from '../../tasks/detector.js';
+import { parseThresholdRule } from '../../tasks/threshold.js';
 import { trainingSummary } from '../../io/training-summary.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
 import { trainingReport } from '../../report/training-report.js';
@@ -82,6 +84,10 @@ export function registerTrain(program: Command, context: CommandContext): void {
       'CSV only: feature columns to use, comma-separated (default: all numeric columns but the label; text and timestamp columns are left out)',
     )
     .option('--label-column <name>', 'CSV only: a label column to keep out of the features (default: none)')
+    .option(
+      '--threshold-rule <rule>',
+      'also store an anomaly threshold computed on the training rows: contamination:0.05, percentile:99, std:3, mad:3.5 or max; latent score then uses it (default: none stored)',
+    )
     .option('--noise <kind:amount>', 'denoising: corrupt inputs with gaussian:0.5, mask:0.3 or saltpepper:0.1 (default: none)')
     .option('--dropout <p>', `dropout after each hidden layer (default: ${d.dropout})`)
     .option(
@@ -173,6 +179,7 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   const settings = parseTrainFlags(flags);
   const force = flags.force === true;
   const output = flags.output ?? defaultModelPath(data);
+  const thresholdRule = flags.thresholdRule === undefined ? undefined : parseThresholdRule(flags.thresholdRule);
   checkModelOutput(output, force);
   if (flags.report !== undefined) checkReportOutput(flags.report, force);
   const checkpoint = flags.checkpoint;
@@ -287,7 +294,13 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   }
   const seconds = (performance.now() - start) / 1000;
   const summary = summaryOf(history, seconds, false);
-  saveModel(output, model, { overwrite: force, training: summary });
+  // With --threshold-rule the file carries a detector calibrated on the training rows.
+  const detector = thresholdRule === undefined ? undefined : AutoencoderDetector.fromModel(model).calibrate(dataset.x, thresholdRule);
+  saveModel(output, model, { overwrite: force, training: summary, ...(detector ? { extra: detector.detectorExtra() } : {}) });
+  if (detector)
+    io.out(
+      `anomaly threshold ${detector.threshold.toPrecision(4)} (rule ${flags.thresholdRule} on the training rows) stored in ${output}\n`,
+    );
   if (flags.report !== undefined) {
     const html = trainingReport({ title: `latent train ${data}`, command, history, summary, model, data: dataset });
     writeFileAtomic(flags.report, html, { overwrite: force });
