@@ -29,6 +29,12 @@ describe('backend selection', () => {
     await expect(initBackend('wasm')).rejects.toThrow(/LATENT_THREADS/);
   });
 
+  it('reuses the running wasm backend instead of starting another', async () => {
+    const first = await initBackend('wasm', { threads: 1 });
+    expect(await initBackend('wasm')).toBe(first);
+    expect(await initBackend('wasm', { threads: 1 })).toBe(first);
+  });
+
   it('rejects an unknown LATENT_BACKEND by name', async () => {
     process.env['LATENT_BACKEND'] = 'gpu';
     await expect(initBackend()).rejects.toThrow(/unknown LATENT_BACKEND "gpu"/);

@@ -56,6 +56,11 @@ export async function initBackend(name?: BackendName, options: { threads?: numbe
     initialised = true;
     return current;
   }
+  // Reuse a running wasm backend: each new one starts workers and reserves its own memory.
+  if (current.name === 'wasm' && (options.threads === undefined || options.threads === current.threads)) {
+    initialised = true;
+    return current;
+  }
   const loader = loaders.get('wasm');
   if (loader) {
     try {
