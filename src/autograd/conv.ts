@@ -70,6 +70,44 @@ function checkBias(op: string, bias: Tensor | null, channels: number): void {
   }
 }
 
+/** Sizes of a convolution's input and weight, checked against each other and the bias. */
+interface ConvOperands {
+  readonly n: number;
+  readonly inChannels: number;
+  readonly height: number;
+  readonly width: number;
+  /** The weight's other channel axis: output channels of the op. */
+  readonly outChannels: number;
+  readonly kernelH: number;
+  readonly kernelW: number;
+}
+
+/**
+ * Check x [N, C, H, W] against the weight, whose input-channel axis is `inAxis` (1 for conv2d's
+ * [O, C, kH, kW], 0 for convTranspose2d's [Cin, Cout, kH, kW]), and the bias against the output
+ * channels.
+ */
+function convOperands(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, inAxis: 0 | 1): ConvOperands {
+  const [n, inChannels, height, width] = assert4d(op, 'input', x);
+  const [w0, w1, kernelH, kernelW] = assert4d(op, 'weight', weight);
+  const [wIn, outChannels] = inAxis === 1 ? [w1, w0] : [w0, w1];
+  if (wIn !== inChannels) {
+    throw new LatentError(
+      `${op}: input has ${inChannels} channels (shape ${formatShape(x.shape)}), the weight expects ${wIn} (shape ${formatShape(weight.shape)})`,
+    );
+  }
+  checkBias(op, bias, outChannels);
+  return { n, inChannels, height, width, outChannels, kernelH, kernelW };
+}
+
+/** Stride, padding and dilation of both axes, as the geometry names them. */
+function convSteps(options: Conv2dOptions): Pick<Conv2dGeometry, 'strideH' | 'strideW' | 'padH' | 'padW' | 'dilationH' | 'dilationW'> {
+  const [strideH, strideW] = pair(options.stride, 1, 'stride', 1);
+  const [padH, padW] = pair(options.padding, 0, 'padding', 0);
+  const [dilationH, dilationW] = pair(options.dilation, 1, 'dilation', 1);
+  return { strideH, strideW, padH, padW, dilationH, dilationW };
+}
+
 /** Most floats of one column matrix; bigger batches are processed in chunks of samples. */
 const COLUMN_BUDGET = 1 << 23;
 
@@ -124,17 +162,9 @@ function channelBiasGrad(dy: Tensor, n: number, channels: number, plane: number)
  * const y = conv2d(x, weight, bias, { stride: 2, padding: 1 }); // [N, O, ⌈H/2⌉, ⌈W/2⌉]
  */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions = {}): Tensor {
-  const [n, channels, height, width] = assert4d('conv2d', 'input', x);
-  const [outChannels, wIn, kernelH, kernelW] = assert4d('conv2d', 'weight', weight);
-  if (wIn !== channels) {
-    throw new LatentError(
-      `conv2d: input has ${channels} channels (shape ${formatShape(x.shape)}), the weight expects ${wIn} (shape ${formatShape(weight.shape)})`,
-    );
-  }
-  checkBias('conv2d', bias, outChannels);
-  const [strideH, strideW] = pair(options.stride, 1, 'stride', 1);
-  const [padH, padW] = pair(options.padding, 0, 'padding', 0);
-  const [dilationH, dilationW] = pair(options.dilation, 1, 'dilation', 1);
+  const { n, inChannels: channels, height, width, outChannels, kernelH, kernelW } = convOperands('conv2d', x, weight, bias, 1);
+  const steps = convSteps(options);
+  const { strideH, strideW, padH, padW, dilationH, dilationW } = steps;
   const outH = convOutSize(height, kernelH, strideH, padH, dilationH);
   const outW = convOutSize(width, kernelW, strideW, padW, dilationW);
   if (outH < 1 || outW < 1) {
@@ -143,21 +173,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
       'use a smaller kernel or more padding, or fewer downsampling layers',
     );
   }
-  const geometry: Conv2dGeometry = {
-    channels,
-    height,
-    width,
-    kernelH,
-    kernelW,
-    strideH,
-    strideW,
-    padH,
-    padW,
-    dilationH,
-    dilationW,
-    outH,
-    outW,
-  };
+  const geometry: Conv2dGeometry = { channels, height, width, kernelH, kernelW, ...steps, outH, outW };
   const out = Tensor.zeros([n, outChannels, outH, outW]);
   const backend = out.backend;
   const k = channels * kernelH * kernelW;
@@ -208,17 +224,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
  * const y = convTranspose2d(x, weight, bias, { stride: 2, padding: 1, outputPadding: 1 }); // doubles H, W
  */
 export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: ConvTranspose2dOptions = {}): Tensor {
-  const [n, inChannels, height, width] = assert4d('convTranspose2d', 'input', x);
-  const [wIn, channels, kernelH, kernelW] = assert4d('convTranspose2d', 'weight', weight);
-  if (wIn !== inChannels) {
-    throw new LatentError(
-      `convTranspose2d: input has ${inChannels} channels (shape ${formatShape(x.shape)}), the weight expects ${wIn} (shape ${formatShape(weight.shape)})`,
-    );
-  }
-  checkBias('convTranspose2d', bias, channels);
-  const [strideH, strideW] = pair(options.stride, 1, 'stride', 1);
-  const [padH, padW] = pair(options.padding, 0, 'padding', 0);
-  const [dilationH, dilationW] = pair(options.dilation, 1, 'dilation', 1);
+  const { n, inChannels, height, width, outChannels: channels, kernelH, kernelW } = convOperands('convTranspose2d', x, weight, bias, 0);
+  const steps = convSteps(options);
+  const { strideH, strideW, padH, padW, dilationH, dilationW } = steps;
   const [opH, opW] = pair(options.outputPadding, 0, 'output padding', 0);
   if ((opH >= strideH && opH >= dilationH) || (opW >= strideW && opW >= dilationW)) {
     throw new LatentError(`convTranspose2d: output padding ${opH}x${opW} must be smaller than the stride or the dilation`);
@@ -229,21 +237,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
     throw new LatentError(`convTranspose2d: padding ${padH}x${padW} leaves no output for a ${height}x${width} input`, 'use less padding');
   }
   // The image side of im2col is this op's output; its "columns" side is this op's input.
-  const geometry: Conv2dGeometry = {
-    channels,
-    height: outH,
-    width: outW,
-    kernelH,
-    kernelW,
-    strideH,
-    strideW,
-    padH,
-    padW,
-    dilationH,
-    dilationW,
-    outH: height,
-    outW: width,
-  };
+  const geometry: Conv2dGeometry = { channels, height: outH, width: outW, kernelH, kernelW, ...steps, outH: height, outW: width };
   const out = Tensor.zeros([n, channels, outH, outW]);
   const backend = out.backend;
   const k = channels * kernelH * kernelW;
