@@ -139,8 +139,8 @@ export async function trainAutoencoder(x: Matrix, options: AutoencoderOptions = 
   return { model, history };
 }
 
-/** The default dense autoencoder for `features` inputs, shaped by `options`. */
-export function buildDenseModel(features: number, options: AutoencoderOptions, defaults: TaskDefaults = {}): Autoencoder {
+/** Layer sizes, activation and seed shared by the default dense and variational models. */
+function defaultShape(features: number, options: AutoencoderOptions) {
   if (features < 2) {
     throw new LatentError(
       `the data has ${features} feature per row; an autoencoder needs at least 2 to compress`,
@@ -148,15 +148,22 @@ export function buildDenseModel(features: number, options: AutoencoderOptions, d
     );
   }
   const latentDim = options.latentDim ?? defaultLatent(features);
+  return {
+    inputDim: features,
+    hidden: options.hidden ?? defaultHidden(features, latentDim),
+    latentDim,
+    activation: options.activation ?? 'relu',
+    seed: options.seed ?? 42,
+  };
+}
+
+/** The default dense autoencoder for `features` inputs, shaped by `options`. */
+export function buildDenseModel(features: number, options: AutoencoderOptions, defaults: TaskDefaults = {}): Autoencoder {
   return new DenseAutoencoder(
     denseConfig({
-      inputDim: features,
-      hidden: options.hidden ?? defaultHidden(features, latentDim),
-      latentDim,
-      activation: options.activation ?? 'relu',
+      ...defaultShape(features, options),
       outputActivation: options.outputActivation ?? 'identity',
       dropout: options.dropout ?? defaults.dropout ?? 0,
-      seed: options.seed ?? 42,
     }),
   );
 }
@@ -169,22 +176,10 @@ export function buildDenseModel(features: number, options: AutoencoderOptions, d
  * const vae = buildVaeModel(x, { latentDim: 4 });
  */
 export function buildVaeModel(x: Matrix, options: AutoencoderOptions): VariationalAutoencoder {
-  const features = x.cols;
-  if (features < 2) {
-    throw new LatentError(
-      `the data has ${features} feature per row; an autoencoder needs at least 2 to compress`,
-      'use data with several columns',
-    );
-  }
-  const latentDim = options.latentDim ?? defaultLatent(features);
   return new VariationalAutoencoder(
     vaeConfig({
-      inputDim: features,
-      hidden: options.hidden ?? defaultHidden(features, latentDim),
-      latentDim,
-      activation: options.activation ?? 'relu',
+      ...defaultShape(x.cols, options),
       likelihood: dataDefaults(x, options.scaler ?? defaultScaler(x)).unitInterval ? 'bernoulli' : 'gaussian',
-      seed: options.seed ?? 42,
     }),
   );
 }
