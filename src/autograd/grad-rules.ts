@@ -123,8 +123,11 @@ const rules: RuleTable = {
   div(node, dy) {
     const [a, b] = node.inputs as [Tensor, Tensor];
     const backend = dy.backend;
-    const da = like(a);
-    backend.binary('div', dy.data, b.data, da.data);
+    let da: Tensor | null = null;
+    if (wants(node, 0)) {
+      da = like(a);
+      backend.binary('div', dy.data, b.data, da.data);
+    }
     let db: Tensor | null = null;
     if (wants(node, 1)) {
       // d(a/b)/db = -(a/b)/b = -y/b.
@@ -133,7 +136,7 @@ const rules: RuleTable = {
       backend.binary('div', db.data, b.data, db.data);
       backend.affine(db.data, -1, 0, db.data);
     }
-    return [wants(node, 0) ? da : null, db];
+    return [da, db];
   },
 
   affine(node, dy) {

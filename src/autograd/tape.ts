@@ -8,7 +8,7 @@
  */
 
 import type { OpName, SavedOf } from './op-names.js';
-import { Tensor } from './tensor.js';
+import type { Tensor } from './tensor.js';
 
 interface NodeOf<K extends OpName> {
   readonly op: K;

@@ -15,7 +15,7 @@ import { getBackend } from '../backend/registry.js';
 import { matrix, type Matrix } from '../data/matrix.js';
 import { applyScaler, inverseScaler, type Scaler } from '../data/scaler.js';
 import { LatentError } from '../errors.js';
-import { perSampleLoss, reconstructionLoss, type LossName } from '../losses/reconstruction.js';
+import { elementwiseLoss, perSampleLoss, reconstructionLoss, type LossName } from '../losses/reconstruction.js';
 import { defaultAlpha } from '../nn/activations.js';
 import { Module } from '../nn/module.js';
 import type { Rng } from '../tensor/rng.js';
@@ -107,11 +107,7 @@ export abstract class Autoencoder extends Module {
   /** Per-feature squared errors [rows, inputDim] in scaled units (for per-feature scores). */
   featureErrors(x: Matrix): Matrix {
     this.checkInput(x, this.inputDim, 'input');
-    const scaled = this.scale(x);
-    const recon = this.mapRows(scaled, this.inputDim, (batch) => this.activateOutput(this.forward(batch)));
-    const out = new Float32Array(recon.data.length);
-    for (let i = 0; i < out.length; i++) out[i] = (recon.data[i]! - scaled.data[i]!) ** 2;
-    return matrix(out, recon.rows, recon.cols);
+    return this.mapRows(this.scale(x), this.inputDim, (batch) => elementwiseLoss('mse', this.activateOutput(this.forward(batch)), batch));
   }
 
   scale(x: Matrix): Matrix {
