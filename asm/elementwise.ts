@@ -133,6 +133,18 @@ export function sum(x: usize, squares: bool, i0: i32, i1: i32): f64 {
   return total;
 }
 
+/** Number of entries of x[i0..i1) that are not zero (NaN counts as not zero). */
+export function countNonZero(x: usize, i0: i32, i1: i32): f64 {
+  const zero = f32x4.splat(0);
+  let acc = i32x4.splat(0);
+  let i = i0;
+  // ne gives -1 per non-zero lane; subtracting counts them.
+  for (; i + 4 <= i1; i += 4) acc = i32x4.sub(acc, f32x4.ne(v128.load(at(x, i)), zero));
+  let total = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+  for (; i < i1; i++) total += <i32>(load<f32>(at(x, i)) != 0);
+  return <f64>total;
+}
+
 /**
  * One Adam/AdamW step: m, v updated in place, then param ← param·decay - stepSize·m / (√(v/c2) + eps).
  * `l2` is added to the gradient as l2·param first (plain Adam's weight decay; 0 for AdamW).

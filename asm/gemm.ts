@@ -9,9 +9,15 @@
  * edges); an MR×NR register-blocked micro-kernel then sweeps the packed block. Transposes are
  * absorbed by the packing routines, so the micro-kernel sees one layout only.
  *
+ * With `sparseA` (and A not transposed) the blocks of A are compressed to their non-zeros instead
+ * of packed: see gemm-sparse.ts.
+ *
  * Invariants: `packA` holds at least MC·KC floats and `packB` at least KC·NC floats, both
  * 16-byte aligned and private to the calling thread. beta = 0 never reads C (NaN-safe).
  */
+
+import { storeT4 } from './transpose';
+import { gemmSparseA, sparseScratchFloats } from './gemm-sparse';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -21,21 +27,7 @@ export const NC: i32 = 1024;
 
 /** Floats of scratch each thread needs for packing A and B. */
 export function gemmScratchFloats(): i32 {
-  return MC * KC + KC * NC + MR * NR;
-}
-
-// Stores the transpose of four 4-float rows (each scaled by s) at d, d+step, d+2·step, d+3·step.
-// @ts-ignore: decorator
-@inline
-function storeT4(r0: v128, r1: v128, r2: v128, r3: v128, s: v128, d: usize, step: usize): void {
-  const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-  const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-  const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-  const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-  v128.store(d, f32x4.mul(v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5), s));
-  v128.store(d + step, f32x4.mul(v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7), s));
-  v128.store(d + 2 * step, f32x4.mul(v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5), s));
-  v128.store(d + 3 * step, f32x4.mul(v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7), s));
+  return max(MC * KC + KC * NC + MR * NR, sparseScratchFloats());
 }
 
 // Packs alpha·op(A)[i0..i0+mc, p0..p0+kc] into MR-tall slivers: dst[s][p][r] (zero padding).
@@ -238,7 +230,7 @@ function scaleC(c: usize, n: i32, m0: i32, m1: i32, n0: i32, n1: i32, beta: f32)
 export function gemm(
   a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
   transA: i32, transB: i32, alpha: f32, beta: f32,
-  m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize,
+  m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize, sparseA: bool,
 ): void {
   if (m1 <= m0 || n1 <= n0) return;
   const pA = scratch;
@@ -255,6 +247,10 @@ export function gemm(
     return;
   }
   if (beta != 0 && beta != 1) scaleC(c, n, m0, m1, n0, n1, beta);
+  if (sparseA && transA == 0) {
+    gemmSparseA(a, b, c, n, k, transB != 0, alpha, beta != 0, m0, m1, n0, n1, scratch);
+    return;
+  }
   for (let j0 = n0; j0 < n1; j0 += NC) {
     const nc = min(NC, n1 - j0);
     // Equal k slices (784 → 4 × 196, not 3 × 256 + 16) keep every micro-kernel call long.

@@ -13,7 +13,7 @@
  * are aligned (16 floats = one cache line for elementwise work, whole micro-tiles for GEMM).
  */
 
-import { adam, affine, axpy, bceLogits, binary, clamp, sum, unary } from './elementwise';
+import { adam, affine, axpy, bceLogits, binary, clamp, countNonZero, sum, unary } from './elementwise';
 import { biasActivation, biasActivationBackward, columnAffine, sumCols, sumRows } from './rows';
 import { col2im, im2col, swapAxes } from './conv';
 import { maxPool2d, maxPool2dBackward, upsample2d, upsample2dBackward } from './pool';
@@ -109,6 +109,7 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
         argP(job, 0), argP(job, 1), argP(job, 2), m, n, argI(job, 5),
         argI(job, 6), argI(job, 7), argS(job, 8), argS(job, 9),
         splitRows ? lo : 0, splitRows ? hi : m, splitRows ? 0 : lo, splitRows ? n : hi, scratch,
+        argI(job, 13) != 0,
       );
       break;
     }
@@ -173,7 +174,10 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
     }
     case T_SUM: {
       const n = argI(job, 2);
-      const partial = sum(argP(job, 0), argI(job, 1) != 0, sliceStart(n, chunk, count, 16), sliceStart(n, chunk + 1, count, 16));
+      const mode = argI(job, 1);
+      const i0 = sliceStart(n, chunk, count, 16), i1 = sliceStart(n, chunk + 1, count, 16);
+      // Modes: 0 sum, 1 sum of squares, 2 count of non-zeros.
+      const partial = mode == 2 ? countNonZero(argP(job, 0), i0, i1) : sum(argP(job, 0), mode == 1, i0, i1);
       store<f64>(job + ARGS + (<usize>(ARG_SLOTS + chunk) << 3), partial);
       break;
     }

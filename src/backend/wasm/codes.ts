@@ -44,7 +44,7 @@ export const UPSAMPLE_CODES = {
 
 /** Task ids of asm/tasks.ts; the comment lists each task's float64 argument slots. */
 export const TASK = {
-  /** a, b, c, m, n, k, transA, transB, alpha, beta, scratch, scratchStride, splitRows */
+  /** a, b, c, m, n, k, transA, transB, alpha, beta, scratch, scratchStride, splitRows, sparseA */
   gemm: 1,
   /** op, x, out, n */
   unary: 2,
@@ -66,7 +66,7 @@ export const TASK = {
   sumRows: 10,
   /** x, rows, cols, out */
   sumCols: 11,
-  /** x, squares, n → per-chunk partial sums */
+  /** x, mode (0 sum, 1 sum of squares, 2 count of non-zeros), n → per-chunk partial results */
   sum: 12,
   /** z, t, out, n */
   bceLogits: 13,
