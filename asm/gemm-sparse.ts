@@ -8,10 +8,12 @@
  * every sum, so results equal the dense path up to float rounding order (the one exception: a zero
  * times an infinite or NaN entry of B is skipped instead of giving NaN).
  *
- * op(B) is packed into SW = 16 columns wide slivers, dst[s][p][0..16): one non-zero a[i, p]
- * multiplies one contiguous 64-byte row of a sliver, loaded at constant offsets into four
- * accumulators. A sliver of a k slice (at most 64 KB) stays in L1/L2 while every row of the
- * block sweeps it; each row is compressed once per slice and panel.
+ * It runs as two jobs. First op(B) is packed once, for all threads, into SW = 16 columns wide
+ * slivers over the whole depth k: packed[s][p][0..16). Then threads split the rows of C: each
+ * compresses its own rows of A (SMC rows × SKC deep at a time) and sweeps every sliver. One
+ * non-zero a[i, p] multiplies the contiguous 64-byte row p of a sliver, loaded at constant
+ * offsets into four accumulators; a sliver slice (SKC·64 bytes) stays in L1/L2 while the rows of
+ * the block sweep it.
  */
 
 import { storeT4 } from './transpose';
@@ -21,42 +23,49 @@ export const SW: i32 = 16;
 
 /** Rows of A compressed at a time. */
 const SMC: i32 = 64;
-/** Depth of a k slice: a sliver of SKC rows is SKC·128 bytes. */
+/** Depth of a k slice of the compressed rows. */
 const SKC: i32 = 1024;
-/** Columns of C per packed panel of B. */
-const SNC: i32 = 256;
 
-/** Floats of per-thread scratch: values, offsets, row starts, the B panel, an edge tile. */
+/** Floats of per-thread scratch: values, offsets, row starts and an edge tile. */
 export function sparseScratchFloats(): i32 {
-  return 2 * SMC * SKC + (SMC + 4) + SKC * SNC + SW;
+  return 2 * SMC * SKC + (SMC + 4) + SW;
+}
+
+/** Floats of the packed op(B) for n columns and depth k (whole slivers). */
+export function packedSliversFloats(n: i32, k: i32): i32 {
+  return (n + SW - 1) / SW * SW * k;
+}
+
+/** Packs slivers [s0, s1) of op(B) (B [k, n], or [n, k] when transB) over the whole depth k. */
+export function packSlivers(b: usize, n: i32, k: i32, transB: bool, s0: i32, s1: i32, packed: usize): void {
+  const j0 = s0 * SW;
+  const nc = min(n, s1 * SW) - j0;
+  if (nc > 0) packBSlivers(b, n, k, transB, j0, nc, 0, k, packed + (<usize>j0 * <usize>k << 2));
 }
 
 /**
- * C[m0..m1, n0..n1] = alpha · A · op(B) (+ C when `accumulateC`), A stored [m, k] (see above).
+ * C[m0..m1, 0..n] = alpha · A · op(B) (+ C when `accumulateC`), A stored [m, k], op(B) already
+ * in `packed` (packSlivers over all slivers).
  */
 export function gemmSparseA(
-  a: usize, b: usize, c: usize, n: i32, k: i32, transB: bool, alpha: f32, accumulateC: bool,
-  m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize,
+  a: usize, packed: usize, c: usize, n: i32, k: i32, alpha: f32, accumulateC: bool,
+  m0: i32, m1: i32, scratch: usize,
 ): void {
   const values = scratch;
   const offsets = values + (<usize>(SMC * SKC) << 2);
   const rowStart = offsets + (<usize>(SMC * SKC) << 2);
-  const panel = rowStart + (<usize>(SMC + 4) << 2);
-  const tile = panel + (<usize>(SKC * SNC) << 2);
+  const tile = rowStart + (<usize>(SMC + 4) << 2);
   const kSlices = (k + SKC - 1) / SKC;
   const kStep = (k + kSlices - 1) / kSlices;
-  for (let j0 = n0; j0 < n1; j0 += SNC) {
-    const nc = min(SNC, n1 - j0);
+  const sliverStride = <usize>k * (<usize>SW << 2);
+  for (let i0 = m0; i0 < m1; i0 += SMC) {
+    const mc = min(SMC, m1 - i0);
+    const cp = c + ((<usize>i0 * <usize>n) << 2);
     for (let p0 = 0; p0 < k; p0 += kStep) {
       const kc = min(kStep, k - p0);
-      const accumulate = p0 > 0 || accumulateC;
-      packBSlivers(b, n, k, transB, j0, nc, p0, kc, panel);
-      for (let i0 = m0; i0 < m1; i0 += SMC) {
-        const mc = min(SMC, m1 - i0);
-        buildRowsCsr(a, k, alpha, i0, mc, p0, kc, values, offsets, rowStart);
-        const cp = c + ((<usize>i0 * <usize>n + <usize>j0) << 2);
-        sparseSweep(values, offsets, rowStart, mc, kc, nc, panel, cp, n, accumulate, tile);
-      }
+      buildRowsCsr(a, k, alpha, i0, mc, p0, kc, values, offsets, rowStart);
+      const slice = packed + <usize>p0 * (<usize>SW << 2);
+      sparseSweep(values, offsets, rowStart, mc, n, slice, sliverStride, cp, n, p0 > 0 || accumulateC, tile);
     }
   }
 }
@@ -174,20 +183,21 @@ function fma4x2(acc: v128, av: v128, bp: usize, bv: v128, bq: usize): v128 {
 }
 
 /**
- * C[0..mc, 0..nc] (+)= compressed rows × packed slivers, C at `c` with row length ldc floats.
+ * C[0..mc, 0..nc] (+)= compressed rows × packed slivers (the first at pb, the next sliverStride
+ * bytes on), C at `c` with row length ldc floats.
  * Only the nc valid columns are written; `tile` holds SW floats for the ragged last sliver.
  * Four accumulators and two non-zeros per step: V8 hoists every load of a step ahead of the
  * arithmetic, so eight accumulators (a 32-wide sliver) would spill one to the stack and chain
  * each step through memory (measured: 2.5× slower).
  */
 function sparseSweep(
-  values: usize, offsets: usize, rowStart: usize, mc: i32, kc: i32, nc: i32,
-  pb: usize, c: usize, ldc: i32, accumulate: bool, tile: usize,
+  values: usize, offsets: usize, rowStart: usize, mc: i32, nc: i32,
+  pb: usize, sliverStride: usize, c: usize, ldc: i32, accumulate: bool, tile: usize,
 ): void {
   const rowBytes = <usize>ldc << 2;
+  let sliver = pb;
   for (let s = 0; s < nc; s += SW) {
     const cols = min(SW, nc - s);
-    const sliver = pb + (<usize>(s * kc) << 2);
     let cRow = c + (<usize>s << 2);
     for (let r = 0; r < mc; r++) {
       let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
@@ -224,5 +234,6 @@ function sparseSweep(
       }
       cRow += rowBytes;
     }
+    sliver += sliverStride;
   }
 }

@@ -9,15 +9,12 @@
  * edges); an MR×NR register-blocked micro-kernel then sweeps the packed block. Transposes are
  * absorbed by the packing routines, so the micro-kernel sees one layout only.
  *
- * With `sparseA` (and A not transposed) the blocks of A are compressed to their non-zeros instead
- * of packed: see gemm-sparse.ts.
- *
  * Invariants: `packA` holds at least MC·KC floats and `packB` at least KC·NC floats, both
  * 16-byte aligned and private to the calling thread. beta = 0 never reads C (NaN-safe).
  */
 
 import { storeT4 } from './transpose';
-import { gemmSparseA, sparseScratchFloats } from './gemm-sparse';
+import { sparseScratchFloats } from './gemm-sparse';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -213,7 +210,7 @@ function microKernel(
 }
 
 // C[m0..m1, n0..n1] *= beta (beta ≠ 0, ≠ 1); beta = 0 is handled by overwriting instead.
-function scaleC(c: usize, n: i32, m0: i32, m1: i32, n0: i32, n1: i32, beta: f32): void {
+export function scaleC(c: usize, n: i32, m0: i32, m1: i32, n0: i32, n1: i32, beta: f32): void {
   for (let i = m0; i < m1; i++) {
     const row = c + ((<usize>i * <usize>n) << 2);
     for (let j = n0; j < n1; j++) {
@@ -230,7 +227,7 @@ function scaleC(c: usize, n: i32, m0: i32, m1: i32, n0: i32, n1: i32, beta: f32)
 export function gemm(
   a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
   transA: i32, transB: i32, alpha: f32, beta: f32,
-  m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize, sparseA: bool,
+  m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize,
 ): void {
   if (m1 <= m0 || n1 <= n0) return;
   const pA = scratch;
@@ -247,10 +244,6 @@ export function gemm(
     return;
   }
   if (beta != 0 && beta != 1) scaleC(c, n, m0, m1, n0, n1, beta);
-  if (sparseA && transA == 0) {
-    gemmSparseA(a, b, c, n, k, transB != 0, alpha, beta != 0, m0, m1, n0, n1, scratch);
-    return;
-  }
   for (let j0 = n0; j0 < n1; j0 += NC) {
     const nc = min(NC, n1 - j0);
     // Equal k slices (784 → 4 × 196, not 3 × 256 + 16) keep every micro-kernel call long.

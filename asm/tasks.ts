@@ -17,7 +17,8 @@ import { adam, affine, axpy, bceLogits, binary, clamp, countNonZero, sum, unary 
 import { biasActivation, biasActivationBackward, columnAffine, sumCols, sumRows } from './rows';
 import { col2im, im2col, swapAxes } from './conv';
 import { maxPool2d, maxPool2dBackward, upsample2d, upsample2dBackward } from './pool';
-import { gemm, MR, NR } from './gemm';
+import { gemm, MR, NR, scaleC } from './gemm';
+import { gemmSparseA, packSlivers, SW } from './gemm-sparse';
 
 export const ARG_SLOTS = 32;
 // @ts-ignore: decorator
@@ -48,6 +49,8 @@ const T_MAX_POOL = 18;
 const T_MAX_POOL_BACK = 19;
 const T_UPSAMPLE = 20;
 const T_UPSAMPLE_BACK = 21;
+const T_PACK_SLIVERS = 22;
+const T_GEMM_SPARSE = 23;
 
 // @ts-ignore: decorator
 @inline
@@ -109,7 +112,6 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
         argP(job, 0), argP(job, 1), argP(job, 2), m, n, argI(job, 5),
         argI(job, 6), argI(job, 7), argS(job, 8), argS(job, 9),
         splitRows ? lo : 0, splitRows ? hi : m, splitRows ? 0 : lo, splitRows ? n : hi, scratch,
-        argI(job, 13) != 0,
       );
       break;
     }
@@ -225,6 +227,21 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
       const bilinear = argI(job, 7) != 0, align = argI(job, 8) != 0;
       if (id == T_UPSAMPLE) upsample2d(argP(job, 0), argP(job, 1), argI(job, 3), argI(job, 4), argF(job, 5), argF(job, 6), bilinear, align, c0, c1);
       else upsample2dBackward(argP(job, 0), argP(job, 1), argI(job, 3), argI(job, 4), argF(job, 5), argF(job, 6), bilinear, align, c0, c1);
+      break;
+    }
+    case T_PACK_SLIVERS: {
+      const n = argI(job, 1);
+      const slivers = (n + SW - 1) / SW;
+      packSlivers(argP(job, 0), n, argI(job, 2), argI(job, 3) != 0, sliceStart(slivers, chunk, count, 1), sliceStart(slivers, chunk + 1, count, 1), argP(job, 4));
+      break;
+    }
+    case T_GEMM_SPARSE: {
+      const m = argI(job, 3), n = argI(job, 4);
+      const m0 = sliceStart(m, chunk, count, 1), m1 = sliceStart(m, chunk + 1, count, 1);
+      if (m1 <= m0) break;
+      const beta = argS(job, 7);
+      if (beta != 0 && beta != 1) scaleC(argP(job, 2), n, m0, m1, 0, n, beta);
+      gemmSparseA(argP(job, 0), argP(job, 1), argP(job, 2), n, argI(job, 5), argS(job, 6), beta != 0, m0, m1, argP(job, 8) + <usize>t * argP(job, 9));
       break;
     }
     default:

@@ -40,7 +40,7 @@ export function matmul(a: Tensor, b: Tensor, transA = false, transB = false): Te
       `matmul: inner sizes differ (${formatShape(a.shape)}${transA ? 'ᵀ' : ''} · ${formatShape(b.shape)}${transB ? 'ᵀ' : ''})`,
     );
   }
-  const out = Tensor.zeros([m, n]);
+  const out = Tensor.empty([m, n]);
   out.backend.gemm({ a: a.data, b: b.data, c: out.data, m, n, k, transA, transB, alpha: 1, beta: 0 });
   if (needsGrad([a, b])) record('matmul', [a, b], out, { transA, transB });
   return out;
@@ -59,7 +59,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, act: Acti
     throw new LatentError(`linear: input has ${x.shape[1]} features per row, the layer expects ${inFeatures}`);
   }
   const batch = x.shape[0]!;
-  const pre = Tensor.zeros([batch, outFeatures]);
+  const pre = Tensor.empty([batch, outFeatures]);
   const backend = pre.backend;
   backend.gemm({
     a: x.data,
@@ -73,20 +73,23 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, act: Acti
     alpha: 1,
     beta: 0,
   });
-  const y = Tensor.zeros([batch, outFeatures]);
-  backend.biasActivation(pre.data, bias ? bias.data : null, batch, outFeatures, act, alpha, y.data);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  if (needsGrad(inputs)) {
-    // Keep the pre-activation including the bias: the backward kernel reads act'(pre).
-    if (bias) backend.biasActivation(pre.data, bias.data, batch, outFeatures, 'identity', 0, pre.data);
-    record('linear', inputs, y, { act, alpha, pre });
+  if (!needsGrad(inputs)) {
+    // Inference: activate in place, one buffer per layer.
+    backend.biasActivation(pre.data, bias ? bias.data : null, batch, outFeatures, act, alpha, pre.data);
+    return pre;
   }
+  const y = Tensor.empty([batch, outFeatures]);
+  backend.biasActivation(pre.data, bias ? bias.data : null, batch, outFeatures, act, alpha, y.data);
+  // Keep the pre-activation including the bias: the backward kernel reads act'(pre).
+  if (bias) backend.biasActivation(pre.data, bias.data, batch, outFeatures, 'identity', 0, pre.data);
+  record('linear', inputs, y, { act, alpha, pre });
   return y;
 }
 
 /** Elementwise activation. */
 export function activation(x: Tensor, act: Activation, alpha = 0): Tensor {
-  const out = Tensor.zeros(x.shape);
+  const out = Tensor.empty(x.shape);
   out.backend.biasActivation(x.data, null, 1, x.size, act, alpha, out.data);
   if (needsGrad([x])) record('activation', [x], out, { act, alpha });
   return out;
@@ -94,7 +97,7 @@ export function activation(x: Tensor, act: Activation, alpha = 0): Tensor {
 
 function binary(op: 'add' | 'sub' | 'mul' | 'div', a: Tensor, b: Tensor): Tensor {
   assertSame(op, a, b);
-  const out = Tensor.zeros(a.shape);
+  const out = Tensor.empty(a.shape);
   out.backend.binary(op, a.data, b.data, out.data);
   if (needsGrad([a, b])) record(op, [a, b], out, {});
   return out;
@@ -107,7 +110,7 @@ export const div = (a: Tensor, b: Tensor): Tensor => binary('div', a, b);
 
 /** x * scale + shift. */
 export function affine(x: Tensor, scale: number, shift = 0): Tensor {
-  const out = Tensor.zeros(x.shape);
+  const out = Tensor.empty(x.shape);
   out.backend.affine(x.data, scale, shift, out.data);
   if (needsGrad([x])) record('affine', [x], out, { scale });
   return out;
@@ -117,7 +120,7 @@ export const scale = (x: Tensor, factor: number): Tensor => affine(x, factor, 0)
 
 /** Elementwise neg, abs, sign, exp, log, sqrt, square, reciprocal. */
 export function unary(op: UnaryOp, x: Tensor): Tensor {
-  const out = Tensor.zeros(x.shape);
+  const out = Tensor.empty(x.shape);
   out.backend.unary(op, x.data, out.data);
   if (needsGrad([x])) record('unary', [x], out, { op });
   return out;
@@ -145,7 +148,7 @@ export function mean(x: Tensor): Tensor {
 /** Per-row sums of a [rows, cols] tensor, shape [rows]. */
 export function sumCols(x: Tensor): Tensor {
   const rows = x.rows;
-  const out = Tensor.zeros([rows]);
+  const out = Tensor.empty([rows]);
   out.backend.sumCols(x.data, rows, x.cols, out.data);
   if (needsGrad([x])) record('sumCols', [x], out, {});
   return out;
@@ -154,7 +157,7 @@ export function sumCols(x: Tensor): Tensor {
 /** x[r, c] + v[c]. */
 export function addRow(x: Tensor, v: Tensor): Tensor {
   checkRowVector('addRow', x, v);
-  const out = Tensor.zeros(x.shape);
+  const out = Tensor.empty(x.shape);
   out.backend.columnAffine(x.data, null, v.data, x.rows, x.cols, out.data);
   if (needsGrad([x, v])) record('addRow', [x, v], out, {});
   return out;
@@ -163,7 +166,7 @@ export function addRow(x: Tensor, v: Tensor): Tensor {
 /** x[r, c] · v[c]. */
 export function mulRow(x: Tensor, v: Tensor): Tensor {
   checkRowVector('mulRow', x, v);
-  const out = Tensor.zeros(x.shape);
+  const out = Tensor.empty(x.shape);
   out.backend.columnAffine(x.data, v.data, null, x.rows, x.cols, out.data);
   if (needsGrad([x, v])) record('mulRow', [x, v], out, {});
   return out;
@@ -181,7 +184,7 @@ function checkRowVector(op: string, x: Tensor, v: Tensor): void {
  */
 export function bceWithLogits(z: Tensor, t: Tensor): Tensor {
   assertSame('bceWithLogits', z, t);
-  const out = Tensor.zeros(z.shape);
+  const out = Tensor.empty(z.shape);
   out.backend.bceLogits(z.data, t.data, out.data);
   if (needsGrad([z])) record('bceLogits', [z, t], out, {});
   return out;

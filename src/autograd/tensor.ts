@@ -63,18 +63,28 @@ export class Tensor {
     return new Tensor([...shape], backend.alloc(sizeOf(shape)), backend, true, options);
   }
 
+  /**
+   * Tensor whose storage may hold old values: only for outputs a kernel overwrites entirely
+   * (zero-filling them first would be wasted memory traffic).
+   */
+  static empty(shape: Shape, options: TensorOptions = {}): Tensor {
+    assertValidShape(shape);
+    const backend = getBackend();
+    return new Tensor([...shape], backend.alloc(sizeOf(shape), true), backend, true, options);
+  }
+
   /** Tensor holding a copy of `values`. */
   static from(values: ArrayLike<number>, shape: Shape, options: TensorOptions = {}): Tensor {
     if (values.length !== sizeOf(shape)) {
       throw new LatentError(`${values.length} values do not fill a tensor of shape ${formatShape(shape)}`);
     }
-    const tensor = Tensor.zeros(shape, options);
+    const tensor = Tensor.empty(shape, options);
     tensor.data.set(values);
     return tensor;
   }
 
   static full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
-    const tensor = Tensor.zeros(shape, options);
+    const tensor = Tensor.empty(shape, options);
     tensor.data.fill(value);
     return tensor;
   }

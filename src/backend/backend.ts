@@ -80,8 +80,12 @@ export interface Backend {
   /** Worker threads the backend splits large kernels over (1 = single-threaded). */
   readonly threads: number;
 
-  /** Zero-filled storage of `length` floats, from the pool when one of that length is free. */
-  alloc(length: number): Float32Array;
+  /**
+   * Storage of `length` floats, from the pool when one of that length is free. Zero-filled
+   * unless `uninitialized`, which a caller may ask for only when a kernel then writes every
+   * element (a backend is free to zero-fill anyway).
+   */
+  alloc(length: number, uninitialized?: boolean): Float32Array;
   /** Return storage to the pool. The caller must not touch it afterwards. */
   release(buffer: Float32Array): void;
   /** Storage handed out by `alloc` and not yet released (for memory tests). */

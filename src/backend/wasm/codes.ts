@@ -42,9 +42,12 @@ export const UPSAMPLE_CODES = {
   bilinear: 1,
 } as const satisfies Record<UpsampleMode, number>;
 
+/** Column width of the packed slivers of the sparse GEMM path (SW of asm/gemm-sparse.ts). */
+export const SPARSE_SLIVER_WIDTH = 16;
+
 /** Task ids of asm/tasks.ts; the comment lists each task's float64 argument slots. */
 export const TASK = {
-  /** a, b, c, m, n, k, transA, transB, alpha, beta, scratch, scratchStride, splitRows, sparseA */
+  /** a, b, c, m, n, k, transA, transB, alpha, beta, scratch, scratchStride, splitRows */
   gemm: 1,
   /** op, x, out, n */
   unary: 2,
@@ -86,6 +89,10 @@ export const TASK = {
   upsample2d: 20,
   /** dy, dx, channels, h, w, scaleH, scaleW, mode, alignCorners */
   upsample2dBackward: 21,
+  /** b, n, k, transB, packed (slivers of op(B), split over slivers) */
+  packSlivers: 22,
+  /** a, packed, c, m, n, k, alpha, beta, scratch, scratchStride (split over rows of C) */
+  gemmSparse: 23,
 } as const;
 export type TaskId = (typeof TASK)[keyof typeof TASK];
 

@@ -46,6 +46,18 @@ describe('WasmHeap', () => {
     expect(heap.liveBlocks()).toBe(0);
   });
 
+  it('skips the zero-fill of a reused block only when asked for uninitialized storage', () => {
+    const heap = new WasmHeap(2, KERNELS_MAX_PAGES);
+    const a = heap.alloc(16);
+    a.fill(3);
+    heap.release(a);
+    const b = heap.alloc(16, true);
+    expect(b.byteOffset).toBe(a.byteOffset);
+    expect([...b]).toEqual(new Array(16).fill(3));
+    heap.release(b);
+    expect([...heap.alloc(16)]).toEqual(new Array(16).fill(0));
+  });
+
   it('grows the memory on demand and keeps earlier views valid', () => {
     const heap = new WasmHeap(2, KERNELS_MAX_PAGES);
     const first = heap.alloc(100);

@@ -48,7 +48,7 @@ export class WasmHeap {
   }
 
   /** Zero-filled view of `length` floats, from the pool when a block of its class is free. */
-  alloc(length: number): Float32Array {
+  alloc(length: number, uninitialized = false): Float32Array {
     if (!Number.isInteger(length) || length < 0) {
       throw new LatentError(`cannot allocate a tensor of ${length} elements`, 'lengths are whole numbers ≥ 0');
     }
@@ -57,7 +57,8 @@ export class WasmHeap {
     const ptr = reused ?? this.bump(bytes);
     this.live.set(ptr, bytes);
     const view = new Float32Array(this.buffer, ptr, length);
-    if (reused !== undefined) view.fill(0);
+    // Fresh blocks come from zeroed memory; reused ones hold old values.
+    if (reused !== undefined && !uninitialized) view.fill(0);
     return view;
   }
 

@@ -27,6 +27,7 @@ import {
   JOB_SLOT,
   MAX_CHUNKS,
   MAX_THREADS,
+  SPARSE_SLIVER_WIDTH,
   TASK,
   UNARY_CODES,
   UPSAMPLE_CODES,
@@ -115,8 +116,8 @@ export class WasmBackend implements Backend {
     await this.pool.close();
   }
 
-  alloc(length: number): Float32Array {
-    return this.heap.alloc(length);
+  alloc(length: number, uninitialized = false): Float32Array {
+    return this.heap.alloc(length, uninitialized);
   }
 
   release(buffer: Float32Array): void {
@@ -132,12 +133,16 @@ export class WasmBackend implements Backend {
     need(b, k * n, 'gemm B');
     need(c, m * n, 'gemm C');
     if (m === 0 || n === 0) return;
+    const threads = this.pool.activeThreads;
+    const parallel = threads > 1 && 2 * m * n * k >= GEMM_PARALLEL_FLOPS;
+    if (!transA && k > 0 && alpha !== 0 && n >= SPARSE_MIN_COLUMNS && this.nonZeros(a.subarray(0, m * k)) <= SPARSE_MAX_DENSITY * m * k) {
+      this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
+      return;
+    }
     // Split the longer side of C (in micro-tiles of 4 rows or 8 columns) into chunks.
     const splitRows = m / 4 > n / 8 ? 1 : 0;
     const tiles = splitRows ? Math.ceil(m / 4) : Math.ceil(n / 8);
-    const threads = this.pool.activeThreads;
-    const chunks = threads > 1 && 2 * m * n * k >= GEMM_PARALLEL_FLOPS ? Math.min(tiles, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS) : 1;
-    const sparseA = !transA && n >= SPARSE_MIN_COLUMNS && this.nonZeros(a.subarray(0, m * k)) <= SPARSE_MAX_DENSITY * m * k;
+    const chunks = parallel ? Math.min(tiles, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS) : 1;
     this.exec(
       TASK.gemm,
       chunks,
@@ -154,8 +159,44 @@ export class WasmBackend implements Backend {
       this.scratch,
       this.scratchStride,
       splitRows,
-      sparseA ? 1 : 0,
     );
+  }
+
+  /** The compressed-row path: op(B) packed once for all threads, then rows of C split among them. */
+  private gemmSparse(
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+    transB: boolean,
+    alpha: number,
+    beta: number,
+    threads: number,
+  ): void {
+    const slivers = Math.ceil(n / SPARSE_SLIVER_WIDTH);
+    const packed = this.heap.alloc(slivers * SPARSE_SLIVER_WIDTH * k);
+    try {
+      this.exec(TASK.packSlivers, Math.min(threads, slivers), this.ptr(b), n, k, transB ? 1 : 0, this.ptr(packed));
+      const chunks = Math.min(m, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS);
+      this.exec(
+        TASK.gemmSparse,
+        threads > 1 ? chunks : 1,
+        this.ptr(a),
+        this.ptr(packed),
+        this.ptr(c),
+        m,
+        n,
+        k,
+        alpha,
+        beta,
+        this.scratch,
+        this.scratchStride,
+      );
+    } finally {
+      this.heap.release(packed);
+    }
   }
 
   unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
