@@ -67,7 +67,8 @@ export function modelFromBytes(bytes: Uint8Array, source: string): LoadedModel {
 
 type CheckpointMeta = Omit<TrainingState, 'optimizerState' | 'bestWeights'> & { readonly hasBest: boolean };
 
-export function checkpointToBytes(model: Autoencoder, state: TrainingState): Uint8Array {
+/** A checkpoint's bytes; `training` (the run's summary so far) is stored as a model file stores it. */
+export function checkpointToBytes(model: Autoencoder, state: TrainingState, training?: TrainingSummary): Uint8Array {
   const tensors = modelTensors(model);
   for (const [key, data] of state.optimizerState) tensors.push({ name: OPTIMIZER_PREFIX + key, shape: [data.length], data });
   if (state.bestWeights) {
@@ -79,6 +80,7 @@ export function checkpointToBytes(model: Autoencoder, state: TrainingState): Uin
     tensors,
     config: model.config,
     ...(model.scaler ? { scaler: model.scaler } : {}),
+    ...(training === undefined ? {} : { training }),
     extra: { checkpoint: meta },
   });
 }

@@ -33,8 +33,8 @@ export function loadModel(path: string): LoadedModel {
   return modelFromBytes(readNonEmpty(path, 'model file'), path);
 }
 
-export function saveCheckpoint(path: string, model: Autoencoder, state: TrainingState): void {
-  writeFileAtomic(path, checkpointToBytes(model, state), { overwrite: true });
+export function saveCheckpoint(path: string, model: Autoencoder, state: TrainingState, training?: TrainingSummary): void {
+  writeFileAtomic(path, checkpointToBytes(model, state, training), { overwrite: true });
 }
 
 export function loadCheckpoint(path: string): LoadedCheckpoint {

@@ -194,15 +194,17 @@ export interface TrainSettings {
 }
 
 /**
- * Check every train flag and fill in the fixed defaults.
+ * Check every train flag and fill in the fixed defaults. `kindIfOmitted` is the family without
+ * --model: dense for a fresh run, the checkpoint's family when resuming (so --beta needs no
+ * --model vae then).
  *
  * @example
  * parseTrainFlags({ epochs: '3', latent: '8' }).epochs; // 3
  */
-export function parseTrainFlags(flags: TrainFlags): TrainSettings {
+export function parseTrainFlags(flags: TrainFlags, kindIfOmitted: TrainModelKind = 'dense'): TrainSettings {
   const optimizer = flags.optimizer === undefined ? TRAIN_DEFAULTS.optimizer : parseOptimizerOption('--optimizer', flags.optimizer);
   const epochs = flags.epochs === undefined ? TRAIN_DEFAULTS.epochs : parseInteger('--epochs', flags.epochs, { min: 1 });
-  const kind = parseChoice('--model', flags.model ?? 'dense', TRAIN_MODEL_KINDS);
+  const kind = flags.model === undefined ? kindIfOmitted : parseChoice('--model', flags.model, TRAIN_MODEL_KINDS);
   return {
     kind,
     family: parseFamily(flags, kind),
@@ -229,4 +231,27 @@ export function parseTrainFlags(flags: TrainFlags): TrainSettings {
     lrSchedule: flags.lrSchedule === undefined ? undefined : parseSchedule(flags.lrSchedule, epochs),
     clipNorm: flags.clipNorm === undefined ? undefined : parseNumber('--clip-norm', flags.clipNorm, { min: 0, aboveMin: true }),
   };
+}
+
+/**
+ * The --lr-schedule spelling of a schedule, with the cosine period written out, so a stored
+ * schedule reads back the same whatever --epochs the reading run has.
+ *
+ * @example
+ * formatSchedule(parseSchedule('cosine', 20)); // 'cosine:20'
+ */
+export function formatSchedule(schedule: ScheduleConfig | undefined): string {
+  if (schedule === undefined) return 'constant';
+  switch (schedule.kind) {
+    case 'constant':
+      return 'constant';
+    case 'step':
+      return `step:${schedule.stepSize}:${schedule.gamma}`;
+    case 'exponential':
+      return `exponential:${schedule.gamma}`;
+    case 'cosine':
+      return `cosine:${schedule.epochs}`;
+    case 'plateau':
+      return `plateau:${schedule.factor}:${schedule.patience}`;
+  }
 }

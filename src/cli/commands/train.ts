@@ -4,6 +4,8 @@
  * Order of work, so mistakes cost nothing: flags are checked, then output paths (an existing file
  * is only replaced with --force), then the data is loaded, and only then does training start.
  * Divergence keeps the last good weights: the model is still saved, and the exit code is 1.
+ * With --resume the checkpoint is read first, as it decides what the flags mean (train-resume.ts);
+ * checkpoints carry the run's summary so far (train-checkpoint.ts).
  */
 
 import { resolve } from 'node:path';
@@ -13,7 +15,7 @@ import { loadDataset } from '../../data/node-loaders.js';
 import type { ScalerKind } from '../../data/scaler.js';
 import { LatentError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { loadCheckpoint, saveCheckpoint, saveModel } from '../../io/model-node.js';
+import { saveCheckpoint, saveModel } from '../../io/model-node.js';
 import { AutoencoderDetector } from '../../tasks/detector.js';
 import { parseThresholdRule } from '../../tasks/threshold.js';
 import { trainingSummary } from '../../io/training-summary.js';
@@ -24,6 +26,7 @@ import { dataDefaults, defaultLoss, defaultScaler } from '../../train/defaults.j
 import { TrainingDivergedError } from '../../train/diverged.js';
 import { fit, type FitOptions } from '../../train/trainer.js';
 import type { History, TrainingState } from '../../train/types.js';
+import type { LossName } from '../../losses/reconstruction.js';
 import { checkFeatures, loadOptions, setupBackend, skippedColumnsNote } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { describeFamily, describeLayers } from '../describe.js';
@@ -32,7 +35,9 @@ import type { Io } from '../io.js';
 import { checkModelOutput, checkReportOutput, defaultModelPath } from '../outputs.js';
 import { createProgress } from '../progress.js';
 import { freshModel } from './train-families.js';
-import { parseTrainFlags, TRAIN_DEFAULTS, type TrainFlags, type TrainSettings } from './train-options.js';
+import { loadRunCheckpoint } from './train-checkpoint.js';
+import { formatSchedule, parseTrainFlags, TRAIN_DEFAULTS, type TrainFlags, type TrainSettings } from './train-options.js';
+import { resumeLoadOptions, resumeSettings } from './train-resume.js';
 import { refuseSeriesOnlyFlags, runTrainSeries, wantsSeries, type SeriesTrainFlags } from './train-series.js';
 
 /** Add `train` to the program. */
@@ -96,7 +101,10 @@ export function registerTrain(program: Command, context: CommandContext): void {
     )
     .option('--clip-norm <x>', 'clip gradients to this global L2 norm (default: no clipping)')
     .option('--checkpoint <path>', 'save a checkpoint (.safetensors) after every epoch (default: none)')
-    .option('--resume <path>', 'continue from a checkpoint up to --epochs; pass the same data and training options as the first run')
+    .option(
+      '--resume <path>',
+      "continue from a checkpoint up to --epochs on the same data; model and training options (and CSV columns) left out are the checkpoint's, ones given must match it",
+    )
     .option('--report <file.html>', 'also write a self-contained HTML report: loss curve, summary, reconstructions of image data')
     .option('--beta <x>', `vae: weight of the KL term (default: ${d.beta})`)
     .option('--warmup-steps <n>', `vae: steps over which the KL weight rises from 0 to --beta (default: ${d.warmupSteps}, no warm-up)`)
@@ -139,30 +147,6 @@ export function registerTrain(program: Command, context: CommandContext): void {
     });
 }
 
-/**
- * With --resume the checkpoint fixes the model and its scaler: repeating the first run's model
- * flags is fine, contradicting them is an error.
- */
-function checkResumeFlags(flags: TrainFlags, settings: TrainSettings, model: Autoencoder, path: string): void {
-  const config = model.config;
-  const given: Array<[string, unknown, unknown]> = [];
-  if (flags.model !== undefined) given.push(['--model', settings.kind, config.kind]);
-  if (flags.latent !== undefined) given.push(['--latent', settings.latent, model.latentDim]);
-  if (flags.hidden !== undefined) given.push(['--hidden', settings.hidden, Reflect.get(config, 'hidden')]);
-  if (flags.activation !== undefined) given.push(['--activation', settings.activation, Reflect.get(config, 'activation')]);
-  if (flags.outputActivation !== undefined) given.push(['--output-activation', settings.outputActivation, model.outputActivation]);
-  if (flags.dropout !== undefined) given.push(['--dropout', settings.dropout, Reflect.get(config, 'dropout')]);
-  if (flags.scale !== undefined) given.push(['--scale', settings.scale, model.scaler?.kind ?? 'none']);
-  const text = (v: unknown): string => (Array.isArray(v) ? v.join(',') : String(v));
-  const clashes = given.filter(([, mine, theirs]) => JSON.stringify(mine) !== JSON.stringify(theirs));
-  if (clashes.length > 0) {
-    throw new LatentError(
-      `${clashes.map(([flag, mine, theirs]) => `${flag} ${text(mine)} differs from the checkpoint's ${text(theirs)}`).join('; ')} (${path})`,
-      'a checkpoint fixes the model and its scaler: drop those options, and pass the same data and training options as the first run',
-    );
-  }
-}
-
 /** A code as wide as the input copies it; only a sparse code (penalised) may be as wide or wider. */
 function checkLatent(settings: TrainSettings, dataset: Dataset): void {
   const { latent, kind } = settings;
@@ -174,9 +158,16 @@ function checkLatent(settings: TrainSettings, dataset: Dataset): void {
   );
 }
 
+/** The history a checkpoint's state holds, as the training summary reads it. */
+function historyOf(state: TrainingState, loss: LossName): History {
+  return { epochs: [...state.history], loss, bestEpoch: state.earlyStopping.bestEpoch, stoppedEarly: false };
+}
+
 /** Run `latent train`; returns the exit code. */
 export async function runTrain(data: string, flags: TrainFlags, io: Io, command = `latent train ${data}`): Promise<number> {
-  const settings = parseTrainFlags(flags);
+  // Resuming, the checkpoint is read first: it decides what omitted flags mean.
+  const point = flags.resume === undefined ? undefined : loadRunCheckpoint(flags.resume);
+  const settings = point ? resumeSettings(flags, point) : parseTrainFlags(flags);
   const force = flags.force === true;
   const output = flags.output ?? defaultModelPath(data);
   const thresholdRule = flags.thresholdRule === undefined ? undefined : parseThresholdRule(flags.thresholdRule);
@@ -196,25 +187,23 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   }
 
   const backend = await setupBackend(flags.backend);
-  const dataset = loadDataset(data, loadOptions(flags));
+  const dataset = loadDataset(data, point ? resumeLoadOptions(flags, data, point) : loadOptions(flags));
 
+  // Resuming, settings.scale is the checkpoint's scaler.
+  const scale: ScalerKind = settings.scale ?? defaultScaler(dataset.x);
   let model: Autoencoder;
   let resume: TrainingState | undefined;
-  let scale: ScalerKind;
-  if (flags.resume !== undefined) {
-    ({ model, state: resume } = loadCheckpoint(flags.resume));
-    checkFeatures(dataset, model, flags.resume);
-    checkResumeFlags(flags, settings, model, flags.resume);
+  if (point) {
+    ({ model, state: resume } = point);
+    checkFeatures(dataset, model, point.path);
     if (resume.epoch >= settings.epochs) {
       throw new LatentError(
-        `${flags.resume} already holds ${resume.epoch} epochs; --epochs ${settings.epochs} asks for no more`,
+        `${point.path} already holds ${resume.epoch} epochs; --epochs ${settings.epochs} asks for no more`,
         `--epochs is the total: pass a number above ${resume.epoch} to continue training`,
       );
     }
-    scale = model.scaler?.kind ?? 'none';
   } else {
     checkLatent(settings, dataset);
-    scale = settings.scale ?? defaultScaler(dataset.x);
     model = freshModel(settings, dataset, scale);
   }
   const unitInterval = dataDefaults(dataset.x, scale).unitInterval;
@@ -230,23 +219,6 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     );
   }
 
-  const progress = createProgress(io, { quiet, epochs: settings.epochs, startEpoch: resume?.epoch ?? 0 });
-  const options: FitOptions = {
-    epochs: settings.epochs,
-    batchSize: settings.batchSize,
-    validationSplit: settings.valSplit,
-    loss,
-    optimizer: { name: settings.optimizer, lr: settings.lr },
-    seed: settings.seed,
-    ...(settings.patience > 0 ? { earlyStopping: { patience: settings.patience, restoreBestWeights: true } } : {}),
-    ...(settings.lrSchedule ? { lrSchedule: settings.lrSchedule } : {}),
-    ...(settings.clipNorm === undefined ? {} : { clipNorm: settings.clipNorm }),
-    ...(settings.noise ? { corruption: settings.noise, ...(unitInterval ? { corruptionClip: [0, 1] as const } : {}) } : {}),
-    ...(resume ? { resume } : { scaler: scale }),
-    onBatchEnd: progress.onBatchEnd,
-    onEpochEnd: progress.onEpochEnd,
-    ...(checkpoint === undefined ? {} : { onCheckpoint: (state: TrainingState) => saveCheckpoint(checkpoint, model, state) }),
-  };
   const recorded = {
     model: model.config.kind,
     latent: model.latentDim,
@@ -264,9 +236,9 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     scale,
     dropout: Reflect.get(model.config, 'dropout') ?? null,
     noise: settings.noise ? formatCorruption(settings.noise) : null,
-    lrSchedule: flags.lrSchedule ?? 'constant',
+    lrSchedule: formatSchedule(settings.lrSchedule),
     clipNorm: settings.clipNorm ?? null,
-    ...(flags.resume === undefined ? {} : { resumedFrom: flags.resume }),
+    ...(point ? { resumedFrom: point.path } : {}),
   };
   const summaryOf = (history: History, seconds: number, diverged: boolean) =>
     trainingSummary({
@@ -281,18 +253,42 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     });
 
   const start = performance.now();
+  const elapsed = (): number => (performance.now() - start) / 1000;
+  const progress = createProgress(io, { quiet, epochs: settings.epochs, startEpoch: resume?.epoch ?? 0 });
+  const options: FitOptions = {
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    validationSplit: settings.valSplit,
+    loss,
+    optimizer: { name: settings.optimizer, lr: settings.lr },
+    seed: settings.seed,
+    ...(settings.patience > 0 ? { earlyStopping: { patience: settings.patience, restoreBestWeights: true } } : {}),
+    ...(settings.lrSchedule ? { lrSchedule: settings.lrSchedule } : {}),
+    ...(settings.clipNorm === undefined ? {} : { clipNorm: settings.clipNorm }),
+    ...(settings.noise ? { corruption: settings.noise, ...(unitInterval ? { corruptionClip: [0, 1] as const } : {}) } : {}),
+    ...(resume ? { resume } : { scaler: scale }),
+    onBatchEnd: progress.onBatchEnd,
+    onEpochEnd: progress.onEpochEnd,
+    // Checkpoints carry the summary so far: --resume reads the options and columns from it.
+    ...(checkpoint === undefined
+      ? {}
+      : {
+          onCheckpoint: (state: TrainingState) =>
+            saveCheckpoint(checkpoint, model, state, summaryOf(historyOf(state, loss), elapsed(), false)),
+        }),
+  };
   let history: History;
   try {
     history = await fit(model, dataset.x, options);
   } catch (error) {
     progress.stop();
     if (!(error instanceof TrainingDivergedError)) throw error;
-    saveModel(output, model, { overwrite: force, training: summaryOf(error.history, (performance.now() - start) / 1000, true) });
+    saveModel(output, model, { overwrite: force, training: summaryOf(error.history, elapsed(), true) });
     io.err(`error: ${error.message}\n  hint: ${error.hint ?? ''}\n`);
     io.err(`saved the model with the last good weights (before the failing step) to ${output}\n`);
     return 1;
   }
-  const seconds = (performance.now() - start) / 1000;
+  const seconds = elapsed();
   const summary = summaryOf(history, seconds, false);
   // With --threshold-rule the file carries a detector calibrated on the training rows.
   const detector = thresholdRule === undefined ? undefined : AutoencoderDetector.fromModel(model).calibrate(dataset.x, thresholdRule);
