@@ -12,7 +12,7 @@ import type { Matrix } from '../data/matrix.js';
 import { LatentError } from '../errors.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import type { History } from '../train/types.js';
-import { trainAutoencoder, type AutoencoderOptions } from './train-model.js';
+import { REDUCTION_DEFAULTS, trainAutoencoder, type AutoencoderOptions } from './train-model.js';
 
 /** What both `Pca` and `AutoencoderReducer` offer. `fit` may be asynchronous (training is). */
 export interface Reducer {
@@ -49,7 +49,7 @@ export class AutoencoderReducer implements Reducer {
 
   /** Train a new model on `x` (scaling fitted on `x`). Returns `this`. */
   async fit(x: Matrix, options: ReducerOptions = {}): Promise<this> {
-    const { model, history } = await trainAutoencoder(x, { ...this.options, ...options });
+    const { model, history } = await trainAutoencoder(x, { ...this.options, ...options }, REDUCTION_DEFAULTS);
     this.trained = model;
     this.lastHistory = history;
     return this;

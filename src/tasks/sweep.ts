@@ -14,7 +14,7 @@ import { LatentError } from '../errors.js';
 import { splitValidation } from '../train/batches.js';
 import { columnMeans, meanOf, meanSquaredDeviation } from './explained-variance.js';
 import { Pca } from './pca.js';
-import { trainAutoencoder, type AutoencoderOptions } from './train-model.js';
+import { REDUCTION_DEFAULTS, trainAutoencoder, type AutoencoderOptions } from './train-model.js';
 import { defaultScaler } from '../train/defaults.js';
 
 export interface SweepOptions extends Omit<AutoencoderOptions, 'latentDim' | 'model' | 'validationSplit'> {
@@ -73,7 +73,7 @@ export async function sweep(x: Matrix, latentSizes: readonly number[], options: 
   for (const [index, latent] of latentSizes.entries()) {
     const start = performance.now();
     // Data is already scaled: the model must not rescale it.
-    const { model, history } = await trainAutoencoder(trainScaled, { ...training, scaler: 'none', latentDim: latent, seed });
+    const { model, history } = await trainAutoencoder(trainScaled, { ...training, scaler: 'none', latentDim: latent, seed }, REDUCTION_DEFAULTS);
     const aeValError = meanOf(model.reconstructionError(valScaled));
     const aeTrainError = meanOf(model.reconstructionError(trainScaled));
     const pca = new Pca({ nComponents: latent }).fit(trainScaled);

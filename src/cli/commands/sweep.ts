@@ -41,7 +41,7 @@ export function registerSweep(program: Command, context: CommandContext): void {
     )
     .argument('<DATA>', 'data file (.csv, .npy, .npz, ...) or mnist')
     .requiredOption('--latent <sizes>', 'latent sizes to try, comma-separated, e.g. 2,4,8,16,32')
-    .option('--epochs <n>', 'epochs per autoencoder (default: about 1000 optimizer steps)')
+    .option('--epochs <n>', 'epochs per autoencoder (default: about 5000 optimizer steps)')
     .option('--seed <n>', `seed of the split, the weights and the shuffling (default: ${d.seed})`)
     .option('--val-split <fraction>', `fraction of rows held out to measure the errors (default: ${d.valSplit})`)
     .option('--tolerance <fraction>', `how close to the best error the suggested size must be (default: ${d.tolerance}, i.e. 5%)`)
