@@ -14,6 +14,7 @@ import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { loadMnist } from '../src/data/node.js';
 import { gemmGflops } from './gemm.js';
 import { latentEncodeW3, latentMemoryW1, latentTrainW1 } from './latent-runner.js';
+import { blasName, pytorchRates } from './pytorch-runner.js';
 import { tfjsEncodeW3, tfjsTrainW1, useTfBackend } from './tfjs-runner.js';
 import { median, W1, W3 } from './workloads.js';
 import { tfjsTrainW2 } from './tfjs-w2.js';
@@ -102,6 +103,20 @@ async function main(): Promise<void> {
         ? { workload: 'W2 train', system: `tfjs-${tfName} 4.22`, rates: [], note: 'cannot train: no Conv2DBackpropFilter kernel' }
         : { workload: 'W2 train', system: `tfjs-${tfName} 4.22`, rates: w2Rates.slice(1) },
     );
+  }
+
+  // PyTorch (optional: a row says why when no python3 here imports torch).
+  for (const n of [...new Set([1, threads])]) {
+    log(`pytorch: W1, W3 and W2 on ${n} thread(s)`);
+    const torch = await pytorchRates(data, n, quick);
+    if (torch === null) {
+      rows.push({ workload: 'W1 train', system: 'pytorch', rates: [], note: 'not run: no python3 here imports torch' });
+      break;
+    }
+    const system = `pytorch ${torch.version} ${blasName(torch.blas)} ${n} thread${n > 1 ? 's' : ''}`;
+    rows.push({ workload: 'W1 train', system, rates: torch.w1 });
+    rows.push({ workload: 'W3 encode', system, rates: torch.w3 });
+    rows.push({ workload: 'W2 train', system, rates: torch.w2 });
   }
 
   const memoryEpochs = quick ? 3 : 50;

@@ -12,9 +12,9 @@ import { W2 } from './workloads-w2.js';
 const require = createRequire(import.meta.url);
 const tf = require('@tensorflow/tfjs') as typeof TF;
 
-function uniform(shape: number[], fanIn: number): TF.Variable {
+function uniform<R extends TF.Rank>(shape: number[], fanIn: number): TF.Variable<R> {
   const limit = Math.sqrt(6 / fanIn);
-  return tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', 1));
+  return tf.variable(tf.randomUniform<TF.Rank>(shape, -limit, limit, 'float32', 1)) as TF.Variable<R>;
 }
 
 function buildW2() {
@@ -22,18 +22,18 @@ function buildW2() {
   const k = W2.kernel;
   const flat = c2 * 7 * 7;
   return {
-    w1: uniform([k, k, 1, c1], k * k),
+    w1: uniform<TF.Rank.R4>([k, k, 1, c1], k * k),
     b1: tf.variable(tf.zeros([c1])),
-    w2: uniform([k, k, c1, c2], k * k * c1),
+    w2: uniform<TF.Rank.R4>([k, k, c1, c2], k * k * c1),
     b2: tf.variable(tf.zeros([c2])),
     w3: uniform([flat, W2.latent], flat),
     b3: tf.variable(tf.zeros([W2.latent])),
     w4: uniform([W2.latent, flat], W2.latent),
     b4: tf.variable(tf.zeros([flat])),
     // conv2dTranspose filters are [kH, kW, outChannels, inChannels].
-    w5: uniform([k, k, c1, c2], k * k * c2),
+    w5: uniform<TF.Rank.R4>([k, k, c1, c2], k * k * c2),
     b5: tf.variable(tf.zeros([c1])),
-    w6: uniform([k, k, 1, c1], k * k * c1),
+    w6: uniform<TF.Rank.R4>([k, k, 1, c1], k * k * c1),
     b6: tf.variable(tf.zeros([1])),
   };
 }

@@ -10,7 +10,7 @@ does: inputs are scaled with the stored scaler, reconstructions unscaled, and th
 activation (sigmoid, ...) is applied after the last layer.
 
 Families: dense, sparse, contractive and vae in both modes; conv and conv1d with PyTorch.
-Needs NumPy; PyTorch is optional (``--numpy`` runs the dense families without it). The
+Needs NumPy; PyTorch (1.12 or newer) is optional (``--numpy`` runs the dense families without it). The
 ``safetensors`` package is used when installed; otherwise the header is parsed here.
 
 Command line::
@@ -340,8 +340,9 @@ if torch is not None:
             self.has_scaler = scaler is not None
 
         def scale(self, x: "torch.Tensor") -> "torch.Tensor":
+            # Rows often arrive as float64 (NumPy's default); the weights are float32.
             if not self.has_scaler:
-                return x
+                return x.float()
             return ((x.double() - self.scaler_offset) * self.scaler_scale).float()
 
         def unscale(self, y: "torch.Tensor") -> "torch.Tensor":
@@ -356,7 +357,7 @@ if torch is not None:
 
         def decode(self, z: "torch.Tensor") -> "torch.Tensor":
             """Flat rows from codes, output activation applied and unscaled as in latent."""
-            logits = self.decoder(z).reshape(z.shape[0], -1)
+            logits = self.decoder(z.float()).reshape(z.shape[0], -1)
             return self.unscale(_torch_output_activation(logits, output_activation(self.config)))
 
         def forward(self, x: "torch.Tensor") -> "torch.Tensor":
@@ -366,7 +367,13 @@ if torch is not None:
 def load_torch_model(path: str) -> "nn.Module":
     """The model in `path` as a LatentTorchModel in eval mode (weights loaded with strict=True)."""
     if torch is None:
-        raise ImportError("PyTorch is not installed: pip install torch, or use NumpyModel / --numpy")
+        raise ImportError(
+            f"PyTorch is not installed for {sys.executable}: pip install torch (Debian/Ubuntu: apt-get install "
+            "python3-torch, then run /usr/bin/python3), or use NumpyModel / --numpy for the dense families"
+        )
+    if tuple(int(p) for p in torch.__version__.split(".")[:2]) < (1, 12):
+        # nn.GELU(approximate="tanh"), latent's GELU, arrived in PyTorch 1.12.
+        raise ImportError(f"PyTorch {torch.__version__} is too old: load_latent.py needs 1.12 or newer")
     config, scaler, tensors = read_model(path)
     model = LatentTorchModel(config, scaler)
     model.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in tensors.items()}, strict=True)
@@ -442,6 +449,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except (ImportError, OSError, ValueError, KeyError) as error:
+    # RuntimeError: load_state_dict(strict=True) names the missing or unexpected tensors.
+    except (ImportError, OSError, ValueError, KeyError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(1)

@@ -1,0 +1,86 @@
+/**
+ * The PyTorch benchmark runner: parsing of the script's result, the fallback to null without
+ * torch, and (where some python3 imports torch) a quick run whose models must have exactly the
+ * parameter counts of latent's W1 and W2, so the two sides train the same architectures.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { blasName, findTorchPython, parseWorkloadOutput, pytorchRates } from './pytorch-runner.js';
+import { buildW2 } from './w2-runner.js';
+import { W1 } from './workloads.js';
+
+const hasTorch = (await findTorchPython()) !== null;
+
+/** Parameters of W1: weights and biases of every Linear of 784-512-128-32-128-512-784. */
+function w1Params(): number {
+  const widths = [W1.input, ...W1.encoder, W1.latent, ...[...W1.encoder].reverse(), W1.input];
+  let n = 0;
+  for (let i = 0; i + 1 < widths.length; i++) n += widths[i]! * widths[i + 1]! + widths[i + 1]!;
+  return n;
+}
+
+describe('parseWorkloadOutput', () => {
+  const line = JSON.stringify({
+    torch: '2.3.0',
+    threads: 2,
+    blas: '/usr/lib/libopenblas.so',
+    w1: 2,
+    w3: 4,
+    w2: 6,
+    rates: { w1: [1, 2, 3], w3: [4], w2: [5, 6, 7] },
+    params: { w1: 10, w2: 20 },
+  });
+
+  it('reads the last line of the output', () => {
+    expect(parseWorkloadOutput(`some warning\n${line}\n`)).toEqual({
+      version: '2.3.0',
+      blas: '/usr/lib/libopenblas.so',
+      w1: [1, 2, 3],
+      w3: [4],
+      w2: [5, 6, 7],
+      params: { w1: 10, w2: 20 },
+    });
+  });
+
+  it('refuses output without a result, or with rates that are not positive numbers', () => {
+    expect(() => parseWorkloadOutput('Traceback (most recent call last):')).toThrow(/printed no JSON result/);
+    expect(() => parseWorkloadOutput(line.replace('"w3":[4]', '"w3":[]'))).toThrow(/rates.w3/);
+    expect(() => parseWorkloadOutput(line.replace('"w2":[5,6,7]', '"w2":[5,-1,7]'))).toThrow(/rates.w2/);
+    expect(() => parseWorkloadOutput(line.replace('"w1":10', '"w1":"ten"'))).toThrow(/params.w1/);
+  });
+});
+
+describe('blasName', () => {
+  it('names the BLAS libraries Debian can select', () => {
+    expect(blasName('/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblasp-r0.3.21.so')).toBe('OpenBLAS');
+    expect(blasName('/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0')).toBe('reference BLAS');
+    expect(blasName('/usr/lib/x86_64-linux-gnu/blis-openmp/libblis.so.4')).toBe('BLIS');
+    expect(blasName('unknown')).toBe('unknown');
+  });
+});
+
+describe('findTorchPython', () => {
+  it('returns null when no candidate exists', async () => {
+    expect(await findTorchPython(['/nonexistent/python3'])).toBeNull();
+  });
+});
+
+describe.skipIf(!hasTorch)('pytorchRates with PyTorch installed', () => {
+  it('trains and encodes the reference architectures in a quick run', async () => {
+    const rows = 2100;
+    const data = new Float32Array(rows * 784);
+    for (let i = 0; i < data.length; i++) data[i] = ((i * 2654435761) % 1000) / 1000;
+    const result = await pytorchRates(data, 1, true);
+    expect(result).not.toBeNull();
+    expect(result!.version).toMatch(/^\d+\.\d+/);
+    expect(result!.params).toEqual({ w1: w1Params(), w2: buildW2().parameterCount() });
+    for (const rates of [result!.w1, result!.w3, result!.w2]) {
+      expect(rates).toHaveLength(1);
+      expect(rates[0]).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses data that is not rows of 784 values', async () => {
+    await expect(pytorchRates(new Float32Array(785), 1, true)).rejects.toThrow(/not rows of 784/);
+  });
+});

@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""PyTorch (CPU) side of the benchmark: the reference workloads W1, W3 and W2 written with torch.nn.
+
+The same architectures, He-uniform init scale, BCE from logits, Adam 1e-3 and batch sizes as
+latent's runners (bench/workloads.ts, bench/workloads-w2.ts), on the same MNIST digits, which the
+TypeScript side writes to a raw little-endian float32 file (rows of 784 values in [0, 1]). Each
+epoch shuffles its rows, as latent's trainer does, and is timed alone: loading the data, building
+the model and the warm-up epoch are outside every timed span. W3 runs under torch.inference_mode.
+
+    python3 bench/pytorch_workloads.py DATA.f32 THREADS [--w1-rows 8192] [--w2-rows 2048]
+        [--w3-samples 10000] [--reps 3]
+
+prints one JSON object on stdout: {"torch": version, "threads": N, "blas": ..., "w1": samples/s,
+"w3": ..., "w2": ..., "rates": {"w1": [...], "w3": [...], "w2": [...]}, "params": {"w1": n, "w2": n}},
+where each figure is the median of the measured repetitions (one warm-up first, not counted) and
+"params" counts each model's parameters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from typing import Callable, List
+
+import numpy as np
+import torch
+from torch import nn
+
+PIXELS = 784
+W1_WIDTHS = [784, 512, 128, 32]
+W1_BATCH = 128
+W2_BATCH = 128
+W3_BATCH = 1000
+LR = 1e-3
+
+
+def he_uniform(module: nn.Module) -> None:
+    """He-uniform weights (limit √(6/fan_in)) and zero biases, as latent's ReLU layers start."""
+    for m in module.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.kaiming_uniform_(m.weight, nonlinearity="relu")
+            nn.init.zeros_(m.bias)
+
+
+def dense_stack(widths: List[int]) -> List[nn.Module]:
+    """Linear layers through `widths`, ReLU after every one but the last."""
+    layers: List[nn.Module] = []
+    for i in range(len(widths) - 1):
+        layers.append(nn.Linear(widths[i], widths[i + 1]))
+        if i + 2 < len(widths):
+            layers.append(nn.ReLU())
+    return layers
+
+
+def w1_model() -> nn.Module:
+    """784-512-128-32-128-512-784, ReLU; the sigmoid is inside BCEWithLogitsLoss."""
+    model = nn.Sequential(
+        nn.Sequential(*dense_stack(W1_WIDTHS)),
+        nn.Sequential(*dense_stack(W1_WIDTHS[::-1])),
+    )
+    he_uniform(model)
+    return model
+
+
+def w2_model() -> nn.Module:
+    """Conv(1→32,s2)+ReLU, Conv(32→64,s2)+ReLU, Dense→32, Dense→64·7·7+ReLU, ConvT(64→32)+ReLU, ConvT(32→1)."""
+    geo = dict(kernel_size=3, stride=2, padding=1)
+    model = nn.Sequential(
+        nn.Sequential(
+            nn.Conv2d(1, 32, **geo), nn.ReLU(),
+            nn.Conv2d(32, 64, **geo), nn.ReLU(),
+            nn.Flatten(), nn.Linear(64 * 7 * 7, 32),
+        ),
+        nn.Sequential(
+            nn.Linear(32, 64 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
+            nn.ConvTranspose2d(64, 32, output_padding=1, **geo), nn.ReLU(),
+            nn.ConvTranspose2d(32, 1, output_padding=1, **geo),
+        ),
+    )
+    he_uniform(model)
+    return model
+
+
+def train_rates(model: nn.Module, x: torch.Tensor, batch: int, epochs: int) -> List[float]:
+    """Samples/s of each of `epochs` training epochs over the full batches of `x` (shuffled)."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=LR)
+    loss_fn = nn.BCEWithLogitsLoss()
+    model.train()
+    n = (x.shape[0] // batch) * batch
+    rates = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        order = torch.randperm(x.shape[0])[:n]
+        for b in range(0, n, batch):
+            xb = x[order[b : b + batch]]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xb), xb)
+            loss.backward()
+            optimizer.step()
+        loss.item()  # every step done before the clock stops
+        rates.append(n / (time.perf_counter() - start))
+    return rates
+
+
+def encode_rates(encoder: nn.Module, x: torch.Tensor, samples: int, reps: int) -> List[float]:
+    """Samples/s of encoding the first `samples` rows in batches of 1,000, `reps` times."""
+    encoder.eval()
+    rates = []
+    with torch.inference_mode():
+        for _ in range(reps):
+            start = time.perf_counter()
+            for b in range(0, samples, W3_BATCH):
+                encoder(x[b : b + W3_BATCH])
+            rates.append(samples / (time.perf_counter() - start))
+    return rates
+
+
+def blas_library() -> str:
+    """The BLAS that dense layers run on (Debian's torch links whichever libblas.so.3 is selected)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split()[-1]
+                name = path.rsplit("/", 1)[-1]
+                if "blas" in name and ".so" in name:
+                    return path
+    except OSError:
+        pass
+    return "unknown"
+
+
+def measure(label: str, run: Callable[[], List[float]]) -> List[float]:
+    print(f"pytorch: {label}", file=sys.stderr, flush=True)
+    return run()
+
+
+def main(argv: List[str]) -> int:
+    parser = argparse.ArgumentParser(description="PyTorch CPU rates of the latent reference workloads.")
+    parser.add_argument("data", help="raw little-endian float32 file of MNIST rows (784 values each)")
+    parser.add_argument("threads", type=int, help="torch.set_num_threads")
+    parser.add_argument("--w1-rows", type=int, default=8192)
+    parser.add_argument("--w2-rows", type=int, default=2048)
+    parser.add_argument("--w3-samples", type=int, default=10_000)
+    parser.add_argument("--reps", type=int, default=3, help="measured repetitions after one warm-up")
+    args = parser.parse_args(argv)
+
+    raw = np.fromfile(args.data, dtype="<f4")
+    if raw.size == 0 or raw.size % PIXELS != 0:
+        raise ValueError(f"{args.data}: {raw.size} float32 values are not rows of {PIXELS}")
+    data = torch.from_numpy(raw.reshape(-1, PIXELS).copy())
+    for name, rows in (("--w1-rows", args.w1_rows), ("--w2-rows", args.w2_rows), ("--w3-samples", args.w3_samples)):
+        if rows > data.shape[0]:
+            raise ValueError(f"{name} {rows} is more than the {data.shape[0]} rows in {args.data}")
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(1)
+    reps = args.reps + 1  # the first is the warm-up
+
+    w1 = measure(f"W1 training on {args.w1_rows} rows", lambda: train_rates(w1_model(), data[: args.w1_rows], W1_BATCH, reps))
+    w3 = measure(f"W3 encoding of {args.w3_samples} rows", lambda: encode_rates(w1_model()[0], data, args.w3_samples, reps))
+    images = data[: args.w2_rows].reshape(-1, 1, 28, 28)
+    w2 = measure(f"W2 training on {args.w2_rows} rows", lambda: train_rates(w2_model(), images, W2_BATCH, reps))
+
+    rates = {"w1": w1[1:], "w3": w3[1:], "w2": w2[1:]}
+    result = {
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "blas": blas_library(),
+        **{k: statistics.median(v) for k, v in rates.items()},
+        "rates": rates,
+        # Lets the caller check that the architectures match its own.
+        "params": {name: sum(p.numel() for p in make().parameters()) for name, make in (("w1", w1_model), ("w2", w2_model))},
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except (OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
