@@ -1,22 +1,25 @@
 /**
- * Where a W1 training step spends its time: wraps every kernel of the wasm backend with a timer,
- * trains W1 for a few epochs and prints the share of each kernel and of everything else.
+ * Where a reference workload spends its time: wraps every kernel of the wasm backend with a
+ * timer, runs the workload (W1 or W2 training epochs, or W3 encoding passes) and prints the share
+ * of each kernel and of everything else (batch gathering, copies, pool and tape bookkeeping).
  *
- *   npx tsx scripts/profile-w1.ts [--threads N] [--rows N]
+ *   npx tsx scripts/profile.ts [--workload w1|w2|w3] [--threads N] [--rows N]
  */
 
 import type { Backend } from '../src/backend/index.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { loadMnist } from '../src/data/node.js';
-import { latentTrainW1 } from '../bench/latent-runner.js';
+import { latentEncodeW3, latentTrainW1 } from '../bench/latent-runner.js';
+import { latentTrainW2 } from '../bench/w2-runner.js';
 
-function flag(name: string, fallback: number): number {
+function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  return i >= 0 ? process.argv[i + 1]! : fallback;
 }
 
-const threads = flag('--threads', 1);
-const rows = flag('--rows', 4096);
+const workload = flag('--workload', 'w1');
+const threads = Number(flag('--threads', '1'));
+const rows = Number(flag('--rows', workload === 'w2' ? '1024' : '4096'));
 const inner = await createWasmBackend({ threads });
 const spent = new Map<string, { ms: number; calls: number }>();
 const timed = new Proxy(inner, {
@@ -37,11 +40,19 @@ const timed = new Proxy(inner, {
   },
 }) as Backend;
 
-const { train } = loadMnist();
+const { train, test } = loadMnist();
+const data = new Float32Array(train.x.data.length + test.x.data.length);
+data.set(train.x.data);
+data.set(test.x.data, train.x.data.length);
+const n = Math.min(rows, train.x.rows);
 const start = performance.now();
-const rates = await latentTrainW1(timed, train.x.data, Math.min(rows, train.x.rows), 3);
+const rates =
+  workload === 'w3'
+    ? latentEncodeW3(timed, data, 3)
+    : await (workload === 'w2' ? latentTrainW2 : latentTrainW1)(timed, data, n, 3);
 const total = performance.now() - start;
-console.log(`W1, wasm ${threads} thread(s), ${rows} rows × 3 epochs: ${rates.map((r) => r.toFixed(0)).join(', ')} samples/s`);
+const what = workload === 'w3' ? '3 passes of W3' : `${workload.toUpperCase()}, ${n} rows × 3 epochs`;
+console.log(`${what}, wasm ${threads} thread(s): ${rates.map((r) => r.toFixed(0)).join(', ')} samples/s`);
 let kernels = 0;
 for (const [name, { ms, calls }] of [...spent].sort((a, b) => b[1].ms - a[1].ms)) {
   kernels += ms;
