@@ -1,12 +1,13 @@
 /**
- * The GEMM path for a mostly-zero left operand (A stored [m, k], not transposed).
+ * The GEMM paths for a mostly-zero operand: the left one (A stored [m, k], not transposed), or
+ * the right one (B stored [k, n], computed as the transpose of Bᵀ·op(A)ᵀ, see gemmSparseB).
  *
  * Images with a blank background (MNIST pixels are about 80% zeros), one-hot columns and ReLU
  * activations multiply mostly by zero. Here each MC×KC block of A is compressed to its non-zeros
  * (row pointers, values scaled by alpha, and the byte offset of their row in a packed sliver), so
  * the work is proportional to the non-zeros instead of m·k. A zero entry contributes exactly 0 to
  * every sum, so results equal the dense path up to float rounding order (the one exception: a zero
- * times an infinite or NaN entry of B is skipped instead of giving NaN).
+ * times an infinite or NaN entry of the other operand is skipped instead of giving NaN).
  *
  * It runs as two jobs. First op(B) is packed once, for all threads, into SW = 16 columns wide
  * slivers over the whole depth k: packed[s][p][0..16). Then threads split the rows of C: each
@@ -26,10 +27,13 @@ const SMC: i32 = 64;
 /** Depth of a k slice of the compressed rows. */
 const SKC: i32 = 1024;
 
-/** Floats of per-thread scratch: values, offsets, row starts and an edge tile. */
+/** Floats of per-thread scratch: values, offsets, row starts, row cursors and a tile of 4 rows. */
 export function sparseScratchFloats(): i32 {
-  return 2 * SMC * SKC + (SMC + 4) + SW;
+  return 2 * SMC * SKC + 2 * (SMC + 4) + 4 * SW;
 }
+
+/** Deepest k the transposed path takes in one slice (it does not accumulate slices). */
+export const SPARSE_T_MAX_K: i32 = SKC;
 
 /** Floats of the packed op(B) for n columns and depth k (whole slivers). */
 export function packedSliversFloats(n: i32, k: i32): i32 {
@@ -54,7 +58,7 @@ export function gemmSparseA(
   const values = scratch;
   const offsets = values + (<usize>(SMC * SKC) << 2);
   const rowStart = offsets + (<usize>(SMC * SKC) << 2);
-  const tile = rowStart + (<usize>(SMC + 4) << 2);
+  const tile = rowStart + (<usize>(2 * (SMC + 4)) << 2);
   const kSlices = (k + SKC - 1) / SKC;
   const kStep = (k + kSlices - 1) / kSlices;
   const sliverStride = <usize>k * (<usize>SW << 2);
@@ -66,6 +70,82 @@ export function gemmSparseA(
       buildRowsCsr(a, k, alpha, i0, mc, p0, kc, values, offsets, rowStart);
       const slice = packed + <usize>p0 * (<usize>SW << 2);
       sparseSweep(values, offsets, rowStart, mc, n, slice, sliverStride, cp, n, p0 > 0 || accumulateC, tile);
+    }
+  }
+}
+
+/**
+ * C[0..m, j0..j1] = alpha · op(A) · B with B stored [k, n] mostly zeros and k ≤ SPARSE_T_MAX_K,
+ * computed as the transpose of Bᵀ · op(A)ᵀ: row j of Bᵀ (column j of B) is compressed and swept
+ * against `packed` = op(A)ᵀ [k, m] in slivers, and written to column j of C. This serves weight
+ * gradients dW = dYᵀ · X of a layer whose input X is mostly zeros. Threads split j.
+ */
+export function gemmSparseB(
+  b: usize, packed: usize, c: usize, m: i32, n: i32, k: i32, alpha: f32,
+  j0: i32, j1: i32, scratch: usize,
+): void {
+  const values = scratch;
+  const offsets = values + (<usize>(SMC * SKC) << 2);
+  const rowStart = offsets + (<usize>(SMC * SKC) << 2);
+  const cursor = rowStart + (<usize>(SMC + 4) << 2);
+  const tile = rowStart + (<usize>(2 * (SMC + 4)) << 2);
+  const sliverStride = <usize>k * (<usize>SW << 2);
+  for (let i0 = j0; i0 < j1; i0 += SMC) {
+    const mc = min(SMC, j1 - i0);
+    buildColumnsCsr(b, n, alpha, i0, mc, k, values, offsets, rowStart, cursor);
+    sparseSweepT(values, offsets, rowStart, mc, m, packed, sliverStride, c + (<usize>i0 << 2), n, tile);
+  }
+}
+
+/**
+ * Compresses columns [i0, i0+mc) of alpha·B, B stored [k, ldb], as rows (the rows of Bᵀ) in the
+ * layout of buildRowsCsr. A first pass counts each column's non-zeros, a second fills them in p
+ * order; groups of four zeros are skipped whole in both.
+ */
+function buildColumnsCsr(
+  b: usize, ldb: i32, alpha: f32, i0: i32, mc: i32, k: i32,
+  values: usize, offsets: usize, rowStart: usize, cursor: usize,
+): void {
+  const zero = f32x4.splat(0);
+  memory.fill(cursor, 0, <usize>(mc + 4) << 2);
+  for (let p = 0; p < k; p++) {
+    const row = b + ((<usize>p * <usize>ldb + <usize>i0) << 2);
+    let r = 0;
+    for (; r + 4 <= mc; r += 4) {
+      const ne = f32x4.ne(v128.load(row + (<usize>r << 2)), zero);
+      if (!v128.any_true(ne)) continue;
+      const at = cursor + (<usize>r << 2);
+      v128.store(at, i32x4.sub(v128.load(at), ne));
+    }
+    for (; r < mc; r++) {
+      const at = cursor + (<usize>r << 2);
+      store<i32>(at, load<i32>(at) + <i32>(load<f32>(row + (<usize>r << 2)) != 0));
+    }
+  }
+  let e = 0;
+  for (let r = 0; r < mc; r++) {
+    const at = cursor + (<usize>r << 2);
+    const count = load<i32>(at);
+    store<i32>(rowStart + (<usize>r << 2), e);
+    store<i32>(at, e);
+    e += count;
+  }
+  store<i32>(rowStart + (<usize>mc << 2), e);
+  for (let p = 0; p < k; p++) {
+    const row = b + ((<usize>p * <usize>ldb + <usize>i0) << 2);
+    const offset = p * (SW << 2);
+    for (let r = 0; r < mc; r++) {
+      if ((r & 3) == 0 && r + 4 <= mc && !v128.any_true(f32x4.ne(v128.load(row + (<usize>r << 2)), zero))) {
+        r += 3;
+        continue;
+      }
+      const x = load<f32>(row + (<usize>r << 2));
+      if (x == 0) continue;
+      const at = cursor + (<usize>r << 2);
+      const pos = <usize>load<i32>(at);
+      store<f32>(values + (pos << 2), x * alpha);
+      store<i32>(offsets + (pos << 2), offset);
+      store<i32>(at, <i32>pos + 1);
     }
   }
 }
@@ -183,12 +263,50 @@ function fma4x2(acc: v128, av: v128, bp: usize, bv: v128, bq: usize): v128 {
 }
 
 /**
+ * One compressed row (entries [e, end), byte offsets into `values`/`offsets`) times one sliver:
+ * the row's SW results are stored at `out`. Four accumulators and two non-zeros per step: V8
+ * hoists every load of a step ahead of the arithmetic, so eight accumulators (a 32-wide sliver)
+ * would spill one to the stack and chain each step through memory (measured: 2.5× slower).
+ */
+// @ts-ignore: decorator
+@inline
+function rowTimesSliver(values: usize, offsets: usize, e: usize, end: usize, sliver: usize, out: usize): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  for (; e + 4 < end; e += 8) {
+    const av = v128.load32_splat(values + e);
+    const bv = v128.load32_splat(values + e, 4);
+    const bp = sliver + <usize>load<i32>(offsets + e);
+    const bq = sliver + <usize>load<i32>(offsets + e, 4);
+    a0 = fma4x2(a0, av, bp, bv, bq);
+    a1 = fma4x2(a1, av, bp + 16, bv, bq + 16);
+    a2 = fma4x2(a2, av, bp + 32, bv, bq + 32);
+    a3 = fma4x2(a3, av, bp + 48, bv, bq + 48);
+  }
+  if (e < end) {
+    const av = v128.load32_splat(values + e);
+    const bp = sliver + <usize>load<i32>(offsets + e);
+    a0 = fma4(a0, av, bp);
+    a1 = fma4(a1, av, bp + 16);
+    a2 = fma4(a2, av, bp + 32);
+    a3 = fma4(a3, av, bp + 48);
+  }
+  v128.store(out, a0);
+  v128.store(out, a1, 16);
+  v128.store(out, a2, 32);
+  v128.store(out, a3, 48);
+}
+
+// Byte offsets of compressed row r's entries: [rowEntry(r), rowEntry(r + 1)).
+// @ts-ignore: decorator
+@inline
+function rowEntry(rowStart: usize, r: i32): usize {
+  return <usize>load<i32>(rowStart + (<usize>r << 2)) << 2;
+}
+
+/**
  * C[0..mc, 0..nc] (+)= compressed rows × packed slivers (the first at pb, the next sliverStride
- * bytes on), C at `c` with row length ldc floats.
- * Only the nc valid columns are written; `tile` holds SW floats for the ragged last sliver.
- * Four accumulators and two non-zeros per step: V8 hoists every load of a step ahead of the
- * arithmetic, so eight accumulators (a 32-wide sliver) would spill one to the stack and chain
- * each step through memory (measured: 2.5× slower).
+ * bytes on), C at `c` with row length ldc floats. Only the nc valid columns are written; `tile`
+ * holds SW floats for a ragged last sliver or an accumulated row.
  */
 function sparseSweep(
   values: usize, offsets: usize, rowStart: usize, mc: i32, nc: i32,
@@ -198,34 +316,11 @@ function sparseSweep(
   let sliver = pb;
   for (let s = 0; s < nc; s += SW) {
     const cols = min(SW, nc - s);
+    const direct = cols == SW && !accumulate;
     let cRow = c + (<usize>s << 2);
     for (let r = 0; r < mc; r++) {
-      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-      const end = <usize>load<i32>(rowStart + (<usize>(r + 1) << 2)) << 2;
-      let e = <usize>load<i32>(rowStart + (<usize>r << 2)) << 2;
-      for (; e + 4 < end; e += 8) {
-        const av = v128.load32_splat(values + e);
-        const bv = v128.load32_splat(values + e, 4);
-        const bp = sliver + <usize>load<i32>(offsets + e);
-        const bq = sliver + <usize>load<i32>(offsets + e, 4);
-        a0 = fma4x2(a0, av, bp, bv, bq);
-        a1 = fma4x2(a1, av, bp + 16, bv, bq + 16);
-        a2 = fma4x2(a2, av, bp + 32, bv, bq + 32);
-        a3 = fma4x2(a3, av, bp + 48, bv, bq + 48);
-      }
-      if (e < end) {
-        const av = v128.load32_splat(values + e);
-        const bp = sliver + <usize>load<i32>(offsets + e);
-        a0 = fma4(a0, av, bp);
-        a1 = fma4(a1, av, bp + 16);
-        a2 = fma4(a2, av, bp + 32);
-        a3 = fma4(a3, av, bp + 48);
-      }
-      if (cols == SW) {
-        put(cRow, 0, a0, accumulate); put(cRow, 16, a1, accumulate);
-        put(cRow, 32, a2, accumulate); put(cRow, 48, a3, accumulate);
-      } else {
-        v128.store(tile, a0); v128.store(tile, a1, 16); v128.store(tile, a2, 32); v128.store(tile, a3, 48);
+      rowTimesSliver(values, offsets, rowEntry(rowStart, r), rowEntry(rowStart, r + 1), sliver, direct ? cRow : tile);
+      if (!direct) {
         for (let j = 0; j < cols; j++) {
           const o = <usize>j << 2;
           const v = load<f32>(tile + o);
@@ -233,6 +328,48 @@ function sparseSweep(
         }
       }
       cRow += rowBytes;
+    }
+    sliver += sliverStride;
+  }
+}
+
+/**
+ * The transpose of sparseSweep without accumulation: result row r, column j goes to
+ * C[j, r] (C at `c`, rows ldc floats long). Four rows are computed into `tile` (4·SW floats)
+ * and written out as 4×4 transposed blocks, so C is written a vector at a time.
+ */
+function sparseSweepT(
+  values: usize, offsets: usize, rowStart: usize, mc: i32, nc: i32,
+  pb: usize, sliverStride: usize, c: usize, ldc: i32, tile: usize,
+): void {
+  const rowBytes = <usize>ldc << 2;
+  const tileRow = <usize>SW << 2;
+  const one = f32x4.splat(1);
+  let sliver = pb;
+  for (let s = 0; s < nc; s += SW) {
+    const cols = min(SW, nc - s);
+    for (let r = 0; r < mc; r += 4) {
+      const rows = min(4, mc - r);
+      for (let q = 0; q < rows; q++) {
+        rowTimesSliver(values, offsets, rowEntry(rowStart, r + q), rowEntry(rowStart, r + q + 1), sliver, tile + <usize>q * tileRow);
+      }
+      // C[s + j, r .. r + 4) for the sliver's columns j.
+      const d = c + <usize>s * rowBytes + (<usize>r << 2);
+      if (rows == 4 && cols == SW) {
+        for (let g: usize = 0; g < tileRow; g += 16) {
+          storeT4(
+            v128.load(tile + g), v128.load(tile + tileRow + g),
+            v128.load(tile + 2 * tileRow + g), v128.load(tile + 3 * tileRow + g),
+            one, d + (g >> 2) * rowBytes, rowBytes,
+          );
+        }
+      } else {
+        for (let j = 0; j < cols; j++) {
+          for (let q = 0; q < rows; q++) {
+            store<f32>(d + <usize>j * rowBytes + (<usize>q << 2), load<f32>(tile + <usize>q * tileRow + (<usize>j << 2)));
+          }
+        }
+      }
     }
     sliver += sliverStride;
   }

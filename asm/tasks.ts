@@ -18,7 +18,7 @@ import { biasActivation, biasActivationBackward, columnAffine, sumCols, sumRows 
 import { col2im, im2col, swapAxes } from './conv';
 import { maxPool2d, maxPool2dBackward, upsample2d, upsample2dBackward } from './pool';
 import { gemm, MR, NR, scaleC } from './gemm';
-import { gemmSparseA, packSlivers, SW } from './gemm-sparse';
+import { gemmSparseA, gemmSparseB, packSlivers, SW } from './gemm-sparse';
 
 export const ARG_SLOTS = 32;
 // @ts-ignore: decorator
@@ -51,6 +51,7 @@ const T_UPSAMPLE = 20;
 const T_UPSAMPLE_BACK = 21;
 const T_PACK_SLIVERS = 22;
 const T_GEMM_SPARSE = 23;
+const T_GEMM_SPARSE_B = 24;
 
 // @ts-ignore: decorator
 @inline
@@ -242,6 +243,14 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
       const beta = argS(job, 7);
       if (beta != 0 && beta != 1) scaleC(argP(job, 2), n, m0, m1, 0, n, beta);
       gemmSparseA(argP(job, 0), argP(job, 1), argP(job, 2), n, argI(job, 5), argS(job, 6), beta != 0, m0, m1, argP(job, 8) + <usize>t * argP(job, 9));
+      break;
+    }
+    case T_GEMM_SPARSE_B: {
+      const n = argI(job, 4);
+      const j0 = sliceStart(n, chunk, count, 4), j1 = sliceStart(n, chunk + 1, count, 4);
+      if (j1 > j0) {
+        gemmSparseB(argP(job, 0), argP(job, 1), argP(job, 2), argI(job, 3), n, argI(job, 5), argS(job, 6), j0, j1, argP(job, 7) + <usize>t * argP(job, 8));
+      }
       break;
     }
     default:

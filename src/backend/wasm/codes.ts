@@ -44,6 +44,8 @@ export const UPSAMPLE_CODES = {
 
 /** Column width of the packed slivers of the sparse GEMM path (SW of asm/gemm-sparse.ts). */
 export const SPARSE_SLIVER_WIDTH = 16;
+/** Deepest k of the sparse right-operand path (SPARSE_T_MAX_K of asm/gemm-sparse.ts). */
+export const SPARSE_B_MAX_DEPTH = 1024;
 
 /** Task ids of asm/tasks.ts; the comment lists each task's float64 argument slots. */
 export const TASK = {
@@ -93,6 +95,8 @@ export const TASK = {
   packSlivers: 22,
   /** a, packed, c, m, n, k, alpha, beta, scratch, scratchStride (split over rows of C) */
   gemmSparse: 23,
+  /** b, packed, c, m, n, k, alpha, scratch, scratchStride (split over columns of C) */
+  gemmSparseB: 24,
 } as const;
 export type TaskId = (typeof TASK)[keyof typeof TASK];
 

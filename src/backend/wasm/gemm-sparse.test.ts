@@ -2,7 +2,8 @@
  * Conformance of the compressed-row GEMM path (a mostly-zero left operand, asm/gemm-sparse.ts)
  * against the reference: ragged slivers (n around 16), row blocks (m around 64), k slices (k above
  * 1024), column panels (n above 256), empty rows, alpha/beta variants, both layouts of B, and
- * 1 against 2 threads. The path is chosen by density, which the last tests observe directly.
+ * 1 against 2 threads; then the same for a mostly-zero right operand (B [k, n], computed as a
+ * transposed product). The path is chosen by density, which the last tests observe directly.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -69,6 +70,43 @@ describe.each([false, true])('wasm gemm with a sparse left operand, transB=%s', 
   });
 });
 
+const B_SHAPES: readonly [number, number, number][] = [
+  [64, 1, 1],
+  [65, 3, 7],
+  [79, 5, 128],
+  [64, 67, 3],
+  [129, 300, 1000],
+];
+
+describe.each([false, true])('wasm gemm with a sparse right operand, transA=%s', (transA) => {
+  it.each(B_SHAPES)('m=%i n=%i k=%i matches the reference at densities 0.02 and 0.2 on 1 and 2 threads', (m, n, k) => {
+    for (const density of [0.02, 0.2]) {
+      const rng = new Rng(m * 7 + n * 131 + k + (transA ? 1 : 0) + density * 1000);
+      // A dense A keeps the left-operand path out of the way; B [k, n] is mostly zeros.
+      const a = randomArray(rng, m * k, 0.5, 1);
+      const b = sparseArray(rng, k, n, density);
+      const c0 = randomArray(rng, m * n);
+      // beta ≠ 0 takes the dense path; it must agree too.
+      for (const [alpha, beta] of [
+        [1, 0],
+        [-2, 0],
+        [0.5, 1],
+      ] as const) {
+        const expected = reference({ a, b, m, n, k, transA, transB: false, alpha, beta }, c0);
+        const results: Float32Array[] = [];
+        for (const [threads, backend] of backends) {
+          const [wa, wb, wc] = [a, b, c0].map((values) => onBackend(backend, values)) as [Float32Array, Float32Array, Float32Array];
+          backend.gemm({ a: wa, b: wb, c: wc, m, n, k, transA, transB: false, alpha, beta });
+          expectAllClose(wc, expected, gemmTolerance(k), `density ${density}, ${threads} thread(s), alpha ${alpha}, beta ${beta}`);
+          results.push(wc.slice());
+          for (const view of [wa, wb, wc]) backend.release(view);
+        }
+        expect(results[1]).toEqual(results[0]);
+      }
+    }
+  });
+});
+
 describe('choice of the sparse path', () => {
   // A zero of A times an infinite entry of B is NaN on the dense path and skipped on the sparse
   // one: that difference shows which path ran.
@@ -90,5 +128,24 @@ describe('choice of the sparse path', () => {
 
   it.each([...backends.keys()])('dense operands keep the packed path (%i thread(s))', (threads) => {
     expect(productWithInfinity(threads, 0.9).some(Number.isNaN)).toBe(true);
+  });
+
+  // The same observation for the right operand: infinities in A, against rows of B that are zero.
+  function rightProductWithInfinity(threads: number, density: number, beta: number): Float32Array {
+    const backend = backends.get(threads)!;
+    const [m, n, k] = [70, 20, 50];
+    const a = randomArray(new Rng(5), m * k, 0.5, 1);
+    for (let i = 0; i < m; i++) a[i * k] = Number.POSITIVE_INFINITY;
+    const b = sparseArray(new Rng(6), k, n, density);
+    b.fill(0, 0, n);
+    const wc = backend.alloc(m * n);
+    backend.gemm({ a: onBackend(backend, a), b: onBackend(backend, b), c: wc, m, n, k, transA: false, transB: false, alpha: 1, beta });
+    return wc.slice();
+  }
+
+  it.each([...backends.keys()])('a mostly-zero right operand takes the compressed path when beta is 0 (%i thread(s))', (threads) => {
+    expect(rightProductWithInfinity(threads, 0.1, 0).every(Number.isFinite)).toBe(true);
+    expect(rightProductWithInfinity(threads, 0.1, 1).some(Number.isNaN)).toBe(true);
+    expect(rightProductWithInfinity(threads, 0.9, 0).some(Number.isNaN)).toBe(true);
   });
 });

@@ -27,6 +27,7 @@ import {
   JOB_SLOT,
   MAX_CHUNKS,
   MAX_THREADS,
+  SPARSE_B_MAX_DEPTH,
   SPARSE_SLIVER_WIDTH,
   TASK,
   UNARY_CODES,
@@ -59,6 +60,14 @@ const CHUNK_WORK = 1 << 14;
 const SPARSE_MAX_DENSITY = 0.4;
 /** Columns of C below which counting A's non-zeros (m·k reads) is not worth it against m·n·k. */
 const SPARSE_MIN_COLUMNS = 32;
+/**
+ * The mostly-zero right operand path (a transposed product) costs more per non-zero: it pays
+ * off below about 0.3 (measured: W1's first weight gradient, B = 128 digits at 0.19, runs 2.4×
+ * faster; a conv layer's columns at 0.36 ran 1.4× slower), and needs rows of C to amortise the
+ * compression of B's columns.
+ */
+const SPARSE_B_MAX_DENSITY = 0.25;
+const SPARSE_B_MIN_ROWS = 64;
 /** Chunks per thread of a parallel GEMM (balance against repacking the shared operand per chunk). */
 const GEMM_CHUNKS_PER_THREAD = 3;
 /** Relative cost of kernels built on exp/log against a plain add. */
@@ -135,8 +144,20 @@ export class WasmBackend implements Backend {
     if (m === 0 || n === 0) return;
     const threads = this.pool.activeThreads;
     const parallel = threads > 1 && 2 * m * n * k >= GEMM_PARALLEL_FLOPS;
-    if (!transA && k > 0 && alpha !== 0 && n >= SPARSE_MIN_COLUMNS && this.nonZeros(a.subarray(0, m * k)) <= SPARSE_MAX_DENSITY * m * k) {
+    const sparseEligible = k > 0 && alpha !== 0;
+    if (sparseEligible && !transA && n >= SPARSE_MIN_COLUMNS && this.nonZeros(a.subarray(0, m * k)) <= SPARSE_MAX_DENSITY * m * k) {
       this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
+      return;
+    }
+    if (
+      sparseEligible &&
+      !transB &&
+      beta === 0 &&
+      k <= SPARSE_B_MAX_DEPTH &&
+      m >= SPARSE_B_MIN_ROWS &&
+      this.nonZeros(b.subarray(0, k * n)) <= SPARSE_B_MAX_DENSITY * k * n
+    ) {
+      this.gemmSparseB(a, b, c, m, n, k, transA, alpha, parallel ? threads : 1);
       return;
     }
     // Split the longer side of C (in micro-tiles of 4 rows or 8 columns) into chunks.
@@ -162,6 +183,42 @@ export class WasmBackend implements Backend {
     );
   }
 
+  /** Mostly-zero B: Cᵀ = Bᵀ · op(A)ᵀ with op(A)ᵀ packed once, then columns of C split among threads. */
+  private gemmSparseB(
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    alpha: number,
+    threads: number,
+  ): void {
+    const slivers = Math.ceil(m / SPARSE_SLIVER_WIDTH);
+    const packed = this.heap.alloc(slivers * SPARSE_SLIVER_WIDTH * k, true);
+    try {
+      // op(A)ᵀ is [k, m]: A itself when stored transposed, else A read transposed.
+      this.exec(TASK.packSlivers, Math.min(threads, slivers), this.ptr(a), m, k, transA ? 0 : 1, this.ptr(packed));
+      const chunks = Math.min(Math.ceil(n / 4), threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS);
+      this.exec(
+        TASK.gemmSparseB,
+        threads > 1 ? chunks : 1,
+        this.ptr(b),
+        this.ptr(packed),
+        this.ptr(c),
+        m,
+        n,
+        k,
+        alpha,
+        this.scratch,
+        this.scratchStride,
+      );
+    } finally {
+      this.heap.release(packed);
+    }
+  }
+
   /** The compressed-row path: op(B) packed once for all threads, then rows of C split among them. */
   private gemmSparse(
     a: Float32Array,
@@ -176,7 +233,7 @@ export class WasmBackend implements Backend {
     threads: number,
   ): void {
     const slivers = Math.ceil(n / SPARSE_SLIVER_WIDTH);
-    const packed = this.heap.alloc(slivers * SPARSE_SLIVER_WIDTH * k);
+    const packed = this.heap.alloc(slivers * SPARSE_SLIVER_WIDTH * k, true);
     try {
       this.exec(TASK.packSlivers, Math.min(threads, slivers), this.ptr(b), n, k, transB ? 1 : 0, this.ptr(packed));
       const chunks = Math.min(m, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS);
