@@ -47,7 +47,7 @@ function accumulateLeaf(leaf: Tensor, g: Tensor): void {
 }
 
 function sumOf(a: Tensor, b: Tensor): Tensor {
-  const out = Tensor.zeros(a.shape);
+  const out = Tensor.empty(a.shape);
   a.backend.binary('add', a.data, b.data, out.data);
   return out;
 }

@@ -14,8 +14,12 @@ import { Tensor } from './tensor.js';
 type Grads = ReadonlyArray<Tensor | null>;
 type RuleTable = { [K in OpName]: (node: TapeNodeOf<K>, dy: Tensor) => Grads };
 
+/**
+ * Storage for a gradient shaped like `t` that the rule's kernels then write in full (every
+ * backend kernel overwrites its output), so it is not zero-filled first.
+ */
 function like(t: Tensor): Tensor {
-  return Tensor.zeros(t.shape);
+  return Tensor.empty(t.shape);
 }
 
 function wants(node: TapeNode, i: number): boolean {
@@ -149,7 +153,8 @@ const rules: RuleTable = {
     const [x] = node.inputs as [Tensor];
     const y = node.output;
     const backend = dy.backend;
-    const dx = like(x);
+    // sign is flat: its gradient is the only one no kernel writes.
+    const dx = node.saved.op === 'sign' ? Tensor.zeros(x.shape) : like(x);
     switch (node.saved.op) {
       case 'neg':
         backend.affine(dy.data, -1, 0, dx.data);

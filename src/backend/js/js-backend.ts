@@ -21,14 +21,15 @@ export class JsBackend implements Backend {
   private readonly free = new Map<number, Float32Array[]>();
   private live = 0;
 
-  alloc(length: number): Float32Array {
+  /**
+   * Uninitialized storage comes filled with NaN: as the reference backend, this one makes any
+   * caller that reads storage it asked not to have cleared fail loudly in tests.
+   */
+  alloc(length: number, uninitialized = false): Float32Array {
     this.live++;
-    const reused = this.free.get(length)?.pop();
-    if (reused) {
-      reused.fill(0);
-      return reused;
-    }
-    return new Float32Array(length);
+    const buffer = this.free.get(length)?.pop() ?? (uninitialized ? new Float32Array(length) : null);
+    if (buffer === null) return new Float32Array(length);
+    return buffer.fill(uninitialized ? Number.NaN : 0);
   }
 
   release(buffer: Float32Array): void {
