@@ -73,7 +73,11 @@ export async function sweep(x: Matrix, latentSizes: readonly number[], options: 
   for (const [index, latent] of latentSizes.entries()) {
     const start = performance.now();
     // Data is already scaled: the model must not rescale it.
-    const { model, history } = await trainAutoencoder(trainScaled, { ...training, scaler: 'none', latentDim: latent, seed }, REDUCTION_DEFAULTS);
+    const { model, history } = await trainAutoencoder(
+      trainScaled,
+      { ...training, scaler: 'none', latentDim: latent, seed },
+      REDUCTION_DEFAULTS,
+    );
     const aeValError = meanOf(model.reconstructionError(valScaled));
     const aeTrainError = meanOf(model.reconstructionError(trainScaled));
     const pca = new Pca({ nComponents: latent }).fit(trainScaled);
