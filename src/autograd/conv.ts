@@ -111,9 +111,9 @@ function convSteps(options: Conv2dOptions): Pick<Conv2dGeometry, 'strideH' | 'st
 /** Most floats of one column matrix; bigger batches are processed in chunks of samples. */
 const COLUMN_BUDGET = 1 << 23;
 
-/** A scratch tensor outside any scope, released by the caller with dispose(). */
+/** A scratch tensor outside any scope, released by the caller with dispose(); kernels fill it. */
 function scratch(size: number): Tensor {
-  return Tensor.zeros([size], { persistent: true });
+  return Tensor.empty([size], { persistent: true });
 }
 
 /** Samples per chunk so that `perSample` floats × chunk stays within the column budget. */
@@ -147,7 +147,7 @@ function addChannelBias(out: Tensor, bias: Tensor, n: number, channels: number, 
 function channelBiasGrad(dy: Tensor, n: number, channels: number, plane: number): Tensor {
   const perRow = scratch(n * channels);
   dy.backend.sumCols(dy.data, n * channels, plane, perRow.data);
-  const dbias = Tensor.zeros([channels]);
+  const dbias = Tensor.empty([channels]);
   dy.backend.sumRows(perRow.data, n, channels, dbias.data);
   perRow.dispose();
   return dbias;
@@ -174,13 +174,17 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
     );
   }
   const geometry: Conv2dGeometry = { channels, height, width, kernelH, kernelW, ...steps, outH, outW };
-  const out = Tensor.zeros([n, outChannels, outH, outW]);
+  const out = Tensor.empty([n, outChannels, outH, outW]);
   const backend = out.backend;
   const k = channels * kernelH * kernelW;
   const plane = outH * outW;
   const image = channels * height * width;
   const chunk = chunkSize(n, k * plane);
-  const cols = scratch(k * chunk * plane);
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  // The weight gradient multiplies by the same columns: keep them (freed with the step's scope)
+  // when one chunk holds the whole batch.
+  const keepCols = chunk === n && weight.requiresGrad && needsGrad(inputs);
+  const cols = keepCols ? Tensor.empty([k * n * plane]) : scratch(k * chunk * plane);
   const product = scratch(outChannels * chunk * plane);
   for (let start = 0; start < n; start += chunk) {
     const b = Math.min(chunk, n - start);
@@ -206,11 +210,10 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
       out.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane),
     );
   }
-  cols.dispose();
+  if (!keepCols) cols.dispose();
   product.dispose();
   if (bias) addChannelBias(out, bias, n, outChannels, plane);
-  const inputs = bias ? [x, weight, bias] : [x, weight];
-  if (needsGrad(inputs)) record('conv2d', inputs, out, { geometry });
+  if (needsGrad(inputs)) record('conv2d', inputs, out, { geometry, cols: keepCols ? cols : null });
   return out;
 }
 
@@ -238,7 +241,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   }
   // The image side of im2col is this op's output; its "columns" side is this op's input.
   const geometry: Conv2dGeometry = { channels, height: outH, width: outW, kernelH, kernelW, ...steps, outH: height, outW: width };
-  const out = Tensor.zeros([n, channels, outH, outW]);
+  const out = Tensor.empty([n, channels, outH, outW]);
   const backend = out.backend;
   const k = channels * kernelH * kernelW;
   const plane = height * width;
@@ -275,7 +278,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
 type Grads = Array<Tensor | null>;
 
 /** Input, weight and bias gradients of conv2d. */
-export function conv2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeometry, dy: Tensor): Grads {
+export function conv2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeometry, dy: Tensor, forwardCols: Tensor | null): Grads {
   const [x, weight, bias] = inputs as [Tensor, Tensor, Tensor | undefined];
   const g = geometry;
   const backend = dy.backend;
@@ -284,20 +287,20 @@ export function conv2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeomet
   const k = g.channels * g.kernelH * g.kernelW;
   const plane = g.outH * g.outW;
   const image = g.channels * g.height * g.width;
-  const chunk = chunkSize(n, k * plane);
+  const chunk = forwardCols ? n : chunkSize(n, k * plane);
   const cols = scratch(k * chunk * plane);
   const dyt = scratch(outChannels * chunk * plane);
-  const dx = x.requiresGrad ? Tensor.zeros(x.shape) : null;
-  const dw = weight.requiresGrad ? Tensor.zeros(weight.shape) : null;
+  const dx = x.requiresGrad ? Tensor.empty(x.shape) : null;
+  const dw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
   for (let start = 0; start < n; start += chunk) {
     const b = Math.min(chunk, n - start);
     // dy [b, O, P] to [O, b·P], the layout of the forward GEMM's product.
     backend.swapAxes(dy.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane), b, outChannels, plane, dyt.data);
     if (dw) {
-      backend.im2col(x.data.subarray(start * image, (start + b) * image), g, cols.data, b);
+      if (!forwardCols) backend.im2col(x.data.subarray(start * image, (start + b) * image), g, cols.data, b);
       backend.gemm({
         a: dyt.data,
-        b: cols.data,
+        b: (forwardCols ?? cols).data,
         c: dw.data,
         m: outChannels,
         n: k,
@@ -343,8 +346,8 @@ export function convTranspose2dBackward(inputs: readonly Tensor[], geometry: Con
   const chunk = chunkSize(n, k * plane);
   const cols = scratch(k * chunk * plane);
   const xt = scratch(inChannels * chunk * plane);
-  const dx = x.requiresGrad ? Tensor.zeros(x.shape) : null;
-  const dw = weight.requiresGrad ? Tensor.zeros(weight.shape) : null;
+  const dx = x.requiresGrad ? Tensor.empty(x.shape) : null;
+  const dw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
   for (let start = 0; start < n; start += chunk) {
     const b = Math.min(chunk, n - start);
     const slice = (t: Tensor): Float32Array => t.data.subarray(start * inChannels * plane, (start + b) * inChannels * plane);

@@ -252,7 +252,7 @@ const rules: RuleTable = {
   },
 
   conv2d(node, dy) {
-    return conv2dBackward(node.inputs, node.saved.geometry, dy);
+    return conv2dBackward(node.inputs, node.saved.geometry, dy, node.saved.cols);
   },
 
   convTranspose2d(node, dy) {

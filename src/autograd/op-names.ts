@@ -25,8 +25,11 @@ export interface SavedByOp {
   mulRow: Record<string, never>;
   bceLogits: Record<string, never>;
   view: { readonly inputShape: Shape };
-  /** Geometry of the image side of im2col (the conv input). */
-  conv2d: { readonly geometry: Conv2dGeometry };
+  /**
+   * Geometry of the image side of im2col (the conv input), and the forward pass's column matrix
+   * of the whole batch when the weight gradient will need it (null when it was built in chunks).
+   */
+  conv2d: { readonly geometry: Conv2dGeometry; readonly cols: Tensor | null };
   /** Geometry of the image side of im2col (the conv-transpose output). */
   convTranspose2d: { readonly geometry: Conv2dGeometry };
   /** Pooling geometry with the batch folded into channels; argmax has the output's shape. */
