@@ -32,6 +32,16 @@ export function sparseScratchFloats(): i32 {
   return 2 * SMC * SKC + 2 * (SMC + 4) + 4 * SW;
 }
 
+// Where each part of the per-thread scratch starts (in that order).
+// @ts-ignore: decorator
+@inline function csrOffsets(scratch: usize): usize { return scratch + (<usize>(SMC * SKC) << 2); }
+// @ts-ignore: decorator
+@inline function csrRowStart(scratch: usize): usize { return scratch + (<usize>(2 * SMC * SKC) << 2); }
+// @ts-ignore: decorator
+@inline function csrCursor(scratch: usize): usize { return csrRowStart(scratch) + (<usize>(SMC + 4) << 2); }
+// @ts-ignore: decorator
+@inline function scratchTile(scratch: usize): usize { return csrRowStart(scratch) + (<usize>(2 * (SMC + 4)) << 2); }
+
 /** Deepest k the transposed path takes in one slice (it does not accumulate slices). */
 export const SPARSE_T_MAX_K: i32 = SKC;
 
@@ -55,10 +65,7 @@ export function gemmSparseA(
   a: usize, packed: usize, c: usize, n: i32, k: i32, alpha: f32, accumulateC: bool,
   m0: i32, m1: i32, scratch: usize,
 ): void {
-  const values = scratch;
-  const offsets = values + (<usize>(SMC * SKC) << 2);
-  const rowStart = offsets + (<usize>(SMC * SKC) << 2);
-  const tile = rowStart + (<usize>(2 * (SMC + 4)) << 2);
+  const values = scratch, offsets = csrOffsets(scratch), rowStart = csrRowStart(scratch), tile = scratchTile(scratch);
   const kSlices = (k + SKC - 1) / SKC;
   const kStep = (k + kSlices - 1) / kSlices;
   const sliverStride = <usize>k * (<usize>SW << 2);
@@ -84,11 +91,8 @@ export function gemmSparseB(
   b: usize, packed: usize, c: usize, m: i32, n: i32, k: i32, alpha: f32,
   j0: i32, j1: i32, scratch: usize,
 ): void {
-  const values = scratch;
-  const offsets = values + (<usize>(SMC * SKC) << 2);
-  const rowStart = offsets + (<usize>(SMC * SKC) << 2);
-  const cursor = rowStart + (<usize>(SMC + 4) << 2);
-  const tile = rowStart + (<usize>(2 * (SMC + 4)) << 2);
+  const values = scratch, offsets = csrOffsets(scratch), rowStart = csrRowStart(scratch);
+  const cursor = csrCursor(scratch), tile = scratchTile(scratch);
   const sliverStride = <usize>k * (<usize>SW << 2);
   for (let i0 = j0; i0 < j1; i0 += SMC) {
     const mc = min(SMC, j1 - i0);

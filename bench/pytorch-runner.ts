@@ -57,7 +57,19 @@ function sizes(quick: boolean, rows: number): string[] {
   const w1 = Math.min(quick ? 512 : 8192, rows);
   const w2 = Math.min(quick ? 256 : 2048, rows);
   const w3 = Math.min(quick ? 2000 : 10_000, rows);
-  return ['--w1-rows', String(w1), '--w2-rows', String(w2), '--w3-samples', String(w3), '--reps', quick ? '1' : '3'];
+  // W3 passes are short: more of them steady the median, as in bench/run.ts.
+  return [
+    '--w1-rows',
+    String(w1),
+    '--w2-rows',
+    String(w2),
+    '--w3-samples',
+    String(w3),
+    '--reps',
+    quick ? '1' : '3',
+    '--w3-reps',
+    quick ? '1' : '9',
+  ];
 }
 
 /**

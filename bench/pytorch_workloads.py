@@ -8,7 +8,7 @@ epoch shuffles its rows, as latent's trainer does, and is timed alone: loading t
 the model and the warm-up epoch are outside every timed span. W3 runs under torch.inference_mode.
 
     python3 bench/pytorch_workloads.py DATA.f32 THREADS [--w1-rows 8192] [--w2-rows 2048]
-        [--w3-samples 10000] [--reps 3]
+        [--w3-samples 10000] [--reps 3] [--w3-reps N]
 
 prints one JSON object on stdout: {"torch": version, "threads": N, "blas": ..., "w1": samples/s,
 "w3": ..., "w2": ..., "rates": {"w1": [...], "w3": [...], "w2": [...]}, "params": {"w1": n, "w2": n}},
@@ -145,6 +145,7 @@ def main(argv: List[str]) -> int:
     parser.add_argument("--w2-rows", type=int, default=2048)
     parser.add_argument("--w3-samples", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=3, help="measured repetitions after one warm-up")
+    parser.add_argument("--w3-reps", type=int, default=None, help="measured W3 passes (default: --reps)")
     args = parser.parse_args(argv)
 
     raw = np.fromfile(args.data, dtype="<f4")
@@ -160,7 +161,7 @@ def main(argv: List[str]) -> int:
     reps = args.reps + 1  # the first is the warm-up
 
     w1 = measure(f"W1 training on {args.w1_rows} rows", lambda: train_rates(w1_model(), data[: args.w1_rows], W1_BATCH, reps))
-    w3 = measure(f"W3 encoding of {args.w3_samples} rows", lambda: encode_rates(w1_model()[0], data, args.w3_samples, reps))
+    w3 = measure(f"W3 encoding of {args.w3_samples} rows", lambda: encode_rates(w1_model()[0], data, args.w3_samples, (args.w3_reps or args.reps) + 1))
     images = data[: args.w2_rows].reshape(-1, 1, 28, 28)
     w2 = measure(f"W2 training on {args.w2_rows} rows", lambda: train_rates(w2_model(), images, W2_BATCH, reps))
 

@@ -183,7 +183,7 @@ export class WasmBackend implements Backend {
     );
   }
 
-  /** Mostly-zero B: Cᵀ = Bᵀ · op(A)ᵀ with op(A)ᵀ packed once, then columns of C split among threads. */
+  /** Mostly-zero B: Cᵀ = Bᵀ · op(A)ᵀ with op(A)ᵀ [k, m] packed once, then columns of C split among threads. */
   private gemmSparseB(
     a: Float32Array,
     b: Float32Array,
@@ -195,17 +195,14 @@ export class WasmBackend implements Backend {
     alpha: number,
     threads: number,
   ): void {
-    const slivers = Math.ceil(m / SPARSE_SLIVER_WIDTH);
-    const packed = this.heap.alloc(slivers * SPARSE_SLIVER_WIDTH * k, true);
-    try {
-      // op(A)ᵀ is [k, m]: A itself when stored transposed, else A read transposed.
-      this.exec(TASK.packSlivers, Math.min(threads, slivers), this.ptr(a), m, k, transA ? 0 : 1, this.ptr(packed));
+    // op(A)ᵀ is A itself when A is stored transposed, else A read transposed.
+    this.withSlivers(a, m, k, !transA, threads, (packed) => {
       const chunks = Math.min(Math.ceil(n / 4), threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS);
       this.exec(
         TASK.gemmSparseB,
         threads > 1 ? chunks : 1,
         this.ptr(b),
-        this.ptr(packed),
+        packed,
         this.ptr(c),
         m,
         n,
@@ -214,12 +211,10 @@ export class WasmBackend implements Backend {
         this.scratch,
         this.scratchStride,
       );
-    } finally {
-      this.heap.release(packed);
-    }
+    });
   }
 
-  /** The compressed-row path: op(B) packed once for all threads, then rows of C split among them. */
+  /** Mostly-zero A: op(B) packed once for all threads, then rows of C split among them. */
   private gemmSparse(
     a: Float32Array,
     b: Float32Array,
@@ -232,16 +227,13 @@ export class WasmBackend implements Backend {
     beta: number,
     threads: number,
   ): void {
-    const slivers = Math.ceil(n / SPARSE_SLIVER_WIDTH);
-    const packed = this.heap.alloc(slivers * SPARSE_SLIVER_WIDTH * k, true);
-    try {
-      this.exec(TASK.packSlivers, Math.min(threads, slivers), this.ptr(b), n, k, transB ? 1 : 0, this.ptr(packed));
+    this.withSlivers(b, n, k, transB, threads, (packed) => {
       const chunks = Math.min(m, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS);
       this.exec(
         TASK.gemmSparse,
         threads > 1 ? chunks : 1,
         this.ptr(a),
-        this.ptr(packed),
+        packed,
         this.ptr(c),
         m,
         n,
@@ -251,6 +243,26 @@ export class WasmBackend implements Backend {
         this.scratch,
         this.scratchStride,
       );
+    });
+  }
+
+  /**
+   * Pack a [k, columns] operand (stored [columns, k] when `transposed`) into the sparse paths'
+   * slivers, in parallel, and run `use` with the packed copy's pointer; the copy is freed after.
+   */
+  private withSlivers(
+    source: Float32Array,
+    columns: number,
+    k: number,
+    transposed: boolean,
+    threads: number,
+    use: (packed: number) => void,
+  ): void {
+    const slivers = Math.ceil(columns / SPARSE_SLIVER_WIDTH);
+    const packed = this.heap.alloc(slivers * SPARSE_SLIVER_WIDTH * k, true);
+    try {
+      this.exec(TASK.packSlivers, Math.min(threads, slivers), this.ptr(source), columns, k, transposed ? 1 : 0, this.ptr(packed));
+      use(this.ptr(packed));
     } finally {
       this.heap.release(packed);
     }
