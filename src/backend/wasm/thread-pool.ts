@@ -88,13 +88,18 @@ export class ThreadPool {
     Atomics.store(h, JOB_SLOT.done, 0);
     // Publishing the ticket makes the chunks claimable; everything written before is visible.
     Atomics.store(h, JOB_SLOT.ticket, chunks << 16);
-    if (!parallel || this.activeThreads === 1) {
+    if (this.workers.length === 0) {
       this.kernels.work(this.job, 0);
       return;
     }
     const c = this.control;
-    Atomics.add(c, CONTROL.seq, 1);
-    Atomics.notify(c, CONTROL.seq);
+    // A job that is not worth waking the workers for is still claimable by one that is awake late
+    // for the previous job: it too must be waited for below (else the caller reads its output
+    // while that worker is still writing it).
+    if (parallel && this.activeThreads > 1) {
+      Atomics.add(c, CONTROL.seq, 1);
+      Atomics.notify(c, CONTROL.seq);
+    }
     let failure: unknown = undefined;
     try {
       this.kernels.work(this.job, 0);
