@@ -42,7 +42,12 @@ export function backward(loss: Tensor): void {
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor): void {
-  if (!leaf.grad) leaf.grad = Tensor.zeros(leaf.shape, { persistent: true });
+  if (!leaf.grad) {
+    // The first gradient since zeroGrad is copied, not added to zeros.
+    leaf.grad = Tensor.empty(leaf.shape, { persistent: true });
+    leaf.grad.data.set(g.data);
+    return;
+  }
   leaf.backend.binary('add', leaf.grad.data, g.data, leaf.grad.data);
 }
 

@@ -33,8 +33,16 @@ export abstract class Optimizer {
     });
   }
 
+  /**
+   * Drop the gradients, as PyTorch's `zero_grad()` (set_to_none): the next backward writes fresh
+   * ones instead of adding into zero-filled buffers, one pass over each instead of two.
+   * Parameters that then receive no gradient are skipped by `step`.
+   */
   zeroGrad(): void {
-    for (const param of this.params) param.grad?.data.fill(0);
+    for (const param of this.params) {
+      param.grad?.dispose();
+      param.grad = null;
+    }
   }
 
   protected abstract update(index: number, param: Tensor, grad: Tensor): void;
