@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor } from '../autograd/index.js';
+import { backward, ops, Tensor } from '../autograd/index.js';
 import { expectAllClose } from '../test-utils/close.js';
 import { Adam, AdamW, clipGradNorm, LrSchedule, parseSchedule, Rmsprop, Sgd } from './index.js';
 
@@ -94,5 +94,22 @@ describe('clipping and schedules', () => {
     // An explicit cosine period lets a resumed run follow the same curve as an uninterrupted one.
     expect(parseSchedule('cosine:10', 4)).toEqual({ kind: 'cosine', epochs: 10 });
     expect(() => parseSchedule('cosine:0', 4)).toThrow(/cosine period/);
+  });
+
+  it('zeroGrad drops gradients: the next backward writes them afresh, step skips a parameter without one', () => {
+    const a = Tensor.from([1, 2], [2], { requiresGrad: true, persistent: true });
+    const b = Tensor.from([3], [1], { requiresGrad: true, persistent: true });
+    const opt = new Sgd([a, b], { lr: 0.5 });
+    backward(ops.sum(ops.square(a)));
+    backward(ops.sum(ops.square(a))); // gradients add up between zeroGrad calls
+    expect([...a.grad!.data]).toEqual([4, 8]);
+    opt.zeroGrad();
+    expect(a.grad).toBeNull();
+    backward(ops.sum(ops.square(a)));
+    expect([...a.grad!.data]).toEqual([2, 4]);
+    expect(b.grad).toBeNull();
+    opt.step();
+    expect([...a.data]).toEqual([0, 0]);
+    expect([...b.data]).toEqual([3]);
   });
 });
