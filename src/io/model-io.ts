@@ -88,6 +88,8 @@ export function checkpointToBytes(model: Autoencoder, state: TrainingState, trai
 export interface LoadedCheckpoint {
   readonly model: Autoencoder;
   readonly state: TrainingState;
+  /** The training summary saved with the checkpoint (checkpointToBytes's `training`), if any. */
+  readonly training?: unknown;
 }
 
 export function checkpointFromBytes(bytes: Uint8Array, source: string): LoadedCheckpoint {
@@ -101,5 +103,5 @@ export function checkpointFromBytes(bytes: Uint8Array, source: string): LoadedCh
     new Map([...file.tensors].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t.data]));
   const { hasBest, ...rest } = meta;
   const state: TrainingState = { ...rest, optimizerState: prefixed(OPTIMIZER_PREFIX), bestWeights: hasBest ? prefixed(BEST_PREFIX) : null };
-  return { model, state };
+  return { model, state, ...(file.training === undefined ? {} : { training: file.training }) };
 }

@@ -9,9 +9,7 @@
  * resumes as any other checkpoint; one saved without it still loads, with `training` null.
  */
 
-import { decodeModelFile } from '../../io/model-file.js';
-import { checkpointFromBytes } from '../../io/model-io.js';
-import { readNonEmpty } from '../../io/node-files.js';
+import { loadCheckpoint } from '../../io/model-node.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
 import type { TrainingState } from '../../train/types.js';
 
@@ -36,8 +34,6 @@ function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
  * const { model, state, training } = loadRunCheckpoint('ckpt.safetensors');
  */
 export function loadRunCheckpoint(path: string): RunCheckpoint {
-  const bytes = readNonEmpty(path, 'checkpoint');
-  const { model, state } = checkpointFromBytes(bytes, path);
-  const { training } = decodeModelFile(bytes, path);
+  const { model, state, training } = loadCheckpoint(path);
   return { path, model, state, training: isRecord(training) ? training : null };
 }
