@@ -27,9 +27,12 @@ export class JsBackend implements Backend {
    */
   alloc(length: number, uninitialized = false): Float32Array {
     this.live++;
-    const buffer = this.free.get(length)?.pop() ?? (uninitialized ? new Float32Array(length) : null);
-    if (buffer === null) return new Float32Array(length);
-    return buffer.fill(uninitialized ? Number.NaN : 0);
+    const reused = this.free.get(length)?.pop();
+    const buffer = reused ?? new Float32Array(length);
+    // A fresh array is zeros already.
+    if (uninitialized) buffer.fill(Number.NaN);
+    else if (reused) buffer.fill(0);
+    return buffer;
   }
 
   release(buffer: Float32Array): void {
