@@ -288,10 +288,11 @@ export function conv2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeomet
   const plane = g.outH * g.outW;
   const image = g.channels * g.height * g.width;
   const chunk = forwardCols ? n : chunkSize(n, k * plane);
-  const cols = scratch(k * chunk * plane);
   const dyt = scratch(outChannels * chunk * plane);
   const dx = x.requiresGrad ? Tensor.empty(x.shape) : null;
   const dw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
+  // Own columns are needed to rebuild dW's (unless the forward pass kept them) and for dX.
+  const cols = scratch(dx || !forwardCols ? k * chunk * plane : 0);
   for (let start = 0; start < n; start += chunk) {
     const b = Math.min(chunk, n - start);
     // dy [b, O, P] to [O, b·P], the layout of the forward GEMM's product.
