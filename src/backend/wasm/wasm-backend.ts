@@ -439,28 +439,23 @@ export class WasmBackend implements Backend {
   }
 
   im2col(images: Float32Array, geometry: Conv2dGeometry, cols: Float32Array, batch: number): void {
-    const g = geometry;
-    need(images, batch * g.channels * g.height * g.width, 'im2col images');
-    need(cols, g.channels * g.kernelH * g.kernelW * batch * g.outH * g.outW, 'im2col cols');
-    this.exec(
-      TASK.im2col,
-      this.chunks(batch * g.channels * g.kernelH * g.kernelW * g.outH * g.outW, batch * g.channels),
-      this.ptr(images),
-      this.ptr(cols),
-      ...geometryArgs(g),
-      batch,
-    );
+    this.imageColumns('im2col', images, geometry, cols, batch);
   }
 
   col2im(cols: Float32Array, geometry: Conv2dGeometry, images: Float32Array, batch: number): void {
-    const g = geometry;
-    need(images, batch * g.channels * g.height * g.width, 'col2im images');
-    need(cols, g.channels * g.kernelH * g.kernelW * batch * g.outH * g.outW, 'col2im cols');
+    this.imageColumns('col2im', images, geometry, cols, batch);
+  }
+
+  /** im2col reads the images and writes the columns, col2im the reverse: same sizes, split and geometry. */
+  private imageColumns(op: 'im2col' | 'col2im', images: Float32Array, g: Conv2dGeometry, cols: Float32Array, batch: number): void {
+    need(images, batch * g.channels * g.height * g.width, `${op} images`);
+    need(cols, g.channels * g.kernelH * g.kernelW * batch * g.outH * g.outW, `${op} cols`);
+    const [from, to] = op === 'im2col' ? [images, cols] : [cols, images];
     this.exec(
-      TASK.col2im,
+      TASK[op],
       this.chunks(batch * g.channels * g.kernelH * g.kernelW * g.outH * g.outW, batch * g.channels),
-      this.ptr(cols),
-      this.ptr(images),
+      this.ptr(from),
+      this.ptr(to),
       ...geometryArgs(g),
       batch,
     );
