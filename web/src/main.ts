@@ -1,0 +1,226 @@
+/// <reference lib="dom" />
+/**
+ * The playground page: wires the form, the data and the training worker together and redraws
+ * the views from the worker's messages. All compute happens in the worker; this thread only
+ * parses the user's input and draws, so the page stays responsive while a model trains.
+ *
+ * The page imports narrow modules (errors, data, report), not the library entry: the entry
+ * carries the wasm kernels, which only the worker needs.
+ *
+ * Invariants: the Train button is enabled only when the backend is ready, data is loaded and
+ * nothing is training; every user error is shown next to the control that caused it.
+ */
+
+import { isLatentError } from '../../src/errors.js';
+import { defaultHidden, defaultLatent } from '../../src/train/defaults.js';
+import { csvDataset, loadBuiltIn } from './data.js';
+import { byId, downloadBytes, showMessage } from './dom.js';
+import { field, fillForm, readForm } from './form.js';
+import type { PageMessage, WireDataset, WorkerMessage } from './protocol.js';
+import { renderLossView, renderModelViews } from './render.js';
+import { DEFAULT_FORM, parseSettings } from './settings.js';
+import { initialState, type PlaygroundState } from './state.js';
+
+const CONV_CHANNELS = '16, 32';
+
+const state = initialState();
+(window as Window & { latentPlayground?: PlaygroundState }).latentPlayground = state;
+
+const form = byId('settings', HTMLFormElement);
+const trainButton = byId('train', HTMLButtonElement);
+const stopButton = byId('stop', HTMLButtonElement);
+const downloadButton = byId('download', HTMLButtonElement);
+const progress = byId('progress', HTMLProgressElement);
+const progressText = byId('progress-text', HTMLElement);
+const dataError = byId('data-error', HTMLElement);
+const trainError = byId('train-error', HTMLElement);
+const modelError = byId('model-error', HTMLElement);
+const modelInfo = byId('model-info', HTMLElement);
+
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const send = (message: PageMessage): void => worker.postMessage(message);
+
+function errorText(error: unknown): { message: string; hint: string | null } {
+  if (isLatentError(error)) return { message: error.message, hint: error.hint ?? null };
+  return { message: error instanceof Error ? error.message : String(error), hint: null };
+}
+
+function updateButtons(): void {
+  const training = state.phase === 'training';
+  trainButton.disabled = training || state.backend === null || state.data === null;
+  stopButton.disabled = !training;
+  downloadButton.disabled = training || state.model === null;
+  // The views of a run index its data: the data stays fixed until the run ends.
+  byId('data-fields', HTMLFieldSetElement).disabled = training;
+}
+
+/** Latent and hidden sizes the page filled in for the current data (not typed by the user). */
+let autoShape = { latent: DEFAULT_FORM.latent, hidden: DEFAULT_FORM.hidden };
+
+/** Sizes that suit `data`: the form's defaults for images, the library's defaults for tables. */
+function shapeFor(data: WireDataset): { latent: string; hidden: string } {
+  if (data.imageShape !== null) return { latent: DEFAULT_FORM.latent, hidden: DEFAULT_FORM.hidden };
+  const latent = defaultLatent(data.cols);
+  return { latent: String(latent), hidden: defaultHidden(data.cols, latent).join(', ') };
+}
+
+function setData(data: WireDataset): void {
+  state.data = data;
+  const latent = field(form, 'latent');
+  const hidden = field(form, 'hidden');
+  // Sizes the user typed stay; sizes the page chose follow the data.
+  if (latent.value === autoShape.latent && hidden.value === autoShape.hidden && field(form, 'family').value !== 'conv') {
+    autoShape = shapeFor(data);
+    latent.value = autoShape.latent;
+    hidden.value = autoShape.hidden;
+  }
+  state.views = null;
+  const images = data.imageShape === null ? 'a table' : `images ${data.imageShape[0]}×${data.imageShape[1]}`;
+  const labels = data.labels === null ? 'no label column' : 'labelled';
+  byId('data-info', HTMLElement).textContent = `${data.source}: ${data.rows} samples × ${data.cols} features, ${images}, ${labels}.`;
+  const conv = byId('family', HTMLSelectElement).querySelector('option[value="conv"]');
+  if (conv instanceof HTMLOptionElement) conv.disabled = data.imageShape === null;
+  if (data.imageShape === null && field(form, 'family').value === 'conv') setFamily('dense');
+  showMessage(dataError, null);
+  renderModelViews(state);
+  updateButtons();
+}
+
+async function loadData(): Promise<void> {
+  const source = form.elements.namedItem('source');
+  const csv = source instanceof RadioNodeList && source.value === 'csv';
+  try {
+    if (!csv) {
+      setData(await loadBuiltIn(Number(byId('count', HTMLInputElement).value) || 3000));
+      return;
+    }
+    const file = byId('csv-file', HTMLInputElement).files?.[0];
+    if (file === undefined) {
+      showMessage(dataError, 'choose a CSV file', 'numeric columns, one sample per row; a column named label colours the plots');
+      return;
+    }
+    setData(csvDataset(await file.text(), file.name));
+  } catch (error) {
+    const { message, hint } = errorText(error);
+    showMessage(dataError, message, hint);
+    if (state.data !== null) byId('data-info', HTMLElement).textContent = `Still using the previous data: ${state.data.source}.`;
+  }
+}
+
+function setFamily(family: string): void {
+  const hidden = field(form, 'hidden');
+  if (family === 'conv' && hidden.value === DEFAULT_FORM.hidden) hidden.value = CONV_CHANNELS;
+  if (family !== 'conv' && hidden.value === CONV_CHANNELS) hidden.value = DEFAULT_FORM.hidden;
+  field(form, 'family').value = family;
+  byId('hidden-label', HTMLElement).textContent = family === 'conv' ? 'conv channels' : 'hidden sizes';
+}
+
+function startTraining(): void {
+  showMessage(trainError, null);
+  if (state.data === null) return;
+  try {
+    const settings = parseSettings(readForm(form));
+    state.phase = 'training';
+    state.epochs = [];
+    progress.value = 0;
+    progressText.textContent = 'building the model…';
+    send({ type: 'train', data: state.data, settings });
+  } catch (error) {
+    const { message, hint } = errorText(error);
+    showMessage(trainError, message, hint);
+  }
+  updateButtons();
+}
+
+function onWorkerMessage(message: WorkerMessage): void {
+  switch (message.type) {
+    case 'ready': {
+      state.backend = message;
+      const isolation = message.isolated
+        ? 'cross-origin isolated: yes'
+        : 'cross-origin isolated: no (one thread; serve with COOP/COEP headers for more)';
+      byId('backend-status', HTMLElement).textContent =
+        `backend ${message.backend} · ${message.threads} thread${message.threads === 1 ? '' : 's'} · ${isolation} · ${message.cores} cores`;
+      if (state.phase === 'loading') state.phase = 'idle';
+      break;
+    }
+    case 'started':
+      state.model = message.model;
+      state.lossName = message.loss;
+      modelInfo.textContent = `${message.model.family} model, ${message.model.inputDim} → ${message.model.latentDim}, ${message.model.parameters.toLocaleString('en')} parameters; training on ${message.trainRows} rows, validating on ${message.validationRows}.`;
+      break;
+    case 'batch':
+      progress.value = (message.epoch - 1 + message.batch / message.batches) / message.epochs;
+      progressText.textContent = `epoch ${message.epoch}/${message.epochs} · batch ${message.batch}/${message.batches} · loss ${message.loss.toPrecision(4)}`;
+      break;
+    case 'epoch':
+      state.epochs.push(message.row);
+      state.views = message.views;
+      renderLossView(state);
+      renderModelViews(state);
+      break;
+    case 'finished':
+      state.phase = 'done';
+      state.runsEnded++;
+      progress.value = message.epochs > 0 ? 1 : 0;
+      progressText.textContent =
+        message.epochs === 0
+          ? 'no epoch completed'
+          : `trained ${message.epochs} epoch${message.epochs === 1 ? '' : 's'}${message.stopped ? ' (stopped early; the model is kept)' : ''}`;
+      break;
+    case 'opened':
+      showMessage(modelError, null);
+      state.model = message.model;
+      state.epochs = [...message.curve];
+      state.views = message.views;
+      state.lossName = 'as stored in the file';
+      state.phase = 'done';
+      modelInfo.textContent = `opened ${message.model.source}: ${message.model.family} model, ${message.model.inputDim} → ${message.model.latentDim}, ${message.model.parameters.toLocaleString('en')} parameters.${message.note === null ? '' : `\n${message.note}`}`;
+      renderLossView(state);
+      renderModelViews(state);
+      break;
+    case 'saved':
+      downloadBytes(message.bytes, message.name);
+      break;
+    case 'error':
+      showMessage(message.context === 'train' ? trainError : modelError, message.message, message.hint);
+      break;
+  }
+  updateButtons();
+}
+
+worker.onmessage = (event: MessageEvent<WorkerMessage>) => onWorkerMessage(event.data);
+worker.onerror = (event) => showMessage(trainError, `the training worker failed: ${event.message}`, 'reload the page');
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  startTraining();
+});
+stopButton.addEventListener('click', () => {
+  send({ type: 'stop' });
+  progressText.textContent = 'stopping after this epoch…';
+});
+downloadButton.addEventListener('click', () => send({ type: 'save' }));
+byId('model-file', HTMLInputElement).addEventListener('change', async (event) => {
+  const input = event.currentTarget;
+  if (!(input instanceof HTMLInputElement)) return;
+  const file = input.files?.[0];
+  if (file === undefined) return;
+  send({ type: 'open', bytes: new Uint8Array(await file.arrayBuffer()), name: file.name, data: state.data });
+  input.value = '';
+});
+byId('family', HTMLSelectElement).addEventListener('change', (event) => {
+  if (event.currentTarget instanceof HTMLSelectElement) setFamily(event.currentTarget.value);
+});
+byId('count', HTMLInputElement).addEventListener('change', () => void loadData());
+byId('csv-file', HTMLInputElement).addEventListener('change', () => {
+  const csv = form.querySelector('input[name="source"][value="csv"]');
+  if (csv instanceof HTMLInputElement) csv.checked = true;
+  void loadData();
+});
+form.querySelectorAll('input[name="source"]').forEach((radio) => radio.addEventListener('change', () => void loadData()));
+
+fillForm(form, DEFAULT_FORM);
+renderLossView(state);
+renderModelViews(state);
+void loadData();
