@@ -10,8 +10,12 @@
  * reference's order, so its sums match it exactly. `swapAxes` moves blocks between [a, b, ·] and
  * [b, a, ·] around the batched GEMM.
  *
- * The geometry arrives as 13 consecutive float64 slots at `g`, in Conv2dGeometry field order.
+ * The geometry arrives as 13 consecutive float64 slots at `g`, in Conv2dGeometry field order,
+ * then the batch and the byte offset of a tap table (0 for none). With a table, short output rows
+ * take the flat loops of conv-gather.ts instead of the row loops here.
  */
+
+import { col2imScatter, im2colGather } from './conv-gather';
 
 // @ts-ignore: decorator
 @inline
@@ -52,6 +56,11 @@ export function im2col(image: usize, cols: usize, g: usize, batch: i32, u0: i32,
   const pH = gi(g, 7), pW = gi(g, 8), dH = gi(g, 9), dW = gi(g, 10);
   const outH = gi(g, 11), outW = gi(g, 12);
   const plane = outH * outW;
+  const table = <usize>load<f64>(g + 14 * 8);
+  if (table != 0) {
+    im2colGather(image, cols, table, channels, height * width, kH * kW, plane, batch, u0, u1);
+    return;
+  }
   const stride = batch * plane;
   for (let u = u0; u < u1; u++) {
     const c = u / batch, n = u % batch;
@@ -99,8 +108,13 @@ export function col2im(cols: usize, image: usize, g: usize, batch: i32, u0: i32,
   const pH = gi(g, 7), pW = gi(g, 8), dH = gi(g, 9), dW = gi(g, 10);
   const outH = gi(g, 11), outW = gi(g, 12);
   const plane = outH * outW;
-  const stride = batch * plane;
   const planeIn = height * width;
+  const table = <usize>load<f64>(g + 14 * 8);
+  if (table != 0) {
+    col2imScatter(cols, image, table, channels, planeIn, kH * kW, plane, batch, u0, u1);
+    return;
+  }
+  const stride = batch * plane;
   for (let u = u0; u < u1; u++) {
     const c = u / batch, n = u % batch;
     const base = (n * channels + c) * planeIn;

@@ -228,46 +228,22 @@ interface Geometry {
   outW: number;
 }
 
-function randomGeometries(count: number): Geometry[] {
-  const rng = new Rng(77);
-  const out: Geometry[] = [
-    // W2-like layers, big enough to be split across threads.
-    {
-      channels: 32,
-      height: 14,
-      width: 14,
-      kernelH: 3,
-      kernelW: 3,
-      strideH: 2,
-      strideW: 2,
-      padH: 1,
-      padW: 1,
-      dilationH: 1,
-      dilationW: 1,
-      outH: 7,
-      outW: 7,
-    },
-    {
-      channels: 16,
-      height: 28,
-      width: 28,
-      kernelH: 3,
-      kernelW: 3,
-      strideH: 1,
-      strideW: 1,
-      padH: 1,
-      padW: 1,
-      dilationH: 1,
-      dilationW: 1,
-      outH: 28,
-      outW: 28,
-    },
-  ];
+/** A 3×3-or-other geometry with its output size; null when the kernel does not fit. */
+function withOutput(g: Omit<Geometry, 'outH' | 'outW'>): Geometry | null {
+  const outH = Math.floor((g.height + 2 * g.padH - g.dilationH * (g.kernelH - 1) - 1) / g.strideH) + 1;
+  const outW = Math.floor((g.width + 2 * g.padW - g.dilationW * (g.kernelW - 1) - 1) / g.strideW) + 1;
+  return outH >= 1 && outW >= 1 ? { ...g, outH, outW } : null;
+}
+
+/** `count` random geometries with images of 1 to `maxSide` pixels a side. */
+function randomGeometries(count: number, seed: number, maxSide: number): Geometry[] {
+  const rng = new Rng(seed);
+  const out: Geometry[] = [];
   while (out.length < count) {
-    const g = {
+    const g = withOutput({
       channels: 1 + rng.int(4),
-      height: 1 + rng.int(9),
-      width: 1 + rng.int(9),
+      height: 1 + rng.int(maxSide),
+      width: 1 + rng.int(maxSide),
       kernelH: 1 + rng.int(4),
       kernelW: 1 + rng.int(4),
       strideH: 1 + rng.int(3),
@@ -276,22 +252,66 @@ function randomGeometries(count: number): Geometry[] {
       padW: rng.int(3),
       dilationH: 1 + rng.int(2),
       dilationW: 1 + rng.int(2),
-    };
-    const outH = Math.floor((g.height + 2 * g.padH - g.dilationH * (g.kernelH - 1) - 1) / g.strideH) + 1;
-    const outW = Math.floor((g.width + 2 * g.padW - g.dilationW * (g.kernelW - 1) - 1) / g.strideW) + 1;
-    if (outH >= 1 && outW >= 1) out.push({ ...g, outH, outW });
+    });
+    if (g) out.push(g);
   }
   return out;
 }
 
+/** Square 3×3 layer over `side`-pixel images. */
+function square(channels: number, side: number, stride: number, pad: number): Geometry {
+  const g = withOutput({
+    channels,
+    height: side,
+    width: side,
+    kernelH: 3,
+    kernelW: 3,
+    strideH: stride,
+    strideW: stride,
+    padH: pad,
+    padW: pad,
+    dilationH: 1,
+    dilationW: 1,
+  });
+  if (!g) throw new Error('test geometry does not fit');
+  return g;
+}
+
+/**
+ * Short output rows take the tap-table kernels, wide ones (and tables past the size cap) the row
+ * kernels: the W2 layers (both directions of its stride-2 layers are im2col geometries), odd and
+ * edge sizes, stride 1 and 2, padding 0 and 1, both sides of the width threshold, and a tall
+ * narrow image whose table would be too big.
+ */
+const GEOMETRIES: Geometry[] = [
+  square(32, 14, 2, 1),
+  square(1, 28, 2, 1),
+  square(16, 28, 1, 1),
+  square(3, 7, 1, 0),
+  square(2, 31, 2, 1),
+  square(2, 33, 2, 0),
+  square(1, 15, 1, 1),
+  square(1, 16, 1, 1),
+  square(1, 17, 1, 0),
+  { ...square(1, 9, 1, 1), height: 600, outH: 600 },
+  ...randomGeometries(40, 77, 9),
+  ...randomGeometries(12, 78, 40),
+];
+
+/** Images with the special values (NaN, ±0, ±Infinity, denormals) spread through them. */
+function specialImage(rng: Rng, length: number): Float32Array {
+  const image = randomArray(rng, length);
+  for (let i = 0; i < length; i += 7) image[i] = SPECIALS[(i / 7) % SPECIALS.length]!;
+  return image;
+}
+
 describe.each(THREADS)('wasm im2col/col2im on %i thread(s)', (threads) => {
   const backend = backends.get(threads)!;
-  const geometries = randomGeometries(40);
 
-  it('im2col matches the reference on random geometries and batch sizes', () => {
-    geometries.forEach((g, i) => {
-      const batch = 1 + (i % 3);
-      const image = randomArray(new Rng(g.height * 13 + g.width), batch * g.channels * g.height * g.width);
+  it('im2col matches the reference on random geometries and batch sizes, bit for bit', () => {
+    GEOMETRIES.forEach((g, i) => {
+      const batch = [1, 2, 3, 7][i % 4]!;
+      const image = specialImage(new Rng(g.height * 13 + g.width), batch * g.channels * g.height * g.width);
       const size = g.channels * g.kernelH * g.kernelW * batch * g.outH * g.outW;
       const [actual, expected] = both(backend, [image], size, (k, [img], cols) => k.im2col(img!, g, cols, batch));
       expect(actual, JSON.stringify({ ...g, batch })).toEqual(expected);
@@ -299,10 +319,12 @@ describe.each(THREADS)('wasm im2col/col2im on %i thread(s)', (threads) => {
   });
 
   it('col2im matches the reference on random geometries and batch sizes, overwriting the images', () => {
-    geometries.forEach((g, i) => {
-      const batch = 1 + (i % 3);
+    GEOMETRIES.forEach((g, i) => {
+      const batch = [1, 2, 3, 7][i % 4]!;
       const size = g.channels * g.kernelH * g.kernelW * batch * g.outH * g.outW;
       const cols = randomArray(new Rng(size), size);
+      // Zeros of both signs among the columns, as ReLU gradients produce.
+      for (let j = 0; j < size; j += 5) cols[j] = j % 10 === 0 ? -0 : 0;
       const imageSize = batch * g.channels * g.height * g.width;
       const expected = new Float32Array(imageSize).fill(9);
       oracle.col2im(cols, g, expected, batch);
@@ -314,5 +336,17 @@ describe.each(THREADS)('wasm im2col/col2im on %i thread(s)', (threads) => {
       backend.release(wcols);
       backend.release(image);
     });
+  });
+
+  it('im2col and col2im leave no buffer behind', () => {
+    const before = backend.liveBuffers();
+    const g = square(2, 14, 2, 1);
+    const image = backend.alloc(2 * 14 * 14);
+    const cols = backend.alloc(2 * 9 * 7 * 7);
+    backend.im2col(image, g, cols, 1);
+    backend.col2im(cols, g, image, 1);
+    backend.release(image);
+    backend.release(cols);
+    expect(backend.liveBuffers()).toBe(before);
   });
 });
