@@ -8,14 +8,26 @@
 
 import { vexp, vexpm1, vlog, vsigmoid, vsoftplus, vtanh } from './vmath';
 
-export const ACT_IDENTITY = 0;
-export const ACT_RELU = 1;
-export const ACT_LEAKY_RELU = 2;
-export const ACT_ELU = 3;
-export const ACT_GELU = 4;
-export const ACT_SIGMOID = 5;
-export const ACT_TANH = 6;
-export const ACT_SOFTPLUS = 7;
+// The codes are @inline so they reach the optimiser as literals: the kernels inline one loop per
+// code, and with plain globals binaryen merged those loops back into one loop with a br_table on
+// the code inside: a jump per vector, the constants of every op live (and spilled) at once, and no
+// overlap between the vectors of an unrolled pass.
+// @ts-ignore: decorator
+@inline export const ACT_IDENTITY = 0;
+// @ts-ignore: decorator
+@inline export const ACT_RELU = 1;
+// @ts-ignore: decorator
+@inline export const ACT_LEAKY_RELU = 2;
+// @ts-ignore: decorator
+@inline export const ACT_ELU = 3;
+// @ts-ignore: decorator
+@inline export const ACT_GELU = 4;
+// @ts-ignore: decorator
+@inline export const ACT_SIGMOID = 5;
+// @ts-ignore: decorator
+@inline export const ACT_TANH = 6;
+// @ts-ignore: decorator
+@inline export const ACT_SOFTPLUS = 7;
 
 // @ts-ignore: decorator
 @inline const GELU_C: f32 = 0.7978845608028654; // sqrt(2 / pi)
@@ -86,14 +98,23 @@ export function slope(act: i32, alpha: v128, x: v128, y: v128): v128 {
   }
 }
 
-export const UN_NEG = 0;
-export const UN_ABS = 1;
-export const UN_SIGN = 2;
-export const UN_EXP = 3;
-export const UN_LOG = 4;
-export const UN_SQRT = 5;
-export const UN_SQUARE = 6;
-export const UN_RECIPROCAL = 7;
+// Codes are @inline for the same reason as the ACT_ codes.
+// @ts-ignore: decorator
+@inline export const UN_NEG = 0;
+// @ts-ignore: decorator
+@inline export const UN_ABS = 1;
+// @ts-ignore: decorator
+@inline export const UN_SIGN = 2;
+// @ts-ignore: decorator
+@inline export const UN_EXP = 3;
+// @ts-ignore: decorator
+@inline export const UN_LOG = 4;
+// @ts-ignore: decorator
+@inline export const UN_SQRT = 5;
+// @ts-ignore: decorator
+@inline export const UN_SQUARE = 6;
+// @ts-ignore: decorator
+@inline export const UN_RECIPROCAL = 7;
 
 /** Elementwise unary op per lane. */
 // @ts-ignore: decorator
@@ -123,12 +144,19 @@ export function unaryOp(op: i32, x: v128): v128 {
   }
 }
 
-export const BIN_ADD = 0;
-export const BIN_SUB = 1;
-export const BIN_MUL = 2;
-export const BIN_DIV = 3;
-export const BIN_MAX = 4;
-export const BIN_MIN = 5;
+// Codes are @inline for the same reason as the ACT_ codes.
+// @ts-ignore: decorator
+@inline export const BIN_ADD = 0;
+// @ts-ignore: decorator
+@inline export const BIN_SUB = 1;
+// @ts-ignore: decorator
+@inline export const BIN_MUL = 2;
+// @ts-ignore: decorator
+@inline export const BIN_DIV = 3;
+// @ts-ignore: decorator
+@inline export const BIN_MAX = 4;
+// @ts-ignore: decorator
+@inline export const BIN_MIN = 5;
 
 /** Elementwise binary op per lane. */
 // @ts-ignore: decorator

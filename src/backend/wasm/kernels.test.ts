@@ -14,8 +14,10 @@ import type { WasmBackend } from './wasm-backend.js';
 
 const backends = await wasmBackends();
 const THREADS = [...backends.keys()];
-/** SIMD edge lengths plus one above the threading threshold. */
-const LENGTHS = [1, 3, 7, 127, 129, 1000, 70_001];
+/** SIMD edge lengths (4-wide vectors, 16-wide unrolled passes) plus one above the threading threshold. */
+const LENGTHS = [1, 3, 7, 16, 19, 35, 127, 129, 1000, 70_001];
+/** Float32 results within ~2 ulp of the float64 reference, including denormal results. */
+const TIGHT = { rtol: 2.5e-7, atol: 3e-45 };
 const SPECIALS = [0, -0, Infinity, -Infinity, NaN, 1e-40, -1e-40, 88.8, -88.8, 100, -100, 1e-8, -1e-8, 0.5, -0.5];
 
 function withSpecials(values: Float32Array): Float32Array {
@@ -98,6 +100,33 @@ describe.each(THREADS)('wasm kernels on %i thread(s)', (threads) => {
     }
   });
 
+  it('bceLogits and softplus are within 2 ulp across log(1 + e^-|z|)', () => {
+    // |z| in [0.69, 0.88] puts e^-|z| in [0.414, 0.5], where log1p switches its reduction and
+    // rounds its argument; |z| past 87 makes e^-|z| denormal. With t = 1 and z > 0 the loss is
+    // the log term alone (z - z·1 is exact), so nothing cancels and the tight tolerance applies.
+    const grid: number[] = [];
+    for (let k = -4000; k <= 4000; k++) grid.push(k / 2000);
+    for (let k = 0; k <= 400; k++) grid.push(80 + k / 16, -(80 + k / 16));
+    const z = Float32Array.from(grid);
+    for (const target of [0, 1]) {
+      const t = new Float32Array(z.length).fill(target);
+      const [actual, expected] = both(backend, [z, t], z.length, (k, [x, y], out) => k.bceLogits(x!, y!, out));
+      const lossOnly = target === 0 ? () => true : (i: number) => z[i]! > 0;
+      const pick = (a: Float32Array) => a.filter((_, i) => lossOnly(i));
+      expectAllClose(pick(actual), pick(expected), TIGHT, `bceLogits t=${target}`);
+    }
+    const [actual, expected] = both(backend, [z], z.length, (k, [x], out) => k.biasActivation(x!, null, 1, z.length, 'softplus', 0, out));
+    expectAllClose(actual, expected, TIGHT, 'softplus');
+  });
+
+  it('bceLogits of a denormal loss is within one denormal step', () => {
+    const z = Float32Array.from([100, 95, 88.8, 87.5, 103, 104.5]);
+    const t = new Float32Array(z.length).fill(1);
+    const [actual, expected] = both(backend, [z, t], z.length, (k, [x, y], out) => k.bceLogits(x!, y!, out));
+    expectAllClose(actual, expected, { rtol: 0, atol: 2 ** -149 }, 'bceLogits denormal');
+    expect(actual[4]).toBeGreaterThan(0);
+  });
+
   it('sum and sumSquares accumulate in float64', () => {
     for (const n of LENGTHS) {
       const x = randomArray(new Rng(n + 4), n, -3, 3);
@@ -106,6 +135,41 @@ describe.each(THREADS)('wasm kernels on %i thread(s)', (threads) => {
       expect(Math.abs(backend.sum(v) - oracle.sum(x))).toBeLessThan(1e-12 * scale);
       expect(Math.abs(backend.sumSquares(v) - oracle.sumSquares(x))).toBeLessThan(1e-12 * scale);
       backend.release(v);
+    }
+  });
+});
+
+describe('transcendental kernels give the same bits wherever an element falls', () => {
+  // Loops run four vectors per pass, then single vectors, then scalar lanes. Starting the arrays
+  // 1..15 elements later moves every element to another slot of those loops, and threads split
+  // the range again: the bits must not change.
+  const n = 70_001;
+  const rng = new Rng(11);
+  const z = withSpecials(randomArray(rng, n, -20, 20));
+  const t = randomArray(rng, n, 0, 1);
+  type Run = (b: WasmBackend, z: Float32Array, t: Float32Array, out: Float32Array) => void;
+  const runs: [string, Run][] = [
+    ['bceLogits', (b, x, y, out) => b.bceLogits(x, y, out)],
+    ['exp', (b, x, _, out) => b.unary('exp', x, out)],
+    ['log', (b, _, y, out) => b.unary('log', y, out)],
+    ['softplus', (b, x, _, out) => b.biasActivation(x, null, 1, x.length, 'softplus', 0, out)],
+    ['tanh', (b, x, _, out) => b.biasActivation(x, null, 1, x.length, 'tanh', 0, out)],
+  ];
+  it.each(runs)('%s', (_, run) => {
+    let reference: Uint32Array | undefined;
+    for (const threads of THREADS) {
+      const backend = backends.get(threads)!;
+      const views = [onBackend(backend, z), onBackend(backend, t), backend.alloc(n)] as const;
+      for (let offset = 0; offset < 16; offset++) {
+        const [x, y, out] = views.map((v) => v.subarray(offset)) as [Float32Array, Float32Array, Float32Array];
+        out.fill(0);
+        run(backend, x, y, out);
+        const bits = new Uint32Array(out.buffer, out.byteOffset, out.length);
+        reference ??= bits.slice();
+        const first = bits.findIndex((b, i) => b !== reference![i + offset]);
+        expect(first, `first differing element, ${threads} thread(s), offset ${offset}`).toBe(-1);
+      }
+      for (const view of views) backend.release(view);
     }
   });
 });
