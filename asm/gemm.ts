@@ -9,12 +9,15 @@
  * edges); an MR×NR register-blocked micro-kernel then sweeps the packed block. Transposes are
  * absorbed by the packing routines, so the micro-kernel sees one layout only.
  *
+ * Products with one tiny dimension skip packing (gemm-direct.ts).
+ *
  * Invariants: `packA` holds at least MC·KC floats and `packB` at least KC·NC floats, both
  * 16-byte aligned and private to the calling thread. beta = 0 never reads C (NaN-safe).
  */
 
 import { storeT4 } from './transpose';
 import { sparseScratchFloats } from './gemm-sparse';
+import { gemmDirect, gemmDot, useDirect, useDot } from './gemm-direct';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -244,6 +247,15 @@ export function gemm(
     return;
   }
   if (beta != 0 && beta != 1) scaleC(c, n, m0, m1, n0, n1, beta);
+  // One tiny dimension: packing would cost as much as the arithmetic (see gemm-direct.ts).
+  if (transB == 0 && useDirect(m, k)) {
+    gemmDirect(a, b, c, m, n, k, transA != 0, alpha, beta != 0, m0, m1, n0, n1);
+    return;
+  }
+  if (transA == 0 && transB != 0 && useDot(n, k)) {
+    gemmDot(a, b, c, n, k, alpha, beta != 0, m0, m1, n0, n1);
+    return;
+  }
   for (let j0 = n0; j0 < n1; j0 += NC) {
     const nc = min(NC, n1 - j0);
     // Equal k slices (784 → 4 × 196, not 3 × 256 + 16) keep every micro-kernel call long.

@@ -17,6 +17,7 @@ import { adam, affine, axpy, bceLogits, binary, clamp, countNonZero, sum, unary 
 import { biasActivation, biasActivationBackward, columnAffine, sumCols, sumRows } from './rows';
 import { col2im, im2col, swapAxes } from './conv';
 import { maxPool2d, maxPool2dBackward, upsample2d, upsample2dBackward } from './pool';
+import { channelBias } from './channels';
 import { gemm, MR, NR, scaleC } from './gemm';
 import { gemmSparseA, gemmSparseB, packSlivers, SW } from './gemm-sparse';
 
@@ -52,6 +53,7 @@ const T_UPSAMPLE_BACK = 21;
 const T_PACK_SLIVERS = 22;
 const T_GEMM_SPARSE = 23;
 const T_GEMM_SPARSE_B = 24;
+const T_CHANNEL_BIAS = 25;
 
 // @ts-ignore: decorator
 @inline
@@ -243,6 +245,14 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
       const beta = argS(job, 7);
       if (beta != 0 && beta != 1) scaleC(argP(job, 2), n, m0, m1, 0, n, beta);
       gemmSparseA(argP(job, 0), argP(job, 1), argP(job, 2), n, argI(job, 5), argS(job, 6), beta != 0, m0, m1, argP(job, 8) + <usize>t * argP(job, 9));
+      break;
+    }
+    case T_CHANNEL_BIAS: {
+      const planes = argI(job, 2) * argI(job, 3);
+      channelBias(
+        argP(job, 0), argP(job, 1), argI(job, 3), argI(job, 4), argP(job, 5),
+        sliceStart(planes, chunk, count, 1), sliceStart(planes, chunk + 1, count, 1),
+      );
       break;
     }
     case T_GEMM_SPARSE_B: {

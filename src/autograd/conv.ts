@@ -121,28 +121,6 @@ function chunkSize(n: number, perSample: number): number {
   return Math.max(1, Math.min(n, Math.floor(COLUMN_BUDGET / Math.max(1, perSample))));
 }
 
-/** out[n, c, l] += bias[c] for out viewed as [N, C·L]: two rank-1 GEMMs. */
-function addChannelBias(out: Tensor, bias: Tensor, n: number, channels: number, plane: number): void {
-  const backend = out.backend;
-  const ones = Tensor.full([Math.max(n, plane)], 1, { persistent: true });
-  const row = scratch(channels * plane);
-  backend.gemm({ a: bias.data, b: ones.data, c: row.data, m: channels, n: plane, k: 1, transA: false, transB: false, alpha: 1, beta: 0 });
-  backend.gemm({
-    a: ones.data,
-    b: row.data,
-    c: out.data,
-    m: n,
-    n: channels * plane,
-    k: 1,
-    transA: false,
-    transB: false,
-    alpha: 1,
-    beta: 1,
-  });
-  row.dispose();
-  ones.dispose();
-}
-
 /** dbias[c] = Σ_n Σ_l dy[n, c, l]. */
 function channelBiasGrad(dy: Tensor, n: number, channels: number, plane: number): Tensor {
   const perRow = scratch(n * channels);
@@ -212,7 +190,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   }
   if (!keepCols) cols.dispose();
   product.dispose();
-  if (bias) addChannelBias(out, bias, n, outChannels, plane);
+  if (bias) backend.channelBias(out.data, bias.data, n, outChannels, plane, out.data);
   if (needsGrad(inputs)) record('conv2d', inputs, out, { geometry, cols: keepCols ? cols : null });
   return out;
 }
@@ -247,8 +225,12 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   const plane = height * width;
   const outImage = channels * outH * outW;
   const chunk = chunkSize(n, k * plane);
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  // The weight gradient multiplies by the same swapped input: keep it (freed with the step's
+  // scope) when one chunk holds the whole batch.
+  const keepXt = chunk === n && weight.requiresGrad && needsGrad(inputs);
   const cols = scratch(k * chunk * plane);
-  const xt = scratch(inChannels * chunk * plane);
+  const xt = keepXt ? Tensor.empty([inChannels * n * plane]) : scratch(inChannels * chunk * plane);
   for (let start = 0; start < n; start += chunk) {
     const b = Math.min(chunk, n - start);
     // x [b, Cin, P] to [Cin, b·P]; Wᵀ [K, Cin] · that = columns [K, b·P], folded into the output.
@@ -268,10 +250,9 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
     backend.col2im(cols.data, geometry, out.data.subarray(start * outImage, (start + b) * outImage), b);
   }
   cols.dispose();
-  xt.dispose();
-  if (bias) addChannelBias(out, bias, n, channels, outH * outW);
-  const inputs = bias ? [x, weight, bias] : [x, weight];
-  if (needsGrad(inputs)) record('convTranspose2d', inputs, out, { geometry });
+  if (!keepXt) xt.dispose();
+  if (bias) backend.channelBias(out.data, bias.data, n, channels, outH * outW, out.data);
+  if (needsGrad(inputs)) record('convTranspose2d', inputs, out, { geometry, xt: keepXt ? xt : null });
   return out;
 }
 
@@ -334,8 +315,8 @@ export function conv2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeomet
   return [dx, dw, dbias];
 }
 
-/** Input, weight and bias gradients of convTranspose2d. */
-export function convTranspose2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeometry, dy: Tensor): Grads {
+/** Input, weight and bias gradients of convTranspose2d; `forwardXt` is the forward pass's swapped input, if kept. */
+export function convTranspose2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeometry, dy: Tensor, forwardXt: Tensor | null): Grads {
   const [x, weight, bias] = inputs as [Tensor, Tensor, Tensor | undefined];
   const g = geometry;
   const backend = dy.backend;
@@ -344,11 +325,12 @@ export function convTranspose2dBackward(inputs: readonly Tensor[], geometry: Con
   const k = g.channels * g.kernelH * g.kernelW;
   const plane = g.outH * g.outW;
   const outImage = g.channels * g.height * g.width;
-  const chunk = chunkSize(n, k * plane);
+  const chunk = forwardXt ? n : chunkSize(n, k * plane);
   const cols = scratch(k * chunk * plane);
-  const xt = scratch(inChannels * chunk * plane);
   const dx = x.requiresGrad ? Tensor.empty(x.shape) : null;
   const dw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
+  // Holds dx in [Cin, b·P] and, unless the forward pass kept it, x swapped the same way.
+  const xt = scratch(dx || !forwardXt ? inChannels * chunk * plane : 0);
   for (let start = 0; start < n; start += chunk) {
     const b = Math.min(chunk, n - start);
     const slice = (t: Tensor): Float32Array => t.data.subarray(start * inChannels * plane, (start + b) * inChannels * plane);
@@ -370,9 +352,9 @@ export function convTranspose2dBackward(inputs: readonly Tensor[], geometry: Con
       backend.swapAxes(xt.data, inChannels, b, plane, slice(dx));
     }
     if (dw) {
-      backend.swapAxes(slice(x), b, inChannels, plane, xt.data);
+      if (!forwardXt) backend.swapAxes(slice(x), b, inChannels, plane, xt.data);
       backend.gemm({
-        a: xt.data,
+        a: (forwardXt ?? xt).data,
         b: cols.data,
         c: dw.data,
         m: inChannels,

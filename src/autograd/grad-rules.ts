@@ -256,7 +256,7 @@ const rules: RuleTable = {
   },
 
   convTranspose2d(node, dy) {
-    return convTranspose2dBackward(node.inputs, node.saved.geometry, dy);
+    return convTranspose2dBackward(node.inputs, node.saved.geometry, dy, node.saved.xt);
   },
 
   maxPool2d(node, dy) {

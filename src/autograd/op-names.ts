@@ -30,8 +30,11 @@ export interface SavedByOp {
    * of the whole batch when the weight gradient will need it (null when it was built in chunks).
    */
   conv2d: { readonly geometry: Conv2dGeometry; readonly cols: Tensor | null };
-  /** Geometry of the image side of im2col (the conv-transpose output). */
-  convTranspose2d: { readonly geometry: Conv2dGeometry };
+  /**
+   * Geometry of the image side of im2col (the conv-transpose output), and the forward pass's input
+   * swapped to [Cin, N·H·W] when the weight gradient will need it (null when built in chunks).
+   */
+  convTranspose2d: { readonly geometry: Conv2dGeometry; readonly xt: Tensor | null };
   /** Pooling geometry with the batch folded into channels; argmax has the output's shape. */
   maxPool2d: { readonly geometry: Conv2dGeometry; readonly argmax: Tensor };
   upsample2d: { readonly scaleH: number; readonly scaleW: number; readonly mode: UpsampleMode; readonly alignCorners: boolean };

@@ -141,6 +141,11 @@ export interface Backend {
     cols: number,
     out: Float32Array,
   ): void;
+  /**
+   * out[n, c, l] = x[n, c, l] + bias[c] over [batch, channels, plane] (a convolution's NCHW output
+   * with the spatial axes flattened). `out` may alias `x`.
+   */
+  channelBias(x: Float32Array, bias: Float32Array, batch: number, channels: number, plane: number, out: Float32Array): void;
   /** out[c] = Σ_r x[r, c] (column sums of a [rows, cols] matrix). */
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
   /** out[r] = Σ_c x[r, c] (row sums of a [rows, cols] matrix). */

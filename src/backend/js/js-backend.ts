@@ -115,6 +115,16 @@ export class JsBackend implements Backend {
     }
   }
 
+  channelBias(x: Float32Array, bias: Float32Array, batch: number, channels: number, plane: number, out: Float32Array): void {
+    for (let n = 0; n < batch; n++) {
+      for (let c = 0; c < channels; c++) {
+        const base = (n * channels + c) * plane;
+        const b = bias[c]!;
+        for (let l = 0; l < plane; l++) out[base + l] = x[base + l]! + b;
+      }
+    }
+  }
+
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
     out.fill(0, 0, cols);
     for (let r = 0; r < rows; r++) {

@@ -97,6 +97,8 @@ export const TASK = {
   gemmSparse: 23,
   /** b, packed, c, m, n, k, alpha, scratch, scratchStride (split over columns of C) */
   gemmSparseB: 24,
+  /** x, bias, batch, channels, plane, out (split over planes) */
+  channelBias: 25,
 } as const;
 export type TaskId = (typeof TASK)[keyof typeof TASK];
 

@@ -1,7 +1,8 @@
 /**
  * Conformance of the wasm GEMM against the reference: every transpose combination, edge sizes
- * around the micro-tile (4×8) and panel sizes, alpha/beta variants, and identical results on 1
- * and 2 threads.
+ * around the micro-tile (4×8) and panel sizes, the unpacked paths for one tiny dimension (k ≤ 16,
+ * m ≤ 16, or n ≤ 16 with Bᵀ) with their row, column and depth-slice edges, alpha/beta variants,
+ * and identical results on 1 and 2 threads.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -24,6 +25,12 @@ const SHAPES: readonly [number, number, number][] = [
   [127, 129, 129],
   [129, 127, 1000],
   [128, 512, 784],
+  // One tiny dimension (the unpacked paths), large enough to be split over 2 threads.
+  [32, 2051, 9],
+  [9, 2003, 32],
+  [13, 301, 16],
+  [33, 9, 2503],
+  [6, 1, 77],
 ];
 
 const SCALARS: readonly [number, number][] = [

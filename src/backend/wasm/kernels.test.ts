@@ -244,6 +244,30 @@ describe.each(THREADS)('wasm row kernels on %i thread(s)', (threads) => {
     }
   });
 
+  it('channelBias over [batch, channels, plane], out of place and in place', () => {
+    const shapes: readonly [number, number, number][] = [
+      [1, 1, 1],
+      [2, 3, 5],
+      [3, 7, 16],
+      [4, 5, 19],
+      [128, 32, 196],
+      [5, 2, 7001],
+    ];
+    for (const [batch, channels, plane] of shapes) {
+      const rng = new Rng(batch * 31 + channels * 7 + plane);
+      const size = batch * channels * plane;
+      const x = randomArray(rng, size, -4, 4);
+      const bias = randomArray(rng, channels, -2, 2);
+      const [actual, expected] = both(backend, [x, bias], size, (k, [v, b], out) => k.channelBias(v!, b!, batch, channels, plane, out));
+      expectAllClose(actual, expected, TIGHT, `channelBias ${batch}×${channels}×${plane}`);
+      const [inPlace] = both(backend, [x, bias], size, (k, [v, b], out) => {
+        k.channelBias(v!, b!, batch, channels, plane, v!);
+        out.set(v!);
+      });
+      expectAllClose(inPlace, expected, TIGHT, `channelBias in place ${batch}×${channels}×${plane}`);
+    }
+  });
+
   it('sumRows and sumCols', () => {
     for (const [rows, cols] of MATRICES) {
       const x = randomArray(new Rng(rows * 43 + cols), rows * cols, -2, 2);

@@ -391,6 +391,14 @@ export class WasmBackend implements Backend {
     );
   }
 
+  channelBias(x: Float32Array, bias: Float32Array, batch: number, channels: number, plane: number, out: Float32Array): void {
+    const n = batch * channels * plane;
+    need(x, n, 'channelBias x');
+    need(out, n, 'channelBias out');
+    need(bias, channels, 'channelBias bias');
+    this.exec(TASK.channelBias, this.chunks(n, batch * channels), this.ptr(x), this.ptr(bias), batch, channels, plane, this.ptr(out));
+  }
+
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
     need(x, rows * cols, 'sumRows x');
     need(out, cols, 'sumRows out');
