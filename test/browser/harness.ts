@@ -1,17 +1,20 @@
 /**
  * Runs a page script in headless Chromium: the script (TypeScript importing the sources) is
- * bundled for the browser with esbuild, served from 127.0.0.1 with or without the headers that
- * make a page cross-origin isolated (the condition for SharedArrayBuffer and so for threads), and
- * opened by playwright-core driving the system's Chromium.
+ * bundled for the browser with esbuild, served from 127.0.0.1 by the playground's static server
+ * with or without the headers that make a page cross-origin isolated (the condition for
+ * SharedArrayBuffer and so for threads), and opened by playwright-core driving the system's
+ * Chromium.
  *
  * A page script reports by assigning `window.latentResult` (or `window.latentError`).
  */
 
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { serveStatic, type StaticServer } from '../../scripts/web-server.js';
 
 /** The Chromium binary: LATENT_CHROMIUM, else Debian's. */
 export const CHROMIUM = process.env['LATENT_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -42,34 +45,22 @@ export async function bundlePage(entry: string): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-export interface PageServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
 /**
- * Serves an HTML page running `script` as a module at `/`. `isolated` adds the COOP/COEP headers
- * that make the page cross-origin isolated.
+ * Serves an HTML page running `script` as a module at `/`, through the playground's static server
+ * (scripts/web-server.ts) from a temporary folder. `isolated` sends the COOP/COEP headers that
+ * make the page cross-origin isolated. `close` also removes the folder.
  */
-export async function servePage(script: string, isolated: boolean): Promise<PageServer> {
+export async function servePage(script: string, isolated: boolean): Promise<StaticServer> {
   const html = '<!doctype html><meta charset="utf-8"><title>latent</title><script type="module" src="/page.js"></script>';
-  const server: Server = createServer((request, response) => {
-    const headers: Record<string, string> = isolated
-      ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
-      : {};
-    if (request.url === '/page.js') {
-      response.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(script);
-    } else if (request.url === '/' || request.url === '/index.html') {
-      response.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(html);
-    } else {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const root = await mkdtemp(join(tmpdir(), 'latent-page-'));
+  await Promise.all([writeFile(join(root, 'index.html'), html), writeFile(join(root, 'page.js'), script)]);
+  const server = await serveStatic(root, { port: 0, isolated });
   return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    ...server,
+    async close() {
+      await server.close();
+      await rm(root, { recursive: true, force: true });
+    },
   };
 }
 
