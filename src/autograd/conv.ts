@@ -116,6 +116,29 @@ function scratch(size: number): Tensor {
   return Tensor.empty([size], { persistent: true });
 }
 
+/** A chunk buffer, and whether the tape keeps it for the backward pass. */
+interface WeightGradBuffer {
+  readonly tensor: Tensor;
+  readonly kept: boolean;
+}
+
+/**
+ * A chunk buffer that the weight gradient needs again (conv2d's columns, convTranspose2d's swapped
+ * input). When one chunk holds the whole batch and dW will be computed, it is a tensor of the
+ * step's scope that the tape keeps for the backward pass; otherwise it is scratch.
+ */
+function weightGradBuffer(perSample: number, chunk: number, n: number, weight: Tensor, inputs: readonly Tensor[]): WeightGradBuffer {
+  const kept = chunk === n && weight.requiresGrad && needsGrad(inputs);
+  return { tensor: kept ? Tensor.empty([perSample * n]) : scratch(perSample * chunk), kept };
+}
+
+/** The buffer for the tape when kept; scratch is released here. */
+function forBackward(buffer: WeightGradBuffer): Tensor | null {
+  if (buffer.kept) return buffer.tensor;
+  buffer.tensor.dispose();
+  return null;
+}
+
 /** Samples per chunk so that `perSample` floats × chunk stays within the column budget. */
 function chunkSize(n: number, perSample: number): number {
   return Math.max(1, Math.min(n, Math.floor(COLUMN_BUDGET / Math.max(1, perSample))));
@@ -159,10 +182,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const image = channels * height * width;
   const chunk = chunkSize(n, k * plane);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  // The weight gradient multiplies by the same columns: keep them (freed with the step's scope)
-  // when one chunk holds the whole batch.
-  const keepCols = chunk === n && weight.requiresGrad && needsGrad(inputs);
-  const cols = keepCols ? Tensor.empty([k * n * plane]) : scratch(k * chunk * plane);
+  // The weight gradient multiplies by the same columns.
+  const colsBuffer = weightGradBuffer(k * plane, chunk, n, weight, inputs);
+  const cols = colsBuffer.tensor;
   const product = scratch(outChannels * chunk * plane);
   for (let start = 0; start < n; start += chunk) {
     const b = Math.min(chunk, n - start);
@@ -188,10 +210,10 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
       out.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane),
     );
   }
-  if (!keepCols) cols.dispose();
+  const keptCols = forBackward(colsBuffer);
   product.dispose();
   if (bias) backend.channelBias(out.data, bias.data, n, outChannels, plane, out.data);
-  if (needsGrad(inputs)) record('conv2d', inputs, out, { geometry, cols: keepCols ? cols : null });
+  if (needsGrad(inputs)) record('conv2d', inputs, out, { geometry, cols: keptCols });
   return out;
 }
 
@@ -226,11 +248,10 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   const outImage = channels * outH * outW;
   const chunk = chunkSize(n, k * plane);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  // The weight gradient multiplies by the same swapped input: keep it (freed with the step's
-  // scope) when one chunk holds the whole batch.
-  const keepXt = chunk === n && weight.requiresGrad && needsGrad(inputs);
+  // The weight gradient multiplies by the same swapped input.
+  const xtBuffer = weightGradBuffer(inChannels * plane, chunk, n, weight, inputs);
   const cols = scratch(k * chunk * plane);
-  const xt = keepXt ? Tensor.empty([inChannels * n * plane]) : scratch(inChannels * chunk * plane);
+  const xt = xtBuffer.tensor;
   for (let start = 0; start < n; start += chunk) {
     const b = Math.min(chunk, n - start);
     // x [b, Cin, P] to [Cin, b·P]; Wᵀ [K, Cin] · that = columns [K, b·P], folded into the output.
@@ -250,9 +271,9 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
     backend.col2im(cols.data, geometry, out.data.subarray(start * outImage, (start + b) * outImage), b);
   }
   cols.dispose();
-  if (!keepXt) xt.dispose();
+  const keptXt = forBackward(xtBuffer);
   if (bias) backend.channelBias(out.data, bias.data, n, channels, outH * outW, out.data);
-  if (needsGrad(inputs)) record('convTranspose2d', inputs, out, { geometry, xt: keepXt ? xt : null });
+  if (needsGrad(inputs)) record('convTranspose2d', inputs, out, { geometry, xt: keptXt });
   return out;
 }
 
