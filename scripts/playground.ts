@@ -3,6 +3,7 @@
  * (default port 8080) with the cross-origin isolation headers, then prints its URL. Ctrl+C stops.
  */
 
+import { parseArgs } from 'node:util';
 import { isLatentError, LatentError } from '../src/errors.js';
 import { buildWeb } from './web-build.js';
 import { serveStatic } from './web-server.js';
@@ -10,15 +11,13 @@ import { serveStatic } from './web-server.js';
 const DEFAULT_PORT = 8080;
 
 /** The --port value of `args` (`--port 9000` or `--port=9000`), or the default. */
-function parsePort(args: readonly string[]): number {
+function parsePort(args: string[]): number {
   let text: string | undefined;
-  args.forEach((arg, i) => {
-    if (arg === '--port') text = args[i + 1] ?? '';
-    else if (arg.startsWith('--port=')) text = arg.slice('--port='.length);
-    else if (arg.startsWith('-') && args[i - 1] !== '--port') {
-      throw new LatentError(`unknown option ${arg}`, 'the only option is --port N');
-    }
-  });
+  try {
+    text = parseArgs({ args, options: { port: { type: 'string' } } }).values.port;
+  } catch (error) {
+    throw new LatentError(error instanceof Error ? error.message : String(error), 'the only option is --port N');
+  }
   if (text === undefined) return DEFAULT_PORT;
   const port = Number(text);
   if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
