@@ -65,7 +65,7 @@ export function computeViews(inputs: ViewInputs): Views {
     points,
     projection,
     images: data.imageShape === null ? null : imageRows(model, shown, data.imageShape, inputs.noise),
-    anomalies: anomalies(inputs, all, shown),
+    anomalies: anomalies(inputs, all, shown, labels),
   };
 }
 
@@ -103,7 +103,8 @@ function imageRows(model: Autoencoder, shown: Matrix, [height, width]: readonly 
   };
 }
 
-function anomalies(inputs: ViewInputs, all: Matrix, shown: Matrix): Anomalies {
+/** Scores of the shown rows; `labels` are theirs (null without a label column). */
+function anomalies(inputs: ViewInputs, all: Matrix, shown: Matrix, labels: Float32Array | null): Anomalies {
   const { model, shownRows, trainRows } = inputs;
   const metric = model.outputActivation === 'sigmoid' ? 'bce' : 'mse';
   const scores = model.reconstructionError(shown, metric);
@@ -117,15 +118,13 @@ function anomalies(inputs: ViewInputs, all: Matrix, shown: Matrix): Anomalies {
   const topRows = order.map((i) => shownRows[i]!);
   const top = takeRows(all, topRows);
   const images = inputs.data.imageShape !== null;
-  const labels = inputs.data.labels;
-  const shownLabels = labels === null ? null : Array.from(shownRows, (r) => labels[r]!);
-  const binary = shownLabels !== null && shownLabels.every((l) => l === 0 || l === 1) && new Set(shownLabels).size === 2;
+  const binary = labels !== null && labels.every((l) => l === 0 || l === 1) && new Set(labels).size === 2;
   return {
     scores,
     metric,
     threshold,
     rule: RULE,
-    rocAuc: binary ? rocAuc(shownLabels, scores) : null,
+    rocAuc: binary ? rocAuc(labels, scores) : null,
     topRows,
     topScores: order.map((i) => scores[i]!),
     topImages: images ? top.data : null,
