@@ -7,6 +7,7 @@ import { setBackend, type Backend } from '../src/backend/index.js';
 import { matrix } from '../src/data/matrix.js';
 import { DenseAutoencoder, denseConfig } from '../src/models/index.js';
 import { fit } from '../src/train/index.js';
+import { repeat, type Contender } from './interleave.js';
 import { W1, W3 } from './workloads.js';
 
 function buildW1(): DenseAutoencoder {
@@ -22,35 +23,54 @@ function buildW1(): DenseAutoencoder {
   );
 }
 
-/** Samples/s of W1 training epochs over `rows` samples; one rate per epoch. */
-export async function latentTrainW1(backend: Backend, data: Float32Array, rows: number, reps: number): Promise<number[]> {
+/** W1 training on `rows` samples: each repetition trains one more epoch of the same model. */
+export function latentW1Trainer(system: string, backend: Backend, data: Float32Array, rows: number): Contender {
   setBackend(backend);
   const model = buildW1();
   const x = matrix(data.subarray(0, rows * W1.input), rows, W1.input);
-  const rates: number[] = [];
-  await fit(model, x, {
-    epochs: reps,
-    batchSize: W1.batchSize,
-    loss: 'bce',
-    optimizer: { name: 'adam', lr: W1.lr },
-    onEpochEnd: (log) => void rates.push(rows / log.seconds),
-  });
-  return rates;
+  return {
+    system,
+    rep: async () => {
+      // Contenders take turns: the global backend is the one this model was built on.
+      setBackend(backend);
+      let rate = NaN;
+      await fit(model, x, {
+        epochs: 1,
+        batchSize: W1.batchSize,
+        loss: 'bce',
+        optimizer: { name: 'adam', lr: W1.lr },
+        onEpochEnd: (log) => void (rate = rows / log.seconds),
+      });
+      return rate;
+    },
+  };
 }
 
-/** Samples/s of W3 encoding. */
-export function latentEncodeW3(backend: Backend, data: Float32Array, reps: number): number[] {
+/** Samples/s of W1 training epochs over `rows` samples; one rate per epoch. */
+export async function latentTrainW1(backend: Backend, data: Float32Array, rows: number, reps: number): Promise<number[]> {
+  return repeat(latentW1Trainer('latent', backend, data, rows), reps);
+}
+
+/** W3 encoding: each repetition encodes the W3 samples once, in batches of 1,000. */
+export function latentW3Encoder(system: string, backend: Backend, data: Float32Array): Contender {
   setBackend(backend);
   const model = buildW1();
-  const rates: number[] = [];
-  for (let rep = 0; rep < reps; rep++) {
-    const start = performance.now();
-    for (let b = 0; b < W3.samples; b += W3.batchSize) {
-      model.encode(matrix(data.subarray(b * W1.input, (b + W3.batchSize) * W1.input), W3.batchSize, W1.input));
-    }
-    rates.push(W3.samples / ((performance.now() - start) / 1000));
-  }
-  return rates;
+  return {
+    system,
+    rep: async () => {
+      setBackend(backend);
+      const start = performance.now();
+      for (let b = 0; b < W3.samples; b += W3.batchSize) {
+        model.encode(matrix(data.subarray(b * W1.input, (b + W3.batchSize) * W1.input), W3.batchSize, W1.input));
+      }
+      return W3.samples / ((performance.now() - start) / 1000);
+    },
+  };
+}
+
+/** Samples/s of W3 encoding, one rate per pass. */
+export async function latentEncodeW3(backend: Backend, data: Float32Array, reps: number): Promise<number[]> {
+  return repeat(latentW3Encoder('latent', backend, data), reps);
 }
 
 /** Live buffers after each of `epochs` W1 epochs (flat = no leak). */

@@ -10,6 +10,7 @@ import type * as TF from '@tensorflow/tfjs';
 const require = createRequire(import.meta.url);
 const tf = require('@tensorflow/tfjs') as typeof TF;
 require('@tensorflow/tfjs-backend-wasm');
+import { repeat, type Contender } from './interleave.js';
 import { median, W1, W3 } from './workloads.js';
 
 interface Layer {
@@ -41,46 +42,57 @@ export async function useTfBackend(name: 'cpu' | 'wasm'): Promise<void> {
   await tf.ready();
 }
 
-/** Samples/s of W1 training over `data` (rows of 784 values), median of `reps` epochs. */
-export async function tfjsTrainW1(data: Float32Array, rows: number, reps: number): Promise<number[]> {
+/** W1 training on `rows` samples on the current tfjs backend: each repetition is one more epoch. */
+export function tfjsW1Trainer(system: string, data: Float32Array, rows: number): Contender {
   const model = buildW1();
   const optimizer = tf.train.adam(W1.lr);
   const x = tf.tensor2d(data.subarray(0, rows * W1.input), [rows, W1.input]);
-  const rates: number[] = [];
-  for (let rep = 0; rep < reps; rep++) {
-    const start = performance.now();
-    for (let b = 0; b + W1.batchSize <= rows; b += W1.batchSize) {
-      const batch = tf.slice(x, [b, 0], [W1.batchSize, W1.input]);
-      const cost = optimizer.minimize(() => {
-        const logits = run(model.decoder, run(model.encoder, batch, false), false);
-        return tf.losses.sigmoidCrossEntropy(batch, logits) as TF.Scalar;
-      }, true);
-      await cost!.data();
-      cost!.dispose();
-      batch.dispose();
-    }
-    rates.push((Math.floor(rows / W1.batchSize) * W1.batchSize) / ((performance.now() - start) / 1000));
-  }
-  x.dispose();
-  return rates;
+  return {
+    system,
+    rep: async () => {
+      const start = performance.now();
+      for (let b = 0; b + W1.batchSize <= rows; b += W1.batchSize) {
+        const batch = tf.slice(x, [b, 0], [W1.batchSize, W1.input]);
+        const cost = optimizer.minimize(() => {
+          const logits = run(model.decoder, run(model.encoder, batch, false), false);
+          return tf.losses.sigmoidCrossEntropy(batch, logits) as TF.Scalar;
+        }, true);
+        await cost!.data();
+        cost!.dispose();
+        batch.dispose();
+      }
+      return (Math.floor(rows / W1.batchSize) * W1.batchSize) / ((performance.now() - start) / 1000);
+    },
+  };
 }
 
-/** Samples/s of W3: encoding with the W1 encoder in batches of 1,000. */
-export async function tfjsEncodeW3(data: Float32Array, reps: number): Promise<number[]> {
+/** Samples/s of W1 training over `data` (rows of 784 values), one rate per epoch. */
+export async function tfjsTrainW1(data: Float32Array, rows: number, reps: number): Promise<number[]> {
+  return repeat(tfjsW1Trainer('tfjs', data, rows), reps);
+}
+
+/** W3 on the current tfjs backend: each repetition encodes the W3 samples once, in batches of 1,000. */
+export function tfjsW3Encoder(system: string, data: Float32Array): Contender {
   const model = buildW1();
-  const rates: number[] = [];
-  for (let rep = 0; rep < reps; rep++) {
-    const start = performance.now();
-    for (let b = 0; b < W3.samples; b += W3.batchSize) {
-      const out = tf.tidy(() =>
-        run(model.encoder, tf.tensor2d(data.subarray(b * W1.input, (b + W3.batchSize) * W1.input), [W3.batchSize, W1.input]), false),
-      );
-      await out.data();
-      out.dispose();
-    }
-    rates.push(W3.samples / ((performance.now() - start) / 1000));
-  }
-  return rates;
+  return {
+    system,
+    rep: async () => {
+      const start = performance.now();
+      for (let b = 0; b < W3.samples; b += W3.batchSize) {
+        const out = tf.tidy(() =>
+          run(model.encoder, tf.tensor2d(data.subarray(b * W1.input, (b + W3.batchSize) * W1.input), [W3.batchSize, W1.input]), false),
+        );
+        await out.data();
+        out.dispose();
+      }
+      return W3.samples / ((performance.now() - start) / 1000);
+    },
+  };
+}
+
+/** Samples/s of W3: encoding with the W1 encoder in batches of 1,000, one rate per pass. */
+export async function tfjsEncodeW3(data: Float32Array, reps: number): Promise<number[]> {
+  return repeat(tfjsW3Encoder('tfjs', data), reps);
 }
 
 export { median };

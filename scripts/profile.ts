@@ -47,12 +47,10 @@ data.set(test.x.data, train.x.data.length);
 const n = Math.min(rows, train.x.rows);
 // W3 passes are short: an untimed warm-up keeps JIT compilation and first-touch allocation out
 // of the shares.
-if (workload === 'w3') latentEncodeW3(inner, data, 2);
+if (workload === 'w3') await latentEncodeW3(inner, data, 2);
 const start = performance.now();
 const rates =
-  workload === 'w3'
-    ? latentEncodeW3(timed, data, 3)
-    : await (workload === 'w2' ? latentTrainW2 : latentTrainW1)(timed, data, n, 3);
+  workload === 'w3' ? await latentEncodeW3(timed, data, 3) : await (workload === 'w2' ? latentTrainW2 : latentTrainW1)(timed, data, n, 3);
 const total = performance.now() - start;
 const what = workload === 'w3' ? '3 passes of W3' : `${workload.toUpperCase()}, ${n} rows × 3 epochs`;
 console.log(`${what}, wasm ${threads} thread(s): ${rates.map((r) => r.toFixed(0)).join(', ')} samples/s`);
