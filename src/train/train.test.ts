@@ -76,6 +76,18 @@ describe('fit', () => {
     for (const p of model.parameters()) expect(p.data.every(Number.isFinite)).toBe(true);
   });
 
+  it('after divergence the model holds the weights of the last finite loss, not those the last step made', async () => {
+    const x = planeData(64);
+    const model = small();
+    const attempt = fit(model, x, { epochs: 50, batchSize: 8, shuffle: false, optimizer: { name: 'sgd', lr: 1e6 } });
+    await expect(attempt).rejects.toThrow(TrainingDivergedError);
+    const error = await attempt.catch((e: TrainingDivergedError) => e);
+    expect(error.step + error.epoch).toBeGreaterThan(0);
+    // The kept weights gave a finite loss on a batch of this data, so they reconstruct it finitely.
+    const errors = model.reconstructionError(x);
+    expect(errors.every(Number.isFinite)).toBe(true);
+  });
+
   it('early stopping restores the best weights', async () => {
     const x = planeData(200);
     const model = small();

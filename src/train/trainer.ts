@@ -120,8 +120,10 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
     startEpoch = r.epoch;
   }
 
-  // Last weights known to give a finite loss: restored if training diverges.
+  // Last weights known to give a finite loss, copied just before each step changes them: a step
+  // can make the next loss diverge, and these are then put back. None before the first step.
   const lastGood = params.map((p) => new Float32Array(p.size));
+  let haveLastGood = false;
   const batches = Math.ceil(train.rows / batchSize);
   const totalSteps = (epochs - startEpoch) * batches;
   const trainStart = performance.now();
@@ -143,7 +145,6 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
         const inputValues = options.corruption
           ? corrupt(batch.data, options.corruption, corruptionRng, options.corruptionClip)
           : batch.data;
-        params.forEach((p, i) => lastGood[i]!.set(p.data));
         const { value, terms } = scope(() => {
           clearTape();
           const target = Tensor.from(batch.data, [batch.rows, batch.cols]);
@@ -157,11 +158,13 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
           optimizer.zeroGrad();
           backward(objective.loss);
           if (options.clipNorm !== undefined) clipGradNorm(params, options.clipNorm);
+          params.forEach((p, i) => lastGood[i]!.set(p.data));
+          haveLastGood = true;
           optimizer.step();
           return { value, terms: objective.terms };
         });
         if (!Number.isFinite(value)) {
-          params.forEach((p, i) => p.data.set(lastGood[i]!));
+          if (haveLastGood) params.forEach((p, i) => p.data.set(lastGood[i]!));
           throw new TrainingDivergedError(epoch, b, value, history);
         }
         const n = end - start;
