@@ -2,8 +2,11 @@
  * The browser playground, built with `buildWeb` and served by its own static server with the
  * isolation headers, driven in headless Chromium: training the built-in digits updates every
  * view, the worker reports the backend and its threads, the downloaded model decodes in Node and
- * encodes as the page did, Stop keeps the model, and bad files get messages naming what is wrong.
- * The Node-side pieces (digits asset, server errors) are checked without a browser.
+ * encodes as the page did, a variational model's latent plane is what the downloaded model decodes,
+ * changing the threshold rule re-flags samples as the library's rule does, Stop keeps the model
+ * (scored at the epoch it ends), and bad files get messages naming what is wrong. The Node-side
+ * pieces (digits asset, server errors, plane points, scoring schedule, rule parsing) are checked
+ * without a browser.
  */
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -12,18 +15,43 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/node-mnist.js';
-import { isLatentError, matrix, modelFromBytes, takeRows } from '../../src/index.js';
+import {
+  computeThreshold,
+  DenseAutoencoder,
+  denseConfig,
+  isLatentError,
+  matrix,
+  modelFromBytes,
+  Rng,
+  takeRows,
+  VariationalAutoencoder,
+  vaeConfig,
+  type Autoencoder,
+  type ThresholdRule,
+} from '../../src/index.js';
 import { buildWeb } from '../../scripts/web-build.js';
 import { serveStatic, type StaticServer } from '../../scripts/web-server.js';
 import { decodeMnistAsset, type DigitSample } from '../../web/src/mnist-asset.js';
 import { csvDataset, MNIST_ASSET } from '../../web/src/data.js';
+import { latentPlaneView, normalQuantile, planeAxis, planeCodes } from '../../web/src/latent-plane.js';
 import { planTraining } from '../../web/src/model-factory.js';
+import type { WireDataset } from '../../web/src/protocol.js';
+import { scoresAfter } from '../../web/src/scoring-schedule.js';
 import { DEFAULT_FORM, parseSettings } from '../../web/src/settings.js';
 import { splitRows } from '../../web/src/split.js';
+import { flagScores, ruleFromControls } from '../../web/src/threshold-choice.js';
+import { computeViews, GRID_IMAGES, TOP_ANOMALIES } from '../../web/src/views-data.js';
 import { binCounts } from '../../web/src/views/histogram.js';
 import { scatterSvg } from '../../web/src/views/scatter.js';
 import { browserUnavailable, launchChromium } from './harness.js';
-import { setField, trainAndWait, type PageSnapshot } from './pages/playground-driver.js';
+import {
+  anomalySnapshot,
+  planeSnapshot,
+  setField,
+  trainAndWait,
+  type AnomalySnapshot,
+  type PageSnapshot,
+} from './pages/playground-driver.js';
 
 const unavailable = browserUnavailable();
 if (unavailable && process.env['CI']) throw new Error(`browser tests cannot run in CI: ${unavailable}`);
@@ -86,6 +114,113 @@ describe('playground pieces', () => {
     );
     const plan = planTraining({ ...parseSettings(DEFAULT_FORM), latentDim: 1, hidden: [] }, data, x);
     expect([plan.lossName, plan.scaler, plan.model.outputActivation]).toEqual(['mse', 'standard', 'identity']);
+  });
+
+  it('places the latent plane on standard-normal quantiles from 0.05 to 0.95, z₂ decreasing down the rows', () => {
+    // Reference values of Φ⁻¹ (scipy.stats.norm.ppf).
+    expect(normalQuantile(0.5)).toBe(0);
+    expect(normalQuantile(0.95)).toBeCloseTo(1.6448536269514722, 8);
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 8);
+    expect(normalQuantile(0.01)).toBeCloseTo(-2.3263478740408408, 8);
+    expect(normalQuantile(1e-6)).toBeCloseTo(-4.753424308822899, 6);
+    const axis = planeAxis(12);
+    expect(axis[0]).toBeCloseTo(-1.6448536, 5);
+    expect(axis[11]).toBeCloseTo(1.6448536, 5);
+    // 0.05 + 0.9·5/11 = 0.4590…: Φ⁻¹ = −0.1025…
+    expect(axis[5]).toBeCloseTo(normalQuantile(0.05 + (0.9 * 5) / 11), 6);
+    expect(axis[5]).toBeCloseTo(-axis[6]!, 6);
+    const codes = planeCodes(axis, 3);
+    expect(codes).toHaveLength(144 * 3);
+    const cell = (i: number): number[] => Array.from(codes.subarray(3 * i, 3 * i + 3));
+    expect(cell(0)).toEqual([axis[0], axis[11], 0]); // top left: lowest z₁, highest z₂
+    expect(cell(11)).toEqual([axis[11], axis[11], 0]);
+    expect(cell(143)).toEqual([axis[11], axis[0], 0]);
+    expect(cell(12 * 4 + 7)).toEqual([axis[7], axis[7], 0]);
+    expect(Array.from(planeCodes(axis, 1))).toEqual(Array.from(axis)); // one row along z₁
+  });
+
+  it('decodes the plane for a variational model on images, and says why not for other models and tables', () => {
+    const images: WireDataset = {
+      source: 'tiny',
+      x: new Float32Array(4 * 16),
+      rows: 4,
+      cols: 16,
+      columns: [],
+      labels: null,
+      imageShape: [4, 4],
+    };
+    const vae = new VariationalAutoencoder(vaeConfig({ inputDim: 16, hidden: [8], latentDim: 3, seed: 3, likelihood: 'bernoulli' }));
+    const plane = latentPlaneView(vae, images);
+    if (plane.kind !== 'grid') throw new Error(`no plane: ${plane.kind}`);
+    expect([plane.rows, plane.axis.length, plane.height, plane.width]).toEqual([12, 12, 4, 4]);
+    expect(Array.from(plane.images)).toEqual(Array.from(vae.decode(matrix(planeCodes(planeAxis(12), 3), 144, 3)).data));
+
+    const dense = new DenseAutoencoder(denseConfig({ inputDim: 16, hidden: [8], latentDim: 2, outputActivation: 'sigmoid', seed: 3 }));
+    const notVae = latentPlaneView(dense, images);
+    expect(notVae.kind === 'unavailable' && notVae.reason).toContain('Only a variational model has a prior');
+    const table = latentPlaneView(vae, { ...images, imageShape: null });
+    expect(table.kind === 'unavailable' && table.reason).toContain('these data are a table');
+  });
+
+  it('scores after the first epoch, every fifth and the last (or the one a Stop ends)', () => {
+    const at = (epochs: number, stopAt = 0): number[] =>
+      Array.from({ length: epochs }, (_, i) => i + 1).filter((e) => scoresAfter(e, epochs, e === stopAt));
+    expect(at(10)).toEqual([1, 5, 10]);
+    expect(at(12)).toEqual([1, 5, 10, 12]);
+    expect(at(2)).toEqual([1, 2]);
+    expect(at(9, 7)).toEqual([1, 5, 7, 9]);
+  });
+
+  it('reads the threshold rule from the controls and flags with the library rule', () => {
+    expect(ruleFromControls('std', ' 2.5 ')).toEqual({ kind: 'std', k: 2.5 });
+    expect(ruleFromControls('max', 'ignored')).toEqual({ kind: 'max' });
+    expect(() => ruleFromControls('contamination', '0.9')).toThrow('contamination 0.9 is outside (0, 0.5]');
+    expect(() => ruleFromControls('percentile', '')).toThrow('"" is not a number');
+    const train = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    const shown = [0.5, 5.5, 9.5, 10, 11];
+    // The 90th percentile of 1..10 is 9.1: 9.5, 10 and 11 are above it.
+    expect(flagScores({ kind: 'percentile', percentile: 90 }, train, shown)).toEqual({
+      threshold: computeThreshold({ kind: 'percentile', percentile: 90 }, train),
+      flags: new Uint8Array([0, 0, 1, 1, 1]),
+      flagged: 3,
+    });
+    // Flagging is strictly above: a score equal to the maximum is not flagged.
+    expect(flagScores({ kind: 'max' }, train, shown).flagged).toBe(1);
+  });
+
+  it('decodes the drawn reconstructions from the codes, and keeps earlier scores between scorings', () => {
+    const rng = new Rng(5);
+    const rows = 40;
+    const x = Float32Array.from({ length: rows * 16 }, () => rng.uniform());
+    const data: WireDataset = { source: 'tiny', x, rows, cols: 16, columns: [], labels: null, imageShape: [4, 4] };
+    const model: Autoencoder = new DenseAutoencoder(
+      denseConfig({ inputDim: 16, hidden: [8], latentDim: 2, outputActivation: 'sigmoid', seed: 9 }),
+    );
+    const inputs = {
+      model,
+      data,
+      shownRows: Uint32Array.from({ length: 12 }, (_, i) => i),
+      trainRows: Uint32Array.from({ length: rows - 12 }, (_, i) => i + 12),
+      noise: 'none',
+      epoch: 1,
+    };
+    const views = computeViews(inputs, null);
+    const all = matrix(x, rows, 16);
+    const close = (a: Float32Array, b: Float32Array): number => a.reduce((worst, v, i) => Math.max(worst, Math.abs(v - b[i]!)), 0);
+    const firstRows = takeRows(
+      all,
+      Uint32Array.from({ length: GRID_IMAGES }, (_, i) => i),
+    );
+    expect(close(views.images!.reconstructions, model.reconstruct(firstRows).data)).toBeLessThan(1e-6);
+    const { anomalies } = views;
+    expect(anomalies.epoch).toBe(1);
+    expect(anomalies.topRows).toHaveLength(TOP_ANOMALIES);
+    expect(close(anomalies.topReconstructions!, model.reconstruct(takeRows(all, anomalies.topRows)).data)).toBeLessThan(1e-6);
+    expect(Array.from(anomalies.scores)).toEqual(Array.from(model.reconstructionError(takeRows(all, inputs.shownRows), 'bce')));
+    expect(Array.from(anomalies.trainScores)).toEqual(Array.from(model.reconstructionError(takeRows(all, inputs.trainRows), 'bce')));
+    const later = computeViews({ ...inputs, epoch: 2 }, anomalies);
+    expect(later.anomalies).toBe(anomalies);
+    expect(later.plane).toEqual({ kind: 'unavailable', reason: expect.stringContaining('this is a dense model') });
   });
 
   it('draws one scatter dot per sample and bins every score', () => {
@@ -212,6 +347,13 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium', () => {
       expect(await page.$$eval('#histogram rect.bar', (bars) => bars.length)).toBeGreaterThan(3);
       expect(await page.$$eval('#histogram line.threshold', (lines) => lines.length)).toBe(1);
       expect(await page.$$eval('#top-list li', (items) => items.length)).toBe(5);
+      expect(await page.textContent('#anomaly-summary')).toContain('Scores from epoch 2 (');
+
+      // A dense model has no latent plane: the card says why and draws nothing.
+      const plane = await planeSnapshot(page);
+      expect(plane.kind).toBe('unavailable');
+      expect(plane.info).toContain('Only a variational model has a prior');
+      expect(await page.isHidden('#plane-figure')).toBe(true);
 
       await page.screenshot({ path: '/tmp/latent-playground.png', fullPage: true });
 
@@ -245,6 +387,132 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium', () => {
     }
   });
 
+  it('draws the latent plane of a variational model as the downloaded model decodes it', async () => {
+    const page = await openPage();
+    try {
+      await setField(page, 'count', '600');
+      await page.waitForFunction(() => document.querySelector('#data-info')?.textContent?.includes('600 samples') === true);
+      await setField(page, 'family', 'vae');
+      await setField(page, 'latent', '2');
+      await setField(page, 'epochs', '2');
+      await setField(page, 'hidden', '64');
+      await setField(page, 'batch', '32');
+      await setField(page, 'validation', '20');
+      await trainAndWait(page);
+
+      const plane = await planeSnapshot(page);
+      expect(plane.kind).toBe('grid');
+      expect(await page.isVisible('#latent-plane')).toBe(true);
+      // 12 × 12 cells of 28 × 28 pixels with one-pixel gaps.
+      const side = 12;
+      const pitch = 28 + 1;
+      expect([plane.rows, plane.axis.length, plane.canvas.cells]).toEqual([side, side, side * side]);
+      expect([plane.canvas.width, plane.canvas.height]).toEqual([1 + side * pitch, 1 + side * pitch]);
+      expect(plane.images).toHaveLength(side * side * 784);
+      expect(plane.info).toContain('12×12 grid');
+
+      // Every decoded cell differs from every other, and opposite corners clearly.
+      const cell = (i: number): number[] => plane.images.slice(i * 784, (i + 1) * 784);
+      const meanDiff = (a: number[], b: number[]): number => a.reduce((t, v, k) => t + Math.abs(v - b[k]!), 0) / a.length;
+      let closest = Infinity;
+      for (let i = 0; i < side * side; i++)
+        for (let j = i + 1; j < side * side; j++) closest = Math.min(closest, meanDiff(cell(i), cell(j)));
+      expect(closest).toBeGreaterThan(0);
+      expect(meanDiff(cell(0), cell(side * side - 1))).toBeGreaterThan(0.02);
+
+      // The downloaded model decodes the same latent points to the same images in Node.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+      const { model } = modelFromBytes(new Uint8Array(await readFile((await download.path())!)), 'latent-model.safetensors');
+      expect(model.config.kind).toBe('vae');
+      const axis = planeAxis(side);
+      plane.axis.forEach((z, i) => expect(z).toBeCloseTo(axis[i]!, 6));
+      const decoded = model.decode(matrix(planeCodes(axis, 2), side * side, 2)).data;
+      let worst = 0;
+      for (let i = 0; i < decoded.length; i++) worst = Math.max(worst, Math.abs(decoded[i]! - plane.images[i]!));
+      expect(worst).toBeLessThan(1e-4);
+      // And the canvas shows them where the layout says: cell (r, c) at (1 + 29c, 1 + 29r).
+      let worstPixel = 0;
+      for (let r = 0; r < side; r++) {
+        for (let c = 0; c < side; c++) {
+          for (let y = 0; y < 28; y++) {
+            for (let x = 0; x < 28; x++) {
+              const expected = Math.round(Math.min(1, Math.max(0, decoded[(r * side + c) * 784 + y * 28 + x]!)) * 255);
+              const drawn = plane.canvas.gray[(1 + r * pitch + y) * plane.canvas.width + 1 + c * pitch + x]!;
+              worstPixel = Math.max(worstPixel, Math.abs(drawn - expected));
+            }
+          }
+        }
+      }
+      expect(worstPixel).toBeLessThanOrEqual(1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('re-flags the shown samples with the chosen threshold rule, as the library rule does, without retraining', async () => {
+    const page = await openPage();
+    try {
+      await setField(page, 'count', '600');
+      await page.waitForFunction(() => document.querySelector('#data-info')?.textContent?.includes('600 samples') === true);
+      await setField(page, 'epochs', '2');
+      await setField(page, 'hidden', '64');
+      await setField(page, 'validation', '20');
+      await trainAndWait(page);
+      const expectFlagsOf = async (rule: ThresholdRule): Promise<AnomalySnapshot> => {
+        const view = await anomalySnapshot(page);
+        const threshold = computeThreshold(rule, view.trainScores);
+        const flagged = view.scores.filter((s) => s > threshold).length;
+        expect(view.threshold).toBeCloseTo(threshold, 6);
+        expect(view.flagged).toBe(flagged);
+        expect(view.summary.startsWith(`${flagged} of 120 shown samples score above the threshold`)).toBe(true);
+        expect(view.topFlagged).toBe(view.topScores.filter((s) => s > threshold).length);
+        return view;
+      };
+
+      const initial = await expectFlagsOf({ kind: 'contamination', fraction: 0.05 });
+      expect(initial.summary).toContain('the 95th percentile (contamination 0.05) of');
+      expect(initial.trainScores).toHaveLength(480);
+
+      await setField(page, 'threshold-rule', 'std');
+      expect(await page.inputValue('#threshold-param')).toBe('3');
+      await setField(page, 'threshold-param', '0.5');
+      const std = await expectFlagsOf({ kind: 'std', k: 0.5 });
+      expect(std.flagged).not.toBe(initial.flagged);
+      expect(std.thresholdX).not.toBe(initial.thresholdX);
+      expect(std.summary).toContain('mean + 0.5·std of 480 training rows');
+
+      await setField(page, 'threshold-rule', 'percentile');
+      await setField(page, 'threshold-param', '50');
+      const median = await expectFlagsOf({ kind: 'percentile', percentile: 50 });
+      expect(median.flagged).toBeGreaterThan(std.flagged);
+      expect(median.topFlagged).toBe(5);
+
+      await setField(page, 'threshold-rule', 'mad');
+      await expectFlagsOf({ kind: 'mad', k: 3.5 });
+      await setField(page, 'threshold-rule', 'max');
+      expect(await page.isDisabled('#threshold-param')).toBe(true);
+      const max = await expectFlagsOf({ kind: 'max' });
+
+      // A parameter the rule refuses: the library's message, and the last good rule stays drawn.
+      await setField(page, 'threshold-rule', 'contamination');
+      await setField(page, 'threshold-param', '0.9');
+      await page.waitForSelector('#threshold-error:not([hidden])');
+      expect(await page.textContent('#threshold-error')).toContain(
+        'threshold rule "contamination:0.9": contamination 0.9 is outside (0, 0.5]',
+      );
+      await expectFlagsOf({ kind: 'contamination', fraction: 0.05 });
+      await setField(page, 'threshold-param', '0.2');
+      expect(await page.isHidden('#threshold-error')).toBe(true);
+      await expectFlagsOf({ kind: 'contamination', fraction: 0.2 });
+
+      // The scores never changed: the rule works on the ones the worker sent.
+      expect((await anomalySnapshot(page)).scores).toEqual(max.scores);
+      expect(await page.evaluate(() => (window as { latentPlayground?: { runsEnded: number } }).latentPlayground?.runsEnded)).toBe(1);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('runs on one thread when the page is not cross-origin isolated, and says so', async () => {
     const plain = await serveStatic(outDir, { port: 0, isolated: false });
     const page = await openPage(plain.url);
@@ -273,6 +541,8 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium', () => {
       expect(epochs).toBeGreaterThanOrEqual(1);
       expect(epochs).toBeLessThan(500);
       expect(await page.textContent('#progress-text')).toContain('stopped early; the model is kept');
+      // The epoch a Stop ends is scored, so the anomaly view is of the model that is kept.
+      expect((await anomalySnapshot(page)).epoch).toBe(epochs);
       expect(await page.isEnabled('#download')).toBe(true);
     } finally {
       await page.close();

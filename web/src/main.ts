@@ -17,9 +17,11 @@ import { csvDataset, loadBuiltIn } from './data.js';
 import { byId, downloadBytes, showMessage } from './dom.js';
 import { field, fillForm, readForm } from './form.js';
 import type { PageMessage, WireDataset, WorkerMessage } from './protocol.js';
-import { renderLossView, renderModelViews } from './render.js';
+import { renderAnomalyView, renderLossView, renderModelViews } from './render.js';
 import { DEFAULT_FORM, parseSettings } from './settings.js';
 import { initialState, type PlaygroundState } from './state.js';
+import { RULE_KINDS, RULE_PARAMETERS, ruleFromControls } from './threshold-choice.js';
+import { planePointAt } from './views/latent-plane.js';
 
 const CONV_CHANNELS = '16, 32';
 
@@ -36,6 +38,11 @@ const dataError = byId('data-error', HTMLElement);
 const trainError = byId('train-error', HTMLElement);
 const modelError = byId('model-error', HTMLElement);
 const modelInfo = byId('model-info', HTMLElement);
+const ruleSelect = byId('threshold-rule', HTMLSelectElement);
+const ruleParameter = byId('threshold-param', HTMLInputElement);
+const thresholdError = byId('threshold-error', HTMLElement);
+const planeCanvas = byId('latent-plane', HTMLCanvasElement);
+const planePoint = byId('plane-point', HTMLElement);
 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const send = (message: PageMessage): void => worker.postMessage(message);
@@ -189,6 +196,32 @@ function onWorkerMessage(message: WorkerMessage): void {
   updateButtons();
 }
 
+/** Show the chosen rule's parameter with its own range and starting value. */
+function setRuleKind(kind: string): void {
+  const found = RULE_KINDS.find((k) => k === kind) ?? 'contamination';
+  const parameter = RULE_PARAMETERS[found];
+  ruleParameter.disabled = parameter === null;
+  byId('threshold-param-label', HTMLElement).textContent = parameter === null ? 'no parameter' : parameter.label;
+  ruleParameter.value = parameter === null ? '' : parameter.initial;
+  if (parameter !== null) {
+    ruleParameter.min = String(parameter.min);
+    ruleParameter.max = parameter.max === null ? '' : String(parameter.max);
+    ruleParameter.step = String(parameter.step);
+  }
+}
+
+/** Take the rule from the controls and redraw the anomaly view; a bad parameter keeps the last good rule. */
+function applyRule(): void {
+  try {
+    state.thresholdRule = ruleFromControls(ruleSelect.value, ruleParameter.value);
+    showMessage(thresholdError, null);
+    renderAnomalyView(state);
+  } catch (error) {
+    const { message, hint } = errorText(error);
+    showMessage(thresholdError, message, hint);
+  }
+}
+
 worker.onmessage = (event: MessageEvent<WorkerMessage>) => onWorkerMessage(event.data);
 worker.onerror = (event) => showMessage(trainError, `the training worker failed: ${event.message}`, 'reload the page');
 
@@ -218,6 +251,18 @@ byId('csv-file', HTMLInputElement).addEventListener('change', () => {
   if (csv instanceof HTMLInputElement) csv.checked = true;
   void loadData();
 });
+ruleSelect.addEventListener('change', () => {
+  setRuleKind(ruleSelect.value);
+  applyRule();
+});
+ruleParameter.addEventListener('input', applyRule);
+ruleParameter.addEventListener('change', applyRule);
+planeCanvas.addEventListener('mousemove', (event) => {
+  const plane = state.views?.plane;
+  const point = plane === undefined ? null : planePointAt(plane, planeCanvas, event.offsetX, event.offsetY);
+  planePoint.textContent = point ?? 'Point at a cell to read its latent coordinates.';
+});
+planeCanvas.addEventListener('mouseleave', () => (planePoint.textContent = 'Point at a cell to read its latent coordinates.'));
 form.querySelectorAll('input[name="source"]').forEach((radio) => radio.addEventListener('change', () => void loadData()));
 
 fillForm(form, DEFAULT_FORM);

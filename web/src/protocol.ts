@@ -7,8 +7,6 @@
  * 0 in the page's dataset; a `views` message always describes the model the worker holds now.
  */
 
-import type { ThresholdRule } from '../../src/index.js';
-
 /** Autoencoder families the playground offers (conv only for image data). */
 export const FAMILIES = ['dense', 'vae', 'conv'] as const;
 export type Family = (typeof FAMILIES)[number];
@@ -83,12 +81,16 @@ export interface ImageRows {
 }
 
 export interface Anomalies {
+  /** The epoch (1-based) whose model gave these scores, or null for an opened model file. */
+  readonly epoch: number | null;
   /** Per-sample reconstruction error of each shown sample (the model's loss metric). */
   readonly scores: Float32Array;
   readonly metric: 'mse' | 'bce';
-  /** Cut-off from the training rows' scores. */
-  readonly threshold: number;
-  readonly rule: ThresholdRule;
+  /**
+   * Scores of an evenly spaced subset of the training rows, from the same model: the page places
+   * the threshold on them with the rule the user picks, so changing the rule needs no rescoring.
+   */
+  readonly trainScores: Float32Array;
   /** ROC-AUC of the scores against the labels when these are 0 (normal) / 1 (anomaly), else null. */
   readonly rocAuc: number | null;
   /** The highest-scoring shown samples, highest first: dataset rows and scores. */
@@ -98,6 +100,22 @@ export interface Anomalies {
   readonly topImages: Float32Array | null;
   readonly topReconstructions: Float32Array | null;
 }
+
+/** Decoded images over a grid of the prior's central region (see latent-plane.ts), or why not. */
+export type LatentPlaneView =
+  | {
+      readonly kind: 'grid';
+      /** Latent values of the grid lines, ascending: z₁ left to right, z₂ bottom to top. */
+      readonly axis: Float32Array;
+      /** Grid rows: axis.length, or 1 for a one-dimensional latent. */
+      readonly rows: number;
+      readonly latentDim: number;
+      readonly height: number;
+      readonly width: number;
+      /** rows × axis.length decoded images, top row first. */
+      readonly images: Float32Array;
+    }
+  | { readonly kind: 'unavailable'; readonly reason: string };
 
 /** What the views draw, computed in the worker from the current model. */
 export interface Views {
@@ -112,6 +130,8 @@ export interface Views {
   /** How `points` came from the codes. */
   readonly projection: 'latent' | 'pca';
   readonly images: ImageRows | null;
+  readonly plane: LatentPlaneView;
+  /** Scores are recomputed every few epochs, not every epoch: `anomalies.epoch` says which. */
   readonly anomalies: Anomalies;
 }
 

@@ -1,12 +1,14 @@
 /// <reference lib="dom" />
 /**
  * Draws every view from the page state: loss chart and table, reconstructions, latent scatter,
- * anomaly scores. Views that have nothing to show say why instead of staying blank.
+ * latent plane, anomaly scores. Views that have nothing to show say why instead of staying blank.
  */
 
+import { isLatentError } from '../../src/errors.js';
 import { byId } from './dom.js';
 import type { PlaygroundState } from './state.js';
 import { renderAnomalies } from './views/anomalies.js';
+import { renderLatentPlane, type PlaneElements } from './views/latent-plane.js';
 import { renderLoss } from './views/loss.js';
 import { renderReconstructions } from './views/reconstructions.js';
 import { scatterSvg } from './views/scatter.js';
@@ -16,7 +18,18 @@ export function renderLossView(state: PlaygroundState): void {
   renderLoss(byId('loss-chart', HTMLElement), byId('loss-rows', HTMLTableSectionElement), state.epochs, state.lossName);
 }
 
-/** Redraw the views computed from the model (reconstructions, scatter, anomalies). */
+/** The latent-plane card's elements. */
+export function planeElements(): PlaneElements {
+  return {
+    figure: byId('plane-figure', HTMLElement),
+    canvas: byId('latent-plane', HTMLCanvasElement),
+    info: byId('plane-info', HTMLElement),
+    xTicks: byId('plane-x-ticks', HTMLElement),
+    yTicks: byId('plane-y-ticks', HTMLElement),
+  };
+}
+
+/** Redraw the views computed from the model (reconstructions, scatter, latent plane, anomalies). */
 export function renderModelViews(state: PlaygroundState): void {
   const { views, data } = state;
   const canvas = byId('reconstructions', HTMLCanvasElement);
@@ -29,6 +42,7 @@ export function renderModelViews(state: PlaygroundState): void {
     imagesNote.textContent = 'Train a model (or open one) to see its reconstructions.';
     scatter.innerHTML = '';
     scatterInfo.textContent = 'Each dot will be a held-out sample placed by its latent code.';
+    renderLatentPlane(planeElements(), null);
     byId('histogram', HTMLElement).innerHTML = '';
     byId('anomaly-summary', HTMLElement).textContent = '';
     byId('top-list', HTMLOListElement).replaceChildren();
@@ -58,14 +72,33 @@ export function renderModelViews(state: PlaygroundState): void {
     xLabel: pca ? 'PC 1 of the codes' : 'latent 1',
     yLabel: pca ? 'PC 2 of the codes' : views.latentDim > 1 ? 'latent 2' : '(one latent dimension)',
   });
-  renderAnomalies(
-    {
-      histogram: byId('histogram', HTMLElement),
-      summary: byId('anomaly-summary', HTMLElement),
-      topImages: byId('top-anomalies', HTMLCanvasElement),
-      topList: byId('top-list', HTMLOListElement),
-    },
-    views.anomalies,
-    data,
-  );
+  renderLatentPlane(planeElements(), views.plane);
+  renderAnomalyView(state);
+}
+
+/** Redraw the anomaly view alone (after the threshold rule changed: no new scores needed). */
+export function renderAnomalyView(state: PlaygroundState): void {
+  const { views, data } = state;
+  if (views === null || data === null) return;
+  const summary = byId('anomaly-summary', HTMLElement);
+  try {
+    renderAnomalies(
+      {
+        histogram: byId('histogram', HTMLElement),
+        summary,
+        topImages: byId('top-anomalies', HTMLCanvasElement),
+        topList: byId('top-list', HTMLOListElement),
+      },
+      views.anomalies,
+      data,
+      state.thresholdRule,
+      views.anomalies.epoch === null ? null : (state.epochs.at(-1)?.epoch ?? null),
+    );
+  } catch (error) {
+    // A diverged model scores NaN: the library refuses to place a threshold on that, and says why.
+    if (!isLatentError(error)) throw error;
+    byId('histogram', HTMLElement).innerHTML = '';
+    summary.dataset['flagged'] = '';
+    summary.textContent = `No threshold: ${error.message}${error.hint === undefined ? '' : `\nHint: ${error.hint}`}`;
+  }
 }

@@ -4,7 +4,9 @@
  * behind it.
  */
 
+import type { ThresholdRule } from '../../src/tasks/threshold.js';
 import type { BackendInfo, EpochRow, ModelInfo, Views, WireDataset } from './protocol.js';
+import { INITIAL_RULE } from './threshold-choice.js';
 
 export type Phase = 'loading' | 'idle' | 'training' | 'done';
 
@@ -19,9 +21,21 @@ export interface PlaygroundState {
   epochs: EpochRow[];
   views: Views | null;
   model: ModelInfo | null;
+  /** The anomaly view's threshold rule (a view setting: changing it needs no retraining). */
+  thresholdRule: ThresholdRule;
 }
 
 /** The state of a page that has just opened. */
 export function initialState(): PlaygroundState {
-  return { phase: 'loading', runsEnded: 0, backend: null, data: null, lossName: '', epochs: [], views: null, model: null };
+  return {
+    phase: 'loading',
+    runsEnded: 0,
+    backend: null,
+    data: null,
+    lossName: '',
+    epochs: [],
+    views: null,
+    model: null,
+    thresholdRule: INITIAL_RULE,
+  };
 }

@@ -1,35 +1,24 @@
 /**
  * What the views show, computed from the current model in the worker: latent codes of the shown
- * samples and their 2-D positions, reconstructions and denoising of a few images, and anomaly
- * scores with a threshold fitted on training rows.
+ * samples and their 2-D positions, reconstructions and denoising of a few images, the latent
+ * plane of a variational model, and anomaly scores of the shown samples and of training rows.
  *
  * Invariants: only inference (no training state changes); the shown samples are always the same
  * rows for one run, so views of successive epochs are comparable; noise for the denoising row is
- * seeded, so it does not flicker between epochs.
+ * seeded, so it does not flicker between epochs. Reconstructions of shown samples are decoded
+ * from the codes already computed for the scatter, so the encoder runs once per shown sample.
  */
 
-import {
-  computeThreshold,
-  corrupt,
-  rocAuc,
-  matrix,
-  parseCorruption,
-  Pca,
-  Rng,
-  takeRows,
-  type Autoencoder,
-  type Matrix,
-  type ThresholdRule,
-} from '../../src/index.js';
+import { corrupt, rocAuc, matrix, parseCorruption, Pca, Rng, takeRows, type Autoencoder, type Matrix } from '../../src/index.js';
+import { latentPlaneView } from './latent-plane.js';
 import type { Anomalies, ImageRows, Views, WireDataset } from './protocol.js';
 
 /** Images in the reconstruction and denoising rows. */
 export const GRID_IMAGES = 10;
 /** Highest-scoring samples listed as anomalies. */
 export const TOP_ANOMALIES = 5;
-/** Training rows scored to set the anomaly threshold. */
-const THRESHOLD_ROWS = 2000;
-const RULE: ThresholdRule = { kind: 'contamination', fraction: 0.05 };
+/** Training rows scored to place the anomaly threshold. */
+export const THRESHOLD_ROWS = 2000;
 /** Noise of the denoising row when the model was not trained with any. */
 const DEFAULT_VIEW_NOISE = 'gaussian:0.3';
 
@@ -42,21 +31,35 @@ export interface ViewInputs {
   readonly trainRows: Uint32Array;
   /** Noise the model was trained with (`none` for a plain autoencoder). */
   readonly noise: string;
+  /** The epoch (1-based) the model has just finished, or null for an opened model file. */
+  readonly epoch: number | null;
 }
 
 /**
- * Everything the views draw for the current state of `model`.
+ * Everything the views draw for the current state of `model`. With `previous` anomalies the
+ * scoring is skipped and those are kept (they name the epoch they come from); with null the
+ * shown and training rows are scored now.
  *
  * @example
- * post({ type: 'epoch', row, views: computeViews({ model, data, shownRows, trainRows, noise: 'none' }) });
+ * const views = computeViews({ model, data, shownRows, trainRows, noise: 'none', epoch: 3 }, null);
  */
-export function computeViews(inputs: ViewInputs): Views {
+export function computeViews(inputs: ViewInputs, previous: Anomalies | null): Views {
   const { model, data, shownRows } = inputs;
   const all = matrix(data.x, data.rows, data.cols);
   const shown = takeRows(all, shownRows);
   const codes = model.encode(shown);
   const { points, projection } = project(codes);
   const labels = data.labels === null ? null : Float32Array.from(shownRows, (r) => data.labels![r]!);
+  const scored = previous === null ? score(inputs, all, shown, labels) : null;
+  // One decoder pass for every shown sample whose reconstruction is drawn: the first few (image
+  // rows) and, on a scoring epoch, the top-scoring ones.
+  const imageCount = data.imageShape === null ? 0 : Math.min(GRID_IMAGES, shown.rows);
+  const topIndices = data.imageShape === null || scored === null ? [] : scored.topIndices;
+  const drawn = [...Array.from({ length: imageCount }, (_, i) => i), ...topIndices];
+  const decoded = drawn.length === 0 ? null : model.decode(takeRows(codes, Uint32Array.from(drawn))).data;
+  const size = data.cols;
+  const reconstructions = decoded === null ? null : decoded.subarray(0, imageCount * size);
+  const topReconstructions = decoded === null || topIndices.length === 0 ? null : decoded.slice(imageCount * size);
   return {
     rows: shownRows,
     labels,
@@ -64,8 +67,9 @@ export function computeViews(inputs: ViewInputs): Views {
     codes: codes.data,
     points,
     projection,
-    images: data.imageShape === null ? null : imageRows(model, shown, data.imageShape, inputs.noise),
-    anomalies: anomalies(inputs, all, shown, labels),
+    images: data.imageShape === null || reconstructions === null ? null : imageRows(inputs, shown, reconstructions, data.imageShape),
+    plane: latentPlaneView(model, data),
+    anomalies: previous ?? { ...scored!.anomalies, topReconstructions },
   };
 }
 
@@ -84,50 +88,63 @@ function project(codes: Matrix): { points: Float32Array; projection: Views['proj
   return { points, projection: 'pca' };
 }
 
-function imageRows(model: Autoencoder, shown: Matrix, [height, width]: readonly [number, number], noise: string): ImageRows {
-  const count = Math.min(GRID_IMAGES, shown.rows);
-  const originals = takeRows(
-    shown,
-    Uint32Array.from({ length: count }, (_, i) => i),
-  );
-  const spec = noise === 'none' ? DEFAULT_VIEW_NOISE : noise;
-  const noisy = matrix(corrupt(originals.data, parseCorruption(spec), new Rng(7), [0, 1]), count, shown.cols);
+/** The first shown images, their reconstructions (decoded from their codes) and denoising. */
+function imageRows(
+  inputs: ViewInputs,
+  shown: Matrix,
+  reconstructions: Float32Array,
+  [height, width]: readonly [number, number],
+): ImageRows {
+  const count = reconstructions.length / shown.cols;
+  const originals = shown.data.slice(0, count * shown.cols);
+  const spec = inputs.noise === 'none' ? DEFAULT_VIEW_NOISE : inputs.noise;
+  const noisy = matrix(corrupt(originals, parseCorruption(spec), new Rng(7), [0, 1]), count, shown.cols);
   return {
     height,
     width,
-    originals: originals.data,
-    reconstructions: model.reconstruct(originals).data,
+    originals,
+    reconstructions: reconstructions.slice(),
     noisy: noisy.data,
-    denoised: model.reconstruct(noisy).data,
+    denoised: inputs.model.reconstruct(noisy).data,
     noise: spec,
   };
 }
 
-/** Scores of the shown rows; `labels` are theirs (null without a label column). */
-function anomalies(inputs: ViewInputs, all: Matrix, shown: Matrix, labels: Float32Array | null): Anomalies {
+/**
+ * Scores of the shown rows (their `labels` with them) and of an evenly spaced subset of the
+ * training rows, which is enough to place any of the threshold rules; the top rows' positions
+ * among the shown rows come back so their reconstructions can be decoded from the codes.
+ */
+function score(
+  inputs: ViewInputs,
+  all: Matrix,
+  shown: Matrix,
+  labels: Float32Array | null,
+): { anomalies: Anomalies; topIndices: number[] } {
   const { model, shownRows, trainRows } = inputs;
   const metric = model.outputActivation === 'sigmoid' ? 'bce' : 'mse';
   const scores = model.reconstructionError(shown, metric);
-  // An evenly spaced subset of the training rows is enough to place a quantile.
-  const step = Math.max(1, Math.floor(trainRows.length / THRESHOLD_ROWS));
+  const step = Math.max(1, Math.ceil(trainRows.length / THRESHOLD_ROWS));
   const sampled = trainRows.filter((_, i) => i % step === 0);
-  const threshold = computeThreshold(RULE, model.reconstructionError(takeRows(all, sampled), metric));
-  const order = Array.from(scores.keys())
+  const trainScores = model.reconstructionError(takeRows(all, sampled), metric);
+  const topIndices = Array.from(scores.keys())
     .sort((a, b) => scores[b]! - scores[a]!)
     .slice(0, TOP_ANOMALIES);
-  const topRows = order.map((i) => shownRows[i]!);
-  const top = takeRows(all, topRows);
+  const topRows = topIndices.map((i) => shownRows[i]!);
   const images = inputs.data.imageShape !== null;
   const binary = labels !== null && labels.every((l) => l === 0 || l === 1) && new Set(labels).size === 2;
   return {
-    scores,
-    metric,
-    threshold,
-    rule: RULE,
-    rocAuc: binary ? rocAuc(labels, scores) : null,
-    topRows,
-    topScores: order.map((i) => scores[i]!),
-    topImages: images ? top.data : null,
-    topReconstructions: images ? model.reconstruct(top).data : null,
+    topIndices,
+    anomalies: {
+      epoch: inputs.epoch,
+      scores,
+      metric,
+      trainScores,
+      rocAuc: binary ? rocAuc(labels, scores) : null,
+      topRows,
+      topScores: topIndices.map((i) => scores[i]!),
+      topImages: images ? takeRows(all, topRows).data : null,
+      topReconstructions: null,
+    },
   };
 }

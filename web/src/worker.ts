@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
 /**
  * The training worker (a module Web Worker): holds the data and the model, trains with the
- * library's `fit`, and after every epoch posts the epoch's losses and fresh views. Inside it the
- * wasm backend starts its own thread workers when the page is cross-origin isolated.
+ * library's `fit`, and after every epoch posts the epoch's losses and fresh views (anomaly scores
+ * only every few epochs and after the last, see scoring-schedule.ts). Inside it the wasm backend
+ * starts its own thread workers when the page is cross-origin isolated.
  *
  * Invariants: one run at a time; a `stop` message ends training after the current epoch and the
  * model trained so far is kept (to save or to look at); every failure a user can cause arrives as
@@ -23,7 +24,8 @@ import {
   type TrainingSummary,
 } from '../../src/index.js';
 import { planTraining } from './model-factory.js';
-import type { EpochRow, ModelInfo, PageMessage, TrainSettings, WireDataset, WorkerMessage } from './protocol.js';
+import type { Anomalies, EpochRow, ModelInfo, PageMessage, TrainSettings, WireDataset, WorkerMessage } from './protocol.js';
+import { scoresAfter } from './scoring-schedule.js';
 import { splitRows } from './split.js';
 import { curveFromSummary } from './summary-curve.js';
 import { computeViews } from './views-data.js';
@@ -68,6 +70,7 @@ async function train(data: WireDataset, settings: TrainSettings): Promise<void> 
   });
   const started = performance.now();
   const current = plan.model;
+  let anomalies: Anomalies | null = null;
   const history = await fit(current, trainX, {
     ...plan.fit,
     ...(split.validationRows.length > 0 ? { validationData: takeRows(all, split.validationRows) } : {}),
@@ -81,8 +84,11 @@ async function train(data: WireDataset, settings: TrainSettings): Promise<void> 
         seconds: log.seconds,
         samplesPerSecond: log.samplesPerSecond,
       };
-      const views = computeViews({ model: current, data, shownRows: split.shownRows, trainRows: split.trainRows, noise: settings.noise });
-      epochsDone = log.epoch + 1;
+      const epoch = log.epoch + 1;
+      const inputs = { model: current, data, shownRows: split.shownRows, trainRows: split.trainRows, noise: settings.noise, epoch };
+      const views = computeViews(inputs, scoresAfter(epoch, settings.epochs, stopRequested) ? null : anomalies);
+      anomalies = views.anomalies;
+      epochsDone = epoch;
       post({ type: 'epoch', row, views });
       return stopRequested ? 'stop' : undefined;
     },
@@ -111,7 +117,7 @@ function open(bytes: Uint8Array, name: string, data: WireDataset | null): void {
     note = `the model takes ${m.inputDim} features per sample, the current data (${data.source}) has ${data.cols}: load matching data to see its views`;
   } else {
     const split = splitRows(data.rows, 0, 0);
-    views = computeViews({ model: m, data, shownRows: split.shownRows, trainRows: split.trainRows, noise: 'none' });
+    views = computeViews({ model: m, data, shownRows: split.shownRows, trainRows: split.trainRows, noise: 'none', epoch: null }, null);
   }
   post({ type: 'opened', model: describe(m, name), curve: curveFromSummary(loaded.training), views, note });
 }

@@ -57,3 +57,73 @@ export async function trainAndWait(page: Page, timeoutMs = 45_000): Promise<Page
   if (error !== null) throw new Error(`training failed in the page: ${error}`);
   return pageState(page);
 }
+
+/** The latent plane the page holds and what its canvas shows, as plain arrays. */
+export interface PlaneSnapshot {
+  readonly kind: string;
+  readonly reason: string | null;
+  readonly axis: number[];
+  readonly rows: number;
+  readonly images: number[];
+  /** The cells the canvas says it holds, its size in pixels and its gray levels (one per pixel). */
+  readonly canvas: { readonly cells: number; readonly width: number; readonly height: number; readonly gray: number[] };
+  readonly info: string;
+}
+
+/** A JSON copy of the latent plane and its canvas. */
+export async function planeSnapshot(page: Page): Promise<PlaneSnapshot> {
+  return page.evaluate(() => {
+    const plane = (window as StateWindow).latentPlayground?.views?.plane;
+    const canvas = document.getElementById('latent-plane') as HTMLCanvasElement;
+    const rgba = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    return {
+      kind: plane?.kind ?? 'none',
+      reason: plane?.kind === 'unavailable' ? plane.reason : null,
+      axis: plane?.kind === 'grid' ? Array.from(plane.axis) : [],
+      rows: plane?.kind === 'grid' ? plane.rows : 0,
+      images: plane?.kind === 'grid' ? Array.from(plane.images) : [],
+      canvas: {
+        cells: Number(canvas.dataset['cells'] ?? 0),
+        width: canvas.width,
+        height: canvas.height,
+        gray: Array.from({ length: rgba.length / 4 }, (_, i) => rgba[4 * i]!),
+      },
+      info: document.getElementById('plane-info')?.textContent ?? '',
+    };
+  });
+}
+
+/** The scores behind the anomaly view and what the view shows for the current rule. */
+export interface AnomalySnapshot {
+  readonly epoch: number | null;
+  readonly scores: number[];
+  readonly trainScores: number[];
+  readonly topScores: number[];
+  /** Flagged count and threshold as drawn (from the summary's data attributes). */
+  readonly flagged: number;
+  readonly threshold: number;
+  /** Top-list entries marked as flagged. */
+  readonly topFlagged: number;
+  readonly summary: string;
+  readonly thresholdX: number;
+}
+
+/** A JSON copy of the anomaly view. */
+export async function anomalySnapshot(page: Page): Promise<AnomalySnapshot> {
+  return page.evaluate(() => {
+    const anomalies = (window as StateWindow).latentPlayground?.views?.anomalies;
+    if (anomalies === undefined) throw new Error('the page has no anomaly view');
+    const summary = document.getElementById('anomaly-summary')!;
+    return {
+      epoch: anomalies.epoch,
+      scores: Array.from(anomalies.scores),
+      trainScores: Array.from(anomalies.trainScores),
+      topScores: [...anomalies.topScores],
+      flagged: Number(summary.dataset['flagged']),
+      threshold: Number(summary.dataset['threshold']),
+      topFlagged: document.querySelectorAll('#top-list li.flagged').length,
+      summary: summary.textContent ?? '',
+      thresholdX: Number(document.querySelector('#histogram line.threshold')?.getAttribute('x1')),
+    };
+  });
+}

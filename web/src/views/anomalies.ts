@@ -1,13 +1,17 @@
 /// <reference lib="dom" />
 /**
- * The anomaly view: the histogram of the shown samples' reconstruction errors with the
- * threshold set on training rows, how many samples it flags, and the highest-scoring samples
- * (with their reconstructions, for images).
+ * The anomaly view: the histogram of the shown samples' reconstruction errors with the threshold
+ * the chosen rule places on the training rows' scores, how many samples it flags, and the
+ * highest-scoring samples (with their reconstructions, for images), flagged ones framed in red.
+ * Everything here follows from the scores the worker sent and the rule: changing the rule
+ * redraws without asking the model anything.
  */
 
-import { formatThresholdRule, type ThresholdRule } from '../../../src/tasks/threshold.js';
+import type { ThresholdRule } from '../../../src/tasks/threshold.js';
 import { formatNumber, imageGrid } from '../../../src/report/index.js';
 import type { Anomalies, WireDataset } from '../protocol.js';
+import { SCORE_EVERY } from '../scoring-schedule.js';
+import { describeRule, flagScores } from '../threshold-choice.js';
 import { drawPixels } from './canvas.js';
 import { histogramSvg } from './histogram.js';
 
@@ -18,50 +22,89 @@ export interface AnomalyElements {
   readonly topList: HTMLOListElement;
 }
 
+const TOP_SCALE = 2;
+const TOP_PADDING = 3;
+const ALARM = '#d62728';
+
 /**
- * Draw `anomalies` of samples from `data`.
+ * Draw `anomalies` of samples from `data` with the threshold of `rule`; `latestEpoch` is the
+ * epoch the model is at now (null for an opened model), to say when the scores are older.
+ * Throws the library's error when the rule cannot be applied (e.g. NaN training scores).
  *
  * @example
- * renderAnomalies(elements, views.anomalies, data);
+ * renderAnomalies(elements, views.anomalies, data, { kind: 'std', k: 3 }, 7);
  */
-export function renderAnomalies(elements: AnomalyElements, anomalies: Anomalies, data: WireDataset): void {
-  const { scores, threshold } = anomalies;
+export function renderAnomalies(
+  elements: AnomalyElements,
+  anomalies: Anomalies,
+  data: WireDataset,
+  rule: ThresholdRule,
+  latestEpoch: number | null,
+): void {
+  const { scores } = anomalies;
+  const { threshold, flagged } = flagScores(rule, anomalies.trainScores, scores);
   elements.histogram.innerHTML = histogramSvg({ scores, threshold, xLabel: `reconstruction error per sample (${anomalies.metric})` });
-  let flagged = 0;
-  for (const s of scores) if (s > threshold) flagged++;
+  elements.summary.dataset['flagged'] = String(flagged);
+  elements.summary.dataset['threshold'] = String(threshold);
   elements.summary.textContent =
-    `${flagged} of ${scores.length} shown samples score above the threshold ` +
-    `(threshold: ${describeRule(anomalies.rule)} of the training rows' scores).` +
+    `${flagged} of ${scores.length} shown samples score above the threshold ${formatNumber(threshold, 4)}: ` +
+    `${describeRule(rule)} of ${anomalies.trainScores.length} training rows' scores.\n` +
+    scoredWhen(anomalies.epoch, latestEpoch) +
     (anomalies.rocAuc === null ? '' : `\nROC-AUC of the scores against the 0/1 label: ${anomalies.rocAuc.toFixed(3)}.`);
+  const above = anomalies.topScores.map((s) => s > threshold);
   elements.topList.replaceChildren(
     ...anomalies.topRows.map((row, i) => {
       const li = document.createElement('li');
       const label = data.labels === null ? '' : `, label ${formatNumber(data.labels[row]!, 4)}`;
-      li.textContent = `row ${row}${label}: score ${formatNumber(anomalies.topScores[i]!, 4)}`;
+      li.textContent = `row ${row}${label}: score ${formatNumber(anomalies.topScores[i]!, 4)}${above[i] ? ' (flagged)' : ''}`;
+      li.classList.toggle('flagged', above[i]);
       return li;
     }),
   );
   const shape = data.imageShape;
   if (shape !== null && anomalies.topImages !== null && anomalies.topReconstructions !== null) {
     elements.topImages.hidden = false;
-    drawPixels(
-      elements.topImages,
-      imageGrid(
-        [
-          { label: 'sample', images: anomalies.topImages },
-          { label: 'reconstructed', images: anomalies.topReconstructions },
-        ],
-        { height: shape[0], width: shape[1], scale: 2, padding: 3 },
-      ),
+    const grid = imageGrid(
+      [
+        { label: 'sample', images: anomalies.topImages },
+        { label: 'reconstructed', images: anomalies.topReconstructions },
+      ],
+      { height: shape[0], width: shape[1], scale: TOP_SCALE, padding: TOP_PADDING },
     );
+    drawPixels(elements.topImages, grid);
+    frameFlagged(elements.topImages, above, shape, grid.width);
   } else {
     elements.topImages.hidden = true;
   }
 }
 
-/** A threshold rule in words, e.g. "the 95th percentile". */
-function describeRule(rule: ThresholdRule): string {
-  if (rule.kind === 'contamination') return `the ${formatNumber(100 * (1 - rule.fraction), 4)}th percentile`;
-  if (rule.kind === 'percentile') return `the ${formatNumber(rule.percentile, 4)}th percentile`;
-  return formatThresholdRule(rule);
+/** Which model the scores come from, and how often they are refreshed. */
+function scoredWhen(epoch: number | null, latestEpoch: number | null): string {
+  if (epoch === null) return 'Scored by the opened model.';
+  const refresh = `scores are refreshed after epoch 1, every ${SCORE_EVERY} epochs and after the last`;
+  return latestEpoch !== null && latestEpoch > epoch
+    ? `Scores from epoch ${epoch} (the model is at epoch ${latestEpoch}; ${refresh}).`
+    : `Scores from epoch ${epoch} (${refresh}).`;
+}
+
+/** A red frame around each flagged column (sample above its reconstruction). */
+function frameFlagged(
+  canvas: HTMLCanvasElement,
+  above: readonly boolean[],
+  [height, width]: readonly [number, number],
+  gridWidth: number,
+): void {
+  const context = canvas.getContext('2d');
+  if (context === null) return;
+  const cellWidth = width * TOP_SCALE;
+  const cellHeight = height * TOP_SCALE;
+  // The label column's width is the grid's width less the image columns.
+  const left = gridWidth - above.length * (cellWidth + TOP_PADDING);
+  context.strokeStyle = ALARM;
+  context.lineWidth = 2;
+  above.forEach((flag, i) => {
+    if (!flag) return;
+    const x = left + i * (cellWidth + TOP_PADDING);
+    context.strokeRect(x - 1, TOP_PADDING - 1, cellWidth + 2, 2 * cellHeight + TOP_PADDING + 2);
+  });
 }

@@ -72,10 +72,13 @@ export function histogramSvg(input: HistogramInput): string {
       `<rect class="bar" x="${x.toFixed(1)}" y="${(plot.bottom - h).toFixed(1)}" width="${Math.max(1, barWidth - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${above ? '#d62728' : '#4a6fa5'}"><title>${count}</title></rect>`,
     );
   });
-  const tx = sx(input.threshold).toFixed(1);
+  const x = sx(input.threshold);
+  const tx = x.toFixed(1);
+  // Keep the label inside the plot when the line is near either end.
+  const anchor = x > plot.right - 60 ? 'end' : x < plot.left + 60 ? 'start' : 'middle';
   parts.push(
     `<line class="threshold" x1="${tx}" y1="${plot.top - 6}" x2="${tx}" y2="${plot.bottom}" stroke="#d62728" stroke-width="2" stroke-dasharray="4 3"/>`,
-    `<text x="${tx}" y="${plot.top - 10}" text-anchor="middle" fill="#d62728">threshold ${escapeXml(formatNumber(input.threshold, 3))}</text>`,
+    `<text x="${tx}" y="${plot.top - 10}" text-anchor="${anchor}" fill="#d62728">threshold ${escapeXml(formatNumber(input.threshold, 3))}</text>`,
     '</svg>',
   );
   return parts.join('');
