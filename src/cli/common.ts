@@ -6,7 +6,7 @@
 import type { Backend } from '../backend/backend.js';
 import { initBackend } from '../backend/registry.js';
 import type { Dataset } from '../data/dataset.js';
-import type { LoadedDataset, LoadOptions } from '../data/node-loaders.js';
+import { isDelimitedTextPath, type LoadedDataset, type LoadOptions } from '../data/node-loaders.js';
 import { LatentError } from '../errors.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { parseBackendOption, parseNameList } from './options.js';
@@ -22,8 +22,26 @@ export async function setupBackend(flag: string | undefined): Promise<Backend> {
   return initBackend(flag === undefined ? undefined : parseBackendOption('--backend', flag));
 }
 
-/** Check a `--columns`/`--label-column` choice before the (possibly slow) load. */
-export function loadOptions(flags: DataFlags): LoadOptions {
+/**
+ * Refuse a CSV-only flag given for other data (.npy, .npz, IDX, mnist), naming the flag, before
+ * any load: the loader itself only knows its option names.
+ *
+ * @example
+ * refuseCsvFlags('6_cardio.npz', { '--columns': 'a,b' }); // throws: --columns applies to CSV data
+ */
+export function refuseCsvFlags(data: string, flags: Readonly<Record<string, string | undefined>>): void {
+  if (isDelimitedTextPath(data)) return;
+  const given = Object.keys(flags).filter((flag) => flags[flag] !== undefined);
+  if (given.length === 0) return;
+  throw new LatentError(
+    `${given.join(' and ')} ${given.length === 1 ? 'applies' : 'apply'} to CSV data, not ${data}`,
+    `drop ${given.join(' and ')}: a row of .npy, IDX or mnist data is used whole, and an .npz archive gives its X array as features and its y array as labels`,
+  );
+}
+
+/** Check a `--columns`/`--label-column` choice for `data` before the (possibly slow) load. */
+export function loadOptions(flags: DataFlags, data: string): LoadOptions {
+  refuseCsvFlags(data, { '--columns': flags.columns, '--label-column': flags.labelColumn });
   return {
     ...(flags.columns === undefined ? {} : { columns: parseNameList('--columns', flags.columns) }),
     ...(flags.labelColumn === undefined ? {} : { labelColumn: flags.labelColumn }),

@@ -108,6 +108,33 @@ describe('latent error paths', () => {
     );
   });
 
+  it('one column of data points to --window, and a 1-D .npy to its shape', async () => {
+    const series = file('series.csv', `value\n${Array.from({ length: 30 }, (_, i) => Math.sin(i).toFixed(3)).join('\n')}\n`);
+    await fails(
+      ['train', series, '-o', join(dir, 'series.safetensors')],
+      1,
+      'series.csv has 1 feature per row; an autoencoder needs at least 2',
+      '--window N',
+    );
+    const flat = file('flat.npy', encodeNpy({ data: new Float32Array(30), rows: 30, cols: 1 }));
+    await fails(['train', flat, '-o', join(dir, 'flat.safetensors')], 1, 'flat.npy has 1 feature per row', 'shape (rows, features)');
+  });
+
+  it('a validation split that leaves no rows names the split, the rows and the way out', async () => {
+    const tiny = file('tiny.csv', 'a,b,c\n1,2,3\n4,5,6\n7,8,9\n');
+    await fails(
+      ['train', tiny, '-o', join(dir, 'tiny.safetensors')],
+      1,
+      '--val-split 0.1 of the 3 rows of',
+      'leaves no rows for validation',
+      'hint: pass --val-split 0',
+      '--val-split 0.34',
+    );
+    await fails(['train', tiny, '-o', join(dir, 'tiny.safetensors'), '--val-split', '0.9'], 1, 'leaves no rows for training');
+    const ok = await runCli('train', tiny, '-o', join(dir, 'tiny.safetensors'), '--val-split', '0.34', '--epochs', '1', '--quiet');
+    expect(ok.code).toBe(0);
+  });
+
   it('data of another width than the model', async () => {
     const wide = file('wide.csv', 'a,b,c,d,e\n1,2,3,4,5\n');
     await fails(

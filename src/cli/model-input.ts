@@ -89,7 +89,7 @@ export function modelDataOptions(
   training: Readonly<Record<string, unknown>> | null,
   modelPath: string,
 ): LoadOptions {
-  const options = loadOptions(flags);
+  const options = loadOptions(flags, data);
   if (flags.columns !== undefined || !CSV_DATA.test(data)) return options;
   const columns = trainedCsvColumns(training);
   return columns === undefined ? options : { ...options, columns, columnsFrom: `the columns ${modelPath} was trained on` };

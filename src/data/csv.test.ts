@@ -227,4 +227,14 @@ describe('parseCsv: the default feature set leaves out text and timestamp column
       'lab.csv: column "y" is the label column and cannot also be a feature (it is one of the columns m.safetensors was trained on)',
     );
   });
+
+  it('a file without a header is not matched to named columns by guess, and the hint gives the header line', () => {
+    const from = 'the columns m.safetensors was trained on';
+    const error = caughtLatentError(() => parseCsv('1,2,3\n4,5,6\n', { columns: ['a', 'b', 'c'], columnsFrom: from }, 'raw.csv'));
+    expect(error.message).toBe(
+      'raw.csv has no header row, so its 3 columns cannot be matched to the columns m.safetensors was trained on (3 named columns)',
+    );
+    expect(error.hint).toContain('add the header line "a,b,c" as the first row');
+    expect(error.hint).toContain('--columns x0,x1,x2');
+  });
 });

@@ -104,7 +104,7 @@ export function parseCsv(text: string, options: CsvOptions, source: string): Csv
   if (options.columns === undefined) {
     ({ features, skipped } = defaultFeatures(records.slice(firstData, firstData + SAMPLE_ROWS), names, hasHeader, reserved, source));
   } else {
-    features = selectFeatures(options.columns, options.columnsFrom, names, labelIndex, timeIndex, resolve, source);
+    features = selectFeatures(options.columns, options.columnsFrom, names, hasHeader, labelIndex, timeIndex, resolve, source);
   }
 
   const rows = records.length - firstData;
@@ -314,6 +314,7 @@ function selectFeatures(
   refs: readonly ColumnRef[],
   from: string | undefined,
   names: readonly string[],
+  hasHeader: boolean,
   labelIndex: number | undefined,
   timeIndex: number | undefined,
   resolve: (ref: ColumnRef, role: string) => number,
@@ -325,6 +326,15 @@ function selectFeatures(
   }
   if (from !== undefined) {
     const missing = refs.filter((ref) => (typeof ref === 'number' ? !(ref >= 0 && ref < names.length) : !names.includes(ref)));
+    if (missing.length > 0 && !hasHeader) {
+      // Without a header nothing ties the file's columns to the names: never guess an order.
+      const wanted = refs.map(String);
+      const line = wanted.length > 32 ? `${wanted.slice(0, 4).join(',')},…,${wanted.at(-1)}` : wanted.join(',');
+      throw new LatentError(
+        `${source} has no header row, so its ${names.length} columns cannot be matched to ${from} (${wanted.length} named columns)`,
+        `add the header line "${line}" as the first row, or pass --columns ${names.length > 4 ? `${names.slice(0, 3).join(',')},…,${names.at(-1)}` : names.join(',')} (the columns option) to take the file's columns in order`,
+      );
+    }
     if (missing.length > 0) {
       throw new LatentError(
         `${source} lacks ${missing.length} of ${from}: ${missing.map((m) => `"${m}"`).join(', ')}; its columns are ${names.map((n) => `"${n}"`).join(', ')}`,

@@ -103,13 +103,25 @@ export function saveMatrix(path: string, m: Matrix, options: SaveOptions = {}): 
   }
 }
 
-function formatOf(path: string): Format {
-  const name = basename(path).toLowerCase();
+/** Whether `path` names CSV or TSV data (plain or gzipped), the only kind with columns to choose. */
+export function isDelimitedTextPath(path: string): boolean {
+  const format = formatOfName(basename(path).toLowerCase());
+  return format === 'csv' || format === 'tsv';
+}
+
+function formatOfName(name: string): Format | null {
   if (name.endsWith('.csv') || name.endsWith('.csv.gz')) return 'csv';
   if (name.endsWith('.tsv') || name.endsWith('.tsv.gz')) return 'tsv';
   if (name.endsWith('.npy')) return 'npy';
   if (name.endsWith('.npz')) return 'npz';
   if (/\.idx\d?$/.test(name) || name.endsWith('ubyte') || name.endsWith('.gz')) return 'idx';
+  return null;
+}
+
+function formatOf(path: string): Format {
+  const name = basename(path).toLowerCase();
+  const format = formatOfName(name);
+  if (format !== null) return format;
   const ext = extname(name);
   throw new LatentError(
     `${path}: unknown file type ${ext === '' ? '(no extension)' : `"${ext}"`}; supported are ${SUPPORTED_INPUTS}`,

@@ -82,6 +82,34 @@ describe('application command errors', () => {
     await fails(['evaluate', labelled, '--labels', 'nope'], 'no column named "nope"');
   });
 
+  it('--labels naming a missing file, or a column of data without columns, says so by flag', async () => {
+    const npy = file('features.npy', encodeNpy({ data: new Float32Array(60 * 16), rows: 60, cols: 16 }));
+    await fails(['evaluate', npy, '--labels', join(dir, 'absent.npy')], '--labels', 'absent.npy: no such file');
+    await fails(
+      ['evaluate', model, npy, '--labels', 'label'],
+      '--labels label: there is no file of that name',
+      'features.npy is not a CSV',
+    );
+  });
+
+  it('CSV-only flags on other data name the flag, not a loader option', async () => {
+    const npy = file('rows.npy', encodeNpy({ data: new Float32Array(60 * 16), rows: 60, cols: 16 }));
+    const out = join(dir, 'csv-flags.csv');
+    for (const args of [
+      ['train', npy, '--label-column', 'y', '-o', join(dir, 'csv-flags.safetensors')],
+      ['encode', model, npy, '--columns', 'f0,f1', '-o', out],
+      ['score', model, npy, '--timestamp-column', 'ts', '-o', out],
+      ['evaluate', npy, '--columns', 'f0,f1'],
+      ['sweep', 'mnist', '--latent', '2', '--columns', 'f0'],
+    ]) {
+      const flag = args.find((a) => a.startsWith('--') && a !== '--latent')!;
+      const stderr = (await runCli(...args)).stderr;
+      expect(stderr).toContain(`error: ${flag} applies to CSV data, not `);
+      expect(stderr).not.toMatch(/labelColumn|timestampColumn|option columns/);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a contamination outside (0, 0.5]', async () => {
     const out = join(dir, 'contamination.csv');
     await fails(

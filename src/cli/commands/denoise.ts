@@ -102,7 +102,7 @@ export async function runDenoise(modelPath: string, input: string, flags: Denois
     checkMatrixOutput(flags.output, force);
   }
   await setupBackend(flags.backend);
-  loadOptions(flags);
+  loadOptions(flags, input);
   const loaded = loadModelArgument(modelPath, 'the input');
   const denoiser = AutoencoderDenoiser.fromLoaded(loaded, modelPath);
   if (png) return denoisePng(denoiser, loaded, input, flags.output, noise, seed, force, io);

@@ -21,7 +21,7 @@ import { taskKind } from '../../tasks/model-task.js';
 import { PcaDetector } from '../../tasks/pca-detector.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
 import { SeriesScorer } from '../../tasks/timeseries.js';
-import { checkFeatures, setupBackend, skippedColumnsNote } from '../common.js';
+import { checkFeatures, refuseCsvFlags, setupBackend, skippedColumnsNote } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
@@ -87,11 +87,12 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
     });
 }
 
-function dataOptions(flags: EvaluateFlags): Parameters<typeof loadDataset>[1] {
+function dataOptions(flags: EvaluateFlags, data: string): Parameters<typeof loadDataset>[1] {
+  refuseCsvFlags(data, { '--columns': flags.columns, '--timestamp-column': flags.timestampColumn });
   return {
     ...(flags.columns === undefined ? {} : { columns: parseNameList('--columns', flags.columns) }),
     ...(flags.timestampColumn === undefined ? {} : { timestampColumn: flags.timestampColumn }),
-    ...labelSource(flags.labels),
+    ...labelSource(flags.labels, data),
   };
 }
 
@@ -110,9 +111,7 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
   if (data.toLowerCase().endsWith('.safetensors')) {
     throw new LatentError(`${data} is a model file; evaluating it needs the data too`, `run latent evaluate ${data} DATA`);
   }
-  if (flags.timestampColumn !== undefined && !/\.(csv|tsv)(\.gz)?$/i.test(data)) {
-    throw new LatentError(`--timestamp-column applies to CSV data, not ${data}`, 'drop --timestamp-column');
-  }
+  refuseCsvFlags(data, { '--timestamp-column': flags.timestampColumn });
   const rule = parseRuleFlag(flags.thresholdRule) ?? DEFAULT_RULE;
   const metric = parseMetricFlag(flags.metric) ?? 'mse';
   const family = parseChoice('--model', flags.model ?? 'dense', DETECTOR_FAMILIES);
@@ -124,8 +123,8 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
   const seed = flags.seed === undefined ? 42 : parseInteger('--seed', flags.seed, { min: 0, max: 2 ** 31 - 1 });
   const epochs = flags.epochs === undefined ? undefined : parseInteger('--epochs', flags.epochs, { min: 1 });
   const backend = await setupBackend(flags.backend);
-  const dataset = loadDataset(data, dataOptions(flags));
-  const labels = requireLabels(dataset, labelsFile(labelSource(flags.labels)));
+  const dataset = loadDataset(data, dataOptions(flags, data));
+  const labels = requireLabels(dataset, labelsFile(labelSource(flags.labels, data)));
   const x = dataset.x;
   const quiet = flags.quiet === true;
   if (!quiet)
@@ -203,10 +202,10 @@ export async function runEvaluateModel(modelPath: string, data: string, flags: E
   const loaded = loadModelArgument(modelPath);
   if (taskKind(loaded) === 'series') return evaluateSeries(loaded, modelPath, data, flags, io);
   const dataset = loadDataset(data, {
-    ...dataOptions(flags),
+    ...dataOptions(flags, data),
     ...modelDataOptions({ ...(flags.columns === undefined ? {} : { columns: flags.columns }) }, data, loaded.training, modelPath),
   });
-  const labels = requireLabels(dataset, labelsFile(labelSource(flags.labels)));
+  const labels = requireLabels(dataset, labelsFile(labelSource(flags.labels, data)));
   checkFeatures(dataset, loaded.model, modelPath);
   const { detector, note } = thresholdedDetector(loaded, modelPath, dataset.x, dataset.source, rule, metric);
   const anomalies = countOnes(labels);
@@ -224,7 +223,7 @@ function evaluateSeries(loaded: LoadedModel, modelPath: string, data: string, fl
     throw new LatentError(`--metric ${metric}: the series model ${modelPath} scores with mse`, 'drop --metric');
   }
   const scorer = SeriesScorer.fromLoaded(loaded, modelPath);
-  const source = labelSource(flags.labels);
+  const source = labelSource(flags.labels, data);
   const series = readSeries(data, flags, scorer.columns, source);
   const labels = requireLabels(series, labelsFile(source));
   const rule = parseRuleFlag(flags.thresholdRule);

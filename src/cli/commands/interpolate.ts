@@ -54,7 +54,7 @@ export async function runInterpolate(modelPath: string, data: string, flags: Int
   const to = parseInteger('--to', flags.to, { min: 0 });
   const steps = flags.steps === undefined ? 10 : parseInteger('--steps', flags.steps, { min: 2, max: 10_000 });
   checkImageOutput(flags.output, force);
-  loadOptions(flags);
+  loadOptions(flags, data);
   await setupBackend(flags.backend);
   const { model, training } = loadVae(modelPath, 'interpolate', 'the data');
   const dataset = loadDataset(data, modelDataOptions(flags, data, training, modelPath));

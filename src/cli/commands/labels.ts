@@ -4,7 +4,8 @@
  * 0 (normal) or 1 (anomaly), both classes present.
  */
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
 import type { Dataset } from '../../data/dataset.js';
 import { LatentError } from '../../errors.js';
 
@@ -12,18 +13,30 @@ import { LatentError } from '../../errors.js';
 export type LabelSource = { readonly labelColumn: string } | { readonly labelsPath: string } | Record<string, never>;
 
 const LABEL_FILE = /\.(npy|csv|tsv|idx\d?)$/i;
+const CSV_DATA = /\.(csv|tsv)(\.gz)?$/i;
 
 /**
- * `--labels` text → load options: an existing .npy/.csv/.tsv/IDX file holds one label per row;
- * anything else names a column of the CSV data.
+ * `--labels` text → load options for `data`: an existing file holds one label per row; anything
+ * else names a column of CSV data. A label-file name that does not exist, or a column name for
+ * data without columns, fails here, naming `--labels`.
  *
  * @example
- * labelSource('is_anomaly'); // { labelColumn: 'is_anomaly' }
- * labelSource('y.npy');      // { labelsPath: 'y.npy' } (when the file exists)
+ * labelSource('is_anomaly', 'lab.csv');   // { labelColumn: 'is_anomaly' }
+ * labelSource('y.npy', 'x.npy');          // { labelsPath: 'y.npy' } (when the file exists)
  */
-export function labelSource(flag: string | undefined): LabelSource {
+export function labelSource(flag: string | undefined, data: string): LabelSource {
   if (flag === undefined) return {};
-  return LABEL_FILE.test(flag) && existsSync(flag) ? { labelsPath: flag } : { labelColumn: flag };
+  const file = existsSync(flag) && statSync(flag).isFile();
+  if (file && extname(flag) !== '') return { labelsPath: flag };
+  const hint = 'pass a file with one 0/1 label per row (.npy or one-column .csv), or the name of a label column of CSV data';
+  if (LABEL_FILE.test(flag)) throw new LatentError(`--labels ${flag}: no such file`, hint);
+  if (!CSV_DATA.test(data)) {
+    throw new LatentError(
+      `--labels ${flag}: there is no file of that name, and ${data} is not a CSV with a column to take it from`,
+      `${hint}; an .npz archive gives its y array without --labels`,
+    );
+  }
+  return { labelColumn: flag };
 }
 
 /** The file the labels came from when `--labels` named one, for messages; else undefined. */

@@ -78,7 +78,7 @@ export interface ModelAndData {
 export async function loadModelAndData(modelPath: string, data: string, flags: MatrixFlags): Promise<ModelAndData> {
   const force = flags.force === true;
   checkMatrixOutput(flags.output, force);
-  loadOptions(flags);
+  loadOptions(flags, data);
   await setupBackend(flags.backend);
   const { model, training } = loadModelArgument(modelPath);
   const dataset = loadDataset(data, modelDataOptions(flags, data, training, modelPath));

@@ -18,7 +18,7 @@ import type { LoadedModel } from '../../io/model-io.js';
 import { taskKind } from '../../tasks/model-task.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
 import { anomalyRanges, SeriesScorer, type AnomalyRange } from '../../tasks/timeseries.js';
-import { checkFeatures, loadOptions, setupBackend } from '../common.js';
+import { checkFeatures, loadOptions, refuseCsvFlags, setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatLoss } from '../format.js';
 import type { Io } from '../io.js';
@@ -84,7 +84,8 @@ export async function runScore(modelPath: string, data: string, flags: ScoreFlag
   const rule = parseRuleFlag(flags.thresholdRule);
   const metric = parseMetricFlag(flags.metric);
   await setupBackend(flags.backend);
-  loadOptions(flags);
+  loadOptions(flags, data);
+  refuseCsvFlags(data, { '--timestamp-column': flags.timestampColumn });
   const loaded = loadModelArgument(modelPath);
   if (taskKind(loaded) === 'series') {
     if (metric !== undefined && metric !== 'mse') {

@@ -80,7 +80,7 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io): Promise
       ? d.valSplit
       : parseNumber('--val-split', flags.valSplit, { min: 0, max: 1, aboveMin: true, belowMax: true });
   const tolerance = flags.tolerance === undefined ? d.tolerance : parseNumber('--tolerance', flags.tolerance, { min: 0 });
-  const options = loadOptions(flags);
+  const options = loadOptions(flags, data);
   const backend = await setupBackend(flags.backend);
   const dataset = loadDataset(data, options);
   const x = dataset.x;

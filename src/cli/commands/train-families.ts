@@ -114,6 +114,15 @@ function configFor(settings: TrainSettings, dataset: Dataset, scale: ScalerKind)
 /** The model for a fresh run: data-driven defaults filled in, config validated. */
 export function freshModel(settings: TrainSettings, dataset: Dataset, scale: ScalerKind): Autoencoder {
   const features = dataset.x.cols;
+  // One column (a bare series, a 1-D .npy) leaves nothing to compress; only a sparse code may widen it.
+  if (features < 2 && settings.kind !== 'sparse') {
+    throw new LatentError(
+      `${dataset.source} has ${features} feature per row; an autoencoder needs at least 2 to compress`,
+      /\.npy$/i.test(dataset.source)
+        ? 'a 1-D array is read as one feature per row: save it with shape (rows, features); for a single series, train on sliding windows with --window N'
+        : 'for a single series, train on sliding windows with --window N (e.g. --window 64)',
+    );
+  }
   if (settings.latent !== undefined && settings.latent > features) {
     throw new LatentError(
       `--latent ${settings.latent} is larger than the ${features} features of ${dataset.source}`,

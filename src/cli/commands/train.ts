@@ -158,6 +158,19 @@ function checkLatent(settings: TrainSettings, dataset: Dataset): void {
   );
 }
 
+/** Refuse a --val-split that leaves no row for validation or for training (the trainer rounds the same way). */
+function checkValSplit(valSplit: number, dataset: Dataset): void {
+  const rows = dataset.x.rows;
+  const held = Math.round(rows * valSplit);
+  if (valSplit === 0 || (held >= 1 && held < rows)) return;
+  throw new LatentError(
+    `--val-split ${valSplit} of the ${rows} rows of ${dataset.source} leaves no rows for ${held < 1 ? 'validation' : 'training'}`,
+    held >= 1
+      ? 'choose a smaller --val-split'
+      : `pass --val-split 0 to train on every row without validation${rows > 1 ? `, or at least --val-split ${Math.ceil(100 / rows) / 100}` : ''}`,
+  );
+}
+
 /** The history a checkpoint's state holds, as the training summary reads it. */
 function historyOf(state: TrainingState, loss: LossName): History {
   return { epochs: [...state.history], loss, bestEpoch: state.earlyStopping.bestEpoch, stoppedEarly: false };
@@ -187,7 +200,8 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   }
 
   const backend = await setupBackend(flags.backend);
-  const dataset = loadDataset(data, point ? resumeLoadOptions(flags, data, point) : loadOptions(flags));
+  const dataset = loadDataset(data, point ? resumeLoadOptions(flags, data, point) : loadOptions(flags, data));
+  checkValSplit(settings.valSplit, dataset);
 
   // Resuming, settings.scale is the checkpoint's scaler.
   const scale: ScalerKind = settings.scale ?? defaultScaler(dataset.x);
