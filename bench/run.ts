@@ -107,7 +107,10 @@ async function main(): Promise<void> {
   await useTfBackend('wasm');
   const interleaved = async (workload: string, contenders: Contender[], rounds: number, warmup: number): Promise<void> => {
     log(`${workload}: ${rounds} interleaved rounds of ${contenders.map((c) => c.system).join(', ')}`);
-    for (const result of await interleave(contenders, TFJS_WASM, rounds, warmup)) rows.push({ workload, ...result });
+    for (const result of await interleave(contenders, TFJS_WASM, rounds, warmup)) {
+      log(`  ${result.system}: ${result.rates.map((rate) => rate.toFixed(0)).join(' ')}`);
+      rows.push({ workload, ...result });
+    }
   };
   await interleaved(
     'W1 train',
