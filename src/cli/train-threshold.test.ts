@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../io/model-node.js';
+import { parseTrainFlags } from './commands/train-options.js';
 import { runCli } from './test-utils/capture.js';
 
 const CARDIO = resolve(process.cwd(), '../shared/data/adbench/6_cardio.npz');
@@ -26,8 +27,11 @@ describe('latent train --threshold-rule', () => {
     );
     expect(train.stderr).toBe('');
     expect(train.stdout).toMatch(/anomaly threshold [\d.]+ \(rule contamination:0.1 on the training rows\) stored in/);
-    const stored = loadModel(model).extra['detector'] as { threshold: number; rule: unknown };
+    const saved = loadModel(model);
+    const stored = saved.extra['detector'] as { threshold: number; rule: unknown };
     expect(stored.threshold).toBeGreaterThan(0);
+    // A detector trains with the detector's dropout unless --dropout says otherwise.
+    expect(Reflect.get(saved.model.config, 'dropout')).toBe(0.2);
 
     const scores = join(dir, 'scores.csv');
     const score = await runCli('score', model, CARDIO, '-o', scores);
@@ -41,6 +45,13 @@ describe('latent train --threshold-rule', () => {
     const share = flags.filter((f) => f === 1).length / flags.length;
     expect(share).toBeGreaterThan(0.08);
     expect(share).toBeLessThan(0.12);
+  });
+
+  it('takes the detector dropout only with a rule and only when --dropout is left out', () => {
+    expect(parseTrainFlags({}).dropout).toBe(0);
+    expect(parseTrainFlags({ thresholdRule: 'max' }).dropout).toBe(0.2);
+    expect(parseTrainFlags({ thresholdRule: 'max', dropout: '0' }).dropout).toBe(0);
+    expect(parseTrainFlags({ dropout: '0.3' }).dropout).toBe(0.3);
   });
 
   it('rejects a bad rule before training', async () => {

@@ -13,6 +13,7 @@ import type { LossName } from '../../losses/reconstruction.js';
 import { defaultLr, type OptimizerName } from '../../optim/factory.js';
 import { parseSchedule, type ScheduleConfig } from '../../optim/schedules.js';
 import { parseCorruption, type Corruption } from '../../train/corruption.js';
+import { DETECTOR_DEFAULTS } from '../../tasks/detector.js';
 import type { DataFlags } from '../common.js';
 import {
   parseActivationOption,
@@ -71,6 +72,15 @@ export interface TrainFlags extends DataFlags {
 /** Model families `latent train` builds from flags. */
 export const TRAIN_MODEL_KINDS = MODEL_KINDS;
 export type TrainModelKind = ModelKind;
+
+/**
+ * Dropout when --dropout is left out: a model trained with --threshold-rule is an anomaly
+ * detector, so it gets the detector's dropout (as `latent evaluate DATA` trains it); any other
+ * model gets none.
+ */
+export function defaultDropout(flags: Pick<TrainFlags, 'thresholdRule'>): number {
+  return flags.thresholdRule === undefined ? TRAIN_DEFAULTS.dropout : DETECTOR_DEFAULTS.dropout;
+}
 
 /** The fixed defaults of `latent train` (the help text prints these). */
 export const TRAIN_DEFAULTS = {
@@ -226,7 +236,7 @@ export function parseTrainFlags(flags: TrainFlags, kindIfOmitted: TrainModelKind
     patience: flags.patience === undefined ? TRAIN_DEFAULTS.patience : parseInteger('--patience', flags.patience, { min: 0 }),
     seed: flags.seed === undefined ? TRAIN_DEFAULTS.seed : parseInteger('--seed', flags.seed, { min: 0, max: 2 ** 31 - 1 }),
     dropout:
-      flags.dropout === undefined ? TRAIN_DEFAULTS.dropout : parseNumber('--dropout', flags.dropout, { min: 0, max: 1, belowMax: true }),
+      flags.dropout === undefined ? defaultDropout(flags) : parseNumber('--dropout', flags.dropout, { min: 0, max: 1, belowMax: true }),
     noise: flags.noise === undefined ? undefined : parseCorruption(flags.noise),
     lrSchedule: flags.lrSchedule === undefined ? undefined : parseSchedule(flags.lrSchedule, epochs),
     clipNorm: flags.clipNorm === undefined ? undefined : parseNumber('--clip-norm', flags.clipNorm, { min: 0, aboveMin: true }),

@@ -16,7 +16,7 @@ import type { ScalerKind } from '../../data/scaler.js';
 import { LatentError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { saveCheckpoint, saveModel } from '../../io/model-node.js';
-import { AutoencoderDetector } from '../../tasks/detector.js';
+import { AutoencoderDetector, DETECTOR_DEFAULTS } from '../../tasks/detector.js';
 import { parseThresholdRule } from '../../tasks/threshold.js';
 import { trainingSummary } from '../../io/training-summary.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
@@ -94,7 +94,10 @@ export function registerTrain(program: Command, context: CommandContext): void {
       'also store an anomaly threshold computed on the training rows: contamination:0.05, percentile:99, std:3, mad:3.5 or max; latent score then uses it (default: none stored)',
     )
     .option('--noise <kind:amount>', 'denoising: corrupt inputs with gaussian:0.5, mask:0.3 or saltpepper:0.1 (default: none)')
-    .option('--dropout <p>', `dropout after each hidden layer (default: ${d.dropout})`)
+    .option(
+      '--dropout <p>',
+      `dropout after each hidden layer (default: ${d.dropout}, or ${DETECTOR_DEFAULTS.dropout} with --threshold-rule, as latent evaluate's detector)`,
+    )
     .option(
       '--lr-schedule <spec>',
       'constant, step:SIZE:GAMMA, exponential:GAMMA, cosine (over --epochs), cosine:EPOCHS or plateau:FACTOR:PATIENCE (default: constant)',
