@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backward, ops, Tensor } from '../autograd/index.js';
 import { expectAllClose } from '../test-utils/close.js';
+import { LatentError } from '../errors.js';
 import { Adam, AdamW, clipGradNorm, LrSchedule, parseSchedule, Rmsprop, Sgd } from './index.js';
 
 /** A parameter with a fixed gradient, for checking update rules against hand-computed values. */
@@ -94,6 +95,31 @@ describe('clipping and schedules', () => {
     // An explicit cosine period lets a resumed run follow the same curve as an uninterrupted one.
     expect(parseSchedule('cosine:10', 4)).toEqual({ kind: 'cosine', epochs: 10 });
     expect(() => parseSchedule('cosine:0', 4)).toThrow(/cosine period/);
+  });
+
+  it('refuses schedule parameters that would give a NaN or frozen rate, each with an example to copy', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['step:0:0.5', /step size/],
+      ['step:2.5', /step size/],
+      ['step:10:0', /GAMMA must be above 0/],
+      ['exponential:-1', /GAMMA must be above 0/],
+      ['cosine:0', /cosine period/],
+      ['plateau:1.5', /between 0 and 1/],
+      ['plateau:0.5:-1', /patience/],
+      ['step:x', /"x" is not a number/],
+      ['exponential:', /"" is not a number/],
+    ];
+    for (const [text, message] of cases) {
+      let caught: unknown = null;
+      try {
+        parseSchedule(text, 10);
+      } catch (error) {
+        caught = error;
+      }
+      if (!(caught instanceof LatentError)) throw new Error(`${text}: expected a LatentError, got ${String(caught)}`);
+      expect(caught.message, text).toMatch(message);
+      expect(caught.hint, text).toMatch(/--lr-schedule|step:SIZE:GAMMA/);
+    }
   });
 
   it('zeroGrad drops gradients: the next backward writes them afresh, step skips a parameter without one', () => {

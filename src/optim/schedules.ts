@@ -73,6 +73,8 @@ export class LrSchedule {
   }
 }
 
+const SCHEDULE_SYNTAX = 'use constant, step:SIZE:GAMMA, exponential:GAMMA, cosine, cosine:EPOCHS or plateau:FACTOR:PATIENCE';
+
 /**
  * Parse `step:10:0.5`, `exponential:0.95`, `cosine`, `cosine:EPOCHS`, `plateau:0.5:3`, `constant`.
  * A bare `cosine` spans `epochs` (the run's epoch count); give the period explicitly to resume a
@@ -83,28 +85,42 @@ export function parseSchedule(text: string, epochs: number): ScheduleConfig {
   const num = (value: string | undefined, fallback: number): number => {
     if (value === undefined) return fallback;
     const n = Number(value);
-    if (!Number.isFinite(n)) throw new LatentError(`--lr-schedule "${text}": "${value}" is not a number`);
+    if (value.trim() === '' || !Number.isFinite(n))
+      throw new LatentError(`--lr-schedule "${text}": "${value}" is not a number`, SCHEDULE_SYNTAX);
     return n;
+  };
+  // A bad parameter is refused here, not met as a NaN or frozen learning rate epochs later.
+  const check = (ok: boolean, what: string, example: string): void => {
+    if (!ok) throw new LatentError(`--lr-schedule "${text}": ${what}`, `for example --lr-schedule ${example}`);
   };
   switch (kind) {
     case 'constant':
       return { kind: 'constant' };
-    case 'step':
-      return { kind: 'step', stepSize: num(a, 10), gamma: num(b, 0.5) };
-    case 'exponential':
-      return { kind: 'exponential', gamma: num(a, 0.95) };
+    case 'step': {
+      const stepSize = num(a, 10);
+      const gamma = num(b, 0.5);
+      check(Number.isInteger(stepSize) && stepSize >= 1, 'the step size must be a whole number of epochs ≥ 1', 'step:10:0.5');
+      check(gamma > 0, 'the factor GAMMA must be above 0', 'step:10:0.5');
+      return { kind: 'step', stepSize, gamma };
+    }
+    case 'exponential': {
+      const gamma = num(a, 0.95);
+      check(gamma > 0, 'the factor GAMMA must be above 0', 'exponential:0.95');
+      return { kind: 'exponential', gamma };
+    }
     case 'cosine': {
       const period = num(a, epochs);
-      if (!(Number.isInteger(period) && period >= 1))
-        throw new LatentError(`--lr-schedule "${text}": the cosine period must be a whole number of epochs ≥ 1`);
+      check(Number.isInteger(period) && period >= 1, 'the cosine period must be a whole number of epochs ≥ 1', 'cosine:20');
       return { kind: 'cosine', epochs: period };
     }
-    case 'plateau':
-      return { kind: 'plateau', factor: num(a, 0.5), patience: num(b, 3) };
+    case 'plateau': {
+      const factor = num(a, 0.5);
+      const patience = num(b, 3);
+      check(factor > 0 && factor < 1, 'the factor must lie between 0 and 1 (it multiplies the rate on a plateau)', 'plateau:0.5:3');
+      check(Number.isInteger(patience) && patience >= 0, 'the patience must be a whole number of epochs ≥ 0', 'plateau:0.5:3');
+      return { kind: 'plateau', factor, patience };
+    }
     default:
-      throw new LatentError(
-        `unknown learning-rate schedule "${text}"`,
-        'use constant, step:SIZE:GAMMA, exponential:GAMMA, cosine, cosine:EPOCHS or plateau:FACTOR:PATIENCE',
-      );
+      throw new LatentError(`unknown learning-rate schedule "${text}"`, SCHEDULE_SYNTAX);
   }
 }
