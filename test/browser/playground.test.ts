@@ -49,6 +49,7 @@ import {
   planeSnapshot,
   setField,
   trainAndWait,
+  useDigits,
   type AnomalySnapshot,
   type PageSnapshot,
 } from './pages/playground-driver.js';
@@ -302,8 +303,7 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium', () => {
   it('trains the built-in digits and shows loss, reconstructions, latent codes and anomalies', async () => {
     const page = await openPage();
     try {
-      await setField(page, 'count', '600');
-      await page.waitForFunction(() => document.querySelector('#data-info')?.textContent?.includes('600 samples') === true);
+      await useDigits(page, 600);
       await setField(page, 'epochs', '2');
       await setField(page, 'hidden', '64');
       await setField(page, 'batch', '32');
@@ -390,8 +390,7 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium', () => {
   it('draws the latent plane of a variational model as the downloaded model decodes it', async () => {
     const page = await openPage();
     try {
-      await setField(page, 'count', '600');
-      await page.waitForFunction(() => document.querySelector('#data-info')?.textContent?.includes('600 samples') === true);
+      await useDigits(page, 600);
       await setField(page, 'family', 'vae');
       await setField(page, 'latent', '2');
       await setField(page, 'epochs', '2');
@@ -452,8 +451,7 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium', () => {
   it('re-flags the shown samples with the chosen threshold rule, as the library rule does, without retraining', async () => {
     const page = await openPage();
     try {
-      await setField(page, 'count', '600');
-      await page.waitForFunction(() => document.querySelector('#data-info')?.textContent?.includes('600 samples') === true);
+      await useDigits(page, 600);
       await setField(page, 'epochs', '2');
       await setField(page, 'hidden', '64');
       await setField(page, 'validation', '20');
@@ -529,8 +527,7 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium', () => {
   it('stops after the current epoch and keeps the model', async () => {
     const page = await openPage();
     try {
-      await setField(page, 'count', '2000');
-      await page.waitForFunction(() => document.querySelector('#data-info')?.textContent?.includes('2000 samples') === true);
+      await useDigits(page, 2000);
       await setField(page, 'epochs', '500');
       await setField(page, 'hidden', '256');
       await page.click('#train');

@@ -33,6 +33,12 @@ export async function setField(page: Page, name: string, value: string): Promise
   );
 }
 
+/** Picks the first `count` built-in digits and waits until the page has loaded them. */
+export async function useDigits(page: Page, count: number): Promise<void> {
+  await setField(page, 'count', String(count));
+  await page.waitForFunction((wanted) => document.querySelector('#data-info')?.textContent?.includes(`${wanted} samples`) === true, count);
+}
+
 /** A JSON copy of the page state. */
 export async function pageState(page: Page): Promise<PageSnapshot> {
   return page.evaluate(() => {
