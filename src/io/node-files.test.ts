@@ -83,6 +83,12 @@ describe('model files on disk', () => {
     const headerCut = join(dir, 'header-cut.safetensors');
     writeFileSync(headerCut, bytes.subarray(0, 20));
     expect(caughtLatentError(() => loadModelFile(headerCut)).message).toContain('runs past the end');
+
+    const csv = join(dir, 'data.csv');
+    writeFileSync(csv, 'timestamp,value\n2014-07-01 00:00:00,10844\n');
+    const text = caughtLatentError(() => loadModelFile(csv));
+    expect(text.message).toBe(`${csv} is a text file (it starts with "timestamp,value"), not a safetensors model`);
+    expect(text.hint).toContain('DATA argument');
   });
 
   it('saves and loads plain safetensors', () => {

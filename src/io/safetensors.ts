@@ -147,6 +147,15 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): DecodedSaf
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getBigUint64(0, true);
   if (headerLength > BigInt(bytes.length - 8)) {
+    // A real header length is small, so its high bytes are zero; eight printable bytes mean text.
+    const start = bytes.subarray(0, 8);
+    if (start.every((byte) => (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d)) {
+      const opening = new TextDecoder().decode(bytes.subarray(0, 24)).split(/\r?\n/)[0];
+      throw new LatentError(
+        `${source} is a text file (it starts with "${opening}"), not a safetensors model`,
+        'pass the model file written by latent train (.safetensors); data files go in the DATA argument',
+      );
+    }
     throw new LatentError(
       `${source}: the safetensors header length (${headerLength} bytes) runs past the end of the file (${bytes.length} bytes)`,
       truncatedHint,

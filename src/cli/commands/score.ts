@@ -177,7 +177,8 @@ function writeScores(
   }
   const columns: ExtraColumn[] = [
     ...(timestamps === undefined ? [] : [{ name: 'timestamp', values: timestamps.map(formatTimestamp) }]),
-    { name: 'score', values: scores },
+    // Scores are float32 data, as in the .npy output: written at float32's shortest round-trip digits.
+    { name: 'score', values: Float32Array.from(scores) },
     { name: 'flag', values: flags },
   ];
   saveMatrix(path, { data: new Float32Array(0), rows, cols: 0 }, { overwrite: force, extraColumns: columns });

@@ -56,6 +56,11 @@ describe('latent train --window / latent score on NAB', () => {
     expect(header).toBe('timestamp,score,flag');
     expect(lines).toHaveLength(4032);
     expect(lines[0]).toMatch(/^2014-04-01 00:00:00,\d/);
+    // Scores are float32 data, as in the .npy output: float32 digits, not float64's 17.
+    for (const line of lines) {
+      const text = line.split(',')[1]!;
+      expect(text.replace(/^0\.0*|\.|e.*$/g, '').length).toBeLessThanOrEqual(9);
+    }
     const [[start, end]] = labelledWindows(JUMPSUP) as [[number, number]];
     const flagged = lines.map((l) => l.split(',')).filter((c) => c[2] === '1');
     expect(flagged.length).toBeGreaterThan(0);
