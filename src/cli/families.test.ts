@@ -14,6 +14,8 @@ import { loadMnist } from '../data/node.js';
 import { buildNpy } from '../data/test-utils/npy-bytes.js';
 import { loadModel } from '../io/model-node.js';
 import { decodePng } from '../report/png.js';
+import { matrix } from '../data/matrix.js';
+import { planeAxis, planeCodes } from '../tasks/latent-plane.js';
 import { runCli } from './test-utils/capture.js';
 
 const ROWS = 256;
@@ -116,6 +118,29 @@ describe('latent sample / interpolate', () => {
     expect(a.rows).toBe(9);
     expect(a.cols).toBe(784);
     expect(loadDataset(again).x.data).toEqual(a.data);
+  });
+
+  it('decodes the latent plane with --grid: the library grid, as a PNG and as rows', async () => {
+    const model = join(dir, 'vae.safetensors');
+    const npy = join(dir, 'plane.npy');
+    const run = await runCli('sample', model, '--grid', '5', '-o', npy, '--backend', 'js');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { model: vae } = loadModel(model);
+    const rows = (vae.latentDim > 1 ? 5 : 1) * 5;
+    expect(run.stdout).toContain(`wrote the latent plane (${rows / 5}×5 points`);
+    const plane = loadDataset(npy).x;
+    const expected = vae.decode(matrix(planeCodes(planeAxis(5), vae.latentDim), rows, vae.latentDim));
+    expect(plane.rows).toBe(rows);
+    expect(plane.data).toEqual(expected.data);
+    // Neighbouring cells decode different points, so the images differ.
+    expect(plane.data.subarray(0, 784)).not.toEqual(plane.data.subarray(784, 2 * 784));
+    const png = join(dir, 'plane.png');
+    expect((await runCli('sample', model, '--grid', '5', '-o', png, '--backend', 'js')).code).toBe(0);
+    expect(decodePng(readFileSync(png), png).width).toBe(5 * 56 + 6 * 2);
+    const both = await runCli('sample', model, '--grid', '5', '-n', '9', '-o', join(dir, 'both.npy'));
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/--grid decodes a fixed grid of latent points, so --count has nothing to choose/);
   });
 
   it('interpolates between two rows, both ends included', async () => {

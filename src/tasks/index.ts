@@ -10,6 +10,7 @@ export { averagePrecision, confusion, evaluateDetector, precisionAtN, precisionR
 export type { Confusion, DetectorEvaluation, PrecisionRecallF1 } from './metrics.js';
 export { computeThreshold, formatThresholdRule, parseThresholdRule, quantileSorted } from './threshold.js';
 export type { ThresholdRule } from './threshold.js';
+export { normalQuantile, planeAxis, planeCodes, planeRows, PLANE_PROBABILITIES } from './latent-plane.js';
 export { meanPsnr, meanSsim, mse, psnr, ssim } from './image-metrics.js';
 export { pointScores, pointScoresFromErrors, slidingWindows, windowPointErrors, windowStarts } from './windows.js';
 export type { SlidingWindows, WindowAggregate } from './windows.js';

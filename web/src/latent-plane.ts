@@ -1,93 +1,16 @@
 /**
- * The latent plane of a variational autoencoder: decoded images on a grid of latent points that
- * spans the central region of the prior N(0, I), as in the Keras VAE example. Both axes take the
- * standard-normal quantiles of evenly spaced probabilities from 0.05 to 0.95, so the points are
- * densest where the prior has most mass; latent dimensions past the second are held at 0, the
- * prior's mean.
- *
- * Invariants: cell (row r, column c) decodes z₁ = axis[c] and z₂ = axis[n − 1 − r] (the top row
- * has the highest z₂, as on a plot); a 1-D latent gives one row along z₁. Only inference runs here.
- * No wasm import: the page may use the pure functions, the worker also `latentPlaneView`.
+ * The playground's latent-plane view: a variational model's decoder run over the library's
+ * latent-plane grid (src/tasks/latent-plane.ts), or the reason there is none for this model or
+ * data. No wasm import: the worker calls `latentPlaneView`.
  */
 
 import { matrix } from '../../src/data/matrix.js';
 import type { Autoencoder } from '../../src/models/autoencoder.js';
+import { planeAxis, planeCodes, planeRows } from '../../src/tasks/latent-plane.js';
 import type { LatentPlaneView, WireDataset } from './protocol.js';
 
 /** Cells along each axis of the plane. */
 export const PLANE_SIZE = 12;
-/** Prior probabilities of the first and last grid lines. */
-export const PLANE_PROBABILITIES: readonly [number, number] = [0.05, 0.95];
-
-// Acklam's rational approximations to the normal quantile (relative error below 1.2e-9).
-const A = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-const B = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-const C = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-const D = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-const TAIL = 0.02425;
-
-/**
- * The standard normal quantile Φ⁻¹(p) for p in (0, 1) (±Infinity at 0 and 1, NaN outside).
- *
- * @example
- * normalQuantile(0.975); // 1.959963…
- */
-export function normalQuantile(p: number): number {
-  if (!(p >= 0 && p <= 1)) return Number.NaN;
-  if (p === 0) return -Infinity;
-  if (p === 1) return Infinity;
-  if (p < TAIL) return tail(Math.sqrt(-2 * Math.log(p)));
-  if (p > 1 - TAIL) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
-  const q = p - 0.5;
-  const r = q * q;
-  const num = (((((A[0]! * r + A[1]!) * r + A[2]!) * r + A[3]!) * r + A[4]!) * r + A[5]!) * q;
-  const den = ((((B[0]! * r + B[1]!) * r + B[2]!) * r + B[3]!) * r + B[4]!) * r + 1;
-  return num / den;
-}
-
-function tail(q: number): number {
-  const num = ((((C[0]! * q + C[1]!) * q + C[2]!) * q + C[3]!) * q + C[4]!) * q + C[5]!;
-  const den = (((D[0]! * q + D[1]!) * q + D[2]!) * q + D[3]!) * q + 1;
-  return num / den;
-}
-
-/**
- * The latent values of the grid lines: Φ⁻¹ of `size` evenly spaced probabilities from 0.05 to
- * 0.95, ascending.
- *
- * @example
- * planeAxis(3); // [-1.6449, 0, 1.6449]
- */
-export function planeAxis(size = PLANE_SIZE): Float32Array {
-  const [lo, hi] = PLANE_PROBABILITIES;
-  return Float32Array.from({ length: size }, (_, i) => normalQuantile(size === 1 ? 0.5 : lo + ((hi - lo) * i) / (size - 1)));
-}
-
-/**
- * Latent codes of every cell, row-major (top row first), `latentDim` values each: z₁ along the
- * columns, z₂ down the rows from high to low, every other dimension 0.
- *
- * @example
- * planeCodes(planeAxis(12), 2).length; // 288 (144 cells × 2)
- */
-export function planeCodes(axis: Float32Array, latentDim: number): Float32Array {
-  const n = axis.length;
-  const rows = planeRows(n, latentDim);
-  const codes = new Float32Array(rows * n * latentDim);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < n; c++) {
-      const cell = (r * n + c) * latentDim;
-      codes[cell] = axis[c]!;
-      if (latentDim > 1) codes[cell + 1] = axis[n - 1 - r]!;
-    }
-  }
-  return codes;
-}
-
-/** Rows of the grid: one per axis value, or a single row for a one-dimensional latent. */
-export function planeRows(size: number, latentDim: number): number {
-  return latentDim > 1 ? size : 1;
-}
 
 /**
  * The latent plane of `model` on image data, or why there is none: only a variational model has
@@ -108,7 +31,7 @@ export function latentPlaneView(model: Autoencoder, data: WireDataset): LatentPl
   if (data.imageShape === null) {
     return { kind: 'unavailable', reason: 'The plane shows decoded samples as images, and these data are a table.' };
   }
-  const axis = planeAxis();
+  const axis = planeAxis(PLANE_SIZE);
   const latentDim = model.latentDim;
   const rows = planeRows(axis.length, latentDim);
   const decoded = model.decode(matrix(planeCodes(axis, latentDim), rows * axis.length, latentDim));
