@@ -33,7 +33,7 @@ import { buildWeb } from '../../scripts/web-build.js';
 import { serveStatic, type StaticServer } from '../../scripts/web-server.js';
 import { decodeMnistAsset, type DigitSample } from '../../web/src/mnist-asset.js';
 import { csvDataset, MNIST_ASSET } from '../../web/src/data.js';
-import { normalQuantile, planeAxis, planeCodes } from '../../src/tasks/latent-plane.js';
+import { planeAxis, planeCodes } from '../../src/tasks/latent-plane.js';
 import { latentPlaneView } from '../../web/src/latent-plane.js';
 import { planTraining } from '../../web/src/model-factory.js';
 import type { WireDataset } from '../../web/src/protocol.js';
@@ -116,29 +116,6 @@ describe('playground pieces', () => {
     );
     const plan = planTraining({ ...parseSettings(DEFAULT_FORM), latentDim: 1, hidden: [] }, data, x);
     expect([plan.lossName, plan.scaler, plan.model.outputActivation]).toEqual(['mse', 'standard', 'identity']);
-  });
-
-  it('places the latent plane on standard-normal quantiles from 0.05 to 0.95, z₂ decreasing down the rows', () => {
-    // Reference values of Φ⁻¹ (scipy.stats.norm.ppf).
-    expect(normalQuantile(0.5)).toBe(0);
-    expect(normalQuantile(0.95)).toBeCloseTo(1.6448536269514722, 8);
-    expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 8);
-    expect(normalQuantile(0.01)).toBeCloseTo(-2.3263478740408408, 8);
-    expect(normalQuantile(1e-6)).toBeCloseTo(-4.753424308822899, 6);
-    const axis = planeAxis(12);
-    expect(axis[0]).toBeCloseTo(-1.6448536, 5);
-    expect(axis[11]).toBeCloseTo(1.6448536, 5);
-    // 0.05 + 0.9·5/11 = 0.4590…: Φ⁻¹ = −0.1025…
-    expect(axis[5]).toBeCloseTo(normalQuantile(0.05 + (0.9 * 5) / 11), 6);
-    expect(axis[5]).toBeCloseTo(-axis[6]!, 6);
-    const codes = planeCodes(axis, 3);
-    expect(codes).toHaveLength(144 * 3);
-    const cell = (i: number): number[] => Array.from(codes.subarray(3 * i, 3 * i + 3));
-    expect(cell(0)).toEqual([axis[0], axis[11], 0]); // top left: lowest z₁, highest z₂
-    expect(cell(11)).toEqual([axis[11], axis[11], 0]);
-    expect(cell(143)).toEqual([axis[11], axis[0], 0]);
-    expect(cell(12 * 4 + 7)).toEqual([axis[7], axis[7], 0]);
-    expect(Array.from(planeCodes(axis, 1))).toEqual(Array.from(axis)); // one row along z₁
   });
 
   it('decodes the plane for a variational model on images, and says why not for other models and tables', () => {
