@@ -53,13 +53,10 @@ export async function interleave(
   }));
 }
 
-/** Repeats one contender alone (`warmup` repetitions discarded). */
-export async function repeat(contender: Contender, reps: number, warmup = 0): Promise<number[]> {
+/** Repeats one contender alone, `reps` times; callers drop any warm-up repetition themselves. */
+export async function repeat(contender: Contender, reps: number): Promise<number[]> {
   const rates: number[] = [];
-  for (let i = 0; i < warmup + reps; i++) {
-    const rate = await contender.rep();
-    if (i >= warmup) rates.push(rate);
-  }
+  for (let i = 0; i < reps; i++) rates.push(await contender.rep());
   return rates;
 }
 

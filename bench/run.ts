@@ -50,7 +50,7 @@ function dropWarmup(rates: number[]): number[] {
 function w2Row(system: string, rates: number[] | null): Row {
   return rates === null
     ? { workload: 'W2 train', system, rates: [], note: 'cannot train: no Conv2DBackpropFilter kernel' }
-    : { workload: 'W2 train', system, rates: rates.slice(1) };
+    : { workload: 'W2 train', system, rates: dropWarmup(rates) };
 }
 
 function log(message: string): void {
