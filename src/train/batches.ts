@@ -17,18 +17,33 @@ export function takeRows(x: Matrix, indices: ArrayLike<number>, start = 0, end =
   return matrix(out, end - start, x.cols);
 }
 
+/**
+ * Rows a validation split of `fraction` holds out of `rows` (rounded to the nearest row), and the
+ * part it leaves without rows, if any. Callers word the error for their own option names.
+ *
+ * @example
+ * heldOutRows(3, 0.1); // { held: 0, empty: 'validation' }
+ */
+export function heldOutRows(rows: number, fraction: number): { held: number; empty: 'validation' | 'training' | null } {
+  const held = Math.round(rows * fraction);
+  if (fraction === 0) return { held: 0, empty: null };
+  return { held, empty: held < 1 ? 'validation' : held >= rows ? 'training' : null };
+}
+
+/** Row indices of a seeded split holding out `held` of `rows` rows, each part in row order. */
+export function splitIndices(rows: number, held: number, seed: number): { train: Uint32Array; validation: Uint32Array } {
+  const order = new Rng(seed ^ 0x5eed).permutation(rows);
+  return { train: order.slice(held).sort(), validation: order.slice(0, held).sort() };
+}
+
 /** Split off a random `fraction` of rows for validation; the same seed gives the same split. */
 export function splitValidation(x: Matrix, fraction: number, seed: number): { train: Matrix; validation: Matrix | null } {
   if (fraction === 0) return { train: x, validation: null };
   if (!(fraction > 0 && fraction < 1)) {
     throw new LatentError(`validation split ${fraction} is outside (0, 1)`, 'use e.g. --val-split 0.1, or 0 for none');
   }
-  const nVal = Math.round(x.rows * fraction);
-  if (nVal < 1 || nVal >= x.rows) {
-    throw new LatentError(`a validation split of ${fraction} leaves no rows for ${nVal < 1 ? 'validation' : 'training'} out of ${x.rows}`);
-  }
-  const order = new Rng(seed ^ 0x5eed).permutation(x.rows);
-  const valIdx = order.slice(0, nVal).sort();
-  const trainIdx = order.slice(nVal).sort();
-  return { train: takeRows(x, trainIdx), validation: takeRows(x, valIdx) };
+  const { held, empty } = heldOutRows(x.rows, fraction);
+  if (empty !== null) throw new LatentError(`a validation split of ${fraction} leaves no rows for ${empty} out of ${x.rows}`);
+  const { train, validation } = splitIndices(x.rows, held, seed);
+  return { train: takeRows(x, train), validation: takeRows(x, validation) };
 }

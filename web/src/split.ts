@@ -5,7 +5,7 @@
  * nothing is held out.
  */
 
-import { LatentError, Rng } from '../../src/index.js';
+import { heldOutRows, LatentError, splitIndices } from '../../src/index.js';
 
 /** Samples drawn in the scatter and scored in the anomaly view. */
 export const MAX_SHOWN = 1000;
@@ -23,17 +23,15 @@ export interface RowSplit {
  * splitRows(100, 0.1, 42).validationRows.length; // 10
  */
 export function splitRows(rows: number, fraction: number, seed: number): RowSplit {
-  const held = Math.round(rows * fraction);
-  if (fraction > 0 && (held < 1 || held >= rows)) {
+  const { held, empty } = heldOutRows(rows, fraction);
+  if (empty !== null) {
     throw new LatentError(
-      `validation: holding out ${Math.round(fraction * 100)}% of ${rows} rows leaves no rows for ${held < 1 ? 'validation' : 'training'}`,
+      `validation: holding out ${Math.round(fraction * 100)}% of ${rows} rows leaves no rows for ${empty}`,
       'use more rows, or a validation share between 5% and 50%',
     );
   }
   if (rows < 2) throw new LatentError(`the data has ${rows} row; training needs at least 2`, 'use a file with more rows');
-  const order = new Rng(seed ^ 0x5eed).permutation(rows);
-  const validationRows = order.slice(0, held).sort();
-  const trainRows = order.slice(held).sort();
+  const { train: trainRows, validation: validationRows } = splitIndices(rows, held, seed);
   const pool = held > 0 ? validationRows : trainRows;
   return { trainRows, validationRows, shownRows: pool.slice(0, MAX_SHOWN) };
 }

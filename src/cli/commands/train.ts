@@ -23,6 +23,7 @@ import type { Autoencoder } from '../../models/autoencoder.js';
 import { trainingReport } from '../../report/training-report.js';
 import { formatCorruption } from '../../train/corruption.js';
 import { dataDefaults, defaultLoss, defaultScaler } from '../../train/defaults.js';
+import { heldOutRows } from '../../train/batches.js';
 import { TrainingDivergedError } from '../../train/diverged.js';
 import { fit, type FitOptions } from '../../train/trainer.js';
 import type { History, TrainingState } from '../../train/types.js';
@@ -161,14 +162,14 @@ function checkLatent(settings: TrainSettings, dataset: Dataset): void {
   );
 }
 
-/** Refuse a --val-split that leaves no row for validation or for training (the trainer rounds the same way). */
+/** Refuse a --val-split that leaves no row for validation or for training, before any model is built. */
 function checkValSplit(valSplit: number, dataset: Dataset): void {
   const rows = dataset.x.rows;
-  const held = Math.round(rows * valSplit);
-  if (valSplit === 0 || (held >= 1 && held < rows)) return;
+  const { empty } = heldOutRows(rows, valSplit);
+  if (empty === null) return;
   throw new LatentError(
-    `--val-split ${valSplit} of the ${rows} rows of ${dataset.source} leaves no rows for ${held < 1 ? 'validation' : 'training'}`,
-    held >= 1
+    `--val-split ${valSplit} of the ${rows} rows of ${dataset.source} leaves no rows for ${empty}`,
+    empty === 'training'
       ? 'choose a smaller --val-split'
       : `pass --val-split 0 to train on every row without validation${rows > 1 ? `, or at least --val-split ${Math.ceil(100 / rows) / 100}` : ''}`,
   );
