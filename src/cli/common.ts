@@ -6,7 +6,8 @@
 import type { Backend } from '../backend/backend.js';
 import { initBackend } from '../backend/registry.js';
 import type { Dataset } from '../data/dataset.js';
-import { isDelimitedTextPath, type LoadedDataset, type LoadOptions } from '../data/node-loaders.js';
+import { isDelimitedTextPath } from '../data/file-format.js';
+import type { LoadedDataset, LoadOptions } from '../data/node-loaders.js';
 import { LatentError } from '../errors.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { parseBackendOption, parseNameList } from './options.js';

@@ -18,6 +18,7 @@ import { parseCsv } from './csv.js';
 import type { ExtraColumn } from './csv-writer.js';
 import { encodeCsv } from './csv-writer.js';
 import type { Dataset } from './dataset.js';
+import { dataFormatOfName, type DataFormat } from './file-format.js';
 import { parseIdx } from './idx.js';
 import type { Matrix } from './matrix.js';
 import type { NdArray } from './ndarray.js';
@@ -46,8 +47,6 @@ export interface SaveOptions {
 
 /** A loaded dataset; from a CSV without `columns`, also the columns left out as text or timestamps. */
 export type LoadedDataset = Dataset & Pick<CsvDataset, 'skippedColumns'>;
-
-type Format = 'csv' | 'tsv' | 'npy' | 'npz' | 'idx';
 
 export const SUPPORTED_INPUTS =
   '.csv, .tsv, .csv.gz, .tsv.gz, .npy, .npz, .idx, .gz (IDX), *ubyte (IDX), or the built-in names mnist and mnist:test';
@@ -103,24 +102,9 @@ export function saveMatrix(path: string, m: Matrix, options: SaveOptions = {}): 
   }
 }
 
-/** Whether `path` names CSV or TSV data (plain or gzipped), the only kind with columns to choose. */
-export function isDelimitedTextPath(path: string): boolean {
-  const format = formatOfName(basename(path).toLowerCase());
-  return format === 'csv' || format === 'tsv';
-}
-
-function formatOfName(name: string): Format | null {
-  if (name.endsWith('.csv') || name.endsWith('.csv.gz')) return 'csv';
-  if (name.endsWith('.tsv') || name.endsWith('.tsv.gz')) return 'tsv';
-  if (name.endsWith('.npy')) return 'npy';
-  if (name.endsWith('.npz')) return 'npz';
-  if (/\.idx\d?$/.test(name) || name.endsWith('ubyte') || name.endsWith('.gz')) return 'idx';
-  return null;
-}
-
-function formatOf(path: string): Format {
+function formatOf(path: string): DataFormat {
   const name = basename(path).toLowerCase();
-  const format = formatOfName(name);
+  const format = dataFormatOfName(name);
   if (format !== null) return format;
   const ext = extname(name);
   throw new LatentError(
@@ -141,7 +125,7 @@ function readBytes(path: string): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
-function parseByFormat(format: Format, bytes: Uint8Array, source: string, options: LoadOptions): LoadedDataset {
+function parseByFormat(format: DataFormat, bytes: Uint8Array, source: string, options: LoadOptions): LoadedDataset {
   switch (format) {
     case 'csv':
     case 'tsv': {
@@ -183,7 +167,7 @@ function labelsFor(labels: NdArray, rows: number, labelsPath: string, source: st
   return labels.matrix.data;
 }
 
-function checkOptions(format: Format | 'mnist', options: LoadOptions, source: string): void {
+function checkOptions(format: DataFormat | 'mnist', options: LoadOptions, source: string): void {
   const csvOnly = (['header', 'delimiter', 'columns', 'columnsFrom', 'labelColumn', 'timestampColumn'] as const).filter(
     (k) => options[k] !== undefined,
   );

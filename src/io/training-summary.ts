@@ -6,6 +6,7 @@
  * file they are the header's names, so later data can be matched to the model by name.
  */
 
+import { isDelimitedTextPath } from '../data/file-format.js';
 import type { TrainingSummary } from './model-io.js';
 import type { History } from '../train/types.js';
 
@@ -55,8 +56,6 @@ export function trainingSummary(input: SummaryInput): TrainingSummary {
   };
 }
 
-const CSV_SOURCE = /\.(csv|tsv)(\.gz)?$/i;
-
 /**
  * The named feature columns a model was trained on: the stored `columns` when the training data
  * was a CSV/TSV file, else undefined (arrays and images have positions, not names).
@@ -67,7 +66,7 @@ const CSV_SOURCE = /\.(csv|tsv)(\.gz)?$/i;
 export function trainedCsvColumns(summary: Readonly<Record<string, unknown>> | null): string[] | undefined {
   if (summary === null) return undefined;
   const { source, columns } = summary;
-  if (typeof source !== 'string' || !CSV_SOURCE.test(source)) return undefined;
+  if (typeof source !== 'string' || !isDelimitedTextPath(source)) return undefined;
   if (!Array.isArray(columns) || columns.length === 0 || !columns.every((c): c is string => typeof c === 'string')) return undefined;
   return [...columns];
 }

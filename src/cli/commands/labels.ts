@@ -7,13 +7,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Dataset } from '../../data/dataset.js';
+import { isDelimitedTextPath } from '../../data/file-format.js';
 import { LatentError } from '../../errors.js';
 
 /** Load options that bring in the labels named by `--labels`. */
 export type LabelSource = { readonly labelColumn: string } | { readonly labelsPath: string } | Record<string, never>;
 
 const LABEL_FILE = /\.(npy|csv|tsv|idx\d?)$/i;
-const CSV_DATA = /\.(csv|tsv)(\.gz)?$/i;
 
 /**
  * `--labels` text → load options for `data`: an existing file holds one label per row; anything
@@ -30,7 +30,7 @@ export function labelSource(flag: string | undefined, data: string): LabelSource
   if (file && extname(flag) !== '') return { labelsPath: flag };
   const hint = 'pass a file with one 0/1 label per row (.npy or one-column .csv), or the name of a label column of CSV data';
   if (LABEL_FILE.test(flag)) throw new LatentError(`--labels ${flag}: no such file`, hint);
-  if (!CSV_DATA.test(data)) {
+  if (!isDelimitedTextPath(data)) {
     throw new LatentError(
       `--labels ${flag}: there is no file of that name, and ${data} is not a CSV with a column to take it from`,
       `${hint}; an .npz archive gives its y array without --labels`,
