@@ -1,7 +1,7 @@
 /**
  * The anomaly view's threshold rule, as the page offers it: one of the library's rules (see
  * src/tasks/threshold.ts) with its parameter. Parsing and the threshold itself are the library's
- * (`parseThresholdRule`, `computeThreshold`), so the page flags exactly what `latent detect
+ * (`parseThresholdRule`, `computeThreshold`), so the page flags exactly what `latent score
  * --threshold-rule` would on the same scores.
  *
  * Invariant: the threshold is placed on training rows' scores; a sample is flagged when its score
@@ -9,6 +9,7 @@
  */
 
 import { formatNumber } from '../../src/report/index.js';
+import { flagAbove } from '../../src/tasks/detector-common.js';
 import { computeThreshold, parseThresholdRule, type ThresholdRule } from '../../src/tasks/threshold.js';
 
 export const RULE_KINDS = ['contamination', 'percentile', 'std', 'mad', 'max'] as const;
@@ -61,15 +62,8 @@ export interface Flagging {
  */
 export function flagScores(rule: ThresholdRule, trainScores: ArrayLike<number>, scores: ArrayLike<number>): Flagging {
   const threshold = computeThreshold(rule, trainScores);
-  const flags = new Uint8Array(scores.length);
-  let flagged = 0;
-  for (let i = 0; i < scores.length; i++) {
-    if (scores[i]! > threshold) {
-      flags[i] = 1;
-      flagged++;
-    }
-  }
-  return { threshold, flags, flagged };
+  const flags = flagAbove(scores, threshold);
+  return { threshold, flags, flagged: flags.reduce((sum, flag) => sum + flag, 0) };
 }
 
 /**
