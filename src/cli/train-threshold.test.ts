@@ -26,7 +26,7 @@ describe('latent train --threshold-rule', () => {
       '-q',
     );
     expect(train.stderr).toBe('');
-    expect(train.stdout).toMatch(/anomaly threshold [\d.]+ \(rule contamination:0.1 on the training rows\) stored in/);
+    expect(train.stdout).toMatch(/anomaly threshold [\d.]+ \(rule contamination:0.1 on the \d+ validation rows\) stored in/);
     const saved = loadModel(model);
     const stored = saved.extra['detector'] as { threshold: number; rule: unknown };
     expect(stored.threshold).toBeGreaterThan(0);

@@ -47,6 +47,7 @@ export function trainingSummary(input: SummaryInput): TrainingSummary {
     bestEpoch: history.bestEpoch === null ? null : history.bestEpoch + 1,
     bestValLoss: best?.valLoss ?? null,
     stoppedEarly: history.stoppedEarly,
+    stopReason: history.stopReason,
     ...(input.diverged ? { diverged: true } : {}),
     source: input.source,
     ...(input.columns ? { columns: [...input.columns] } : {}),

@@ -30,6 +30,9 @@ export interface CalibrationDefaults {
   readonly metric?: ScoreMetric;
 }
 
+/** Fewer held-out rows than this are too few for a quantile: the threshold uses every row then. */
+const MIN_HELD_OUT = 10;
+
 export abstract class CalibratedDetector implements Detector {
   protected calibration: Calibration | undefined;
   protected scoresOfTraining: Float64Array | undefined;
@@ -87,10 +90,16 @@ export abstract class CalibratedDetector implements Detector {
     return requireCalibration(this.calibration, this.what);
   }
 
-  /** Score `x` with `metric` and set the threshold of `rule` over those scores. */
-  protected calibrateWith(x: Matrix, metric: ScoreMetric, rule: ThresholdRule): void {
-    this.scoresOfTraining = this.scoreWith(x, metric);
-    this.calibration = calibrationFrom(metric, rule, this.scoresOfTraining);
+  /**
+   * Score `x` with `metric` and set the threshold of `rule` over those scores — over the rows
+   * `heldOut` only when given (rows the model did not train on: in-sample scores are optimistic,
+   * so a threshold taken on them flags too many new rows).
+   */
+  protected calibrateWith(x: Matrix, metric: ScoreMetric, rule: ThresholdRule, heldOut?: Uint32Array): void {
+    const scores = this.scoreWith(x, metric);
+    this.scoresOfTraining = scores;
+    const basis = heldOut === undefined || heldOut.length < MIN_HELD_OUT ? scores : Float64Array.from(heldOut, (i) => scores[i]!);
+    this.calibration = calibrationFrom(metric, rule, basis);
   }
 
   /** One score per row of `x`. */

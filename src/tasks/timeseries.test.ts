@@ -83,7 +83,7 @@ describe('SeriesScorer with a conv1d model on NAB (same exercise)', () => {
     setBackend(await createWasmBackend({ threads: 2 }));
     const train = loadDataset(resolve(NAB, 'artificialNoAnomaly/art_daily_small_noise.csv'), { timestampColumn: 'timestamp' });
     test = loadDataset(resolve(NAB, JUMPSUP), { timestampColumn: 'timestamp' });
-    scorer = await new SeriesScorer({ window: 64, family: 'conv1d', steps: 500 }).fit(train);
+    scorer = await new SeriesScorer({ window: 64, family: 'conv1d', epochs: 8 }).fit(train);
     scores = scorer.score(test);
   });
   afterAll(() => setBackend(original));

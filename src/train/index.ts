@@ -11,5 +11,7 @@ export {
   type DataDefaults,
 } from './defaults.js';
 export { TrainingDivergedError } from './diverged.js';
+export { AUTO_BUDGET, budgetFitOptions, type BudgetFitOptions, type TrainingBudget } from './budget.js';
+export { describeStop } from './stop-reason.js';
 export { evaluateLoss, fit, type EarlyStopping, type FitOptions } from './trainer.js';
-export type { BatchLog, EpochLog, History, TrainingState } from './types.js';
+export type { BatchLog, EpochLog, History, StopReason, TrainingState } from './types.js';

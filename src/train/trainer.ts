@@ -28,9 +28,17 @@ import { chooseLoss } from './defaults.js';
 import type { BatchLog, EpochLog, History, TrainingState } from './types.js';
 
 export interface EarlyStopping {
+  /** Epochs without a better monitored loss before training stops. */
   readonly patience: number;
+  /** An improvement counts only when it is larger than this (absolute, in loss units). */
   readonly minDelta?: number;
+  /** …and larger than this fraction of the best loss so far (scale-free; default 0). */
+  readonly minRelativeDelta?: number;
   readonly restoreBestWeights?: boolean;
+  /** Early stopping may end training only after this many optimizer steps in all (default 0). */
+  readonly minSteps?: number;
+  /** …and only after this many epochs (default 0). */
+  readonly minEpochs?: number;
 }
 
 export interface FitOptions {
@@ -47,6 +55,11 @@ export interface FitOptions {
   /** Clip gradients to this global L2 norm. */
   readonly clipNorm?: number;
   readonly earlyStopping?: EarlyStopping;
+  /**
+   * Stop once training has run this many seconds (checked after every step; the epoch in
+   * progress ends there and is validated). Best weights are restored as after early stopping.
+   */
+  readonly maxSeconds?: number;
   /** Fit this scaler on the training rows and store it with the model. */
   readonly scaler?: ScalerKind;
   /** Corrupt inputs (not targets) for denoising training. */
@@ -100,7 +113,7 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
   const schedule = new LrSchedule(options.lrSchedule ?? { kind: 'constant' }, optimizer.lr);
   const shuffleRng = new Rng(seed);
   const corruptionRng = new Rng(seed ^ 0xc0ffee);
-  const history: History = { epochs: [], loss, bestEpoch: null, stoppedEarly: false };
+  const history: History = { epochs: [], loss, bestEpoch: null, stoppedEarly: false, stopReason: 'epochs' };
   const stopping = { best: Infinity, wait: 0, bestEpoch: null as number | null };
   let bestWeights: Map<string, Float32Array> | null = null;
   let startEpoch = 0;
@@ -129,6 +142,8 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
   const trainStart = performance.now();
   let stepsDone = 0;
   let lastYield = performance.now();
+  const outOfTime = (): boolean =>
+    options.maxSeconds !== undefined && (performance.now() - trainStart) / 1000 >= options.maxSeconds;
 
   try {
     for (let epoch = startEpoch; epoch < epochs; epoch++) {
@@ -138,7 +153,8 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
       let lossSum = 0;
       let seen = 0;
       const termSums: Record<string, number> = {};
-      for (let b = 0; b < batches; b++) {
+      let timeUp = false;
+      for (let b = 0; b < batches && !timeUp; b++) {
         const start = b * batchSize;
         const end = Math.min(start + batchSize, train.rows);
         const batch = takeRows(train, order, start, end);
@@ -172,6 +188,7 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
         seen += n;
         for (const [k, v] of Object.entries(terms)) termSums[k] = (termSums[k] ?? 0) + v * n;
         stepsDone++;
+        timeUp = outOfTime();
         const now = performance.now();
         if (options.onBatchEnd && (now - lastYield > PROGRESS_INTERVAL_MS || b === batches - 1)) {
           const elapsed = (now - trainStart) / 1000;
@@ -212,17 +229,25 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
       let stop = false;
       const es = options.earlyStopping;
       if (es) {
-        if (monitored < stopping.best - (es.minDelta ?? 0)) {
+        if (improves(monitored, stopping.best, es)) {
           stopping.best = monitored;
           stopping.wait = 0;
           stopping.bestEpoch = epoch;
           if (es.restoreBestWeights) bestWeights = snapshot(model);
-        } else if (++stopping.wait >= es.patience) {
+        } else if (++stopping.wait >= es.patience && epoch + 1 >= (es.minEpochs ?? 0) && optimizer.steps >= (es.minSteps ?? 0)) {
           stop = true;
           history.stoppedEarly = true;
+          history.stopReason = 'converged';
         }
       }
-      if (options.onEpochEnd?.(log, history) === 'stop') stop = true;
+      if (timeUp && !stop) {
+        stop = true;
+        history.stopReason = 'time';
+      }
+      if (options.onEpochEnd?.(log, history) === 'stop' && !stop) {
+        stop = true;
+        history.stopReason = 'callback';
+      }
       if (options.onCheckpoint && ((epoch + 1) % (options.checkpointEvery ?? 1) === 0 || stop || epoch + 1 === epochs)) {
         options.onCheckpoint({
           epoch: epoch + 1,
@@ -249,6 +274,12 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
   }
   model.eval();
   return history;
+}
+
+/** Whether `loss` beats `best` by more than the absolute and the relative margins. */
+function improves(loss: number, best: number, es: EarlyStopping): boolean {
+  const margin = Math.max(es.minDelta ?? 0, best === Infinity ? 0 : (es.minRelativeDelta ?? 0) * Math.abs(best));
+  return loss < best - margin;
 }
 
 /** Mean loss over `x` in eval mode (no dropout, no corruption). */

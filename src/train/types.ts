@@ -38,7 +38,16 @@ export interface History {
   /** Epoch whose weights the model holds at the end (differs from the last with restoreBestWeights). */
   bestEpoch: number | null;
   stoppedEarly: boolean;
+  /** Why training ended (see `StopReason`). */
+  stopReason: StopReason;
 }
+
+/**
+ * Why training ended: `epochs` — it ran every epoch asked for; `converged` — the monitored loss
+ * stopped improving (early stopping); `time` — the wall-time cap was reached; `callback` — an
+ * `onEpochEnd` callback asked to stop.
+ */
+export type StopReason = 'epochs' | 'converged' | 'time' | 'callback';
 
 /** Everything needed to continue training bit for bit. Tensors by name, scalars as JSON. */
 export interface TrainingState {

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { getBackend, initBackend } from '../../backend/registry.js';
 import type { TrainingSummary } from '../../io/model-io.js';
+import { describeStop, isStopReason } from '../../train/stop-reason.js';
 import { loadModelFile } from '../../io/node-files.js';
 import type { CommandContext } from '../context.js';
 import { describeActivations, describeLayers, describeOtherFields } from '../describe.js';
@@ -31,7 +32,8 @@ function trainingRows(t: TrainingSummary): Array<[string, string]> {
   const source = typeof t['source'] === 'string' ? `${t['source']} ` : '';
   rows.push(['data', `${source}(${formatCount(t.samples)} samples)`]);
   const kept = typeof t['bestEpoch'] === 'number' ? `, kept the weights of epoch ${t['bestEpoch']}` : '';
-  const early = t['stoppedEarly'] === true ? ', stopped early' : '';
+  const reason = t['stopReason'];
+  const early = isStopReason(reason) ? ` (${describeStop(reason)})` : t['stoppedEarly'] === true ? ', stopped early' : '';
   rows.push(['epochs', `${t.epochs}${kept}${early}`]);
   const best = typeof t['bestValLoss'] === 'number' ? `, best validation ${formatLoss(t['bestValLoss'])}` : '';
   const val = t.finalValLoss === null ? '' : `, validation ${formatLoss(t.finalValLoss)}`;

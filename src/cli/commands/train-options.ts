@@ -38,6 +38,7 @@ export interface TrainFlags extends DataFlags {
   readonly optimizer?: string;
   readonly lr?: string;
   readonly epochs?: string;
+  readonly maxTime?: string;
   readonly batchSize?: string;
   readonly valSplit?: string;
   readonly patience?: string;
@@ -84,7 +85,6 @@ export function defaultDropout(flags: Pick<TrainFlags, 'thresholdRule'>): number
 
 /** The fixed defaults of `latent train` (the help text prints these). */
 export const TRAIN_DEFAULTS = {
-  epochs: 50,
   patience: 10,
   batchSize: 64,
   valSplit: 0.1,
@@ -190,11 +190,16 @@ export interface TrainSettings {
   readonly scale: ScalerKind | undefined;
   readonly optimizer: OptimizerName;
   readonly lr: number;
-  readonly epochs: number;
+  /** Undefined: the automatic budget (until the validation loss stops improving). */
+  readonly epochs: number | undefined;
+  /** Wall-time cap in seconds (--max-time). */
+  readonly maxSeconds: number | undefined;
   readonly batchSize: number;
   readonly valSplit: number;
   /** 0 turns early stopping off. */
   readonly patience: number;
+  /** Whether --patience was given (else the automatic budget sets it when --epochs is omitted). */
+  readonly patienceGiven: boolean;
   readonly seed: number;
   readonly dropout: number;
   readonly noise: Corruption | undefined;
@@ -213,7 +218,7 @@ export interface TrainSettings {
  */
 export function parseTrainFlags(flags: TrainFlags, kindIfOmitted: TrainModelKind = 'dense'): TrainSettings {
   const optimizer = flags.optimizer === undefined ? TRAIN_DEFAULTS.optimizer : parseOptimizerOption('--optimizer', flags.optimizer);
-  const epochs = flags.epochs === undefined ? TRAIN_DEFAULTS.epochs : parseInteger('--epochs', flags.epochs, { min: 1 });
+  const epochs = flags.epochs === undefined ? undefined : parseInteger('--epochs', flags.epochs, { min: 1 });
   const kind = flags.model === undefined ? kindIfOmitted : parseChoice('--model', flags.model, TRAIN_MODEL_KINDS);
   return {
     kind,
@@ -234,13 +239,26 @@ export function parseTrainFlags(flags: TrainFlags, kindIfOmitted: TrainModelKind
         ? TRAIN_DEFAULTS.valSplit
         : parseNumber('--val-split', flags.valSplit, { min: 0, max: 1, belowMax: true }),
     patience: flags.patience === undefined ? TRAIN_DEFAULTS.patience : parseInteger('--patience', flags.patience, { min: 0 }),
+    patienceGiven: flags.patience !== undefined,
     seed: flags.seed === undefined ? TRAIN_DEFAULTS.seed : parseInteger('--seed', flags.seed, { min: 0, max: 2 ** 31 - 1 }),
     dropout:
       flags.dropout === undefined ? defaultDropout(flags) : parseNumber('--dropout', flags.dropout, { min: 0, max: 1, belowMax: true }),
     noise: flags.noise === undefined ? undefined : parseCorruption(flags.noise),
-    lrSchedule: flags.lrSchedule === undefined ? undefined : parseSchedule(flags.lrSchedule, epochs),
+    lrSchedule: flags.lrSchedule === undefined ? undefined : scheduleFlag(flags.lrSchedule, epochs),
+    maxSeconds: flags.maxTime === undefined ? undefined : parseNumber('--max-time', flags.maxTime, { min: 0, aboveMin: true }),
     clipNorm: flags.clipNorm === undefined ? undefined : parseNumber('--clip-norm', flags.clipNorm, { min: 0, aboveMin: true }),
   };
+}
+
+/** --lr-schedule: a bare `cosine` spans --epochs, which the automatic budget does not fix. */
+function scheduleFlag(text: string, epochs: number | undefined): ScheduleConfig {
+  if (epochs === undefined && /^\s*cosine\s*$/i.test(text)) {
+    throw new LatentError(
+      '--lr-schedule cosine spans --epochs, and without --epochs training runs until the validation loss stops improving',
+      'give --epochs N, or the period itself: --lr-schedule cosine:100',
+    );
+  }
+  return parseSchedule(text, epochs ?? 1);
 }
 
 /**

@@ -121,7 +121,7 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
     ...(settings.outputActivation === undefined ? {} : { outputActivation: settings.outputActivation }),
     ...(settings.loss === undefined ? {} : { loss: settings.loss }),
     ...(settings.scale === undefined ? {} : { scaler: settings.scale }),
-    ...(flags.epochs === undefined ? {} : { epochs: settings.epochs }),
+    ...(settings.epochs === undefined ? {} : { epochs: settings.epochs }),
     ...(flags.batchSize === undefined ? {} : { batchSize: settings.batchSize }),
     ...(flags.valSplit === undefined ? {} : { validationSplit: settings.valSplit }),
     ...(flags.valSplit !== undefined && settings.valSplit > 0 && settings.patience > 0

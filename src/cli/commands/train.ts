@@ -23,7 +23,10 @@ import type { Autoencoder } from '../../models/autoencoder.js';
 import { trainingReport } from '../../report/training-report.js';
 import { formatCorruption } from '../../train/corruption.js';
 import { dataDefaults, defaultLoss, defaultScaler } from '../../train/defaults.js';
-import { heldOutRows } from '../../train/batches.js';
+import { heldOutRows, splitIndices, takeRows } from '../../train/batches.js';
+import type { Matrix } from '../../data/matrix.js';
+import { describeStop } from '../../train/stop-reason.js';
+import { AUTO_BUDGET, budgetFitOptions } from '../../train/budget.js';
 import { TrainingDivergedError } from '../../train/diverged.js';
 import { fit, type FitOptions } from '../../train/trainer.js';
 import type { History, TrainingState } from '../../train/types.js';
@@ -76,12 +79,16 @@ export function registerTrain(program: Command, context: CommandContext): void {
     .option('--loss <name>', 'mse, bce or mae (default: from the data: bce with a sigmoid output on [0, 1] data, else mse)')
     .option('--optimizer <name>', `adam, adamw, sgd or rmsprop (default: ${d.optimizer})`)
     .option('--lr <rate>', 'learning rate (default: 0.001 for adam/adamw, 0.01 for sgd/rmsprop)')
-    .option('--epochs <n>', `number of epochs, in total when resuming (default: ${d.epochs})`)
+    .option(
+      '--epochs <n>',
+      'number of epochs, in total when resuming (default: until the validation loss stops improving, at least 1,000 steps and 5 epochs, the best epoch kept)',
+    )
+    .option('--max-time <seconds>', 'stop training after this many seconds and keep the best epoch so far (default: no limit)')
     .option('--batch-size <n>', `samples per step (default: ${d.batchSize})`)
     .option('--val-split <fraction>', `fraction of rows held out for validation, 0 for none (default: ${d.valSplit})`)
     .option(
       '--patience <n>',
-      `stop after n epochs without a better validation loss and keep the best weights; 0 turns early stopping off (default: ${d.patience})`,
+      `stop after n epochs without a better validation loss and keep the best weights; 0 turns early stopping off (default: ${d.patience} with --epochs, else about 500 optimizer steps' worth of epochs, at least 3)`,
     )
     .option('--seed <n>', `seed of the weights, validation split, shuffling and noise (default: ${d.seed})`)
     .option('--scale <kind>', 'standard, minmax or none (default: from the data: none when all values lie in [0, 1], else standard)')
@@ -177,7 +184,34 @@ function checkValSplit(valSplit: number, dataset: Dataset): void {
 
 /** The history a checkpoint's state holds, as the training summary reads it. */
 function historyOf(state: TrainingState, loss: LossName): History {
-  return { epochs: [...state.history], loss, bestEpoch: state.earlyStopping.bestEpoch, stoppedEarly: false };
+  return { epochs: [...state.history], loss, bestEpoch: state.earlyStopping.bestEpoch, stoppedEarly: false, stopReason: 'epochs' };
+}
+
+/**
+ * Epochs, early stopping and time cap of a run: --epochs with --patience as given, or the
+ * automatic budget (an explicit --patience replaces its patience; --patience 0 turns it off).
+ */
+function trainingLength(settings: TrainSettings, rows: number): Pick<FitOptions, 'earlyStopping' | 'maxSeconds'> & { epochs: number } {
+  const maxSeconds = settings.maxSeconds === undefined ? {} : { maxSeconds: settings.maxSeconds };
+  if (settings.epochs !== undefined) {
+    return {
+      epochs: settings.epochs,
+      ...maxSeconds,
+      ...(settings.patience > 0 ? { earlyStopping: { patience: settings.patience, restoreBestWeights: true } } : {}),
+    };
+  }
+  const trainRows = rows - heldOutRows(rows, settings.valSplit).held;
+  const auto = budgetFitOptions({ ...AUTO_BUDGET, ...maxSeconds }, trainRows, settings.batchSize);
+  if (!settings.patienceGiven) return auto;
+  const { earlyStopping, ...rest } = auto;
+  return settings.patience > 0 ? { ...rest, earlyStopping: { ...earlyStopping, patience: settings.patience } } : rest;
+}
+
+/** The rows a stored threshold is computed on: the validation rows, or all rows without a split. */
+function heldOutOf(x: Matrix, valSplit: number, seed: number): { rows: Matrix; what: string } {
+  const held = heldOutRows(x.rows, valSplit).held;
+  if (held < 10) return { rows: x, what: 'the training rows (too few validation rows)' };
+  return { rows: takeRows(x, splitIndices(x.rows, held, seed).validation), what: `the ${held} validation rows` };
 }
 
 /** Run `latent train`; returns the exit code. */
@@ -214,15 +248,16 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   if (point) {
     ({ model, state: resume } = point);
     checkFeatures(dataset, model, point.path);
-    if (resume.epoch >= settings.epochs) {
-      throw new LatentError(
-        `${point.path} already holds ${resume.epoch} epochs; --epochs ${settings.epochs} asks for no more`,
-        `--epochs is the total: pass a number above ${resume.epoch} to continue training`,
-      );
-    }
   } else {
     checkLatent(settings, dataset);
     model = freshModel(settings, dataset, scale);
+  }
+  const length = trainingLength(settings, dataset.x.rows);
+  if (point && resume && resume.epoch >= length.epochs) {
+    throw new LatentError(
+      `${point.path} already holds ${resume.epoch} epochs; ${settings.epochs === undefined ? 'the automatic budget allows' : '--epochs asks for'} ${length.epochs}`,
+      `--epochs is the total: pass a number above ${resume.epoch} to continue training`,
+    );
   }
   const unitInterval = dataDefaults(dataset.x, scale).unitInterval;
   const loss = settings.loss ?? defaultLoss(dataset.x, scale, model.outputActivation);
@@ -246,10 +281,12 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     loss,
     optimizer: settings.optimizer,
     lr: settings.lr,
-    epochs: settings.epochs,
+    epochs: length.epochs,
+    budget: settings.epochs === undefined ? 'auto' : 'epochs',
+    maxTime: settings.maxSeconds ?? null,
     batchSize: settings.batchSize,
     valSplit: settings.valSplit,
-    patience: settings.patience,
+    patience: length.earlyStopping?.patience ?? 0,
     seed: settings.seed,
     scale,
     dropout: Reflect.get(model.config, 'dropout') ?? null,
@@ -272,15 +309,14 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
 
   const start = performance.now();
   const elapsed = (): number => (performance.now() - start) / 1000;
-  const progress = createProgress(io, { quiet, epochs: settings.epochs, startEpoch: resume?.epoch ?? 0 });
+  const progress = createProgress(io, { quiet, epochs: length.epochs, startEpoch: resume?.epoch ?? 0 });
   const options: FitOptions = {
-    epochs: settings.epochs,
+    ...length,
     batchSize: settings.batchSize,
     validationSplit: settings.valSplit,
     loss,
     optimizer: { name: settings.optimizer, lr: settings.lr },
     seed: settings.seed,
-    ...(settings.patience > 0 ? { earlyStopping: { patience: settings.patience, restoreBestWeights: true } } : {}),
     ...(settings.lrSchedule ? { lrSchedule: settings.lrSchedule } : {}),
     ...(settings.clipNorm === undefined ? {} : { clipNorm: settings.clipNorm }),
     ...(settings.noise ? { corruption: settings.noise, ...(unitInterval ? { corruptionClip: [0, 1] as const } : {}) } : {}),
@@ -308,21 +344,26 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   }
   const seconds = elapsed();
   const summary = summaryOf(history, seconds, false);
-  // With --threshold-rule the file carries a detector calibrated on the training rows.
-  const detector = thresholdRule === undefined ? undefined : AutoencoderDetector.fromModel(model).calibrate(dataset.x, thresholdRule);
+  // With --threshold-rule the file carries a detector calibrated on the validation rows, which the
+  // model did not train on (in-sample scores are lower, and a threshold on them flags too much).
+  const calibrationRows = heldOutOf(dataset.x, settings.valSplit, settings.seed);
+  const detector =
+    thresholdRule === undefined ? undefined : AutoencoderDetector.fromModel(model).calibrate(calibrationRows.rows, thresholdRule);
   saveModel(output, model, { overwrite: force, training: summary, ...(detector ? { extra: detector.detectorExtra() } : {}) });
   if (detector)
     io.out(
-      `anomaly threshold ${detector.threshold.toPrecision(4)} (rule ${flags.thresholdRule} on the training rows) stored in ${output}\n`,
+      `anomaly threshold ${detector.threshold.toPrecision(4)} (rule ${flags.thresholdRule} on ${calibrationRows.what}) stored in ${output}\n`,
     );
   if (flags.report !== undefined) {
     const html = trainingReport({ title: `latent train ${data}`, command, history, summary, model, data: dataset });
     writeFileAtomic(flags.report, html, { overwrite: force });
   }
   const kept = history.epochs.find((e) => e.epoch === history.bestEpoch) ?? history.epochs.at(-1);
-  const best = history.bestEpoch === null ? '' : `, kept epoch ${history.bestEpoch + 1}${history.stoppedEarly ? ' (stopped early)' : ''}`;
+  const best = history.bestEpoch === null ? '' : `, kept epoch ${history.bestEpoch + 1}`;
   const val = kept?.valLoss == null ? '' : `, val loss ${formatLoss(kept.valLoss)}`;
-  io.out(`saved model to ${output}: ${history.epochs.length} epochs${best}${val}, ${formatDuration(seconds)} on ${backend.name}\n`);
+  io.out(
+    `saved model to ${output}: ${history.epochs.length} epochs (${describeStop(history.stopReason)})${best}${val}, ${formatDuration(seconds)} on ${backend.name}\n`,
+  );
   if (flags.report !== undefined) io.out(`wrote report to ${flags.report}\n`);
   return 0;
 }

@@ -1,0 +1,205 @@
+/**
+ * Chooses the anomaly detector's defaults by leave-one-dataset-out over every shared tabular set
+ * (../shared/data/adbench: 8 classical sets; ../shared/data/adbench-embeddings: 17 sets of image
+ * and text embeddings), under ADBench's unsupervised protocol: fit on all rows without labels,
+ * score every row, ROC-AUC and PR-AUC against the labels.
+ *
+ * Each training configuration is trained once per seed; several scores are read off each trained
+ * model, and each (configuration, score, single seed or seed ensemble) is one candidate. For every
+ * held-out set the candidate with the best mean ROC-AUC on the other sets is chosen, and its result
+ * on the held-out set is reported: the leave-one-dataset-out figure is what a default chosen this
+ * way gives on data it was not chosen on. The candidate chosen on all sets is the default.
+ *
+ * Usage: npx tsx bench/select-defaults.ts [--quick] [--configs a,b] [--seeds 0,1,2] [--cache FILE] [--out FILE]
+ *   --quick   three small classical sets, two configurations, one seed (a smoke run for CI)
+ * Results per (configuration, set, seed) are cached in --cache (default bench/results/select-cache.json), so
+ * a rerun only trains what is missing; delete the file to start afresh.
+ */
+
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import '../src/backend/auto.js';
+import { initBackend, getBackend } from '../src/backend/registry.js';
+import { loadDataset } from '../src/data/node.js';
+import type { Matrix } from '../src/data/matrix.js';
+import { AutoencoderDetector, type DetectorOptions } from '../src/tasks/detector.js';
+import { averagePrecision, rocAuc } from '../src/tasks/metrics.js';
+import { PcaDetector } from '../src/tasks/pca-detector.js';
+import { candidateScores, combineSeeds, SCORE_VARIANTS, type ScoreVariant } from './select-scores.js';
+
+/** Training configurations under comparison (the detector's options; everything else default). */
+const CONFIGS: Readonly<Record<string, DetectorOptions>> = {
+  /** The former default: a fixed budget of about 1,000 steps. */
+  fixed1000: { budget: { minSteps: 1000, maxSteps: 1000, minEpochs: 1, patienceSteps: 1_000_000 } },
+  /** The automatic budget with the detector's dropout. */
+  auto: {},
+  /** The automatic budget without dropout. */
+  autoNoDropout: { dropout: 0 },
+  /** The automatic budget with AdamW weight decay. */
+  autoDecay: { optimizer: { name: 'adamw', lr: 1e-3, weightDecay: 1e-2 } },
+};
+
+interface SetResult {
+  readonly rows: number;
+  readonly features: number;
+  readonly anomalies: number;
+  /** variant → ROC-AUC / PR-AUC of the single-seed score (first seed). */
+  readonly seconds: number;
+  readonly epochs: number;
+  readonly stop: string;
+  /** Raw scores per variant for this seed, kept to form seed ensembles. */
+  readonly scores: Record<ScoreVariant, number[]>;
+}
+
+type Cache = Record<string, SetResult>;
+
+function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const quick = process.argv.includes('--quick');
+const root = resolve(process.cwd(), '../shared/data');
+const seeds = (argument('--seeds') ?? (quick ? '0' : '0,1,2')).split(',').map(Number);
+const configNames = (argument('--configs') ?? (quick ? 'fixed1000,auto' : Object.keys(CONFIGS).join(','))).split(',');
+const cachePath = resolve(argument('--cache') ?? (quick ? '/tmp/latent-select-quick.json' : 'bench/results/select-cache.json'));
+const outPath = argument('--out');
+
+const files = quick
+  ? ['adbench/42_WBC.npz', 'adbench/4_breastw.npz', 'adbench/6_cardio.npz'].map((f) => join(root, f))
+  : ['adbench', 'adbench-embeddings'].flatMap((d) =>
+      readdirSync(join(root, d))
+        .filter((f) => f.endsWith('.npz'))
+        .sort()
+        .map((f) => join(root, d, f)),
+    );
+
+const cache: Cache = existsSync(cachePath) ? (JSON.parse(readFileSync(cachePath, 'utf8')) as Cache) : {};
+const saveCache = (): void => {
+  mkdirSync(dirname(cachePath), { recursive: true });
+  writeFileSync(cachePath, JSON.stringify(cache));
+};
+
+await initBackend();
+process.stderr.write(`backend ${getBackend().name} (${getBackend().threads} threads), ${files.length} sets, seeds ${seeds.join(',')}\n`);
+
+interface Loaded {
+  readonly name: string;
+  readonly x: Matrix;
+  readonly labels: number[];
+}
+const sets: Loaded[] = files.map((file) => {
+  const ds = loadDataset(file);
+  if (ds.labels === undefined) throw new Error(`${file}: no labels (array y)`);
+  return { name: basename(file, '.npz'), x: ds.x, labels: Array.from(ds.labels) };
+});
+
+// Train what the cache does not hold yet.
+for (const config of configNames) {
+  const options = CONFIGS[config];
+  if (options === undefined) throw new Error(`unknown configuration ${config}; known: ${Object.keys(CONFIGS).join(', ')}`);
+  for (const set of sets) {
+    for (const seed of seeds) {
+      const key = `${config}|${set.name}|${seed}`;
+      if (cache[key] !== undefined) continue;
+      const start = performance.now();
+      const detector = await new AutoencoderDetector({ ...options, seed }).fit(set.x);
+      const seconds = (performance.now() - start) / 1000;
+      const scores = candidateScores(detector, set.x);
+      const history = detector.history!;
+      cache[key] = {
+        rows: set.x.rows,
+        features: set.x.cols,
+        anomalies: set.labels.reduce((a, b) => a + b, 0),
+        seconds,
+        epochs: history.epochs.length,
+        stop: history.stopReason,
+        scores: Object.fromEntries(SCORE_VARIANTS.map((v) => [v, Array.from(scores[v], (s) => Math.fround(s))])) as Record<
+          ScoreVariant,
+          number[]
+        >,
+      };
+      saveCache();
+      const roc = rocAuc(set.labels, scores.mse);
+      process.stderr.write(
+        `${config} ${set.name} seed ${seed}: mse ROC ${roc.toFixed(3)}, ${history.epochs.length} epochs (${history.stopReason}), ${seconds.toFixed(1)} s\n`,
+      );
+    }
+  }
+}
+
+// Candidates: configuration × score variant × (first seed alone | ensemble of all seeds).
+interface Metrics {
+  readonly roc: number;
+  readonly pr: number;
+}
+const candidates = new Map<string, Map<string, Metrics>>();
+for (const config of configNames) {
+  for (const variant of SCORE_VARIANTS) {
+    const forms: Array<[string, readonly number[]]> = [[`${config}/${variant}/seed${seeds[0]}`, [seeds[0]!]]];
+    if (seeds.length > 1) forms.push([`${config}/${variant}/ensemble${seeds.length}`, seeds]);
+    for (const [name, use] of forms) {
+      const perSet = new Map<string, Metrics>();
+      for (const set of sets) {
+        const runs = use.map((seed) => cache[`${config}|${set.name}|${seed}`]!.scores[variant]);
+        const scores = combineSeeds(runs);
+        perSet.set(set.name, { roc: rocAuc(set.labels, scores), pr: averagePrecision(set.labels, scores) });
+      }
+      candidates.set(name, perSet);
+    }
+  }
+}
+
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+const meanRocWithout = (name: string, without: string | null): number =>
+  mean(
+    [...candidates.get(name)!]
+      .filter(([set]) => set !== without)
+      .map(([, m]) => m.roc),
+  );
+const best = (without: string | null): string =>
+  [...candidates.keys()].reduce((a, b) => (meanRocWithout(b, without) > meanRocWithout(a, without) ? b : a));
+
+// Baselines on the same sets: PCA with the autoencoder's latent size.
+const pca = new Map<string, Metrics>();
+for (const set of sets) {
+  const scores = new PcaDetector().fit(set.x).score(set.x);
+  pca.set(set.name, { roc: rocAuc(set.labels, scores), pr: averagePrecision(set.labels, scores) });
+}
+
+const chosen = best(null);
+const f = (v: number): string => v.toFixed(3);
+const lines: string[] = [
+  `Leave-one-dataset-out selection over ${sets.length} sets, seeds ${seeds.join(',')}, backend ${getBackend().name}`,
+  '',
+  '| candidate | mean ROC-AUC | mean PR-AUC |',
+  '| --- | ---: | ---: |',
+  ...[...candidates.keys()]
+    .sort((a, b) => meanRocWithout(b, null) - meanRocWithout(a, null))
+    .map((name) => `| ${name} | ${f(meanRocWithout(name, null))} | ${f(mean([...candidates.get(name)!.values()].map((m) => m.pr)))} |`),
+  '',
+  `chosen on all sets: ${chosen}`,
+  '',
+  '| held-out set | rows | features | chosen on the others | LODO ROC-AUC | LODO PR-AUC | default ROC-AUC | default PR-AUC | PCA ROC-AUC | PCA PR-AUC | epochs | seconds (default, old) |',
+  '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+];
+const lodo: Metrics[] = [];
+for (const set of sets) {
+  const pick = best(set.name);
+  const held = candidates.get(pick)!.get(set.name)!;
+  const dflt = candidates.get(chosen)!.get(set.name)!;
+  lodo.push(held);
+  const [config] = chosen.split('/');
+  const run = cache[`${config}|${set.name}|${seeds[0]}`]!;
+  const old = cache[`fixed1000|${set.name}|${seeds[0]}`];
+  const p = pca.get(set.name)!;
+  lines.push(
+    `| ${set.name} | ${run.rows} | ${run.features} | ${pick} | ${f(held.roc)} | ${f(held.pr)} | ${f(dflt.roc)} | ${f(dflt.pr)} | ${f(p.roc)} | ${f(p.pr)} | ${run.epochs} (${run.stop}) | ${run.seconds.toFixed(1)}, ${old ? old.seconds.toFixed(1) : '–'} |`,
+  );
+}
+lines.push(
+  `| **mean** | | | | **${f(mean(lodo.map((m) => m.roc)))}** | **${f(mean(lodo.map((m) => m.pr)))}** | ${f(mean([...candidates.get(chosen)!.values()].map((m) => m.roc)))} | ${f(mean([...candidates.get(chosen)!.values()].map((m) => m.pr)))} | ${f(mean([...pca.values()].map((m) => m.roc)))} | ${f(mean([...pca.values()].map((m) => m.pr)))} | | |`,
+);
+const text = lines.join('\n');
+console.log(text);
+if (outPath !== undefined) writeFileSync(outPath, `${text}\n`);
