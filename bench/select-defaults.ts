@@ -152,11 +152,7 @@ for (const config of configNames) {
 
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 const meanRocWithout = (name: string, without: string | null): number =>
-  mean(
-    [...candidates.get(name)!]
-      .filter(([set]) => set !== without)
-      .map(([, m]) => m.roc),
-  );
+  mean([...candidates.get(name)!].filter(([set]) => set !== without).map(([, m]) => m.roc));
 const best = (without: string | null): string =>
   [...candidates.keys()].reduce((a, b) => (meanRocWithout(b, without) > meanRocWithout(a, without) ? b : a));
 

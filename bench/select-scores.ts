@@ -67,7 +67,8 @@ function divideColumns(m: Matrix, by: Float64Array): Matrix {
   for (const v of by) floor = Math.max(floor, v);
   floor *= 1e-6;
   const data = new Float32Array(m.data.length);
-  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) data[r * m.cols + c] = m.data[r * m.cols + c]! / Math.max(by[c]!, floor, 1e-12);
+  for (let r = 0; r < m.rows; r++)
+    for (let c = 0; c < m.cols; c++) data[r * m.cols + c] = m.data[r * m.cols + c]! / Math.max(by[c]!, floor, 1e-12);
   return { data, rows: m.rows, cols: m.cols };
 }
 

@@ -9,7 +9,7 @@ import { runCli } from './test-utils/capture.js';
 const CARDIO = resolve(process.cwd(), '../shared/data/adbench/6_cardio.npz');
 
 describe('latent train --threshold-rule', () => {
-  it('stores a threshold computed on the training rows, which latent score then uses', async () => {
+  it('stores a threshold computed on the validation rows, which latent score then uses', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'latent-threshold-'));
     const model = join(dir, 'cardio.safetensors');
     const train = await runCli(

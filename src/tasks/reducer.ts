@@ -12,6 +12,7 @@ import type { Matrix } from '../data/matrix.js';
 import { LatentError } from '../errors.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import type { History } from '../train/types.js';
+import type { LinearChoice } from './linear-baseline.js';
 import { REDUCTION_DEFAULTS, trainAutoencoder, type AutoencoderOptions } from './train-model.js';
 
 /** What both `Pca` and `AutoencoderReducer` offer. `fit` may be asynchronous (training is). */
@@ -36,6 +37,7 @@ export type ReducerOptions = AutoencoderOptions;
 export class AutoencoderReducer implements Reducer {
   private trained: Autoencoder | undefined;
   private lastHistory: History | undefined;
+  private lastChoice: LinearChoice | undefined;
 
   /** `options` are the defaults of every `fit`; a `fit` call may override any of them. */
   constructor(private readonly options: ReducerOptions = {}) {}
@@ -49,9 +51,10 @@ export class AutoencoderReducer implements Reducer {
 
   /** Train a new model on `x` (scaling fitted on `x`). Returns `this`. */
   async fit(x: Matrix, options: ReducerOptions = {}): Promise<this> {
-    const { model, history } = await trainAutoencoder(x, { ...this.options, ...options }, REDUCTION_DEFAULTS);
+    const { model, history, choice } = await trainAutoencoder(x, { ...this.options, ...options }, REDUCTION_DEFAULTS);
     this.trained = model;
     this.lastHistory = history;
+    this.lastChoice = choice;
     return this;
   }
 
@@ -80,6 +83,15 @@ export class AutoencoderReducer implements Reducer {
 
   get nComponents(): number {
     return this.model.latentDim;
+  }
+
+  /**
+   * Which model the last `fit` kept: the trained autoencoder, or the linear one equal to PCA when
+   * that rebuilt the validation rows better (with both validation errors). Undefined when the
+   * model was given or no rows were held out.
+   */
+  get choice(): LinearChoice | undefined {
+    return this.lastChoice;
   }
 
   /** The training history of the last `fit` (undefined for `fromModel`). */

@@ -142,8 +142,7 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
   const trainStart = performance.now();
   let stepsDone = 0;
   let lastYield = performance.now();
-  const outOfTime = (): boolean =>
-    options.maxSeconds !== undefined && (performance.now() - trainStart) / 1000 >= options.maxSeconds;
+  const outOfTime = (): boolean => options.maxSeconds !== undefined && (performance.now() - trainStart) / 1000 >= options.maxSeconds;
 
   try {
     for (let epoch = startEpoch; epoch < epochs; epoch++) {

@@ -18,6 +18,7 @@ import { writeFileAtomic } from '../../io/atomic.js';
 import { saveCheckpoint, saveModel } from '../../io/model-node.js';
 import { AutoencoderDetector, DETECTOR_DEFAULTS } from '../../tasks/detector.js';
 import { parseThresholdRule } from '../../tasks/threshold.js';
+import { preferLinearIfBetter, type LinearChoice } from '../../tasks/linear-baseline.js';
 import { trainingSummary } from '../../io/training-summary.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
 import { trainingReport } from '../../report/training-report.js';
@@ -272,7 +273,7 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     );
   }
 
-  const recorded = {
+  const recorded: Record<string, unknown> = {
     model: model.config.kind,
     latent: model.latentDim,
     hidden: Reflect.get(model.config, 'hidden') ?? null,
@@ -342,6 +343,15 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     io.err(`saved the model with the last good weights (before the failing step) to ${output}\n`);
     return 1;
   }
+  // A default dense reducer is kept only where it beats PCA on the validation rows.
+  const choice = linearFallbackApplies(settings, flags, resume !== undefined)
+    ? linearChoiceOf(model, dataset.x, settings.valSplit, settings.seed)
+    : undefined;
+  if (choice) {
+    model = choice.model;
+    recorded['kept'] = choice.kept;
+    if (choice.kept === 'linear') Object.assign(recorded, { hidden: [], activation: 'identity', outputActivation: 'identity' });
+  }
   const seconds = elapsed();
   const summary = summaryOf(history, seconds, false);
   // With --threshold-rule the file carries a detector calibrated on the validation rows, which the
@@ -364,6 +374,39 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   io.out(
     `saved model to ${output}: ${history.epochs.length} epochs (${describeStop(history.stopReason)})${best}${val}, ${formatDuration(seconds)} on ${backend.name}\n`,
   );
+  if (choice && !quiet) {
+    io.out(
+      choice.kept === 'linear'
+        ? `kept the linear model (PCA with ${model.latentDim} components): it rebuilt the validation rows as well or better (MSE ${formatLoss(choice.linearMse)} against ${formatLoss(choice.autoencoderMse)} for the trained model)\n`
+        : `kept the trained model: it rebuilt the validation rows better than PCA with ${model.latentDim} components (MSE ${formatLoss(choice.autoencoderMse)} against ${formatLoss(choice.linearMse)})\n`,
+    );
+  }
   if (flags.report !== undefined) io.out(`wrote report to ${flags.report}\n`);
   return 0;
+}
+
+/**
+ * Whether the trained model competes with PCA: a fresh dense model whose shape and training are
+ * the defaults (a model the user shaped, a denoiser or a detector is kept as asked).
+ */
+function linearFallbackApplies(settings: TrainSettings, flags: TrainFlags, resumed: boolean): boolean {
+  return (
+    !resumed &&
+    settings.kind === 'dense' &&
+    flags.hidden === undefined &&
+    flags.activation === undefined &&
+    flags.outputActivation === undefined &&
+    flags.loss === undefined &&
+    flags.dropout === undefined &&
+    settings.noise === undefined &&
+    flags.thresholdRule === undefined
+  );
+}
+
+/** The linear-baseline choice on the validation rows of a run, or undefined without enough of them. */
+function linearChoiceOf(model: Autoencoder, x: Matrix, valSplit: number, seed: number): LinearChoice | undefined {
+  const held = heldOutRows(x.rows, valSplit).held;
+  if (held < 10) return undefined;
+  const split = splitIndices(x.rows, held, seed);
+  return preferLinearIfBetter(model, x, split.train, split.validation);
 }
