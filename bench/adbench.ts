@@ -8,12 +8,13 @@
  *                        relu, dropout 0.2, ~1000 Adam steps of 64 rows, seed 42, MSE score
  *   PcaDetector          standard scaling, nComponents = defaultLatent(d) (the same rule), MSE score
  *
- * Usage: npx tsx bench/adbench.ts [--data DIR] [--steps N] [--seeds 42,43,…]
+ * Usage: npx tsx bench/adbench.ts [--data DIR] [--epochs N] [--seeds 42,43,…]
  * Prints a markdown table and the averages.
  */
 
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import '../src/backend/auto.js';
 import { initBackend, getBackend } from '../src/backend/registry.js';
 import { loadDataset } from '../src/data/node.js';
 import { AutoencoderDetector } from '../src/tasks/detector.js';
@@ -35,7 +36,7 @@ function argument(name: string): string | undefined {
 }
 
 const dir = resolve(argument('--data') ?? join(process.cwd(), '../shared/data/adbench'));
-const steps = argument('--steps') === undefined ? undefined : Number(argument('--steps'));
+const epochs = argument('--epochs') === undefined ? undefined : Number(argument('--epochs'));
 const seeds = (argument('--seeds') ?? '42').split(',').map(Number);
 
 await initBackend();
@@ -51,7 +52,7 @@ for (const file of files) {
   let aeRoc = 0;
   let aePr = 0;
   for (const seed of seeds) {
-    const ae = await new AutoencoderDetector({ seed, ...(steps === undefined ? {} : { steps }) }).fit(ds.x);
+    const ae = await new AutoencoderDetector({ seed, ...(epochs === undefined ? {} : { epochs }) }).fit(ds.x);
     const scores = ae.score(ds.x);
     aeRoc += rocAuc(labels, scores) / seeds.length;
     aePr += averagePrecision(labels, scores) / seeds.length;
@@ -76,7 +77,7 @@ for (const file of files) {
 const f = (v: number): string => v.toFixed(3);
 const mean = (pick: (r: Row) => number): number => rows.reduce((s, r) => s + pick(r), 0) / rows.length;
 const lines = [
-  `ADBench (unsupervised: fit on all rows, score all rows), backend ${getBackend().name}, seeds ${seeds.join(',')}${steps === undefined ? '' : `, ${steps} steps`}`,
+  `ADBench (unsupervised: fit on all rows, score all rows), backend ${getBackend().name}, seeds ${seeds.join(',')}${epochs === undefined ? '' : `, ${epochs} epochs`}`,
   '',
   '| data set | rows | features | anomalies | PCA k | AE ROC-AUC | PCA ROC-AUC | AE PR-AUC | PCA PR-AUC | AE seconds |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

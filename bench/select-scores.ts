@@ -8,7 +8,8 @@
  *                dominates
  *   latent       squared Mahalanobis distance of the row's code from the codes of all rows
  *   mseLatent    mse / median(mse) + latent / median(latent)
- *   normLatent   featureNorm / median(featureNorm) + latent / median(latent)
+ *   combined     featureNorm / median(featureNorm) + latent / median(latent): the library's
+ *                `combined` metric (src/tasks/combined-score.ts), read from the detector itself
  *
  * Seeds combine by dividing each run's scores by their median and averaging, so no run weighs
  * more because its errors happen to be larger.
@@ -18,7 +19,7 @@ import type { Matrix } from '../src/data/matrix.js';
 import type { AutoencoderDetector } from '../src/tasks/detector.js';
 import { quantileSorted } from '../src/tasks/threshold.js';
 
-export const SCORE_VARIANTS = ['mse', 'featureNorm', 'latent', 'mseLatent', 'normLatent'] as const;
+export const SCORE_VARIANTS = ['mse', 'featureNorm', 'latent', 'mseLatent', 'combined'] as const;
 export type ScoreVariant = (typeof SCORE_VARIANTS)[number];
 
 /** Every variant's scores of the rows of `x` from a fitted detector. */
@@ -32,7 +33,7 @@ export function candidateScores(detector: AutoencoderDetector, x: Matrix): Recor
     featureNorm,
     latent,
     mseLatent: add(byMedian(mse), byMedian(latent)),
-    normLatent: add(byMedian(featureNorm), byMedian(latent)),
+    combined: detector.score(x, 'combined'),
   };
 }
 

@@ -14,14 +14,16 @@ import { evaluateDetector } from './metrics.js';
 import { computeThreshold, formatThresholdRule, parseThresholdRule, type ThresholdRule } from './threshold.js';
 
 /**
- * Per-sample score: mean squared or mean absolute reconstruction error over the features, or
- * (VAE models only) the negative ELBO in nats — reconstruction negative log-likelihood plus the
+ * Per-sample score: mean squared or mean absolute reconstruction error over the features;
+ * `combined` (autoencoder detectors): the per-feature normalised reconstruction error plus the
+ * Mahalanobis distance of the latent code, each relative to the training rows (combined-score.ts);
+ * or (VAE models only) the negative ELBO in nats — reconstruction negative log-likelihood plus the
  * KL divergence of the code, so rows whose code is unlikely score high as well as rows that
  * reconstruct badly.
  */
-export type ScoreMetric = 'mse' | 'mae' | 'elbo';
+export type ScoreMetric = 'mse' | 'mae' | 'combined' | 'elbo';
 
-export const SCORE_METRICS: readonly ScoreMetric[] = ['mse', 'mae', 'elbo'];
+export const SCORE_METRICS: readonly ScoreMetric[] = ['mse', 'mae', 'combined', 'elbo'];
 
 /** `score(x, 'feature')`: the per-sample MSE and the per-feature squared errors behind it. */
 export interface FeatureScores {
@@ -150,7 +152,7 @@ export function isScoreMetric(value: unknown): value is ScoreMetric {
 /** Throws unless `metric` is a score metric or 'feature' (for values arriving from JS callers). */
 export function checkMetric(metric: unknown): asserts metric is ScoreMetric | 'feature' {
   if (!isScoreMetric(metric) && metric !== 'feature') {
-    throw new LatentError(`unknown score metric ${JSON.stringify(metric)}`, 'use mse, mae, elbo (VAE models) or feature');
+    throw new LatentError(`unknown score metric ${JSON.stringify(metric)}`, 'use mse, mae, combined, elbo (VAE models) or feature');
   }
 }
 

@@ -26,6 +26,13 @@ import { VariationalAutoencoder } from '../models/vae.js';
 import type { History } from '../train/types.js';
 import { CalibratedDetector, rowMeans } from './calibrated-detector.js';
 import {
+  checkShapes,
+  combinedScores,
+  fitCombinedStatistics,
+  parseCombinedStatistics,
+  type CombinedStatistics,
+} from './combined-score.js';
+import {
   calibrationFromExtra,
   calibrationToExtra,
   checkMetric,
@@ -39,9 +46,9 @@ import type { ThresholdRule } from './threshold.js';
 import { buildVaeModel, trainAutoencoder, type AutoencoderOptions, type TaskDefaults } from './train-model.js';
 
 export interface DetectorOptions extends AutoencoderOptions {
-  /** How the threshold follows from the training scores (default `contamination:0.1`). */
+  /** How the threshold follows from the held-out rows' scores (default `contamination:0.1`). */
   readonly rule?: ThresholdRule;
-  /** Score used for the threshold and `predict` (default `mse`; `elbo` needs a VAE). */
+  /** Score used for the threshold and `predict` (default `combined`; `elbo` needs a VAE). */
   readonly metric?: ScoreMetric;
   /** The model built when no `model` is given: `dense` (default) or `vae` (see `buildVaeModel`). */
   readonly family?: DetectorFamily;
@@ -62,6 +69,9 @@ export const DETECTOR_EXTRA_KEY = 'detector';
  */
 export const DETECTOR_DEFAULTS = { dropout: 0.2 } as const satisfies TaskDefaults;
 
+/** The detector's score when none is asked for (see combined-score.ts for how it was chosen). */
+export const DEFAULT_METRIC: ScoreMetric = 'combined';
+
 /**
  * Reconstruction-error anomaly detector.
  *
@@ -73,10 +83,11 @@ export const DETECTOR_DEFAULTS = { dropout: 0.2 } as const satisfies TaskDefault
 export class AutoencoderDetector extends CalibratedDetector {
   private trained: Autoencoder | undefined;
   private lastHistory: History | undefined;
+  private statistics: CombinedStatistics | undefined;
 
   /** `options` are the defaults of every `fit`; a `fit` call may override any of them. */
   constructor(private readonly options: DetectorOptions = {}) {
-    super(options, 'the detector');
+    super({ ...options, metric: options.metric ?? DEFAULT_METRIC }, 'the detector');
   }
 
   /**
@@ -105,6 +116,11 @@ export class AutoencoderDetector extends CalibratedDetector {
     }
     const calibration = calibrationFromExtra(stored, source);
     const detector = AutoencoderDetector.fromModel(model, calibration.metric);
+    if (calibration.metric === 'combined') {
+      const statistics = parseCombinedStatistics(Reflect.get(Object(stored), 'statistics'), source);
+      checkShapes(model, statistics, source);
+      detector.statistics = statistics;
+    }
     detector.calibration = calibration;
     return detector;
   }
@@ -128,7 +144,7 @@ export class AutoencoderDetector extends CalibratedDetector {
    */
   async fit(x: Matrix, options: DetectorOptions = {}): Promise<this> {
     const merged = { ...this.options, ...options };
-    const metric = merged.metric ?? 'mse';
+    const metric = merged.metric ?? DEFAULT_METRIC;
     checkMetric(metric);
     const family = merged.family ?? 'dense';
     if (!DETECTOR_FAMILIES.includes(family)) {
@@ -145,13 +161,37 @@ export class AutoencoderDetector extends CalibratedDetector {
     const { model, history, heldOut } = await trainAutoencoder(x, training, DETECTOR_DEFAULTS);
     this.trained = model;
     this.lastHistory = history;
+    this.statistics = metric === 'combined' ? fitCombinedStatistics(model, x) : undefined;
     this.calibrateWith(x, metric, rule, heldOut);
     return this;
   }
 
+  /**
+   * Fit the `combined` score's statistics on the rows `x` (the rows the model was trained on), for
+   * a detector built with `fromModel`; `calibrate` can then take a threshold on other rows.
+   *
+   * @example
+   * AutoencoderDetector.fromModel(model, 'combined').fitStatistics(x).calibrate(heldOutRows);
+   */
+  fitStatistics(x: Matrix): this {
+    this.statistics = fitCombinedStatistics(this.model, x);
+    return this;
+  }
+
+  /**
+   * Set the threshold from the scores of `x` with `rule`. The `combined` score's statistics are
+   * fitted on `x` first when the detector has none yet (a model trained elsewhere).
+   */
+  override calibrate(x: Matrix, rule: ThresholdRule = this.rule): this {
+    if (this.metric === 'combined' && this.statistics === undefined) this.statistics = fitCombinedStatistics(this.model, x);
+    return super.calibrate(x, rule);
+  }
+
   /** The `extra` metadata that stores this detector's threshold with its model. */
   detectorExtra(): Record<string, unknown> {
-    return { [DETECTOR_EXTRA_KEY]: calibrationToExtra(this.requireCalibration()) };
+    const calibration = calibrationToExtra(this.requireCalibration());
+    const statistics = calibration.metric === 'combined' ? { statistics: this.requireStatistics() } : {};
+    return { [DETECTOR_EXTRA_KEY]: { ...calibration, ...statistics } };
   }
 
   /** The model file bytes: model, scaler and threshold settings. */
@@ -173,7 +213,18 @@ export class AutoencoderDetector extends CalibratedDetector {
 
   protected scoreWith(x: Matrix, metric: ScoreMetric): Float64Array {
     if (metric === 'elbo') return Float64Array.from(vaeOf(this.model).negativeElbo(x));
+    if (metric === 'combined') return combinedScores(this.model, x, this.requireStatistics());
     return Float64Array.from(this.model.reconstructionError(x, metric));
+  }
+
+  private requireStatistics(): CombinedStatistics {
+    if (this.statistics === undefined) {
+      throw new LatentError(
+        'the combined score has no statistics yet',
+        'fit the detector, or call calibrate(normalRows) once: it fits them on those rows',
+      );
+    }
+    return this.statistics;
   }
 
   protected featureScores(x: Matrix): FeatureScores {

@@ -59,6 +59,10 @@ export function detectorFor(loaded: LoadedModel, source: string, x: Matrix, rule
     return { detector: stored, rule: stored.rule, stored, fromFile: true };
   }
   const chosenRule = rule ?? stored?.rule ?? DEFAULT_RULE;
-  const detector = AutoencoderDetector.fromModel(loaded.model, metric ?? stored?.metric ?? 'mse').calibrate(x, chosenRule);
+  // The same metric with a new rule keeps the stored score statistics (fitted on the training rows).
+  const detector =
+    stored !== undefined && (metric === undefined || metric === stored.metric)
+      ? stored.calibrate(x, chosenRule)
+      : AutoencoderDetector.fromModel(loaded.model, metric ?? stored?.metric ?? 'mse').calibrate(x, chosenRule);
   return { detector, rule: chosenRule, ...(stored === undefined ? {} : { stored }), fromFile: false };
 }

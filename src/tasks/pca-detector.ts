@@ -68,6 +68,7 @@ export class PcaDetector extends CalibratedDetector {
     const metric = merged.metric ?? 'mse';
     checkMetric(metric);
     if (metric === 'elbo') throw elboUnavailable('the PCA detector');
+    if (metric === 'combined') throw combinedUnavailable();
     checkRule(merged.rule ?? DEFAULT_RULE);
     if (x.cols < 2) {
       throw new LatentError(`PCA detector: the data has ${x.cols} feature per row`, 'reconstruction error needs at least 2 features');
@@ -137,6 +138,7 @@ export class PcaDetector extends CalibratedDetector {
   /** Per-sample PCA reconstruction errors in scaled units. */
   protected scoreWith(x: Matrix, metric: ScoreMetric): Float64Array {
     if (metric === 'elbo') throw elboUnavailable('the PCA detector');
+    if (metric === 'combined') throw combinedUnavailable();
     const { scaler, pca } = this.checked(x);
     if (metric === 'mse') return pca.reconstructionErrors(applyScaler(scaler, x));
     const { scaled, recon } = this.reconstructScaled(x);
@@ -156,4 +158,9 @@ export class PcaDetector extends CalibratedDetector {
     const features = matrix(squares, x.rows, x.cols);
     return { scores: rowMeans(features), features };
   }
+}
+
+/** The error for the `combined` metric, which needs an autoencoder's code statistics. */
+function combinedUnavailable(): LatentError {
+  return new LatentError('the combined score is an autoencoder detector\'s; the PCA detector scores by mse or mae', 'use metric mse or mae');
 }

@@ -16,7 +16,7 @@ import type { ScalerKind } from '../../data/scaler.js';
 import { LatentError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { saveCheckpoint, saveModel } from '../../io/model-node.js';
-import { AutoencoderDetector, DETECTOR_DEFAULTS } from '../../tasks/detector.js';
+import { AutoencoderDetector, DEFAULT_METRIC, DETECTOR_DEFAULTS } from '../../tasks/detector.js';
 import { parseThresholdRule } from '../../tasks/threshold.js';
 import { preferLinearIfBetter, type LinearChoice } from '../../tasks/linear-baseline.js';
 import { trainingSummary } from '../../io/training-summary.js';
@@ -358,7 +358,9 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   // model did not train on (in-sample scores are lower, and a threshold on them flags too much).
   const calibrationRows = heldOutOf(dataset.x, settings.valSplit, settings.seed);
   const detector =
-    thresholdRule === undefined ? undefined : AutoencoderDetector.fromModel(model).calibrate(calibrationRows.rows, thresholdRule);
+    thresholdRule === undefined
+      ? undefined
+      : AutoencoderDetector.fromModel(model, DEFAULT_METRIC).fitStatistics(dataset.x).calibrate(calibrationRows.rows, thresholdRule);
   saveModel(output, model, { overwrite: force, training: summary, ...(detector ? { extra: detector.detectorExtra() } : {}) });
   if (detector)
     io.out(
