@@ -69,6 +69,7 @@ describe('parseThresholdRule / formatThresholdRule', () => {
     expect(parseThresholdRule('MAD:3.5')).toEqual({ kind: 'mad', k: 3.5 });
     expect(parseThresholdRule('max')).toEqual({ kind: 'max' });
     expect(parseThresholdRule('contamination:5e-2')).toEqual({ kind: 'contamination', fraction: 0.05 });
+    expect(parseThresholdRule('pot:1e-3')).toEqual({ kind: 'pot', risk: 0.001 });
   });
 
   it('round-trip', () => {
@@ -78,6 +79,8 @@ describe('parseThresholdRule / formatThresholdRule', () => {
       { kind: 'std', k: 2.5 },
       { kind: 'mad', k: 3.5 },
       { kind: 'max' },
+      { kind: 'pot', risk: 1e-3 },
+      { kind: 'pot', risk: 1e-7 },
     ];
     for (const rule of rules) expect(parseThresholdRule(formatThresholdRule(rule))).toEqual(rule);
     expect(formatThresholdRule({ kind: 'contamination', fraction: 0.05 })).toBe('contamination:0.05');
@@ -94,6 +97,9 @@ describe('parseThresholdRule / formatThresholdRule', () => {
     ['contamination:0.6', /outside \(0, 0.5\]/],
     ['percentile:101', /outside \[0, 100\]/],
     ['mad:-1', /must be a finite number ≥ 0/],
+    ['pot', /pot needs a number/],
+    ['pot:0', /risk 0 is outside \(0, 0.5\)/],
+    ['pot:0.5', /risk 0.5 is outside \(0, 0.5\)/],
     ['', /unknown rule ""/],
   ];
   it.each(bad)('rejects %j', (spec, message) => {
@@ -113,7 +119,7 @@ describe('parseThresholdRule / formatThresholdRule', () => {
     try {
       parseThresholdRule('foo:1');
     } catch (e) {
-      expect((e as LatentError).hint).toBe('use one of contamination:0.05, percentile:99, std:3, mad:3.5 or max');
+      expect((e as LatentError).hint).toBe('use one of contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3');
     }
   });
 });

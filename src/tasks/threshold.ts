@@ -7,21 +7,30 @@
  *   std:K            mean + K · std (population std, ddof = 0)
  *   mad:K            median + K · 1.4826 · MAD (robust z-score; 1.4826 makes MAD match σ for normal data)
  *   max              the largest training score
+ *   pot:RISK         peaks over threshold (extreme-value theory, SPOT): the score exceeded with
+ *                    probability RISK, RISK in (0, 0.5), extrapolated from a Generalized Pareto fit
+ *                    to the scores above their 0.98 quantile (see pot.ts for the fit and what it
+ *                    assumes: mostly normal scores whose upper tail is GPD-shaped)
  *
  * Quantiles interpolate linearly between order statistics, as `numpy.quantile` does by default.
  * Invariant: `parseThresholdRule(formatThresholdRule(r))` equals `r`.
  */
 
 import { LatentError } from '../errors.js';
+import { potThreshold } from './pot.js';
+import { quantileSorted } from './quantile.js';
+
+export { quantileSorted };
 
 export type ThresholdRule =
   | { readonly kind: 'contamination'; readonly fraction: number }
   | { readonly kind: 'percentile'; readonly percentile: number }
   | { readonly kind: 'std'; readonly k: number }
   | { readonly kind: 'mad'; readonly k: number }
-  | { readonly kind: 'max' };
+  | { readonly kind: 'max' }
+  | { readonly kind: 'pot'; readonly risk: number };
 
-const FORMS = 'contamination:0.05, percentile:99, std:3, mad:3.5 or max';
+const FORMS = 'contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3';
 
 /** Scale that makes the median absolute deviation a consistent estimator of σ for normal data. */
 const MAD_SCALE = 1.4826;
@@ -44,7 +53,7 @@ export function parseThresholdRule(text: string): ThresholdRule {
     if (arg !== undefined) throw fail('max takes no number');
     return { kind: 'max' };
   }
-  if (name !== 'contamination' && name !== 'percentile' && name !== 'std' && name !== 'mad') {
+  if (name !== 'contamination' && name !== 'percentile' && name !== 'std' && name !== 'mad' && name !== 'pot') {
     throw fail(`unknown rule "${name}"`);
   }
   if (arg === undefined) throw fail(`${name} needs a number after a colon`);
@@ -73,6 +82,8 @@ export function formatThresholdRule(rule: ThresholdRule): string {
       return `mad:${rule.k}`;
     case 'max':
       return 'max';
+    case 'pot':
+      return `pot:${rule.risk}`;
   }
 }
 
@@ -124,22 +135,12 @@ export function computeThreshold(rule: ThresholdRule, trainingScores: ArrayLike<
     }
     case 'max':
       return sorted[n - 1]!;
+    case 'pot':
+      return potThreshold(sorted, rule.risk);
   }
 }
 
-/**
- * The q-quantile (q in [0, 1]) of ascending values, interpolating linearly between the two nearest
- * order statistics (numpy's default method).
- */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const position = q * (sorted.length - 1);
-  const lo = Math.floor(position);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  const t = position - lo;
-  return sorted[lo]! + t * (sorted[hi]! - sorted[lo]!);
-}
-
-function makeRule(name: 'contamination' | 'percentile' | 'std' | 'mad', value: number): ThresholdRule {
+function makeRule(name: 'contamination' | 'percentile' | 'std' | 'mad' | 'pot', value: number): ThresholdRule {
   switch (name) {
     case 'contamination':
       return { kind: 'contamination', fraction: value };
@@ -149,6 +150,8 @@ function makeRule(name: 'contamination' | 'percentile' | 'std' | 'mad', value: n
       return { kind: 'std', k: value };
     case 'mad':
       return { kind: 'mad', k: value };
+    case 'pot':
+      return { kind: 'pot', risk: value };
   }
 }
 
@@ -175,6 +178,14 @@ function checkRule(rule: ThresholdRule, text: string): void {
       }
       return;
     case 'max':
+      return;
+    case 'pot':
+      if (!(rule.risk > 0 && rule.risk < 0.5)) {
+        throw fail(
+          `risk ${rule.risk} is outside (0, 0.5)`,
+          'give the probability that a normal score exceeds the threshold, e.g. pot:1e-3',
+        );
+      }
       return;
   }
 }

@@ -12,7 +12,7 @@ import { formatNumber } from '../../src/report/index.js';
 import { flagAbove } from '../../src/tasks/detector-common.js';
 import { computeThreshold, parseThresholdRule, type ThresholdRule } from '../../src/tasks/threshold.js';
 
-export const RULE_KINDS = ['contamination', 'percentile', 'std', 'mad', 'max'] as const;
+export const RULE_KINDS = ['contamination', 'percentile', 'std', 'mad', 'max', 'pot'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 /** The parameter of each rule as the page asks for it, or null (max takes none). */
@@ -30,6 +30,7 @@ export const RULE_PARAMETERS: Readonly<Record<RuleKind, RuleParameter | null>> =
   std: { label: 'k (std)', initial: '3', min: 0, max: null, step: 0.5 },
   mad: { label: 'k (MAD)', initial: '3.5', min: 0, max: null, step: 0.5 },
   max: null,
+  pot: { label: 'risk', initial: '0.001', min: 0.000001, max: 0.499, step: 0.001 },
 };
 
 /** The rule the page starts with: 5% of the training rows above the threshold. */
@@ -84,5 +85,7 @@ export function describeRule(rule: ThresholdRule): string {
       return `median + ${formatNumber(rule.k, 4)}·1.4826·MAD`;
     case 'max':
       return 'the maximum';
+    case 'pot':
+      return `peaks over threshold at risk ${formatNumber(rule.risk, 4)}`;
   }
 }

@@ -67,7 +67,7 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
     )
     .option(
       '--threshold-rule <rule>',
-      'contamination:0.05, percentile:99, std:3, mad:3.5 or max (default: a stored threshold, else contamination:0.1)',
+      'contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3 (default: a stored threshold, else contamination:0.1)',
     )
     .option('--metric <name>', 'per-row score: mse, mae, or elbo (negative ELBO, vae models only) (default: mse)')
     .option('--model <kind>', 'evaluate DATA: family of the autoencoder detector, dense or vae (default: dense)')

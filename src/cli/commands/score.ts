@@ -59,7 +59,7 @@ export function registerScore(program: Command, context: CommandContext): void {
     .requiredOption('-o, --output <SCORES>', 'output file, .csv or .npy')
     .option(
       '--threshold-rule <rule>',
-      'contamination:0.05, percentile:99, std:3, mad:3.5 or max (default: the stored threshold, else contamination:0.1 on DATA)',
+      'contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3 (default: the stored threshold, else contamination:0.1 on DATA)',
     )
     .option(
       '--metric <name>',
