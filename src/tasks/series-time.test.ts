@@ -39,7 +39,9 @@ describe('a series with repeated timestamps', () => {
 
   it('reports a missing value with its file, row and column, and how to fix it', () => {
     const text = 'timestamp,value\n2020-01-01 00:00:00,1\n2020-01-01 00:05:00,\n2020-01-01 00:10:00,NaN\n';
-    expect(() => parseCsv(text, { timestampColumn: 'timestamp' }, 'gaps.csv')).toThrow(/gaps.csv: row 3, column "value" \(index 1\): empty cell/);
+    expect(() => parseCsv(text, { timestampColumn: 'timestamp' }, 'gaps.csv')).toThrow(
+      /gaps.csv: row 3, column "value" \(index 1\): empty cell/,
+    );
     const nan = 'timestamp,value\n2020-01-01 00:00:00,1\n2020-01-01 00:10:00,NaN\n';
     expect(() => parseCsv(nan, { timestampColumn: 'timestamp' }, 'gaps.csv')).toThrow(/gaps.csv: row 3, column "value" \(index 1\): NaN/);
   });

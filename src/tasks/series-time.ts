@@ -31,8 +31,13 @@ export function timestampIssues(timestamps: readonly number[], source: string): 
   }
   if (repeated === 0 && backwards === 0) return undefined;
   const parts: string[] = [];
-  const at = (i: number): string => `data row ${i}, ${new Date(timestamps[i]!).toISOString().replace('T', ' ').replace(/\.000Z$/, '')}`;
+  const at = (i: number): string =>
+    `data row ${i}, ${new Date(timestamps[i]!)
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.000Z$/, '')}`;
   if (repeated > 0) parts.push(`${repeated} repeated timestamp${repeated === 1 ? '' : 's'} (first at ${at(firstRepeated)})`);
-  if (backwards > 0) parts.push(`${backwards} timestamp${backwards === 1 ? '' : 's'} earlier than the row before (first at ${at(firstBackwards)})`);
+  if (backwards > 0)
+    parts.push(`${backwards} timestamp${backwards === 1 ? '' : 's'} earlier than the row before (first at ${at(firstBackwards)})`);
   return `${source}: ${parts.join(' and ')}; rows kept in file order, one time step per row`;
 }

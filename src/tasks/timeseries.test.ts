@@ -149,7 +149,9 @@ describe('SeriesScorer', () => {
   it('scales each channel on the training series and finds a spike in the large-scale channel', async () => {
     const train = twoChannels(600, 1);
     // In-sample max rule over window means, so the score ratios below read in training-score units.
-    const scorer = await new SeriesScorer({ window: 20, stride: 2, epochs: 60, pointScore: 'mean', rule: { kind: 'max' }, holdout: 0 }).fit(train);
+    const scorer = await new SeriesScorer({ window: 20, stride: 2, epochs: 60, pointScore: 'mean', rule: { kind: 'max' }, holdout: 0 }).fit(
+      train,
+    );
     expect(scorer.threshold).toBe(Math.max(...scorer.trainingScores!));
     expect(scorer.trainingScores!.length).toBe(600);
     const scaler = scorer.model.scaler!;
@@ -227,7 +229,9 @@ describe('SeriesScorer', () => {
     const swapped = { ...shuffled, timestamps: times };
     expect(scorer.score(swapped).pointScores.length).toBe(50);
     expect(timestampNote(swapped)).toMatch(/^two.csv: 1 timestamp earlier than the row before \(first at data row 21, /);
-    await expect(new SeriesScorer({ window: 10, holdout: 1 }).fit(twoChannels(100, 4))).rejects.toThrow(/held-out share 1 .* outside \[0, 1\)/);
+    await expect(new SeriesScorer({ window: 10, holdout: 1 }).fit(twoChannels(100, 4))).rejects.toThrow(
+      /held-out share 1 .* outside \[0, 1\)/,
+    );
     await expect(new SeriesScorer({ window: 90 }).fit(twoChannels(100, 4))).rejects.toThrow(
       /holding out the last 20% of the 100 training steps leaves 80, fewer than the window of 90 steps/,
     );

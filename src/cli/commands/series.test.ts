@@ -42,11 +42,20 @@ describe('latent train --window 288 / latent score on NAB', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('saves window, stride, channels, point score and the held-out threshold in the model file', () => {
-    expect(trainOut).toContain('4032 time steps × 1 channel (value), windows of 288 steps every 1, the last 20% held out for the threshold');
+    expect(trainOut).toContain(
+      '4032 time steps × 1 channel (value), windows of 288 steps every 1, the last 20% held out for the threshold',
+    );
     expect(trainOut).toMatch(/^epoch 1\/\d+ {2}loss /m);
     const loaded = loadModel(model);
     const rule = formatThresholdRule(DEFAULT_SERIES_RULE);
-    expect(loaded.extra['series']).toMatchObject({ window: 288, stride: 1, channels: 1, columns: ['value'], pointScore: DEFAULT_POINT_SCORE, rule });
+    expect(loaded.extra['series']).toMatchObject({
+      window: 288,
+      stride: 1,
+      channels: 1,
+      columns: ['value'],
+      pointScore: DEFAULT_POINT_SCORE,
+      rule,
+    });
     expect(loaded.model.inputDim).toBe(288);
     expect(loaded.training?.['options']).toMatchObject({ window: 288, stride: 1, holdout: 0.2, pointScore: DEFAULT_POINT_SCORE });
     expect(trainOut).toContain(

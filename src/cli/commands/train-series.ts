@@ -18,7 +18,15 @@ import { saveModel } from '../../io/model-node.js';
 import { trainingSummary } from '../../io/training-summary.js';
 import { formatThresholdRule, parseThresholdRule } from '../../tasks/threshold.js';
 import { SERIES_FAMILIES, type SeriesFamily } from '../../tasks/series-model.js';
-import { DEFAULT_HOLDOUT, DEFAULT_WINDOW, POINT_SCORES, SeriesScorer, timestampNote, type PointScore, type SeriesOptions } from '../../tasks/timeseries.js';
+import {
+  DEFAULT_HOLDOUT,
+  DEFAULT_WINDOW,
+  POINT_SCORES,
+  SeriesScorer,
+  timestampNote,
+  type PointScore,
+  type SeriesOptions,
+} from '../../tasks/timeseries.js';
 import { windowStarts } from '../../tasks/windows.js';
 import { setupBackend, skippedColumnsNote } from '../common.js';
 import { formatDuration, formatLoss } from '../format.js';
@@ -181,7 +189,8 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
     },
   });
   saveModel(output, scorer.model, { overwrite: force, training, extra: scorer.seriesExtra() });
-  const calibratedOn = holdout > 0 ? `of the point scores of the held-out last ${Math.round(holdout * 100)}%` : 'of the training point scores';
+  const calibratedOn =
+    holdout > 0 ? `of the point scores of the held-out last ${Math.round(holdout * 100)}%` : 'of the training point scores';
   io.out(
     `saved ${family === 'conv1d' ? 'conv1d ' : ''}series model to ${output}: window ${window}${auto ? " (the series' period)" : ''}, ` +
       `stride ${stride}, ${x.cols} channel${x.cols === 1 ? '' : 's'}, point score ${scorer.pointScore}, ` +
@@ -268,6 +277,7 @@ export function refuseSeriesOnlyFlags(flags: SeriesTrainFlags): void {
     ['pointScore', '--point-score'],
     ['holdout', '--holdout'],
   ] as const) {
-    if (flags[key] !== undefined) throw new LatentError(`${flag} applies to a series scorer`, `add --window N or --window auto, or drop ${flag}`);
+    if (flags[key] !== undefined)
+      throw new LatentError(`${flag} applies to a series scorer`, `add --window N or --window auto, or drop ${flag}`);
   }
 }

@@ -92,7 +92,7 @@ export function registerTrain(program: Command, context: CommandContext): void {
     .option('--label-column <name>', 'CSV only: a label column to keep out of the features (default: none)')
     .option(
       '--threshold-rule <rule>',
-      'also store an anomaly threshold computed on the training rows: contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3; latent score then uses it (default: none stored; time series: pot:1e-9 on the held-out tail\'s point scores, always stored)',
+      "also store an anomaly threshold computed on the training rows: contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3; latent score then uses it (default: none stored; time series: pot:1e-9 on the held-out tail's point scores, always stored)",
     )
     .option('--noise <kind:amount>', 'denoising: corrupt inputs with gaussian:0.5, mask:0.3 or saltpepper:0.1 (default: none)')
     .option(
