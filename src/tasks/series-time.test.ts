@@ -46,3 +46,26 @@ describe('a series with repeated timestamps', () => {
     expect(() => parseCsv(nan, { timestampColumn: 'timestamp' }, 'gaps.csv')).toThrow(/gaps.csv: row 3, column "value" \(index 1\): NaN/);
   });
 });
+
+describe('the NAB files', () => {
+  it('are all accepted as they are, with a note for the three whose timestamps repeat or go back', async () => {
+    const { readdirSync } = await import('node:fs');
+    const { join, resolve } = await import('node:path');
+    const { loadSeries } = await import('../data/node-series.js');
+    const nab = resolve(process.cwd(), '../shared/data/nab');
+    const notes: string[] = [];
+    for (const group of readdirSync(nab, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      for (const file of readdirSync(join(nab, group.name)).filter((f) => f.endsWith('.csv'))) {
+        const series = loadSeries(join(nab, group.name, file));
+        expect(series.x.rows).toBeGreaterThan(1000);
+        const note = timestampNote(series);
+        if (note !== undefined) notes.push(`${group.name}/${file}: ${note.split(': ')[1]!.split(' (')[0]!}`);
+      }
+    }
+    expect(notes.sort()).toEqual([
+      'realAdExchange/exchange-2_cpc_results.csv: 1 repeated timestamp',
+      'realAdExchange/exchange-2_cpm_results.csv: 1 repeated timestamp',
+      'realKnownCause/machine_temperature_system_failure.csv: 1 timestamp earlier than the row before',
+    ]);
+  });
+});
