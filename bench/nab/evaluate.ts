@@ -70,7 +70,8 @@ export async function evaluateSeries(
   const results: SeriesResults = new Map();
   for (const mode of modes) {
     const moded = SeriesScorer.fromExtra(scorer.model, { [SERIES_EXTRA_KEY]: { ...extra, pointScore: mode } }, series.name);
-    const calibration = moded.score(train).pointScores.slice(head);
+    // Without a held-out part the threshold comes from the in-sample scores, as SeriesScorer does.
+    const calibration = moded.score(train).pointScores.slice(head === series.trainRows ? 0 : head);
     const scores = moded.score(x).pointScores;
     const auc = series.windows.length === 0 ? undefined : rocAuc(series.labels, scores);
     for (const rule of rules) {

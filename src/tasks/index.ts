@@ -32,6 +32,7 @@ export type { DenoiseEvaluation, DenoiserOptions, ImageShape } from './denoiser.
 export {
   DEFAULT_POINT_SCORE,
   DEFAULT_SERIES_RULE,
+  DEFAULT_WINDOW,
   POINT_SCORES,
   SERIES_EXTRA_KEY,
   SeriesScorer,

@@ -20,12 +20,13 @@
  *   the rest, and the rule (DEFAULT_SERIES_RULE, also chosen by bench/nab.ts) is applied to the
  *   point scores of the held-out tail: scores of data the model never saw, as new data will be.
  *   In-sample scores sit below those of any unseen data, so a threshold placed on them flags far
- *   too much. `holdout: 0` trains on everything and calibrates in-sample (the old behaviour).
+ *   too much. `holdout: 0` trains on everything and calibrates in-sample.
  * - Timestamps are optional; repeated or out-of-order ones are accepted (rows stay in file order,
  *   a step is a row) and counted in `timestampNote`.
  * Stored form: the model file plus `{ window, stride, channels, columns, pointScore, metric, rule,
  * threshold }` under `extra.series`; the family needs no setting, it is the model config's kind.
- * Files written before `pointScore` had `end`/`min` keep the mode they store.
+ * A file keeps the point-score mode it stores, so files from before `step` became the default
+ * score as they did (`mean`).
  */
 
 import type { Dataset } from '../data/dataset.js';
