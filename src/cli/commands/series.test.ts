@@ -5,7 +5,7 @@
  * labelled anomaly window and that the clean series itself is not flagged.
  */
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,5 +110,54 @@ describe('latent train --window 288 / latent score on NAB', () => {
     expect(run.stdout).toContain('(rule percentile:99) computed from the point scores of');
     // 1% of 4032 steps lie above the 99th percentile.
     expect(run.stdout).toMatch(/flagged 4[01] of 4032 time steps/);
+  });
+});
+
+describe('latent train on a series without a window number', () => {
+  let dir: string;
+  let series: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'latent-cli-series-auto-'));
+    // 400 five-minute steps of a cycle of 24 steps; row 200 repeats the time of row 199.
+    const rows = Array.from({ length: 400 }, (_, i) => {
+      const minutes = 5 * (i < 200 ? i : i - 1);
+      const time = new Date(Date.UTC(2020, 0, 1) + minutes * 60_000).toISOString().replace('T', ' ').slice(0, 19);
+      return `${time},${(10 + Math.sin((2 * Math.PI * i) / 24)).toFixed(4)}`;
+    });
+    series = join(dir, 'cycle.csv');
+    writeFileSync(series, `timestamp,value\n${rows.join('\n')}\n`);
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("--window auto takes the series' period, and a repeated timestamp gets a note", async () => {
+    const model = join(dir, 'auto.safetensors');
+    const run = await runCli('train', series, '--window', 'auto', '--epochs', '2', '-o', model, '--backend', 'js', '--quiet');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      `note: ${series}: 1 repeated timestamp (first at data row 200, 2020-01-01 16:35:00); rows kept in file order, one time step per row\n`,
+    );
+    expect(run.stdout).toContain("window 24 (the series' period)");
+    expect(loadModel(model).extra['series']).toMatchObject({ window: 24 });
+  });
+
+  it('--timestamp-column alone makes it a series with the default window', async () => {
+    const model = join(dir, 'default.safetensors');
+    const run = await runCli(
+      'train',
+      series,
+      '--timestamp-column',
+      'timestamp',
+      '--epochs',
+      '2',
+      '-o',
+      model,
+      '--backend',
+      'js',
+      '--quiet',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`saved series model to ${model}: window 64, stride 1, 1 channel, point score step`);
   });
 });
