@@ -31,7 +31,18 @@ export { PcaDetector } from './pca-detector.js';
 export type { PcaDetectorJson, PcaDetectorOptions } from './pca-detector.js';
 export { AutoencoderDenoiser, DENOISER_EXTRA_KEY, checkShapeFits } from './denoiser.js';
 export type { DenoiseEvaluation, DenoiserOptions, ImageShape } from './denoiser.js';
-export { SERIES_EXTRA_KEY, SeriesScorer, anomalyRanges } from './timeseries.js';
+export {
+  DEFAULT_POINT_SCORE,
+  DEFAULT_SERIES_RULE,
+  DEFAULT_WINDOW,
+  POINT_SCORES,
+  SERIES_EXTRA_KEY,
+  SeriesScorer,
+  anomalyRanges,
+  timestampNote,
+} from './timeseries.js';
+export { dominantPeriod } from './series-period.js';
+export { nabScore } from './nab-score.js';
 export type { AnomalyRange, PointScore, SeriesInput, SeriesOptions, SeriesScores } from './timeseries.js';
 export { SERIES_CONV_DEFAULTS, SERIES_FAMILIES } from './series-model.js';
 export type { SeriesConvOptions, SeriesFamily } from './series-model.js';

@@ -13,9 +13,11 @@
  *
  * Assumes: the calibration scores are (mostly) normal, independent enough, and their tail above
  * the 0.98 quantile is GPD-shaped (true for the tails of most continuous distributions, by the
- * Pickands–Balkema–de Haan theorem). With fewer than MIN_EXCESSES excesses the shape cannot be
- * estimated, so the exponential tail (γ = 0) is used: the middle of the GPD family, not
- * over-confident about a bounded tail that a handful of points seem to show.
+ * Pickands–Balkema–de Haan theorem). The threshold never assumes a bounded tail: a fitted γ < 0
+ * (or fewer than MIN_EXCESSES excesses, too few to estimate the shape) gives way to the
+ * exponential tail, γ = 0. A bounded fit from the tens of excesses a short calibration series has
+ * puts the threshold just past the largest score seen, so unseen normal data crosses it; γ = 0 is
+ * the lightest unbounded tail and errs towards a higher threshold.
  * Invariant: the result is ≥ t, and finite for finite scores.
  */
 
@@ -48,7 +50,8 @@ export function potThreshold(sorted: ArrayLike<number>, risk: number): number {
   const ratio = (risk * n) / excesses.length;
   // A risk above the empirical excess rate lies below t: the quantile itself answers it.
   if (ratio >= 1) return quantileSorted(sorted, 1 - risk);
-  const { gamma, sigma } = excesses.length < MIN_EXCESSES ? exponentialFit(excesses) : fitGpd(excesses);
+  const fitted = excesses.length < MIN_EXCESSES ? exponentialFit(excesses) : fitGpd(excesses);
+  const { gamma, sigma } = fitted.gamma < 0 ? exponentialFit(excesses) : fitted;
   if (sigma === 0) return t;
   const z = Math.abs(gamma) < 1e-9 ? t - sigma * Math.log(ratio) : t + (sigma / gamma) * (ratio ** -gamma - 1);
   return Number.isFinite(z) ? Math.max(z, t) : t;

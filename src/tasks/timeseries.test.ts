@@ -8,7 +8,8 @@ import type { Dataset } from '../data/dataset.js';
 import { loadDataset } from '../data/node-loaders.js';
 import { modelFromBytes } from '../io/model-io.js';
 import { Rng } from '../tensor/rng.js';
-import { anomalyRanges, SeriesScorer, type SeriesScores } from './timeseries.js';
+import { computeThreshold, formatThresholdRule } from './threshold.js';
+import { anomalyRanges, DEFAULT_POINT_SCORE, DEFAULT_SERIES_RULE, SeriesScorer, timestampNote, type SeriesScores } from './timeseries.js';
 
 const NAB = resolve(process.cwd(), '../shared/data/nab');
 const JUMPSUP = 'artificialWithAnomaly/art_daily_jumpsup.csv';
@@ -39,17 +40,20 @@ describe('SeriesScorer on NAB (train on a clean daily pattern, score the one wit
       expect(scores.timestamps![i]).toBeGreaterThanOrEqual(start);
       expect(scores.timestamps![i]).toBeLessThanOrEqual(end);
     }
-    // The jump starts at 2014-04-11 09:00 (row 2988): the point there is flagged.
+    // The jump starts at 2014-04-11 09:00 (row 2988): a point next to it is flagged.
     expect(scores.timestamps![2988]).toBe(Date.parse('2014-04-11T09:00:00Z'));
-    expect(scores.flags[2988]).toBe(1);
+    expect(flagged.some((i) => Math.abs(i - 2988) <= 8)).toBe(true);
     const ranges = anomalyRanges(scores);
     expect(ranges.length).toBeGreaterThan(0);
     expect(ranges.reduce((n, r) => n + r.end - r.start + 1, 0)).toBe(flagged.length);
   });
 
-  it('uses the largest training point score as threshold (rule max)', () => {
-    expect(scorer.rule).toEqual({ kind: 'max' });
-    expect(scorer.threshold).toBe(Math.max(...scorer.trainingScores!));
+  it('sets the threshold with the default rule on the point scores of the held-out last 20%', () => {
+    expect(scorer.rule).toEqual(DEFAULT_SERIES_RULE);
+    expect(scorer.trainingScores!.length).toBe(Math.ceil(0.2 * 4032));
+    expect(scorer.threshold).toBe(computeThreshold(DEFAULT_SERIES_RULE, scorer.trainingScores!));
+    // Scores of unseen data sit above in-sample ones: the held-out threshold is above the in-sample maximum.
+    expect(scorer.threshold).toBeGreaterThan(Math.max(...scorer.trainingScores!));
     expect(scores.pointScores.length).toBe(4032);
     expect(scores.windowScores.length).toBe(4032 - 64 + 1);
     expect(scores.starts[0]).toBe(0);
@@ -62,8 +66,8 @@ describe('SeriesScorer on NAB (train on a clean daily pattern, score the one wit
       stride: 1,
       channels: 1,
       columns: ['value'],
-      pointScore: 'mean',
-      rule: 'max',
+      pointScore: DEFAULT_POINT_SCORE,
+      rule: formatThresholdRule(DEFAULT_SERIES_RULE),
       threshold: scorer.threshold,
     });
     const back = SeriesScorer.fromLoaded(loaded, 'nab.safetensors');
@@ -100,7 +104,7 @@ describe('SeriesScorer with a conv1d model on NAB (same exercise)', () => {
       expect(scores.timestamps![i]).toBeGreaterThanOrEqual(start);
       expect(scores.timestamps![i]).toBeLessThanOrEqual(end);
     }
-    expect(scores.flags[2988]).toBe(1);
+    expect(flagged.some((i) => Math.abs(i - 2988) <= 8)).toBe(true);
   });
 
   it('saves and loads as a conv1d series model that scores the same', () => {
@@ -129,9 +133,27 @@ describe('SeriesScorer', () => {
     };
   }
 
+  it("takes the training series' period as the window with window 'auto'", async () => {
+    const scorer = await new SeriesScorer({ window: 'auto', epochs: 1 }).fit(twoChannels(600, 3));
+    expect(scorer.window).toBe(20);
+    expect(scorer.model.inputDim).toBe(40);
+  });
+
+  it('calibrates on the training scores themselves with holdout 0', async () => {
+    const train = twoChannels(300, 5);
+    const scorer = await new SeriesScorer({ window: 20, epochs: 2, rule: { kind: 'max' }, holdout: 0 }).fit(train);
+    expect(scorer.trainingScores!.length).toBe(300);
+    expect(scorer.score(train).flags.reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
   it('scales each channel on the training series and finds a spike in the large-scale channel', async () => {
     const train = twoChannels(600, 1);
-    const scorer = await new SeriesScorer({ window: 20, stride: 2, epochs: 60 }).fit(train);
+    // In-sample max rule over window means, so the score ratios below read in training-score units.
+    const scorer = await new SeriesScorer({ window: 20, stride: 2, epochs: 60, pointScore: 'mean', rule: { kind: 'max' }, holdout: 0 }).fit(
+      train,
+    );
+    expect(scorer.threshold).toBe(Math.max(...scorer.trainingScores!));
+    expect(scorer.trainingScores!.length).toBe(600);
     const scaler = scorer.model.scaler!;
     expect(scaler.offset.length).toBe(40);
     // Offsets repeat per channel over the window: channel means of the training series.
@@ -155,7 +177,17 @@ describe('SeriesScorer', () => {
   it('conv1d: reads windows channel-major, scaling each channel, and finds the spike', async () => {
     const train = twoChannels(600, 1);
     const conv = { convChannels: [8, 8], kernel: 3 };
-    const scorer = await new SeriesScorer({ window: 20, stride: 2, family: 'conv1d', conv, latentDim: 6, epochs: 40 }).fit(train);
+    const scorer = await new SeriesScorer({
+      window: 20,
+      stride: 2,
+      family: 'conv1d',
+      conv,
+      latentDim: 6,
+      epochs: 40,
+      pointScore: 'mean',
+      rule: { kind: 'max' },
+      holdout: 0,
+    }).fit(train);
     expect(scorer.model.config).toMatchObject({ kind: 'conv1d', channels: 2, length: 20, convChannels: [8, 8], kernel: 3, stride: 2 });
     const offset = scorer.model.scaler!.offset;
     // Channel-major: the first 20 offsets are channel a's mean, the next 20 channel b's.
@@ -184,7 +216,7 @@ describe('SeriesScorer', () => {
     );
   });
 
-  it('rejects a window longer than the series, unsorted times, other channel counts', async () => {
+  it('rejects a window longer than the series, other channel counts, a bad held-out share; accepts unsorted times with a note', async () => {
     const short = twoChannels(30, 3);
     await expect(new SeriesScorer({ window: 64 }).fit(short)).rejects.toThrow(
       /the window length 64 is longer than the series \(30 time steps\)/,
@@ -194,8 +226,14 @@ describe('SeriesScorer', () => {
     const shuffled = twoChannels(50, 6);
     const times = [...shuffled.timestamps!];
     [times[20], times[21]] = [times[21]!, times[20]!];
-    expect(() => scorer.score({ ...shuffled, timestamps: times })).toThrow(
-      /two.csv: the timestamp of data row 21 .* is not after the one before it/,
+    const swapped = { ...shuffled, timestamps: times };
+    expect(scorer.score(swapped).pointScores.length).toBe(50);
+    expect(timestampNote(swapped)).toMatch(/^two.csv: 1 timestamp earlier than the row before \(first at data row 21, /);
+    await expect(new SeriesScorer({ window: 10, holdout: 1 }).fit(twoChannels(100, 4))).rejects.toThrow(
+      /held-out share 1 .* outside \[0, 1\)/,
+    );
+    await expect(new SeriesScorer({ window: 90 }).fit(twoChannels(100, 4))).rejects.toThrow(
+      /holding out the last 20% of the 100 training steps leaves 80, fewer than the window of 90 steps/,
     );
     const one = { data: new Float32Array(50), rows: 50, cols: 1 };
     expect(() => scorer.score(one)).toThrow(/the series has 1 channel\(s\), the scorer was trained on 2/);

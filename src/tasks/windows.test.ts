@@ -74,6 +74,26 @@ describe('pointScores', () => {
     expect(Array.from(pointScores(scores, starts, 3, 6, 'max'))).toEqual([1, 1, 4, 10, 10, 10]);
   });
 
+  it('takes the minimum of the covering windows', () => {
+    expect(Array.from(pointScores(scores, starts, 3, 6, 'min'))).toEqual([1, 1, 1, 4, 4, 10]);
+  });
+
+  it('takes the window ending at or latest before each point, the first window before its end', () => {
+    // Window ends: w0 at 2, w1 at 4, w2 at 5.
+    expect(Array.from(pointScores(scores, starts, 3, 6, 'end'))).toEqual([1, 1, 1, 1, 4, 10]);
+  });
+
+  it('keeps a one-point anomaly on its point with min, and spreads it with mean and max', () => {
+    // Stride-1 windows of 4 over 12 points; the windows containing point 6 (starts 3…6) score 1.
+    const all = windowStarts(12, 4, 1);
+    const bad = all.map((s) => (s <= 6 && s + 3 >= 6 ? 1 : 0));
+    const high = (mode: 'mean' | 'max' | 'min' | 'end'): number[] =>
+      Array.from(pointScores(bad, all, 4, 12, mode)).flatMap((v, p) => (v >= 1 ? [p] : []));
+    expect(high('min')).toEqual([6]);
+    expect(high('max')).toEqual([3, 4, 5, 6, 7, 8, 9]);
+    expect(high('end')).toEqual([6, 7, 8, 9]);
+  });
+
   it('rejects inconsistent layouts', () => {
     expect(() => pointScores([1, 2], starts, 3, 6)).toThrow(/2 window scores but 3 window starts/);
     expect(() => pointScores(scores, starts, 3, 5)).toThrow(/window 2 starts at 3, so its 3 steps do not fit in a series of 5/);

@@ -18,8 +18,14 @@ export interface SlidingWindows {
   readonly starts: number[];
 }
 
-/** How the scores of the windows covering a point are combined. */
-export type WindowAggregate = 'mean' | 'max';
+/**
+ * How the scores of the windows covering a point are combined into the point's score:
+ * `mean` or `max` over the covering windows, `min` over them (high only when every window that
+ * sees the point is bad, so an anomaly does not smear into its neighbours), or `end`: the score of
+ * the latest window ending at or before the point (a point is judged by the window it completes,
+ * as a stream would see it; the first length − 1 points take the first window's score).
+ */
+export type WindowAggregate = 'mean' | 'max' | 'min' | 'end';
 
 /**
  * Cuts `series` (time × channels) into windows of `length` steps every `stride` steps
@@ -57,8 +63,8 @@ export function slidingWindows(series: Matrix, length: number, stride: number): 
 }
 
 /**
- * Spreads one score per window over the time points: each point gets the mean (or max) of the
- * scores of the windows that cover it.
+ * Spreads one score per window over the time points: each point gets the mean, max or min of the
+ * scores of the windows that cover it, or the score of the window it ends (`end`).
  *
  * @example
  * const perPoint = pointScores(windowScores, starts, 64, series.rows, 'mean');
@@ -80,13 +86,24 @@ export function pointScores(
     }
   }
   const out = new Float64Array(seriesLength);
-  if (aggregate === 'max') {
+  if (aggregate === 'max' || aggregate === 'min') {
+    const sign = aggregate === 'max' ? 1 : -1;
     out.fill(-Infinity);
     starts.forEach((s, w) => {
-      const v = windowScores[w]!;
+      const v = sign * windowScores[w]!;
       for (let p = s; p < s + length; p++) if (v > out[p]!) out[p] = v;
     });
     checkCovered(out, (v) => v === -Infinity);
+    if (sign < 0) for (let p = 0; p < seriesLength; p++) out[p] = -out[p]!;
+    return out;
+  }
+  if (aggregate === 'end') {
+    // Starts increase, so the window ending latest at or before p is found by a forward sweep.
+    let w = 0;
+    for (let p = 0; p < seriesLength; p++) {
+      while (w + 1 < starts.length && starts[w + 1]! + length - 1 <= p) w++;
+      out[p] = windowScores[w]!;
+    }
     return out;
   }
   // Difference arrays: O(windows + points) instead of O(windows · length).

@@ -153,6 +153,8 @@ describe('playground pieces', () => {
   it('reads the threshold rule from the controls and flags with the library rule', () => {
     expect(ruleFromControls('std', ' 2.5 ')).toEqual({ kind: 'std', k: 2.5 });
     expect(ruleFromControls('max', 'ignored')).toEqual({ kind: 'max' });
+    expect(ruleFromControls('pot', '0.001')).toEqual({ kind: 'pot', risk: 0.001 });
+    expect(() => ruleFromControls('pot', '0.5')).toThrow('risk 0.5 is outside (0, 0.5)');
     expect(() => ruleFromControls('contamination', '0.9')).toThrow('contamination 0.9 is outside (0, 0.5]');
     expect(() => ruleFromControls('percentile', '')).toThrow('"" is not a number');
     const train = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];

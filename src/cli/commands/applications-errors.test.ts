@@ -146,9 +146,11 @@ describe('application command errors', () => {
     await fails(['score', seriesModel, short, '-o', scores], 'short.csv has 3 time steps, fewer than the window of 8 steps');
     expect(existsSync(scores)).toBe(false);
     await fails(['train', series, '--window', '8', '--stride', '9', '-o', out], '--stride 9 is longer than the window of 8 steps');
+    await fails(['train', series, '--point-score', 'end', '-o', out], '--point-score applies to a series scorer');
+    await fails(['train', series, '--window', '8', '--point-score', 'median', '-o', out], '--point-score median: unknown mode');
     await fails(
-      ['train', series, '--timestamp-column', 'timestamp', '-o', out],
-      '--timestamp-column applies to time series, which need --window',
+      ['train', series, '--window', '8', '--holdout', '1', '-o', out],
+      '--holdout 1: the held-out share must be a number in [0, 1)',
     );
     await fails(['train', series, '--window', '8', '--model', 'conv', '-o', out], 'a series scorer (--window) uses a dense autoencoder');
     expect(existsSync(out)).toBe(false);

@@ -17,7 +17,7 @@ import { LatentError } from '../../errors.js';
 import type { LoadedModel } from '../../io/model-io.js';
 import { taskKind } from '../../tasks/model-task.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
-import { anomalyRanges, SeriesScorer, type AnomalyRange } from '../../tasks/timeseries.js';
+import { anomalyRanges, SeriesScorer, timestampNote, type AnomalyRange } from '../../tasks/timeseries.js';
 import { checkFeatures, loadOptions, refuseCsvFlags, setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatLoss } from '../format.js';
@@ -52,7 +52,7 @@ export function registerScore(program: Command, context: CommandContext): void {
         'Threshold: the one stored in MODEL (series models from `latent train --window`, detectors saved by the ' +
         'library); otherwise, or with --threshold-rule, one computed from the scores of DATA itself with the rule ' +
         '(default contamination:0.1). The output says which.\n\n' +
-        'A series model scores each time step (the mean error of the windows covering it) and prints the flagged ranges.',
+        'A series model scores each time step from the windows covering it (the mode stored in MODEL: end = the window ending at the step, min, mean, max or step) and prints the flagged ranges.',
     )
     .argument('<MODEL>', 'model file (.safetensors)')
     .argument('<DATA>', 'rows with the training columns, or a series CSV for a series model')
@@ -110,6 +110,8 @@ function scoreSeries(loaded: LoadedModel, modelPath: string, data: string, flags
   const scorer = SeriesScorer.fromLoaded(loaded, modelPath);
   const series = readSeries(data, flags, scorer.columns);
   checkSeriesLength(series, scorer.window, modelPath);
+  const timeNote = timestampNote(series);
+  if (timeNote !== undefined) io.err(`note: ${timeNote}\n`);
   const rule = parseRuleFlag(flags.thresholdRule);
   let note = `threshold ${formatLoss(scorer.threshold)} (rule ${formatThresholdRule(scorer.rule)}, from the training series) stored in ${modelPath}`;
   if (rule !== undefined) {
@@ -120,7 +122,7 @@ function scoreSeries(loaded: LoadedModel, modelPath: string, data: string, flags
   writeScores(flags.output, result.pointScores, result.flags, result.timestamps, flags.force === true);
   const ranges = anomalyRanges(result);
   const lines = [
-    `series model: window ${scorer.window}, stride ${scorer.stride}, ${scorer.channels} channel${scorer.channels === 1 ? '' : 's'}; ${note}`,
+    `series model: window ${scorer.window}, stride ${scorer.stride}, ${scorer.channels} channel${scorer.channels === 1 ? '' : 's'}, point score ${scorer.pointScore}; ${note}`,
     flaggedLine(result.flags, 'time steps'),
     ...(ranges.length === 0 ? [] : [`flagged ranges (${ranges.length}):`, ...ranges.slice(0, RANGES_SHOWN).map(describeRange)]),
     ...(ranges.length > RANGES_SHOWN ? [`  … and ${ranges.length - RANGES_SHOWN} more`] : []),

@@ -1,14 +1,17 @@
 /**
- * The NAB exercise through the command line: train a series scorer on the clean daily pattern
- * (`latent train ... --window 64`), score the series with the jump (`latent score`), and check
- * that every flagged time step lies inside the labelled anomaly window.
+ * The NAB exercise of the README through the command line: train a series scorer on the clean
+ * daily pattern (`latent train ... --window 288`, one day of 5-minute steps), score the series
+ * with the jump (`latent score`), and check that every flagged time step lies inside the
+ * labelled anomaly window and that the clean series itself is not flagged.
  */
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../io/model-node.js';
+import { formatThresholdRule } from '../../tasks/threshold.js';
+import { DEFAULT_POINT_SCORE, DEFAULT_SERIES_RULE } from '../../tasks/timeseries.js';
 import { runCli } from '../test-utils/capture.js';
 
 const NAB = resolve(process.cwd(), '../shared/data/nab');
@@ -21,7 +24,7 @@ function labelledWindows(file: string): [number, number][] {
   return all[file]!.map(([a, b]) => [Date.parse(`${a.replace(' ', 'T')}Z`), Date.parse(`${b.replace(' ', 'T')}Z`)]);
 }
 
-describe('latent train --window / latent score on NAB', () => {
+describe('latent train --window 288 / latent score on NAB', () => {
   let dir: string;
   let model: string;
   let trainOut: string;
@@ -29,7 +32,8 @@ describe('latent train --window / latent score on NAB', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'latent-cli-series-'));
     model = join(dir, 'nab.safetensors');
-    const run = await runCli('train', TRAIN, '--window', '64', '-o', model, '--backend', 'js');
+    // The wasm backend keeps windows of 288 steps quick.
+    const run = await runCli('train', TRAIN, '--window', '288', '-o', model, '--backend', 'wasm');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     trainOut = run.stdout;
@@ -37,14 +41,27 @@ describe('latent train --window / latent score on NAB', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('saves window, stride, channels and the max-rule threshold in the model file', () => {
-    expect(trainOut).toContain('4032 time steps × 1 channel (value), windows of 64 steps every 1');
+  it('saves window, stride, channels, point score and the held-out threshold in the model file', () => {
+    expect(trainOut).toContain(
+      '4032 time steps × 1 channel (value), windows of 288 steps every 1, the last 20% held out for the threshold',
+    );
     expect(trainOut).toMatch(/^epoch 1\/\d+ {2}loss /m);
     const loaded = loadModel(model);
-    expect(loaded.extra['series']).toMatchObject({ window: 64, stride: 1, channels: 1, columns: ['value'], rule: 'max' });
-    expect(loaded.model.inputDim).toBe(64);
-    expect(loaded.training?.['options']).toMatchObject({ window: 64, stride: 1 });
-    expect(trainOut).toContain(`saved series model to ${model}: window 64, stride 1, 1 channel, threshold `);
+    const rule = formatThresholdRule(DEFAULT_SERIES_RULE);
+    expect(loaded.extra['series']).toMatchObject({
+      window: 288,
+      stride: 1,
+      channels: 1,
+      columns: ['value'],
+      pointScore: DEFAULT_POINT_SCORE,
+      rule,
+    });
+    expect(loaded.model.inputDim).toBe(288);
+    expect(loaded.training?.['options']).toMatchObject({ window: 288, stride: 1, holdout: 0.2, pointScore: DEFAULT_POINT_SCORE });
+    expect(trainOut).toContain(
+      `saved series model to ${model}: window 288, stride 1, 1 channel, point score ${DEFAULT_POINT_SCORE}, threshold `,
+    );
+    expect(trainOut).toContain(`(rule ${rule} of the point scores of the held-out last 20%)`);
   });
 
   it('flags only time steps inside the labelled window, and some of them', async () => {
@@ -69,19 +86,19 @@ describe('latent train --window / latent score on NAB', () => {
       expect(t).toBeGreaterThanOrEqual(start);
       expect(t).toBeLessThanOrEqual(end);
     }
-    // The printed ranges cover exactly the flagged steps and lie in the labelled window.
-    const ranges = [...run.stdout.matchAll(/^ {2}steps (\d+)–(\d+) {2}(\S+ \S+) → (\S+ \S+)/gm)];
+    // The printed ranges (`steps a–b  t → u` or, for one step, `step a  t`) cover exactly the flagged steps, inside the window.
+    const ranges = [...run.stdout.matchAll(/^ {2}steps? (\d+)(?:–(\d+))? {2}(\S+ \S+)(?: → (\S+ \S+))?/gm)];
     expect(ranges.length).toBeGreaterThan(0);
-    expect(ranges.reduce((n, m) => n + Number(m[2]) - Number(m[1]) + 1, 0)).toBe(flagged.length);
+    expect(ranges.reduce((n, m) => n + Number(m[2] ?? m[1]) - Number(m[1]) + 1, 0)).toBe(flagged.length);
     expect(run.stdout).toContain(`flagged ${flagged.length} of 4032 time steps`);
     expect(run.stdout).toContain(`stored in ${model}`);
     for (const m of ranges) {
       expect(Date.parse(`${m[3]!.replace(' ', 'T')}Z`)).toBeGreaterThanOrEqual(start);
-      expect(Date.parse(`${m[4]!.replace(' ', 'T')}Z`)).toBeLessThanOrEqual(end);
+      expect(Date.parse(`${(m[4] ?? m[3])!.replace(' ', 'T')}Z`)).toBeLessThanOrEqual(end);
     }
   });
 
-  it('flags nothing on the training series itself (the threshold is its largest score)', async () => {
+  it('flags nothing on the clean training series itself', async () => {
     const run = await runCli('score', model, TRAIN, '-o', join(dir, 'train-scores.npy'));
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('flagged 0 of 4032 time steps');
@@ -93,5 +110,54 @@ describe('latent train --window / latent score on NAB', () => {
     expect(run.stdout).toContain('(rule percentile:99) computed from the point scores of');
     // 1% of 4032 steps lie above the 99th percentile.
     expect(run.stdout).toMatch(/flagged 4[01] of 4032 time steps/);
+  });
+});
+
+describe('latent train on a series without a window number', () => {
+  let dir: string;
+  let series: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'latent-cli-series-auto-'));
+    // 400 five-minute steps of a cycle of 24 steps; row 200 repeats the time of row 199.
+    const rows = Array.from({ length: 400 }, (_, i) => {
+      const minutes = 5 * (i < 200 ? i : i - 1);
+      const time = new Date(Date.UTC(2020, 0, 1) + minutes * 60_000).toISOString().replace('T', ' ').slice(0, 19);
+      return `${time},${(10 + Math.sin((2 * Math.PI * i) / 24)).toFixed(4)}`;
+    });
+    series = join(dir, 'cycle.csv');
+    writeFileSync(series, `timestamp,value\n${rows.join('\n')}\n`);
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("--window auto takes the series' period, and a repeated timestamp gets a note", async () => {
+    const model = join(dir, 'auto.safetensors');
+    const run = await runCli('train', series, '--window', 'auto', '--epochs', '2', '-o', model, '--backend', 'js', '--quiet');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      `note: ${series}: 1 repeated timestamp (first at data row 200, 2020-01-01 16:35:00); rows kept in file order, one time step per row\n`,
+    );
+    expect(run.stdout).toContain("window 24 (the series' period)");
+    expect(loadModel(model).extra['series']).toMatchObject({ window: 24 });
+  });
+
+  it('--timestamp-column alone makes it a series with the default window', async () => {
+    const model = join(dir, 'default.safetensors');
+    const run = await runCli(
+      'train',
+      series,
+      '--timestamp-column',
+      'timestamp',
+      '--epochs',
+      '2',
+      '-o',
+      model,
+      '--backend',
+      'js',
+      '--quiet',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`saved series model to ${model}: window 64, stride 1, 1 channel, point score step`);
   });
 });

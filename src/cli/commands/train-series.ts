@@ -1,10 +1,13 @@
 /**
- * `latent train SERIES.csv --window N [--stride S]`: a time-series anomaly scorer. The numeric
+ * `latent train SERIES.csv --window N|auto [--stride S]`: a time-series anomaly scorer. The numeric
  * columns of the series are its channels, scaled per channel; sliding windows of N steps (every S
  * steps) are the rows a dense autoencoder (or, with --model conv1d, a Conv1d one: --conv-channels,
- * --kernel, --conv-stride, --padding) learns; the threshold is the largest point score of the
- * training series. Window, stride, channels and threshold are saved in the model file, so
- * `latent score MODEL OTHER.csv` needs nothing else.
+ * --kernel, --conv-stride, --padding) learns. `--window auto` takes the series' dominant period;
+ * `--timestamp-column` without --window makes the file a series with the default window (64). A
+ * CSV is a series only when one of these two flags asks: a tabular CSV may carry a timestamp
+ * column too. The last 20% of the series (--holdout) is held out of training; the threshold is
+ * the series rule (--threshold-rule, default pot:1e-9) over the point scores of that tail. Window, stride, point-score mode, channels and
+ * threshold are saved in the model file, so `latent score MODEL OTHER.csv` needs nothing else.
  *
  * The usual `latent train` options for the model and the optimizer apply; options for other
  * families, checkpoints, resuming and reports do not (they are refused before any work).
@@ -13,9 +16,17 @@
 import { LatentError } from '../../errors.js';
 import { saveModel } from '../../io/model-node.js';
 import { trainingSummary } from '../../io/training-summary.js';
-import { formatThresholdRule } from '../../tasks/threshold.js';
+import { formatThresholdRule, parseThresholdRule } from '../../tasks/threshold.js';
 import { SERIES_FAMILIES, type SeriesFamily } from '../../tasks/series-model.js';
-import { SeriesScorer, type SeriesOptions } from '../../tasks/timeseries.js';
+import {
+  DEFAULT_HOLDOUT,
+  DEFAULT_WINDOW,
+  POINT_SCORES,
+  SeriesScorer,
+  timestampNote,
+  type PointScore,
+  type SeriesOptions,
+} from '../../tasks/timeseries.js';
 import { windowStarts } from '../../tasks/windows.js';
 import { setupBackend, skippedColumnsNote } from '../common.js';
 import { formatDuration, formatLoss } from '../format.js';
@@ -32,6 +43,11 @@ export interface SeriesTrainFlags extends TrainFlags {
   readonly timestampColumn?: string;
   /** Stride of each convolution of a conv1d series model (--stride is the window stride). */
   readonly convStride?: string;
+  /** How a point's score comes from its windows (end, min, mean, max, step). */
+  readonly pointScore?: string;
+  /** Share of the series, at its end, held out to calibrate the threshold. */
+  readonly holdout?: string;
+  readonly thresholdRule?: string;
 }
 
 /** Train options that have no meaning for a series scorer. */
@@ -47,17 +63,16 @@ export function wantsSeries(flags: SeriesTrainFlags): boolean {
   return flags.window !== undefined || flags.timestampColumn !== undefined;
 }
 
-/** Run `latent train DATA --window N`; returns the exit code. */
+/** Run `latent train DATA --window N|auto`; returns the exit code. */
 export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: Io): Promise<number> {
-  if (flags.window === undefined) {
-    throw new LatentError(
-      '--timestamp-column applies to time series, which need --window',
-      'add --window N (time steps per window), e.g. --window 64',
-    );
-  }
-  const window = parseInteger('--window', flags.window, { min: 2 });
+  const auto = flags.window !== undefined && flags.window.trim().toLowerCase() === 'auto';
+  const asked = auto || flags.window === undefined ? undefined : parseInteger('--window', flags.window, { min: 2 });
   const stride = flags.stride === undefined ? 1 : parseInteger('--stride', flags.stride, { min: 1 });
-  if (stride > window) {
+  const pointScore = parsePointScore(flags.pointScore);
+  const holdout = parseHoldout(flags.holdout);
+  const rule = flags.thresholdRule === undefined ? undefined : parseThresholdRule(flags.thresholdRule);
+  if (asked !== undefined && stride > asked) {
+    const window = asked;
     throw new LatentError(
       `--stride ${stride} is longer than the window of ${window} steps`,
       'use a stride from 1 to the window length; a longer one would leave time steps unscored',
@@ -69,7 +84,7 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
   const family = seriesFamily(flags);
   const convStride = flags.convStride === undefined ? undefined : parseInteger('--conv-stride', flags.convStride, { min: 1 });
   // --stride means the window stride here, not a convolution's.
-  const { window: _w, stride: _s, timestampColumn: _t, convStride: _c, ...rest } = flags;
+  const { window: _w, stride: _s, timestampColumn: _t, convStride: _c, pointScore: _p, holdout: _h, thresholdRule: _r, ...rest } = flags;
   const settings = parseTrainFlags(rest);
   const f = settings.family;
   const conv = {
@@ -85,31 +100,38 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
   const backend = await setupBackend(flags.backend);
   const series = readSeries(data, flags);
   const { x } = series;
-  if (x.rows < window) {
+  if (asked !== undefined && x.rows < asked) {
+    const window = asked;
     throw new LatentError(
       `--window ${window} is longer than the series ${series.source} (${x.rows} time steps)`,
       `use a window of at most ${x.rows} steps, or a longer series`,
     );
   }
-  const inputs = window * x.cols;
-  if (settings.latent !== undefined && settings.latent >= inputs) {
+  if (asked !== undefined && settings.latent !== undefined && settings.latent >= asked * x.cols) {
+    const inputs = asked * x.cols;
     throw new LatentError(
-      `--latent ${settings.latent} is not below the ${inputs} values of a window (${window} steps × ${x.cols} channels)`,
+      `--latent ${settings.latent} is not below the ${inputs} values of a window (${asked} steps × ${x.cols} channels)`,
       `choose --latent below ${inputs}`,
     );
   }
   const quiet = flags.quiet === true;
+  const note = timestampNote(series);
+  if (note !== undefined) io.err(`note: ${note}\n`);
   if (!quiet) {
     io.out(
       skippedColumnsNote(series) +
         `training a series scorer on ${series.source}: ${x.rows} time steps × ${x.cols} channel${x.cols === 1 ? '' : 's'} (${series.columns.join(', ')}), ` +
-        `windows of ${window} steps every ${stride}${family === 'conv1d' ? ', conv1d model' : ''}, backend ${backend.name}\n`,
+        `${auto ? "windows of the series' period" : `windows of ${asked ?? `${DEFAULT_WINDOW} (the default)`} steps`} every ${stride}${family === 'conv1d' ? ', conv1d model' : ''}, ` +
+        `the last ${Math.round(holdout * 100)}% held out for the threshold, backend ${backend.name}\n`,
     );
   }
   const progress = taskProgress(io, quiet);
   const options: SeriesOptions = {
-    window,
+    ...(auto ? { window: 'auto' as const } : asked === undefined ? {} : { window: asked }),
     stride,
+    holdout,
+    ...(pointScore === undefined ? {} : { pointScore }),
+    ...(rule === undefined ? {} : { rule }),
     family,
     conv,
     seed: settings.seed,
@@ -142,9 +164,10 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
   }
   const seconds = (performance.now() - start) / 1000;
   const history = scorer.history!;
+  const window = scorer.window;
   const training = trainingSummary({
     history,
-    samples: windowStarts(x.rows, window, stride).length,
+    samples: windowStarts(x.rows - Math.ceil(holdout * x.rows), window, stride).length,
     seconds,
     backend: backend.name,
     source: data,
@@ -153,6 +176,8 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
       model: family,
       window,
       stride,
+      pointScore: scorer.pointScore,
+      holdout,
       ...conv1dSummary(scorer),
       latent: scorer.model.latentDim,
       hidden: Reflect.get(scorer.model.config, 'hidden') ?? null,
@@ -164,12 +189,38 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
     },
   });
   saveModel(output, scorer.model, { overwrite: force, training, extra: scorer.seriesExtra() });
+  const calibratedOn =
+    holdout > 0 ? `of the point scores of the held-out last ${Math.round(holdout * 100)}%` : 'of the training point scores';
   io.out(
-    `saved ${family === 'conv1d' ? 'conv1d ' : ''}series model to ${output}: window ${window}, stride ${stride}, ${x.cols} channel${x.cols === 1 ? '' : 's'}, ` +
-      `threshold ${formatLoss(scorer.threshold)} (rule ${formatThresholdRule(scorer.rule)} of the training point scores), ` +
+    `saved ${family === 'conv1d' ? 'conv1d ' : ''}series model to ${output}: window ${window}${auto ? " (the series' period)" : ''}, ` +
+      `stride ${stride}, ${x.cols} channel${x.cols === 1 ? '' : 's'}, point score ${scorer.pointScore}, ` +
+      `threshold ${formatLoss(scorer.threshold)} (rule ${formatThresholdRule(scorer.rule)} ${calibratedOn}), ` +
       `${history.epochs.length} epochs, ${formatDuration(seconds)} on ${backend.name}\n`,
   );
   return 0;
+}
+
+/** --point-score: one of the point-score modes, or undefined for the default. */
+function parsePointScore(text: string | undefined): PointScore | undefined {
+  if (text === undefined) return undefined;
+  const mode = POINT_SCORES.find((m) => m === text.trim().toLowerCase());
+  if (mode === undefined) {
+    throw new LatentError(`--point-score ${text}: unknown mode`, `use one of ${POINT_SCORES.join(', ')}`);
+  }
+  return mode;
+}
+
+/** --holdout: the share of the series held out for the threshold, in [0, 1). */
+function parseHoldout(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_HOLDOUT;
+  const value = Number(text);
+  if (text.trim() === '' || !(value >= 0 && value < 1)) {
+    throw new LatentError(
+      `--holdout ${text}: the held-out share must be a number in [0, 1)`,
+      'use e.g. --holdout 0.2 (the last 20% calibrate the threshold), or 0 to calibrate on the training scores',
+    );
+  }
+  return value;
 }
 
 /**
@@ -221,5 +272,12 @@ export function refuseSeriesOnlyFlags(flags: SeriesTrainFlags): void {
       '--conv-stride applies to a series scorer (--window N --model conv1d)',
       'without --window, set the stride of the convolutions with --stride',
     );
+  }
+  for (const [key, flag] of [
+    ['pointScore', '--point-score'],
+    ['holdout', '--holdout'],
+  ] as const) {
+    if (flags[key] !== undefined)
+      throw new LatentError(`${flag} applies to a series scorer`, `add --window N or --window auto, or drop ${flag}`);
   }
 }

@@ -100,7 +100,7 @@ export function registerTrain(program: Command, context: CommandContext): void {
     .option('--label-column <name>', 'CSV only: a label column to keep out of the features (default: none)')
     .option(
       '--threshold-rule <rule>',
-      'also store an anomaly threshold computed on the training rows: contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3; latent score then uses it (default: none stored)',
+      "also store an anomaly threshold computed on the validation rows: contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3; latent score then uses it (default: none stored; time series: pot:1e-9 on the held-out tail's point scores, always stored)",
     )
     .option('--noise <kind:amount>', 'denoising: corrupt inputs with gaussian:0.5, mask:0.3 or saltpepper:0.1 (default: none)')
     .option(
@@ -142,10 +142,21 @@ export function registerTrain(program: Command, context: CommandContext): void {
       'with --window --model conv1d: stride of each convolution (default: 2; --stride is then the window stride)',
     )
     .option(
-      '--window <n>',
-      'time series: train an anomaly scorer on sliding windows of n time steps over the numeric columns (scaled per column); saves window, stride and threshold in the model for latent score',
+      '--window <n|auto>',
+      "time series: train an anomaly scorer on sliding windows of n time steps over the numeric columns (scaled per column); auto: the series' dominant period by autocorrelation (8 to 512 steps, at most a third of the series; 32 when it has no cycle); saves window, stride, point score and threshold in the model for latent score",
     )
-    .option('--timestamp-column <name>', 'time series: the column of dates/times (default: "timestamp" when the header has it)')
+    .option(
+      '--timestamp-column <name>',
+      'time series: the column of dates/times (default: "timestamp" when the header has it); without --window it makes DATA a series with windows of 64 steps',
+    )
+    .option(
+      '--point-score <mode>',
+      "time series: a point's score from the windows covering it: end (the window ending at it), min, mean, max, or step (its own error) (default: step)",
+    )
+    .option(
+      '--holdout <share>',
+      'time series: the last share of the series held out of training; the threshold is set on its point scores (default: 0.2; 0 = on the training scores)',
+    )
     .option('--padding <p>', 'conv, conv1d: zero padding of each convolution (default: kernel/2 rounded down)')
     .option('--image-shape <C,H,W>', 'conv, vae: shape of one sample (default: from the data, e.g. 1,28,28 for mnist)')
     .option('--channels <c>', 'conv1d: channels per time step; rows hold channels × length values, channel-major (default: 1)')

@@ -1,0 +1,109 @@
+/**
+ * One series of the NAB benchmark under one candidate setting: train a series scorer on the
+ * training part (its last 20% held out for the threshold, as `latent train` does), score all of
+ * the series, and measure the flags and scores against the labels.
+ *
+ * One model serves every point-score mode and threshold rule of a window choice: the modes only
+ * differ in how window scores become point scores, and the rules only in where the cut goes.
+ */
+
+import type { Matrix } from '../../src/data/matrix.js';
+import { flagAbove } from '../../src/tasks/detector-common.js';
+import { rocAuc } from '../../src/tasks/metrics.js';
+import { nabScore } from '../../src/tasks/nab-score.js';
+import { computeThreshold, formatThresholdRule, type ThresholdRule } from '../../src/tasks/threshold.js';
+import { POINT_SCORES, SERIES_EXTRA_KEY, SeriesScorer, type PointScore } from '../../src/tasks/timeseries.js';
+import type { NabSeries } from './corpus.js';
+
+/** The window of a candidate: the series' period (`auto`) or a fixed number of steps. */
+export type WindowChoice = 'auto' | number;
+
+export interface Metrics {
+  /** Share of flagged points inside a labelled window (undefined without flags). */
+  readonly precision?: number;
+  /** Share of labelled windows with at least one flag (undefined without windows). */
+  readonly windowRecall?: number;
+  /** Share of all points flagged. */
+  readonly flagged: number;
+  /** Flags per 1,000 points. */
+  readonly perThousand: number;
+  /** ROC-AUC of the point scores (undefined without windows). */
+  readonly rocAuc?: number;
+  /** NAB standard score, normalised 0–100 (undefined without windows). */
+  readonly nab?: number;
+  /** Raw NAB score (false-positive cost on a clean series). */
+  readonly nabRaw: number;
+}
+
+/** Metrics of every (mode, rule) pair for one series and window choice, keyed `mode|rule`. */
+export type SeriesResults = Map<string, Metrics>;
+
+export function candidateKey(window: WindowChoice, mode: PointScore, rule: ThresholdRule): string {
+  return `${window}|${mode}|${formatThresholdRule(rule)}`;
+}
+
+export interface TrainSettings {
+  readonly steps?: number;
+  readonly holdout: number;
+}
+
+/**
+ * Train once for `window`, then measure every mode × rule; returns the metrics by candidate key
+ * and the window used.
+ */
+export async function evaluateSeries(
+  series: NabSeries,
+  window: WindowChoice,
+  rules: readonly ThresholdRule[],
+  settings: TrainSettings,
+  modes: readonly PointScore[] = POINT_SCORES,
+): Promise<{ results: SeriesResults; window: number }> {
+  const x = series.data.x;
+  const train = rows(x, series.trainRows);
+  const scorer = await new SeriesScorer({
+    window,
+    holdout: settings.holdout,
+    ...(settings.steps === undefined ? {} : { steps: settings.steps }),
+  }).fit(train);
+  const head = series.trainRows - Math.ceil(settings.holdout * series.trainRows);
+  const extra = scorer.seriesExtra()[SERIES_EXTRA_KEY] as Record<string, unknown>;
+  const results: SeriesResults = new Map();
+  for (const mode of modes) {
+    const moded = SeriesScorer.fromExtra(scorer.model, { [SERIES_EXTRA_KEY]: { ...extra, pointScore: mode } }, series.name);
+    // Without a held-out part the threshold comes from the in-sample scores, as SeriesScorer does.
+    const calibration = moded.score(train).pointScores.slice(head === series.trainRows ? 0 : head);
+    const scores = moded.score(x).pointScores;
+    const auc = series.windows.length === 0 ? undefined : rocAuc(series.labels, scores);
+    for (const rule of rules) {
+      const flags = flagAbove(scores, computeThreshold(rule, calibration));
+      results.set(candidateKey(window, mode, rule), measure(series, flags, auc));
+    }
+  }
+  return { results, window: scorer.window };
+}
+
+function measure(series: NabSeries, flags: Uint8Array, auc: number | undefined): Metrics {
+  let flagged = 0;
+  let inside = 0;
+  for (let i = 0; i < flags.length; i++) {
+    if (flags[i] === 1) {
+      flagged++;
+      if (series.labels[i] === 1) inside++;
+    }
+  }
+  const hit = series.windows.filter(([l, r]) => flags.subarray(l, r + 1).includes(1)).length;
+  const nab = nabScore(flags, series.windows, { probation: series.trainRows });
+  return {
+    ...(flagged === 0 ? {} : { precision: inside / flagged }),
+    ...(series.windows.length === 0 ? {} : { windowRecall: hit / series.windows.length }),
+    flagged: flagged / flags.length,
+    perThousand: (1000 * flagged) / flags.length,
+    ...(auc === undefined ? {} : { rocAuc: auc }),
+    ...(nab.normalized === undefined ? {} : { nab: nab.normalized }),
+    nabRaw: nab.raw,
+  };
+}
+
+function rows(x: Matrix, n: number): Matrix {
+  return { data: x.data.subarray(0, n * x.cols), rows: n, cols: x.cols };
+}
