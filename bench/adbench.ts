@@ -5,7 +5,8 @@
  * defaults for every set:
  *
  *   AutoencoderDetector  standard scaling, latent = defaultLatent(d), hidden = defaultHidden(d, latent),
- *                        relu, dropout 0.2, ~1000 Adam steps of 64 rows, seed 42, MSE score
+ *                        relu, dropout 0.2, Adam in batches of 64 until the validation loss stops
+ *                        improving (the automatic budget), seed 42, the combined score
  *   PcaDetector          standard scaling, nComponents = defaultLatent(d) (the same rule), MSE score
  *
  * Usage: npx tsx bench/adbench.ts [--data DIR] [--epochs N] [--seeds 42,43,…]

@@ -23,7 +23,11 @@ import { initBackend, getBackend } from '../src/backend/registry.js';
 import { loadDataset } from '../src/data/node.js';
 import type { Matrix } from '../src/data/matrix.js';
 import { AutoencoderDetector, type DetectorOptions } from '../src/tasks/detector.js';
-import { averagePrecision, rocAuc } from '../src/tasks/metrics.js';
+import { averagePrecision, precisionRecallF1, rocAuc } from '../src/tasks/metrics.js';
+import { flagAbove } from '../src/tasks/detector-common.js';
+import { computeThreshold, parseThresholdRule } from '../src/tasks/threshold.js';
+import { autoValidationSplit } from '../src/tasks/train-model.js';
+import { heldOutRows, splitIndices } from '../src/train/batches.js';
 import { PcaDetector } from '../src/tasks/pca-detector.js';
 import { candidateScores, combineSeeds, SCORE_VARIANTS, type ScoreVariant } from './select-scores.js';
 
@@ -216,6 +220,101 @@ for (const set of sets) {
 lines.push(
   `| **mean** | | | | **${f(mean(lodo.map((m) => m.roc)))}** | **${f(mean(lodo.map((m) => m.pr)))}** | ${f(mean([...candidates.get(chosen)!.values()].map((m) => m.roc)))} | ${f(mean([...candidates.get(chosen)!.values()].map((m) => m.pr)))} | ${f(mean([...pca.values()].map((m) => m.roc)))} | ${f(mean([...pca.values()].map((m) => m.pr)))} | | |`,
 );
+// Threshold rules on the chosen score: each rule's threshold comes from the scores of the rows
+// held out for validation (as the detector takes it), and is judged by F1 against the labels on
+// all rows; the rule is chosen by the same leave-one-dataset-out, family-balanced procedure.
+const RULES = ['contamination:0.1', 'contamination:0.05', 'percentile:99', 'std:3', 'mad:3.5', 'max', 'pot:1e-2', 'pot:1e-3', 'pot:1e-4'];
+const [chosenConfig, chosenVariant, chosenForm] = chosen.split('/') as [string, ScoreVariant, string];
+const chosenSeeds = chosenForm.startsWith('ensemble') ? seeds : [seeds[0]!];
+const ruleResults = new Map<string, Map<string, { f1: number; precision: number; recall: number; flagged: number }>>();
+for (const ruleText of RULES) {
+  const rule = parseThresholdRule(ruleText);
+  const perSet = new Map<string, { f1: number; precision: number; recall: number; flagged: number }>();
+  for (const set of sets) {
+    const scores = combineSeeds(chosenSeeds.map((seed) => cache[`${chosenConfig}|${set.name}|${seed}`]!.scores[chosenVariant]));
+    const held = heldOutRows(set.x.rows, autoValidationSplit(set.x.rows)).held;
+    const rows = held > 0 ? splitIndices(set.x.rows, held, seeds[0]!).validation : Uint32Array.from(scores.keys());
+    const threshold = computeThreshold(
+      rule,
+      Array.from(rows, (i) => scores[i]!),
+    );
+    const flags = flagAbove(scores, threshold);
+    const { precision, recall, f1 } = precisionRecallF1(set.labels, flags);
+    perSet.set(set.name, { f1, precision, recall, flagged: flags.reduce((a, b) => a + b, 0) / flags.length });
+  }
+  ruleResults.set(ruleText, perSet);
+}
+const ruleObjective = (rule: string, without: string | null): number =>
+  mean(
+    families.map((family) =>
+      mean(sets.filter((set) => set.family === family && set.name !== without).map((set) => ruleResults.get(rule)!.get(set.name)!.f1)),
+    ),
+  );
+const bestRule = (without: string | null): string =>
+  RULES.reduce((a, b) => (ruleObjective(b, without) > ruleObjective(a, without) ? b : a));
+const ruleMean = (rule: string, key: 'f1' | 'precision' | 'recall' | 'flagged'): number =>
+  mean([...ruleResults.get(rule)!.values()].map((m) => m[key]));
+lines.push(
+  '',
+  `Threshold rules on ${chosen}, calibrated on the held-out rows' scores (F1, precision, recall and flagged share over all rows):`,
+  '',
+  '| rule | objective (F1) | mean F1 | precision | recall | flagged |',
+  '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ...RULES.map(
+    (r) =>
+      `| ${r} | ${f(ruleObjective(r, null))} | ${f(ruleMean(r, 'f1'))} | ${f(ruleMean(r, 'precision'))} | ${f(ruleMean(r, 'recall'))} | ${(100 * ruleMean(r, 'flagged')).toFixed(1)}% |`,
+  ),
+  '',
+  `rule chosen on all sets: ${bestRule(null)}; leave-one-dataset-out F1 ${f(mean(sets.map((set) => ruleResults.get(bestRule(set.name))!.get(set.name)!.f1)))} ` +
+    `(held-out sets that chose another rule: ${
+      sets
+        .filter((set) => bestRule(set.name) !== bestRule(null))
+        .map((set) => `${set.name} → ${bestRule(set.name)}`)
+        .join(', ') || 'none'
+    })`,
+);
+// Side by side with the peers (bench/peers/adbench_peers.py, same protocol and sets), when their
+// results are there: latent's default, its leave-one-dataset-out figure, and each peer.
+const peersPath = resolve('bench/results/peers-adbench.json');
+if (existsSync(peersPath)) {
+  type PeerMetrics = { readonly roc: number; readonly pr: number };
+  const peers = JSON.parse(readFileSync(peersPath, 'utf8')) as { sets: Record<string, Record<string, PeerMetrics>> };
+  const peer = (set: string, method: string): PeerMetrics | undefined => peers.sets[set]?.[method];
+  const cell = (m: PeerMetrics | undefined): string => (m === undefined ? '– | –' : `${f(m.roc)} | ${f(m.pr)}`);
+  const lodoOf = new Map(sets.map((set, i) => [set.name, lodo[i]!]));
+  const column = (pick: (set: Loaded) => PeerMetrics | undefined, group: Loaded[]): string => {
+    const values = group.map(pick).filter((m): m is PeerMetrics => m !== undefined);
+    return values.length === group.length ? `${f(mean(values.map((m) => m.roc)))} | ${f(mean(values.map((m) => m.pr)))}` : '– | –';
+  };
+  const methods: Array<[string, (set: Loaded) => PeerMetrics | undefined]> = [
+    ['latent default', (set) => candidates.get(chosen)!.get(set.name)],
+    ['latent LODO', (set) => lodoOf.get(set.name)],
+    ['PyOD AE (torch)', (set) => peer(set.name, 'pyod_ae')],
+    ['Isolation Forest', (set) => peer(set.name, 'iforest')],
+    ['PCA (PyOD)', (set) => peer(set.name, 'pca_pyod')],
+    ['latent PCA', (set) => pca.get(set.name)],
+  ];
+  lines.push(
+    '',
+    'ROC-AUC | PR-AUC per method (peers: mean of seeds 0, 1, 2):',
+    '',
+    `| data set | ${methods.map(([name]) => `${name} ROC | PR`).join(' | ')} |`,
+    `| --- | ${methods.map(() => '---: | ---:').join(' | ')} |`,
+    ...sets.map((set) => `| ${set.name} | ${methods.map(([, pick]) => cell(pick(set))).join(' | ')} |`),
+    ...families.map(
+      (family) =>
+        `| **mean, ${family}** | ${methods
+          .map(([, pick]) =>
+            column(
+              pick,
+              sets.filter((set) => set.family === family),
+            ),
+          )
+          .join(' | ')} |`,
+    ),
+    `| **mean, all** | ${methods.map(([, pick]) => column(pick, sets)).join(' | ')} |`,
+  );
+}
 const text = lines.join('\n');
 console.log(text);
 if (outPath !== undefined) writeFileSync(outPath, `${text}\n`);

@@ -25,13 +25,7 @@ import type { Autoencoder } from '../models/autoencoder.js';
 import { VariationalAutoencoder } from '../models/vae.js';
 import type { History } from '../train/types.js';
 import { CalibratedDetector, rowMeans } from './calibrated-detector.js';
-import {
-  checkShapes,
-  combinedScores,
-  fitCombinedStatistics,
-  parseCombinedStatistics,
-  type CombinedStatistics,
-} from './combined-score.js';
+import { checkShapes, combinedScores, fitCombinedStatistics, parseCombinedStatistics, type CombinedStatistics } from './combined-score.js';
 import {
   calibrationFromExtra,
   calibrationToExtra,

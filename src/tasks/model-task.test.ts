@@ -16,7 +16,7 @@ describe('detectorFor with the elbo metric', () => {
 
   it('computes an elbo threshold for a VAE file that stores an mse one', async () => {
     const model = new VariationalAutoencoder(vaeConfig({ inputDim: 6, hidden: [8], latentDim: 2, likelihood: 'gaussian', seed: 1 }));
-    const fitted = await new AutoencoderDetector({ model, epochs: 2, rule: { kind: 'max' } }).fit(x);
+    const fitted = await new AutoencoderDetector({ model, metric: 'mse', epochs: 2, rule: { kind: 'max' } }).fit(x);
     const loaded = modelFromBytes(fitted.toBytes(), 'vae.safetensors');
     expect(taskKind(loaded)).toBe('detector');
     expect(detectorFor(loaded, 'vae.safetensors', x).detector.metric).toBe('mse');

@@ -162,5 +162,5 @@ export class PcaDetector extends CalibratedDetector {
 
 /** The error for the `combined` metric, which needs an autoencoder's code statistics. */
 function combinedUnavailable(): LatentError {
-  return new LatentError('the combined score is an autoencoder detector\'s; the PCA detector scores by mse or mae', 'use metric mse or mae');
+  return new LatentError("the combined score is an autoencoder detector's; the PCA detector scores by mse or mae", 'use metric mse or mae');
 }

@@ -14,7 +14,9 @@ import { LatentError } from '../errors.js';
 import { splitValidation } from '../train/batches.js';
 import { columnMeans, meanOf, meanSquaredDeviation } from './explained-variance.js';
 import { Pca } from './pca.js';
-import { REDUCTION_DEFAULTS, trainAutoencoder, type AutoencoderOptions } from './train-model.js';
+import { trainAutoencoder, type AutoencoderOptions, type TaskDefaults } from './train-model.js';
+
+const SWEEP_DEFAULTS: TaskDefaults = {};
 import { defaultScaler } from '../train/defaults.js';
 
 export interface SweepOptions extends Omit<AutoencoderOptions, 'latentDim' | 'model' | 'validationSplit'> {
@@ -76,7 +78,8 @@ export async function sweep(x: Matrix, latentSizes: readonly number[], options: 
     const { model, history } = await trainAutoencoder(
       trainScaled,
       { ...training, scaler: 'none', latentDim: latent, seed },
-      REDUCTION_DEFAULTS,
+      // The sweep shows the trained autoencoder beside PCA, so no linear fallback here.
+      SWEEP_DEFAULTS,
     );
     const aeValError = meanOf(model.reconstructionError(valScaled));
     const aeTrainError = meanOf(model.reconstructionError(trainScaled));

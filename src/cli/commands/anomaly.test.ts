@@ -102,7 +102,7 @@ describe('latent reduce / score / evaluate with a trained model', () => {
     const out = join(dir, 'stored.csv');
     const run = await runCli('score', detectorModel, CARDIO, '-o', out);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`threshold ${formatLoss(loaded.threshold)} (mse, rule contamination:0.2) stored in ${detectorModel}`);
+    expect(run.stdout).toContain(`threshold ${formatLoss(loaded.threshold)} (combined, rule contamination:0.2) stored in ${detectorModel}`);
     const { flags } = readScores(out);
     expect(flags).toEqual(Array.from(loaded.predict(loadDataset(CARDIO).x)));
     const again = await runCli('score', detectorModel, CARDIO, '-o', out, '--force', '--threshold-rule', 'max');

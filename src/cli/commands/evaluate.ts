@@ -15,7 +15,7 @@ import { loadDataset } from '../../data/node-loaders.js';
 import { LatentError } from '../../errors.js';
 import type { LoadedModel } from '../../io/model-io.js';
 import { DEFAULT_RULE } from '../../tasks/detector-common.js';
-import { AutoencoderDetector, DETECTOR_FAMILIES } from '../../tasks/detector.js';
+import { AutoencoderDetector, DEFAULT_METRIC, DETECTOR_FAMILIES } from '../../tasks/detector.js';
 import { evaluateDetector } from '../../tasks/metrics.js';
 import { taskKind } from '../../tasks/model-task.js';
 import { PcaDetector } from '../../tasks/pca-detector.js';
@@ -69,10 +69,13 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
       '--threshold-rule <rule>',
       'contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3 (default: a stored threshold, else contamination:0.1)',
     )
-    .option('--metric <name>', 'per-row score: mse, mae, or elbo (negative ELBO, vae models only) (default: mse)')
+    .option(
+      '--metric <name>',
+      "per-row score: combined (normalised reconstruction error plus the code's Mahalanobis distance), mse, mae, or elbo (negative ELBO, vae models only) (default: combined)",
+    )
     .option('--model <kind>', 'evaluate DATA: family of the autoencoder detector, dense or vae (default: dense)')
     .option('--seed <n>', 'seed of the autoencoder detector (default: 42)')
-    .option('--epochs <n>', 'epochs of the autoencoder detector (default: about 1000 optimizer steps)')
+    .option('--epochs <n>', 'epochs of the autoencoder detector (default: until the validation loss stops improving)')
     .option(
       '--columns <names>',
       'CSV only: feature columns to use, comma-separated (default: the columns a trained model was trained on, else all numeric columns)',
@@ -113,13 +116,13 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
   }
   refuseCsvFlags(data, { '--timestamp-column': flags.timestampColumn });
   const rule = parseRuleFlag(flags.thresholdRule) ?? DEFAULT_RULE;
-  const metric = parseMetricFlag(flags.metric) ?? 'mse';
+  const metric = parseMetricFlag(flags.metric) ?? DEFAULT_METRIC;
   const family = parseChoice('--model', flags.model ?? 'dense', DETECTOR_FAMILIES);
   if (metric === 'elbo' && family !== 'vae') {
     throw new LatentError('--metric elbo scores by negative ELBO, which only a variational autoencoder has', 'add --model vae');
   }
-  // PCA has no ELBO: with --metric elbo it keeps scoring by reconstruction error.
-  const pcaMetric = metric === 'elbo' ? 'mse' : metric;
+  // PCA has no ELBO and no code statistics: it keeps scoring by reconstruction error then.
+  const pcaMetric = metric === 'elbo' || metric === 'combined' ? 'mse' : metric;
   const seed = flags.seed === undefined ? 42 : parseInteger('--seed', flags.seed, { min: 0, max: 2 ** 31 - 1 });
   const epochs = flags.epochs === undefined ? undefined : parseInteger('--epochs', flags.epochs, { min: 1 });
   const backend = await setupBackend(flags.backend);
@@ -156,7 +159,7 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
   io.out(
     `${labelLine(dataset.source, x.rows, anomalies)}\n` +
       `${family === 'vae' ? 'variational autoencoder' : 'autoencoder'} ${describeModel(ae)} trained ${ae.history?.epochs.length ?? 0} epochs in ${formatDuration(seconds)}; PCA with ${pca.nComponents} components\n` +
-      `score ${metric === pcaMetric ? metric : `${metric} (PCA: ${pcaMetric})`}, threshold rule ${formatThresholdRule(rule)} on the scores of the same rows\n` +
+      `score ${metric === pcaMetric ? metric : `${metric} (PCA: ${pcaMetric})`}, threshold rule ${formatThresholdRule(rule)} on the scores of the autoencoder's validation rows (PCA: of all rows)\n` +
       evaluationTable(
         [
           { name: 'autoencoder', evaluation: aeEval, threshold: ae.threshold },

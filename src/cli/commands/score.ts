@@ -63,7 +63,7 @@ export function registerScore(program: Command, context: CommandContext): void {
     )
     .option(
       '--metric <name>',
-      'per-row score: mse, mae, or elbo (negative ELBO, vae models only) (default: the stored metric, else mse; series models use mse)',
+      'per-row score: combined, mse, mae, or elbo (negative ELBO, vae models only) (default: the stored metric, else mse; series models use mse)',
     )
     .option('--columns <names>', 'CSV only: feature columns to use, comma-separated (default: the columns the model was trained on)')
     .option('--label-column <name>', 'CSV only: a label column to leave out')
