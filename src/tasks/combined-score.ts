@@ -48,23 +48,28 @@ const RIDGE = 1e-6;
  */
 export function fitCombinedStatistics(model: Autoencoder, x: Matrix): CombinedStatistics {
   if (x.rows < 2) throw new LatentError('the combined score needs at least 2 training rows', 'fit on more rows, or use the mse metric');
-  const errors = model.featureErrors(x);
-  const featureScale = columnMeans(errors);
+  // Two passes over the rows in chunks, so memory stays bounded by the chunk on large data.
+  const errorSums = new Float64Array(model.inputDim);
+  const codeSums = new Float64Array(model.latentDim);
+  forChunks(x, (rows) => {
+    addColumns(model.featureErrors(rows), errorSums);
+    addColumns(model.encode(rows), codeSums);
+  });
+  const featureScale = Array.from(errorSums, (v) => v / x.rows);
   const largest = featureScale.reduce((a, b) => Math.max(a, b), 0);
   const floor = Math.max(largest * 1e-6, 1e-12);
   const scale = featureScale.map((v) => Math.max(v, floor));
-  const codes = model.encode(x);
-  const codeMean = columnMeans(codes);
-  const codePrecision = precisionOf(codes, codeMean);
+  const codeMean = Array.from(codeSums, (v) => v / x.rows);
+  const codePrecision = precisionOf(model, x, codeMean);
   const partial = { featureScale: scale, codeMean, codePrecision };
-  const terms = rawTerms(errors, codes, partial);
+  const terms = rawTerms(model, x, partial);
   return { ...partial, errorMedian: positiveMedian(terms.error), distanceMedian: positiveMedian(terms.distance) };
 }
 
 /** The combined score of each row of `x`. */
 export function combinedScores(model: Autoencoder, x: Matrix, stats: CombinedStatistics): Float64Array {
   checkShapes(model, stats);
-  const { error, distance } = rawTerms(model.featureErrors(x), model.encode(x), stats);
+  const { error, distance } = rawTerms(model, x, stats);
   const out = new Float64Array(x.rows);
   for (let i = 0; i < out.length; i++) out[i] = error[i]! / stats.errorMedian + distance[i]! / stats.distanceMedian;
   return out;
@@ -116,49 +121,66 @@ export function checkShapes(model: Autoencoder, stats: CombinedStatistics, sourc
   }
 }
 
+/** Rows per chunk when scoring: bounds the per-feature error matrix on large data. */
+const CHUNK_ROWS = 8192;
+
+/** Calls `visit` with consecutive row ranges of `x` (views, no copies). */
+function forChunks(x: Matrix, visit: (rows: Matrix, start: number) => void): void {
+  for (let start = 0; start < x.rows; start += CHUNK_ROWS) {
+    const end = Math.min(x.rows, start + CHUNK_ROWS);
+    visit({ data: x.data.subarray(start * x.cols, end * x.cols), rows: end - start, cols: x.cols }, start);
+  }
+}
+
+function addColumns(m: Matrix, sums: Float64Array): void {
+  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) sums[c]! += m.data[r * m.cols + c]!;
+}
+
+/** The two terms of every row of `x`, before division by their medians. */
 function rawTerms(
-  errors: Matrix,
-  codes: Matrix,
+  model: Autoencoder,
+  x: Matrix,
   stats: Pick<CombinedStatistics, 'featureScale' | 'codeMean' | 'codePrecision'>,
 ): { error: Float64Array; distance: Float64Array } {
-  const n = errors.rows;
-  const d = errors.cols;
-  const k = codes.cols;
-  const error = new Float64Array(n);
-  const distance = new Float64Array(n);
+  const d = model.inputDim;
+  const k = model.latentDim;
+  const error = new Float64Array(x.rows);
+  const distance = new Float64Array(x.rows);
   const centred = new Float64Array(k);
-  for (let r = 0; r < n; r++) {
-    let e = 0;
-    for (let j = 0; j < d; j++) e += errors.data[r * d + j]! / stats.featureScale[j]!;
-    error[r] = e / d;
-    for (let a = 0; a < k; a++) centred[a] = codes.data[r * k + a]! - stats.codeMean[a]!;
-    let q = 0;
-    for (let a = 0; a < k; a++) {
-      let t = 0;
-      for (let b = 0; b < k; b++) t += stats.codePrecision[a * k + b]! * centred[b]!;
-      q += centred[a]! * t;
+  forChunks(x, (rows, start) => {
+    const errors = model.featureErrors(rows);
+    const codes = model.encode(rows);
+    for (let r = 0; r < rows.rows; r++) {
+      let e = 0;
+      for (let j = 0; j < d; j++) e += errors.data[r * d + j]! / stats.featureScale[j]!;
+      error[start + r] = e / d;
+      for (let a = 0; a < k; a++) centred[a] = codes.data[r * k + a]! - stats.codeMean[a]!;
+      let q = 0;
+      for (let a = 0; a < k; a++) {
+        let t = 0;
+        for (let b = 0; b < k; b++) t += stats.codePrecision[a * k + b]! * centred[b]!;
+        q += centred[a]! * t;
+      }
+      distance[start + r] = Math.max(0, q);
     }
-    distance[r] = Math.max(0, q);
-  }
+  });
   return { error, distance };
 }
 
-function columnMeans(m: Matrix): number[] {
-  const out = new Float64Array(m.cols);
-  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) out[c]! += m.data[r * m.cols + c]!;
-  return Array.from(out, (v) => v / m.rows);
-}
-
 /** Inverse of the codes' covariance with a small ridge (codes of a trained model may be degenerate). */
-function precisionOf(codes: Matrix, mean: readonly number[]): number[] {
-  const { rows: n, cols: k, data } = codes;
+function precisionOf(model: Autoencoder, x: Matrix, mean: readonly number[]): number[] {
+  const k = model.latentDim;
+  const n = x.rows;
   const cov = MlMatrix.zeros(k, k);
-  for (let r = 0; r < n; r++) {
-    for (let a = 0; a < k; a++) {
-      const da = data[r * k + a]! - mean[a]!;
-      for (let b = a; b < k; b++) cov.set(a, b, cov.get(a, b) + da * (data[r * k + b]! - mean[b]!));
+  forChunks(x, (rows) => {
+    const { data } = model.encode(rows);
+    for (let r = 0; r < rows.rows; r++) {
+      for (let a = 0; a < k; a++) {
+        const da = data[r * k + a]! - mean[a]!;
+        for (let b = a; b < k; b++) cov.set(a, b, cov.get(a, b) + da * (data[r * k + b]! - mean[b]!));
+      }
     }
-  }
+  });
   let trace = 0;
   for (let a = 0; a < k; a++) {
     for (let b = a; b < k; b++) {
