@@ -16,6 +16,7 @@
  */
 
 import type { Matrix } from '../src/data/matrix.js';
+import { rowMeans } from '../src/tasks/calibrated-detector.js';
 import type { AutoencoderDetector } from '../src/tasks/detector.js';
 import { quantileSorted } from '../src/tasks/threshold.js';
 
@@ -43,16 +44,6 @@ export function combineSeeds(runs: ReadonlyArray<ArrayLike<number>>): Float64Arr
   for (const run of runs) {
     const scaled = byMedian(Float64Array.from(run));
     for (let i = 0; i < out.length; i++) out[i]! += scaled[i]! / runs.length;
-  }
-  return out;
-}
-
-function rowMeans(m: Matrix): Float64Array {
-  const out = new Float64Array(m.rows);
-  for (let r = 0; r < m.rows; r++) {
-    let s = 0;
-    for (let c = 0; c < m.cols; c++) s += m.data[r * m.cols + c]!;
-    out[r] = s / m.cols;
   }
   return out;
 }

@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { matrix, type Matrix } from '../data/matrix.js';
+import type { Matrix } from '../data/matrix.js';
 import { DenseAutoencoder, denseConfig } from '../models/index.js';
 import { trainAutoencoder } from '../tasks/train-model.js';
-import { Rng } from '../tensor/rng.js';
 import { AUTO_BUDGET, budgetFitOptions } from './budget.js';
+import { planeData } from './test-utils/plane-data.js';
 import { fit } from './trainer.js';
 
-/** Noisy points near a 2-D plane in 6-D. */
-function planeData(rows: number, seed = 1): Matrix {
-  const rng = new Rng(seed);
-  const basis = Array.from({ length: 2 }, () => Array.from({ length: 6 }, () => rng.normal()));
-  const out = new Float32Array(rows * 6);
-  for (let r = 0; r < rows; r++) {
-    const a = rng.normal();
-    const b = rng.normal();
-    for (let c = 0; c < 6; c++) out[r * 6 + c] = a * basis[0]![c]! + b * basis[1]![c]! + 0.1 * rng.normal();
-  }
-  return matrix(out, rows, 6);
-}
+const noisyPlane = (rows: number): Matrix => planeData(rows, 1, 0.1);
 
 const small = () => new DenseAutoencoder(denseConfig({ inputDim: 6, hidden: [8], latentDim: 2, seed: 3 }));
 
@@ -35,7 +24,7 @@ describe('the automatic training budget', () => {
   });
 
   it('early stopping waits for minSteps and minEpochs, then says it converged', async () => {
-    const x = planeData(256);
+    const x = noisyPlane(256);
     const history = await fit(small(), x, {
       epochs: 500,
       validationSplit: 0.25,
@@ -50,7 +39,7 @@ describe('the automatic training budget', () => {
   });
 
   it('the wall-time cap stops training and keeps the best epoch', async () => {
-    const x = planeData(2000);
+    const x = noisyPlane(2000);
     const history = await fit(small(), x, {
       epochs: 100_000,
       validationSplit: 0.1,
@@ -63,13 +52,13 @@ describe('the automatic training budget', () => {
   });
 
   it('tasks train until convergence without an epoch count, on a validation split', async () => {
-    const { history, heldOut } = await trainAutoencoder(planeData(300), { latentDim: 2, seed: 1 });
+    const { history, heldOut } = await trainAutoencoder(noisyPlane(300), { latentDim: 2, seed: 1 });
     expect(history.stopReason).toBe('converged');
     expect(heldOut.length).toBe(30);
     expect(history.epochs.every((e) => e.valLoss !== null)).toBe(true);
     // At least 1,000 steps: 270 training rows are 5 batches an epoch.
     expect(history.epochs.length).toBeGreaterThanOrEqual(200);
-    const fixed = await trainAutoencoder(planeData(300), { latentDim: 2, seed: 1, epochs: 3 });
+    const fixed = await trainAutoencoder(noisyPlane(300), { latentDim: 2, seed: 1, epochs: 3 });
     expect(fixed.history.epochs.length).toBe(3);
     expect(fixed.history.stopReason).toBe('epochs');
   });

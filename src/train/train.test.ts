@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../backend/registry.js';
-import { matrix, type Matrix } from '../data/matrix.js';
+import { matrix } from '../data/matrix.js';
 import { checkpointFromBytes, checkpointToBytes, modelFromBytes, modelToBytes } from '../io/model-io.js';
 import { DenseAutoencoder, denseConfig } from '../models/index.js';
-import { Rng } from '../tensor/rng.js';
 import { parseCorruption } from './corruption.js';
+import { planeData } from './test-utils/plane-data.js';
 import { fit, TrainingDivergedError, type TrainingState } from './index.js';
-
-/** Points near a 2-D plane in 6-D: an autoencoder with latent 2 can reconstruct them well. */
-function planeData(rows: number, seed = 1): Matrix {
-  const rng = new Rng(seed);
-  const basis = Array.from({ length: 2 }, () => Array.from({ length: 6 }, () => rng.normal()));
-  const out = new Float32Array(rows * 6);
-  for (let r = 0; r < rows; r++) {
-    const a = rng.normal();
-    const b = rng.normal();
-    for (let c = 0; c < 6; c++) out[r * 6 + c] = a * basis[0]![c]! + b * basis[1]![c]! + 0.01 * rng.normal();
-  }
-  return matrix(out, rows, 6);
-}
 
 const small = () =>
   new DenseAutoencoder(denseConfig({ inputDim: 6, hidden: [8], latentDim: 2, activation: 'tanh', dropout: 0.1, seed: 3 }));

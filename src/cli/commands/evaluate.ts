@@ -15,6 +15,7 @@ import { loadDataset } from '../../data/node-loaders.js';
 import { LatentError } from '../../errors.js';
 import type { LoadedModel } from '../../io/model-io.js';
 import { DEFAULT_RULE } from '../../tasks/detector-common.js';
+import { describeStop } from '../../train/stop-reason.js';
 import { AutoencoderDetector, DEFAULT_METRIC, DETECTOR_FAMILIES } from '../../tasks/detector.js';
 import { evaluateDetector } from '../../tasks/metrics.js';
 import { taskKind } from '../../tasks/model-task.js';
@@ -158,7 +159,7 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
   const pcaEval = pca.evaluate(x, labels);
   io.out(
     `${labelLine(dataset.source, x.rows, anomalies)}\n` +
-      `${family === 'vae' ? 'variational autoencoder' : 'autoencoder'} ${describeModel(ae)} trained ${ae.history?.epochs.length ?? 0} epochs in ${formatDuration(seconds)}; PCA with ${pca.nComponents} components\n` +
+      `${family === 'vae' ? 'variational autoencoder' : 'autoencoder'} ${describeModel(ae)} trained ${ae.history?.epochs.length ?? 0} epochs${ae.history ? ` (${describeStop(ae.history.stopReason)})` : ''} in ${formatDuration(seconds)}; PCA with ${pca.nComponents} components\n` +
       `score ${metric === pcaMetric ? metric : `${metric} (PCA: ${pcaMetric})`}, threshold rule ${formatThresholdRule(rule)} on the scores of the autoencoder's validation rows (PCA: of all rows)\n` +
       evaluationTable(
         [
