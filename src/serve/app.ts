@@ -8,6 +8,8 @@
  * - Every error becomes `{ "error", "hint" }` (see http-errors.ts); 5xx are logged with details.
  * - One JSON log line per request at info level (method, url, route, status, time, model, rows),
  *   instead of Fastify's two; errors add their message.
+ * - Closing: answers sent after close() began end their connection, so requests in flight finish
+ *   and close() returns without waiting for kept-alive sockets to time out.
  */
 
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type FastifySchemaValidationError } from 'fastify';
@@ -125,6 +127,17 @@ export function buildApp(metrics: ServeMetrics, options: AppOptions): FastifyIns
       error,
       hint: 'the routes are GET /healthz, GET /v1/models, POST /v1/score, /v1/encode, /v1/reconstruct, /v1/denoise, GET /metrics',
     });
+  });
+
+  // Fastify marks only requests that arrive after close() began with `Connection: close`; a
+  // request already in flight would leave its kept-alive socket open and hold up the close
+  // until the keep-alive timeout. Its answer closes the connection instead.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
 
   app.addHook('onResponse', async (request, reply) => {
