@@ -1,0 +1,134 @@
+/**
+ * Rough throughput of `latent serve`: a WBC detector served by a separate process, loaded by
+ * concurrent keep-alive clients sending 1-row and 100-row score requests, with micro-batching
+ * off (window 0) and on (2 ms). Prints requests/s, rows/s and latency percentiles. The client
+ * shares the machine with the server, so the figures are a floor, not a promise.
+ *
+ *   npx tsx bench/serve.ts [--seconds 5] [--clients 32]
+ *
+ * Each run is bounded in time and in request count.
+ */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadDataset } from '../src/data/node-loaders.js';
+import { saveModel } from '../src/io/model-node.js';
+import { AutoencoderDetector } from '../src/tasks/detector.js';
+
+const argument = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(name);
+  return at < 0 ? fallback : Number(process.argv[at + 1]);
+};
+const SECONDS = argument('--seconds', 5);
+const CLIENTS = argument('--clients', 32);
+const MAX_REQUESTS = 200_000;
+
+function startServer(model: string, windowMs: number): Promise<{ child: ChildProcess; url: string }> {
+  const script = "import { main } from './src/cli/main.ts'; process.exitCode = await main(['node', 'latent', ...process.argv.slice(1)]);";
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      script,
+      'serve',
+      model,
+      '--port',
+      '0',
+      '--quiet',
+      '--batch-window-ms',
+      String(windowMs),
+    ],
+    { cwd: resolve(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((done, fail) => {
+    let text = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const url = /at (http:\/\/\S+) /.exec(text)?.[1];
+      if (url !== undefined) done({ child, url });
+    });
+    child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${text}`)));
+  });
+}
+
+function postOnce(agent: Agent, url: URL, body: string): Promise<number> {
+  return new Promise((done, fail) => {
+    const req = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: '/v1/score',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => done(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+async function load(url: string, body: string): Promise<{ requests: number; seconds: number; p50: number; p99: number; failed: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+  const target = new URL(url);
+  const latencies: number[] = [];
+  let failed = 0;
+  const start = performance.now();
+  const end = start + SECONDS * 1000;
+  const client = async (): Promise<void> => {
+    while (performance.now() < end && latencies.length < MAX_REQUESTS) {
+      const t = performance.now();
+      if ((await postOnce(agent, target, body)) !== 200) failed++;
+      latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, client));
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  return { requests: latencies.length, seconds, p50: at(0.5), p99: at(0.99), failed };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'latent-serve-bench-'));
+try {
+  const x = loadDataset(resolve(import.meta.dirname, '../../shared/data/adbench/42_WBC.npz')).x;
+  const detector = await new AutoencoderDetector({ epochs: 5 }).fit(x);
+  const model = join(dir, 'wbc.safetensors');
+  saveModel(model, detector.model, { extra: detector.detectorExtra() });
+  const rowsOf = (n: number): string =>
+    JSON.stringify({ rows: Array.from({ length: n }, (_, i) => Array.from(x.data.subarray((i % x.rows) * 9, (i % x.rows) * 9 + 9))) });
+  console.log(
+    `latent serve, WBC detector (9 → ${detector.model.latentDim}), ${CLIENTS} clients, ${SECONDS} s per row, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'})`,
+  );
+  console.log('| rows/request | batch window | requests/s | rows/s | p50 ms | p99 ms | failed |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const windowMs of [0, 2]) {
+    const { child, url } = await startServer(model, windowMs);
+    try {
+      await load(url, rowsOf(1)); // warm-up: JIT, connections
+      for (const rows of [1, 100]) {
+        const r = await load(url, rowsOf(rows));
+        const rate = r.requests / r.seconds;
+        console.log(
+          `| ${rows} | ${windowMs === 0 ? 'off' : `${windowMs} ms`} | ${rate.toFixed(0)} | ${(rate * rows).toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.failed} |`,
+        );
+      }
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
