@@ -141,7 +141,7 @@ function widthError(what: string, spec: RowSpec): LatentError {
   const unit = spec.key === 'series' ? `channel${n === 1 ? '' : 's'} per time step` : `value${n === 1 ? '' : 's'} per row`;
   return new LatentError(
     `${what}, but the model "${spec.model}" expects ${n} ${unit}: ${listColumns(spec.columns)}`,
-    `send ${n} numbers per ${spec.key === 'series' ? 'time step' : 'row'} in that order, or objects keyed by those column names (GET /v1/models lists them)`,
+    `send ${n} number${n === 1 ? '' : 's'} per ${spec.key === 'series' ? 'time step' : 'row'} in that order, or objects keyed by those column names (GET /v1/models lists them)`,
   );
 }
 

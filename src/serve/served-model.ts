@@ -147,6 +147,13 @@ export class ServedModel {
   /** Point scores and flags of a series (never batched: a series is one sequence). */
   scoreSeries(series: Dataset): ReturnType<SeriesScorer['score']> {
     if (this.scorer === undefined) throw new Error('scoreSeries needs a series model');
+    const { window } = this.scorer;
+    if (series.x.rows < window) {
+      throw new LatentError(
+        `${series.source} has ${series.x.rows} time steps, fewer than the window of ${window} steps of the model "${this.name}"`,
+        `score a series of at least ${window} time steps`,
+      );
+    }
     return this.scorer.score(series);
   }
 

@@ -89,6 +89,22 @@ describe('latent serve', () => {
     expect(plain.body['scores']).toEqual(answer.body['scores']);
   });
 
+  it('refuses a series shorter than the window, a row body and the wrong channel count, as latent score does', async () => {
+    const short = await post(`${server.url}/v1/score?model=sine`, { series: [1, 2, 3] });
+    expect(short.status).toBe(400);
+    expect(short.body).toEqual({
+      error: 'request body has 3 time steps, fewer than the window of 16 steps of the model "sine"',
+      hint: 'score a series of at least 16 time steps',
+    });
+    const rows = await post(`${server.url}/v1/score?model=sine`, { rows: [[1]] });
+    expect(rows.body['error']).toContain('holds "rows", but the model "sine" is a time-series model');
+    const wide = await post(`${server.url}/v1/score?model=sine`, { series: [[1, 2]] });
+    expect(wide.body['error']).toBe('request body: series[0] has 2 values, but the model "sine" expects 1 channel per time step: x0');
+    const days = Array.from({ length: 20 }, (_, i) => `2024-01-${String(20 - i).padStart(2, '0')},${i}`);
+    const unsorted = await post(`${server.url}/v1/score?model=sine`, `timestamp,value\n${days.join('\n')}\n`, 'text/csv');
+    expect(unsorted.body['error']).toContain('is not after the one before it');
+  });
+
   it('encodes, reconstructs and denoises with the library calls of the CLI commands', async () => {
     const rows = jsonRows(f.x, 0, 4);
     const head = { data: f.x.data.subarray(0, 4 * 9), rows: 4, cols: 9 };
