@@ -60,25 +60,26 @@ export function rowsFromJson(rows: readonly unknown[], spec: RowSpec): Matrix {
   const width = columns.length;
   if (rows.length === 0) throw noRows(spec);
   const data = new Float32Array(rows.length * width);
-  rows.forEach((row, r) => {
-    const at = `${key}[${r}]`;
+  // Plain loops, and messages built only on failure: a body may hold millions of cells.
+  for (let r = 0; r < rows.length; r++) {
+    const row: unknown = rows[r];
+    const offset = r * width;
     if (Array.isArray(row)) {
-      if (row.length !== width) throw widthError(`${BODY_SOURCE}: ${at} has ${row.length} values`, spec);
-      row.forEach((value: unknown, c) => {
-        data[r * width + c] = cellValue(value, at, columns, c);
-      });
+      if (row.length !== width) throw widthError(`${BODY_SOURCE}: ${key}[${r}] has ${row.length} values`, spec);
+      for (let c = 0; c < width; c++) data[offset + c] = cellValue(row[c], spec, r, c);
     } else if (typeof row === 'number' && key === 'series' && width === 1) {
       // A one-channel series may be a plain list of numbers.
-      data[r] = cellValue(row, at, columns, 0);
+      data[r] = cellValue(row, spec, r, 0);
     } else if (typeof row === 'object' && row !== null) {
-      columns.forEach((name, c) => {
-        if (!Object.hasOwn(row, name)) throw missingColumn(at, name, spec);
-        data[r * width + c] = cellValue(Reflect.get(row, name), at, columns, c);
-      });
+      for (let c = 0; c < width; c++) {
+        const name = columns[c]!;
+        if (!Object.hasOwn(row, name)) throw missingColumn(`${key}[${r}]`, name, spec);
+        data[offset + c] = cellValue(Reflect.get(row, name), spec, r, c);
+      }
     } else {
-      throw new LatentError(`${BODY_SOURCE}: ${at} is ${describe(row)}, not a row`, rowShapeHint(spec));
+      throw new LatentError(`${BODY_SOURCE}: ${key}[${r}] is ${describe(row)}, not a row`, rowShapeHint(spec));
     }
-  });
+  }
   return matrix(data, rows.length, width);
 }
 
@@ -110,23 +111,28 @@ export function listColumns(columns: readonly string[]): string {
   return columns.length > 12 ? `${columns.slice(0, 4).join(', ')}, …, ${columns.at(-1)}` : columns.join(', ');
 }
 
-function cellValue(value: unknown, at: string, columns: readonly string[], c: number): number {
-  const where = `${BODY_SOURCE}: ${at}, column "${columns[c]}" (index ${c})`;
+function cellValue(value: unknown, spec: RowSpec, r: number, c: number): number {
   if (typeof value === 'number') {
     const v = Math.fround(value);
-    if (Number.isFinite(v)) return v;
-    throw Number.isFinite(value)
+    // v - v is 0 for finite numbers, NaN for ±Infinity: the common case costs one test.
+    if (v - v === 0) return v;
+  }
+  throw cellError(value, `${BODY_SOURCE}: ${spec.key}[${r}], column "${spec.columns[c]}" (index ${c})`);
+}
+
+/** Why a cell is not a finite float32 number; `where` names its row and column. */
+function cellError(value: unknown, where: string): LatentError {
+  if (typeof value === 'number') {
+    return Number.isFinite(value)
       ? new LatentError(
           `${where}: value outside the float32 range (±3.4e38): ${value}`,
           'rescale the column (e.g. log or divide by a constant)',
         )
       : nonFinite(where, String(value));
   }
-  if (value === null) {
-    throw new LatentError(`${where}: null value`, 'fill missing values (e.g. with the column mean) or drop the row');
-  }
-  if (typeof value === 'string' && /^[+-]?(?:nan|inf|infinity)$/i.test(value.trim())) throw nonFinite(where, JSON.stringify(value));
-  throw new LatentError(
+  if (value === null) return new LatentError(`${where}: null value`, 'fill missing values (e.g. with the column mean) or drop the row');
+  if (typeof value === 'string' && /^[+-]?(?:nan|inf|infinity)$/i.test(value.trim())) return nonFinite(where, JSON.stringify(value));
+  return new LatentError(
     `${where}: non-numeric value ${typeof value === 'string' ? JSON.stringify(value) : describe(value)}`,
     'send every value as a JSON number',
   );
