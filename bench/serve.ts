@@ -37,23 +37,9 @@ function subset(m: Matrix, rows: number): Matrix {
 }
 
 function startServer(model: string, windowMs: number): Promise<{ child: ChildProcess; url: string }> {
-  const script = "import { main } from './src/cli/main.ts'; process.exitCode = await main(['node', 'latent', ...process.argv.slice(1)]);";
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      script,
-      'serve',
-      model,
-      '--port',
-      '0',
-      '--quiet',
-      '--batch-window-ms',
-      String(windowMs),
-    ],
+    ['--import', 'tsx', 'scripts/latent.ts', 'serve', model, '--port', '0', '--quiet', '--batch-window-ms', String(windowMs)],
     { cwd: resolve(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((done, fail) => {

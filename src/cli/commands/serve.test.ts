@@ -14,8 +14,7 @@ import { runServe } from './serve.js';
 
 /** `latent ARGS` as its own process, from the sources. */
 function spawnCli(args: readonly string[]): ChildProcess {
-  const script = "import { main } from './src/cli/main.ts'; process.exitCode = await main(['node', 'latent', ...process.argv.slice(1)]);";
-  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, ...args], {
+  return spawn(process.execPath, ['--import', 'tsx', 'scripts/latent.ts', ...args], {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
