@@ -10,7 +10,7 @@
 import { resolve } from 'node:path';
 import { LatentError } from '../errors.js';
 import { RequestError } from './http-errors.js';
-import { listColumns } from './request-rows.js';
+import { listNames } from './request-rows.js';
 import { modelName, ServedModel, type Batching } from './served-model.js';
 
 /** What came of reloading a changed file. */
@@ -61,7 +61,7 @@ export class ModelSet {
     throw new RequestError(
       404,
       'unknown_model',
-      `no model named ${JSON.stringify(name)}; this server has ${listColumns([...this.models.keys()])}`,
+      `no model named ${JSON.stringify(name)}; this server has ${listNames([...this.models.keys()])}`,
       'pick one with ?model=NAME (GET /v1/models lists them), or leave ?model out for the default',
     );
   }

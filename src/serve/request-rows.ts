@@ -102,12 +102,12 @@ export function rowsFromCsv(text: string, spec: RowSpec): Dataset {
 }
 
 /**
- * `x0, x1, …, x783` for long lists, every name for short ones.
+ * Names joined for a message: `x0, x1, x2, x3, …, x783` for long lists, every name for short ones.
  *
  * @example
- * listColumns(['a', 'b']); // 'a, b'
+ * listNames(['a', 'b']); // 'a, b'
  */
-export function listColumns(columns: readonly string[]): string {
+export function listNames(columns: readonly string[]): string {
   return columns.length > 12 ? `${columns.slice(0, 4).join(', ')}, …, ${columns.at(-1)}` : columns.join(', ');
 }
 
@@ -146,14 +146,14 @@ function widthError(what: string, spec: RowSpec): LatentError {
   const n = spec.columns.length;
   const unit = spec.key === 'series' ? `channel${n === 1 ? '' : 's'} per time step` : `value${n === 1 ? '' : 's'} per row`;
   return new LatentError(
-    `${what}, but the model "${spec.model}" expects ${n} ${unit}: ${listColumns(spec.columns)}`,
+    `${what}, but the model "${spec.model}" expects ${n} ${unit}: ${listNames(spec.columns)}`,
     `send ${n} number${n === 1 ? '' : 's'} per ${spec.key === 'series' ? 'time step' : 'row'} in that order, or objects keyed by those column names (GET /v1/models lists them)`,
   );
 }
 
 function missingColumn(at: string, name: string, spec: RowSpec): LatentError {
   return new LatentError(
-    `${BODY_SOURCE}: ${at} has no column "${name}"; the model "${spec.model}" reads ${listColumns(spec.columns)}`,
+    `${BODY_SOURCE}: ${at} has no column "${name}"; the model "${spec.model}" reads ${listNames(spec.columns)}`,
     'key each value by its column name, or send the row as an array in column order',
   );
 }
