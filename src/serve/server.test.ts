@@ -8,6 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/test-utils/capture.js';
+import { Rng } from '../tensor/rng.js';
 import { expectAllClose } from '../test-utils/close.js';
 import { serve, type ServeHandle } from './server.js';
 import { get, jsonRows, makeFixtures, numbers, post, type Fixtures } from './test-utils/fixtures.js';
@@ -171,6 +172,31 @@ describe('latent serve', () => {
     expect(answer.status).toBe(status);
     expect(answer.body['error']).toMatch(message);
     expect(typeof answer.body['hint']).toBe('string');
+  });
+
+  it('answers a bounded stream of random bodies with 4xx errors and keeps serving', async () => {
+    const rng = new Rng(5);
+    const pick = <T>(items: readonly T[]): T => items[rng.int(items.length)]!;
+    const cell = (): unknown => pick([1.5, -2, 0, 1e308, -1e-320, 'x', '', null, true, [], {}, [1, [2]], { x0: 1 }, 'Infinity']);
+    const row = (): unknown =>
+      rng.uniform() < 0.5 ? Array.from({ length: pick([0, 1, 8, 9, 10]) }, cell) : { x0: cell(), x1: cell(), y: cell() };
+    const texts = [
+      () => JSON.stringify({ rows: Array.from({ length: rng.int(4) }, row) }),
+      () => JSON.stringify({ series: Array.from({ length: rng.int(30) }, cell) }),
+      () => JSON.stringify(pick([null, 1, 'rows', [], { rows: null }, { rows: {} }, { rows: 'a' }, { __proto__: { rows: 1 } }])),
+      () => String.fromCharCode(...Array.from({ length: rng.int(40) }, () => rng.int(256))),
+      () => `x0,x1\n${Array.from({ length: rng.int(5) }, () => `${cell()},${cell()}`).join('\n')}`,
+      () => '{"rows": [[1,2,3'.slice(0, rng.int(16)),
+    ];
+    const types = ['application/json', 'text/csv', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded'];
+    const models = ['', '?model=wbc', '?model=sine', '?model=plain', '?model=%00', '?model=a&model=b'];
+    const endpoints = ['score', 'encode', 'reconstruct', 'denoise'];
+    for (let i = 0; i < 150; i++) {
+      const answer = await post(`${server.url}/v1/${pick(endpoints)}${pick(models)}`, pick(texts)(), pick(types));
+      expect(answer.status, answer.text).toBeLessThan(500);
+      if (answer.status >= 400) expect(typeof answer.body['error'], answer.text).toBe('string');
+    }
+    expect((await get(`${server.url}/healthz`)).status).toBe(200);
   });
 
   it('answers an unknown model with 404 and an unknown route with 404', async () => {
