@@ -60,6 +60,18 @@ describe('MicroBatcher', () => {
     expect(calls).toEqual([4]);
   });
 
+  it('runs the waiting batch at once when drained, and later requests alone', async () => {
+    const calls: number[] = [];
+    // An hour-long window: only drain() can have run these.
+    const batcher = new MicroBatcher(rowStats, { windowMs: 3_600_000, onCall: (requests) => calls.push(requests) });
+    const waiting = [batcher.run(rows(1, 0)), batcher.run(rows(2, 5))];
+    expect(batcher.waiting).toBe(2);
+    batcher.drain();
+    await Promise.all(waiting);
+    await batcher.run(rows(1, 9));
+    expect(calls).toEqual([2, 1]);
+  });
+
   it('fails only the request whose rows make the call fail', async () => {
     const picky: RowOp = (x) => {
       if (x.data.includes(-1)) throw new Error('negative row');

@@ -10,6 +10,7 @@
  *   another's; callers check their input before `run`, so this is a fallback, not the rule.
  * - `windowMs` 0 disables batching; requests larger than `maxRequestRows` run alone at once (they
  *   are big enough to use the machine well, and waiting would only add latency).
+ * - After `drain()` (shutdown) nothing waits: the pending batch runs and later requests run alone.
  */
 
 import { matrix, type Matrix } from '../data/matrix.js';
@@ -54,6 +55,7 @@ export class MicroBatcher {
   private pending: Pending[] = [];
   private pendingRows = 0;
   private timer: NodeJS.Timeout | undefined;
+  private draining = false;
   private readonly maxBatchRows: number;
   private readonly maxRequestRows: number;
 
@@ -67,7 +69,7 @@ export class MicroBatcher {
 
   /** The op's result for the rows of `x`, computed alone or within a batch. */
   run(x: Matrix): Promise<RowValues> {
-    if (this.options.windowMs <= 0 || x.rows > this.maxRequestRows) {
+    if (this.draining || this.options.windowMs <= 0 || x.rows > this.maxRequestRows) {
       return new Promise((resolve) => resolve(this.call(x, 1)));
     }
     return new Promise((resolve, reject) => {
@@ -76,6 +78,15 @@ export class MicroBatcher {
       if (this.pendingRows >= this.maxBatchRows) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
     });
+  }
+
+  /**
+   * Run the waiting batch now, and every later request at once: a server shutting down should
+   * not hold requests for the rest of a window.
+   */
+  drain(): void {
+    this.draining = true;
+    if (this.pending.length > 0) this.flush();
   }
 
   /** Requests waiting for their batch to run. */

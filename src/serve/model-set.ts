@@ -20,6 +20,9 @@ export type ReloadOutcome =
 
 export class ModelSet {
   private readonly models = new Map<string, ServedModel>();
+  /** The version the last reload of each name replaced: it may still hold requests in a batch. */
+  private readonly replaced = new Map<string, ServedModel>();
+  private draining = false;
   /** The model answering requests without `?model=`. */
   readonly defaultName: string;
 
@@ -71,6 +74,15 @@ export class ModelSet {
     return [...this.models.values()];
   }
 
+  /**
+   * Shutting down: every model's waiting batches run now, and later requests do not wait; so do
+   * the versions a reload replaced that may still hold requests.
+   */
+  drain(): void {
+    this.draining = true;
+    for (const model of [...this.models.values(), ...this.replaced.values()]) model.drain();
+  }
+
   /** Load the file of `name` again and swap it in; on failure the old version stays. */
   reload(name: string): ReloadOutcome {
     const previous = this.get(name);
@@ -80,7 +92,10 @@ export class ModelSet {
     } catch (error) {
       return { result: 'refused', error, previous };
     }
+    if (this.draining) model.drain();
     this.models.set(name, model);
+    // Versions older than `previous` ran their last batch a reload ago.
+    this.replaced.set(name, previous);
     return { result: 'loaded', model, previous, widthChanged: model.columns.length !== previous.columns.length };
   }
 }

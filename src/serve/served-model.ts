@@ -69,6 +69,7 @@ export class ServedModel {
   private readonly scorer: SeriesScorer | undefined;
   private readonly denoiser: AutoencoderDenoiser | undefined;
   private readonly batchers = new Map<RowEndpoint, MicroBatcher>();
+  private draining = false;
 
   /** Seconds spent reading the file and building the task objects. */
   readonly loadSeconds: number;
@@ -165,12 +166,18 @@ export class ServedModel {
     return matrix(Float32Array.from(data), x.rows, cols);
   }
 
+  /** Run waiting batches now and stop batching (see `MicroBatcher.drain`). */
+  drain(): void {
+    this.draining = true;
+    for (const batcher of this.batchers.values()) batcher.drain();
+  }
+
   private batcher(endpoint: RowEndpoint): MicroBatcher {
     let batcher = this.batchers.get(endpoint);
     if (batcher === undefined) {
       const { windowMs, onModelCall } = this.batching;
       batcher = new MicroBatcher(this.op(endpoint), {
-        windowMs,
+        windowMs: this.draining ? 0 : windowMs,
         ...(onModelCall === undefined ? {} : { onCall: (requests, rows) => onModelCall(this.name, endpoint, requests, rows) }),
       });
       this.batchers.set(endpoint, batcher);

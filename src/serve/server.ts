@@ -3,8 +3,9 @@
  * must load, or nothing starts), builds the Fastify app, watches the files for hot reload and
  * listens; the handle gives the URL, the Fastify instance (to add routes or hooks) and `close`.
  *
- * `close` stops accepting connections, lets the requests in flight finish (their pending batches
- * still run), and stops watching the files. `latent serve` calls it on SIGTERM/SIGINT.
+ * `close` stops accepting connections, runs the batches waiting for their window at once, lets
+ * the requests in flight finish, and stops watching the files. `latent serve` calls it on
+ * SIGTERM/SIGINT.
  */
 
 import type { FastifyInstance } from 'fastify';
@@ -83,6 +84,8 @@ export async function serve(models: readonly string[], options: ServeOptions = {
     logStream: options.logStream ?? process.stderr,
   });
   registerRoutes(app, set, metrics);
+  // Once closing starts no new request reaches a model, so waiting out a batch window only delays the exit.
+  app.addHook('preClose', async () => set.drain());
   const watcher: ModelWatch | undefined =
     options.watch === false
       ? undefined

@@ -76,8 +76,8 @@ describe('latent serve', () => {
   });
 
   it('finishes the requests in flight on SIGTERM, then exits 0', async () => {
-    // A long batch window keeps requests in flight long enough to signal while they wait.
-    const child = spawnCli(['serve', f.detectorPath, '--port', '0', '--batch-window-ms', '1000', '--quiet']);
+    // A long batch window keeps requests in flight until the signal, which runs their batch at once.
+    const child = spawnCli(['serve', f.detectorPath, '--port', '0', '--batch-window-ms', '10000', '--quiet']);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const [, url] = await waitForOutput(child, /at (http:\/\/\S+) /);

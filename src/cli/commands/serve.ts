@@ -70,7 +70,7 @@ export async function runServe(models: readonly string[], flags: ServeFlags, io:
   const port = flags.port === undefined ? undefined : parseInteger('--port', flags.port, { min: 0, max: 65535 });
   const maxBodyBytes = flags.maxBody === undefined ? undefined : parseByteSize('--max-body', flags.maxBody);
   const batchWindowMs =
-    flags.batchWindowMs === undefined ? undefined : parseNumber('--batch-window-ms', flags.batchWindowMs, { min: 0, max: 1000 });
+    flags.batchWindowMs === undefined ? undefined : parseNumber('--batch-window-ms', flags.batchWindowMs, { min: 0, max: 10_000 });
   await setupBackend(flags.backend);
   const handle: ServeHandle = await serve(models, {
     ...(port === undefined ? {} : { port }),
