@@ -4,7 +4,8 @@
  *
  * Invariants: names are unique; a name always maps to a loaded, checked model. `reload` swaps in
  * the new version only after it has loaded completely; if it fails to load, the old version keeps
- * serving. Requests that already hold the old version finish on it.
+ * serving. Requests that already hold the old version finish on it. After `drain` (shutdown) no
+ * model, old or new, holds a request back for a batch window.
  */
 
 import { resolve } from 'node:path';
@@ -94,7 +95,8 @@ export class ModelSet {
     }
     if (this.draining) model.drain();
     this.models.set(name, model);
-    // Versions older than `previous` ran their last batch a reload ago.
+    // Older versions ran their batches a debounce ago; any batch still waiting runs on its own
+    // timer anyway, a drain only saves the wait.
     this.replaced.set(name, previous);
     return { result: 'loaded', model, previous, widthChanged: model.columns.length !== previous.columns.length };
   }
