@@ -12,7 +12,7 @@
  *
  * Usage: npx tsx bench/select-defaults.ts [--quick] [--configs a,b] [--seeds 0,1,2] [--cache FILE] [--out FILE]
  *   --quick   three small classical sets, two configurations, one seed (a smoke run for CI)
- * Results per (configuration, set, seed) are cached in --cache (default bench/results/select-cache.json), so
+ * Results per (configuration, set, seed) are cached in --cache (default bench/.cache/select-defaults.json, not committed), so
  * a rerun only trains what is missing; delete the file to start afresh.
  */
 
@@ -66,7 +66,7 @@ const quick = process.argv.includes('--quick');
 const root = resolve(process.cwd(), '../shared/data');
 const seeds = (argument('--seeds') ?? (quick ? '0' : '0,1,2')).split(',').map(Number);
 const configNames = (argument('--configs') ?? (quick ? 'fixed1000,auto' : Object.keys(CONFIGS).join(','))).split(',');
-const cachePath = resolve(argument('--cache') ?? (quick ? '/tmp/latent-select-quick.json' : 'bench/results/select-cache.json'));
+const cachePath = resolve(argument('--cache') ?? (quick ? '/tmp/latent-select-quick.json' : 'bench/.cache/select-defaults.json'));
 const outPath = argument('--out');
 
 const files = quick

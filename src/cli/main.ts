@@ -24,6 +24,7 @@ import { registerReconstruct } from './commands/reconstruct.js';
 import { registerReduce } from './commands/reduce.js';
 import { registerSample } from './commands/sample.js';
 import { registerScore } from './commands/score.js';
+import { registerServe } from './commands/serve.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerTrain } from './commands/train.js';
 import type { CommandContext } from './context.js';
@@ -45,7 +46,7 @@ export function buildProgram(context: CommandContext): Command {
   const program = new Command('latent');
   program
     .description(
-      'Autoencoders from the command line: train, encode, decode, reconstruct, inspect; reduce, sweep, score anomalies, evaluate, denoise.',
+      'Autoencoders from the command line: train, encode, decode, reconstruct, inspect; reduce, sweep, score anomalies, evaluate, denoise; serve models over HTTP.',
     )
     .version(packageVersion(), '-V, --version')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
@@ -64,6 +65,7 @@ export function buildProgram(context: CommandContext): Command {
   registerSweep(program, context);
   registerScore(program, context);
   registerEvaluate(program, context);
+  registerServe(program, context);
   registerDenoise(program, context);
   registerDemo(program, context);
   registerDenoiseDemo(program, context);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { caughtLatentError } from '../test-utils/errors.js';
 import { formatDuration, formatLoss } from './format.js';
-import { parseInteger, parseIntegerList, parseLossOption, parseNumber, parseOptimizerOption, parseScaleOption } from './options.js';
+import {
+  parseByteSize,
+  parseInteger,
+  parseIntegerList,
+  parseLossOption,
+  parseNumber,
+  parseOptimizerOption,
+  parseScaleOption,
+} from './options.js';
 import { defaultModelPath } from './outputs.js';
 import { epochLine } from './progress.js';
 
@@ -19,6 +27,15 @@ describe('option parsing', () => {
     expect(message(() => parseInteger('--epochs', '2.5', { min: 1 }))).toContain('--epochs "2.5" is not a whole number');
     expect(message(() => parseInteger('--epochs', '0', { min: 1 }))).toContain('--epochs 0: must be a whole number ≥ 1');
     expect(message(() => parseNumber('--val-split', '1', { min: 0, max: 1, belowMax: true }))).toContain('< 1');
+  });
+
+  it('reads byte sizes with units in powers of 1024', () => {
+    expect(parseByteSize('--max-body', '10mb')).toBe(10 * 1024 * 1024);
+    expect(parseByteSize('--max-body', '512 KB')).toBe(512 * 1024);
+    expect(parseByteSize('--max-body', '1.5k')).toBe(1536);
+    expect(parseByteSize('--max-body', '300')).toBe(300);
+    expect(message(() => parseByteSize('--max-body', '10 megabytes'))).toContain('--max-body "10 megabytes" is not a size');
+    expect(message(() => parseByteSize('--max-body', '0'))).toContain('must be at least 1 byte');
   });
 
   it('reads size lists', () => {

@@ -91,6 +91,38 @@ export function parseIntegerList(flag: string, text: string, range: Range = {}):
   });
 }
 
+const BYTE_UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/**
+ * A size option (`--max-body 10mb`): a number with an optional unit b, kb, mb or gb (powers of
+ * 1024, as Node and Fastify count them; kib, mib, gib and k, m, g also work).
+ *
+ * @example
+ * parseByteSize('--max-body', '10mb'); // 10485760
+ */
+export function parseByteSize(flag: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = match === null ? undefined : BYTE_UNITS[match[2]!.toLowerCase()];
+  if (match === null || unit === undefined) {
+    throw new LatentError(`${flag} "${text}" is not a size`, `write a number with an optional unit b, kb, mb or gb, e.g. ${flag} 10mb`);
+  }
+  const bytes = Math.floor(Number(match[1]) * unit);
+  if (bytes < 1) throw new LatentError(`${flag} "${text}": must be at least 1 byte`, `e.g. ${flag} 10mb`);
+  return bytes;
+}
+
 /** A comma-separated list of names (`--columns a,b,c`); blanks are an error. */
 export function parseNameList(flag: string, text: string): string[] {
   const names = text.split(',').map((s) => s.trim());

@@ -135,6 +135,18 @@ export function parseCsv(text: string, options: CsvOptions, source: string): Csv
   };
 }
 
+/**
+ * Whether the first line of CSV/TSV text names a column `name`: a quick look at the header before
+ * a full parse (cells split on any delimiter, surrounding quotes removed).
+ *
+ * @example
+ * firstLineHasColumn('timestamp,value\n2014-04-01,1\n', 'timestamp'); // true
+ */
+export function firstLineHasColumn(text: string, name: string): boolean {
+  const firstLine = text.replace(/^\ufeff/, '').split(/\r?\n/, 1)[0] ?? '';
+  return firstLine.split(/[,;\t]/).some((cell) => cell.trim().replace(/^"(.*)"$/, '$1') === name);
+}
+
 interface Cell {
   readonly text: string;
   readonly line: number;

@@ -6,6 +6,7 @@
  */
 
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { firstLineHasColumn } from './csv.js';
 import type { Dataset } from './dataset.js';
 import { loadDataset, type LoadOptions } from './node-loaders.js';
 
@@ -28,13 +29,7 @@ function headerHasTimestamp(path: string): boolean {
   try {
     const buffer = Buffer.alloc(64 * 1024);
     const read = readSync(fd, buffer, 0, buffer.length, 0);
-    const firstLine =
-      buffer
-        .subarray(0, read)
-        .toString('utf8')
-        .replace(/^\ufeff/, '')
-        .split(/\r?\n/, 1)[0] ?? '';
-    return firstLine.split(/[,;\t]/).some((cell) => cell.trim().replace(/^"(.*)"$/, '$1') === DEFAULT_TIMESTAMP_COLUMN);
+    return firstLineHasColumn(buffer.subarray(0, read).toString('utf8'), DEFAULT_TIMESTAMP_COLUMN);
   } finally {
     closeSync(fd);
   }
