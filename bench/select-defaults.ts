@@ -8,7 +8,9 @@
  * model, and each (configuration, score, single seed or seed ensemble) is one candidate. For every
  * held-out set the candidate with the best mean ROC-AUC on the other sets is chosen, and its result
  * on the held-out set is reported: the leave-one-dataset-out figure is what a default chosen this
- * way gives on data it was not chosen on. The candidate chosen on all sets is the default.
+ * way gives on data it was not chosen on. The candidate chosen on all sets is the default. Only
+ * single models are eligible (a model file holds one network); seed ensembles are shown for what
+ * they would add.
  *
  * Usage: npx tsx bench/select-defaults.ts [--quick] [--configs a,b] [--seeds 0,1,2] [--cache FILE] [--out FILE]
  *   --quick   three small classical sets, two configurations, one seed (a smoke run for CI)
@@ -174,8 +176,13 @@ const meanRocWithout = (name: string, without: string | null): number =>
   mean([...candidates.get(name)!].filter(([set]) => set !== without).map(([, m]) => m.roc));
 const familyMean = (name: string, family: string): number =>
   mean(sets.filter((s) => s.family === family).map((s) => candidates.get(name)!.get(s.name)!.roc));
-const best = (without: string | null): string =>
-  [...candidates.keys()].reduce((a, b) => (objective(b, without) > objective(a, without) ? b : a));
+/**
+ * Candidates a default may be: one trained model. A model file holds one network (and its ONNX
+ * export and PyTorch hand-off are one network), so seed ensembles are measured and shown for what
+ * they would add, but are not eligible.
+ */
+const eligible = [...candidates.keys()].filter((name) => !name.includes('/ensemble'));
+const best = (without: string | null): string => eligible.reduce((a, b) => (objective(b, without) > objective(a, without) ? b : a));
 
 // Baselines on the same sets: PCA with the autoencoder's latent size.
 const pca = new Map<string, Metrics>();
