@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the reference workloads side by side with TensorFlow.js, in one process and on
  * the same MNIST data. Prints samples/s, the ratio to TensorFlow.js wasm, GEMM GFLOPS of the W1
- * shapes, memory over many epochs, and the machine; the full run rewrites BENCHMARKS.md.
+ * shapes, memory over many epochs, the scoring server under load (bench/serve.ts), and the
+ * machine; the full run rewrites BENCHMARKS.md (not when the server failed a request).
  *
  *   npm run bench              full run (a few minutes), rewrites BENCHMARKS.md
  *   npm run bench -- --quick   smoke run (CI): small sizes, one repetition, prints only
@@ -14,6 +15,7 @@ import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { loadMnist } from '../src/data/node.js';
 import { gemmGflops } from './gemm.js';
 import { describeRatios, interleave, type Contender } from './interleave.js';
+import { serveLoad, serveLoadOptions } from './serve.js';
 import { latentEncodeW3, latentMemoryW1, latentTrainW1, latentW1Trainer, latentW3Encoder } from './latent-runner.js';
 import { blasName, pytorchRates } from './pytorch-runner.js';
 import { tfjsEncodeW3, tfjsTrainW1, tfjsW1Trainer, tfjsW3Encoder, useTfBackend } from './tfjs-runner.js';
@@ -152,13 +154,17 @@ async function main(): Promise<void> {
   const memory = await latentMemoryW1(await createWasmBackend({ threads }), data, quick ? 256 : 1024, memoryEpochs);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
-  const report = render(rows, gemm, memory, peakRssMb, threads);
+  // The scoring server under load, in processes of its own (bench/serve.ts).
+  const serve = await serveLoad({ ...serveLoadOptions(quick ? ['--quick'] : []), log });
+
+  const report = render(rows, gemm, memory, peakRssMb, threads, serve.lines);
   process.stdout.write(report);
-  if (!quick) {
+  for (const failure of serve.failures) log(failure);
+  if (!quick && serve.failures.length === 0) {
     writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), report);
     log('wrote BENCHMARKS.md');
   }
-  process.exit(0);
+  process.exit(serve.failures.length > 0 ? 1 : 0);
 }
 
 function render(
@@ -167,6 +173,7 @@ function render(
   memory: { live: number[]; rssMb: number[] },
   peakRssMb: number,
   threads: number,
+  serveLines: readonly string[],
 ): string {
   // Ratios are against tfjs-wasm, or tfjs-cpu where tfjs-wasm cannot run the workload.
   const reference = (workload: string): number => {
@@ -215,6 +222,7 @@ function render(
     `Memory over ${memory.live.length} W1 epochs (wasm, ${threads} threads): live buffers after each epoch ${summarize(memory.live)}; RSS ${summarize(memory.rssMb.map((v) => Math.round(v)))} MiB.`,
   );
   lines.push(`Peak RSS of the whole benchmark process: ${peakRssMb.toFixed(0)} MiB.`, '');
+  lines.push(...serveLines);
   const notes = readFileSync(new URL('./notes.md', import.meta.url), 'utf8');
   return `${lines.join('\n')}\n${notes}`;
 }

@@ -1,143 +1,255 @@
 /**
- * Rough throughput of `latent serve`: a WBC detector (or with --mnist a 784-256-32 model on MNIST
- * digits) served by separate processes, loaded by concurrent keep-alive clients sending 1-row and 100-row score requests, with micro-batching
- * off (window 0) and on (2 ms), each served by its own process, in interleaved rounds. Prints
- * requests/s, rows/s and latency percentiles (medians over the rounds). The client shares the
- * machine with the servers, so the figures are a floor, not a promise.
+ * Load test of `latent serve` with autocannon, on loopback. A WBC detector (or with --mnist a
+ * 784-256-32 model on MNIST digits), trained here in a moment and saved to a temporary folder, is
+ * served by three processes:
  *
- *   npx tsx bench/serve.ts [--mnist] [--seconds 3] [--rounds 3] [--clients 32]
+ *   - `latent serve` with micro-batching on (the default window),
+ *   - `latent serve --batch-window-ms 0` (batching off),
+ *   - a baseline: a bare `node:http` handler that calls `model.reconstructionError`
+ *     (bench/serve-baseline.ts), the ceiling of one model call per request without batching.
  *
- * Each run is bounded in time and in request count.
+ * Each gets POST /v1/score requests of 1 and 64 rows at 1, 16 and 64 connections. The table gives
+ * requests/s, rows/s, p50 and p99 latency, errors and non-2xx answers (any of either fails the
+ * run: a FAILED line and a non-zero exit), and each server's RSS (VmRSS of its process) after its
+ * warm-up and after its last run. The client shares the machine with the servers, so the figures
+ * are a floor, not a promise.
+ *
+ *   npx tsx bench/serve.ts [--seconds 3] [--quick] [--mnist]
+ *
+ * --quick: 1 s runs at 16 connections only. Every run is bounded in time and in request count.
+ * `npm run bench` runs this and writes the table into BENCHMARKS.md.
  */
 
+import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { matrix, type Matrix } from '../src/data/matrix.js';
 import { loadDataset } from '../src/data/node-loaders.js';
 import { loadMnist } from '../src/data/node-mnist.js';
 import { saveModel } from '../src/io/model-node.js';
+import { SERVE_DEFAULTS } from '../src/serve/server.js';
 import { AutoencoderDetector } from '../src/tasks/detector.js';
 
-const argument = (name: string, fallback: number): number => {
-  const at = process.argv.indexOf(name);
-  return at < 0 ? fallback : Number(process.argv[at + 1]);
-};
-const SECONDS = argument('--seconds', 3);
-const ROUNDS = argument('--rounds', 3);
-const CLIENTS = argument('--clients', 32);
-const MAX_REQUESTS = 200_000;
-const MNIST = process.argv.includes('--mnist');
+const ROOT = resolve(import.meta.dirname, '..');
+/** Request bound of one run, far above what a few seconds reach here. */
+const MAX_REQUESTS = 1_000_000;
+const ROWS_PER_REQUEST = [1, 64] as const;
+
+export interface ServeLoadOptions {
+  /** Length of each measured run. */
+  readonly seconds: number;
+  /** Concurrent keep-alive connections, one run per count and request size. */
+  readonly connections: readonly number[];
+  readonly mnist?: boolean;
+  /** Only named in the report's command line. */
+  readonly quick?: boolean;
+  readonly log?: (message: string) => void;
+}
+
+export interface LoadRun {
+  readonly server: string;
+  readonly rows: number;
+  readonly connections: number;
+  readonly requestsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+  readonly non2xx: number;
+}
+
+export interface ServeLoadReport {
+  /** Markdown: a heading, the setup, the table and the RSS of each server. */
+  readonly lines: string[];
+  /** One line per run with errors or non-2xx answers; empty when the run passed. */
+  readonly failures: string[];
+}
+
+interface Served {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly url: string;
+}
+
+/** Start a served model in its own process and wait for the `... at http://...` line. */
+function startServer(name: string, args: readonly string[]): Promise<Served> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((done, fail) => {
+    let text = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      fail(new Error(`${name}: not listening after 60 s: ${text}`));
+    }, 60_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const url = /at (http:\/\/\S+) /.exec(text)?.[1];
+      if (url !== undefined) {
+        clearTimeout(timer);
+        done({ name, child, url });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`${name} exited with ${code}: ${text}`));
+    });
+  });
+}
+
+/** Resident set size of a process in MiB, from /proc (NaN where there is none). */
+function rssMiB(pid: number | undefined): number {
+  try {
+    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? NaN : Number(kb) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * One autocannon run of POST /v1/score with `body`: `seconds` long, stopped early after
+ * MAX_REQUESTS answers, and stopped by a timer should it overrun.
+ */
+async function runLoad(url: string, body: string, connections: number, seconds: number): Promise<Omit<LoadRun, 'server' | 'rows'>> {
+  // autocannon's own histogram keeps whole milliseconds: the percentiles come from each answer's time.
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((done, fail) => {
+    const instance = autocannon(
+      {
+        url: `${url}/v1/score`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        connections,
+        duration: seconds,
+        timeout: 10,
+      },
+      (error: unknown, result: autocannon.Result) => {
+        clearTimeout(guard);
+        if (error) fail(error instanceof Error ? error : new Error(String(error)));
+        else done(result);
+      },
+    );
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+      if (latencies.push(responseTime) >= MAX_REQUESTS) instance.stop();
+    });
+    const guard = setTimeout(() => instance.stop(), (seconds + 20) * 1000);
+  });
+  latencies.sort((a, b) => a - b);
+  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return {
+    connections,
+    requestsPerSecond: result.requests.total / result.duration,
+    p50: at(0.5),
+    p99: at(0.99),
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
 
 function subset(m: Matrix, rows: number): Matrix {
   return matrix(m.data.slice(0, rows * m.cols), rows, m.cols);
 }
 
-function startServer(model: string, windowMs: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'scripts/latent.ts', 'serve', model, '--port', '0', '--quiet', '--batch-window-ms', String(windowMs)],
-    { cwd: resolve(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((done, fail) => {
-    let text = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const url = /at (http:\/\/\S+) /.exec(text)?.[1];
-      if (url !== undefined) done({ child, url });
-    });
-    child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${text}`)));
-  });
-}
+const fmt = (v: number, digits = 0): string => v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function postOnce(agent: Agent, url: URL, body: string): Promise<number> {
-  return new Promise((done, fail) => {
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: '/v1/score',
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => done(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', fail);
-    req.end(body);
-  });
-}
-
-async function load(url: string, body: string): Promise<{ requests: number; seconds: number; p50: number; p99: number; failed: number }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
-  const target = new URL(url);
-  const latencies: number[] = [];
-  let failed = 0;
-  const start = performance.now();
-  const end = start + SECONDS * 1000;
-  const client = async (): Promise<void> => {
-    while (performance.now() < end && latencies.length < MAX_REQUESTS) {
-      const t = performance.now();
-      if ((await postOnce(agent, target, body)) !== 200) failed++;
-      latencies.push(performance.now() - t);
-    }
-  };
-  await Promise.all(Array.from({ length: CLIENTS }, client));
-  const seconds = (performance.now() - start) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { requests: latencies.length, seconds, p50: at(0.5), p99: at(0.99), failed };
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'latent-serve-bench-'));
-try {
-  // WBC (9 features): the request overhead dominates. MNIST (784 pixels, 784-256-32): the model's work counts.
-  const x = MNIST ? subset(loadMnist().train.x, 2000) : loadDataset(resolve(import.meta.dirname, '../../shared/data/adbench/42_WBC.npz')).x;
-  const detector = await new AutoencoderDetector(MNIST ? { epochs: 1, hidden: [256], latentDim: 32 } : { epochs: 5 }).fit(x);
-  const model = join(dir, 'wbc.safetensors');
-  saveModel(model, detector.model, { extra: detector.detectorExtra() });
-  const rowsOf = (n: number): string =>
-    JSON.stringify({
-      rows: Array.from({ length: n }, (_, i) => Array.from(x.data.subarray((i % x.rows) * x.cols, ((i % x.rows) + 1) * x.cols))),
-    });
-  console.log(
-    `latent serve, ${MNIST ? 'MNIST' : 'WBC'} detector (${x.cols} → ${detector.model.latentDim}), ${CLIENTS} clients, ${ROUNDS} interleaved rounds of ${SECONDS} s, ` +
-      `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}); medians over the rounds`,
-  );
-  const servers = [await startServer(model, 0), await startServer(model, 2)];
+/** Train the model, start the three servers, load each in turn and report. */
+export async function serveLoad(options: ServeLoadOptions): Promise<ServeLoadReport> {
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const startLoad = loadavg()[0] ?? 0;
+  const dir = mkdtempSync(join(tmpdir(), 'latent-serve-load-'));
+  const servers: Served[] = [];
   try {
-    for (const { url } of servers) await load(url, rowsOf(1)); // warm-up: JIT, connections
-    const results = new Map<string, Array<Awaited<ReturnType<typeof load>>>>();
-    // Rounds alternate the configurations, so a busy spell on a shared machine hits them alike.
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const rows of [1, 100]) {
-        for (const [i, { url }] of servers.entries()) {
-          const key = `${rows}|${i === 0 ? 'off' : '2 ms'}`;
-          results.set(key, [...(results.get(key) ?? []), await load(url, rowsOf(rows))]);
+    // WBC (9 features): the request overhead dominates. MNIST (784 pixels, 784-256-32): the model's work counts.
+    const x = options.mnist ? subset(loadMnist().train.x, 2000) : loadDataset(resolve(ROOT, '../shared/data/adbench/42_WBC.npz')).x;
+    const detector = await new AutoencoderDetector(options.mnist ? { epochs: 1, hidden: [256], latentDim: 32 } : { epochs: 5 }).fit(x);
+    const model = join(dir, 'detector.safetensors');
+    saveModel(model, detector.model, { extra: detector.detectorExtra() });
+    const bodyOf = (n: number): string =>
+      JSON.stringify({
+        rows: Array.from({ length: n }, (_, i) => Array.from(x.data.subarray((i % x.rows) * x.cols, ((i % x.rows) + 1) * x.cols))),
+      });
+
+    const serve = ['scripts/latent.ts', 'serve', model, '--port', '0', '--quiet', '--no-watch'];
+    log('serve load: starting the servers');
+    servers.push(
+      ...(await Promise.all([
+        startServer(`latent serve, ${SERVE_DEFAULTS.batchWindowMs} ms window (default)`, serve),
+        startServer('latent serve, batching off', [...serve, '--batch-window-ms', '0']),
+        startServer('baseline: node:http + reconstructionError', ['bench/serve-baseline.ts', model]),
+      ])),
+    );
+
+    // Every server is warmed up (JIT, connections), then the runs go round the servers in turn, so a
+    // busy spell of the shared machine hits them alike.
+    for (const { name, url } of servers) {
+      log(`serve load: warming up ${name}`);
+      await runLoad(url, bodyOf(1), 16, Math.min(1, options.seconds));
+    }
+    const rssStart = servers.map(({ child }) => rssMiB(child.pid));
+    const runs: LoadRun[] = [];
+    for (const rows of ROWS_PER_REQUEST) {
+      const body = bodyOf(rows);
+      for (const connections of options.connections) {
+        for (const { name, url } of servers) {
+          const run = { server: name, rows, ...(await runLoad(url, body, connections, options.seconds)) };
+          log(
+            `serve load: ${name}, ${rows} row(s), ${connections} connection(s): ${fmt(run.requestsPerSecond)} requests/s, p99 ${fmt(run.p99, 2)} ms`,
+          );
+          runs.push(run);
         }
       }
     }
-    console.log('| rows/request | batch window | requests/s | rows/s | p50 ms | p99 ms | failed |');
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-    const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    for (const [key, runs] of results) {
-      const [rows, window] = key.split('|');
-      const rate = median(runs.map((r) => r.requests / r.seconds));
-      const failed = runs.reduce((n, r) => n + r.failed, 0);
-      console.log(
-        `| ${rows} | ${window} | ${rate.toFixed(0)} | ${(rate * Number(rows)).toFixed(0)} | ${median(runs.map((r) => r.p50)).toFixed(2)} | ${median(runs.map((r) => r.p99)).toFixed(2)} | ${failed} |`,
-      );
-    }
+    const rss = servers.map(({ name, child }, i) => ({ server: name, start: rssStart[i]!, end: rssMiB(child.pid) }));
+    const order = servers.map(({ name }) => name);
+    runs.sort((a, b) => order.indexOf(a.server) - order.indexOf(b.server));
+
+    const lines = [
+      '## Scoring server under load',
+      '',
+      `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node.js ${process.version}; load average at the start ${startLoad.toFixed(2)}.`,
+      `Command: \`npx tsx bench/serve.ts${options.mnist ? ' --mnist' : ''}${options.quick ? ' --quick' : ` --seconds ${options.seconds}`}\` (also run by \`npm run bench\`; ${new Date().toISOString().slice(0, 10)}).`,
+      '',
+      `${options.mnist ? 'MNIST model, 784-256-32' : `WBC detector, ${x.cols} → ${detector.model.latentDim}`}, served by three processes on 127.0.0.1 and loaded by autocannon from a fourth on the same machine, ` +
+        `POST /v1/score with ${ROWS_PER_REQUEST.join(' or ')} rows per request, keep-alive connections, ${options.seconds} s per run after a warm-up, the runs going round the three servers in turn. ` +
+        'The baseline is a bare `node:http` handler that parses the JSON and calls `model.reconstructionError`: one model call per request, no validation, no batching. ' +
+        'Latency is the time of each answer as autocannon measures it.',
+      '',
+      '| server | rows/request | connections | requests/s | rows/s | p50 ms | p99 ms | errors | non-2xx |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...runs.map(
+        (r) =>
+          `| ${r.server} | ${r.rows} | ${r.connections} | ${fmt(r.requestsPerSecond)} | ${fmt(r.requestsPerSecond * r.rows)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} | ${r.non2xx} |`,
+      ),
+      '',
+      'RSS of each server process (VmRSS), after the warm-ups → after the last run:',
+      '',
+      ...rss.map((r) => `- ${r.server}: ${fmt(r.start)} → ${fmt(r.end)} MiB`),
+      '',
+    ];
+    const failures = runs
+      .filter((r) => r.errors > 0 || r.non2xx > 0)
+      .map((r) => `FAILED: ${r.server}, ${r.rows} row(s), ${r.connections} connection(s): ${r.errors} errors, ${r.non2xx} non-2xx answers`);
+    return { lines, failures };
   } finally {
     for (const { child } of servers) child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Options of the command line: `--seconds N`, `--quick` (1 s, 16 connections), `--mnist`. */
+export function serveLoadOptions(argv: readonly string[]): ServeLoadOptions {
+  const quick = argv.includes('--quick');
+  const at = argv.indexOf('--seconds');
+  const seconds = at < 0 ? (quick ? 1 : 3) : Number(argv[at + 1]);
+  if (!(seconds > 0 && seconds <= 60)) throw new Error(`--seconds takes a number in (0, 60], not ${argv[at + 1]}`);
+  return { seconds, connections: quick ? [16] : [1, 16, 64], mnist: argv.includes('--mnist'), quick };
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const report = await serveLoad(serveLoadOptions(process.argv));
+  process.stdout.write(`${report.lines.join('\n')}\n`);
+  for (const failure of report.failures) process.stderr.write(`${failure}\n`);
+  process.exit(report.failures.length > 0 ? 1 : 0);
 }
