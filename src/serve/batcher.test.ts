@@ -4,7 +4,7 @@
  * fails only the request that caused it.
  */
 
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { matrix, type Matrix } from '../data/matrix.js';
 import { MicroBatcher, type RowOp } from './batcher.js';
 
@@ -82,5 +82,36 @@ describe('MicroBatcher', () => {
     const bad = batcher.run(matrix(Float32Array.of(-1, 0, 0), 1, 3));
     await expect(bad).rejects.toThrow('negative row');
     expect(Array.from((await good).data)).toEqual(Array.from(rowStats(rows(2, 0)).data));
+  });
+
+  describe('with othersInFlight', () => {
+    // Timers are faked (the window never ends unless advanced); setImmediate stays real.
+    afterEach(() => vi.useRealTimers());
+
+    it('a lone request does not wait for the window, and requests of the same turn still share a call', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const calls: number[] = [];
+      const idle = new MicroBatcher(rowStats, {
+        windowMs: 60_000,
+        othersInFlight: () => false,
+        onCall: (requests) => calls.push(requests),
+      });
+      await idle.run(rows(1, 0));
+      await Promise.all([idle.run(rows(1, 1)), idle.run(rows(2, 2))]);
+      expect(calls).toEqual([1, 2]);
+    });
+
+    it('waits for the window while other requests are being handled', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const calls: number[] = [];
+      const busy = new MicroBatcher(rowStats, { windowMs: 5, othersInFlight: () => true, onCall: (requests) => calls.push(requests) });
+      const first = busy.run(rows(1, 0));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(calls).toEqual([]);
+      const second = busy.run(rows(1, 1));
+      vi.advanceTimersByTime(5);
+      await Promise.all([first, second]);
+      expect(calls).toEqual([2]);
+    });
   });
 });

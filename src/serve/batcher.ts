@@ -3,6 +3,11 @@
  * within `windowMs` of the first pending one are concatenated row-wise into one matrix, the model
  * runs once, and each request gets back exactly its own rows of the result.
  *
+ * A batch waits for the window only when other requests are being handled (`othersInFlight`):
+ * a lone client sending one request at a time would otherwise pay the whole window on every
+ * request. Then the batch runs as soon as the current turn of the event loop ends, which still
+ * gathers the requests that arrived together with it.
+ *
  * Invariants:
  * - The result of a request is the same whether it ran alone or in a batch: the model computes
  *   each row independently (eval mode, no cross-row state), and rows are split back in order.
@@ -33,6 +38,11 @@ export interface BatchOptions {
   readonly maxRequestRows?: number;
   /** Called after each model call with the number of requests and rows it served. */
   readonly onCall?: (requests: number, rows: number) => void;
+  /**
+   * Whether requests other than this one are being handled (received, not yet answered). When it
+   * says no, a new batch does not wait for the window. Without it, every batch waits.
+   */
+  readonly othersInFlight?: () => boolean;
 }
 
 interface Pending {
@@ -55,6 +65,7 @@ export class MicroBatcher {
   private pending: Pending[] = [];
   private pendingRows = 0;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private draining = false;
   private readonly maxBatchRows: number;
   private readonly maxRequestRows: number;
@@ -76,7 +87,7 @@ export class MicroBatcher {
       this.pending.push({ x, resolve, reject });
       this.pendingRows += x.rows;
       if (this.pendingRows >= this.maxBatchRows) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
+      else if (this.pending.length === 1) this.schedule();
     });
   }
 
@@ -100,9 +111,17 @@ export class MicroBatcher {
     return values;
   }
 
+  /** When the batch a first request opened runs: after the window, or after this turn when idle. */
+  private schedule(): void {
+    if (this.options.othersInFlight?.() === false) this.immediate = setImmediate(() => this.flush());
+    else this.timer = setTimeout(() => this.flush(), this.options.windowMs);
+  }
+
   private flush(): void {
     clearTimeout(this.timer);
+    clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     const batch = this.pending;
     this.pending = [];
     this.pendingRows = 0;

@@ -41,6 +41,8 @@ export interface Batching {
   /** See `MicroBatcher` (0 disables batching). */
   readonly windowMs: number;
   readonly onModelCall?: (model: string, endpoint: RowEndpoint, requests: number, rows: number) => void;
+  /** Whether other requests are being handled; a lone request does not wait for the window. */
+  readonly othersInFlight?: () => boolean;
 }
 
 /** A stored threshold and how it was set. */
@@ -175,9 +177,10 @@ export class ServedModel {
   private batcher(endpoint: RowEndpoint): MicroBatcher {
     let batcher = this.batchers.get(endpoint);
     if (batcher === undefined) {
-      const { windowMs, onModelCall } = this.batching;
+      const { windowMs, onModelCall, othersInFlight } = this.batching;
       batcher = new MicroBatcher(this.op(endpoint), {
         windowMs: this.draining ? 0 : windowMs,
+        ...(othersInFlight === undefined ? {} : { othersInFlight }),
         ...(onModelCall === undefined ? {} : { onCall: (requests, rows) => onModelCall(this.name, endpoint, requests, rows) }),
       });
       this.batchers.set(endpoint, batcher);

@@ -104,7 +104,9 @@ describe('latent serve', () => {
     const days = Array.from({ length: 20 }, (_, i) => `2024-01-${String(20 - i).padStart(2, '0')},${i}`);
     const unsorted = await post(`${server.url}/v1/score?model=sine`, `timestamp,value\n${days.join('\n')}\n`, 'text/csv');
     expect(unsorted.status).toBe(200);
-    expect(unsorted.body['note']).toMatch(/^request body: 19 timestamps earlier than the row before \(first at data row 1, 2024-01-19 00:00:00\); rows kept in file order/);
+    expect(unsorted.body['note']).toMatch(
+      /^request body: 19 timestamps earlier than the row before \(first at data row 1, 2024-01-19 00:00:00\); rows kept in file order/,
+    );
   });
 
   it('encodes, reconstructs and denoises with the library calls of the CLI commands', async () => {

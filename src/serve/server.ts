@@ -75,6 +75,8 @@ export async function serve(models: readonly string[], options: ServeOptions = {
   const set = ModelSet.load(models, {
     windowMs: batchWindowMs,
     onModelCall: (model, endpoint, requests) => metrics.batchRequests.observe({ model, endpoint }, requests),
+    // The request asking counts itself: more than one means others could join its batch.
+    othersInFlight: () => metrics.active > 1,
   });
   for (const served of set.list()) metrics.loadSeconds.set({ model: served.name }, served.loadSeconds);
 
