@@ -1,21 +1,21 @@
 /**
- * AutoencoderDetector: anomaly detection by reconstruction error (PyOD's `AutoEncoder` shape).
- * `fit` trains on unlabelled (or normal-only) rows and sets the threshold from the training scores
- * with a `ThresholdRule`; `score`, `predict` and `evaluate` then work on any rows with the same
- * columns.
+ * AutoencoderDetector: anomaly detection with an autoencoder (PyOD's `AutoEncoder` shape).
+ * `fit` trains on unlabelled (or normal-only) rows and sets the threshold from the scores of the
+ * rows held out for validation with a `ThresholdRule`; `score`, `predict` and `evaluate` then work
+ * on any rows with the same columns.
  *
- * Defaults from the data, the same for every data set: standard scaling (none for data in
- * [0, 1]); latent and hidden sizes relative to the feature count; dropout 0.2 after hidden layers;
- * about 1000 Adam steps of 64 rows (epochs follow from the row count) — a fixed, modest budget, so
- * the few anomalies inside unlabelled training data are not learned by heart; the
- * `contamination:0.1` threshold rule.
+ * Defaults from the data, the same for every data set, chosen by leave-one-dataset-out
+ * (bench/select-defaults.ts): standard scaling (none for data in [0, 1]); latent and hidden sizes
+ * relative to the feature count; dropout 0.2 after hidden layers; Adam in batches of 64 until the
+ * validation loss stops improving (the automatic budget, train/budget.ts); the `combined` score
+ * (combined-score.ts); the `contamination:0.1` rule on the held-out rows' scores.
  *
  * Metric `elbo` (variational autoencoders only) scores each row by its negative ELBO, decoding μ
  * (deterministic, so a stored threshold stays valid); other models refuse it at once, before any
  * training.
  *
- * Stored form: the model file (weights, config, scaler) plus `{ metric, rule, threshold }` under
- * `extra.detector` — `detectorExtra()` writes it, `fromExtra`/`fromLoaded` read it.
+ * Stored form: the model file (weights, config, scaler) plus `{ metric, rule, threshold }` (and the
+ * combined score's `statistics`) under `extra.detector` — `detectorExtra()` writes it, `fromExtra`/`fromLoaded` read it.
  */
 
 import type { Matrix } from '../data/matrix.js';
