@@ -140,6 +140,13 @@ export function buildApp(metrics: ServeMetrics, options: AppOptions): FastifyIns
     if (closing) reply.header('connection', 'close');
   });
 
+  // Requests received (from their headers on) and not yet answered or abandoned: a batch waits
+  // for company only while there is some (see MicroBatcher).
+  app.addHook('onRequest', async (_request, reply) => {
+    metrics.active++;
+    reply.raw.once('close', () => metrics.active--);
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
     const status = reply.statusCode;

@@ -29,7 +29,10 @@ export class ServeMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  /** Requests received and not yet answered, as a plain number the batchers can read at once. */
+  /**
+   * Requests received (headers in) and not yet answered or abandoned, as a plain number the
+   * batchers read at once; the gauge below counts only data requests being handled.
+   */
   active = 0;
   readonly inFlight = new Gauge({
     name: 'latent_serve_requests_in_flight',

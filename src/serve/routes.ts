@@ -46,7 +46,6 @@ export function registerRoutes(app: FastifyInstance, models: ModelSet, metrics: 
   const dataRoute = <T>(endpoint: RowEndpoint, handle: (served: ServedModel, body: unknown) => Promise<T & { rows: number }>) => {
     return async (request: DataRequest): Promise<T & { rows: number }> => {
       metrics.inFlight.inc();
-      metrics.active++;
       try {
         const served = models.get(request.query.model);
         const note = noteOf(request);
@@ -57,7 +56,6 @@ export function registerRoutes(app: FastifyInstance, models: ModelSet, metrics: 
         return answer;
       } finally {
         metrics.inFlight.dec();
-        metrics.active--;
       }
     };
   };

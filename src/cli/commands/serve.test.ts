@@ -5,6 +5,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,10 +78,17 @@ describe('latent serve', () => {
 
   it('finishes the requests in flight on SIGTERM, then exits 0', async () => {
     // A long batch window keeps requests in flight until the signal, which runs their batch at once.
+    // A batch waits for its window only while other requests are in flight: a request whose body
+    // never finishes arriving is one.
     const child = spawnCli(['serve', f.detectorPath, '--port', '0', '--batch-window-ms', '10000', '--quiet']);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let unfinished: Socket | undefined;
     try {
       const [, url] = await waitForOutput(child, /at (http:\/\/\S+) /);
+      const { hostname, port } = new URL(url!);
+      unfinished = connect(Number(port), hostname);
+      unfinished.on('error', () => undefined);
+      unfinished.write('POST /v1/score HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
       const requests: Array<Promise<Answer>> = [];
       for (let i = 0; i < 6; i++) requests.push(post(`${url}/v1/score`, { rows: jsonRows(f.x, i, i + 1) }));
       let waiting = 0;
@@ -91,11 +99,13 @@ describe('latent serve', () => {
       expect(waiting).toBe(6);
       child.kill('SIGTERM');
       const answers = await Promise.all(requests);
+      unfinished.destroy();
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
       expect(answers.map((a) => (a.body['scores'] as number[]).length)).toEqual([1, 1, 1, 1, 1, 1]);
       expect(await exited).toBe(0);
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     } finally {
+      unfinished?.destroy();
       child.kill('SIGKILL');
     }
   });
