@@ -31,7 +31,7 @@ export interface CalibrationDefaults {
 }
 
 /** Fewer held-out rows than this are too few for a quantile: the threshold uses every row then. */
-const MIN_HELD_OUT = 10;
+export const MIN_HELD_OUT = 10;
 
 export abstract class CalibratedDetector implements Detector {
   protected calibration: Calibration | undefined;
@@ -62,9 +62,12 @@ export abstract class CalibratedDetector implements Detector {
     return evaluateScores(labels, this.score(x), this.threshold);
   }
 
-  /** Set the threshold from the scores of `x` with `rule` (default: the current rule). */
-  calibrate(x: Matrix, rule: ThresholdRule = this.rule): this {
-    this.calibrateWith(x, this.metric, rule);
+  /**
+   * Set the threshold from the scores of `x` with `rule` (default: the current rule), over the
+   * rows `heldOut` of `x` only when given (see `calibrateWith`).
+   */
+  calibrate(x: Matrix, rule: ThresholdRule = this.rule, heldOut?: Uint32Array): this {
+    this.calibrateWith(x, this.metric, rule, heldOut);
     return this;
   }
 

@@ -69,8 +69,8 @@ describe('the combined score', () => {
     const fitted = await new AutoencoderDetector({ latentDim: 2, epochs: 5, seed: 1 }).fit(x);
     const late = AutoencoderDetector.fromModel(fitted.model, 'combined').calibrate(x);
     expect(Array.from(late.score(x))).toEqual(Array.from(combinedScores(fitted.model, x, fitCombinedStatistics(fitted.model, x))));
-    const half: Matrix = { data: x.data.subarray(0, 200 * 8), rows: 200, cols: 8 };
-    const split = AutoencoderDetector.fromModel(fitted.model, 'combined').fitStatistics(x).calibrate(half);
+    const half = Uint32Array.from({ length: 200 }, (_, i) => i);
+    const split = AutoencoderDetector.fromModel(fitted.model, 'combined').calibrate(x, undefined, half);
     expect(Array.from(split.score(x))).toEqual(Array.from(late.score(x)));
     expect(() => AutoencoderDetector.fromModel(fitted.model, 'combined').score(x)).toThrow(/the combined score has no statistics yet/);
   });

@@ -162,24 +162,16 @@ export class AutoencoderDetector extends CalibratedDetector {
   }
 
   /**
-   * Fit the `combined` score's statistics on the rows `x` (the rows the model was trained on), for
-   * a detector built with `fromModel`; `calibrate` can then take a threshold on other rows.
+   * Set the threshold from the scores of `x` with `rule` (over the rows `heldOut` of `x` only,
+   * when given). The `combined` score's statistics are fitted on all of `x` first when the
+   * detector has none yet (a model trained elsewhere).
    *
    * @example
-   * AutoencoderDetector.fromModel(model, 'combined').fitStatistics(x).calibrate(heldOutRows);
+   * AutoencoderDetector.fromModel(model, 'combined').calibrate(trainingRows, rule, validationIndices);
    */
-  fitStatistics(x: Matrix): this {
-    this.statistics = fitCombinedStatistics(this.model, x);
-    return this;
-  }
-
-  /**
-   * Set the threshold from the scores of `x` with `rule`. The `combined` score's statistics are
-   * fitted on `x` first when the detector has none yet (a model trained elsewhere).
-   */
-  override calibrate(x: Matrix, rule: ThresholdRule = this.rule): this {
+  override calibrate(x: Matrix, rule: ThresholdRule = this.rule, heldOut?: Uint32Array): this {
     if (this.metric === 'combined' && this.statistics === undefined) this.statistics = fitCombinedStatistics(this.model, x);
-    return super.calibrate(x, rule);
+    return super.calibrate(x, rule, heldOut);
   }
 
   /** The `extra` metadata that stores this detector's threshold with its model. */

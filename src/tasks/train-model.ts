@@ -21,7 +21,7 @@ import { denseConfig } from '../models/config.js';
 import { DenseAutoencoder } from '../models/dense.js';
 import { vaeConfig } from '../models/penalty-configs.js';
 import { VariationalAutoencoder } from '../models/vae.js';
-import { heldOutRows, splitIndices } from '../train/batches.js';
+import { heldOutRows, validationIndices } from '../train/batches.js';
 import { AUTO_BUDGET, budgetFitOptions, type TrainingBudget } from '../train/budget.js';
 import { preferLinearIfBetter, type LinearChoice } from './linear-baseline.js';
 import { dataDefaults, defaultHidden, defaultLatent, defaultScaler } from '../train/defaults.js';
@@ -165,10 +165,10 @@ export async function trainAutoencoder(x: Matrix, options: AutoencoderOptions = 
     seed: options.seed ?? 42,
   };
   const history = await fit(model, x, fitOptions);
-  const held = heldOutRows(x.rows, fitOptions.validationSplit ?? 0).held;
-  if (held === 0) return { model, history, heldOut: new Uint32Array(0) };
-  const split = splitIndices(x.rows, held, fitOptions.seed ?? 42);
-  if (!defaults.linearFallback || options.model !== undefined) return { model, history, heldOut: split.validation };
+  const split = validationIndices(x.rows, fitOptions.validationSplit ?? 0, fitOptions.seed ?? 42);
+  if (!defaults.linearFallback || options.model !== undefined || split.validation.length === 0) {
+    return { model, history, heldOut: split.validation };
+  }
   const choice = preferLinearIfBetter(model, x, split.train, split.validation);
   return { model: choice.model, history, heldOut: split.validation, choice };
 }

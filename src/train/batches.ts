@@ -36,14 +36,28 @@ export function splitIndices(rows: number, held: number, seed: number): { train:
   return { train: order.slice(held).sort(), validation: order.slice(0, held).sort() };
 }
 
+/**
+ * The row indices `splitValidation` gives for `fraction` of `rows` rows and `seed`: the rows a
+ * run trained on and the rows it validated on (empty when none were held out).
+ *
+ * @example
+ * validationIndices(1831, 0.1, 42).validation.length; // 183
+ */
+export function validationIndices(rows: number, fraction: number, seed: number): { train: Uint32Array; validation: Uint32Array } {
+  const held = heldOutRows(rows, fraction).held;
+  return held === 0
+    ? { train: Uint32Array.from({ length: rows }, (_, i) => i), validation: new Uint32Array(0) }
+    : splitIndices(rows, held, seed);
+}
+
 /** Split off a random `fraction` of rows for validation; the same seed gives the same split. */
 export function splitValidation(x: Matrix, fraction: number, seed: number): { train: Matrix; validation: Matrix | null } {
   if (fraction === 0) return { train: x, validation: null };
   if (!(fraction > 0 && fraction < 1)) {
     throw new LatentError(`validation split ${fraction} is outside (0, 1)`, 'use e.g. --val-split 0.1, or 0 for none');
   }
-  const { held, empty } = heldOutRows(x.rows, fraction);
+  const { empty } = heldOutRows(x.rows, fraction);
   if (empty !== null) throw new LatentError(`a validation split of ${fraction} leaves no rows for ${empty} out of ${x.rows}`);
-  const { train, validation } = splitIndices(x.rows, held, seed);
+  const { train, validation } = validationIndices(x.rows, fraction, seed);
   return { train: takeRows(x, train), validation: takeRows(x, validation) };
 }

@@ -1,4 +1,4 @@
-export { heldOutRows, splitIndices, splitValidation, takeRows } from './batches.js';
+export { heldOutRows, splitIndices, splitValidation, takeRows, validationIndices } from './batches.js';
 export { corrupt, formatCorruption, parseCorruption, type Corruption } from './corruption.js';
 export {
   chooseLoss,

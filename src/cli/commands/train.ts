@@ -18,14 +18,14 @@ import { writeFileAtomic } from '../../io/atomic.js';
 import { saveCheckpoint, saveModel } from '../../io/model-node.js';
 import { AutoencoderDetector, DEFAULT_METRIC, DETECTOR_DEFAULTS } from '../../tasks/detector.js';
 import { parseThresholdRule } from '../../tasks/threshold.js';
-import { preferLinearIfBetter, type LinearChoice } from '../../tasks/linear-baseline.js';
+import { preferLinearIfBetter } from '../../tasks/linear-baseline.js';
 import { trainingSummary } from '../../io/training-summary.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
 import { trainingReport } from '../../report/training-report.js';
 import { formatCorruption } from '../../train/corruption.js';
 import { dataDefaults, defaultLoss, defaultScaler } from '../../train/defaults.js';
-import { heldOutRows, splitIndices, takeRows } from '../../train/batches.js';
-import type { Matrix } from '../../data/matrix.js';
+import { heldOutRows, validationIndices } from '../../train/batches.js';
+import { MIN_HELD_OUT } from '../../tasks/calibrated-detector.js';
 import { describeStop } from '../../train/stop-reason.js';
 import { AUTO_BUDGET, budgetFitOptions } from '../../train/budget.js';
 import { TrainingDivergedError } from '../../train/diverged.js';
@@ -219,13 +219,6 @@ function trainingLength(settings: TrainSettings, rows: number): Pick<FitOptions,
   return settings.patience > 0 ? { ...rest, earlyStopping: { ...earlyStopping, patience: settings.patience } } : rest;
 }
 
-/** The rows a stored threshold is computed on: the validation rows, or all rows without a split. */
-function heldOutOf(x: Matrix, valSplit: number, seed: number): { rows: Matrix; what: string } {
-  const held = heldOutRows(x.rows, valSplit).held;
-  if (held < 10) return { rows: x, what: 'the training rows (too few validation rows)' };
-  return { rows: takeRows(x, splitIndices(x.rows, held, seed).validation), what: `the ${held} validation rows` };
-}
-
 /** Run `latent train`; returns the exit code. */
 export async function runTrain(data: string, flags: TrainFlags, io: Io, command = `latent train ${data}`): Promise<number> {
   // Resuming, the checkpoint is read first: it decides what omitted flags mean.
@@ -354,10 +347,13 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     io.err(`saved the model with the last good weights (before the failing step) to ${output}\n`);
     return 1;
   }
-  // A default dense reducer is kept only where it beats PCA on the validation rows.
-  const choice = linearFallbackApplies(settings, flags, resume !== undefined)
-    ? linearChoiceOf(model, dataset.x, settings.valSplit, settings.seed)
-    : undefined;
+  // The rows fit trained and validated on: a default dense reducer is kept only where it beats PCA
+  // on the validation rows, and a stored threshold comes from their scores.
+  const split = validationIndices(dataset.x.rows, settings.valSplit, settings.seed);
+  const choice =
+    linearFallbackApplies(settings, flags, resume !== undefined) && split.validation.length >= MIN_HELD_OUT
+      ? preferLinearIfBetter(model, dataset.x, split.train, split.validation)
+      : undefined;
   if (choice) {
     model = choice.model;
     recorded['kept'] = choice.kept;
@@ -367,15 +363,18 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   const summary = summaryOf(history, seconds, false);
   // With --threshold-rule the file carries a detector calibrated on the validation rows, which the
   // model did not train on (in-sample scores are lower, and a threshold on them flags too much).
-  const calibrationRows = heldOutOf(dataset.x, settings.valSplit, settings.seed);
   const detector =
     thresholdRule === undefined
       ? undefined
-      : AutoencoderDetector.fromModel(model, DEFAULT_METRIC).fitStatistics(dataset.x).calibrate(calibrationRows.rows, thresholdRule);
+      : AutoencoderDetector.fromModel(model, DEFAULT_METRIC).calibrate(dataset.x, thresholdRule, split.validation);
+  const calibrationRows =
+    split.validation.length >= MIN_HELD_OUT
+      ? `the ${split.validation.length} validation rows`
+      : 'the training rows (too few validation rows)';
   saveModel(output, model, { overwrite: force, training: summary, ...(detector ? { extra: detector.detectorExtra() } : {}) });
   if (detector)
     io.out(
-      `anomaly threshold ${detector.threshold.toPrecision(4)} (rule ${flags.thresholdRule} on ${calibrationRows.what}) stored in ${output}\n`,
+      `anomaly threshold ${detector.threshold.toPrecision(4)} (rule ${flags.thresholdRule} on ${calibrationRows}) stored in ${output}\n`,
     );
   if (flags.report !== undefined) {
     const html = trainingReport({ title: `latent train ${data}`, command, history, summary, model, data: dataset });
@@ -414,12 +413,4 @@ function linearFallbackApplies(settings: TrainSettings, flags: TrainFlags, resum
     settings.noise === undefined &&
     flags.thresholdRule === undefined
   );
-}
-
-/** The linear-baseline choice on the validation rows of a run, or undefined without enough of them. */
-function linearChoiceOf(model: Autoencoder, x: Matrix, valSplit: number, seed: number): LinearChoice | undefined {
-  const held = heldOutRows(x.rows, valSplit).held;
-  if (held < 10) return undefined;
-  const split = splitIndices(x.rows, held, seed);
-  return preferLinearIfBetter(model, x, split.train, split.validation);
 }
