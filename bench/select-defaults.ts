@@ -192,7 +192,7 @@ for (const set of sets) {
 }
 
 const chosen = best(null);
-const f = (v: number): string => v.toFixed(3);
+const f = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : '–');
 const lines: string[] = [
   `Leave-one-dataset-out selection over ${sets.length} sets, seeds ${seeds.join(',')}, backend ${getBackend().name}`,
   '',

@@ -62,14 +62,14 @@ export function fitCombinedStatistics(model: Autoencoder, x: Matrix): CombinedSt
   const codeMean = Array.from(codeSums, (v) => v / x.rows);
   const codePrecision = precisionOf(model, x, codeMean);
   const partial = { featureScale: scale, codeMean, codePrecision };
-  const terms = rawTerms(model, x, partial);
+  const terms = combinedTerms(model, x, partial);
   return { ...partial, errorMedian: positiveMedian(terms.error), distanceMedian: positiveMedian(terms.distance) };
 }
 
 /** The combined score of each row of `x`. */
 export function combinedScores(model: Autoencoder, x: Matrix, stats: CombinedStatistics): Float64Array {
   checkShapes(model, stats);
-  const { error, distance } = rawTerms(model, x, stats);
+  const { error, distance } = combinedTerms(model, x, stats);
   const out = new Float64Array(x.rows);
   for (let i = 0; i < out.length; i++) out[i] = error[i]! / stats.errorMedian + distance[i]! / stats.distanceMedian;
   return out;
@@ -136,8 +136,14 @@ function addColumns(m: Matrix, sums: Float64Array): void {
   for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) sums[c]! += m.data[r * m.cols + c]!;
 }
 
-/** The two terms of every row of `x`, before division by their medians. */
-function rawTerms(
+/**
+ * The two terms of every row of `x`, before division by their medians: the per-feature normalised
+ * reconstruction error and the code's squared Mahalanobis distance.
+ *
+ * @example
+ * const { error, distance } = combinedTerms(model, x, fitCombinedStatistics(model, x));
+ */
+export function combinedTerms(
   model: Autoencoder,
   x: Matrix,
   stats: Pick<CombinedStatistics, 'featureScale' | 'codeMean' | 'codePrecision'>,
