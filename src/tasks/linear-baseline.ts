@@ -23,6 +23,7 @@ import type { Autoencoder } from '../models/autoencoder.js';
 import { denseConfig } from '../models/config.js';
 import { DenseAutoencoder } from '../models/dense.js';
 import { takeRows } from '../train/batches.js';
+import { meanOf } from './explained-variance.js';
 import { Pca } from './pca.js';
 
 /**
@@ -110,8 +111,3 @@ function maxOf(values: Float32Array): number {
   return m;
 }
 
-function meanOf(values: Float32Array): number {
-  let s = 0;
-  for (const v of values) s += v;
-  return s / values.length;
-}
