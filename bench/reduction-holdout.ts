@@ -10,7 +10,7 @@
  * keeps more), and the worst held-out row's error of each and their ratio — an autoencoder that
  * extrapolates wildly off the training rows shows there, long before it shows in the mean.
  *
- * Usage: npx tsx bench/reduction-holdout.ts [--quick] [--seeds 0,1]
+ * Usage: npx tsx bench/reduction-holdout.ts [--quick] [--seeds 0,1] [--data DIR] [--sets a.npz,b.npz] [--sizes 2,4,8,16]
  */
 
 import '../src/backend/auto.js';
@@ -32,13 +32,13 @@ function argument(name: string): string | undefined {
 
 const quick = process.argv.includes('--quick');
 const seeds = (argument('--seeds') ?? '0').split(',').map(Number);
-const dir = resolve(process.cwd(), '../shared/data/adbench');
+const dir = resolve(process.cwd(), argument('--data') ?? '../shared/data/adbench');
 const files = quick
   ? ['6_cardio.npz']
   : readdirSync(dir)
       .filter((f) => f.endsWith('.npz'))
       .sort();
-const sizes = quick ? [4, 16] : [2, 4, 8, 16];
+const sizes = quick ? [4, 16] : (argument('--sizes')?.split(',').map(Number) ?? [2, 4, 8, 16]);
 
 /** Per-row MSE between `a` and `b`, both rows × cols. */
 function rowErrors(a: Matrix, b: Matrix): Float64Array {
