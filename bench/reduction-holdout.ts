@@ -33,11 +33,13 @@ function argument(name: string): string | undefined {
 const quick = process.argv.includes('--quick');
 const seeds = (argument('--seeds') ?? '0').split(',').map(Number);
 const dir = resolve(process.cwd(), argument('--data') ?? '../shared/data/adbench');
+const only = argument('--sets')?.split(',');
 const files = quick
   ? ['6_cardio.npz']
-  : readdirSync(dir)
+  : (only ??
+    readdirSync(dir)
       .filter((f) => f.endsWith('.npz'))
-      .sort();
+      .sort());
 const sizes = quick ? [4, 16] : (argument('--sizes')?.split(',').map(Number) ?? [2, 4, 8, 16]);
 
 /** Per-row MSE between `a` and `b`, both rows × cols. */

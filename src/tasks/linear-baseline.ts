@@ -7,11 +7,19 @@
  * autoencoder trained by gradient descent ends short of PCA's exact optimum, and on rows it did
  * not see it can rebuild far worse. The default reducer therefore keeps the non-linear model only
  * when it beats this baseline clearly (by `MARGIN`) on the validation rows the autoencoder did
- * not train on, without rebuilding any of them much worse (`WORST_ROW_FACTOR`) — a choice by measurement, made per data set. The margin is there because a
- * validation split of a small table holds a few dozen rows: on a small difference it picks the
- * wrong model about as often as the right one, and the non-linear model's failures off the
- * training rows are the larger ones. The baseline that is kept is PCA fitted on every row. The chosen model is an ordinary dense autoencoder either way
- * (same file format, ONNX export and PyTorch hand-off).
+ * not train on, without rebuilding any of them much worse (`WORST_ROW_FACTOR`): a choice by
+ * measurement, made per data set. The margin is there because a validation split of a small
+ * table holds a few dozen rows: on a small difference it picks the wrong model about as often as
+ * the right one, and the non-linear model's failures off the training rows are the larger ones.
+ *
+ * With fewer training rows than `ROWS_PER_FEATURE` times the features, PCA is kept outright: a
+ * few hundred rows of 512 embedding features cannot pin down a non-linear map, and a validation
+ * split of a few dozen of them cannot show where it breaks. On MVTec-AD embeddings (about 300
+ * training rows × 512 features), models that passed the validation test rebuilt held-out rows up
+ * to 14,500× worse than PCA (bench/reduction-holdout.ts --data ../shared/data/adbench-embeddings).
+ *
+ * The baseline that is kept is PCA fitted on every row. The chosen model is an ordinary dense
+ * autoencoder either way (same file format, ONNX export and PyTorch hand-off).
  *
  * Invariant: the baseline shares the trained model's scaler, so both are compared (and later
  * used) in the same scaled units.
@@ -74,6 +82,8 @@ export function pcaAutoencoder(x: Matrix, k: number, like: Autoencoder, refitSca
 const MARGIN = 0.1;
 /** …and rebuild its worst validation row no worse than this many times PCA's worst. */
 const WORST_ROW_FACTOR = 1.5;
+/** Below this many training rows per feature the trained model is not kept. */
+const ROWS_PER_FEATURE = 2;
 
 /** Which model a reducer kept, and the validation MSE of each. */
 export interface LinearChoice {
@@ -100,7 +110,8 @@ export function preferLinearIfBetter(trained: Autoencoder, x: Matrix, trainRows:
   const linearMse = meanOf(linearErrors);
   const clearlyBetter = autoencoderMse < (1 - MARGIN) * linearMse;
   const noWildRow = maxOf(autoencoderErrors) <= WORST_ROW_FACTOR * maxOf(linearErrors);
-  if (clearlyBetter && noWildRow) return { model: trained, kept: 'autoencoder', autoencoderMse, linearMse };
+  const enoughRows = trainRows.length >= ROWS_PER_FEATURE * x.cols;
+  if (clearlyBetter && noWildRow && enoughRows) return { model: trained, kept: 'autoencoder', autoencoderMse, linearMse };
   // The kept baseline is PCA of every row, scaled by a scaler of the same kind fitted on every row.
   return { model: pcaAutoencoder(x, trained.latentDim, trained, true), kept: 'linear', autoencoderMse, linearMse };
 }
@@ -110,4 +121,3 @@ function maxOf(values: Float32Array): number {
   for (const v of values) m = Math.max(m, v);
   return m;
 }
-
