@@ -11,6 +11,7 @@ import { ACTIVATION_NAMES, parseActivation } from '../nn/activations.js';
 export type ConfigInput<C> = { readonly [K in keyof C]?: unknown };
 
 export function positiveInt(value: unknown, field: string): number {
+  if (value === undefined) throw new LatentError(`model config: "${field}" is missing (a whole number ≥ 1)`);
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw new LatentError(`model config: "${field}" must be a whole number ≥ 1, got ${JSON.stringify(value)}`);
   }

@@ -97,6 +97,9 @@ export function parseModelConfig(value: unknown, source: string): ModelConfig {
     if (error instanceof LatentError) throw new LatentError(`${source}: ${error.message}`, error.hint);
     throw error;
   }
+  if (record['kind'] === undefined) {
+    throw new LatentError(`${source}: the model config has no "kind"`, `add "kind": one of ${MODEL_KINDS.join(', ')} (e.g. "dense")`);
+  }
   throw new LatentError(
     `${source}: unknown model kind ${JSON.stringify(record['kind'])}`,
     `this version of latent knows: ${MODEL_KINDS.join(', ')}`,
