@@ -29,8 +29,11 @@ describe('archives inflate under a cap set by the declared shape', () => {
     let entry = -1;
     for (let i = 0; i + 4 <= npz.length; i++) if (view.getUint32(i, true) === 0x02014b50) entry = i;
     expect(entry).toBeGreaterThan(0);
-    view.setUint32(entry + 24, 0xffffffff, true);
     expect([...parseNpz(npz, 'x.npz').get('x')!.matrix.data]).toEqual([1, 2, 3, 4]);
+    view.setUint32(entry + 24, 0xffffffff, true);
+    expect(caughtLatentError(() => parseNpz(npz, 'x.npz')).message).toMatch(
+      /member "x\.npy" holds \d+ bytes, but the zip directory says 4294967295/,
+    );
   });
 
   it('stops a gzipped IDX file that inflates past its header', () => {
@@ -39,6 +42,16 @@ describe('archives inflate under a cap set by the declared shape', () => {
     bomb.set(header);
     const error = caughtLatentError(() => parseIdx(gzipSync(bomb, { level: 1 }), 'bomb.idx.gz'));
     expect(error.message).toMatch(/inflates to more than the 12 bytes its header declares/);
+  });
+});
+
+describe('zip members are checked as Python reads them', () => {
+  it('refuses a member whose CRC-32 does not match', () => {
+    const npy = buildNpy({ descr: '<f4', shape: [2], body: elementBytes('f4', [1, 2]) });
+    const fresh = zipSync({ 'x.npy': npy }, { level: 0 });
+    const at = fresh.indexOf(0x80, 30 + 5 + 64); // a byte of the float data (1.0 = 00 00 80 3f)
+    fresh[at] ^= 0x01;
+    expect(caughtLatentError(() => parseNpz(fresh, 'x.npz')).message).toMatch(/member "x\.npy" fails its CRC-32 check/);
   });
 });
 

@@ -10,16 +10,15 @@
  * 1 MB while its header is unread, at most 64 MB after a large member in the same piece).
  */
 
-import { Gunzip, Unzip, UnzipInflate, unzipSync } from 'fflate';
+import { Gunzip, Inflate } from 'fflate';
 import { LatentError } from '../errors.js';
+import { crc32, readZipDirectory } from './zip-reader.js';
 
 /** DEFLATE's largest expansion: one compressed byte yields at most this many bytes. */
 const MAX_RATIO = 1032;
 /** Compressed bytes handed to the inflater at a time, within these bounds (see `pieceFor`). */
 const MIN_PIECE = 1024;
 const MAX_PIECE = 64 * 1024;
-/** The smallest central-directory entry of a zip file, in bytes. */
-const MIN_DIRECTORY_ENTRY = 46;
 
 /**
  * The most bytes a member may inflate to, read from its first bytes: a number once `head` holds
@@ -122,7 +121,8 @@ export function gunzipBounded(bytes: Uint8Array, source: string, limitOf: LimitO
 
 /**
  * The members of a zip archive whose names pass `wanted`, each inflated under the limit its own
- * first bytes set; members not wanted are never inflated. Names come in archive order.
+ * first bytes set (and never past the size the directory states), then checked against the
+ * directory's size and CRC-32; members not wanted are never inflated. Names come in archive order.
  *
  * @example
  * const members = unzipBounded(npz, 'x.npz', (n) => n.endsWith('.npy'), npyLimit, 'save with numpy.savez');
@@ -134,70 +134,45 @@ export function unzipBounded(
   limitOf: LimitOf,
   hint: string,
 ): Map<string, Uint8Array> {
-  const listed = directoryNames(bytes, source, hint).filter(wanted);
-  const sinks = new Map<string, BoundedSink>();
-  let current: BoundedSink | undefined;
-  let failure: unknown = null;
-  const unzip = new Unzip((file) => {
-    if (!wanted(file.name)) return;
-    if (sinks.has(file.name)) {
-      failure ??= new LatentError(`${source}: the archive holds "${file.name}" twice`, hint);
-      return;
-    }
-    const sink = new BoundedSink(
-      limitOf,
-      (limit) => new LatentError(`${source}: member "${file.name}" inflates to more than the ${limit} bytes its header declares`, hint),
-    );
-    sinks.set(file.name, sink);
-    current = sink;
-    file.ondata = (error, chunk, final) => (error ? sink.fail(error) : sink.push(chunk, final));
-    try {
-      file.start();
-    } catch (error) {
-      sink.fail(error);
-    }
-  });
-  unzip.register(UnzipInflate);
-  const firstFailure = (): unknown => failure ?? [...sinks.values()].find((s) => s.failure !== null)?.failure ?? null;
-  try {
-    for (let at = 0, piece = MIN_PIECE; at < bytes.length && firstFailure() === null; at += piece, piece = pieceFor(current)) {
-      unzip.push(bytes.subarray(at, at + piece), at + piece >= bytes.length);
-    }
-  } catch (error) {
-    failure ??= error;
-  }
-  const problem = firstFailure();
-  if (problem !== null) throw damaged(source, 'not a valid NPZ (zip) archive', problem, hint);
-  const found = [...sinks.keys()];
-  if (found.length !== listed.length || listed.some((name) => !sinks.has(name))) {
-    throw new LatentError(
-      `${source}: the zip directory lists ${listed.join(', ') || 'no arrays'} but the archive's entries hold ${found.join(', ') || 'none'}`,
-      `the archive is damaged; ${hint}`,
-    );
-  }
   const out = new Map<string, Uint8Array>();
-  for (const [name, sink] of sinks) {
-    if (!sink.finished) throw new LatentError(`${source}: member "${name}" is truncated`, hint);
-    out.set(name, sink.bytes());
+  for (const entry of readZipDirectory(bytes, source, hint)) {
+    if (!wanted(entry.name)) continue;
+    const where = `${source}: member "${entry.name}"`;
+    const compressed = bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
+    let data: Uint8Array;
+    if (entry.method === 0) {
+      data = compressed.slice();
+    } else if (entry.method === 8) {
+      const sink = new BoundedSink(
+        (head) => {
+          const limit = limitOf(head);
+          return limit === undefined ? undefined : Math.min(limit, entry.uncompressedSize);
+        },
+        (limit) => new LatentError(`${where} inflates to more than the ${limit} bytes its header declares`, hint),
+      );
+      const inflate = new Inflate((chunk, final) => sink.push(chunk, final));
+      try {
+        for (let at = 0, piece = MIN_PIECE; at < compressed.length && sink.failure === null; at += piece, piece = pieceFor(sink)) {
+          inflate.push(compressed.subarray(at, at + piece), at + piece >= compressed.length);
+        }
+      } catch (error) {
+        sink.fail(error);
+      }
+      if (sink.failure !== null) throw damaged(source, `member "${entry.name}" is damaged`, sink.failure, hint);
+      data = sink.bytes();
+    } else {
+      throw new LatentError(`${where} is compressed with method ${entry.method}; only stored and deflated members can be read`, hint);
+    }
+    if (data.length !== entry.uncompressedSize) {
+      throw new LatentError(
+        `${where} holds ${data.length} bytes, but the zip directory says ${entry.uncompressedSize}`,
+        `the archive is damaged; ${hint}`,
+      );
+    }
+    if (crc32(data) !== entry.crc32) {
+      throw new LatentError(`${where} fails its CRC-32 check`, `the archive is damaged; ${hint}`);
+    }
+    out.set(entry.name, data);
   }
   return out;
-}
-
-/** Names in the zip's central directory (what Python's zipfile reads), without inflating anything. */
-function directoryNames(bytes: Uint8Array, source: string, hint: string): string[] {
-  const names: string[] = [];
-  const most = Math.floor(bytes.length / MIN_DIRECTORY_ENTRY);
-  try {
-    unzipSync(bytes, {
-      filter: (file) => {
-        // A damaged entry count must not walk billions of phantom entries.
-        if (names.length >= most) throw new Error('the directory lists more entries than the file can hold');
-        names.push(file.name);
-        return false;
-      },
-    });
-  } catch (error) {
-    throw damaged(source, 'not a valid NPZ (zip) archive', error, hint);
-  }
-  return names;
 }

@@ -58,6 +58,7 @@ export function parseNpyHeader(bytes: Uint8Array, source = 'NPY data'): NpyHeade
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('it does not start with the \\x93NUMPY magic');
   const major = bytes[6]!;
   const minor = bytes[7]!;
+  if (minor !== 0) fail(`format version ${major}.${minor} is not supported (1.0, 2.0 and 3.0 are)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let textLength: number;
   let textStart: number;
