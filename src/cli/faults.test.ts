@@ -116,6 +116,29 @@ describe.skipIf(skipMounts !== null)('a full disk after training', () => {
   });
 });
 
+describe.skipIf(skipMounts !== null)('a full disk during training', () => {
+  it('warns once that checkpoints cannot be written, trains on, and still recovers the model', async () => {
+    const full = join(root, 'full-checkpoints');
+    expect(mount(full, 'size=64k')).toBe(true);
+    fillLeavingOnePage(full);
+    const recovery = join(root, 'recovery-checkpoints');
+    mkdirSync(recovery);
+    const savedTmp = process.env['TMPDIR'];
+    process.env['TMPDIR'] = recovery;
+    try {
+      const checkpoint = join(full, 'ckpt.safetensors');
+      const run = await runCli('train', data, '-o', join(full, 'model.safetensors'), '--checkpoint', checkpoint, ...TRAIN);
+      expect(run.code).toBe(1);
+      const warnings = run.stderr.split('\n').filter((line) => line.startsWith('warning:'));
+      expect(warnings).toEqual([`warning: could not write ${checkpoint}: the disk is full (ENOSPC); training goes on without checkpoints`]);
+      expect(readdirSync(recovery).filter((f) => f.endsWith('model.safetensors'))).toHaveLength(1);
+    } finally {
+      if (savedTmp === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = savedTmp;
+    }
+  });
+});
+
 describe.skipIf(skipMounts !== null)('a read-only output folder', () => {
   it('is refused before training starts (EROFS), in one line', async () => {
     const readOnly = join(root, 'read-only');

@@ -353,8 +353,9 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   } catch (error) {
     progress.stop();
     if (!(error instanceof TrainingDivergedError)) throw error;
-    saveTrainedModel(output, model, { overwrite: force, training: summaryOf(error.history, elapsed(), true) });
+    // Said first, so a save that then fails (and is recovered elsewhere) does not hide why training stopped.
     io.err(`error: ${error.message}\n  hint: ${error.hint ?? ''}\n`);
+    saveTrainedModel(output, model, { overwrite: force, training: summaryOf(error.history, elapsed(), true) });
     io.err(`saved the model with the last good weights (before the failing step) to ${output}\n`);
     return 1;
   }
