@@ -26,15 +26,13 @@ import {
   SeriesScorer,
   THRESHOLD_UPDATES,
   timestampNote,
-  type PointScore,
   type SeriesOptions,
-  type ThresholdUpdate,
 } from '../../tasks/timeseries.js';
 import { windowStarts } from '../../tasks/windows.js';
 import { setupBackend, skippedColumnsNote } from '../common.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
-import { parseInteger } from '../options.js';
+import { parseChoice, parseInteger } from '../options.js';
 import { checkModelOutput, defaultModelPath } from '../outputs.js';
 import { readSeries } from './series-data.js';
 import { taskProgress } from './task-progress.js';
@@ -73,10 +71,11 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
   const auto = flags.window !== undefined && flags.window.trim().toLowerCase() === 'auto';
   const asked = auto || flags.window === undefined ? undefined : parseInteger('--window', flags.window, { min: 2 });
   const stride = flags.stride === undefined ? 1 : parseInteger('--stride', flags.stride, { min: 1 });
-  const pointScore = parsePointScore(flags.pointScore);
+  const pointScore = flags.pointScore === undefined ? undefined : parseChoice('--point-score', flags.pointScore, POINT_SCORES);
   const holdout = parseHoldout(flags.holdout);
   const rule = flags.thresholdRule === undefined ? undefined : parseThresholdRule(flags.thresholdRule);
-  const thresholdUpdate = parseThresholdUpdate(flags.thresholdUpdate);
+  const thresholdUpdate =
+    flags.thresholdUpdate === undefined ? undefined : parseChoice('--threshold-update', flags.thresholdUpdate, THRESHOLD_UPDATES);
   if (asked !== undefined && stride > asked) {
     const window = asked;
     throw new LatentError(
@@ -218,26 +217,6 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
       `${history.epochs.length} epochs, ${formatDuration(seconds)} on ${backend.name}\n`,
   );
   return 0;
-}
-
-/** --point-score: one of the point-score modes, or undefined for the default. */
-function parsePointScore(text: string | undefined): PointScore | undefined {
-  if (text === undefined) return undefined;
-  const mode = POINT_SCORES.find((m) => m === text.trim().toLowerCase());
-  if (mode === undefined) {
-    throw new LatentError(`--point-score ${text}: unknown mode`, `use one of ${POINT_SCORES.join(', ')}`);
-  }
-  return mode;
-}
-
-/** --threshold-update: stream or fixed, or undefined for the default. */
-function parseThresholdUpdate(text: string | undefined): ThresholdUpdate | undefined {
-  if (text === undefined) return undefined;
-  const update = THRESHOLD_UPDATES.find((u) => u === text.trim().toLowerCase());
-  if (update === undefined) {
-    throw new LatentError(`--threshold-update ${text}: unknown update`, `use one of ${THRESHOLD_UPDATES.join(', ')}`);
-  }
-  return update;
 }
 
 /** --holdout: the share of the series held out for the threshold, in [0, 1). */
