@@ -41,6 +41,11 @@ describe('parseNpyHeader reads the header as the Python literal NumPy reads', ()
     ['text after the dict', "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), } x", /after the header dict/],
     ['a list, not a dict', "['descr', '<f4']", /not a dict/],
     ['a float size', "{'descr': '<f4', 'fortran_order': False, 'shape': (2.0, 3), }", /followed by/],
+    [
+      'a size with a leading zero (a syntax error in Python 3)',
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 03), }",
+      /leading zero/,
+    ],
     ['3L in a version 3 header', "{'descr': '<f4', 'fortran_order': False, 'shape': (2L, 3), }", /followed by "L"/],
   ])('refuses %s', (_name, text, message) => {
     const version = text.includes('2L, 3)') ? 3 : 1;

@@ -293,6 +293,10 @@ class LiteralParser {
     const match = /^[+-]?\d+/.exec(this.text.slice(this.at, this.at + 40));
     if (match === null) return this.fail(`unexpected ${JSON.stringify(this.text.slice(this.at, this.at + 20))} in the header`);
     this.at += match[0].length;
+    // Python 3 refuses decimal literals with leading zeros (01), except zero itself (00).
+    const digits = match[0].replace(/^[+-]/, '');
+    if (digits.length > 1 && digits.startsWith('0') && /[1-9]/.test(digits))
+      this.fail(`the number ${match[0]} in the header has a leading zero`);
     // Python 2 wrote longs as 3L; NumPy still reads that in version 1 and 2 headers.
     if (this.allowLongSuffix && this.text[this.at] === 'L') this.at++;
     if (/[A-Za-z0-9_.]/.test(this.text[this.at] ?? ''))
