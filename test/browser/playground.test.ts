@@ -181,6 +181,7 @@ describe('playground pieces', () => {
       model,
       data,
       shownRows: Uint32Array.from({ length: 12 }, (_, i) => i),
+      shown: 'held-out' as const,
       trainRows: Uint32Array.from({ length: rows - 12 }, (_, i) => i + 12),
       noise: 'none',
       epoch: 1,

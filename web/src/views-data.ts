@@ -11,7 +11,7 @@
 
 import { corrupt, rocAuc, matrix, parseCorruption, Pca, Rng, takeRows, type Autoencoder, type Matrix } from '../../src/index.js';
 import { latentPlaneView } from './latent-plane.js';
-import type { Anomalies, ImageRows, Views, WireDataset } from './protocol.js';
+import type { Anomalies, ImageRows, ShownRows, Views, WireDataset } from './protocol.js';
 
 /** Images in the reconstruction and denoising rows. */
 export const GRID_IMAGES = 10;
@@ -27,6 +27,8 @@ export interface ViewInputs {
   readonly data: WireDataset;
   /** Dataset rows to show (validation rows). */
   readonly shownRows: Uint32Array;
+  /** Which rows `shownRows` are. */
+  readonly shown: ShownRows;
   /** Dataset rows the model trained on. */
   readonly trainRows: Uint32Array;
   /** Noise the model was trained with (`none` for a plain autoencoder). */
@@ -41,7 +43,7 @@ export interface ViewInputs {
  * shown and training rows are scored now.
  *
  * @example
- * const views = computeViews({ model, data, shownRows, trainRows, noise: 'none', epoch: 3 }, null);
+ * const views = computeViews({ model, data, shownRows, shown: 'held-out', trainRows, noise: 'none', epoch: 3 }, null);
  */
 export function computeViews(inputs: ViewInputs, previous: Anomalies | null): Views {
   const { model, data, shownRows } = inputs;
@@ -62,6 +64,7 @@ export function computeViews(inputs: ViewInputs, previous: Anomalies | null): Vi
   const topReconstructions = decoded === null || topIndices.length === 0 ? null : decoded.slice(imageCount * size);
   return {
     rows: shownRows,
+    shown: inputs.shown,
     labels,
     latentDim: codes.cols,
     codes: codes.data,
