@@ -24,7 +24,9 @@ export function modelFileName(family: string, inputDim: number, latentDim: numbe
 function dataPart(source: string): string {
   if (source.startsWith('built-in digits')) return 'mnist';
   // A file name: its stem, without the extension the model file replaces.
-  return slug(source.replace(/\.[a-z0-9]{1,5}$/i, '')).slice(0, MAX_DATA_PART).replace(/-+$/, '');
+  return slug(source.replace(/\.[a-z0-9]{1,5}$/i, ''))
+    .slice(0, MAX_DATA_PART)
+    .replace(/-+$/, '');
 }
 
 function slug(text: string): string {

@@ -216,7 +216,10 @@ function showViews(views: Views | null, note: string | null): void {
 function runSummary(epochs: number, stopped: boolean): string {
   if (epochs === 0) return 'Training ended before the first epoch completed.';
   const last = state.epochs.at(-1);
-  const loss = last === undefined ? '' : `; final loss ${formatNumber(last.loss, 4)}${last.valLoss === null ? '' : `, validation ${formatNumber(last.valLoss, 4)}`}`;
+  const loss =
+    last === undefined
+      ? ''
+      : `; final loss ${formatNumber(last.loss, 4)}${last.valLoss === null ? '' : `, validation ${formatNumber(last.valLoss, 4)}`}`;
   return `${stopped ? 'Stopped' : 'Finished'} after ${epochs} epoch${epochs === 1 ? '' : 's'}${loss}. The results are below.`;
 }
 

@@ -21,7 +21,8 @@ export interface PageError {
 export type PageErrorContext = ErrorContext | 'data' | 'threshold';
 
 /** Command-line wording: a `latent` command, an option flag, the DATA argument, npm, or `rule:value` syntax. */
-export const CLI_WORDING = /\blatent (train|score|info|evaluate|sweep)\b|(^|\s|\()--[a-z]|\bDATA argument\b|\bnpm install\b|\bmodel\.save\b|\b(contamination|percentile|std|mad|pot):[\d.e-]+/;
+export const CLI_WORDING =
+  /\blatent (train|score|info|evaluate|sweep)\b|(^|\s|\()--[a-z]|\bDATA argument\b|\bnpm install\b|\bmodel\.save\b|\b(contamination|percentile|std|mad|pot):[\d.e-]+/;
 
 /** Hints that fit the page, by where the error arose. */
 const PAGE_HINTS: Readonly<Record<PageErrorContext, string>> = {

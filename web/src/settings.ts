@@ -76,7 +76,11 @@ function integer(text: string, [name, field]: Named, min: number, max: number): 
 function decimal(text: string, [name, field]: Named, min: number, max: number): number {
   const value = Number(text.trim());
   if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
-    throw new SettingError(name, `${field}: ${JSON.stringify(text)} is not a number from ${min} to ${max}`, `enter a ${field} such as 0.001`);
+    throw new SettingError(
+      name,
+      `${field}: ${JSON.stringify(text)} is not a number from ${min} to ${max}`,
+      `enter a ${field} such as 0.001`,
+    );
   }
   return value;
 }
@@ -91,6 +95,7 @@ function sizes(text: string, field: Named): number[] {
 
 function choice<T extends string>(text: string, [name, field]: Named, allowed: readonly T[]): T {
   const found = allowed.find((a) => a === text);
-  if (found === undefined) throw new SettingError(name, `${field}: unknown choice ${JSON.stringify(text)}`, `choose one of ${allowed.join(', ')}`);
+  if (found === undefined)
+    throw new SettingError(name, `${field}: unknown choice ${JSON.stringify(text)}`, `choose one of ${allowed.join(', ')}`);
   return found;
 }
