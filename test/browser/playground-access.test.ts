@@ -181,9 +181,11 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium: keyboard, sc
       await useDigits(page, 600);
       await setField(page, 'family', 'vae');
       await setField(page, 'latent', '2');
-      await setField(page, 'epochs', '1');
+      // Enough epochs that the loss table scrolls (a scrolling region must be reachable by keyboard).
+      await setField(page, 'epochs', '12');
       await setField(page, 'hidden', '64');
       await trainAndWait(page);
+      expect(await page.$eval('.table-scroll', (table) => table.scrollHeight > table.clientHeight)).toBe(true);
       expect(serious(await axeViolations(page))).toEqual([]);
       // Every canvas says what it shows.
       const canvases = await page.$$eval('canvas', (all) =>

@@ -33,7 +33,11 @@ export function chartWidth(container: HTMLElement): number {
 /** Redraw the loss view (cheap: called on every epoch). */
 export function renderLossView(state: PlaygroundState): void {
   const chart = byId('loss-chart', HTMLElement);
-  renderLoss(chart, byId('loss-rows', HTMLTableSectionElement), state.epochs, state.lossName, chartWidth(chart));
+  const rows = byId('loss-rows', HTMLTableSectionElement);
+  renderLoss(chart, rows, state.epochs, state.lossName, chartWidth(chart));
+  // The newest epoch is the one to read: keep the table scrolled to it.
+  const scroller = rows.closest('.table-scroll');
+  if (scroller !== null) scroller.scrollTop = scroller.scrollHeight;
 }
 
 /** The latent-plane card's elements. */
