@@ -19,7 +19,13 @@ const outDir = process.argv[2] ?? join(ROOT, 'docs', 'images');
 const SETTINGS = { family: 'vae', latent: '2', hidden: '256, 64', epochs: '15' } as const;
 
 /** Train with SETTINGS at `viewport` and save a screenshot (the whole page, or the screen). */
-async function shoot(browser: Browser, url: string, file: string, viewport: { width: number; height: number }, fullPage: boolean): Promise<void> {
+async function shoot(
+  browser: Browser,
+  url: string,
+  file: string,
+  viewport: { width: number; height: number },
+  fullPage: boolean,
+): Promise<void> {
   const page = await browser.newPage({ viewport, deviceScaleFactor: fullPage ? 1 : 2 });
   try {
     await page.goto(url);

@@ -345,6 +345,16 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium: keyboard, sc
         for (const [name, value] of Object.entries(settings)) expect(await fresh.inputValue(`[name="${name}"]`)).toBe(value);
         expect(await fresh.textContent('#scatter-info')).toMatch(/^120 held-out samples/);
 
+        // Other data cannot name the model's held-out rows: the page says so instead of guessing;
+        // the data it trained on brings the same views back.
+        await useDigits(fresh, 700);
+        await fresh.waitForFunction(() => document.querySelector('#model-info')?.textContent?.includes('current data has 700') === true);
+        expect(await fresh.textContent('#model-info')).toContain('the model held out 20% of 600 rows, and the current data has 700');
+        expect(await fresh.$$eval('#scatter circle.point', (dots) => dots.length)).toBe(0);
+        await useDigits(fresh, 600);
+        await fresh.waitForFunction(() => document.querySelectorAll('#scatter circle.point').length === 120);
+        expect((await anomalySnapshot(fresh)).flagged).toBe(before.anomalies.flagged);
+
         // A file from before the split was stored: still opens; the views say which rows they show.
         const { model, training } = modelFromBytes(bytes, 'old.safetensors');
         await fresh.setInputFiles('#model-file', {
