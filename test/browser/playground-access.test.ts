@@ -311,7 +311,18 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium: keyboard, sc
     let bytes: Uint8Array;
     try {
       await useDigits(page, 600);
-      const settings = { latent: '4', hidden: '64', epochs: '2', batch: '32', lr: '0.002', seed: '7', validation: '20', noise: 'mask:0.3' };
+      // A variational model: its views must come from the mean code, during training as after reopening.
+      const settings = {
+        family: 'vae',
+        latent: '4',
+        hidden: '64',
+        epochs: '2',
+        batch: '32',
+        lr: '0.002',
+        seed: '7',
+        validation: '20',
+        noise: 'mask:0.3',
+      };
       for (const [name, value] of Object.entries(settings)) await setField(page, name, value);
       await trainAndWait(page);
       const before = { state: await pageState(page), anomalies: await anomalySnapshot(page) };

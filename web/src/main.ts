@@ -205,10 +205,9 @@ function revalidate(): void {
   }
 }
 
-/** The model's views on `views`, with the worker's note about them. */
-function showViews(views: Views | null, note: string | null): void {
+/** Draw `views` of the model the page holds (null: the views say why there are none). */
+function showViews(views: Views | null): void {
   state.views = views;
-  modelInfo.dataset['note'] = note ?? '';
   renderModelViews(state);
 }
 
@@ -290,10 +289,10 @@ function onWorkerMessage(message: WorkerMessage): void {
       renderLossView(state);
       if (reloadDigitsFor(message.trainedOn)) {
         modelInfo.textContent = `${info}\nloading the ${message.trainedOn.rows} digits it was trained on…`;
-        showViews(null, null);
+        showViews(null);
       } else {
         modelInfo.textContent = message.note === null ? info : `${info}\n${message.note}`;
-        showViews(message.views, message.note);
+        showViews(message.views);
       }
       announce(`Opened ${message.model.source}.`);
       break;
@@ -301,7 +300,7 @@ function onWorkerMessage(message: WorkerMessage): void {
     case 'views': {
       const opened = modelInfo.textContent?.split('\n')[0] ?? '';
       modelInfo.textContent = message.note === null ? opened : `${opened}\n${message.note}`;
-      showViews(message.views, message.note);
+      showViews(message.views);
       break;
     }
     case 'saved':

@@ -3,7 +3,9 @@
  * samples and their 2-D positions, reconstructions and denoising of a few images, the latent
  * plane of a variational model, and anomaly scores of the shown samples and of training rows.
  *
- * Invariants: only inference (no training state changes); the shown samples are always the same
+ * Invariants: only inference, in eval mode (a variational model encodes to its mean and draws no
+ * noise, so the views of a model are the same during training as after it is saved and
+ * reopened, and drawing them does not advance the training noise); the shown samples are always the same
  * rows for one run, so views of successive epochs are comparable; noise for the denoising row is
  * seeded, so it does not flicker between epochs. Reconstructions of shown samples are decoded
  * from the codes already computed for the scatter, so the encoder runs once per shown sample.
@@ -46,6 +48,17 @@ export interface ViewInputs {
  * const views = computeViews({ model, data, shownRows, shown: 'held-out', trainRows, noise: 'none', epoch: 3 }, null);
  */
 export function computeViews(inputs: ViewInputs, previous: Anomalies | null): Views {
+  const { model } = inputs;
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return viewsInEvalMode(inputs, previous);
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+function viewsInEvalMode(inputs: ViewInputs, previous: Anomalies | null): Views {
   const { model, data, shownRows } = inputs;
   const all = matrix(data.x, data.rows, data.cols);
   const shown = takeRows(all, shownRows);
