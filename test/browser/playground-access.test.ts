@@ -255,6 +255,9 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium: keyboard, sc
 
   it('runs the main path from the keyboard alone: load data, train, stop, download, open', async () => {
     const page = await openPage();
+    // Playwright intercepts file choosers once a listener exists; switching that on takes a
+    // round trip, so it is done here rather than racing the Enter that opens the chooser.
+    page.on('filechooser', () => undefined);
     try {
       // Load data: the digit count, typed.
       await tabTo(page, '#count');
