@@ -166,6 +166,9 @@ def run(args: argparse.Namespace) -> int:
             blocksize=args.blocksize,
             include_path_column=PATH_COLUMN,
             float_precision="round_trip",
+            # Only an empty cell is missing; text such as "n/a" is an error, as in latent.
+            keep_default_na=False,
+            na_values=[""],
         )
         scores = frame.map_partitions(
             score_partition,

@@ -83,7 +83,10 @@ def parse_safetensors(blob: bytes, path: str) -> Tuple[Dict[str, np.ndarray], Di
         raise ValueError(f"{path}: too short to be a safetensors file")
     (header_len,) = struct.unpack("<Q", blob[:8])
     if 8 + header_len > len(blob):
-        raise ValueError(f"{path}: header length {header_len} runs past the end of the file")
+        raise ValueError(
+            f"{path} is not a safetensors file: its first 8 bytes give a header length of {header_len}, "
+            f"past the end of its {len(blob)} bytes (is it a latent model file, or truncated?)"
+        )
     header = json.loads(blob[8 : 8 + header_len].decode("utf-8"))
     metadata = header.pop("__metadata__", {}) or {}
     data = memoryview(blob)[8 + header_len :]
@@ -555,7 +558,8 @@ def scaler_json(scaler: Any, width: int) -> Optional[Dict[str, Any]]:
 def _as_float32(name: str, value: Any) -> np.ndarray:
     if torch is not None and isinstance(value, torch.Tensor):
         value = value.detach().cpu().to(torch.float32).numpy()
-    array = np.ascontiguousarray(np.asarray(value, dtype=np.float32))
+    # np.array, not np.ascontiguousarray: that turns a 0-d tensor (kl_warmup_step) into shape [1].
+    array = np.array(value, dtype=np.float32, order="C")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"tensor {name} holds NaN or infinite values; latent refuses such weights")
     return array
@@ -576,9 +580,9 @@ def save_latent(
     ``nn.Module`` whose ``state_dict()`` has latent's names, or a dict of name → tensor / array.
     ``config``: latent's model config, e.g. ``{"kind": "dense", "inputDim": 8, "hidden": [6],
     "latentDim": 3, "activation": "tanh"}``; missing layout fields get latent's defaults.
-    ``scaler``: see ``scaler_json``. ``training``: a dict shown by ``latent info`` (``columns``
-    there names the CSV columns, with ``source`` a .csv path). ``extra``: more JSON metadata
-    entries, e.g. ``{"detector": ...}``.
+    ``scaler``: see ``scaler_json``. ``training``: what ``latent info`` shows (see
+    ``training_summary``; ``columns`` there names the CSV columns the model reads, with ``source``
+    a .csv path). ``extra``: more JSON metadata entries, e.g. ``{"detector": ...}``.
 
     Every tensor name and shape is checked against the config first, and the error names what is
     missing, unexpected or misshapen. The file is written to a temporary name, synced and renamed:
@@ -614,13 +618,26 @@ def save_latent(
     if scaler_entry is not None:
         metadata["scaler"] = _json(scaler_entry)
     if training is not None:
-        metadata["training"] = _json(training)
+        metadata["training"] = _json(training_summary(training))
     for key, value in (extra or {}).items():
         if key in metadata or key in ("format", "format_version", "config", "scaler", "training"):
             raise ValueError(f"extra key {key!r} clashes with a reserved metadata key")
         metadata[key] = _json(value)
     write_safetensors(path, tensors, metadata, force=force)
     return path
+
+
+def training_summary(training: Dict[str, Any]) -> Dict[str, Any]:
+    """latent's training summary from ``training``: ``epochs`` and ``samples`` (training rows) are
+    required; ``loss`` (default "mse"), ``finalLoss``, ``finalValLoss`` (default None),
+    ``seconds`` (default 0) and ``backend`` (default "PyTorch") are filled in when absent; any
+    other keys (``source``, ``columns``, ``options``, ...) are kept."""
+    absent = [key for key in ("epochs", "samples") if not isinstance(training.get(key), int)]
+    if absent:
+        raise ValueError(f"training needs {' and '.join(absent)} as whole numbers (latent info shows them)")
+    backend = f"PyTorch {torch.__version__}" if torch is not None else "PyTorch"
+    defaults = {"loss": "mse", "finalLoss": None, "finalValLoss": None, "seconds": 0.0, "backend": backend}
+    return {**defaults, **training}
 
 
 def _check_names(state: Dict[str, Any], expected: Dict[str, Tuple[int, ...]], kind: str) -> None:
