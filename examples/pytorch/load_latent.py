@@ -87,7 +87,12 @@ def parse_safetensors(blob: bytes, path: str) -> Tuple[Dict[str, np.ndarray], Di
             f"{path} is not a safetensors file: its first 8 bytes give a header length of {header_len}, "
             f"past the end of its {len(blob)} bytes (is it a latent model file, or truncated?)"
         )
-    header = json.loads(blob[8 : 8 + header_len].decode("utf-8"))
+    try:
+        header = json.loads(blob[8 : 8 + header_len].decode("utf-8"))
+    except ValueError as error:  # bad UTF-8 or JSON
+        raise ValueError(f"{path} is not a safetensors file: its header is not JSON ({error})") from None
+    if not isinstance(header, dict):
+        raise ValueError(f"{path} is not a safetensors file: its header is not a JSON object")
     metadata = header.pop("__metadata__", {}) or {}
     data = memoryview(blob)[8 + header_len :]
     tensors = {}
