@@ -40,8 +40,12 @@ interface Run {
   readonly stderr: string;
 }
 
+/** A cluster run takes 20–50 s on a busy 2-core machine; a hung one is stopped and fails. */
+const CLUSTER_TIMEOUT_MS = 240_000;
+
 function runPython(args: string[]): Run {
-  const r = spawnSync(PYTHON ?? 'python3', args, { encoding: 'utf8' });
+  const r = spawnSync(PYTHON ?? 'python3', args, { encoding: 'utf8', timeout: CLUSTER_TIMEOUT_MS, killSignal: 'SIGKILL' });
+  if (r.error !== undefined) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -117,47 +121,55 @@ describe.skipIf(PYTHON === null)(`score_csv.py on a Dask LocalCluster${SKIP_REAS
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('scores and flags every row as latent score does, on two worker processes', async () => {
-    const expected = join(dir, 'latent.csv');
-    const score = await runCli('score', model, join(dir, 'all.csv'), '-o', expected);
-    expect(score.code).toBe(0);
-    expect(score.stdout).toContain('(combined, rule contamination:0.05) stored in');
+  it(
+    'scores and flags every row as latent score does, on two worker processes',
+    async () => {
+      const expected = join(dir, 'latent.csv');
+      const score = await runCli('score', model, join(dir, 'all.csv'), '-o', expected);
+      expect(score.code).toBe(0);
+      expect(score.stdout).toContain('(combined, rule contamination:0.05) stored in');
 
-    const output = join(dir, 'dask.csv');
-    const run = runPython([SCRIPT, model, join(dir, 'parts', 'part-*.csv'), '-o', output, '--id-column', 'row_id', '--workers', '2']);
-    expect(run.stderr).not.toMatch(/error|Traceback/);
-    expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^scored 203 rows from 3 files on 2 workers in [\d.]+s, flagged \d+ \(/);
+      const output = join(dir, 'dask.csv');
+      const run = runPython([SCRIPT, model, join(dir, 'parts', 'part-*.csv'), '-o', output, '--id-column', 'row_id', '--workers', '2']);
+      expect(run.stderr).not.toMatch(/error|Traceback/);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/^scored 203 rows from 3 files on 2 workers in [\d.]+s, flagged \d+ \(/);
 
-    const ours = readCsv(output);
-    const theirs = readCsv(expected);
-    expect(Object.keys(ours)).toEqual(['row_id', 'score', 'flag']);
-    // Rows come back in file order: the ids of the three files, one after the other.
-    const ids = [70, 45, 88].flatMap((count, p) => Array.from({ length: count }, (_v, i) => `p${p}-${i}`));
-    expect(ours['row_id']).toEqual(ids);
-    const scores = ours['score']!.map(Number);
-    expectAllClose(scores, theirs['score']!.map(Number), 1e-5, 1e-5);
-    // A flag may differ only for a score within float32 rounding of the threshold.
-    const differing = ours['flag']!.filter((f, i) => f !== theirs['flag']![i] && Math.abs(scores[i]! - threshold) > 1e-4 * threshold);
-    expect(differing).toEqual([]);
-    const flagged = ours['flag']!.filter((f) => f === '1').length;
-    expect(flagged).toBeGreaterThan(5);
-    expect(flagged).toBeLessThan(203);
-  });
+      const ours = readCsv(output);
+      const theirs = readCsv(expected);
+      expect(Object.keys(ours)).toEqual(['row_id', 'score', 'flag']);
+      // Rows come back in file order: the ids of the three files, one after the other.
+      const ids = [70, 45, 88].flatMap((count, p) => Array.from({ length: count }, (_v, i) => `p${p}-${i}`));
+      expect(ours['row_id']).toEqual(ids);
+      const scores = ours['score']!.map(Number);
+      expectAllClose(scores, theirs['score']!.map(Number), 1e-5, 1e-5);
+      // A flag may differ only for a score within float32 rounding of the threshold.
+      const differing = ours['flag']!.filter((f, i) => f !== theirs['flag']![i] && Math.abs(scores[i]! - threshold) > 1e-4 * threshold);
+      expect(differing).toEqual([]);
+      const flagged = ours['flag']!.filter((f) => f === '1').length;
+      expect(flagged).toBeGreaterThan(5);
+      expect(flagged).toBeLessThan(203);
+    },
+    CLUSTER_TIMEOUT_MS + 60_000,
+  );
 
-  it('writes a folder of part files with another metric, without flags the file holds no threshold for', async () => {
-    const expected = join(dir, 'latent-mae.csv');
-    expect((await runCli('score', model, join(dir, 'all.csv'), '-o', expected, '--metric', 'mae')).code).toBe(0);
-    const output = join(dir, 'mae-parts');
-    const run = runPython([SCRIPT, model, ...parts, '-o', output, '--metric', 'mae', '--blocksize', '2kB', '--workers', '1']);
-    expect(run.status).toBe(0);
-    expect(run.stderr).toContain('stores no threshold for the mae score: writing scores without flags');
-    const files = readdirSync(output).sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]));
-    expect(files.length).toBeGreaterThan(3); // 2 kB blocks split the files
-    const scores = files.flatMap((f) => readCsv(join(output, f))['score']!.map(Number));
-    expectAllClose(scores, readCsv(expected)['score']!.map(Number), 1e-6, 1e-5);
-    expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
-  });
+  it(
+    'writes a folder of part files with another metric, without flags the file holds no threshold for',
+    async () => {
+      const expected = join(dir, 'latent-mae.csv');
+      expect((await runCli('score', model, join(dir, 'all.csv'), '-o', expected, '--metric', 'mae')).code).toBe(0);
+      const output = join(dir, 'mae-parts');
+      const run = runPython([SCRIPT, model, ...parts, '-o', output, '--metric', 'mae', '--blocksize', '2kB', '--workers', '1']);
+      expect(run.status).toBe(0);
+      expect(run.stderr).toContain('stores no threshold for the mae score: writing scores without flags');
+      const files = readdirSync(output).sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]));
+      expect(files.length).toBeGreaterThan(3); // 2 kB blocks split the files
+      const scores = files.flatMap((f) => readCsv(join(output, f))['score']!.map(Number));
+      expectAllClose(scores, readCsv(expected)['score']!.map(Number), 1e-6, 1e-5);
+      expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
+    },
+    CLUSTER_TIMEOUT_MS + 60_000,
+  );
 
   it('names the file, row and column of an empty cell a worker meets', () => {
     const program = [
@@ -177,29 +189,33 @@ describe.skipIf(PYTHON === null)(`score_csv.py on a Dask LocalCluster${SKIP_REAS
     expect(run.stderr).toContain("ValueError: part-0.csv: column 'flow' is empty in row 'p0-2'");
   });
 
-  it('refuses bad arguments before starting a cluster', () => {
-    const existing = join(dir, 'exists.csv');
-    writeFileSync(existing, 'keep me\n');
-    const refused = runPython([SCRIPT, model, parts[0]!, '-o', existing]);
-    expect(refused.status).toBe(1);
-    expect(refused.stderr).toBe(`error: ${existing} exists; pass --force to replace it\n`);
-    expect(readFileSync(existing, 'utf8')).toBe('keep me\n');
+  it(
+    'refuses bad arguments before starting a cluster',
+    () => {
+      const existing = join(dir, 'exists.csv');
+      writeFileSync(existing, 'keep me\n');
+      const refused = runPython([SCRIPT, model, parts[0]!, '-o', existing]);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toBe(`error: ${existing} exists; pass --force to replace it\n`);
+      expect(readFileSync(existing, 'utf8')).toBe('keep me\n');
 
-    const none = runPython([SCRIPT, model, join(dir, 'nowhere', '*.csv'), '-o', join(dir, 'x.csv')]);
-    expect(none.stderr).toBe(`error: no file matches ${join(dir, 'nowhere', '*.csv')}\n`);
+      const none = runPython([SCRIPT, model, join(dir, 'nowhere', '*.csv'), '-o', join(dir, 'x.csv')]);
+      expect(none.stderr).toBe(`error: no file matches ${join(dir, 'nowhere', '*.csv')}\n`);
 
-    const narrow = join(dir, 'narrow.csv');
-    writeFileSync(narrow, 'row_id,load,temp\nq0,1,2\n');
-    const missing = runPython([SCRIPT, model, parts[0]!, narrow, '-o', join(dir, 'x.csv')]);
-    expect(missing.stderr).toBe(`error: ${narrow} has no column flow, pressure, speed, noise (its header: row_id, load, temp)\n`);
+      const narrow = join(dir, 'narrow.csv');
+      writeFileSync(narrow, 'row_id,load,temp\nq0,1,2\n');
+      const missing = runPython([SCRIPT, model, parts[0]!, narrow, '-o', join(dir, 'x.csv')]);
+      expect(missing.stderr).toBe(`error: ${narrow} has no column flow, pressure, speed, noise (its header: row_id, load, temp)\n`);
 
-    const text = join(dir, 'text.csv');
-    writeFileSync(text, `${HEADER}\nq0,1,2,3,4,5,6\nq1,1,2,n/a,4,5,6\n`);
-    const bad = runPython([SCRIPT, model, text, '-o', join(dir, 'x.csv')]);
-    expect(bad.stderr).toBe(`error: ${text}, line 3, column 'flow': 'n/a' is not a number\n`);
+      const text = join(dir, 'text.csv');
+      writeFileSync(text, `${HEADER}\nq0,1,2,3,4,5,6\nq1,1,2,n/a,4,5,6\n`);
+      const bad = runPython([SCRIPT, model, text, '-o', join(dir, 'x.csv')]);
+      expect(bad.stderr).toBe(`error: ${text}, line 3, column 'flow': 'n/a' is not a number\n`);
 
-    const swapped = runPython([SCRIPT, parts[0]!, model, '-o', join(dir, 'x.csv')]);
-    expect(swapped.status).toBe(1);
-    expect(swapped.stderr).toMatch(/^error: .*part-0\.csv is not a safetensors file: /);
-  });
+      const swapped = runPython([SCRIPT, parts[0]!, model, '-o', join(dir, 'x.csv')]);
+      expect(swapped.status).toBe(1);
+      expect(swapped.stderr).toMatch(/^error: .*part-0\.csv is not a safetensors file: /);
+    },
+    CLUSTER_TIMEOUT_MS,
+  );
 });
