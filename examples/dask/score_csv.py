@@ -207,6 +207,9 @@ def cluster_client(args: argparse.Namespace) -> Iterator[int]:
         )
         client = Client(cluster)
     try:
+        if cluster is not None:
+            # A busy machine may still be starting workers; the count printed must be the real one.
+            client.wait_for_workers(args.workers, timeout=300)
         for module in (LOADER, os.path.join(HERE, "latent_partitions.py")):
             client.upload_file(module)
         yield len(client.scheduler_info()["workers"])
