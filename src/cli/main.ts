@@ -9,7 +9,6 @@
 
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import '../backend/auto.js';
 import { isLatentError } from '../errors.js';
 import { registerDecode } from './commands/decode.js';
 import { registerDemo } from './commands/demo.js';

@@ -9,4 +9,3 @@ export type { DecodedModelFile, ModelFileContents } from './model-file.js';
 export { checkpointFromBytes, checkpointToBytes, modelFromBytes, modelToBytes } from './model-io.js';
 export type { LoadedCheckpoint, LoadedModel, TrainingSummary } from './model-io.js';
 export { trainedCsvColumns, trainingSummary, type SummaryInput } from './training-summary.js';
-export * from './onnx/index.js';

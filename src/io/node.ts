@@ -6,5 +6,5 @@
 export { assertWritable, writeFileAtomic } from './atomic.js';
 export type { WriteOptions } from './atomic.js';
 export { loadModelFile, loadSafetensorsFile, saveModelFile, saveSafetensorsFile } from './node-files.js';
-export { loadCheckpoint, loadModel, saveCheckpoint, saveModel, type SaveModelOptions } from './model-node.js';
+export { loadCheckpoint, loadModel, saveCheckpoint, saveModel, type ModelFileWriter, type SaveModelOptions } from './model-node.js';
 export { saveOnnx } from './onnx/node.js';

@@ -29,7 +29,7 @@
  * score as they did (`mean`).
  */
 
-import type { Dataset } from '../data/dataset.js';
+import { assertFinite, type Dataset } from '../data/dataset.js';
 import type { Matrix } from '../data/matrix.js';
 import { matrix } from '../data/matrix.js';
 import { fitScaler } from '../data/scaler.js';
@@ -46,6 +46,7 @@ import {
   requireCalibration,
   type Calibration,
 } from './detector-common.js';
+import { resolveRuleOptions, SERIES_SPEC, toRule, type RuleInput, type RuleOptions } from './task-options.js';
 import type { ThresholdRule } from './threshold.js';
 import { buildSeriesModel, channelMajor, checkModelShape, modelRows, rowIndex, tileScaler } from './series-model.js';
 import type { SeriesConvOptions, SeriesFamily } from './series-model.js';
@@ -60,15 +61,14 @@ export type PointScore = 'step' | 'mean' | 'max' | 'min' | 'end';
 
 export const POINT_SCORES: readonly PointScore[] = ['end', 'min', 'mean', 'max', 'step'];
 
-export interface SeriesOptions extends AutoencoderOptions {
+/** `rule` (or `contamination`) is the threshold rule over the held-out point scores (default DEFAULT_SERIES_RULE). */
+export interface SeriesOptions extends AutoencoderOptions, RuleOptions {
   /** Time steps per window (default DEFAULT_WINDOW), or `'auto'`: the training series' dominant period. */
   readonly window?: number | 'auto';
   /** Steps between window starts, for training and scoring (default 1). */
   readonly stride?: number;
   /** Default DEFAULT_POINT_SCORE, see the file header. */
   readonly pointScore?: PointScore;
-  /** Threshold rule over the held-out point scores (default DEFAULT_SERIES_RULE). */
-  readonly rule?: ThresholdRule;
   /** Share of the training series, at its end, held out to calibrate the threshold (default 0.2; 0 = none). */
   readonly holdout?: number;
   /** The autoencoder to build when no `model` is given (default `dense`). */
@@ -147,7 +147,12 @@ export class SeriesScorer {
   private lastHistory: History | undefined;
   private trainingPoints: Float64Array | undefined;
 
-  constructor(private readonly options: SeriesOptions = {}) {}
+  private readonly options: Omit<SeriesOptions, 'rule' | 'contamination'> & { readonly rule?: ThresholdRule };
+
+  /** `options` are the defaults of every `fit`; checked at once (unknown keys, wrong types). */
+  constructor(options: SeriesOptions = {}) {
+    this.options = resolveRuleOptions(options, SERIES_SPEC, 'SeriesScorer options');
+  }
 
   /** Rebuild from a model and its file's `extra`; `source` names the file in errors. */
   static fromExtra(model: Autoencoder, extra: Readonly<Record<string, unknown>>, source: string): SeriesScorer {
@@ -182,9 +187,10 @@ export class SeriesScorer {
    * Returns `this`.
    */
   async fit(input: SeriesInput, options: SeriesOptions = {}): Promise<this> {
-    const merged = { ...this.options, ...options };
+    const merged = { ...this.options, ...resolveRuleOptions(options, SERIES_SPEC, 'SeriesScorer.fit options') };
     const { window: w, stride: s, pointScore: p, rule, family, conv, holdout: h, ...training } = merged;
     const { series, columns } = seriesOf(input);
+    assertFinite(series, 'SeriesScorer.fit series', columns);
     const holdout = h ?? DEFAULT_HOLDOUT;
     checkHoldout(holdout);
     const head = holdout > 0 ? series.rows - Math.ceil(holdout * series.rows) : series.rows;
@@ -246,7 +252,8 @@ export class SeriesScorer {
   }
 
   /** Set the threshold from the point scores of `input` with `rule` (default: the current rule). */
-  calibrate(input: SeriesInput, rule: ThresholdRule = this.rule): this {
+  calibrate(input: SeriesInput, ruleInput: RuleInput = this.rule): this {
+    const rule = toRule(ruleInput, 'calibrate') ?? this.rule;
     this.trainingPoints = this.pointsOf(seriesOf(input).series).points;
     this.calibration = calibrationFrom('mse', rule, this.trainingPoints);
     return this;
