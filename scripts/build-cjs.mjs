@@ -4,7 +4,7 @@
  * every module, and `instanceof` works across them), the type declarations copied beside them,
  * and a package.json saying `"type": "commonjs"` so Node and TypeScript read both as CommonJS.
  *
- * Invariant: dist-cjs/ mirrors dist/ file for file at the same depth below the package root, so
+ * Invariant: dist-cjs/ mirrors dist/ file for file (the command line, dist/cli, excepted) at the same depth below the package root, so
  * paths relative to a module (the digits asset at ../../assets) hold in both.
  * `import.meta.url` has no CommonJS equivalent; in the few Node-only files that use it, it
  * becomes the file's own URL, built from `__filename`.
@@ -24,7 +24,8 @@ function walk(dir) {
   );
 }
 
-const files = walk(from);
+// The command line runs as ES modules (bin/latent.js); CommonJS users import the library only.
+const files = walk(from).filter((file) => !relative(from, file).startsWith('cli'));
 const modules = files.filter((file) => file.endsWith('.js'));
 const usesMeta = modules.filter((file) => readFileSync(file, 'utf8').includes('import.meta'));
 const plain = modules.filter((file) => !usesMeta.includes(file));

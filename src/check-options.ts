@@ -133,7 +133,10 @@ function kindName(kind: OptionKind): string {
 export function checkOptions(options: unknown, spec: OptionSpec, where: string): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new LatentError(`${where} must be an object of options, got ${describeValue(options)}`, `pass { ${Object.keys(spec)[0] ?? ''}: … }`);
+    throw new LatentError(
+      `${where} must be an object of options, got ${describeValue(options)}`,
+      `pass { ${Object.keys(spec)[0] ?? ''}: … }`,
+    );
   }
   const known = Object.keys(spec);
   for (const [key, value] of Object.entries(options)) {

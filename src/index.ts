@@ -8,7 +8,6 @@
  * measuring it) is internal and not exported.
  */
 
-
 export * from './errors.js';
 export * from './tensor/index.js';
 export type { Activation, Backend } from './backend/backend.js';

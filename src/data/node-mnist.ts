@@ -38,7 +38,10 @@ export function loadMnist(): MnistSplit {
       bytes = readFileSync(path);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new LatentError(`the built-in MNIST digits cannot be read from ${path} (${reason})`, 'reinstall latent; the file ships with the package');
+      throw new LatentError(
+        `the built-in MNIST digits cannot be read from ${path} (${reason})`,
+        'reinstall latent; the file ships with the package',
+      );
     }
     cached = mnistSplit(digitClasses(decodeDigitAsset(bytes, path)));
   }

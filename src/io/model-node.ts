@@ -43,7 +43,10 @@ export interface ModelFileWriter {
 export function saveModel(path: string, model: Autoencoder | ModelFileWriter, options: SaveModelOptions = {}): void {
   if ('toBytes' in model && typeof model.toBytes === 'function') {
     if (options.extra !== undefined) {
-      throw new LatentError('saveModel: "extra" cannot be given with a detector or scorer', 'it writes its own settings; pass its model to store other extra data');
+      throw new LatentError(
+        'saveModel: "extra" cannot be given with a detector or scorer',
+        'it writes its own settings; pass its model to store other extra data',
+      );
     }
     writeFileAtomic(path, model.toBytes(options.training), options);
     return;

@@ -87,7 +87,13 @@ describe('option specs list every option of their interfaces', () => {
     resume: true,
   };
   const detector: Record<keyof DetectorOptions, true> = { ...autoencoder, rule: true, contamination: true, metric: true, family: true };
-  const pcaDetector: Record<keyof PcaDetectorOptions, true> = { nComponents: true, scaler: true, metric: true, rule: true, contamination: true };
+  const pcaDetector: Record<keyof PcaDetectorOptions, true> = {
+    nComponents: true,
+    scaler: true,
+    metric: true,
+    rule: true,
+    contamination: true,
+  };
   const denoiser: Record<keyof DenoiserOptions, true> = { ...autoencoder, imageShape: true };
   const series: Record<keyof SeriesOptions, true> = {
     ...autoencoder,
@@ -141,7 +147,9 @@ describe('unknown and mistyped options', () => {
     const x = noise(20, 3);
     await expect(fit(model, x, untyped({ epoch: 2 }))).rejects.toThrow('fit options: unknown option "epoch"');
     await expect(fit(model, x, untyped({ batchSize: 2.5 }))).rejects.toThrow('option "batchSize" must be a whole number, got number 2.5');
-    await expect(new AutoencoderReducer().fit(x, untyped({ epocs: 1 }))).rejects.toThrow(/AutoencoderReducer\.fit options: unknown option "epocs"/);
+    await expect(new AutoencoderReducer().fit(x, untyped({ epocs: 1 }))).rejects.toThrow(
+      /AutoencoderReducer\.fit options: unknown option "epocs"/,
+    );
   });
 
   it('suggests only names that are close', () => {

@@ -100,7 +100,10 @@ export function resolveRuleOptions<T extends RuleOptions>(
   checkOptions(options, spec, where);
   const { rule, contamination, ...rest } = options ?? ({} as T);
   if (contamination !== undefined && rule !== undefined) {
-    throw new LatentError(`${where}: both "rule" and "contamination" are given`, 'give one: contamination: 0.05 is rule: "contamination:0.05"');
+    throw new LatentError(
+      `${where}: both "rule" and "contamination" are given`,
+      'give one: contamination: 0.05 is rule: "contamination:0.05"',
+    );
   }
   const resolved = contamination !== undefined ? parseThresholdRule(`contamination:${contamination}`) : toRule(rule, where);
   return resolved === undefined ? rest : { ...rest, rule: resolved };
