@@ -51,7 +51,8 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * The known name closest to `name` (same letters in another case, or few edits away), if any.
+ * The known name closest to `name` (same letters in another case, a prefix of it, or few edits
+ * away), if any.
  *
  * @example
  * closestName('epoch', ['epochs', 'seed']); // 'epochs'
@@ -61,7 +62,10 @@ export function closestName(name: string, known: readonly string[]): string | un
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
-    const distance = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase());
+    const other = candidate.toLowerCase();
+    // A name cut short or run on (`latent` for `latentDim`) counts as close, however many letters differ.
+    const prefix = Math.min(lower.length, other.length) >= 4 && (other.startsWith(lower) || lower.startsWith(other));
+    const distance = other === lower ? 0 : prefix ? 1 : editDistance(lower, other);
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   const allowed = Math.max(2, Math.floor(name.length / 3));

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { closestName } from '../check-options.js';
 import type { Matrix } from '../data/matrix.js';
 import { saveModel } from '../io/model-node.js';
-import { DenseAutoencoder, denseConfig } from '../models/index.js';
+import { convConfig, DenseAutoencoder, denseConfig, vaeConfig } from '../models/index.js';
 import { Rng } from '../tensor/rng.js';
 import { caughtLatentError } from '../test-utils/errors.js';
 import { FIT_SPEC, fit, type FitOptions } from '../train/trainer.js';
@@ -150,6 +150,17 @@ describe('unknown and mistyped options', () => {
     await expect(new AutoencoderReducer().fit(x, untyped({ epocs: 1 }))).rejects.toThrow(
       /AutoencoderReducer\.fit options: unknown option "epocs"/,
     );
+  });
+
+  it('refuses a misspelt model config field instead of taking its default', () => {
+    const error = caughtLatentError(() => denseConfig(untyped({ inputDim: 4, latent: 2 })));
+    expect(error.message).toBe('dense model config: unknown field "latent"');
+    expect(error.hint).toMatch(/^did you mean "latentDim"\?/);
+    expect(() => vaeConfig(untyped({ inputDim: 4, latentDim: 2, betta: 2 }))).toThrow('vae model config: unknown field "betta"');
+    expect(() => convConfig(untyped({ height: 8, width: 8, latentDim: 2, kernal: 3 }))).toThrow(
+      'conv model config: unknown field "kernal"',
+    );
+    expect(denseConfig({ inputDim: 4, latentDim: 2 }).latentDim).toBe(2);
   });
 
   it('suggests only names that are close', () => {
