@@ -102,6 +102,7 @@ describe('option specs list every option of their interfaces', () => {
     window: true,
     stride: true,
     pointScore: true,
+    thresholdUpdate: true,
     holdout: true,
     family: true,
     conv: true,

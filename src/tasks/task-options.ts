@@ -65,6 +65,7 @@ export const SERIES_SPEC: OptionSpec = {
   window: 'number-or-string',
   stride: 'integer',
   pointScore: 'string',
+  thresholdUpdate: ['stream', 'fixed'],
   holdout: 'number',
   family: ['dense', 'conv1d'],
   conv: 'object',
