@@ -43,6 +43,7 @@ describe('option specs list every option of their interfaces', () => {
     batchSize: true,
     shuffle: true,
     validationSplit: true,
+    validationData: true,
     loss: true,
     optimizer: true,
     lrSchedule: true,

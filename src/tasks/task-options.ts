@@ -32,6 +32,7 @@ export const AUTOENCODER_SPEC: OptionSpec = {
   batchSize: 'integer',
   shuffle: 'boolean',
   validationSplit: 'number',
+  validationData: 'matrix',
   loss: LOSS_NAMES,
   optimizer: 'object',
   lrSchedule: 'object',
