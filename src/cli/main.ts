@@ -10,7 +10,6 @@
 
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import '../backend/auto.js';
 import { isLatentError } from '../errors.js';
 import { fileSystemError, isKnownFileSystemError } from '../io/fs-errors.js';
 import { registerDecode } from './commands/decode.js';
