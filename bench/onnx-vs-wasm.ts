@@ -51,7 +51,10 @@ function latentContender(
     const parts = batches(x);
     run = () => {
       setBackend(backend);
-      for (const part of parts) task === 'encode' ? model.encode(part) : model.reconstructionError(part);
+      for (const part of parts) {
+        if (task === 'encode') model.encode(part);
+        else model.reconstructionError(part);
+      }
     };
   });
   return {
