@@ -344,7 +344,7 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     if (!(error instanceof TrainingDivergedError)) throw error;
     saveModel(output, model, { overwrite: force, training: summaryOf(error.history, elapsed(), true) });
     io.err(`error: ${error.message}\n  hint: ${error.hint ?? ''}\n`);
-    io.err(`saved the model with the last good weights (before the failing step) to ${output}\n`);
+    io.err(`saved the model with the last good weights (those that gave a finite loss, see above) to ${output}\n`);
     return 1;
   }
   // The rows fit trained and validated on: a default dense reducer is kept only where it beats PCA
