@@ -21,7 +21,7 @@ import { clipGradNorm } from '../optim/clip.js';
 import { createOptimizer, type OptimizerConfig } from '../optim/factory.js';
 import { LrSchedule, type ScheduleConfig } from '../optim/schedules.js';
 import { Rng } from '../tensor/rng.js';
-import { splitValidation, takeRows } from './batches.js';
+import { gatherRows, splitValidation, takeRows } from './batches.js';
 import { corrupt, type Corruption } from './corruption.js';
 import { TrainingDivergedError } from './diverged.js';
 import { chooseLoss } from './defaults.js';
@@ -165,14 +165,16 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
       for (let b = 0; b < batches && !timeUp; b++) {
         const start = b * batchSize;
         const end = Math.min(start + batchSize, train.rows);
-        const batch = takeRows(train, order, start, end);
-        const inputValues = options.corruption
-          ? corrupt(batch.data, options.corruption, corruptionRng, options.corruptionClip)
-          : batch.data;
+        // Without corruption the rows go straight into the target tensor (one copy, no garbage).
+        const batch = options.corruption ? takeRows(train, order, start, end) : null;
+        const inputValues =
+          batch && options.corruption ? corrupt(batch.data, options.corruption, corruptionRng, options.corruptionClip) : null;
         const { value, terms } = scope(() => {
           clearTape();
-          const target = Tensor.from(batch.data, [batch.rows, batch.cols]);
-          const input = options.corruption ? Tensor.from(inputValues, [batch.rows, batch.cols]) : target;
+          const shape = [end - start, train.cols];
+          const target = batch ? Tensor.from(batch.data, shape) : Tensor.empty(shape);
+          if (!batch) gatherRows(train, order, start, end, target.data);
+          const input = inputValues ? Tensor.from(inputValues, shape) : target;
           const objective = model.objective(input, target, loss);
           const value = objective.loss.item();
           if (!Number.isFinite(value)) {
