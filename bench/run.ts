@@ -8,6 +8,9 @@
  *
  *   npm run bench              full run (a few minutes), rewrites BENCHMARKS.md
  *   npm run bench -- --quick   smoke run (CI): small sizes, one repetition, prints only
+ *   npm run bench -- --targets the interleaved rows only (latent wasm, tfjs-wasm, PyTorch) and
+ *                              the wasm GEMM figures; skips latent js, tfjs-cpu, the memory run and
+ *                              the server (on a busy machine those take most of half an hour)
  */
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +31,8 @@ import { latentTrainW2, latentW2Trainer } from './w2-runner.js';
 import { W2 } from './workloads-w2.js';
 
 const quick = process.argv.includes('--quick');
+const targetsOnly = process.argv.includes('--targets');
+const SKIPPED = 'skipped with --targets';
 /** W3 on digits mapped to [0.01, 0.99]: no zeros for the sparse GEMM path to skip. */
 const W3_DENSE = 'W3 encode, no zeros';
 const startLoad = loadavg()[0] ?? 0;
@@ -95,31 +100,16 @@ async function main(): Promise<void> {
 
   // Blocks: the slow systems, whose ratios are far from any target, and the GEMM and W2 figures.
   const js = new JsBackend();
-  log(`latent js: W1 training on ${slowRows} samples`);
-  rows.push({ workload: 'W1 train', system: 'latent js', rates: await latentTrainW1(js, data, slowRows, reps + 1).then(dropWarmup) });
-  log('latent js: W3 encoding');
-  rows.push({ workload: 'W3 encode', system: 'latent js', rates: await latentEncodeW3(js, data, w3Reps) });
-  for (const [name, backend] of [['latent js', js] as [string, Backend], ...wasmSystems, ...plainSystems]) {
+  for (const [name, backend] of [...(targetsOnly ? [] : [['latent js', js] as [string, Backend]]), ...wasmSystems, ...plainSystems]) {
     gemm.push({ system: name, gflops: gemmGflops(backend, quick ? 1 : 5, data) });
   }
-  const jsW2Rows = quick ? 128 : 256;
-  log(`latent js: W2 training on ${jsW2Rows} samples`);
-  rows.push({ workload: 'W2 train', system: 'latent js', rates: await latentTrainW2(js, data, jsW2Rows, reps + 1).then(dropWarmup) });
-
-  await useTfBackend('cpu');
-  log(`tfjs cpu: W1 training on ${slowRows} samples`);
-  rows.push({ workload: 'W1 train', system: 'tfjs-cpu 4.22', rates: await tfjsTrainW1(data, slowRows, reps + 1).then(dropWarmup) });
-  log('tfjs cpu: W3 encoding');
-  rows.push({ workload: 'W3 encode', system: 'tfjs-cpu 4.22', rates: await tfjsEncodeW3(data, w3Reps) });
-  // tfjs's cpu convolution gradients run at a few samples/s: one measured batch, full runs only.
-  if (quick) {
-    rows.push({ workload: 'W2 train', system: 'tfjs-cpu 4.22', rates: [], note: 'skipped in --quick (a few samples/s)' });
+  if (targetsOnly) {
+    for (const system of ['latent js', 'tfjs-cpu 4.22']) {
+      for (const workload of ['W1 train', 'W3 encode', 'W2 train']) rows.push({ workload, system, rates: [], note: SKIPPED });
+    }
   } else {
-    log(`tfjs cpu: W2 training on ${W2.batchSize} samples`);
-    const w2Rates = await tfjsTrainW2(data, W2.batchSize, 2);
-    rows.push(w2Row('tfjs-cpu 4.22', w2Rates));
+    await slowSystems(js, data, rows, slowRows);
   }
-
   // PyTorch (optional: a row says why when no python3 here imports torch), one process per thread
   // count, serving one repetition at a time so it takes its turn in the interleaved rounds.
   const torchSessions: PytorchSession[] = [];
@@ -148,12 +138,24 @@ async function main(): Promise<void> {
     return torch ? { torchRatios: result.rates.map((rate, round) => rate / torch.rates[round]!) } : {};
   };
   /** `reference` null: no tfjs contender, so no ratio column of its own (the table divides by tfjs-cpu's median). */
-  const interleaved = async (workload: string, contenders: Contender[], reference: string | null, rounds: number, warmup: number): Promise<void> => {
+  const interleaved = async (
+    workload: string,
+    contenders: Contender[],
+    reference: string | null,
+    rounds: number,
+    warmup: number,
+  ): Promise<void> => {
     log(`${workload}: ${rounds} interleaved rounds of ${contenders.map((c) => c.system).join(', ')}`);
     const results = await interleave(contenders, reference ?? contenders[0]!.system, rounds, warmup);
     for (const { system, rates, ratios } of results) {
       log(`  ${system}: ${rates.map((rate) => rate.toFixed(0)).join(' ')}`);
-      rows.push({ workload, system, rates, ...(reference === null ? {} : { ratios }), ...torchPairing({ system, rates, ratios }, results) });
+      rows.push({
+        workload,
+        system,
+        rates,
+        ...(reference === null ? {} : { ratios }),
+        ...torchPairing({ system, rates, ratios }, results),
+      });
     }
   };
   const latentSystems = [...wasmSystems, ...plainSystems];
@@ -170,7 +172,11 @@ async function main(): Promise<void> {
   );
   await interleaved(
     'W3 encode',
-    [...latentSystems.map(([name, backend]) => latentW3Encoder(name, backend, data)), tfjsW3Encoder(TFJS_WASM, data), ...torchContenders('w3')],
+    [
+      ...latentSystems.map(([name, backend]) => latentW3Encoder(name, backend, data)),
+      tfjsW3Encoder(TFJS_WASM, data),
+      ...torchContenders('w3'),
+    ],
     TFJS_WASM,
     w3Reps,
     2,
@@ -192,12 +198,14 @@ async function main(): Promise<void> {
   rows.push(w2Row(TFJS_WASM, await tfjsTrainW2(data, tfjsWasmW2Rows, reps + 1)));
 
   const memoryEpochs = quick ? 3 : 50;
-  log(`memory: ${memoryEpochs} W1 epochs on the wasm backend`);
-  const memory = await latentMemoryW1(await createWasmBackend({ threads }), data, quick ? 256 : 1024, memoryEpochs);
+  log(targetsOnly ? 'memory: skipped' : `memory: ${memoryEpochs} W1 epochs on the wasm backend`);
+  const memory = targetsOnly ? null : await latentMemoryW1(await createWasmBackend({ threads }), data, quick ? 256 : 1024, memoryEpochs);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
   // The scoring server under load, in processes of its own (bench/serve.ts).
-  const serve = await serveLoad({ ...serveLoadOptions(quick ? ['--quick'] : []), log });
+  const serve = targetsOnly
+    ? { lines: ['### Scoring server under load', '', `Not run (${SKIPPED}).`, ''], failures: [] }
+    : await serveLoad({ ...serveLoadOptions(quick ? ['--quick'] : []), log });
 
   const torchLines = torchSessions.map(
     (session) =>
@@ -216,10 +224,35 @@ async function main(): Promise<void> {
   process.exit(serve.failures.length > 0 ? 1 : 0);
 }
 
+/** The slow systems (latent js, tfjs cpu), measured in blocks: their ratios are far from any target. */
+async function slowSystems(js: Backend, data: Float32Array, rows: Row[], slowRows: number): Promise<void> {
+  log(`latent js: W1 training on ${slowRows} samples`);
+  rows.push({ workload: 'W1 train', system: 'latent js', rates: await latentTrainW1(js, data, slowRows, reps + 1).then(dropWarmup) });
+  log('latent js: W3 encoding');
+  rows.push({ workload: 'W3 encode', system: 'latent js', rates: await latentEncodeW3(js, data, w3Reps) });
+  const jsW2Rows = quick ? 128 : 256;
+  log(`latent js: W2 training on ${jsW2Rows} samples`);
+  rows.push({ workload: 'W2 train', system: 'latent js', rates: await latentTrainW2(js, data, jsW2Rows, reps + 1).then(dropWarmup) });
+
+  await useTfBackend('cpu');
+  log(`tfjs cpu: W1 training on ${slowRows} samples`);
+  rows.push({ workload: 'W1 train', system: 'tfjs-cpu 4.22', rates: await tfjsTrainW1(data, slowRows, reps + 1).then(dropWarmup) });
+  log('tfjs cpu: W3 encoding');
+  rows.push({ workload: 'W3 encode', system: 'tfjs-cpu 4.22', rates: await tfjsEncodeW3(data, w3Reps) });
+  // tfjs's cpu convolution gradients run at a few samples/s: one measured batch, full runs only.
+  if (quick) {
+    rows.push({ workload: 'W2 train', system: 'tfjs-cpu 4.22', rates: [], note: 'skipped in --quick (a few samples/s)' });
+  } else {
+    log(`tfjs cpu: W2 training on ${W2.batchSize} samples`);
+    const w2Rates = await tfjsTrainW2(data, W2.batchSize, 2);
+    rows.push(w2Row('tfjs-cpu 4.22', w2Rates));
+  }
+}
+
 function render(
   rows: Row[],
   gemm: Array<{ system: string; gflops: Record<string, number> }>,
-  memory: { live: number[]; rssMb: number[] },
+  memory: { live: number[]; rssMb: number[] } | null,
   peakRssMb: number,
   threads: number,
   serveLines: readonly string[],
@@ -240,7 +273,7 @@ function render(
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${threads} cores, Node.js ${process.version}; load average at the start ${startLoad.toFixed(2)}, at the end ${(loadavg()[0] ?? 0).toFixed(2)} (other work on the machine slows the threaded rows first).`,
   );
   lines.push(
-    `Command: \`npm run bench${quick ? ' -- --quick' : ''}\` (${new Date().toISOString().slice(0, 10)}). Each training figure is the median of ${reps} epoch(s) after a warm-up, each W3 figure the median of ${w3Reps} passes; data loading excluded.`,
+    `Command: \`npm run bench${quick ? ' -- --quick' : targetsOnly ? ' -- --targets' : ''}\` (${new Date().toISOString().slice(0, 10)}). Each training figure is the median of ${reps} epoch(s) after a warm-up, each W3 figure the median of ${w3Reps} passes; data loading excluded.`,
     '',
     'The latent wasm, tfjs-wasm and PyTorch rows of W1, W3 and W2 ran interleaved: each round ran one repetition of each of them in turn, so a slow spell of the machine hits them alike. Their ratios are the median over rounds of the ratio within a round, with the range over rounds in brackets; × PyTorch divides by PyTorch on the same thread count.',
     '',
@@ -265,7 +298,9 @@ function render(
     const rate = median(row.rates);
     const ratio = rate / reference(row.workload);
     const ratioCell = row.ratios ? describeRatios(row.ratios) : Number.isFinite(ratio) ? ratio.toFixed(2) : '';
-    lines.push(`| ${row.workload} | ${row.system} | ${fmt(rate)} | ${ratioCell} | ${row.torchRatios ? describeRatios(row.torchRatios) : ''} |`);
+    lines.push(
+      `| ${row.workload} | ${row.system} | ${fmt(rate)} | ${ratioCell} | ${row.torchRatios ? describeRatios(row.torchRatios) : ''} |`,
+    );
   }
   lines.push('', `GEMM GFLOPS on the W1 shapes (batch ${W1.batchSize}):`, '');
   const shapes = Object.keys(gemm[0]?.gflops ?? {});
@@ -273,7 +308,9 @@ function render(
   for (const g of gemm) lines.push(`| ${g.system} | ${shapes.map((s) => g.gflops[s]!.toFixed(1)).join(' | ')} |`);
   lines.push(
     '',
-    `Memory over ${memory.live.length} W1 epochs (wasm, ${threads} threads): live buffers after each epoch ${summarize(memory.live)}; RSS ${summarize(memory.rssMb.map((v) => Math.round(v)))} MiB.`,
+    memory === null
+      ? `Memory over many W1 epochs: not run (${SKIPPED}).`
+      : `Memory over ${memory.live.length} W1 epochs (wasm, ${threads} threads): live buffers after each epoch ${summarize(memory.live)}; RSS ${summarize(memory.rssMb.map((v) => Math.round(v)))} MiB.`,
   );
   lines.push(`Peak RSS of the whole benchmark process: ${peakRssMb.toFixed(0)} MiB.`, '');
   lines.push(...serveLines);
