@@ -116,7 +116,7 @@ describe.skipIf(!hasTorch)('PytorchSession with PyTorch installed', () => {
     const rows = 600;
     const data = new Float32Array(rows * 784);
     for (let i = 0; i < data.length; i++) data[i] = ((i * 2654435761) % 1000) / 1000;
-    const session = await PytorchSession.start(data, 1, true);
+    const session = await PytorchSession.start(data, 1, { w1: 512, w2: 256 });
     expect(session).not.toBeNull();
     try {
       for (const workload of ['w1', 'w3', 'w2'] as const) expect(await session!.rep(workload)).toBeGreaterThan(0);

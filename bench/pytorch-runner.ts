@@ -254,9 +254,13 @@ export class PytorchSession {
 
   /**
    * Start PyTorch on `threads` threads over `data` (MNIST rows of 784 values); null when no
-   * python3 here imports torch. `quick`: the smoke-run sizes.
+   * python3 here imports torch. `epochRows`: rows of a W1 and a W2 epoch (W3 encodes 10,000).
    */
-  static async start(data: Float32Array, threads: number, quick: boolean): Promise<PytorchSession | null> {
+  static async start(
+    data: Float32Array,
+    threads: number,
+    epochRows: { readonly w1: number; readonly w2: number },
+  ): Promise<PytorchSession | null> {
     const rows = Math.floor(data.length / PIXELS);
     if (rows === 0 || rows * PIXELS !== data.length) throw new Error(`PytorchSession: ${data.length} values are not rows of ${PIXELS}`);
     const python = await findTorchPython();
@@ -264,7 +268,9 @@ export class PytorchSession {
     const dir = await mkdtemp(join(tmpdir(), 'latent-bench-torch-'));
     const file = join(dir, 'mnist.f32');
     await writeFile(file, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    const child = spawn(python, [SCRIPT, file, String(threads), ...sizes(quick, rows), '--serve'], {
+    const size = (n: number): string => String(Math.min(n, rows));
+    const args = ['--w1-rows', size(epochRows.w1), '--w2-rows', size(epochRows.w2), '--w3-samples', size(10_000), '--serve'];
+    const child = spawn(python, [SCRIPT, file, String(threads), ...args], {
       env: pytorchEnv(process.env),
       stdio: ['pipe', 'pipe', 'inherit'],
     });

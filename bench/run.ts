@@ -33,6 +33,11 @@ import { W2 } from './workloads-w2.js';
 const quick = process.argv.includes('--quick');
 const targetsOnly = process.argv.includes('--targets');
 const SKIPPED = 'skipped with --targets';
+// Epoch sizes of the interleaved rows. --targets trains shorter epochs: on a busy machine
+// PyTorch's OpenMP threads wait on each other and a 2-thread epoch can take minutes.
+const fastRows = quick ? 512 : targetsOnly ? 2048 : 8192;
+const tfjsWasmRows = quick ? 256 : targetsOnly ? 1024 : 2048;
+const w2Rows = quick ? 256 : targetsOnly ? 512 : 2048;
 /** W3 on digits mapped to [0.01, 0.99]: no zeros for the sparse GEMM path to skip. */
 const W3_DENSE = 'W3 encode, no zeros';
 const startLoad = loadavg()[0] ?? 0;
@@ -93,8 +98,6 @@ async function main(): Promise<void> {
       ]
     : [];
   const slowRows = quick ? 128 : 1024;
-  const fastRows = quick ? 512 : 8192;
-  const tfjsWasmRows = quick ? 256 : 2048;
   const rows: Row[] = [];
   const gemm: Array<{ system: string; gflops: Record<string, number> }> = [];
 
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
   const torchSessions: PytorchSession[] = [];
   for (const n of [...new Set([1, threads])]) {
     log(`pytorch: starting on ${threadLabel(n)}`);
-    const session = await PytorchSession.start(data, n, quick);
+    const session = await PytorchSession.start(data, n, { w1: fastRows, w2: w2Rows });
     if (session === null) {
       rows.push({ workload: 'W1 train', system: 'pytorch', rates: [], note: 'not run: no python3 here imports torch' });
       break;
@@ -189,7 +192,6 @@ async function main(): Promise<void> {
     2,
   );
   // W2: tfjs cannot take part (wasm lacks a kernel, cpu runs a few samples/s): latent and PyTorch.
-  const w2Rows = quick ? 256 : 2048;
   const w2Contenders = [...wasmSystems.map(([name, backend]) => latentW2Trainer(name, backend, data, w2Rows)), ...torchContenders('w2')];
   await interleaved('W2 train', w2Contenders, null, reps, 1);
   for (const session of torchSessions) await session.close();
@@ -273,7 +275,7 @@ function render(
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${threads} cores, Node.js ${process.version}; load average at the start ${startLoad.toFixed(2)}, at the end ${(loadavg()[0] ?? 0).toFixed(2)} (other work on the machine slows the threaded rows first).`,
   );
   lines.push(
-    `Command: \`npm run bench${quick ? ' -- --quick' : targetsOnly ? ' -- --targets' : ''}\` (${new Date().toISOString().slice(0, 10)}). Each training figure is the median of ${reps} epoch(s) after a warm-up, each W3 figure the median of ${w3Reps} passes; data loading excluded.`,
+    `Command: \`npm run bench${quick ? ' -- --quick' : targetsOnly ? ' -- --targets' : ''}\` (${new Date().toISOString().slice(0, 10)}). Each training figure is the median of ${reps} epoch(s) after a warm-up (interleaved epochs: W1 ${fastRows} rows, tfjs-wasm W1 ${tfjsWasmRows}, W2 ${w2Rows}), each W3 figure the median of ${w3Reps} passes; data loading excluded.`,
     '',
     'The latent wasm, tfjs-wasm and PyTorch rows of W1, W3 and W2 ran interleaved: each round ran one repetition of each of them in turn, so a slow spell of the machine hits them alike. Their ratios are the median over rounds of the ratio within a round, with the range over rounds in brackets; × PyTorch divides by PyTorch on the same thread count.',
     '',
