@@ -99,8 +99,12 @@ async function ortContender(system: string, threads: number, task: 'encode' | 's
   };
 }
 
-const { train } = loadMnist();
-const digits = matrix(train.x.data.slice(0, rows * W1.input), rows, W1.input);
+const { train, test } = loadMnist();
+const all = new Float32Array(train.x.data.length + test.x.data.length);
+all.set(train.x.data);
+all.set(test.x.data, train.x.data.length);
+if (rows * W1.input > all.length) throw new Error(`--rows ${rows}: the MNIST files here hold ${all.length / W1.input} rows`);
+const digits = matrix(all.slice(0, rows * W1.input), rows, W1.input);
 const noZeros = matrix(
   digits.data.map((v) => 0.01 + 0.98 * v),
   rows,
