@@ -78,7 +78,14 @@ describe('PyTorch at its best', () => {
   it('names the kernel and build threadpoolctl reports', () => {
     const pools = [
       { user_api: 'openmp', internal_api: 'openmp', num_threads: 2 },
-      { user_api: 'blas', internal_api: 'openblas', version: '0.3.21', threading_layer: 'openmp', architecture: 'Cooperlake', num_threads: 2 },
+      {
+        user_api: 'blas',
+        internal_api: 'openblas',
+        version: '0.3.21',
+        threading_layer: 'openmp',
+        architecture: 'Cooperlake',
+        num_threads: 2,
+      },
     ];
     expect(describeThreadpools(pools)).toBe('OpenBLAS 0.3.21, Cooperlake kernel, openmp build');
     expect(describeThreadpools([])).toBe('kernel unknown (no threadpoolctl)');

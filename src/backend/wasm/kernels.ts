@@ -30,12 +30,11 @@ export { KERNELS_MAX_PAGES };
 /** The kernel builds: `relaxed` uses relaxed SIMD's fused multiply-add, `simd` plain 128-bit SIMD. */
 export type KernelVariant = 'relaxed' | 'simd';
 
-export const KERNEL_VARIANTS: readonly KernelVariant[] = ['relaxed', 'simd'];
-
 /**
  * The smallest module that uses relaxed SIMD: one function computing f32x4.relaxed_madd of three
  * v128 constants. Hosts without the feature (Node 20 without flags, older browsers) reject it.
  */
+// prettier-ignore
 const RELAXED_PROBE = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
   0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // types: () -> ()
