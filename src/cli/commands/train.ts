@@ -361,7 +361,7 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     // Said first, so a save that then fails (and is recovered elsewhere) does not hide why training stopped.
     io.err(`error: ${error.message}\n  hint: ${error.hint ?? ''}\n`);
     saveTrainedModel(output, model, { overwrite: force, training: summaryOf(error.history, elapsed(), true) });
-    io.err(`saved the model with the last good weights (before the failing step) to ${output}\n`);
+    io.err(`saved the model with the last good weights (those that gave a finite loss, see above) to ${output}\n`);
     return 1;
   }
   // The rows fit trained and validated on: a default dense reducer is kept only where it beats PCA
