@@ -11,3 +11,4 @@ export { imageGrid } from './image-grid.js';
 export type { GridPixels, ImageGridInput, ImageGridOptions, ImageGridRow } from './image-grid.js';
 export { toBase64 } from './base64.js';
 export { escapeXml, formatNumber } from './text.js';
+export * from './views/index.js';
