@@ -8,12 +8,12 @@ import { mseLabel, scaledUnits } from './units.js';
 
 /**
  * @example
- * scoreWords('combined', model); // 'combined score (normalised reconstruction error + Mahalanobis distance of the code)'
+ * scoreWords('combined', model); // 'combined score (normalised error + code distance)'
  */
 export function scoreWords(metric: ScoreMetric, model: Autoencoder): string {
   switch (metric) {
     case 'combined':
-      return 'combined score (normalised reconstruction error + Mahalanobis distance of the code)';
+      return 'combined score (normalised error + code distance)';
     case 'mse':
       return `reconstruction error, ${mseLabel(model)}`;
     case 'mae':

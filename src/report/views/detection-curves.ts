@@ -8,6 +8,7 @@
  */
 
 import { averagePrecision, precisionRecallCurve, rocAuc, rocCurve } from '../../tasks/metrics.js';
+import type { CurvePoints } from '../../tasks/metrics.js';
 import { lineChart } from '../svg-chart.js';
 
 export interface ScoredDetector {
@@ -32,7 +33,7 @@ export interface DetectionCurvesInput {
  */
 export function rocCurvesSvg(input: DetectionCurvesInput): string {
   const series = input.detectors.map((d) => {
-    const curve = rocCurve(input.labels, d.scores);
+    const curve = thin(rocCurve(input.labels, d.scores));
     return { name: `${d.name} (AUC ${rocAuc(input.labels, d.scores).toFixed(3)})`, values: curve.y, x: curve.x };
   });
   return lineChart({
@@ -59,7 +60,7 @@ export function precisionRecallSvg(input: DetectionCurvesInput): string {
   for (let i = 0; i < input.labels.length; i++) positives += input.labels[i]!;
   const base = input.labels.length === 0 ? 0 : positives / input.labels.length;
   const series = input.detectors.map((d) => {
-    const curve = precisionRecallCurve(input.labels, d.scores);
+    const curve = thin(precisionRecallCurve(input.labels, d.scores));
     return { name: `${d.name} (AP ${averagePrecision(input.labels, d.scores).toFixed(3)})`, values: curve.y, x: curve.x };
   });
   return lineChart({
@@ -73,4 +74,15 @@ export function precisionRecallSvg(input: DetectionCurvesInput): string {
     series: [...series, { name: `random (${(100 * base).toFixed(1)}% anomalies)`, values: [base, base], x: [0, 1], color: '#888888', dashed: true }],
     description: `Precision against recall as the threshold falls; AP is the average precision (area under the step curve); ${series.map((s) => s.name).join('; ')}.`,
   });
+}
+
+/** Most points drawn per curve: more are invisible at chart size and only make the file large. */
+export const CURVE_POINTS = 2000;
+
+/** Every k-th point of a long curve, always keeping the first and the last. */
+function thin(curve: CurvePoints): CurvePoints {
+  const n = curve.x.length;
+  if (n <= CURVE_POINTS) return curve;
+  const keep = Array.from({ length: CURVE_POINTS }, (_, i) => Math.round((i * (n - 1)) / (CURVE_POINTS - 1)));
+  return { x: keep.map((i) => curve.x[i]!), y: keep.map((i) => curve.y[i]!) };
 }

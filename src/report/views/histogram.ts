@@ -74,12 +74,19 @@ export function histogramSvg(input: HistogramInput): string {
     }
   }
   if (!Number.isFinite(lo)) [lo, hi] = [0, 1];
+  // A long right tail (usual for anomaly scores) would squeeze every other row into one bar: the
+  // axis ends past the 99th percentile and the threshold, and the rows beyond share the last bar.
+  const tail = tailCut(input.scores, lo, threshold);
+  const clipped = tail < hi;
+  if (clipped) hi = tail;
   if (!(hi > lo)) hi = lo + 1;
   hi += (hi - lo) * 1e-6;
   const counts = binCounts(input.scores, lo, hi, bins);
+  const beyond = clipped ? countAbove(input.scores, hi) : 0;
+  counts[bins - 1]! += beyond;
   const top = Math.max(1, ...counts);
   const yAxis = linearAxis([0, top], undefined, 4);
-  const plot = { left: 56, right: width - 16, top: 44, bottom: height - 46 };
+  const plot = { left: 56, right: width - 16, top: 48, bottom: height - 46 };
   const sx = (v: number): number => plot.left + ((v - lo) / (hi - lo)) * (plot.right - plot.left);
   const sy = (v: number): number => plot.bottom - (v / yAxis.max) * (plot.bottom - plot.top);
   const barWidth = (plot.right - plot.left) / bins;
@@ -131,6 +138,11 @@ export function histogramSvg(input: HistogramInput): string {
       `<rect class="bar" x="${num(x)}" y="${num(y)}" width="${num(Math.max(1, barWidth - 1))}" height="${num(plot.bottom - y)}" fill="${above ? ALARM_COLOR : NEUTRAL_COLOR}"><title>${count} rows from ${from} to ${to}</title></rect>`,
     );
   });
+  if (beyond > 0) {
+    parts.push(
+      `<text class="overflow" x="${plot.right}" y="${plot.top - 10}" text-anchor="end" font-size="11" fill-opacity="0.8">last bar includes ${beyond} rows above ${escapeXml(formatNumber(hi, 3))}</text>`,
+    );
+  }
   if (threshold !== null) {
     const x = sx(threshold);
     // Keep the label inside the plot when the line is near either end.
@@ -144,6 +156,21 @@ export function histogramSvg(input: HistogramInput): string {
   }
   parts.push('</svg>');
   return parts.join('\n');
+}
+
+/** Where the axis ends: a little past the 99th percentile and the threshold (Infinity: no cut). */
+function tailCut(scores: ArrayLike<number>, lo: number, threshold: number | null): number {
+  const finite = Array.from(scores).filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (finite.length < 100) return Infinity;
+  const p99 = finite[Math.floor(0.99 * (finite.length - 1))]!;
+  const cut = Math.max(p99, threshold ?? -Infinity);
+  return lo + (cut - lo) * 1.15;
+}
+
+function countAbove(scores: ArrayLike<number>, limit: number): number {
+  let n = 0;
+  for (let i = 0; i < scores.length; i++) if (scores[i]! > limit) n++;
+  return n;
 }
 
 /**
