@@ -73,7 +73,10 @@ export function evaluationReport(input: EvaluationReportInput): string {
     {
       heading: 'ROC and precision–recall curves',
       figures: [
-        { svg: rocCurvesSvg({ labels, detectors: curves }), caption: 'Up and to the left is better; the dashed diagonal is a scorer that guesses.' },
+        {
+          svg: rocCurvesSvg({ labels, detectors: curves }),
+          caption: 'Up and to the left is better; the dashed diagonal is a scorer that guesses.',
+        },
         {
           svg: precisionRecallSvg({ labels, detectors: curves }),
           caption: 'Up and to the right is better; the dashed line is the precision of guessing (the share of anomalies).',

@@ -162,7 +162,10 @@ function sectionId(index: number): string {
 }
 
 function renderSection(section: ReportSection, index: number): string {
-  const parts = [`<section id="${sectionId(index)}" aria-labelledby="${sectionId(index)}-h">`, `<h2 id="${sectionId(index)}-h">${escapeXml(section.heading)}</h2>`];
+  const parts = [
+    `<section id="${sectionId(index)}" aria-labelledby="${sectionId(index)}-h">`,
+    `<h2 id="${sectionId(index)}-h">${escapeXml(section.heading)}</h2>`,
+  ];
   if (section.text !== undefined) parts.push(paragraphs(section.text));
   if (section.html !== undefined) parts.push(section.html);
   if (section.svg !== undefined) parts.push(`<figure>${section.svg}</figure>`);

@@ -17,12 +17,10 @@ const fixed = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : String
  * io.out(evaluationTable([{ name: 'autoencoder', evaluation, threshold }], 176));
  */
 export function evaluationTable(detectors: readonly EvaluatedDetector[], anomalies: number): string {
-  const rows = evaluationRows(anomalies).map(
-    ([label, value, kind]): [string, (d: EvaluatedDetector) => string] => [
-      label,
-      (d) => (kind === 'rate' ? fixed(value(d)) : kind === 'score' ? formatLoss(value(d)) : String(value(d))),
-    ],
-  );
+  const rows = evaluationRows(anomalies).map(([label, value, kind]): [string, (d: EvaluatedDetector) => string] => [
+    label,
+    (d) => (kind === 'rate' ? fixed(value(d)) : kind === 'score' ? formatLoss(value(d)) : String(value(d))),
+  ]);
   const cells = [['', ...detectors.map((d) => d.name)], ...rows.map(([label, value]) => [label, ...detectors.map(value)])];
   const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
   return cells

@@ -70,8 +70,18 @@ export function pcaBaseline(input: BaselineInput): Baseline | null {
     const n = Math.min(GRID_IMAGES, analysis.rows.x.rows);
     const originals = analysis.rows.x.data.slice(0, n * cols);
     const max = Math.max(1, extent(originals)[1]);
-    const ae = model.reconstruct(takeRows(analysis.rows.x, Uint32Array.from({ length: n }, (_, i) => i))).data;
-    const linear = model.unscale(takeRows(rebuilt, Uint32Array.from({ length: n }, (_, i) => i))).data;
+    const ae = model.reconstruct(
+      takeRows(
+        analysis.rows.x,
+        Uint32Array.from({ length: n }, (_, i) => i),
+      ),
+    ).data;
+    const linear = model.unscale(
+      takeRows(
+        rebuilt,
+        Uint32Array.from({ length: n }, (_, i) => i),
+      ),
+    ).data;
     figures.push(
       pngFigure(
         imageRowsView(

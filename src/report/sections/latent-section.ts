@@ -36,7 +36,11 @@ export function latentSection(model: Autoencoder, rows: ReportRows, imageShape: 
         labels: rows.labels,
         title: pca ? 'Codes, first two principal components' : 'Codes',
         xLabel: pca ? 'principal component 1 of the codes' : `latent dimension 1 (${axisWord}₁)`,
-        yLabel: pca ? 'principal component 2 of the codes' : codes.cols > 1 ? `latent dimension 2 (${axisWord}₂)` : '(one dimension: drawn at 0)',
+        yLabel: pca
+          ? 'principal component 2 of the codes'
+          : codes.cols > 1
+            ? `latent dimension 2 (${axisWord}₂)`
+            : '(one dimension: drawn at 0)',
         ...(binary ? { labelNames: { 0: 'normal', 1: 'anomaly' } } : {}),
         width: 560,
         height: 420,
@@ -47,7 +51,7 @@ export function latentSection(model: Autoencoder, rows: ReportRows, imageShape: 
         (pca
           ? `. The ${codes.cols}-dimensional codes are projected on their two principal components, which hold ${formatShare(projected.explained ?? 0)} of the codes' variance.`
           : '.') +
-        (vae ? ' For the VAE each dot is the mean of the row\'s code distribution.' : ''),
+        (vae ? " For the VAE each dot is the mean of the row's code distribution." : ''),
     },
   ];
   if (vae && imageShape !== null) {
@@ -55,10 +59,18 @@ export function latentSection(model: Autoencoder, rows: ReportRows, imageShape: 
     const planeRowCount = planeRows(axis.length, model.latentDim);
     const decoded = model.decode(matrix(planeCodes(axis, model.latentDim), planeRowCount * axis.length, model.latentDim));
     const view = latentPlaneView(
-      { images: toUnitRange(decoded.data), axis, rows: planeRowCount, latentDim: model.latentDim, height: imageShape.height, width: imageShape.width, ...(imageShape.channels === undefined ? {} : { channels: imageShape.channels }) },
+      {
+        images: toUnitRange(decoded.data),
+        axis,
+        rows: planeRowCount,
+        latentDim: model.latentDim,
+        height: imageShape.height,
+        width: imageShape.width,
+        ...(imageShape.channels === undefined ? {} : { channels: imageShape.channels }),
+      },
       2,
     );
-    figures.push(pngFigure(view, `The latent plane. ${view.alt}`));
+    figures.push(pngFigure(view, `The latent plane. ${view.alt}`, true));
   }
   return {
     heading: 'Latent space',

@@ -116,11 +116,16 @@ function tableSection(input: ReconstructionInput): ReportSection {
         features: columns,
         valueLabel: `value (${scaledUnits(model)})`,
       }),
-      caption: 'Each panel is one row: its values column by column (dots) and the reconstruction (line). Gaps between dot and line are the columns that row is rebuilt badly on.',
+      caption:
+        'Each panel is one row: its values column by column (dots) and the reconstruction (line). Gaps between dot and line are the columns that row is rebuilt badly on.',
     });
   }
   if (input.noise !== null) {
-    const noisy = matrix(corrupt(analysis.scaled.data, input.noise, new Rng(input.seed ^ 0x5eed)), analysis.scaled.rows, analysis.scaled.cols);
+    const noisy = matrix(
+      corrupt(analysis.scaled.data, input.noise, new Rng(input.seed ^ 0x5eed)),
+      analysis.scaled.rows,
+      analysis.scaled.cols,
+    );
     const denoised = model.scale(model.reconstruct(model.unscale(noisy)));
     return {
       heading: 'Reconstructions',

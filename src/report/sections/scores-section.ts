@@ -64,10 +64,14 @@ export function scoresSection(input: ScoresInput): ReportSection {
   if (isBinary(labels)) {
     const detectors = [{ name: input.name, scores }, ...(input.baselines ?? [])];
     figures.push(
-      { svg: rocCurvesSvg({ labels, detectors }), caption: 'Up and to the left is better; the dashed diagonal is a scorer that guesses. AUC is the area under the curve.' },
+      {
+        svg: rocCurvesSvg({ labels, detectors }),
+        caption: 'Up and to the left is better; the dashed diagonal is a scorer that guesses. AUC is the area under the curve.',
+      },
       {
         svg: precisionRecallSvg({ labels, detectors }),
-        caption: 'Up and to the right is better; the dashed line is the precision of guessing (the share of anomalies). AP is the average precision.',
+        caption:
+          'Up and to the right is better; the dashed line is the precision of guessing (the share of anomalies). AP is the average precision.',
       },
     );
     text += ` The data carry 0/1 labels (1 = anomaly), so the curves show how well the scores separate the ${countOnes(labels)} labelled anomalies among these rows.`;
@@ -114,7 +118,13 @@ export function scoresSection(input: ScoresInput): ReportSection {
 }
 
 function topTable(top: ReturnType<typeof topRows>, withLabel: boolean, withFeatures: boolean): ReportTable {
-  const columns = ['row', 'score', 'flagged', ...(withLabel ? ['label'] : []), ...(withFeatures ? ['most anomalous features (share of the row’s error)'] : [])];
+  const columns = [
+    'row',
+    'score',
+    'flagged',
+    ...(withLabel ? ['label'] : []),
+    ...(withFeatures ? ['most anomalous features (share of the row’s error)'] : []),
+  ];
   const rows = top.map((t): ReportCell[] => [
     t.row,
     t.score,

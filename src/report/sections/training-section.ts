@@ -8,7 +8,7 @@ import { describeStop } from '../../train/stop-reason.js';
 import type { History } from '../../train/types.js';
 import type { ReportFigure, ReportSection } from '../html-report.js';
 import { formatNumber } from '../text.js';
-import { learningRateSvg, lossCurvesSvg, lossTermsSvg, type TrainingCurvesInput } from '../views/training-curves.js';
+import { describeLoss, learningRateSvg, lossCurvesSvg, lossTermsSvg, type TrainingCurvesInput } from '../views/training-curves.js';
 
 /**
  * The section, or null when no epoch finished.
@@ -51,7 +51,7 @@ export function trainingSection(history: History): ReportSection | null {
   return {
     heading: 'Training',
     text:
-      `Loss of the ${history.loss} objective on the training rows and on the held-out validation rows, per epoch. ` +
+      `${history.epochs[0]?.terms['kl'] !== undefined ? `Negative ELBO (${history.loss} reconstruction likelihood plus KL divergence)` : `Loss (${describeLoss(history.loss)})`} on the training rows and on the held-out validation rows, per epoch. ` +
       (kept.valLoss === null
         ? `Final training loss ${formatNumber(kept.loss)}.`
         : `At the kept epoch ${kept.epoch + 1}: training ${formatNumber(kept.loss)}, validation ${formatNumber(kept.valLoss)}.`),

@@ -50,7 +50,13 @@ export function barChartSvg(input: BarChartInput): string {
   const axis = linearAxis([0, ...values], undefined, 5);
   const sx = (v: number): number => plot.left + ((v - axis.min) / (axis.max - axis.min)) * (plot.right - plot.left);
   const parts = [
-    svgOpen({ width, height, title: input.title, className: 'chart bars', ...(input.description ? { description: input.description } : {}) }),
+    svgOpen({
+      width,
+      height,
+      title: input.title,
+      className: 'chart bars',
+      ...(input.description ? { description: input.description } : {}),
+    }),
     `<text x="${width / 2}" y="20" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(input.title)}</text>`,
   ];
   input.series.forEach((s, i) => {

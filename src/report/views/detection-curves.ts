@@ -71,7 +71,10 @@ export function precisionRecallSvg(input: DetectionCurvesInput): string {
     yDomain: [0, 1],
     width: input.width ?? 480,
     height: input.height ?? 420,
-    series: [...series, { name: `random (${(100 * base).toFixed(1)}% anomalies)`, values: [base, base], x: [0, 1], color: '#888888', dashed: true }],
+    series: [
+      ...series,
+      { name: `random (${(100 * base).toFixed(1)}% anomalies)`, values: [base, base], x: [0, 1], color: '#888888', dashed: true },
+    ],
     description: `Precision against recall as the threshold falls; AP is the average precision (area under the step curve); ${series.map((s) => s.name).join('; ')}.`,
   });
 }

@@ -17,6 +17,8 @@ export interface HistogramInput {
   /** What a score is, with its unit. */
   readonly xLabel: string;
   readonly title?: string;
+  /** Draw the title above the plot (default true); without, it still names the SVG for screen readers. */
+  readonly showTitle?: boolean;
   readonly bins?: number;
   readonly width?: number;
   readonly height?: number;
@@ -86,7 +88,8 @@ export function histogramSvg(input: HistogramInput): string {
   counts[bins - 1]! += beyond;
   const top = Math.max(1, ...counts);
   const yAxis = linearAxis([0, top], undefined, 4);
-  const plot = { left: 56, right: width - 16, top: 48, bottom: height - 46 };
+  const showTitle = input.showTitle ?? true;
+  const plot = { left: 56, right: width - 16, top: showTitle ? 48 : 34, bottom: height - 46 };
   const sx = (v: number): number => plot.left + ((v - lo) / (hi - lo)) * (plot.right - plot.left);
   const sy = (v: number): number => plot.bottom - (v / yAxis.max) * (plot.bottom - plot.top);
   const barWidth = (plot.right - plot.left) / bins;
@@ -101,11 +104,11 @@ export function histogramSvg(input: HistogramInput): string {
       className: 'chart histogram',
       description:
         `Histogram of ${finite} rows' scores from ${formatNumber(lo, 3)} to ${formatNumber(hi, 3)}.` +
-        (threshold === null
-          ? ''
-          : ` The threshold ${formatNumber(threshold, 4)} flags ${flagged} rows (${formatShare(share)}).`),
+        (threshold === null ? '' : ` The threshold ${formatNumber(threshold, 4)} flags ${flagged} rows (${formatShare(share)}).`),
     }),
-    `<text x="${(plot.left + plot.right) / 2}" y="20" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(title)}</text>`,
+    showTitle
+      ? `<text x="${(plot.left + plot.right) / 2}" y="20" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(title)}</text>`
+      : '',
   ];
   for (const tick of yAxis.ticks) {
     const y = num(sy(tick));
@@ -140,7 +143,7 @@ export function histogramSvg(input: HistogramInput): string {
   });
   if (beyond > 0) {
     parts.push(
-      `<text class="overflow" x="${plot.right}" y="${plot.top - 10}" text-anchor="end" font-size="11" fill-opacity="0.8">last bar includes ${beyond} rows above ${escapeXml(formatNumber(hi, 3))}</text>`,
+      `<text class="overflow" x="${plot.right}" y="${plot.top - 10}" text-anchor="end" font-size="11" fill-opacity="0.8">last bar includes ${beyond} ${beyond === 1 ? 'row' : 'rows'} above ${escapeXml(formatNumber(hi, 3))}</text>`,
     );
   }
   if (threshold !== null) {
@@ -160,7 +163,9 @@ export function histogramSvg(input: HistogramInput): string {
 
 /** Where the axis ends: a little past the 99th percentile and the threshold (Infinity: no cut). */
 function tailCut(scores: ArrayLike<number>, lo: number, threshold: number | null): number {
-  const finite = Array.from(scores).filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  const finite = Array.from(scores)
+    .filter((v) => Number.isFinite(v))
+    .sort((a, b) => a - b);
   if (finite.length < 100) return Infinity;
   const p99 = finite[Math.floor(0.99 * (finite.length - 1))]!;
   const cut = Math.max(p99, threshold ?? -Infinity);

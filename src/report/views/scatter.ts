@@ -21,6 +21,8 @@ export interface ScatterInput {
   readonly xLabel: string;
   readonly yLabel: string;
   readonly title?: string;
+  /** Draw the title above the plot (default true); without, it still names the SVG for screen readers. */
+  readonly showTitle?: boolean;
   /** Words for label values in the legend, e.g. { 0: 'normal', 1: 'anomaly' }. */
   readonly labelNames?: Readonly<Record<number, string>>;
   readonly width?: number;
@@ -72,7 +74,8 @@ export function scatterSvg(input: ScatterInput): string {
   const n = Math.floor(input.points.length / 2);
   const xAxis = linearAxis(range(input.points, 0), undefined, 4);
   const yAxis = linearAxis(range(input.points, 1), undefined, 4);
-  const plot = { left: MARGIN.left, right: width - MARGIN.right, top: MARGIN.top, bottom: height - MARGIN.bottom };
+  const showTitle = input.showTitle ?? true;
+  const plot = { left: MARGIN.left, right: width - MARGIN.right, top: showTitle ? MARGIN.top : 14, bottom: height - MARGIN.bottom };
   const sx = (v: number): number => plot.left + ((v - xAxis.min) / (xAxis.max - xAxis.min)) * (plot.right - plot.left);
   const sy = (v: number): number => plot.bottom - ((v - yAxis.min) / (yAxis.max - yAxis.min)) * (plot.bottom - plot.top);
   const title = input.title ?? 'Latent codes';
@@ -87,7 +90,9 @@ export function scatterSvg(input: ScatterInput): string {
         `${n} rows placed by ${input.xLabel} (across) and ${input.yLabel} (up)` +
         (shown.length > 0 ? `, coloured by label (${shown.map((l) => labelName(input, l)).join(', ')}).` : '.'),
     }),
-    `<text x="${(plot.left + plot.right) / 2}" y="20" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(title)}</text>`,
+    showTitle
+      ? `<text x="${(plot.left + plot.right) / 2}" y="20" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(title)}</text>`
+      : '',
     `<rect x="${plot.left}" y="${plot.top}" width="${plot.right - plot.left}" height="${plot.bottom - plot.top}" fill="none" stroke="currentColor" stroke-opacity="0.5"/>`,
     `<text x="${(plot.left + plot.right) / 2}" y="${height - 8}" text-anchor="middle">${escapeXml(input.xLabel)}</text>`,
     `<text transform="translate(14 ${(plot.top + plot.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(input.yLabel)}</text>`,

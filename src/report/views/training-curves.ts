@@ -76,10 +76,12 @@ export function lossCurvesSvg(input: TrainingCurvesInput): string {
   const hasValidation = epochs.some((e) => e.valLoss !== null);
   const best = input.bestEpoch ?? null;
   const stop = input.stopReason === undefined ? '' : ` Training ${input.stopReason}.`;
+  // A VAE's loss is the negative ELBO per sample, whatever its reconstruction likelihood.
+  const variational = epochs.some((e) => e.terms?.['kl'] !== undefined);
   return lineChart({
-    title: input.lossName === '' ? 'Loss per epoch' : `Loss per epoch (${input.lossName})`,
+    title: variational ? 'Loss per epoch (negative ELBO)' : input.lossName === '' ? 'Loss per epoch' : `Loss per epoch (${input.lossName})`,
     xLabel: 'epoch',
-    yLabel: describeLoss(input.lossName),
+    yLabel: describeLoss(variational ? 'elbo' : input.lossName),
     logY: positiveSpread(epochs.map((e) => e.loss)),
     width: input.width ?? 900,
     height: input.height ?? 340,
