@@ -71,7 +71,7 @@ const STYLE = `
   * { box-sizing: border-box; }
   body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink); background: var(--page); margin: 0; }
   main { max-width: 1080px; margin: 0 auto; padding: 24px 20px 48px; }
-  h1 { font-size: 28px; line-height: 1.2; margin: 0 0 6px; }
+  h1 { font-size: 28px; line-height: 1.2; margin: 0 0 6px; overflow-wrap: anywhere; }
   .subtitle { color: var(--muted); margin: 0 0 16px; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; overflow-wrap: anywhere; }
   dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 8px; margin: 0 0 20px; }
   dl.facts div { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; }
@@ -96,6 +96,8 @@ const STYLE = `
   th { border-bottom: 2px solid var(--line); font-weight: 600; }
   .note { color: var(--muted); font-size: 14px; }
   @media (max-width: 600px) {
+    /* Charts keep at least 0.8 of their drawn size (12 px text stays above 9.5 px) and scroll sideways in their figure. */
+    figure svg { min-width: calc(var(--w) * 0.8); }
     main { padding: 16px 10px 32px; }
     section { padding: 12px; }
     h1 { font-size: 23px; }

@@ -27,7 +27,19 @@ function expectSelfContained(html: string): void {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'latent-reports-'));
   model = join(dir, 'cardio.safetensors');
-  const run = await runCli('train', CARDIO, '-o', model, '--epochs', '3', '--threshold-rule', 'contamination:0.1', '--quiet', '--backend', 'js');
+  const run = await runCli(
+    'train',
+    CARDIO,
+    '-o',
+    model,
+    '--epochs',
+    '3',
+    '--threshold-rule',
+    'contamination:0.1',
+    '--quiet',
+    '--backend',
+    'js',
+  );
   expect(run.code).toBe(0);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,7 +52,12 @@ describe('latent evaluate --report', () => {
     expect(run.stdout).toContain(`wrote report to ${out}`);
     const html = readFileSync(out, 'utf8');
     expectSelfContained(html);
-    expect(headings(html)).toEqual(['Metrics', 'ROC and precision–recall curves', 'Score distributions', 'Top-scoring rows (cardio.safetensors)']);
+    expect(headings(html)).toEqual([
+      'Metrics',
+      'ROC and precision–recall curves',
+      'Score distributions',
+      'Top-scoring rows (cardio.safetensors)',
+    ]);
     // The table holds the numbers the terminal printed.
     const auc = /ROC-AUC\s+(\d\.\d{4})/.exec(run.stdout)![1]!;
     expect(html).toContain(`<td class="num">${Number(auc)}</td>`);

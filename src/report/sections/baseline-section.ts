@@ -109,7 +109,7 @@ export function pcaBaseline(input: BaselineInput): Baseline | null {
         ],
         valueLabel: mseLabel(model),
         description: 'Mean squared reconstruction error of each column for the autoencoder and for PCA of the same latent size.',
-        width: 900,
+        width: 760,
       }),
       caption: 'Shorter is better. Columns where the PCA bar is shorter are ones a linear code of the same size rebuilds better.',
       wide: true,

@@ -60,7 +60,7 @@ export function flaggedCount(scores: ArrayLike<number>, threshold: number): numb
  * container.innerHTML = histogramSvg({ scores, threshold: 0.02, xLabel: 'reconstruction error (MSE per value)' });
  */
 export function histogramSvg(input: HistogramInput): string {
-  const width = input.width ?? 900;
+  const width = input.width ?? 760;
   const height = input.height ?? 320;
   const bins = input.bins ?? 40;
   const { threshold } = input;

@@ -39,7 +39,7 @@ export function sweepChartSvg(input: SweepChartInput): string {
     yLabel: input.errorLabel,
     logX: true,
     logY: spread,
-    width: input.width ?? 900,
+    width: input.width ?? 760,
     height: input.height ?? 360,
     series: [
       { name: 'autoencoder', values: sorted.map((p) => p.autoencoder), x, dots: true },

@@ -83,7 +83,7 @@ export function lossCurvesSvg(input: TrainingCurvesInput): string {
     xLabel: 'epoch',
     yLabel: describeLoss(variational ? 'elbo' : input.lossName),
     logY: positiveSpread(epochs.map((e) => e.loss)),
-    width: input.width ?? 900,
+    width: input.width ?? 760,
     height: input.height ?? 340,
     series: [
       { name: 'training', values: epochs.map((e) => e.loss), x },
