@@ -87,7 +87,7 @@ describe.skipIf(unavailable !== undefined)('training report in Chromium', () => 
     await page.goto(url);
     const layout = await page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
-      charts: [...document.querySelectorAll('figure svg')].map(
+      charts: Array.from(document.querySelectorAll('figure svg')).map(
         (svg) => svg.getBoundingClientRect().width / Number(svg.getAttribute('width')),
       ),
     }));

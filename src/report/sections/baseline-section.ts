@@ -16,7 +16,7 @@ import type { ReportFigure, ReportSection, ReportTable } from '../html-report.js
 import { formatNumber } from '../text.js';
 import { extent } from '../views/axis.js';
 import { barChartSvg } from '../views/bars.js';
-import { imageRowsView, toUnitRange, type ImageShape } from '../views/image-rows.js';
+import { imageRowsView, toUnitRange, type GridImageShape } from '../views/image-rows.js';
 import { largest, mean, squaredErrors, type ModelAnalysis } from './model-analysis.js';
 import { pngFigure } from './png-figure.js';
 import { FEATURE_BARS, GRID_IMAGES } from './reconstruction-section.js';
@@ -36,7 +36,7 @@ export interface BaselineInput {
   readonly data: Dataset;
   readonly trainRows: Uint32Array;
   readonly analysis: ModelAnalysis;
-  readonly imageShape: ImageShape | null;
+  readonly imageShape: GridImageShape | null;
 }
 
 /**

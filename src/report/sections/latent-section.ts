@@ -10,7 +10,7 @@ import type { Autoencoder } from '../../models/autoencoder.js';
 import { planeAxis, planeCodes, planeRows } from '../../tasks/latent-plane.js';
 import type { ReportFigure, ReportSection } from '../html-report.js';
 import { formatShare } from '../views/histogram.js';
-import { latentPlaneView, toUnitRange, type ImageShape } from '../views/image-rows.js';
+import { latentPlaneView, toUnitRange, type GridImageShape } from '../views/image-rows.js';
 import { projectCodes, scatterSvg } from '../views/scatter.js';
 import { pngFigure } from './png-figure.js';
 import { isBinary, type ReportRows } from './report-rows.js';
@@ -22,7 +22,7 @@ export const PLANE_SIZE = 12;
  * @example
  * sections.push(latentSection(model, rows, imageShapeOf(dataset)));
  */
-export function latentSection(model: Autoencoder, rows: ReportRows, imageShape: ImageShape | null): ReportSection {
+export function latentSection(model: Autoencoder, rows: ReportRows, imageShape: GridImageShape | null): ReportSection {
   const codes = model.encode(rows.x);
   const projected = projectCodes(codes);
   const pca = projected.projection === 'pca';

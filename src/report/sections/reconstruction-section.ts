@@ -13,7 +13,7 @@ import type { ReportFigure, ReportSection } from '../html-report.js';
 import { formatNumber } from '../text.js';
 import { extent } from '../views/axis.js';
 import { barChartSvg } from '../views/bars.js';
-import { imageRowsView, toUnitRange, type ImageShape } from '../views/image-rows.js';
+import { imageRowsView, toUnitRange, type GridImageShape } from '../views/image-rows.js';
 import { rowProfilesSvg } from '../views/row-profiles.js';
 import { largest, mean, type ModelAnalysis } from './model-analysis.js';
 import { pngFigure } from './png-figure.js';
@@ -30,7 +30,7 @@ export interface ReconstructionInput {
   readonly model: Autoencoder;
   readonly analysis: ModelAnalysis;
   readonly columns: readonly string[];
-  readonly imageShape: ImageShape | null;
+  readonly imageShape: GridImageShape | null;
   /** The noise the model was trained to remove, for a denoiser. */
   readonly noise: Corruption | null;
   readonly seed: number;
@@ -44,7 +44,7 @@ export function reconstructionSection(input: ReconstructionInput): ReportSection
   return input.imageShape === null ? tableSection(input) : imageSection(input, input.imageShape);
 }
 
-function imageSection(input: ReconstructionInput, shape: ImageShape): ReportSection {
+function imageSection(input: ReconstructionInput, shape: GridImageShape): ReportSection {
   const { model, analysis } = input;
   const x = analysis.rows.x;
   const n = Math.min(GRID_IMAGES, x.rows);

@@ -9,7 +9,7 @@
 import type { Dataset } from '../../data/dataset.js';
 import type { Matrix } from '../../data/matrix.js';
 import { takeRows } from '../../train/batches.js';
-import type { ImageShape } from '../views/image-rows.js';
+import type { GridImageShape } from '../views/image-rows.js';
 
 /** Most rows a report scores, projects and draws. */
 export const REPORT_ROWS = 2000;
@@ -50,7 +50,7 @@ export function reportRows(data: Dataset, validation: Uint32Array, limit = REPOR
 }
 
 /** Height, width and channels of one sample when the data are images, else null. */
-export function imageShapeOf(data: Dataset): (ImageShape & { channels: 1 | 3 }) | null {
+export function imageShapeOf(data: Dataset): (GridImageShape & { channels: 1 | 3 }) | null {
   const shape = data.sampleShape;
   if (shape === undefined) return null;
   if (shape.length === 2) return { height: shape[0]!, width: shape[1]!, channels: 1 };

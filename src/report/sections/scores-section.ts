@@ -14,7 +14,7 @@ import { formatNumber } from '../text.js';
 import { extent } from '../views/axis.js';
 import { precisionRecallSvg, rocCurvesSvg, type ScoredDetector } from '../views/detection-curves.js';
 import { flaggedCount, formatShare, histogramSvg } from '../views/histogram.js';
-import { imageRowsView, toUnitRange, type ImageShape } from '../views/image-rows.js';
+import { imageRowsView, toUnitRange, type GridImageShape } from '../views/image-rows.js';
 import { topRows } from '../views/top-rows.js';
 import { pngFigure } from './png-figure.js';
 import { isBinary, type ReportRows } from './report-rows.js';
@@ -40,7 +40,7 @@ export interface ScoresInput {
   /** Other scorers of the same rows drawn beside the model (e.g. PCA). */
   readonly baselines?: readonly ScoredDetector[];
   /** For images: the model, to draw the top rows above their reconstructions. */
-  readonly imageModel?: { readonly model: Autoencoder; readonly shape: ImageShape } | null;
+  readonly imageModel?: { readonly model: Autoencoder; readonly shape: GridImageShape } | null;
 }
 
 /**

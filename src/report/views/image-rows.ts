@@ -10,7 +10,7 @@
 import { imageGrid, type GridPixels } from '../image-grid.js';
 import { formatNumber } from '../text.js';
 
-export interface ImageShape {
+export interface GridImageShape {
   readonly height: number;
   readonly width: number;
   readonly channels?: 1 | 3;
@@ -33,6 +33,8 @@ export interface ImageRowsOptions {
   readonly scale?: number;
   /** Gap between images in output pixels (default 3). */
   readonly padding?: number;
+  /** Gray level in [0, 1] of the gaps and the label area (default 0.15: reads on light and dark pages). */
+  readonly background?: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface ImageRowsOptions {
  * @example
  * imageRowsView([{ label: 'original', images: x }, { label: 'reconstructed', images: y }], { height: 28, width: 28 });
  */
-export function imageRowsView(rows: readonly ImageRow[], shape: ImageShape, options: ImageRowsOptions = {}): ImageView {
+export function imageRowsView(rows: readonly ImageRow[], shape: GridImageShape, options: ImageRowsOptions = {}): ImageView {
   const size = shape.height * shape.width * (shape.channels ?? 1);
   const count = rows.length === 0 ? 0 : rows[0]!.images.length / size;
   const grid = imageGrid(
@@ -52,6 +54,7 @@ export function imageRowsView(rows: readonly ImageRow[], shape: ImageShape, opti
       ...(shape.channels === undefined ? {} : { channels: shape.channels }),
       scale: options.scale ?? 2,
       padding: options.padding ?? 3,
+      background: options.background ?? 0.15,
     },
   );
   const alt = `${count} ${shape.height}×${shape.width} images per row; rows from top: ${rows.map((r) => r.label).join(', ')}.`;

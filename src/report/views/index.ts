@@ -15,7 +15,7 @@ export {
   toUnitRange,
   type ImageRow,
   type ImageRowsOptions,
-  type ImageShape,
+  type GridImageShape,
   type ImageView,
   type LatentPlaneInput,
 } from './image-rows.js';
