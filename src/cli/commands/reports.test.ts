@@ -92,6 +92,40 @@ describe('latent evaluate --report', () => {
   });
 });
 
+describe('latent evaluate --report on a series model', () => {
+  it('is refused before scoring: the report covers row models', async () => {
+    const nab = resolve(process.cwd(), '../shared/data/nab');
+    const series = join(dir, 'series.safetensors');
+    const train = await runCli(
+      'train',
+      resolve(nab, 'artificialNoAnomaly/art_daily_small_noise.csv'),
+      '--window',
+      '16',
+      '--epochs',
+      '1',
+      '-o',
+      series,
+      '--quiet',
+      '--backend',
+      'js',
+    );
+    expect(train.code).toBe(0);
+    const out = join(dir, 'series.html');
+    const run = await runCli(
+      'evaluate',
+      series,
+      resolve(nab, 'artificialWithAnomaly/art_daily_jumpsup.csv'),
+      '--report',
+      out,
+      '--backend',
+      'js',
+    );
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/--report: .*series\.safetensors is a time-series model/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('latent sweep --report', () => {
   it('writes error against latent size beside PCA, with the suggestion marked, and the table', async () => {
     const out = join(dir, 'sweep.html');
