@@ -9,13 +9,15 @@
  */
 
 import { backward } from '../autograd/backward.js';
+import { checkOptions, type OptionSpec } from '../check-options.js';
+import { assertFinite } from '../data/dataset.js';
 import { clearTape, noGrad } from '../autograd/tape.js';
 import { scope, Tensor } from '../autograd/tensor.js';
 import { initBackend } from '../backend/registry.js';
 import type { Matrix } from '../data/matrix.js';
-import { fitScaler, type ScalerKind } from '../data/scaler.js';
+import { fitScaler, SCALER_KINDS, type ScalerKind } from '../data/scaler.js';
 import { LatentError } from '../errors.js';
-import type { LossName } from '../losses/reconstruction.js';
+import { LOSS_NAMES, type LossName } from '../losses/reconstruction.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { createOptimizer, type OptimizerConfig } from '../optim/factory.js';
@@ -80,6 +82,30 @@ export interface FitOptions {
 /** Minimum wall time between progress events (keeps terminal redraws cheap). */
 const PROGRESS_INTERVAL_MS = 100;
 
+/** The keys of FitOptions with their kinds, for the run-time check of plain-JavaScript callers. */
+export const FIT_SPEC: OptionSpec = {
+  epochs: 'integer',
+  batchSize: 'integer',
+  shuffle: 'boolean',
+  validationSplit: 'number',
+  validationData: 'matrix',
+  loss: LOSS_NAMES,
+  optimizer: 'object',
+  lrSchedule: 'object',
+  clipNorm: 'number',
+  earlyStopping: 'object',
+  maxSeconds: 'number',
+  scaler: SCALER_KINDS,
+  corruption: 'object',
+  corruptionClip: 'number-array',
+  seed: 'integer',
+  onBatchEnd: 'function',
+  onEpochEnd: 'function',
+  onCheckpoint: 'function',
+  checkpointEvery: 'integer',
+  resume: 'object',
+};
+
 /**
  * Train `model` on the rows of `x` to reconstruct themselves.
  *
@@ -88,6 +114,9 @@ const PROGRESS_INTERVAL_MS = 100;
  * const history = await fit(model, train.x, { epochs: 10, validationSplit: 0.1 });
  */
 export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {}): Promise<History> {
+  checkOptions(options, FIT_SPEC, 'fit options');
+  assertFinite(x, 'the training data');
+  if (options.validationData !== undefined) assertFinite(options.validationData, 'the validation data');
   // The model may have been built before the fastest backend was ready: bring it over.
   model.to(await initBackend());
   const epochs = options.epochs ?? 20;
