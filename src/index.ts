@@ -22,3 +22,4 @@ export * from './train/index.js';
 export * from './data/index.js';
 export * from './io/index.js';
 export * from './tasks/index.js';
+export * from './report/index.js';

@@ -6,8 +6,17 @@
 export { Pca } from './pca.js';
 export type { PcaJson, PcaOptions, PcaSolver } from './pca.js';
 export { compareWithPca, type BaselineComparison } from './pca-baseline.js';
-export { averagePrecision, confusion, evaluateDetector, precisionAtN, precisionRecallF1, rocAuc } from './metrics.js';
-export type { Confusion, DetectorEvaluation, PrecisionRecallF1 } from './metrics.js';
+export {
+  averagePrecision,
+  confusion,
+  evaluateDetector,
+  precisionAtN,
+  precisionRecallCurve,
+  precisionRecallF1,
+  rocAuc,
+  rocCurve,
+} from './metrics.js';
+export type { Confusion, CurvePoints, DetectorEvaluation, PrecisionRecallF1 } from './metrics.js';
 export { computeThreshold, formatThresholdRule, parseThresholdRule, quantileSorted } from './threshold.js';
 export type { ThresholdRule } from './threshold.js';
 export { normalQuantile, planeAxis, planeCodes, planeRows, PLANE_PROBABILITIES } from './latent-plane.js';

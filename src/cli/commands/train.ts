@@ -120,7 +120,7 @@ export function registerTrain(program: Command, context: CommandContext): void {
       '--resume <path>',
       "continue from a checkpoint up to --epochs on the same data; model and training options (and CSV columns) left out are the checkpoint's, ones given must match it",
     )
-    .option('--report <file.html>', 'also write a self-contained HTML report: loss curve, summary, reconstructions of image data')
+    .option('--report <file.html>', 'also write a self-contained HTML report: training curves, reconstructions, latent space, anomaly scores, a PCA baseline and the settings')
     .option('--beta <x>', `vae: weight of the KL term (default: ${d.beta})`)
     .option('--warmup-steps <n>', `vae: steps over which the KL weight rises from 0 to --beta (default: ${d.warmupSteps}, no warm-up)`)
     .option('--likelihood <name>', 'vae: decoder likelihood, bernoulli or gaussian (default: bernoulli for data in [0, 1], else gaussian)')
@@ -394,7 +394,20 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
       `anomaly threshold ${detector.threshold.toPrecision(4)} (rule ${flags.thresholdRule} on ${calibrationRows}) stored in ${output}\n`,
     );
   if (flags.report !== undefined) {
-    const html = trainingReport({ title: `latent train ${data}`, command, history, summary, model, data: dataset });
+    const html = trainingReport({
+      title: `latent train ${data}`,
+      command,
+      history,
+      summary,
+      model,
+      data: dataset,
+      layers: describeLayers(model.config),
+      validationRows: split.validation,
+      trainRows: split.train,
+      ...(detector ? { detector, thresholdRows: calibrationRows } : {}),
+      ...(settings.noise ? { noise: settings.noise } : {}),
+      seed: settings.seed,
+    });
     writeFileAtomic(flags.report, html, { overwrite: force });
   }
   const kept = history.epochs.find((e) => e.epoch === history.bestEpoch) ?? history.epochs.at(-1);
