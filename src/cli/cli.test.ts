@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../data/node-loaders.js';
 import { loadModel } from '../io/model-node.js';
+import { readValidationSplit } from '../io/validation-split.js';
 import { runCli } from './test-utils/capture.js';
 
 const CARDIO = resolve(process.cwd(), '../shared/data/adbench/6_cardio.npz');
@@ -59,6 +60,8 @@ describe('latent train / info / encode / decode / reconstruct', () => {
     const loaded = loadModel(model);
     expect(loaded.model.config).toMatchObject({ inputDim: 21, latentDim: 8, hidden: [19], outputActivation: 'identity' });
     expect(loaded.model.scaler?.kind).toBe('standard');
+    // The validation split, so a reopened model can name the rows it never trained on.
+    expect(readValidationSplit(loaded.extra, model)).toEqual({ fraction: 0.1, seed: 42, rows: 1831 });
     const t = loaded.training!;
     expect(t.epochs).toBe(3);
     expect(t.loss).toBe('mse');

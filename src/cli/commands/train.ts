@@ -18,6 +18,7 @@ import { writeFileAtomic } from '../../io/atomic.js';
 import { FileSystemError } from '../../io/fs-errors.js';
 import { saveCheckpoint } from '../../io/model-node.js';
 import { AutoencoderDetector, DEFAULT_METRIC, DETECTOR_DEFAULTS } from '../../tasks/detector.js';
+import { validationSplitExtra } from '../../io/validation-split.js';
 import { formatThresholdRule, parseThresholdRule } from '../../tasks/threshold.js';
 import { DEFAULT_SERIES_RULE } from '../../tasks/timeseries.js';
 import { preferLinearIfBetter } from '../../tasks/linear-baseline.js';
@@ -388,7 +389,12 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     split.validation.length >= MIN_HELD_OUT
       ? `the ${split.validation.length} validation rows`
       : 'the training rows (too few validation rows)';
-  saveTrainedModel(output, model, { overwrite: force, training: summary, ...(detector ? { extra: detector.detectorExtra() } : {}) });
+  // The split travels with the model, so whoever reopens it (the playground) can name the rows it never trained on.
+  const extra = {
+    ...validationSplitExtra({ fraction: settings.valSplit, seed: settings.seed, rows: dataset.x.rows }),
+    ...(detector ? detector.detectorExtra() : {}),
+  };
+  saveTrainedModel(output, model, { overwrite: force, training: summary, extra });
   if (detector)
     io.out(
       `anomaly threshold ${detector.threshold.toPrecision(4)} (rule ${flags.thresholdRule} on ${calibrationRows}) stored in ${output}\n`,
