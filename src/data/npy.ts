@@ -241,3 +241,8 @@ function fortranToC(src: Float32Array, shape: readonly number[]): Float32Array {
   }
   return out;
 }
+
+// The pieces the streaming reader (sources/npy-source.ts) shares, so a file read in row ranges
+// follows exactly the rules of `parseNpy`.
+export type { Dtype as NpyDtype, Header as NpyHeader };
+export { parseDtype as parseNpyDtype, parseHeader as parseNpyHeader, readValues as readNpyValues };
