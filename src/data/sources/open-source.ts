@@ -22,8 +22,6 @@ import { openParquetSource } from './parquet-source.js';
 import type { RowSource } from './row-source.js';
 
 export interface OpenOptions extends LoadOptions {
-  /** A column whose text identifies each row (CSV, Parquet); carried into outputs. */
-  readonly idColumn?: string;
   /** Standard input for `-` (tests pass their own stream). */
   readonly stdin?: Readable;
 }
@@ -107,7 +105,9 @@ async function openStdin(options: OpenOptions): Promise<RowSource> {
   const { head, stream } = await peek(raw.stream, 8);
   const starts = (magic: readonly number[]): boolean => magic.every((b, i) => head[i] === b);
   if (starts(NPY_MAGIC)) {
-    refuseMisplaced('npy', options, 'standard input');
+    // Columns a model was trained on (columnsFrom) name CSV columns; NPY rows are used whole.
+    const { columns: _, columnsFrom: __, ...rest } = options;
+    refuseMisplaced('npy', options.columnsFrom === undefined ? options : rest, 'standard input');
     return openNpyStream(stream, STDIO, () => raw.bytesRead(), undefined);
   }
   const replay = Readable.from(stream, { objectMode: false });
