@@ -11,7 +11,15 @@
  */
 
 import type { Command } from 'commander';
+import { matrix } from '../../data/matrix.js';
 import { loadDataset } from '../../data/node-loaders.js';
+import { GrowingArray } from '../../data/growing-array.js';
+import { collectRows } from '../../data/sources/collect.js';
+import { openRowSource } from '../../data/sources/open-source.js';
+import { evaluateScores } from '../../tasks/detector-common.js';
+import type { DetectorEvaluation } from '../../tasks/metrics.js';
+import { readProgress } from '../read-progress.js';
+import { checkSourceFeatures } from './row-stream.js';
 import { LatentError } from '../../errors.js';
 import type { LoadedModel } from '../../io/model-io.js';
 import { DEFAULT_RULE } from '../../tasks/detector-common.js';
@@ -22,7 +30,7 @@ import { taskKind } from '../../tasks/model-task.js';
 import { PcaDetector } from '../../tasks/pca-detector.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
 import { SeriesScorer } from '../../tasks/timeseries.js';
-import { checkFeatures, refuseCsvFlags, setupBackend, skippedColumnsNote } from '../common.js';
+import { refuseCsvFlags, setupBackend, skippedColumnsNote } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
@@ -30,7 +38,7 @@ import { loadModelArgument, modelArgumentHint, modelDataOptions } from '../model
 import { parseChoice, parseInteger, parseNameList } from '../options.js';
 import { evaluationTable } from './evaluation-table.js';
 import { labelSource, labelsFile, requireLabels } from './labels.js';
-import { parseMetricFlag, parseRuleFlag, thresholdedDetector } from './model-kind.js';
+import { parseMetricFlag, parseRuleFlag, storedDetector, thresholdedDetector } from './model-kind.js';
 import { readSeries } from './series-data.js';
 import { taskProgress } from './task-progress.js';
 
@@ -45,6 +53,7 @@ export interface EvaluateFlags {
   readonly timestampColumn?: string;
   readonly backend?: string;
   readonly quiet?: boolean;
+  readonly json?: boolean;
 }
 
 /** Add `evaluate` to the program. */
@@ -84,6 +93,7 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
     .option('--timestamp-column <name>', 'CSV only: column of dates/times to leave out of the features')
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
     .option('-q, --quiet', 'no progress output')
+    .option('--json', 'print the results as one JSON object on standard output (no progress)')
     .action(async (first: string, second: string | undefined, flags: EvaluateFlags) => {
       const code =
         second === undefined ? await runEvaluateData(first, flags, context.io) : await runEvaluateModel(first, second, flags, context.io);
@@ -130,7 +140,8 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
   const dataset = loadDataset(data, dataOptions(flags, data));
   const labels = requireLabels(dataset, labelsFile(labelSource(flags.labels, data)));
   const x = dataset.x;
-  const quiet = flags.quiet === true;
+  const json = flags.json === true;
+  const quiet = flags.quiet === true || json;
   if (!quiet)
     io.out(
       skippedColumnsNote(dataset) +
@@ -157,6 +168,26 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
   const anomalies = countOnes(labels);
   const aeEval = ae.evaluate(x, labels);
   const pcaEval = pca.evaluate(x, labels);
+  if (json) {
+    io.out(
+      `${JSON.stringify(
+        {
+          data: dataset.source,
+          rows: x.rows,
+          anomalies,
+          metric,
+          rule: formatThresholdRule(rule),
+          detectors: [
+            { name: 'autoencoder', family, layers: describeModel(ae), epochs: ae.history?.epochs.length ?? 0, threshold: ae.threshold, evaluation: aeEval },
+            { name: 'PCA', metric: pcaMetric, components: pca.nComponents, threshold: pca.threshold, evaluation: pcaEval },
+          ],
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return 0;
+  }
   io.out(
     `${labelLine(dataset.source, x.rows, anomalies)}\n` +
       `${family === 'vae' ? 'variational autoencoder' : 'autoencoder'} ${describeModel(ae)} trained ${ae.history?.epochs.length ?? 0} epochs${ae.history ? ` (${describeStop(ae.history.stopReason)})` : ''} in ${formatDuration(seconds)}; PCA with ${pca.nComponents} components\n` +
@@ -205,17 +236,46 @@ export async function runEvaluateModel(modelPath: string, data: string, flags: E
   await setupBackend(flags.backend);
   const loaded = loadModelArgument(modelPath);
   if (taskKind(loaded) === 'series') return evaluateSeries(loaded, modelPath, data, flags, io);
-  const dataset = loadDataset(data, {
+  const source = await openRowSource(data, {
     ...dataOptions(flags, data),
     ...modelDataOptions({ ...(flags.columns === undefined ? {} : { columns: flags.columns }) }, data, loaded.training, modelPath),
+    ...(io.inStream === undefined ? {} : { stdin: io.inStream }),
   });
-  const labels = requireLabels(dataset, labelsFile(labelSource(flags.labels, data)));
-  checkFeatures(dataset, loaded.model, modelPath);
-  const { detector, note } = thresholdedDetector(loaded, modelPath, dataset.x, dataset.source, rule, metric);
-  const anomalies = countOnes(labels);
+  const file = labelsFile(labelSource(flags.labels, data));
+  const empty = { x: matrix(new Float32Array(0), 0, 0), columns: [], source: source.source };
+  if (!source.hasLabels) requireLabels(empty, file);
+  checkSourceFeatures(source, loaded.model, modelPath);
+  const stored = storedDetector(loaded, modelPath, rule, metric);
+  let result: { rows: number; labels: Float32Array; evaluation: DetectorEvaluation; threshold: number; note: string };
+  if (stored !== undefined) {
+    // A stored threshold: rows stream; only the scores and labels (12 bytes a row) are kept.
+    const scores = new GrowingArray(Float64Array);
+    const labels = new GrowingArray(Float32Array);
+    const progress = readProgress(io, source, flags.quiet === true || flags.json === true);
+    for await (const chunk of source.chunks()) {
+      scores.push(stored.detector.score(chunk.x) as Float64Array);
+      labels.push(chunk.labels ?? new Float32Array(0));
+      progress.tick(chunk.x.rows);
+    }
+    progress.done();
+    const checked = requireLabels({ ...empty, labels: labels.values() }, file);
+    const threshold = stored.detector.threshold;
+    result = { rows: checked.length, labels: checked, evaluation: evaluateScores(checked, scores.values(), threshold), threshold, note: stored.note };
+  } else {
+    const dataset = await collectRows(source);
+    const labels = requireLabels(dataset, file);
+    const { detector, note } = thresholdedDetector(loaded, modelPath, dataset.x, dataset.source, rule, metric);
+    result = { rows: dataset.x.rows, labels, evaluation: detector.evaluate(dataset.x, labels), threshold: detector.threshold, note };
+  }
+  const anomalies = countOnes(result.labels);
+  if (flags.json === true) {
+    const summary = { data: source.source, rows: result.rows, anomalies, model: modelPath, threshold: result.threshold, note: result.note, evaluation: result.evaluation };
+    io.out(`${JSON.stringify(summary, null, 2)}\n`);
+    return 0;
+  }
   io.out(
-    `${labelLine(dataset.source, dataset.x.rows, anomalies)}\n${note}\n` +
-      evaluationTable([{ name: modelPath, evaluation: detector.evaluate(dataset.x, labels), threshold: detector.threshold }], anomalies),
+    `${labelLine(source.source, result.rows, anomalies)}\n${result.note}\n` +
+      evaluationTable([{ name: modelPath, evaluation: result.evaluation, threshold: result.threshold }], anomalies),
   );
   return 0;
 }

@@ -121,21 +121,35 @@ async function withLabels(source: RowSource, options: OpenOptions): Promise<RowS
   const labels = loadDataset(labelsPath).x;
   if (labels.cols !== 1 || (source.rows !== undefined && labels.rows !== source.rows)) {
     throw new LatentError(
-      `${labelsPath}: holds labels of shape ${formatNumpyShape([labels.rows, labels.cols])}, but ${source.source} has ${source.rows ?? 'a different number of'} rows`,
-      'the labels file needs exactly one value per sample',
+      `${labelsPath}: holds labels of shape ${formatNumpyShape([labels.rows, labels.cols])}, but ${source.source} has ${source.rows ?? 'another number of'} rows`,
+      `the labels file needs exactly one value per sample${source.rows === undefined ? '' : ` (${source.rows} values)`}`,
     );
   }
+  const mismatch = (rows: number): LatentError =>
+    new LatentError(
+      `${labelsPath}: holds labels of shape ${formatNumpyShape([labels.rows, labels.cols])}, but ${source.source} has ${rows} rows`,
+      `the labels file needs exactly one value per sample (${rows} values)`,
+    );
   return {
     ...source,
     hasLabels: true,
     bytesRead: () => source.bytesRead(),
     async *chunks(request) {
-      for await (const chunk of source.chunks(request)) {
-        if (chunk.start + chunk.x.rows > labels.rows) {
-          throw new LatentError(`${labelsPath}: has ${labels.rows} labels, but ${source.source} has more rows`, 'give one label per row');
+      const iterator = source.chunks(request)[Symbol.asyncIterator]();
+      let rows = 0;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done === true) break;
+        const chunk = next.value;
+        rows = chunk.start + chunk.x.rows;
+        if (rows > labels.rows) {
+          // Count the rest of the rows, so the message says how many labels were needed.
+          for (let more = await iterator.next(); more.done !== true; more = await iterator.next()) rows = more.value.start + more.value.x.rows;
+          throw mismatch(rows);
         }
-        yield { ...chunk, labels: labels.data.subarray(chunk.start, chunk.start + chunk.x.rows) };
+        yield { ...chunk, labels: labels.data.subarray(chunk.start, rows) };
       }
+      if (rows !== labels.rows) throw mismatch(rows);
     },
   };
 }
