@@ -24,6 +24,7 @@ export interface SweepFlags extends DataFlags {
   readonly tolerance?: string;
   readonly backend?: string;
   readonly quiet?: boolean;
+  readonly json?: boolean;
 }
 
 export const SWEEP_DEFAULTS = { valSplit: 0.2, tolerance: 0.05, seed: 42 } as const;
@@ -49,6 +50,7 @@ export function registerSweep(program: Command, context: CommandContext): void {
     .option('--label-column <name>', 'CSV only: a label column to leave out')
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
     .option('-q, --quiet', 'no progress output')
+    .option('--json', 'print the results as one JSON object on standard output (no progress)')
     .action(async (data: string, flags: SweepFlags) => {
       context.setExitCode(await runSweep(data, flags, context.io));
     });
@@ -91,7 +93,8 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io): Promise
       `choose sizes from 1 to ${x.cols - 1}`,
     );
   }
-  const quiet = flags.quiet === true;
+  const json = flags.json === true;
+  const quiet = flags.quiet === true || json;
   if (!quiet) {
     io.out(
       skippedColumnsNote(dataset) +
@@ -117,7 +120,12 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io): Promise
   } finally {
     progress.stop();
   }
-  io.out(sweepTable(rows, suggestedRow(rows, tolerance), tolerance));
+  const suggested = suggestedRow(rows, tolerance);
+  if (json) {
+    io.out(`${JSON.stringify({ data: dataset.source, rows: x.rows, features: x.cols, tolerance, suggested: rows[suggested]?.latent ?? null, sizes: rows }, null, 2)}\n`);
+    return 0;
+  }
+  io.out(sweepTable(rows, suggested, tolerance));
   return 0;
 }
 
