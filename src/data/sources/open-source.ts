@@ -45,7 +45,7 @@ export function isGlob(spec: string): boolean {
  */
 export async function openRowSource(spec: string, options: OpenOptions = {}): Promise<RowSource> {
   if (spec !== STDIO && isGlob(spec)) {
-    const files = (await glob(spec, { onlyFiles: true, expandDirectories: false })).sort();
+    const files = (await glob(spec, { onlyFiles: true, expandDirectories: false, absolute: true })).sort();
     if (files.length === 0) throw new LatentError(`${spec}: no files match`, 'check the pattern (quote it so the shell does not expand it)');
     if (files.length === 1) return openRowSource(files[0] as string, options);
     return concatSources(await Promise.all(files.map((f) => openOne(f, options))), spec);
