@@ -70,7 +70,10 @@ async function run(): Promise<Record<string, number>> {
   if (mode === 'csv-parse') {
     const t = performance.now();
     let records = 0;
-    for await (const _ of createReadStream(a!).pipe(parse({ delimiter: ',', bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }))) records++;
+    for await (const _ of createReadStream(a!).pipe(
+      parse({ delimiter: ',', bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }),
+    ))
+      records++;
     return { records, seconds: (performance.now() - t) / 1000, peakMiB: peakMiB() };
   }
   throw new Error(`unknown mode ${mode}`);

@@ -121,7 +121,8 @@ async function runBench(): Promise<void> {
     const csvModel = join(dir, 'csv.safetensors');
     const csvSlice = join(dir, 'slice.csv');
     await writeCsv(csvSlice, 20e6, new Rng(9), mix);
-    if ((await main(['node', 'latent', 'train', csvSlice, '-o', csvModel, '--epochs', '3', '--quiet', '--force'])) !== 0) throw new Error('latent train failed');
+    if ((await main(['node', 'latent', 'train', csvSlice, '-o', csvModel, '--epochs', '3', '--quiet', '--force'])) !== 0)
+      throw new Error('latent train failed');
     log('scoring the CSV …');
     const scoreCsv = child('score', csvModel, csv, join(dir, 'scores.csv'));
     log(`  ${JSON.stringify(scoreCsv)}`);

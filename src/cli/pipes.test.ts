@@ -54,6 +54,37 @@ describe('latent in a pipe', () => {
     expect(fromParquet.x.data).toEqual(fromCsv.x.data);
   });
 
+  it('trains from standard input and from a glob of files (read in chunks, then held in memory)', async () => {
+    const fromStdin = await piped(
+      readFileSync(data, 'utf8'),
+      'train',
+      '-',
+      '-o',
+      join(dir, 'stdin.safetensors'),
+      '--epochs',
+      '1',
+      '--backend',
+      'js',
+      '--quiet',
+    );
+    expect(fromStdin.code).toBe(0);
+    writeFileSync(join(dir, 'part-a.csv'), readFileSync(data, 'utf8'));
+    writeFileSync(join(dir, 'part-b.csv'), readFileSync(data, 'utf8'));
+    const fromGlob = await runCli(
+      'train',
+      join(dir, 'part-*.csv'),
+      '-o',
+      join(dir, 'glob.safetensors'),
+      '--epochs',
+      '1',
+      '--backend',
+      'js',
+      '--quiet',
+    );
+    expect(fromGlob.code).toBe(0);
+    expect(JSON.parse((await runCli('info', join(dir, 'glob.safetensors'), '--json')).stdout).training.samples).toBe(240);
+  });
+
   it('refuses ids in an .npy output before any work', async () => {
     const run = await runCli('encode', model, data, '-o', join(dir, 'c.npy'), '--id-column', 'id');
     expect(run.code).toBe(1);
@@ -64,7 +95,13 @@ describe('latent in a pipe', () => {
     const info = await runCli('info', model, '--json');
     expect(JSON.parse(info.stdout).config.inputDim).toBe(3);
     const labelled = join(dir, 'labelled.csv');
-    writeFileSync(labelled, readFileSync(data, 'utf8').replace('id,a,b,c', 'id,a,b,c,y').replace(/\n(id-\d+,[^\n]+)/g, (_, row: string) => `\n${row},${row.startsWith('id-1,') ? 1 : 0}`).replace(/,0\n$/, ',1\n'));
+    writeFileSync(
+      labelled,
+      readFileSync(data, 'utf8')
+        .replace('id,a,b,c', 'id,a,b,c,y')
+        .replace(/\n(id-\d+,[^\n]+)/g, (_, row: string) => `\n${row},${row.startsWith('id-1,') ? 1 : 0}`)
+        .replace(/,0\n$/, ',1\n'),
+    );
     const run = await runCli('evaluate', model, labelled, '--labels', 'y', '--columns', 'a,b,c', '--json', '--backend', 'js');
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);

@@ -329,4 +329,3 @@ function parseTimestamp(cell: Cell): number {
   }
   return t;
 }
-

@@ -37,8 +37,15 @@ describe('training from a stream', () => {
   });
 
   it('visits every training row once per epoch, in an order fixed by the seed', async () => {
-    const x = matrix(Float32Array.from({ length: 500 }, (_, i) => i), 500, 1);
-    const { rows } = await prepareStream(matrixSource({ x, columns: ['i'], source: 'ids' }, {}, 40), undefined, { validationSplit: 0.1, seed: 5 });
+    const x = matrix(
+      Float32Array.from({ length: 500 }, (_, i) => i),
+      500,
+      1,
+    );
+    const { rows } = await prepareStream(matrixSource({ x, columns: ['i'], source: 'ids' }, {}, 40), undefined, {
+      validationSplit: 0.1,
+      seed: 5,
+    });
     const epoch = async (seed: number): Promise<number[]> => {
       const seen: number[] = [];
       for await (const batch of rows.batches(new Rng(seed), 16, true)) seen.push(...batch.data);

@@ -87,7 +87,8 @@ export async function prepareStream(
     throw new LatentError(`${source.source}: training reads the data more than once`, 'save the data to a file first');
   }
   const fraction = options.validationSplit ?? 0;
-  if (!(fraction >= 0 && fraction < 1)) throw new LatentError(`validation split ${fraction} is outside [0, 1)`, 'use e.g. 0.1, or 0 for none');
+  if (!(fraction >= 0 && fraction < 1))
+    throw new LatentError(`validation split ${fraction} is outside [0, 1)`, 'use e.g. 0.1, or 0 for none');
   const seed = options.seed ?? 42;
   const cols = source.columns.length;
   const moments = new RunningMoments(cols);
@@ -99,7 +100,10 @@ export async function prepareStream(
   }
   if (moments.count === 0) throw new LatentError(`${source.source}: no training rows`, 'pass data with at least one row');
   if (fraction > 0 && validationRows === 0) {
-    throw new LatentError(`a validation split of ${fraction} leaves no validation rows out of ${moments.count}`, 'use a larger split, or 0 for none');
+    throw new LatentError(
+      `a validation split of ${fraction} leaves no validation rows out of ${moments.count}`,
+      'use a larger split, or 0 for none',
+    );
   }
   const range = matrix(new Float32Array(2 * cols), 2, cols);
   range.data.set(Float32Array.from(moments.min), 0);

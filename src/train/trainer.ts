@@ -109,7 +109,10 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
   }
 
   const stream = options.stream;
-  if (stream !== undefined && (options.scaler !== undefined || options.validationData !== undefined || options.validationSplit !== undefined)) {
+  if (
+    stream !== undefined &&
+    (options.scaler !== undefined || options.validationData !== undefined || options.validationSplit !== undefined)
+  ) {
     throw new LatentError('streamed training takes its split and scaler from prepareStream', 'pass them to prepareStream instead');
   }
   const split =
@@ -234,7 +237,11 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
       }
       const seconds = (performance.now() - epochStart) / 1000;
       const valLoss =
-        stream !== undefined ? await streamedLoss(model, stream, loss, batchSize) : validation ? evaluateLoss(model, validation, loss, batchSize) : null;
+        stream !== undefined
+          ? await streamedLoss(model, stream, loss, batchSize)
+          : validation
+            ? evaluateLoss(model, validation, loss, batchSize)
+            : null;
       const terms: Record<string, number> = {};
       for (const [k, v] of Object.entries(termSums)) terms[k] = v / seen;
       const log: EpochLog = {

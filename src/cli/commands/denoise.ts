@@ -118,7 +118,10 @@ export async function runDenoise(modelPath: string, input: string, flags: Denois
   const note = noteTo(io, flags.output);
   if (noise === undefined) {
     const sink = await openRowSink(flags.output, { text: idColumns(source), numbers: source.columns }, sinkOptions);
-    const rows = await streamRows(source, sink, io, flags.quiet === true, (chunk) => ({ text: idTexts(chunk), numbers: denoiser.denoise(chunk.x) }));
+    const rows = await streamRows(source, sink, io, flags.quiet === true, (chunk) => ({
+      text: idTexts(chunk),
+      numbers: denoiser.denoise(chunk.x),
+    }));
     note(`wrote ${rows} denoised rows of ${source.columns.length} values to ${outputName(flags.output)}\n`);
     return 0;
   }

@@ -27,7 +27,10 @@ export function registerEncode(program: Command, context: CommandContext): void 
 export async function runEncode(modelPath: string, data: string, flags: MatrixFlags, io: Io): Promise<number> {
   const { model, source } = await openModelAndRows(modelPath, data, flags, io);
   const sink = await openMatrixSink(flags, source, codeColumns(model.latentDim), io);
-  const rows = await streamRows(source, sink, io, flags.quiet === true, (chunk) => ({ text: idTexts(chunk), numbers: model.encode(chunk.x) }));
+  const rows = await streamRows(source, sink, io, flags.quiet === true, (chunk) => ({
+    text: idTexts(chunk),
+    numbers: model.encode(chunk.x),
+  }));
   noteTo(io, flags.output)(`wrote ${rows} codes of size ${model.latentDim} to ${outputName(flags.output)}\n`);
   return 0;
 }

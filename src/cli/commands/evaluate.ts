@@ -12,7 +12,7 @@
 
 import type { Command } from 'commander';
 import { matrix } from '../../data/matrix.js';
-import { loadDataset } from '../../data/node-loaders.js';
+import type { LoadOptions } from '../../data/node-loaders.js';
 import { GrowingArray } from '../../data/growing-array.js';
 import { collectRows } from '../../data/sources/collect.js';
 import { openRowSource } from '../../data/sources/open-source.js';
@@ -32,6 +32,7 @@ import { formatThresholdRule } from '../../tasks/threshold.js';
 import { SeriesScorer } from '../../tasks/timeseries.js';
 import { refuseCsvFlags, setupBackend, skippedColumnsNote } from '../common.js';
 import type { CommandContext } from '../context.js';
+import { readDataset } from '../read-data.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
 import { loadModelArgument, modelArgumentHint, modelDataOptions } from '../model-input.js';
@@ -101,7 +102,7 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
     });
 }
 
-function dataOptions(flags: EvaluateFlags, data: string): Parameters<typeof loadDataset>[1] {
+function dataOptions(flags: EvaluateFlags, data: string): LoadOptions {
   refuseCsvFlags(data, { '--columns': flags.columns, '--timestamp-column': flags.timestampColumn });
   return {
     ...(flags.columns === undefined ? {} : { columns: parseNameList('--columns', flags.columns) }),
@@ -137,7 +138,7 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
   const seed = flags.seed === undefined ? 42 : parseInteger('--seed', flags.seed, { min: 0, max: 2 ** 31 - 1 });
   const epochs = flags.epochs === undefined ? undefined : parseInteger('--epochs', flags.epochs, { min: 1 });
   const backend = await setupBackend(flags.backend);
-  const dataset = loadDataset(data, dataOptions(flags, data));
+  const dataset = await readDataset(data, dataOptions(flags, data), io);
   const labels = requireLabels(dataset, labelsFile(labelSource(flags.labels, data)));
   const x = dataset.x;
   const json = flags.json === true;
@@ -178,7 +179,14 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
           metric,
           rule: formatThresholdRule(rule),
           detectors: [
-            { name: 'autoencoder', family, layers: describeModel(ae), epochs: ae.history?.epochs.length ?? 0, threshold: ae.threshold, evaluation: aeEval },
+            {
+              name: 'autoencoder',
+              family,
+              layers: describeModel(ae),
+              epochs: ae.history?.epochs.length ?? 0,
+              threshold: ae.threshold,
+              evaluation: aeEval,
+            },
             { name: 'PCA', metric: pcaMetric, components: pca.nComponents, threshold: pca.threshold, evaluation: pcaEval },
           ],
         },
@@ -260,7 +268,13 @@ export async function runEvaluateModel(modelPath: string, data: string, flags: E
     progress.done();
     const checked = requireLabels({ ...empty, labels: labels.values() }, file);
     const threshold = stored.detector.threshold;
-    result = { rows: checked.length, labels: checked, evaluation: evaluateScores(checked, scores.values(), threshold), threshold, note: stored.note };
+    result = {
+      rows: checked.length,
+      labels: checked,
+      evaluation: evaluateScores(checked, scores.values(), threshold),
+      threshold,
+      note: stored.note,
+    };
   } else {
     const dataset = await collectRows(source);
     const labels = requireLabels(dataset, file);
@@ -269,7 +283,15 @@ export async function runEvaluateModel(modelPath: string, data: string, flags: E
   }
   const anomalies = countOnes(result.labels);
   if (flags.json === true) {
-    const summary = { data: source.source, rows: result.rows, anomalies, model: modelPath, threshold: result.threshold, note: result.note, evaluation: result.evaluation };
+    const summary = {
+      data: source.source,
+      rows: result.rows,
+      anomalies,
+      model: modelPath,
+      threshold: result.threshold,
+      note: result.note,
+      evaluation: result.evaluation,
+    };
     io.out(`${JSON.stringify(summary, null, 2)}\n`);
     return 0;
   }

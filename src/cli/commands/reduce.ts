@@ -39,7 +39,10 @@ export async function runReduce(modelPath: string, data: string, flags: MatrixFl
     return { text: idTexts(chunk), numbers: reducer.transform(chunk.x) };
   });
   const { error, explained } = quality.result();
-  noteTo(io, flags.output)(
+  noteTo(
+    io,
+    flags.output,
+  )(
     `wrote ${rows} codes of size ${model.latentDim} (from ${source.columns.length} features) to ${outputName(flags.output)}\n` +
       `reconstruction MSE per feature ${formatLoss(error)}, variance explained ${(100 * explained).toFixed(1)}% (scaled units)\n`,
   );

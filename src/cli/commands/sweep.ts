@@ -6,11 +6,11 @@
  */
 
 import type { Command } from 'commander';
-import { loadDataset } from '../../data/node-loaders.js';
 import { LatentError } from '../../errors.js';
 import { sweep, type SweepRow } from '../../tasks/sweep.js';
 import { loadOptions, setupBackend, skippedColumnsNote, type DataFlags } from '../common.js';
 import type { CommandContext } from '../context.js';
+import { readDataset } from '../read-data.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
 import { parseInteger, parseIntegerList, parseNumber } from '../options.js';
@@ -84,7 +84,7 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io): Promise
   const tolerance = flags.tolerance === undefined ? d.tolerance : parseNumber('--tolerance', flags.tolerance, { min: 0 });
   const options = loadOptions(flags, data);
   const backend = await setupBackend(flags.backend);
-  const dataset = loadDataset(data, options);
+  const dataset = await readDataset(data, options, io);
   const x = dataset.x;
   const tooBig = sizes.filter((s) => s >= x.cols);
   if (tooBig.length > 0) {
@@ -122,7 +122,9 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io): Promise
   }
   const suggested = suggestedRow(rows, tolerance);
   if (json) {
-    io.out(`${JSON.stringify({ data: dataset.source, rows: x.rows, features: x.cols, tolerance, suggested: rows[suggested]?.latent ?? null, sizes: rows }, null, 2)}\n`);
+    io.out(
+      `${JSON.stringify({ data: dataset.source, rows: x.rows, features: x.cols, tolerance, suggested: rows[suggested]?.latent ?? null, sizes: rows }, null, 2)}\n`,
+    );
     return 0;
   }
   io.out(sweepTable(rows, suggested, tolerance));

@@ -53,7 +53,11 @@ export function openCsvSink(stream: Writable, columns: SinkColumns, own: boolean
       await put(`${lines.join('\n')}\n`);
     },
     async finish() {
-      if (!started) await this.write({ text: columns.text.map(() => []), numbers: { data: new Float32Array(0), rows: 0, cols: columns.numbers.length } });
+      if (!started)
+        await this.write({
+          text: columns.text.map(() => []),
+          numbers: { data: new Float32Array(0), rows: 0, cols: columns.numbers.length },
+        });
       if (!own) return;
       await new Promise<void>((resolve, reject) => {
         stream.once('error', reject);

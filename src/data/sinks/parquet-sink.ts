@@ -12,7 +12,12 @@ export function openParquetSink(temp: string, columns: SinkColumns): FormatWrite
     writer: fileWriter(temp),
     schema: [
       { name: 'root', num_children: columns.text.length + columns.numbers.length },
-      ...columns.text.map((name) => ({ name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'REQUIRED' as const })),
+      ...columns.text.map((name) => ({
+        name,
+        type: 'BYTE_ARRAY' as const,
+        converted_type: 'UTF8' as const,
+        repetition_type: 'REQUIRED' as const,
+      })),
       ...columns.numbers.map((name) => ({ name, type: 'FLOAT' as const, repetition_type: 'REQUIRED' as const })),
     ],
     createdBy: 'latent',

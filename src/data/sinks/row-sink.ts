@@ -80,10 +80,14 @@ export function checkSinkPath(path: string, overwrite: boolean, hasText: boolean
     );
   }
   if (hasText && ext === '.npy') {
-    throw new LatentError(`${path}: an .npy file holds numbers only, not the id or timestamp column`, 'write a .csv or .parquet file to keep row ids');
+    throw new LatentError(
+      `${path}: an .npy file holds numbers only, not the id or timestamp column`,
+      'write a .csv or .parquet file to keep row ids',
+    );
   }
   const dir = dirname(path);
-  if (!existsSync(dir)) throw new LatentError(`${path}: the folder ${dir} does not exist`, 'create the folder first, or choose another output path');
+  if (!existsSync(dir))
+    throw new LatentError(`${path}: the folder ${dir} does not exist`, 'create the folder first, or choose another output path');
   assertWritable(path, { overwrite });
 }
 
@@ -109,12 +113,17 @@ export async function openRowSink(path: string, columns: SinkColumns, options: S
     const { createWriteStream } = await import('node:fs');
     writer = openCsvSink(createWriteStream(temp), columns, true);
   }
-  return sinkOver(path, writer, async () => {
-    assertWritable(path, { overwrite: options.overwrite ?? false });
-    renameSync(temp, path);
-  }, () => {
-    if (existsSync(temp)) unlinkSync(temp);
-  });
+  return sinkOver(
+    path,
+    writer,
+    async () => {
+      assertWritable(path, { overwrite: options.overwrite ?? false });
+      renameSync(temp, path);
+    },
+    () => {
+      if (existsSync(temp)) unlinkSync(temp);
+    },
+  );
 }
 
 function sinkOver(path: string, writer: FormatWriter, commit: () => Promise<void>, cleanup: () => void = () => {}): RowSink {

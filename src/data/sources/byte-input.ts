@@ -80,7 +80,10 @@ async function* withGzipErrors(stream: Readable, path: string, gzipped: boolean)
  * @example
  * const { head, stream } = await peek(input.stream, 64 * 1024);
  */
-export async function peek(source: AsyncIterable<Uint8Array>, atLeast: number): Promise<{ head: Uint8Array; stream: AsyncIterable<Uint8Array> }> {
+export async function peek(
+  source: AsyncIterable<Uint8Array>,
+  atLeast: number,
+): Promise<{ head: Uint8Array; stream: AsyncIterable<Uint8Array> }> {
   const iterator = source[Symbol.asyncIterator]();
   const parts: Uint8Array[] = [];
   let length = 0;

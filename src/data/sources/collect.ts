@@ -4,6 +4,7 @@
  */
 
 import { LatentError } from '../../errors.js';
+import type { SkippedColumn } from '../csv.js';
 import type { Dataset } from '../dataset.js';
 import { matrix } from '../matrix.js';
 import type { RowSource } from './row-source.js';
@@ -11,6 +12,8 @@ import type { RowSource } from './row-source.js';
 /** A Dataset holding every row of `source`, plus its ids when it has an id column. */
 export interface CollectedRows extends Dataset {
   readonly ids?: readonly string[];
+  /** CSV/Parquet columns the default feature set left out. */
+  readonly skippedColumns?: readonly SkippedColumn[];
 }
 
 /**
@@ -48,5 +51,6 @@ export async function collectRows(source: RowSource): Promise<CollectedRows> {
     ...(source.hasTimestamps ? { timestamps } : {}),
     ...(source.idColumn === undefined ? {} : { ids }),
     ...(source.sampleShape === undefined ? {} : { sampleShape: source.sampleShape }),
+    ...(source.skippedColumns === undefined ? {} : { skippedColumns: source.skippedColumns }),
   };
 }

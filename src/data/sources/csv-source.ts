@@ -93,7 +93,8 @@ async function startRecords(
   if (text.replace(/^\ufeff/, '').trim() === '') {
     throw new LatentError(`${path}: the file is empty`, 'pass a CSV file with one sample per row');
   }
-  const delimiter = options.delimiter === undefined || options.delimiter === 'auto' ? sniffDelimiter(text.replace(/^\ufeff/, '')) : options.delimiter;
+  const delimiter =
+    options.delimiter === undefined || options.delimiter === 'auto' ? sniffDelimiter(text.replace(/^\ufeff/, '')) : options.delimiter;
   const rest = recordsOf(stream, delimiter, path)[Symbol.asyncIterator]();
   const head: NumberedRecord[] = [];
   while (head.length < LAYOUT_SAMPLE_ROWS + 1) {

@@ -27,7 +27,10 @@ export function concatSources(parts: readonly RowSource[], name: string): RowSou
       );
     }
     if (part.hasLabels !== first.hasLabels || part.hasTimestamps !== first.hasTimestamps || part.idColumn !== first.idColumn) {
-      throw new LatentError(`${part.source} and ${first.source} differ in their label, timestamp or id columns`, 'give every file the same columns');
+      throw new LatentError(
+        `${part.source} and ${first.source} differ in their label, timestamp or id columns`,
+        'give every file the same columns',
+      );
     }
   }
   const known = parts.every((p) => p.rows !== undefined);

@@ -9,4 +9,12 @@ export { openNpyFile, openNpyStream } from './npy-source.js';
 export { openNpzSource } from './npz-source.js';
 export { openParquetSource, type ParquetSourceOptions } from './parquet-source.js';
 export { STDIO } from './byte-input.js';
-export { checkSinkPath, openRowSink, SINK_EXTENSIONS, type RowSink, type SinkChunk, type SinkColumns, type SinkOptions } from '../sinks/row-sink.js';
+export {
+  checkSinkPath,
+  openRowSink,
+  SINK_EXTENSIONS,
+  type RowSink,
+  type SinkChunk,
+  type SinkColumns,
+  type SinkOptions,
+} from '../sinks/row-sink.js';

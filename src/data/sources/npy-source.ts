@@ -43,7 +43,15 @@ function layoutOf(head: Uint8Array, source: string): NpyLayout {
   const rows = shape.length === 0 ? 1 : (shape[0] as number);
   let cols = 1;
   for (let i = 1; i < shape.length; i++) cols *= shape[i] as number;
-  return { dtype, descr: header.descr, shape, rows, cols, dataOffset: header.dataOffset, fortranOrder: header.fortranOrder && shape.length > 1 };
+  return {
+    dtype,
+    descr: header.descr,
+    shape,
+    rows,
+    cols,
+    dataOffset: header.dataOffset,
+    fortranOrder: header.fortranOrder && shape.length > 1,
+  };
 }
 
 function decodeRows(bytes: Uint8Array, layout: NpyLayout, start: number, count: number, source: string): RowChunk {
@@ -59,7 +67,9 @@ function checkNotEmpty(layout: NpyLayout, source: string): void {
   }
 }
 
-function sourceFields(layout: NpyLayout): Pick<RowSource, 'columns' | 'rows' | 'hasLabels' | 'hasTimestamps'> & { sampleShape?: readonly number[] } {
+function sourceFields(
+  layout: NpyLayout,
+): Pick<RowSource, 'columns' | 'rows' | 'hasLabels' | 'hasTimestamps'> & { sampleShape?: readonly number[] } {
   return {
     columns: defaultColumnNames(layout.cols),
     rows: layout.rows,
@@ -132,7 +142,8 @@ export async function openNpyFile(path: string, blockRows?: number): Promise<Row
           const count = Math.min(step, layout.rows - start);
           const bytes = new Uint8Array(count * rowBytes);
           const { bytesRead } = await file.read(bytes, 0, bytes.length, layout.dataOffset + start * rowBytes);
-          if (bytesRead < bytes.length) throw new LatentError(`${path}: the file shrank while it was read`, 'read it again once it is written');
+          if (bytesRead < bytes.length)
+            throw new LatentError(`${path}: the file shrank while it was read`, 'read it again once it is written');
           consumed = layout.dataOffset + (start + count) * rowBytes;
           yield decodeRows(bytes, layout, start, count, path);
         }

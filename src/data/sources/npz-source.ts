@@ -44,7 +44,10 @@ export async function openNpzSource(path: string, options: NpzOptions = {}): Pro
   }
   const labelName = options.labelArray === undefined ? (names.includes('y') && featureName !== 'y' ? 'y' : null) : options.labelArray;
   if (labelName !== null && !names.includes(labelName)) {
-    throw new LatentError(`${path}: no label array named "${labelName}"; the archive holds ${names.join(', ')}`, 'name one of the arrays listed');
+    throw new LatentError(
+      `${path}: no label array named "${labelName}"; the archive holds ${names.join(', ')}`,
+      'name one of the arrays listed',
+    );
   }
   const labelBytes = labelName === null ? undefined : listing.members.get(`${labelName}.npy`);
   const labels = labelBytes === undefined ? undefined : parseNpy(labelBytes, `${path} (array ${labelName})`);
@@ -57,7 +60,13 @@ export async function openNpzSource(path: string, options: NpzOptions = {}): Pro
     return matrixSource(dataset);
   };
   const open = (): Promise<RowSource> =>
-    openNpyStream(memberBytes(path, `${featureName}.npy`, (n) => (read = n)), `${path} (array ${featureName})`, () => read, totalBytes, whole);
+    openNpyStream(
+      memberBytes(path, `${featureName}.npy`, (n) => (read = n)),
+      `${path} (array ${featureName})`,
+      () => read,
+      totalBytes,
+      whole,
+    );
   const first = await open();
   const rows = first.rows as number;
   if (labels !== undefined && (labels.matrix.cols !== 1 || labels.matrix.rows !== rows)) {

@@ -46,7 +46,8 @@ export function isGlob(spec: string): boolean {
 export async function openRowSource(spec: string, options: OpenOptions = {}): Promise<RowSource> {
   if (spec !== STDIO && isGlob(spec)) {
     const files = (await glob(spec, { onlyFiles: true, expandDirectories: false, absolute: true })).sort();
-    if (files.length === 0) throw new LatentError(`${spec}: no files match`, 'check the pattern (quote it so the shell does not expand it)');
+    if (files.length === 0)
+      throw new LatentError(`${spec}: no files match`, 'check the pattern (quote it so the shell does not expand it)');
     if (files.length === 1) return openRowSource(files[0] as string, options);
     return concatSources(await Promise.all(files.map((f) => openOne(f, options))), spec);
   }
@@ -144,7 +145,8 @@ async function withLabels(source: RowSource, options: OpenOptions): Promise<RowS
         rows = chunk.start + chunk.x.rows;
         if (rows > labels.rows) {
           // Count the rest of the rows, so the message says how many labels were needed.
-          for (let more = await iterator.next(); more.done !== true; more = await iterator.next()) rows = more.value.start + more.value.x.rows;
+          for (let more = await iterator.next(); more.done !== true; more = await iterator.next())
+            rows = more.value.start + more.value.x.rows;
           throw mismatch(rows);
         }
         yield { ...chunk, labels: labels.data.subarray(chunk.start, rows) };

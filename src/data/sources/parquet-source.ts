@@ -53,7 +53,10 @@ export async function openParquetSource(path: string, options: ParquetSourceOpti
     metadata = await parquetMetadataAsync(file);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new LatentError(`${path}: not a valid Parquet file (${reason})`, 'write the file again (e.g. pandas.DataFrame.to_parquet), and check it is complete');
+    throw new LatentError(
+      `${path}: not a valid Parquet file (${reason})`,
+      'write the file again (e.g. pandas.DataFrame.to_parquet), and check it is complete',
+    );
   }
   const schema = parquetSchema(metadata).children;
   const names = schema.map((c) => c.element.name);
@@ -62,7 +65,7 @@ export async function openParquetSource(path: string, options: ParquetSourceOpti
     if (index >= 0) return index;
     throw new LatentError(
       `${path}: no column ${typeof ref === 'number' ? `at index ${ref}` : `named "${ref}"`} (${role}); the columns are ${names.map((n) => `"${n}"`).join(', ')}`,
-      'check the spelling against the file\'s columns',
+      "check the spelling against the file's columns",
     );
   };
   const labelIndex = options.labelColumn === undefined ? undefined : resolve(options.labelColumn, 'label column');
@@ -91,14 +94,24 @@ export async function openParquetSource(path: string, options: ParquetSourceOpti
     }
     features = options.columns.map((ref) => resolve(ref, 'feature column'));
     for (const c of features) {
-      if (reserved(c)) throw new LatentError(`${path}: column "${names[c]}" cannot be both a feature and the label, timestamp or id column`, 'remove it from --columns');
+      if (reserved(c))
+        throw new LatentError(
+          `${path}: column "${names[c]}" cannot be both a feature and the label, timestamp or id column`,
+          'remove it from --columns',
+        );
       if (!isNumeric(schema[c] as SchemaTree)) {
-        throw new LatentError(`${path}: column "${names[c]}" is not numeric (${schema[c]?.element.type ?? 'nested'})`, 'choose numeric feature columns with --columns');
+        throw new LatentError(
+          `${path}: column "${names[c]}" is not numeric (${schema[c]?.element.type ?? 'nested'})`,
+          'choose numeric feature columns with --columns',
+        );
       }
     }
   }
   const featureNames = features.map((c) => names[c] as string);
-  const wanted = [...featureNames, ...[labelIndex, timeIndex, idIndex].filter((c): c is number => c !== undefined).map((c) => names[c] as string)];
+  const wanted = [
+    ...featureNames,
+    ...[labelIndex, timeIndex, idIndex].filter((c): c is number => c !== undefined).map((c) => names[c] as string),
+  ];
   const rows = Number(metadata.num_rows);
   let consumed = 0;
   const name = (c: number | undefined): string | undefined => (c === undefined ? undefined : names[c]);
@@ -127,7 +140,8 @@ export async function openParquetSource(path: string, options: ParquetSourceOpti
         }
         const labelName = name(labelIndex);
         const labels = labelName === undefined ? undefined : new Float32Array(count);
-        if (labels !== undefined && labelName !== undefined) copyNumbers(await read(labelName), labels, 0, 1, path, labelName, range.rowStart);
+        if (labels !== undefined && labelName !== undefined)
+          copyNumbers(await read(labelName), labels, 0, 1, path, labelName, range.rowStart);
         const timeName = name(timeIndex);
         const timestamps = timeName === undefined ? undefined : Array.from(await read(timeName), (v: unknown) => toTime(v));
         const idName = name(idIndex);
@@ -150,7 +164,15 @@ export async function openParquetSource(path: string, options: ParquetSourceOpti
 }
 
 /** Column `column`'s values into every `stride`-th slot of `out` from `offset`, checked finite. */
-function copyNumbers(values: DecodedArray, out: Float32Array, offset: number, stride: number, path: string, column: string, firstRow: number): void {
+function copyNumbers(
+  values: DecodedArray,
+  out: Float32Array,
+  offset: number,
+  stride: number,
+  path: string,
+  column: string,
+  firstRow: number,
+): void {
   for (let i = 0; i < values.length; i++) {
     const raw: unknown = values[i];
     const v = typeof raw === 'number' ? raw : typeof raw === 'bigint' ? Number(raw) : typeof raw === 'boolean' ? (raw ? 1 : 0) : NaN;

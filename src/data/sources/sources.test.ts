@@ -39,7 +39,12 @@ function quotedCsv(rows: number, newline: string, finalNewline: boolean): string
 describe('CSV rows in chunks', () => {
   it('reads what the in-memory parser reads: quoted fields across chunk boundaries, CRLF, no final newline', async () => {
     // ~40 kB of text: the byte stream arrives in several pieces, so quoted fields straddle them.
-    for (const [newline, finalNewline] of [['\n', true], ['\r\n', true], ['\r\n', false], ['\n', false]] as const) {
+    for (const [newline, finalNewline] of [
+      ['\n', true],
+      ['\r\n', true],
+      ['\r\n', false],
+      ['\n', false],
+    ] as const) {
       const text = quotedCsv(1500, newline, finalNewline);
       const path = file(`q${newline.length}${finalNewline}.csv`, text);
       const source = await openRowSource(path, { idColumn: 'id' });
