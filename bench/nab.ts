@@ -6,7 +6,8 @@
  * threshold), score the whole series, and measure precision of the flagged points, window recall
  * (labelled windows with ≥ 1 flag), share of points flagged, ROC-AUC of the point scores and the
  * NAB standard score (first 15% = NAB's probation). Candidates: window (the series' period, 32 or
- * 64 steps) × point-score mode × threshold rule; each series gets the candidate that is best on
+ * 64 steps) × point-score mode × threshold rule (fixed, or for pot rules also streaming:
+ * src/tasks/streaming-pot.ts); each series gets the candidate that is best on
  * the other series (bench/nab/select.ts). The five artificialNoAnomaly series (same protocol) give
  * flags per 1,000 points under the setting chosen on all labelled series. Last, the README
  * exercise: train on art_daily_small_noise with --window 288, score art_daily_jumpsup. The full
@@ -14,7 +15,7 @@
  * max on the in-sample point scores) for comparison.
  *
  * Usage: npx tsx bench/nab.ts [--quick] [--data DIR]
- *   --quick: a few series, the period window only, 500 training steps (about a minute, for CI).
+ *   --quick: a few series, the period window only, at most 500 training steps (for CI).
  */
 
 import '../src/backend/auto.js';
@@ -24,7 +25,7 @@ import { loadSeries } from '../src/data/node-series.js';
 import { parseThresholdRule } from '../src/tasks/threshold.js';
 import { POINT_SCORES, SeriesScorer, type PointScore } from '../src/tasks/timeseries.js';
 import { CLEAN_GROUP, LABELLED_GROUPS, loadCorpus, type NabSeries } from './nab/corpus.js';
-import { candidateKey, evaluateSeries, type Metrics, type WindowChoice } from './nab/evaluate.js';
+import { candidateKey, evaluateSeries, parseChoice, type Metrics, type ThresholdChoice, type WindowChoice } from './nab/evaluate.js';
 import { bestCandidate, leaveOneOut, objective, type ResultTable } from './nab/select.js';
 
 function argument(name: string): string | undefined {
@@ -34,7 +35,7 @@ function argument(name: string): string | undefined {
 
 const quick = process.argv.includes('--quick');
 const dir = resolve(argument('--data') ?? join(process.cwd(), '../shared/data/nab'));
-const RULES = [
+const CHOICES = [
   'pot:0.01',
   'pot:0.001',
   'pot:0.0001',
@@ -47,7 +48,16 @@ const RULES = [
   'max',
   'mad:5',
   'mad:10',
-].map(parseThresholdRule);
+]
+  .map(parseThresholdRule)
+  .flatMap((rule): ThresholdChoice[] =>
+    rule.kind === 'pot'
+      ? [
+          { rule, update: 'fixed' },
+          { rule, update: 'stream' },
+        ]
+      : [{ rule, update: 'fixed' }],
+  );
 const WINDOWS: WindowChoice[] = quick ? ['auto'] : ['auto', 32, 64];
 const QUICK_SERIES = [
   'artificialWithAnomaly/art_daily_jumpsup.csv',
@@ -57,7 +67,8 @@ const QUICK_SERIES = [
   'realTweets/Twitter_volume_AAPL.csv',
   'artificialNoAnomaly/art_daily_small_noise.csv',
 ];
-const settings = { holdout: 0.2, ...(quick ? { steps: 500 } : {}) };
+const QUICK_BUDGET = { minSteps: 200, maxSteps: 500 };
+const settings = { holdout: 0.2, ...(quick ? { budget: QUICK_BUDGET } : {}) };
 
 const started = performance.now();
 await initBackend();
@@ -72,7 +83,7 @@ for (const series of [...labelled, ...clean]) {
   const merged = new Map<string, Metrics>();
   const used = new Map<WindowChoice, number>();
   for (const w of WINDOWS) {
-    const { results, window } = await evaluateSeries(series, w, RULES, settings);
+    const { results, window } = await evaluateSeries(series, w, CHOICES, settings);
     results.forEach((m, k) => merged.set(k, m));
     used.set(w, window);
   }
@@ -81,7 +92,7 @@ for (const series of [...labelled, ...clean]) {
   process.stderr.write(`${series.name}: ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
 }
 
-const candidates = WINDOWS.flatMap((w) => POINT_SCORES.flatMap((m) => RULES.map((r) => candidateKey(w, m, r))));
+const candidates = WINDOWS.flatMap((w) => POINT_SCORES.flatMap((m) => CHOICES.map((c) => candidateKey(w, m, c))));
 const names = labelled.map((s) => s.name);
 const chosen = leaveOneOut(table, names, candidates);
 const overall = bestCandidate(table, names, candidates);
@@ -144,7 +155,7 @@ lines.push(
   '| --- | ---: | ---: | --- | ---: |',
 );
 for (const mode of POINT_SCORES) {
-  const atRule = candidateKey(overallWindow === 'auto' ? 'auto' : Number(overallWindow), mode, parseThresholdRule(overallRule));
+  const atRule = candidateKey(overallWindow === 'auto' ? 'auto' : Number(overallWindow), mode, parseChoice(overallRule));
   const own = candidates.filter((c) => c.startsWith(`${overallWindow}|${mode}|`));
   const bestOwn = bestCandidate(table, names, own);
   const auc = mean(names.map((n) => table.get(n)!.get(atRule)!.rocAuc));
@@ -182,8 +193,8 @@ async function previousDefaults(): Promise<string[]> {
   const max = parseThresholdRule('max');
   const rows: Metrics[] = [];
   for (const s of labelled) {
-    const { results } = await evaluateSeries(s, 64, [max], { holdout: 0 }, ['mean']);
-    rows.push(results.get(candidateKey(64, 'mean', max))!);
+    const { results } = await evaluateSeries(s, 64, [{ rule: max, update: 'fixed' }], { holdout: 0 }, ['mean']);
+    rows.push(results.get(candidateKey(64, 'mean', { rule: max, update: 'fixed' }))!);
   }
   return [
     'Previous defaults (window 64, mean point score, rule max on the in-sample point scores), means over the labelled series:',
@@ -202,8 +213,9 @@ async function readmeExercise(choice: string): Promise<string[]> {
   const scorer = await new SeriesScorer({
     window: 288,
     pointScore: mode,
-    rule: parseThresholdRule(rule),
-    ...(quick ? { steps: 500 } : {}),
+    rule: parseChoice(rule).rule,
+    thresholdUpdate: parseChoice(rule).update,
+    ...(quick ? { budget: QUICK_BUDGET } : {}),
   }).fit(train);
   const flags = scorer.score(test).flags;
   let flagged = 0;

@@ -3,16 +3,19 @@
  * training part (its last 20% held out for the threshold, as `latent train` does), score all of
  * the series, and measure the flags and scores against the labels.
  *
- * One model serves every point-score mode and threshold rule of a window choice: the modes only
- * differ in how window scores become point scores, and the rules only in where the cut goes.
+ * One model serves every point-score mode and threshold choice of a window choice: the modes only
+ * differ in how window scores become point scores, and the rules only in where the cut goes (a
+ * fixed threshold, or one that streams: streaming-pot.ts).
  */
 
 import type { Matrix } from '../../src/data/matrix.js';
+import type { TrainingBudget } from '../../src/train/budget.js';
 import { flagAbove } from '../../src/tasks/detector-common.js';
 import { rocAuc } from '../../src/tasks/metrics.js';
 import { nabScore } from '../../src/tasks/nab-score.js';
-import { computeThreshold, formatThresholdRule, type ThresholdRule } from '../../src/tasks/threshold.js';
-import { POINT_SCORES, SERIES_EXTRA_KEY, SeriesScorer, type PointScore } from '../../src/tasks/timeseries.js';
+import { streamFlags, streamingTail } from '../../src/tasks/streaming-pot.js';
+import { computeThreshold, formatThresholdRule, parseThresholdRule, type ThresholdRule } from '../../src/tasks/threshold.js';
+import { POINT_SCORES, SERIES_EXTRA_KEY, SeriesScorer, type PointScore, type ThresholdUpdate } from '../../src/tasks/timeseries.js';
 import type { NabSeries } from './corpus.js';
 
 /** The window of a candidate: the series' period (`auto`) or a fixed number of steps. */
@@ -38,12 +41,35 @@ export interface Metrics {
 /** Metrics of every (mode, rule) pair for one series and window choice, keyed `mode|rule`. */
 export type SeriesResults = Map<string, Metrics>;
 
-export function candidateKey(window: WindowChoice, mode: PointScore, rule: ThresholdRule): string {
-  return `${window}|${mode}|${formatThresholdRule(rule)}`;
+/** A threshold rule and how it behaves while a series is scored. */
+export interface ThresholdChoice {
+  readonly rule: ThresholdRule;
+  readonly update: ThresholdUpdate;
+}
+
+/** `pot:1e-8` (fixed) or `pot:1e-8+stream`. */
+export function formatChoice({ rule, update }: ThresholdChoice): string {
+  return `${formatThresholdRule(rule)}${update === 'stream' ? '+stream' : ''}`;
+}
+
+export function parseChoice(text: string): ThresholdChoice {
+  const stream = text.endsWith('+stream');
+  return { rule: parseThresholdRule(stream ? text.slice(0, -'+stream'.length) : text), update: stream ? 'stream' : 'fixed' };
+}
+
+export function candidateKey(window: WindowChoice, mode: PointScore, choice: ThresholdChoice): string {
+  return `${window}|${mode}|${formatChoice(choice)}`;
+}
+
+/** The flags of `scores` under `choice`, calibrated on `calibration`. */
+function flagsOf(scores: Float64Array, calibration: Float64Array, { rule, update }: ThresholdChoice): Uint8Array {
+  if (update === 'stream' && rule.kind === 'pot') return streamFlags(scores, streamingTail(calibration, rule.risk)).flags;
+  return flagAbove(scores, computeThreshold(rule, calibration));
 }
 
 export interface TrainSettings {
-  readonly steps?: number;
+  /** Changes to the automatic training budget (the quick run caps it). */
+  readonly budget?: Partial<TrainingBudget>;
   readonly holdout: number;
 }
 
@@ -54,7 +80,7 @@ export interface TrainSettings {
 export async function evaluateSeries(
   series: NabSeries,
   window: WindowChoice,
-  rules: readonly ThresholdRule[],
+  choices: readonly ThresholdChoice[],
   settings: TrainSettings,
   modes: readonly PointScore[] = POINT_SCORES,
 ): Promise<{ results: SeriesResults; window: number }> {
@@ -63,7 +89,7 @@ export async function evaluateSeries(
   const scorer = await new SeriesScorer({
     window,
     holdout: settings.holdout,
-    ...(settings.steps === undefined ? {} : { steps: settings.steps }),
+    ...(settings.budget === undefined ? {} : { budget: settings.budget }),
   }).fit(train);
   const head = series.trainRows - Math.ceil(settings.holdout * series.trainRows);
   const extra = scorer.seriesExtra()[SERIES_EXTRA_KEY] as Record<string, unknown>;
@@ -74,10 +100,8 @@ export async function evaluateSeries(
     const calibration = moded.score(train).pointScores.slice(head === series.trainRows ? 0 : head);
     const scores = moded.score(x).pointScores;
     const auc = series.windows.length === 0 ? undefined : rocAuc(series.labels, scores);
-    for (const rule of rules) {
-      const flags = flagAbove(scores, computeThreshold(rule, calibration));
-      results.set(candidateKey(window, mode, rule), measure(series, flags, auc));
-    }
+    for (const choice of choices)
+      results.set(candidateKey(window, mode, choice), measure(series, flagsOf(scores, calibration, choice), auc));
   }
   return { results, window: scorer.window };
 }

@@ -8,5 +8,6 @@ export { MODEL_FORMAT_VERSION, decodeModelFile, encodeModelFile } from './model-
 export type { DecodedModelFile, ModelFileContents } from './model-file.js';
 export { checkpointFromBytes, checkpointToBytes, modelFromBytes, modelToBytes } from './model-io.js';
 export type { LoadedCheckpoint, LoadedModel, TrainingSummary } from './model-io.js';
+export { readValidationSplit, validationSplitExtra, VALIDATION_SPLIT_KEY, type ValidationSplitRecord } from './validation-split.js';
 export { trainedCsvColumns, trainingSummary, type SummaryInput } from './training-summary.js';
 export * from './onnx/index.js';

@@ -7,6 +7,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatThresholdRule } from '../tasks/threshold.js';
+import { DEFAULT_SERIES_RULE } from '../tasks/timeseries.js';
 import { runCli } from '../cli/test-utils/capture.js';
 import { Rng } from '../tensor/rng.js';
 import { expectAllClose } from '../test-utils/close.js';
@@ -81,7 +83,12 @@ describe('latent serve', () => {
     expect(answer.status).toBe(200);
     expectAllClose(numbers(answer, 'scores'), expected.pointScores, 0, 1e-6);
     expect(numbers(answer, 'flags')).toEqual(Array.from(expected.flags));
-    expect(answer.body).toMatchObject({ threshold: expected.threshold, window: 16, stride: 1, rule: 'pot:1e-9' });
+    expect(answer.body).toMatchObject({
+      threshold: expected.threshold,
+      window: 16,
+      stride: 1,
+      rule: formatThresholdRule(DEFAULT_SERIES_RULE),
+    });
     const csv = `timestamp,value\n${Array.from(f.series.data, (v, i) => `${new Date(Date.UTC(2024, 0, 1, i)).toISOString()},${v}`).join('\n')}\n`;
     const fromCsv = await post(`${server.url}/v1/score?model=sine`, csv, 'text/csv');
     expect(fromCsv.body['scores']).toEqual(answer.body['scores']);

@@ -34,16 +34,20 @@ export type { DenoiseEvaluation, DenoiserOptions, ImageShape } from './denoiser.
 export {
   DEFAULT_POINT_SCORE,
   DEFAULT_SERIES_RULE,
+  DEFAULT_THRESHOLD_UPDATE,
   DEFAULT_WINDOW,
   POINT_SCORES,
   SERIES_EXTRA_KEY,
   SeriesScorer,
+  THRESHOLD_UPDATES,
   anomalyRanges,
   timestampNote,
 } from './timeseries.js';
 export { dominantPeriod } from './series-period.js';
 export { nabScore } from './nab-score.js';
-export type { AnomalyRange, PointScore, SeriesInput, SeriesOptions, SeriesScores } from './timeseries.js';
+export type { AnomalyRange, PointScore, SeriesInput, SeriesOptions, SeriesScores, ThresholdUpdate } from './timeseries.js';
+export { streamFlags, streamingTail, tailThreshold } from './streaming-pot.js';
+export type { StreamedFlags, StreamingTail } from './streaming-pot.js';
 export { SERIES_CONV_DEFAULTS, SERIES_FAMILIES } from './series-model.js';
 export type { SeriesConvOptions, SeriesFamily } from './series-model.js';
 export { detectorFor, taskKind } from './model-task.js';

@@ -8,6 +8,7 @@ import type { Dataset } from '../data/dataset.js';
 import { loadDataset } from '../data/node-loaders.js';
 import { modelFromBytes } from '../io/model-io.js';
 import { Rng } from '../tensor/rng.js';
+import { streamingTail, tailThreshold } from './streaming-pot.js';
 import { computeThreshold, formatThresholdRule } from './threshold.js';
 import { anomalyRanges, DEFAULT_POINT_SCORE, DEFAULT_SERIES_RULE, SeriesScorer, timestampNote, type SeriesScores } from './timeseries.js';
 
@@ -28,7 +29,8 @@ describe('SeriesScorer on NAB (train on a clean daily pattern, score the one wit
   beforeAll(async () => {
     const train = loadDataset(resolve(NAB, 'artificialNoAnomaly/art_daily_small_noise.csv'), { timestampColumn: 'timestamp' });
     test = loadDataset(resolve(NAB, JUMPSUP), { timestampColumn: 'timestamp' });
-    scorer = await new SeriesScorer({ window: 64 }).fit(train);
+    // The default budget, capped at the 3,000 steps that already fit this smooth series closely.
+    scorer = await new SeriesScorer({ window: 64, budget: { maxSteps: 3000 } }).fit(train);
     scores = scorer.score(test);
   });
 
@@ -51,7 +53,8 @@ describe('SeriesScorer on NAB (train on a clean daily pattern, score the one wit
   it('sets the threshold with the default rule on the point scores of the held-out last 20%', () => {
     expect(scorer.rule).toEqual(DEFAULT_SERIES_RULE);
     expect(scorer.trainingScores!.length).toBe(Math.ceil(0.2 * 4032));
-    expect(scorer.threshold).toBe(computeThreshold(DEFAULT_SERIES_RULE, scorer.trainingScores!));
+    expect(scorer.thresholdUpdate).toBe('stream');
+    expect(scorer.threshold).toBe(tailThreshold(streamingTail(scorer.trainingScores!, 1e-8)));
     // Scores of unseen data sit above in-sample ones: the held-out threshold is above the in-sample maximum.
     expect(scorer.threshold).toBeGreaterThan(Math.max(...scorer.trainingScores!));
     expect(scores.pointScores.length).toBe(4032);
@@ -69,6 +72,8 @@ describe('SeriesScorer on NAB (train on a clean daily pattern, score the one wit
       pointScore: DEFAULT_POINT_SCORE,
       rule: formatThresholdRule(DEFAULT_SERIES_RULE),
       threshold: scorer.threshold,
+      thresholdUpdate: 'stream',
+      tail: streamingTail(scorer.trainingScores!, 1e-8),
     });
     const back = SeriesScorer.fromLoaded(loaded, 'nab.safetensors');
     expect([back.window, back.stride, back.channels]).toEqual([64, 1, 1]);
@@ -248,6 +253,34 @@ describe('SeriesScorer', () => {
     expect(() => parseCsv(text, { timestampColumn: 'timestamp' }, 'series.csv')).toThrow(/series.csv.*(row|line) 3/);
   });
 
+  it('streams the threshold with a pot rule; a fixed update, another rule, or an older file keeps it fixed', async () => {
+    const train = twoChannels(300, 5);
+    const stream = await new SeriesScorer({ window: 10, epochs: 2 }).fit(train);
+    const fixed = await new SeriesScorer({ window: 10, epochs: 2, thresholdUpdate: 'fixed' }).fit(train);
+    // The same pattern with more noise: scores above the calibration tail, mostly below its threshold.
+    const louder = twoChannels(300, 6);
+    const noise = new Rng(3);
+    for (let i = 0; i < louder.x.data.length; i++) louder.x.data[i] = louder.x.data[i]! + (i % 2 === 0 ? 0.1 : 30) * noise.normal();
+    const streamed = stream.score(louder);
+    expect(streamed.thresholds!.length).toBe(300);
+    expect(streamed.thresholds![299]).toBeGreaterThan(streamed.threshold);
+    expect(fixed.thresholdUpdate).toBe('fixed');
+    expect(fixed.score(louder).thresholds).toBeUndefined();
+    expect(fixed.threshold).toBe(computeThreshold(DEFAULT_SERIES_RULE, fixed.trainingScores!));
+    // A file written before streaming thresholds: no update field, no tail.
+    const { thresholdUpdate: _u, tail: _t, ...older } = stream.seriesExtra()['series'] as Record<string, unknown>;
+    const old = SeriesScorer.fromExtra(stream.model, { series: { ...older, threshold: fixed.threshold } }, 'old.safetensors');
+    expect(old.thresholdUpdate).toBe('fixed');
+    expect(Array.from(old.score(louder).flags)).toEqual(Array.from(fixed.score(louder).flags));
+    const max = await new SeriesScorer({ window: 10, epochs: 1, rule: { kind: 'max' } }).fit(train);
+    expect(max.thresholdUpdate).toBe('fixed');
+    await expect(new SeriesScorer({ window: 10, rule: { kind: 'max' }, thresholdUpdate: 'stream' }).fit(train)).rejects.toThrow(
+      /only the pot rule models/,
+    );
+    // Recalibrating with another rule fixes the threshold.
+    expect(stream.calibrate(train, { kind: 'mad', k: 5 }).thresholdUpdate).toBe('fixed');
+  });
+
   it('rejects broken stored settings', async () => {
     const scorer = await new SeriesScorer({ window: 10, epochs: 1 }).fit(twoChannels(60, 8));
     const extra = scorer.seriesExtra();
@@ -260,5 +293,9 @@ describe('SeriesScorer', () => {
     );
     const noColumns = { series: { ...(extra['series'] as object), columns: 'a,b' } };
     expect(() => SeriesScorer.fromExtra(scorer.model, noColumns, 'm.safetensors')).toThrow(/columns must be a list of names/);
+    const noTail = { series: { ...(extra['series'] as object), tail: undefined } };
+    expect(() => SeriesScorer.fromExtra(scorer.model, noTail, 'm.safetensors')).toThrow(/invalid streaming threshold state/);
+    const badUpdate = { series: { ...(extra['series'] as object), thresholdUpdate: 'sometimes' } };
+    expect(() => SeriesScorer.fromExtra(scorer.model, badUpdate, 'm.safetensors')).toThrow(/thresholdUpdate must be one of/);
   });
 });

@@ -17,10 +17,13 @@
  *   DEFAULT_POINT_SCORE was chosen by bench/nab.ts (leave-one-series-out on NAB).
  * - Threshold: the last `holdout` share (default 20%) of the training series is held out — a
  *   contiguous tail, because overlapping windows would leak a random split — the model trains on
- *   the rest, and the rule (DEFAULT_SERIES_RULE, also chosen by bench/nab.ts) is applied to the
+ *   the rest (until the tail's reconstruction loss stops improving: the automatic budget), and the rule (DEFAULT_SERIES_RULE, also chosen by bench/nab.ts) is applied to the
  *   point scores of the held-out tail: scores of data the model never saw, as new data will be.
  *   In-sample scores sit below those of any unseen data, so a threshold placed on them flags far
  *   too much. `holdout: 0` trains on everything and calibrates in-sample.
+ * - With a `pot` rule the threshold keeps learning while a series is scored (`thresholdUpdate:
+ *   'stream'`, the default; streaming-pot.ts): each scoring starts from the tail stored with the
+ *   model, so every caller flags alike. `fixed` keeps the calibrated threshold.
  * - Timestamps are optional; repeated or out-of-order ones are accepted (rows stay in file order,
  *   a step is a row) and counted in `timestampNote`.
  * Stored form: the model file plus `{ window, stride, channels, columns, pointScore, metric, rule,
@@ -46,7 +49,8 @@ import {
   requireCalibration,
   type Calibration,
 } from './detector-common.js';
-import type { ThresholdRule } from './threshold.js';
+import { formatThresholdRule, type ThresholdRule } from './threshold.js';
+import { parseStreamingTail, streamFlags, streamingTail, tailThreshold, type StreamingTail } from './streaming-pot.js';
 import { buildSeriesModel, channelMajor, checkModelShape, modelRows, rowIndex, tileScaler } from './series-model.js';
 import type { SeriesConvOptions, SeriesFamily } from './series-model.js';
 import { trainAutoencoder, type AutoencoderOptions, type TaskDefaults } from './train-model.js';
@@ -60,6 +64,15 @@ export type PointScore = 'step' | 'mean' | 'max' | 'min' | 'end';
 
 export const POINT_SCORES: readonly PointScore[] = ['end', 'min', 'mean', 'max', 'step'];
 
+/**
+ * How the threshold behaves while a series is scored: `stream` keeps learning the tail of the
+ * scores (streaming peaks over threshold, streaming-pot.ts; `pot` rules only), `fixed` keeps the
+ * threshold calibrated at training.
+ */
+export type ThresholdUpdate = 'stream' | 'fixed';
+
+export const THRESHOLD_UPDATES: readonly ThresholdUpdate[] = ['stream', 'fixed'];
+
 export interface SeriesOptions extends AutoencoderOptions {
   /** Time steps per window (default DEFAULT_WINDOW), or `'auto'`: the training series' dominant period. */
   readonly window?: number | 'auto';
@@ -69,6 +82,8 @@ export interface SeriesOptions extends AutoencoderOptions {
   readonly pointScore?: PointScore;
   /** Threshold rule over the held-out point scores (default DEFAULT_SERIES_RULE). */
   readonly rule?: ThresholdRule;
+  /** Default DEFAULT_THRESHOLD_UPDATE for `pot` rules, `fixed` for the others. */
+  readonly thresholdUpdate?: ThresholdUpdate;
   /** Share of the training series, at its end, held out to calibrate the threshold (default 0.2; 0 = none). */
   readonly holdout?: number;
   /** The autoencoder to build when no `model` is given (default `dense`). */
@@ -87,9 +102,12 @@ export interface SeriesScores {
   readonly starts: number[];
   /** One score per time point. */
   readonly pointScores: Float64Array;
-  /** 1 where the point score is above the threshold. */
+  /** 1 where the point score is above the threshold in force at its step. */
   readonly flags: Uint8Array;
+  /** The threshold at the first step (with `stream`, it moves as the series is read). */
   readonly threshold: number;
+  /** With `stream`: the threshold in force at each step. */
+  readonly thresholds?: Float64Array;
   /** The input's timestamps (ms since the epoch), one per point, when it had them. */
   readonly timestamps?: number[];
 }
@@ -110,6 +128,7 @@ interface SeriesLayout {
   readonly channels: number;
   readonly columns: string[];
   readonly pointScore: PointScore;
+  readonly thresholdUpdate: ThresholdUpdate;
 }
 
 /** Key of the series settings in a model file's `extra` metadata. */
@@ -122,16 +141,20 @@ export const DEFAULT_POINT_SCORE: PointScore = 'step';
  * nominal: new data drifts away from the held-out tail, so the rule that flags at a sensible rate
  * on unseen series is the one that extrapolates far into the tail.
  */
-export const DEFAULT_SERIES_RULE: ThresholdRule = { kind: 'pot', risk: 1e-9 };
+export const DEFAULT_SERIES_RULE: ThresholdRule = { kind: 'pot', risk: 1e-8 };
+/** Threshold behaviour of new series models with a `pot` rule (bench/nab.ts). */
+export const DEFAULT_THRESHOLD_UPDATE: ThresholdUpdate = 'stream';
 /** Window of new series models when none is given (bench/nab.ts). */
 export const DEFAULT_WINDOW = 64;
 /** Share of the training series held out for the threshold. */
 export const DEFAULT_HOLDOUT = 0.2;
 /**
- * The training series is meant to be normal, so training can run longer than for unlabelled
- * tabular data: a closer fit of normal windows gives a lower, sharper threshold.
+ * Series train with the automatic budget (src/train/budget.ts), watching the reconstruction loss
+ * of the held-out tail's windows: data after the training part, as new data will be. A random
+ * split of overlapping windows would share most of its steps with training windows and never
+ * stop improving.
  */
-const SERIES_DEFAULTS: TaskDefaults = { steps: 3000, keepScaler: true };
+const SERIES_DEFAULTS: TaskDefaults = { keepScaler: true };
 
 /**
  * Sliding-window autoencoder scorer for time series.
@@ -144,6 +167,7 @@ export class SeriesScorer {
   private trained: Autoencoder | undefined;
   private layout: SeriesLayout | undefined;
   private calibration: Calibration | undefined;
+  private tail: StreamingTail | undefined;
   private lastHistory: History | undefined;
   private trainingPoints: Float64Array | undefined;
 
@@ -158,7 +182,7 @@ export class SeriesScorer {
         'fit it with SeriesScorer (window, stride and threshold are stored then)',
       );
     }
-    const { layout, calibration } = parseSeriesExtra(stored, source);
+    const { layout, calibration, tail } = parseSeriesExtra(stored, source);
     if (layout.window * layout.channels !== model.inputDim) {
       throw new LatentError(
         `${source}: windows of ${layout.window} steps × ${layout.channels} channels do not match the model's ${model.inputDim} inputs`,
@@ -170,6 +194,7 @@ export class SeriesScorer {
     scorer.trained = model;
     scorer.layout = layout;
     scorer.calibration = calibration;
+    scorer.tail = tail;
     return scorer;
   }
 
@@ -183,23 +208,24 @@ export class SeriesScorer {
    */
   async fit(input: SeriesInput, options: SeriesOptions = {}): Promise<this> {
     const merged = { ...this.options, ...options };
-    const { window: w, stride: s, pointScore: p, rule, family, conv, holdout: h, ...training } = merged;
+    const { window: w, stride: s, pointScore: p, rule, thresholdUpdate, family, conv, holdout: h, ...training } = merged;
     const { series, columns } = seriesOf(input);
     const holdout = h ?? DEFAULT_HOLDOUT;
     checkHoldout(holdout);
     const head = holdout > 0 ? series.rows - Math.ceil(holdout * series.rows) : series.rows;
     const window =
       w === 'auto' ? dominantPeriod(rowsOf(series, 0, head)).window : (w ?? Math.max(2, Math.min(DEFAULT_WINDOW, Math.floor(head / 2))));
+    const thresholdRule = rule ?? DEFAULT_SERIES_RULE;
+    checkRule(thresholdRule);
     const layout: SeriesLayout = {
       window,
       stride: s ?? 1,
       channels: series.cols,
       columns,
       pointScore: p ?? DEFAULT_POINT_SCORE,
+      thresholdUpdate: updateFor(thresholdRule, thresholdUpdate),
     };
     checkPointScore(layout.pointScore);
-    const thresholdRule = rule ?? DEFAULT_SERIES_RULE;
-    checkRule(thresholdRule);
     if (layout.window > series.rows) {
       throw new LatentError(
         `the window length ${layout.window} is longer than the series (${series.rows} time steps)`,
@@ -219,13 +245,17 @@ export class SeriesScorer {
     const channelFirst = channelMajor(model);
     model.scaler = tileScaler(fitScaler(training.scaler ?? defaultScaler(fitted), fitted), layout.window, channelFirst);
     const rows = modelRows(windows, layout, channelFirst);
-    const { history } = await trainAutoencoder(rows, { ...training, model }, SERIES_DEFAULTS);
+    const validation = training.validationSplit === undefined ? tailWindows(series, head, layout, channelFirst) : undefined;
+    const { history } = await trainAutoencoder(
+      rows,
+      { ...training, model, ...(validation === undefined ? {} : { validationData: validation }) },
+      SERIES_DEFAULTS,
+    );
     this.trained = model;
     this.layout = layout;
     this.lastHistory = history;
     // Scored over the whole series, as new data will be; only the tail's points calibrate.
-    this.trainingPoints = this.pointsOf(series).points.slice(head === series.rows ? 0 : head);
-    this.calibration = calibrationFrom('mse', thresholdRule, this.trainingPoints);
+    this.setCalibration(this.pointsOf(series).points.slice(head === series.rows ? 0 : head), thresholdRule);
     return this;
   }
 
@@ -235,27 +265,51 @@ export class SeriesScorer {
     const { series, timestamps } = seriesOf(input);
     const threshold = this.threshold;
     const { points, windowScores, starts } = this.pointsOf(series);
+    const streamed = this.tail === undefined ? undefined : streamFlags(points, this.tail);
     return {
       windowScores,
       starts,
       pointScores: points,
-      flags: flagAbove(points, threshold),
+      flags: streamed?.flags ?? flagAbove(points, threshold),
       threshold,
+      ...(streamed === undefined ? {} : { thresholds: streamed.thresholds }),
       ...(timestamps === undefined ? {} : { timestamps }),
     };
   }
 
-  /** Set the threshold from the point scores of `input` with `rule` (default: the current rule). */
+  /**
+   * Set the threshold from the point scores of `input` with `rule` (default: the current rule);
+   * a rule other than `pot` makes the threshold fixed.
+   */
   calibrate(input: SeriesInput, rule: ThresholdRule = this.rule): this {
-    this.trainingPoints = this.pointsOf(seriesOf(input).series).points;
-    this.calibration = calibrationFrom('mse', rule, this.trainingPoints);
+    const layout = this.state();
+    this.layout = { ...layout, thresholdUpdate: updateFor(rule, rule.kind === 'pot' ? layout.thresholdUpdate : 'fixed') };
+    this.setCalibration(this.pointsOf(seriesOf(input).series).points, rule);
     return this;
+  }
+
+  /** The threshold (and, streaming, the tail) from calibration point scores. */
+  private setCalibration(points: Float64Array, rule: ThresholdRule): void {
+    this.trainingPoints = points;
+    if (this.state().thresholdUpdate === 'stream' && rule.kind === 'pot') {
+      this.tail = streamingTail(points, rule.risk);
+      this.calibration = { metric: 'mse', rule, threshold: tailThreshold(this.tail) };
+    } else {
+      this.tail = undefined;
+      this.calibration = calibrationFrom('mse', rule, points);
+    }
   }
 
   /** The `extra` metadata that stores window, stride, channels and threshold with the model. */
   seriesExtra(): Record<string, unknown> {
     const layout = this.state();
-    return { [SERIES_EXTRA_KEY]: { ...layout, ...calibrationToExtra(requireCalibration(this.calibration, 'the series scorer')) } };
+    return {
+      [SERIES_EXTRA_KEY]: {
+        ...layout,
+        ...calibrationToExtra(requireCalibration(this.calibration, 'the series scorer')),
+        ...(this.tail === undefined ? {} : { tail: this.tail }),
+      },
+    };
   }
 
   toBytes(training?: TrainingSummary): Uint8Array {
@@ -294,6 +348,10 @@ export class SeriesScorer {
 
   get pointScore(): PointScore {
     return this.state().pointScore;
+  }
+
+  get thresholdUpdate(): ThresholdUpdate {
+    return this.state().thresholdUpdate;
   }
 
   /** Point scores the threshold came from (the held-out tail of the training series, or a calibration series). */
@@ -384,6 +442,17 @@ export function timestampNote(input: SeriesInput): string | undefined {
   return timestampIssues(input.timestamps, input.source);
 }
 
+/**
+ * Model rows of the windows over the held-out tail (from step `head`), or undefined without one.
+ * A tail shorter than a window borrows the steps just before it, so there is at least one window.
+ */
+function tailWindows(series: Matrix, head: number, layout: SeriesLayout, channelFirst: boolean): Matrix | undefined {
+  if (head >= series.rows) return undefined;
+  const from = Math.max(0, Math.min(head, series.rows - layout.window));
+  const { windows } = slidingWindows(rowsOf(series, from, series.rows), layout.window, layout.stride);
+  return modelRows(windows, layout, channelFirst);
+}
+
 /** Rows [from, to) of a series. */
 function rowsOf(series: Matrix, from: number, to: number): Matrix {
   if (from === 0 && to === series.rows) return series;
@@ -405,7 +474,10 @@ function checkPointScore(value: unknown): asserts value is PointScore {
   }
 }
 
-function parseSeriesExtra(value: unknown, source: string): { layout: SeriesLayout; calibration: Calibration } {
+function parseSeriesExtra(
+  value: unknown,
+  source: string,
+): { layout: SeriesLayout; calibration: Calibration; tail: StreamingTail | undefined } {
   const fail = (why: string): LatentError => new LatentError(`${source}: invalid time-series settings: ${why}`, 'fit the scorer again');
   if (typeof value !== 'object' || value === null) throw fail('expected an object');
   const int = (key: string): number => {
@@ -417,9 +489,41 @@ function parseSeriesExtra(value: unknown, source: string): { layout: SeriesLayou
   if (!isStringArray(columns)) throw fail('columns must be a list of names');
   const pointScore: unknown = Reflect.get(value, 'pointScore');
   checkPointScore(pointScore);
-  const layout: SeriesLayout = { window: int('window'), stride: int('stride'), channels: int('channels'), columns, pointScore };
+  // Files from before streaming thresholds have none: their threshold stays fixed.
+  const update: unknown = Reflect.get(value, 'thresholdUpdate') ?? 'fixed';
+  if (!isThresholdUpdate(update)) throw fail(`thresholdUpdate must be one of ${THRESHOLD_UPDATES.join(', ')}`);
+  const layout: SeriesLayout = {
+    window: int('window'),
+    stride: int('stride'),
+    channels: int('channels'),
+    columns,
+    pointScore,
+    thresholdUpdate: update,
+  };
   if (layout.columns.length !== layout.channels) throw fail(`${layout.columns.length} column names for ${layout.channels} channels`);
-  return { layout, calibration: calibrationFromExtra(value, source) };
+  const calibration = calibrationFromExtra(value, source);
+  if (update === 'fixed') return { layout, calibration, tail: undefined };
+  if (calibration.rule.kind !== 'pot') throw fail('a streaming threshold needs a pot rule');
+  return { layout, calibration, tail: parseStreamingTail(Reflect.get(value, 'tail'), source) };
+}
+
+function isThresholdUpdate(value: unknown): value is ThresholdUpdate {
+  return THRESHOLD_UPDATES.some((u) => u === value);
+}
+
+/** The threshold update for `rule`: `requested`, or the default; `stream` only with a `pot` rule. */
+function updateFor(rule: ThresholdRule, requested: ThresholdUpdate | undefined): ThresholdUpdate {
+  if (requested === undefined) return rule.kind === 'pot' ? DEFAULT_THRESHOLD_UPDATE : 'fixed';
+  if (!isThresholdUpdate(requested)) {
+    throw new LatentError(`unknown threshold update ${JSON.stringify(requested)}`, `use one of ${THRESHOLD_UPDATES.join(', ')}`);
+  }
+  if (requested === 'stream' && rule.kind !== 'pot') {
+    throw new LatentError(
+      `a streaming threshold learns the tail of the scores, which only the pot rule models (the rule is ${formatThresholdRule(rule)})`,
+      'use a pot rule (e.g. pot:1e-8) or the fixed threshold update',
+    );
+  }
+  return requested;
 }
 
 function isStringArray(value: unknown): value is string[] {

@@ -6,7 +6,7 @@
  * - scaling: `standard` unless every value already lies in [0, 1], then `none`;
  * - latent size and hidden layers: `defaultLatent` / `defaultHidden` of the feature count;
  * - training length: the automatic budget (src/train/budget.ts) — until the validation loss
- *   (10% of the rows, seeded) stops improving, at least `minSteps` steps and `minEpochs` epochs,
+ *   (10% of the rows, seeded, or the `validationData` given) stops improving, at least `minSteps` steps and `minEpochs` epochs,
  *   the best epoch's weights kept; `epochs` overrides it with a fixed count.
  * Invariant: the returned model holds the scaler fitted on the training rows (`model.scaler`),
  * so it scales new data itself and saves with it.
@@ -34,6 +34,7 @@ export type TrainerOptions = Pick<
   | 'batchSize'
   | 'shuffle'
   | 'validationSplit'
+  | 'validationData'
   | 'loss'
   | 'optimizer'
   | 'lrSchedule'
@@ -183,7 +184,8 @@ function trainingLength(
   options: AutoencoderOptions,
   defaults: TaskDefaults,
 ): Pick<FitOptions, 'epochs' | 'validationSplit' | 'earlyStopping' | 'maxSeconds'> {
-  const given = options.validationSplit;
+  // Rows given to validate on (e.g. a series' held-out tail) replace the random split.
+  const given = options.validationData === undefined ? options.validationSplit : undefined;
   if (options.epochs !== undefined || defaults.steps !== undefined) {
     const trainRows = Math.max(1, Math.round(rows * (1 - (given ?? 0))));
     return {
@@ -191,7 +193,7 @@ function trainingLength(
       ...(given === undefined ? {} : { validationSplit: given }),
     };
   }
-  const validationSplit = given ?? autoValidationSplit(rows);
+  const validationSplit = options.validationData !== undefined ? 0 : (given ?? autoValidationSplit(rows));
   const trainRows = rows - heldOutRows(rows, validationSplit).held;
   const budget: TrainingBudget = {
     ...AUTO_BUDGET,

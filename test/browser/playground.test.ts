@@ -154,9 +154,9 @@ describe('playground pieces', () => {
     expect(ruleFromControls('std', ' 2.5 ')).toEqual({ kind: 'std', k: 2.5 });
     expect(ruleFromControls('max', 'ignored')).toEqual({ kind: 'max' });
     expect(ruleFromControls('pot', '0.001')).toEqual({ kind: 'pot', risk: 0.001 });
-    expect(() => ruleFromControls('pot', '0.5')).toThrow('risk 0.5 is outside (0, 0.5)');
-    expect(() => ruleFromControls('contamination', '0.9')).toThrow('contamination 0.9 is outside (0, 0.5]');
-    expect(() => ruleFromControls('percentile', '')).toThrow('"" is not a number');
+    expect(() => ruleFromControls('pot', '0.5')).toThrow('risk: 0.5 is outside (0, 0.5)');
+    expect(() => ruleFromControls('contamination', '0.9')).toThrow('expected share: 0.9 is outside (0, 0.5]');
+    expect(() => ruleFromControls('percentile', '')).toThrow('percentile: "" is not a number');
     const train = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     const shown = [0.5, 5.5, 9.5, 10, 11];
     // The 90th percentile of 1..10 is 9.1: 9.5, 10 and 11 are above it.
@@ -181,6 +181,7 @@ describe('playground pieces', () => {
       model,
       data,
       shownRows: Uint32Array.from({ length: 12 }, (_, i) => i),
+      shown: 'held-out' as const,
       trainRows: Uint32Array.from({ length: rows - 12 }, (_, i) => i + 12),
       noise: 'none',
       epoch: 1,
@@ -335,13 +336,11 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium', () => {
       expect(plane.info).toContain('Only a variational model has a prior');
       expect(await page.isHidden('#plane-figure')).toBe(true);
 
-      await page.screenshot({ path: '/tmp/latent-playground.png', fullPage: true });
-
       // The downloaded model decodes in Node and encodes the shown samples as the page did.
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
-      expect(download.suggestedFilename()).toBe('latent-model.safetensors');
+      expect(download.suggestedFilename()).toBe('dense-784-8-mnist.safetensors');
       const bytes = new Uint8Array(await readFile((await download.path())!));
-      const { model, training } = modelFromBytes(bytes, 'latent-model.safetensors');
+      const { model, training } = modelFromBytes(bytes, 'dense-784-8-mnist.safetensors');
       expect(model.latentDim).toBe(8);
       expect(training?.epochs).toBe(2);
       const shown = takeRows(matrix(digits.pixels, digits.count, 784), state.rows);
@@ -351,17 +350,17 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium', () => {
       for (let i = 0; i < codes.length; i++) worst = Math.max(worst, Math.abs(codes[i]! - state.codes[i]!));
       expect(worst).toBeLessThan(1e-4);
 
-      // Opening that file shows its stored loss curve and its views.
+      // Opening that file shows its stored loss curve and its views of the same held-out rows.
       await page.setInputFiles('#model-file', {
-        name: 'latent-model.safetensors',
+        name: 'dense-784-8-mnist.safetensors',
         mimeType: 'application/octet-stream',
         buffer: Buffer.from(bytes),
       });
       await page.waitForFunction(
-        () => document.querySelector('#model-info')?.textContent?.startsWith('opened latent-model.safetensors') === true,
+        () => document.querySelector('#model-info')?.textContent?.startsWith('opened dense-784-8-mnist.safetensors') === true,
       );
       expect(await page.$$eval('#loss-rows tr', (trs) => trs.length)).toBe(2);
-      expect(await page.$$eval('#scatter circle.point', (dots) => dots.length)).toBe(600);
+      expect(await page.$$eval('#scatter circle.point', (dots) => dots.length)).toBe(120);
     } finally {
       await page.close();
     }
@@ -401,7 +400,8 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium', () => {
 
       // The downloaded model decodes the same latent points to the same images in Node.
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
-      const { model } = modelFromBytes(new Uint8Array(await readFile((await download.path())!)), 'latent-model.safetensors');
+      expect(download.suggestedFilename()).toBe('vae-784-2-mnist.safetensors');
+      const { model } = modelFromBytes(new Uint8Array(await readFile((await download.path())!)), 'vae-784-2-mnist.safetensors');
       expect(model.config.kind).toBe('vae');
       const axis = planeAxis(side);
       plane.axis.forEach((z, i) => expect(z).toBeCloseTo(axis[i]!, 6));
@@ -475,9 +475,7 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium', () => {
       await setField(page, 'threshold-rule', 'contamination');
       await setField(page, 'threshold-param', '0.9');
       await page.waitForSelector('#threshold-error:not([hidden])');
-      expect(await page.textContent('#threshold-error')).toContain(
-        'threshold rule "contamination:0.9": contamination 0.9 is outside (0, 0.5]',
-      );
+      expect(await page.textContent('#threshold-error')).toContain('expected share: 0.9 is outside (0, 0.5]');
       await expectFlagsOf({ kind: 'contamination', fraction: 0.05 });
       await setField(page, 'threshold-param', '0.2');
       expect(await page.isHidden('#threshold-error')).toBe(true);

@@ -18,6 +18,14 @@ export function fillForm(form: HTMLFormElement, values: Readonly<Record<SettingF
   for (const name of SETTING_FIELDS) field(form, name).value = values[name];
 }
 
+/** Set the setting fields named in `values`; the others keep theirs. */
+export function fillFields(form: HTMLFormElement, values: Readonly<Partial<Record<SettingField, string>>>): void {
+  for (const name of SETTING_FIELDS) {
+    const value = values[name];
+    if (value !== undefined) field(form, name).value = value;
+  }
+}
+
 /** The input or select named `name`. */
 export function field(form: HTMLFormElement, name: string): HTMLInputElement | HTMLSelectElement {
   const element = form.elements.namedItem(name);

@@ -8,17 +8,20 @@
  * carries the wasm kernels, which only the worker needs.
  *
  * Invariants: the Train button is enabled only when the backend is ready, data is loaded and
- * nothing is training; every user error is shown next to the control that caused it.
+ * nothing is training; every user error is shown next to the control that caused it, in the
+ * page's words (page-errors.ts), and goes away once that control is fixed; focus follows the
+ * run (Stop while training, back to Train after) and the run's status is announced.
  */
 
-import { isLatentError } from '../../src/errors.js';
 import { defaultHidden, defaultLatent } from '../../src/train/defaults.js';
+import { formatNumber } from '../../src/report/index.js';
 import { csvDataset, loadBuiltIn } from './data.js';
 import { byId, downloadBytes, showMessage } from './dom.js';
-import { field, fillForm, readForm } from './form.js';
-import type { PageMessage, WireDataset, WorkerMessage } from './protocol.js';
+import { field, fillFields, fillForm, readForm } from './form.js';
+import { pageError, pageWording, type PageErrorContext } from './page-errors.js';
+import type { PageMessage, TrainedOn, Views, WireDataset, WorkerMessage } from './protocol.js';
 import { renderAnomalyView, renderLossView, renderModelViews } from './render.js';
-import { DEFAULT_FORM, parseSettings } from './settings.js';
+import { DEFAULT_FORM, parseSettings, SettingError } from './settings.js';
 import { initialState, type PlaygroundState } from './state.js';
 import { RULE_KINDS, RULE_PARAMETERS, ruleFromControls } from './threshold-choice.js';
 import { planePointAt } from './views/latent-plane.js';
@@ -32,6 +35,10 @@ const form = byId('settings', HTMLFormElement);
 const trainButton = byId('train', HTMLButtonElement);
 const stopButton = byId('stop', HTMLButtonElement);
 const downloadButton = byId('download', HTMLButtonElement);
+const openButton = byId('open-model', HTMLButtonElement);
+const modelFile = byId('model-file', HTMLInputElement);
+const runCard = byId('run-card', HTMLElement);
+const runStatus = byId('run-status', HTMLElement);
 const progress = byId('progress', HTMLProgressElement);
 const progressText = byId('progress-text', HTMLElement);
 const dataError = byId('data-error', HTMLElement);
@@ -47,9 +54,42 @@ const planePoint = byId('plane-point', HTMLElement);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const send = (message: PageMessage): void => worker.postMessage(message);
 
-function errorText(error: unknown): { message: string; hint: string | null } {
-  if (isLatentError(error)) return { message: error.message, hint: error.hint ?? null };
-  return { message: error instanceof Error ? error.message : String(error), hint: null };
+/** Show `error` in `element` in the page's words. */
+function showError(element: HTMLElement, error: unknown, context: PageErrorContext): void {
+  const { message, hint } = pageError(error, context);
+  showMessage(element, message, hint);
+}
+
+/** The setting field the shown training error is about (marked aria-invalid), or null. */
+let invalidField: HTMLInputElement | HTMLSelectElement | null = null;
+
+function markInvalid(element: HTMLInputElement | HTMLSelectElement | null): void {
+  invalidField?.removeAttribute('aria-invalid');
+  invalidField?.removeAttribute('aria-errormessage');
+  invalidField = element;
+  element?.setAttribute('aria-invalid', 'true');
+  element?.setAttribute('aria-errormessage', 'train-error');
+}
+
+/** Show a refused setting next to Train and mark its field; null clears both. */
+function showSettingError(error: unknown): void {
+  if (error === null) {
+    showMessage(trainError, null);
+    markInvalid(null);
+    return;
+  }
+  showError(trainError, error, 'train');
+  markInvalid(error instanceof SettingError ? field(form, error.field) : null);
+}
+
+/** Announce `text` in the run's status region (read by screen readers when it changes). */
+function announce(text: string): void {
+  runStatus.textContent = text;
+}
+
+/** True when a narrow screen shows the results below the form (one column). */
+function stacked(): boolean {
+  return runCard.getBoundingClientRect().top > byId('settings', HTMLFormElement).getBoundingClientRect().top + 10;
 }
 
 function updateButtons(): void {
@@ -57,6 +97,7 @@ function updateButtons(): void {
   trainButton.disabled = training || state.backend === null || state.data === null;
   stopButton.disabled = !training;
   downloadButton.disabled = training || state.model === null;
+  openButton.disabled = training;
   // The views of a run index its data: the data stays fixed until the run ends.
   byId('data-fields', HTMLFieldSetElement).disabled = training;
 }
@@ -82,6 +123,8 @@ function setData(data: WireDataset): void {
     hidden.value = autoShape.hidden;
   }
   state.views = null;
+  // A model the page holds is scored on the new data (when it fits), as an opened model is.
+  if (state.model !== null && state.phase !== 'training') send({ type: 'rescore', data });
   const images = data.imageShape === null ? 'a table' : `images ${data.imageShape[0]}×${data.imageShape[1]}`;
   const labels = data.labels === null ? 'no label column' : 'labelled';
   byId('data-info', HTMLElement).textContent = `${data.source}: ${data.rows} samples × ${data.cols} features, ${images}, ${labels}.`;
@@ -108,8 +151,7 @@ async function loadData(): Promise<void> {
     }
     setData(csvDataset(await file.text(), file.name));
   } catch (error) {
-    const { message, hint } = errorText(error);
-    showMessage(dataError, message, hint);
+    showError(dataError, error, 'data');
     if (state.data !== null) byId('data-info', HTMLElement).textContent = `Still using the previous data: ${state.data.source}.`;
   }
 }
@@ -123,7 +165,7 @@ function setFamily(family: string): void {
 }
 
 function startTraining(): void {
-  showMessage(trainError, null);
+  showSettingError(null);
   if (state.data === null) return;
   try {
     const settings = parseSettings(readForm(form));
@@ -131,12 +173,68 @@ function startTraining(): void {
     state.epochs = [];
     progress.value = 0;
     progressText.textContent = 'building the model…';
+    announce(`Training started on ${state.data.source}.`);
     send({ type: 'train', data: state.data, settings });
   } catch (error) {
-    const { message, hint } = errorText(error);
-    showMessage(trainError, message, hint);
+    showSettingError(error);
+    invalidField?.focus();
+    updateButtons();
+    return;
   }
   updateButtons();
+  // Stop is the next thing a keyboard user may want; on a phone the results are below the form.
+  stopButton.focus({ preventScroll: true });
+  const card = runCard.getBoundingClientRect();
+  if (card.top < 0 || card.bottom > window.innerHeight) runCard.scrollIntoView({ block: 'start', behavior: 'instant' });
+}
+
+/** After a run or an open: focus goes back to Train unless the user has moved it elsewhere. */
+function restoreFocus(): void {
+  const active = document.activeElement;
+  if (active === stopButton || active === document.body || active === null) trainButton.focus({ preventScroll: stacked() });
+}
+
+/** Re-check the settings while a training error shows: a fixed field clears it, another fault replaces it. */
+function revalidate(): void {
+  if (trainError.hidden) return;
+  try {
+    parseSettings(readForm(form));
+    showSettingError(null);
+  } catch (error) {
+    showSettingError(error);
+  }
+}
+
+/** Draw `views` of the model the page holds (null: the views say why there are none). */
+function showViews(views: Views | null): void {
+  state.views = views;
+  renderModelViews(state);
+}
+
+/** The numbers of a finished run, for the status region. */
+function runSummary(epochs: number, stopped: boolean): string {
+  if (epochs === 0) return 'Training ended before the first epoch completed.';
+  const last = state.epochs.at(-1);
+  const loss =
+    last === undefined
+      ? ''
+      : `; final loss ${formatNumber(last.loss, 4)}${last.valLoss === null ? '' : `, validation ${formatNumber(last.valLoss, 4)}`}`;
+  return `${stopped ? 'Stopped' : 'Finished'} after ${epochs} epoch${epochs === 1 ? '' : 's'}${loss}. The results are below.`;
+}
+
+/**
+ * After opening a model trained on the built-in digits: load as many digits as it trained on,
+ * so its held-out rows can be named again. Returns true when a reload started (it rescores).
+ */
+function reloadDigitsFor(trainedOn: TrainedOn): boolean {
+  const { source, rows } = trainedOn;
+  if (source === null || rows === null || !source.startsWith('built-in digits')) return false;
+  if (state.data !== null && state.data.source === source && state.data.rows === rows) return false;
+  const builtin = form.querySelector('input[name="source"][value="builtin"]');
+  if (builtin instanceof HTMLInputElement) builtin.checked = true;
+  byId('count', HTMLInputElement).value = String(rows);
+  void loadData();
+  return true;
 }
 
 function onWorkerMessage(message: WorkerMessage): void {
@@ -155,6 +253,7 @@ function onWorkerMessage(message: WorkerMessage): void {
       state.model = message.model;
       state.lossName = message.loss;
       modelInfo.textContent = `${message.model.family} model, ${message.model.inputDim} → ${message.model.latentDim}, ${message.model.parameters.toLocaleString('en')} parameters; training on ${message.trainRows} rows, validating on ${message.validationRows}.`;
+      announce(`Training a ${message.model.family} model on ${message.trainRows} rows, validating on ${message.validationRows}.`);
       break;
     case 'batch':
       progress.value = (message.epoch - 1 + message.batch / message.batches) / message.epochs;
@@ -174,24 +273,46 @@ function onWorkerMessage(message: WorkerMessage): void {
         message.epochs === 0
           ? 'no epoch completed'
           : `trained ${message.epochs} epoch${message.epochs === 1 ? '' : 's'}${message.stopped ? ' (stopped early; the model is kept)' : ''}`;
-      break;
-    case 'opened':
+      if (trainError.hidden) announce(runSummary(message.epochs, message.stopped));
+      updateButtons();
+      restoreFocus();
+      return;
+    case 'opened': {
       showMessage(modelError, null);
       state.model = message.model;
       state.epochs = [...message.curve];
-      state.views = message.views;
       state.lossName = 'as stored in the file';
       state.phase = 'done';
-      modelInfo.textContent = `opened ${message.model.source}: ${message.model.family} model, ${message.model.inputDim} → ${message.model.latentDim}, ${message.model.parameters.toLocaleString('en')} parameters.${message.note === null ? '' : `\n${message.note}`}`;
+      fillFields(form, message.form);
+      if (message.form.family !== undefined) setFamily(message.form.family);
+      const info = `opened ${message.model.source}: ${message.model.family} model, ${message.model.inputDim} → ${message.model.latentDim}, ${message.model.parameters.toLocaleString('en')} parameters; the settings show the values it was trained with.`;
       renderLossView(state);
-      renderModelViews(state);
+      if (reloadDigitsFor(message.trainedOn)) {
+        modelInfo.textContent = `${info}\nloading the ${message.trainedOn.rows} digits it was trained on…`;
+        showViews(null);
+      } else {
+        modelInfo.textContent = message.note === null ? info : `${info}\n${message.note}`;
+        showViews(message.views);
+      }
+      announce(`Opened ${message.model.source}.`);
       break;
+    }
+    case 'views': {
+      const opened = modelInfo.textContent?.split('\n')[0] ?? '';
+      modelInfo.textContent = message.note === null ? opened : `${opened}\n${message.note}`;
+      showViews(message.views);
+      break;
+    }
     case 'saved':
       downloadBytes(message.bytes, message.name);
+      announce(`Downloaded ${message.name}.`);
       break;
-    case 'error':
-      showMessage(message.context === 'train' ? trainError : modelError, message.message, message.hint);
+    case 'error': {
+      const { message: text, hint } = pageWording(message.message, message.hint, message.context);
+      showMessage(message.context === 'train' ? trainError : modelError, text, hint);
+      if (message.context === 'train') announce(`Training failed: ${text}`);
       break;
+    }
   }
   updateButtons();
 }
@@ -215,15 +336,18 @@ function applyRule(): void {
   try {
     state.thresholdRule = ruleFromControls(ruleSelect.value, ruleParameter.value);
     showMessage(thresholdError, null);
+    ruleParameter.removeAttribute('aria-invalid');
     renderAnomalyView(state);
   } catch (error) {
-    const { message, hint } = errorText(error);
-    showMessage(thresholdError, message, hint);
+    showError(thresholdError, error, 'threshold');
+    ruleParameter.setAttribute('aria-invalid', 'true');
   }
 }
 
 worker.onmessage = (event: MessageEvent<WorkerMessage>) => onWorkerMessage(event.data);
 worker.onerror = (event) => showMessage(trainError, `the training worker failed: ${event.message}`, 'reload the page');
+form.addEventListener('input', revalidate);
+form.addEventListener('change', revalidate);
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -234,13 +358,13 @@ stopButton.addEventListener('click', () => {
   progressText.textContent = 'stopping after this epoch…';
 });
 downloadButton.addEventListener('click', () => send({ type: 'save' }));
-byId('model-file', HTMLInputElement).addEventListener('change', async (event) => {
-  const input = event.currentTarget;
-  if (!(input instanceof HTMLInputElement)) return;
-  const file = input.files?.[0];
+openButton.addEventListener('click', () => modelFile.click());
+modelFile.addEventListener('change', async () => {
+  const file = modelFile.files?.[0];
   if (file === undefined) return;
+  showMessage(modelError, null);
   send({ type: 'open', bytes: new Uint8Array(await file.arrayBuffer()), name: file.name, data: state.data });
-  input.value = '';
+  modelFile.value = '';
 });
 byId('family', HTMLSelectElement).addEventListener('change', (event) => {
   if (event.currentTarget instanceof HTMLSelectElement) setFamily(event.currentTarget.value);
@@ -264,6 +388,15 @@ planeCanvas.addEventListener('mousemove', (event) => {
 });
 planeCanvas.addEventListener('mouseleave', () => (planePoint.textContent = 'Point at a cell to read its latent coordinates.'));
 form.querySelectorAll('input[name="source"]').forEach((radio) => radio.addEventListener('change', () => void loadData()));
+
+// Charts are drawn at their card's width: redraw when a resize changes it.
+let drawnWidth = window.innerWidth;
+window.addEventListener('resize', () => {
+  if (Math.abs(window.innerWidth - drawnWidth) < 40) return;
+  drawnWidth = window.innerWidth;
+  renderLossView(state);
+  renderModelViews(state);
+});
 
 fillForm(form, DEFAULT_FORM);
 renderLossView(state);

@@ -7,6 +7,8 @@
  * 0 in the page's dataset; a `views` message always describes the model the worker holds now.
  */
 
+import type { SettingField } from './settings.js';
+
 /** Autoencoder families the playground offers (conv only for image data). */
 export const FAMILIES = ['dense', 'vae', 'conv'] as const;
 export type Family = (typeof FAMILIES)[number];
@@ -50,6 +52,8 @@ export type PageMessage =
   | { readonly type: 'train'; readonly data: WireDataset; readonly settings: TrainSettings }
   | { readonly type: 'stop' }
   | { readonly type: 'open'; readonly bytes: Uint8Array; readonly name: string; readonly data: WireDataset | null }
+  /** Compute the views of the model the worker holds on `data` (new data, or the data an opened model needs). */
+  | { readonly type: 'rescore'; readonly data: WireDataset }
   | { readonly type: 'save' };
 
 export interface BackendInfo {
@@ -117,10 +121,17 @@ export type LatentPlaneView =
     }
   | { readonly kind: 'unavailable'; readonly reason: string };
 
+export type ShownRows = 'held-out' | 'training' | 'first';
+
 /** What the views draw, computed in the worker from the current model. */
 export interface Views {
   /** Dataset rows of the shown samples (the validation rows, at most a fixed number). */
   readonly rows: Uint32Array;
+  /**
+   * Which rows those are: rows the model never trained on, training rows (nothing was held out),
+   * or the first rows of the data (an opened model file that does not record its split).
+   */
+  readonly shown: ShownRows;
   readonly labels: Float32Array | null;
   readonly latentDim: number;
   /** Latent codes of the shown samples, rows × latentDim. */
@@ -140,8 +151,22 @@ export interface ModelInfo {
   readonly inputDim: number;
   readonly latentDim: number;
   readonly parameters: number;
+  /** The model file's name, or the data a run trained on. */
   readonly source: string;
+  /** The name a download of this model gets (family, sizes and data). */
+  readonly fileName: string;
 }
+
+/** What an opened model file says about the data it was trained on, so the page can load it again. */
+export interface TrainedOn {
+  /** The data as the playground named it (e.g. `built-in digits (600 of 5000)`), or null. */
+  readonly source: string | null;
+  /** Rows of that data (the rows its validation split was drawn from), or null. */
+  readonly rows: number | null;
+}
+
+/** Where an error belongs on the page (next to the control that caused it). */
+export type ErrorContext = 'train' | 'open' | 'save';
 
 export type WorkerMessage =
   | ({ readonly type: 'ready' } & BackendInfo)
@@ -168,6 +193,10 @@ export type WorkerMessage =
       readonly curve: readonly EpochRow[];
       readonly views: Views | null;
       readonly note: string | null;
+      /** The settings form's values the model was trained with, as far as the file says. */
+      readonly form: Readonly<Partial<Record<SettingField, string>>>;
+      readonly trainedOn: TrainedOn;
     }
+  | { readonly type: 'views'; readonly views: Views | null; readonly note: string | null }
   | { readonly type: 'saved'; readonly bytes: Uint8Array; readonly name: string }
-  | { readonly type: 'error'; readonly context: 'train' | 'open' | 'save'; readonly message: string; readonly hint: string | null };
+  | { readonly type: 'error'; readonly context: ErrorContext; readonly message: string; readonly hint: string | null };

@@ -8,6 +8,7 @@
  * is strictly above it (the library's rule).
  */
 
+import { isLatentError, LatentError } from '../../src/errors.js';
 import { formatNumber } from '../../src/report/index.js';
 import { flagAbove } from '../../src/tasks/detector-common.js';
 import { computeThreshold, parseThresholdRule, type ThresholdRule } from '../../src/tasks/threshold.js';
@@ -22,29 +23,55 @@ export interface RuleParameter {
   readonly min: number;
   readonly max: number | null;
   readonly step: number;
+  /** How to fix a refused value, in the page's words. */
+  readonly hint: string;
 }
 
 export const RULE_PARAMETERS: Readonly<Record<RuleKind, RuleParameter | null>> = {
-  contamination: { label: 'expected share', initial: '0.05', min: 0.001, max: 0.5, step: 0.01 },
-  percentile: { label: 'percentile', initial: '99', min: 0, max: 100, step: 0.5 },
-  std: { label: 'k (std)', initial: '3', min: 0, max: null, step: 0.5 },
-  mad: { label: 'k (MAD)', initial: '3.5', min: 0, max: null, step: 0.5 },
+  contamination: {
+    label: 'expected share',
+    initial: '0.05',
+    min: 0.001,
+    max: 0.5,
+    step: 0.01,
+    hint: 'enter the share of samples you expect to be anomalies, above 0 and at most 0.5 (0.05 is 5%)',
+  },
+  percentile: { label: 'percentile', initial: '99', min: 0, max: 100, step: 0.5, hint: 'enter a percentile from 0 to 100, such as 99' },
+  std: { label: 'k (std)', initial: '3', min: 0, max: null, step: 0.5, hint: 'enter a multiplier of 0 or more, such as 3' },
+  mad: { label: 'k (MAD)', initial: '3.5', min: 0, max: null, step: 0.5, hint: 'enter a multiplier of 0 or more, such as 3.5' },
   max: null,
-  pot: { label: 'risk', initial: '0.001', min: 0.000001, max: 0.499, step: 0.001 },
+  pot: {
+    label: 'risk',
+    initial: '0.001',
+    min: 0.000001,
+    max: 0.499,
+    step: 0.001,
+    hint: 'enter the chance that a normal sample scores above the threshold, above 0 and below 0.5, such as 0.001',
+  },
 };
 
 /** The rule the page starts with: 5% of the training rows above the threshold. */
 export const INITIAL_RULE: ThresholdRule = { kind: 'contamination', fraction: 0.05 };
 
 /**
- * The rule chosen by the select's value and the parameter's text; throws the library's
- * LatentError (naming the rule and the accepted range) for a bad parameter.
+ * The rule chosen by the select's value and the parameter's text; a bad parameter throws a
+ * LatentError naming the parameter as the page labels it, the accepted range (the library's rule
+ * decides it) and what to enter.
  *
  * @example
  * ruleFromControls('std', '2.5'); // { kind: 'std', k: 2.5 }
  */
 export function ruleFromControls(kind: string, parameter: string): ThresholdRule {
-  return parseThresholdRule(kind === 'max' ? 'max' : `${kind}:${parameter.trim()}`);
+  const found = RULE_KINDS.find((k) => k === kind);
+  const control = found === undefined ? null : RULE_PARAMETERS[found];
+  try {
+    return parseThresholdRule(control === null ? kind : `${kind}:${parameter.trim()}`);
+  } catch (error) {
+    if (!isLatentError(error) || control === null) throw error;
+    // The library names the rule in command-line syntax ("contamination:0.9"); the page names the control.
+    const why = error.message.replace(/^threshold rule "[^"]*": /, '').replace(/^(contamination|percentile|risk|the multiplier) /, '');
+    throw new LatentError(`${control.label}: ${why}`, control.hint);
+  }
 }
 
 /** A threshold and the shown samples it flags. */

@@ -3,7 +3,9 @@
  * samples and their 2-D positions, reconstructions and denoising of a few images, the latent
  * plane of a variational model, and anomaly scores of the shown samples and of training rows.
  *
- * Invariants: only inference (no training state changes); the shown samples are always the same
+ * Invariants: only inference, in eval mode (a variational model encodes to its mean and draws no
+ * noise, so the views of a model are the same during training as after it is saved and
+ * reopened, and drawing them does not advance the training noise); the shown samples are always the same
  * rows for one run, so views of successive epochs are comparable; noise for the denoising row is
  * seeded, so it does not flicker between epochs. Reconstructions of shown samples are decoded
  * from the codes already computed for the scatter, so the encoder runs once per shown sample.
@@ -11,7 +13,7 @@
 
 import { corrupt, rocAuc, matrix, parseCorruption, Pca, Rng, takeRows, type Autoencoder, type Matrix } from '../../src/index.js';
 import { latentPlaneView } from './latent-plane.js';
-import type { Anomalies, ImageRows, Views, WireDataset } from './protocol.js';
+import type { Anomalies, ImageRows, ShownRows, Views, WireDataset } from './protocol.js';
 
 /** Images in the reconstruction and denoising rows. */
 export const GRID_IMAGES = 10;
@@ -27,6 +29,8 @@ export interface ViewInputs {
   readonly data: WireDataset;
   /** Dataset rows to show (validation rows). */
   readonly shownRows: Uint32Array;
+  /** Which rows `shownRows` are. */
+  readonly shown: ShownRows;
   /** Dataset rows the model trained on. */
   readonly trainRows: Uint32Array;
   /** Noise the model was trained with (`none` for a plain autoencoder). */
@@ -41,9 +45,20 @@ export interface ViewInputs {
  * shown and training rows are scored now.
  *
  * @example
- * const views = computeViews({ model, data, shownRows, trainRows, noise: 'none', epoch: 3 }, null);
+ * const views = computeViews({ model, data, shownRows, shown: 'held-out', trainRows, noise: 'none', epoch: 3 }, null);
  */
 export function computeViews(inputs: ViewInputs, previous: Anomalies | null): Views {
+  const { model } = inputs;
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return viewsInEvalMode(inputs, previous);
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+function viewsInEvalMode(inputs: ViewInputs, previous: Anomalies | null): Views {
   const { model, data, shownRows } = inputs;
   const all = matrix(data.x, data.rows, data.cols);
   const shown = takeRows(all, shownRows);
@@ -62,6 +77,7 @@ export function computeViews(inputs: ViewInputs, previous: Anomalies | null): Vi
   const topReconstructions = decoded === null || topIndices.length === 0 ? null : decoded.slice(imageCount * size);
   return {
     rows: shownRows,
+    shown: inputs.shown,
     labels,
     latentDim: codes.cols,
     codes: codes.data,

@@ -147,7 +147,8 @@ describe('application command errors', () => {
     expect(existsSync(scores)).toBe(false);
     await fails(['train', series, '--window', '8', '--stride', '9', '-o', out], '--stride 9 is longer than the window of 8 steps');
     await fails(['train', series, '--point-score', 'end', '-o', out], '--point-score applies to a series scorer');
-    await fails(['train', series, '--window', '8', '--point-score', 'median', '-o', out], '--point-score median: unknown mode');
+    await fails(['train', series, '--window', '8', '--point-score', 'median', '-o', out], 'unknown --point-score "median"');
+    await fails(['train', series, '--window', '8', '--threshold-update', 'often', '-o', out], 'unknown --threshold-update "often"');
     await fails(
       ['train', series, '--window', '8', '--holdout', '1', '-o', out],
       '--holdout 1: the held-out share must be a number in [0, 1)',

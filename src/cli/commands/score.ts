@@ -182,7 +182,8 @@ function scoreSeries(loaded: LoadedModel, modelPath: string, data: string, flags
   const timeNote = timestampNote(series);
   if (timeNote !== undefined) io.err(`note: ${timeNote}\n`);
   const rule = parseRuleFlag(flags.thresholdRule);
-  let note = `threshold ${formatLoss(scorer.threshold)} (rule ${formatThresholdRule(scorer.rule)}, from the training series) stored in ${modelPath}`;
+  const streaming = scorer.thresholdUpdate === 'stream' ? ', then learning the tail of the scores as the series streams' : '';
+  let note = `threshold ${formatLoss(scorer.threshold)} (rule ${formatThresholdRule(scorer.rule)}, from the training series${streaming}) stored in ${modelPath}`;
   if (rule !== undefined) {
     scorer.calibrate(series, rule);
     note = `threshold ${formatLoss(scorer.threshold)} (rule ${formatThresholdRule(rule)}) computed from the point scores of ${series.source} itself (${modelPath} stores no training scores)`;

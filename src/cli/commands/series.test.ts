@@ -61,7 +61,10 @@ describe('latent train --window 288 / latent score on NAB', () => {
     expect(trainOut).toContain(
       `saved series model to ${model}: window 288, stride 1, 1 channel, point score ${DEFAULT_POINT_SCORE}, threshold `,
     );
-    expect(trainOut).toContain(`(rule ${rule} of the point scores of the held-out last 20%)`);
+    expect(trainOut).toContain(
+      `(rule ${rule} of the point scores of the held-out last 20%; it keeps learning the tail while a series is scored)`,
+    );
+    expect(loaded.extra['series']).toMatchObject({ thresholdUpdate: 'stream' });
   });
 
   it('flags only time steps inside the labelled window, and some of them', async () => {

@@ -6,8 +6,9 @@
  * `--timestamp-column` without --window makes the file a series with the default window (64). A
  * CSV is a series only when one of these two flags asks: a tabular CSV may carry a timestamp
  * column too. The last 20% of the series (--holdout) is held out of training; the threshold is
- * the series rule (--threshold-rule, default pot:1e-9) over the point scores of that tail. Window, stride, point-score mode, channels and
- * threshold are saved in the model file, so `latent score MODEL OTHER.csv` needs nothing else.
+ * the series rule (--threshold-rule, default pot:1e-8) over the point scores of that tail; with a
+ * pot rule it keeps learning the tail while a series is scored (--threshold-update stream, the
+ * default; fixed keeps it). Window, stride, point-score mode, channels and threshold are saved in the model file, so `latent score MODEL OTHER.csv` needs nothing else.
  *
  * The usual `latent train` options for the model and the optimizer apply; options for other
  * families, checkpoints, resuming and reports do not (they are refused before any work).
@@ -23,15 +24,15 @@ import {
   DEFAULT_WINDOW,
   POINT_SCORES,
   SeriesScorer,
+  THRESHOLD_UPDATES,
   timestampNote,
-  type PointScore,
   type SeriesOptions,
 } from '../../tasks/timeseries.js';
 import { windowStarts } from '../../tasks/windows.js';
 import { setupBackend, skippedColumnsNote } from '../common.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
-import { parseInteger } from '../options.js';
+import { parseChoice, parseInteger } from '../options.js';
 import { checkModelOutput, defaultModelPath } from '../outputs.js';
 import { readSeries } from './series-data.js';
 import { taskProgress } from './task-progress.js';
@@ -48,6 +49,8 @@ export interface SeriesTrainFlags extends TrainFlags {
   /** Share of the series, at its end, held out to calibrate the threshold. */
   readonly holdout?: string;
   readonly thresholdRule?: string;
+  /** stream (pot rules: the threshold learns while scoring) or fixed. */
+  readonly thresholdUpdate?: string;
 }
 
 /** Train options that have no meaning for a series scorer. */
@@ -68,9 +71,11 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
   const auto = flags.window !== undefined && flags.window.trim().toLowerCase() === 'auto';
   const asked = auto || flags.window === undefined ? undefined : parseInteger('--window', flags.window, { min: 2 });
   const stride = flags.stride === undefined ? 1 : parseInteger('--stride', flags.stride, { min: 1 });
-  const pointScore = parsePointScore(flags.pointScore);
+  const pointScore = flags.pointScore === undefined ? undefined : parseChoice('--point-score', flags.pointScore, POINT_SCORES);
   const holdout = parseHoldout(flags.holdout);
   const rule = flags.thresholdRule === undefined ? undefined : parseThresholdRule(flags.thresholdRule);
+  const thresholdUpdate =
+    flags.thresholdUpdate === undefined ? undefined : parseChoice('--threshold-update', flags.thresholdUpdate, THRESHOLD_UPDATES);
   if (asked !== undefined && stride > asked) {
     const window = asked;
     throw new LatentError(
@@ -84,7 +89,17 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
   const family = seriesFamily(flags);
   const convStride = flags.convStride === undefined ? undefined : parseInteger('--conv-stride', flags.convStride, { min: 1 });
   // --stride means the window stride here, not a convolution's.
-  const { window: _w, stride: _s, timestampColumn: _t, convStride: _c, pointScore: _p, holdout: _h, thresholdRule: _r, ...rest } = flags;
+  const {
+    window: _w,
+    stride: _s,
+    timestampColumn: _t,
+    convStride: _c,
+    pointScore: _p,
+    holdout: _h,
+    thresholdRule: _r,
+    thresholdUpdate: _u,
+    ...rest
+  } = flags;
   const settings = parseTrainFlags(rest);
   const f = settings.family;
   const conv = {
@@ -132,6 +147,7 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
     holdout,
     ...(pointScore === undefined ? {} : { pointScore }),
     ...(rule === undefined ? {} : { rule }),
+    ...(thresholdUpdate === undefined ? {} : { thresholdUpdate }),
     family,
     conv,
     seed: settings.seed,
@@ -144,6 +160,7 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
     ...(settings.loss === undefined ? {} : { loss: settings.loss }),
     ...(settings.scale === undefined ? {} : { scaler: settings.scale }),
     ...(settings.epochs === undefined ? {} : { epochs: settings.epochs }),
+    ...(settings.maxSeconds === undefined ? {} : { maxSeconds: settings.maxSeconds }),
     ...(flags.batchSize === undefined ? {} : { batchSize: settings.batchSize }),
     ...(flags.valSplit === undefined ? {} : { validationSplit: settings.valSplit }),
     ...(flags.valSplit !== undefined && settings.valSplit > 0 && settings.patience > 0
@@ -186,11 +203,13 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
       epochs: history.epochs.length,
       seed: settings.seed,
       rule: formatThresholdRule(scorer.rule),
+      thresholdUpdate: scorer.thresholdUpdate,
     },
   });
   saveModel(output, scorer.model, { overwrite: force, training, extra: scorer.seriesExtra() });
   const calibratedOn =
-    holdout > 0 ? `of the point scores of the held-out last ${Math.round(holdout * 100)}%` : 'of the training point scores';
+    (holdout > 0 ? `of the point scores of the held-out last ${Math.round(holdout * 100)}%` : 'of the training point scores') +
+    (scorer.thresholdUpdate === 'stream' ? '; it keeps learning the tail while a series is scored' : '');
   io.out(
     `saved ${family === 'conv1d' ? 'conv1d ' : ''}series model to ${output}: window ${window}${auto ? " (the series' period)" : ''}, ` +
       `stride ${stride}, ${x.cols} channel${x.cols === 1 ? '' : 's'}, point score ${scorer.pointScore}, ` +
@@ -198,16 +217,6 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
       `${history.epochs.length} epochs, ${formatDuration(seconds)} on ${backend.name}\n`,
   );
   return 0;
-}
-
-/** --point-score: one of the point-score modes, or undefined for the default. */
-function parsePointScore(text: string | undefined): PointScore | undefined {
-  if (text === undefined) return undefined;
-  const mode = POINT_SCORES.find((m) => m === text.trim().toLowerCase());
-  if (mode === undefined) {
-    throw new LatentError(`--point-score ${text}: unknown mode`, `use one of ${POINT_SCORES.join(', ')}`);
-  }
-  return mode;
 }
 
 /** --holdout: the share of the series held out for the threshold, in [0, 1). */
@@ -276,6 +285,7 @@ export function refuseSeriesOnlyFlags(flags: SeriesTrainFlags): void {
   for (const [key, flag] of [
     ['pointScore', '--point-score'],
     ['holdout', '--holdout'],
+    ['thresholdUpdate', '--threshold-update'],
   ] as const) {
     if (flags[key] !== undefined)
       throw new LatentError(`${flag} applies to a series scorer`, `add --window N or --window auto, or drop ${flag}`);

@@ -16,7 +16,8 @@ import { LatentError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { saveCheckpoint, saveModel } from '../../io/model-node.js';
 import { AutoencoderDetector, DEFAULT_METRIC, DETECTOR_DEFAULTS } from '../../tasks/detector.js';
-import { parseThresholdRule } from '../../tasks/threshold.js';
+import { formatThresholdRule, parseThresholdRule } from '../../tasks/threshold.js';
+import { DEFAULT_SERIES_RULE } from '../../tasks/timeseries.js';
 import { preferLinearIfBetter } from '../../tasks/linear-baseline.js';
 import { trainingSummary } from '../../io/training-summary.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
@@ -100,7 +101,7 @@ export function registerTrain(program: Command, context: CommandContext): void {
     .option('--label-column <name>', 'CSV only: a label column to keep out of the features (default: none)')
     .option(
       '--threshold-rule <rule>',
-      "also store an anomaly threshold computed on the validation rows: contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3; latent score then uses it (default: none stored; time series: pot:1e-9 on the held-out tail's point scores, always stored)",
+      `also store an anomaly threshold computed on the validation rows: contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3; latent score then uses it (default: none stored; time series: ${formatThresholdRule(DEFAULT_SERIES_RULE)} on the held-out tail's point scores, always stored)`,
     )
     .option('--noise <kind:amount>', 'denoising: corrupt inputs with gaussian:0.5, mask:0.3 or saltpepper:0.1 (default: none)')
     .option(
@@ -152,6 +153,10 @@ export function registerTrain(program: Command, context: CommandContext): void {
     .option(
       '--point-score <mode>',
       "time series: a point's score from the windows covering it: end (the window ending at it), min, mean, max, or step (its own error) (default: step)",
+    )
+    .option(
+      '--threshold-update <how>',
+      'time series with a pot rule: stream (the threshold keeps learning the tail of the scores while a series is scored, SPOT) or fixed (default: stream)',
     )
     .option(
       '--holdout <share>',

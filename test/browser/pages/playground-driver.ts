@@ -5,6 +5,7 @@
  * drawn from (`window.latentPlayground`) as plain JSON.
  */
 
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import type { BackendInfo } from '../../../web/src/protocol.js';
 import type { PlaygroundState } from '../../../web/src/state.js';
@@ -131,5 +132,87 @@ export async function anomalySnapshot(page: Page): Promise<AnomalySnapshot> {
       summary: summary.textContent ?? '',
       thresholdX: Number(document.querySelector('#histogram line.threshold')?.getAttribute('x1')),
     };
+  });
+}
+
+/**
+ * Press Tab until the focused element matches `selector` (a keyboard user's way there); the number
+ * of presses. Fails when `limit` presses never reach it.
+ */
+export async function tabTo(page: Page, selector: string, limit = 80): Promise<number> {
+  for (let presses = 0; presses <= limit; presses++) {
+    if (await page.evaluate((wanted) => document.activeElement?.matches(wanted) === true, selector)) return presses;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${limit} Tab presses never reached ${selector}`);
+}
+
+/** The selector of the focused element (#id, or its tag name). */
+export async function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const active = document.activeElement;
+    return active === null ? 'none' : active.id !== '' ? `#${active.id}` : active.tagName.toLowerCase();
+  });
+}
+
+/** One rule axe-core found broken, with the elements that break it. */
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly targets: string[];
+}
+
+interface AxeResults {
+  readonly violations: ReadonlyArray<{
+    readonly id: string;
+    readonly impact?: string | null;
+    readonly help: string;
+    readonly nodes: ReadonlyArray<{ readonly target: readonly unknown[] }>;
+  }>;
+}
+
+/** axe-core's browser script, from the package (no network). */
+const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Run the axe-core audit on the page as it is now; its violations (every impact). */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_SCRIPT });
+  const results = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<unknown> } }).axe;
+    return (await axe.run(document, { resultTypes: ['violations'] })) as AxeResults;
+  });
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact ?? null,
+    help: v.help,
+    targets: v.nodes.map((n) => n.target.map(String).join(' ')),
+  }));
+}
+
+/** The rendered size in CSS pixels of the smallest text in the SVG charts and image-row labels. */
+export async function smallestChartText(page: Page): Promise<{ readonly px: number; readonly where: string }> {
+  return page.evaluate(() => {
+    let smallest = { px: Infinity, where: 'no text' };
+    for (const text of Array.from(document.querySelectorAll('.chart svg text'))) {
+      const svg = text.closest('svg')!;
+      const viewBox = svg.viewBox.baseVal;
+      const scale = viewBox.width > 0 ? svg.getBoundingClientRect().width / viewBox.width : 1;
+      const px = parseFloat(getComputedStyle(text).fontSize) * scale;
+      if (px < smallest.px) smallest = { px, where: `${svg.parentElement?.id ?? '?'}: ${text.textContent ?? ''}` };
+    }
+    for (const label of Array.from(document.querySelectorAll('.row-labels li, .ticks span'))) {
+      const px = parseFloat(getComputedStyle(label).fontSize);
+      if ((label as HTMLElement).offsetParent !== null && px < smallest.px) smallest = { px, where: label.textContent ?? '' };
+    }
+    return smallest;
+  });
+}
+
+/** True when some of the element matching `selector` lies inside the viewport. */
+export async function inViewport(page: Page, selector: string): Promise<boolean> {
+  return page.$eval(selector, (element) => {
+    const box = element.getBoundingClientRect();
+    return box.height > 0 && box.bottom > 0 && box.top < window.innerHeight;
   });
 }

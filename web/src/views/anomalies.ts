@@ -2,7 +2,8 @@
 /**
  * The anomaly view: the histogram of the shown samples' reconstruction errors with the threshold
  * the chosen rule places on the training rows' scores, how many samples it flags, and the
- * highest-scoring samples (with their reconstructions, for images), flagged ones framed in red.
+ * highest-scoring samples (with their reconstructions, for images), flagged ones framed in red;
+ * the page names the image rows in text beside the canvas.
  * Everything here follows from the scores the worker sent and the rule: changing the rule
  * redraws without asking the model anything.
  */
@@ -20,6 +21,8 @@ export interface AnomalyElements {
   readonly summary: HTMLElement;
   readonly topImages: HTMLCanvasElement;
   readonly topList: HTMLOListElement;
+  /** Width of the histogram in CSS pixels. */
+  readonly width: number;
 }
 
 const TOP_SCALE = 2;
@@ -43,7 +46,12 @@ export function renderAnomalies(
 ): void {
   const { scores } = anomalies;
   const { threshold, flagged } = flagScores(rule, anomalies.trainScores, scores);
-  elements.histogram.innerHTML = histogramSvg({ scores, threshold, xLabel: `reconstruction error per sample (${anomalies.metric})` });
+  elements.histogram.innerHTML = histogramSvg({
+    scores,
+    threshold,
+    xLabel: `reconstruction error per sample (${anomalies.metric})`,
+    width: elements.width,
+  });
   elements.summary.dataset['flagged'] = String(flagged);
   elements.summary.dataset['threshold'] = String(threshold);
   elements.summary.textContent =
@@ -66,8 +74,8 @@ export function renderAnomalies(
     elements.topImages.hidden = false;
     const grid = imageGrid(
       [
-        { label: 'sample', images: anomalies.topImages },
-        { label: 'reconstructed', images: anomalies.topReconstructions },
+        { label: '', images: anomalies.topImages },
+        { label: '', images: anomalies.topReconstructions },
       ],
       { height: shape[0], width: shape[1], scale: TOP_SCALE, padding: TOP_PADDING },
     );

@@ -11,15 +11,21 @@ import type { EpochRow } from '../protocol.js';
  * Draw `rows` into `chart` (an element that receives the SVG) and `table` (a tbody).
  *
  * @example
- * renderLoss(byId('loss-chart'), byId('loss-rows'), rows, 'bce');
+ * renderLoss(byId('loss-chart'), byId('loss-rows'), rows, 'bce', 460);
  */
-export function renderLoss(chart: HTMLElement, table: HTMLTableSectionElement, rows: readonly EpochRow[], lossName: string): void {
+export function renderLoss(
+  chart: HTMLElement,
+  table: HTMLTableSectionElement,
+  rows: readonly EpochRow[],
+  lossName: string,
+  width = 460,
+): void {
   const hasValidation = rows.some((r) => r.valLoss !== null);
   chart.innerHTML = lineChart({
     title: lossName === '' ? 'Loss' : `Loss (${lossName})`,
     xLabel: 'epoch',
     yLabel: 'loss',
-    width: 460,
+    width,
     height: 260,
     series: [
       { name: 'train', values: rows.map((r) => r.loss), x: rows.map((r) => r.epoch) },

@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 /**
  * The image view: shown digits above their reconstructions, then the same digits with noise
- * added above what the model makes of them (denoising). Drawn with the library's `imageGrid`.
+ * added above what the model makes of them (denoising). Drawn with the library's `imageGrid`;
+ * the page names the rows in text beside the canvas, so the names stay readable at any size.
  */
 
 import { imageGrid } from '../../../src/report/index.js';
@@ -17,10 +18,10 @@ import { drawPixels } from './canvas.js';
 export function renderReconstructions(canvas: HTMLCanvasElement, images: ImageRows): void {
   const grid = imageGrid(
     [
-      { label: 'original', images: images.originals },
-      { label: 'reconstructed', images: images.reconstructions },
-      { label: `noisy`, images: images.noisy },
-      { label: 'denoised', images: images.denoised },
+      { label: '', images: images.originals },
+      { label: '', images: images.reconstructions },
+      { label: '', images: images.noisy },
+      { label: '', images: images.denoised },
     ],
     { height: images.height, width: images.width, scale: 2, padding: 3 },
   );
