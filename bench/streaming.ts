@@ -108,7 +108,21 @@ async function runBench(): Promise<void> {
     const slice = join(dir, 'slice.npy');
     await writeNpy(slice, 200_000, new Rng(8), mix);
     const model = join(dir, 'm.safetensors');
-    const trained = await main(['node', 'latent', 'train', slice, '-o', model, '--epochs', '3', '--quiet', '--force']);
+    // --threshold-rule stores the threshold in the model, so scoring streams.
+    const trained = await main([
+      'node',
+      'latent',
+      'train',
+      slice,
+      '-o',
+      model,
+      '--epochs',
+      '3',
+      '--threshold-rule',
+      'contamination:0.01',
+      '--quiet',
+      '--force',
+    ]);
     if (trained !== 0) throw new Error('latent train failed');
     log('scoring the .npy …');
     const scoreNpy = child('score', model, npy, join(dir, 'scores.npy'));
@@ -121,8 +135,21 @@ async function runBench(): Promise<void> {
     const csvModel = join(dir, 'csv.safetensors');
     const csvSlice = join(dir, 'slice.csv');
     await writeCsv(csvSlice, 20e6, new Rng(9), mix);
-    if ((await main(['node', 'latent', 'train', csvSlice, '-o', csvModel, '--epochs', '3', '--quiet', '--force'])) !== 0)
-      throw new Error('latent train failed');
+    const csvTrain = [
+      'node',
+      'latent',
+      'train',
+      csvSlice,
+      '-o',
+      csvModel,
+      '--epochs',
+      '3',
+      '--threshold-rule',
+      'contamination:0.01',
+      '--quiet',
+      '--force',
+    ];
+    if ((await main(csvTrain)) !== 0) throw new Error('latent train failed');
     log('scoring the CSV …');
     const scoreCsv = child('score', csvModel, csv, join(dir, 'scores.csv'));
     log(`  ${JSON.stringify(scoreCsv)}`);
