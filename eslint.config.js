@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'web/dist/', 'node_modules/', 'src/backend/wasm/kernels-wasm.ts', 'asm/', 'scratch/', 'examples/pytorch/'] },
+  { ignores: ['dist/', 'dist-cjs/', 'web/dist/', 'node_modules/', 'src/backend/wasm/kernels-wasm.ts', 'asm/', 'scratch/', 'examples/pytorch/'] },
   ...tseslint.configs.recommended,
   {
     rules: {

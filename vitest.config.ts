@@ -5,6 +5,7 @@ export default defineConfig({
   resolve: {
     // Examples import the package by name; tests run them against the sources.
     alias: [
+      { find: /^latent\/onnx$/, replacement: fileURLToPath(new URL('./src/onnx.ts', import.meta.url)) },
       { find: /^latent\/node$/, replacement: fileURLToPath(new URL('./src/node.ts', import.meta.url)) },
       { find: /^latent$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],

@@ -12,6 +12,7 @@
  * that it is slower than four.
  */
 
+import { madd } from './fma';
 import {
   BIN_ADD, BIN_DIV, BIN_MAX, BIN_MIN, BIN_MUL, BIN_SUB, binaryOp,
   UN_ABS, UN_EXP, UN_LOG, UN_NEG, UN_RECIPROCAL, UN_SIGN, UN_SQRT, UN_SQUARE, unaryOp,
@@ -85,7 +86,7 @@ export function binary(op: i32, a: usize, b: usize, out: usize, i0: i32, i1: i32
 export function affine(x: usize, scale: f32, shift: f32, out: usize, i0: i32, i1: i32): void {
   const s = f32x4.splat(scale), t = f32x4.splat(shift);
   let i = i0;
-  for (; i + 4 <= i1; i += 4) v128.store(at(out, i), f32x4.add(f32x4.mul(v128.load(at(x, i)), s), t));
+  for (; i + 4 <= i1; i += 4) v128.store(at(out, i), madd(v128.load(at(x, i)), s, t));
   for (; i < i1; i++) store<f32>(at(out, i), load<f32>(at(x, i)) * scale + shift);
 }
 
@@ -93,7 +94,7 @@ export function affine(x: usize, scale: f32, shift: f32, out: usize, i0: i32, i1
 export function axpy(a: usize, alpha: f32, b: usize, out: usize, i0: i32, i1: i32): void {
   const s = f32x4.splat(alpha);
   let i = i0;
-  for (; i + 4 <= i1; i += 4) v128.store(at(out, i), f32x4.add(v128.load(at(a, i)), f32x4.mul(s, v128.load(at(b, i)))));
+  for (; i + 4 <= i1; i += 4) v128.store(at(out, i), madd(s, v128.load(at(b, i)), v128.load(at(a, i))));
   for (; i < i1; i++) store<f32>(at(out, i), load<f32>(at(a, i)) + alpha * load<f32>(at(b, i)));
 }
 
@@ -190,9 +191,9 @@ export function adam(
   let i = i0;
   for (; i + 4 <= i1; i += 4) {
     const p = v128.load(at(param, i));
-    const g = f32x4.add(v128.load(at(grad, i)), f32x4.mul(vl2, p));
-    const mi = f32x4.add(f32x4.mul(b1, v128.load(at(m, i))), f32x4.mul(ob1, g));
-    const vi = f32x4.add(f32x4.mul(b2, v128.load(at(v, i))), f32x4.mul(f32x4.mul(ob2, g), g));
+    const g = madd(vl2, p, v128.load(at(grad, i)));
+    const mi = madd(b1, v128.load(at(m, i)), f32x4.mul(ob1, g));
+    const vi = madd(b2, v128.load(at(v, i)), f32x4.mul(f32x4.mul(ob2, g), g));
     v128.store(at(m, i), mi);
     v128.store(at(v, i), vi);
     const denom = f32x4.add(f32x4.sqrt(f32x4.mul(vi, vc)), ve);

@@ -20,6 +20,8 @@
  * C is overwritten without being read.
  */
 
+import { madd } from './fma';
+
 /** Columns of B swept by all rows of a block before the next block (JC·k floats stay cached). */
 const JC: i32 = 256;
 /** Depth of one slice of the dot-product path (4 rows of A and 2 of B: 24 KiB). */
@@ -60,8 +62,8 @@ function directRow(
     let pa = ar;
     for (let p = 0; p < k; p++) {
       const av = v128.load32_splat(pa);
-      s0 = f32x4.add(s0, f32x4.mul(av, v128.load(pb)));
-      s1 = f32x4.add(s1, f32x4.mul(av, v128.load(pb, 16)));
+      s0 = madd(av, v128.load(pb), s0);
+      s1 = madd(av, v128.load(pb, 16), s1);
       pb += bRow;
       pa += depthStep;
     }
@@ -74,7 +76,7 @@ function directRow(
     let pb = b + (<usize>j << 2);
     let pa = ar;
     for (let p = 0; p < k; p++) {
-      s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
+      s0 = madd(v128.load32_splat(pa), v128.load(pb), s0);
       pb += bRow;
       pa += depthStep;
     }
@@ -130,17 +132,17 @@ export function gemmDirect(
           const b0 = v128.load(pb);
           const b1 = v128.load(pb, 16);
           let av = v128.load32_splat(a0 + pa);
-          s00 = f32x4.add(s00, f32x4.mul(av, b0));
-          s01 = f32x4.add(s01, f32x4.mul(av, b1));
+          s00 = madd(av, b0, s00);
+          s01 = madd(av, b1, s01);
           av = v128.load32_splat(a1 + pa);
-          s10 = f32x4.add(s10, f32x4.mul(av, b0));
-          s11 = f32x4.add(s11, f32x4.mul(av, b1));
+          s10 = madd(av, b0, s10);
+          s11 = madd(av, b1, s11);
           av = v128.load32_splat(a2 + pa);
-          s20 = f32x4.add(s20, f32x4.mul(av, b0));
-          s21 = f32x4.add(s21, f32x4.mul(av, b1));
+          s20 = madd(av, b0, s20);
+          s21 = madd(av, b1, s21);
           av = v128.load32_splat(a3 + pa);
-          s30 = f32x4.add(s30, f32x4.mul(av, b0));
-          s31 = f32x4.add(s31, f32x4.mul(av, b1));
+          s30 = madd(av, b0, s30);
+          s31 = madd(av, b1, s31);
           pb += bRow;
           pa += depthStep;
         }
@@ -216,17 +218,17 @@ export function gemmDot(
           const x0 = v128.load(b0 + o);
           const x1 = v128.load(b1 + o);
           let av = v128.load(a0 + o);
-          s00 = f32x4.add(s00, f32x4.mul(av, x0));
-          s01 = f32x4.add(s01, f32x4.mul(av, x1));
+          s00 = madd(av, x0, s00);
+          s01 = madd(av, x1, s01);
           av = v128.load(a1 + o);
-          s10 = f32x4.add(s10, f32x4.mul(av, x0));
-          s11 = f32x4.add(s11, f32x4.mul(av, x1));
+          s10 = madd(av, x0, s10);
+          s11 = madd(av, x1, s11);
           av = v128.load(a2 + o);
-          s20 = f32x4.add(s20, f32x4.mul(av, x0));
-          s21 = f32x4.add(s21, f32x4.mul(av, x1));
+          s20 = madd(av, x0, s20);
+          s21 = madd(av, x1, s21);
           av = v128.load(a3 + o);
-          s30 = f32x4.add(s30, f32x4.mul(av, x0));
-          s31 = f32x4.add(s31, f32x4.mul(av, x1));
+          s30 = madd(av, x0, s30);
+          s31 = madd(av, x1, s31);
         }
         const c0 = c + <usize>i * cRow + (<usize>j << 2);
         putDot(c0, s00, a0, b0, p4, pEnd, alpha, add);

@@ -17,6 +17,7 @@
  * the block sweep it.
  */
 
+import { madd } from './fma';
 import { storeT4 } from './transpose';
 
 /** Sliver width of the packed B panel on the sparse path. */
@@ -255,7 +256,7 @@ function put(c: usize, o: usize, v: v128, accumulate: bool): void {
 // @ts-ignore: decorator
 @inline
 function fma4(acc: v128, av: v128, bp: usize): v128 {
-  return f32x4.add(acc, f32x4.mul(av, v128.load(bp)));
+  return madd(av, v128.load(bp), acc);
 }
 
 // Two non-zeros' contributions, summed before they reach the accumulator so that its dependency
@@ -263,7 +264,7 @@ function fma4(acc: v128, av: v128, bp: usize): v128 {
 // @ts-ignore: decorator
 @inline
 function fma4x2(acc: v128, av: v128, bp: usize, bv: v128, bq: usize): v128 {
-  return f32x4.add(acc, f32x4.add(f32x4.mul(av, v128.load(bp)), f32x4.mul(bv, v128.load(bq))));
+  return f32x4.add(acc, madd(av, v128.load(bp), f32x4.mul(bv, v128.load(bq))));
 }
 
 /**

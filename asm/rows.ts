@@ -7,6 +7,7 @@
  * into the output in the reference's order (r = 0, 1, ...), so their float32 sums match exactly.
  */
 
+import { madd } from './fma';
 import {
   ACT_ELU, ACT_GELU, ACT_IDENTITY, ACT_LEAKY_RELU, ACT_RELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH, activate, slope,
 } from './activations';
@@ -85,7 +86,7 @@ export function columnAffine(
     for (; c + 4 <= cols; c += 4) {
       const s = scale != 0 ? v128.load(at(scale, c)) : one;
       const t = shift != 0 ? v128.load(at(shift, c)) : zero;
-      v128.store(at(out, base + c), f32x4.add(f32x4.mul(v128.load(at(x, base + c)), s), t));
+      v128.store(at(out, base + c), madd(v128.load(at(x, base + c)), s, t));
     }
     for (; c < cols; c++) {
       const s: f32 = scale != 0 ? load<f32>(at(scale, c)) : 1;

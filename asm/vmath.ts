@@ -11,6 +11,8 @@
  * these process four independent vectors per pass so the CPU can overlap their chains.
  */
 
+import { madd, nmadd } from './fma';
+
 // @ts-ignore: decorator
 @inline const LOG2E: f32 = 1.44269504088896341;
 // ln 2 split in a short head (exact products with small integers) and a tail.
@@ -22,14 +24,14 @@
 // @ts-ignore: decorator
 @inline
 function poly(x: v128, c: f32, acc: v128): v128 {
-  return f32x4.add(f32x4.mul(acc, x), f32x4.splat(c));
+  return madd(acc, x, f32x4.splat(c));
 }
 
 /** c0 + c1·x per lane: one term pair of an Estrin-scheme polynomial. */
 // @ts-ignore: decorator
 @inline
 function pair(x: v128, c0: f32, c1: f32): v128 {
-  return f32x4.add(f32x4.mul(x, f32x4.splat(c1)), f32x4.splat(c0));
+  return madd(x, f32x4.splat(c1), f32x4.splat(c0));
 }
 
 /** e^x per lane; overflows to +Infinity, underflows through denormals to 0, NaN stays NaN. */
@@ -41,17 +43,17 @@ export function vexp(x: v128): v128 {
   const xc = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-104.0)), f32x4.splat(89.0));
   // Round x·log2(e) to the nearest integer by adding 1.5·2^23: the sum's low mantissa bits then
   // hold n (ties to even, like f32x4.nearest), so n needs no separate float-to-int conversion.
-  const shifted = f32x4.add(f32x4.mul(xc, f32x4.splat(LOG2E)), f32x4.splat(12582912.0));
+  const shifted = madd(xc, f32x4.splat(LOG2E), f32x4.splat(12582912.0));
   const nf = f32x4.sub(shifted, f32x4.splat(12582912.0));
-  const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(nf, f32x4.splat(LN2_HI))), f32x4.mul(nf, f32x4.splat(LN2_LO)));
+  const r = nmadd(nf, f32x4.splat(LN2_LO), nmadd(nf, f32x4.splat(LN2_HI), xc));
   // e^r = 1 + r + r²·P(r); Estrin's scheme halves the latency of Horner's rule (file header).
   const r2 = f32x4.mul(r, r);
   const r4 = f32x4.mul(r2, r2);
   const p01 = pair(r, 5.0000001201e-1, 1.6666665459e-1);
   const p23 = pair(r, 4.1665795894e-2, 8.3334519073e-3);
   const p45 = pair(r, 1.3981999507e-3, 1.9875691500e-4);
-  const p = f32x4.add(f32x4.add(p01, f32x4.mul(p23, r2)), f32x4.mul(p45, r4));
-  const er = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1));
+  const p = madd(p45, r4, madd(p23, r2, p01));
+  const er = f32x4.add(madd(p, r2, r), f32x4.splat(1));
   // Scale by 2^n in two halves so denormal results round once and 2^128 overflows cleanly.
   // The bits of `shifted` are M + n with M = 0x4b400000, a multiple of 2^10, and shl 23 keeps
   // only the low 9 bits: s1 = 2^(n>>1) and s2 = 2^(n - (n>>1)) come without isolating n.
@@ -75,9 +77,9 @@ function logPoly(m: v128, z: v128): v128 {
   const q23 = pair(m, 2.0000714765e-1, -1.6668057665e-1);
   const q45 = pair(m, 1.4249322787e-1, -1.2420140846e-1);
   const q67 = pair(m, 1.1676998740e-1, -1.1514610310e-1);
-  const lo = f32x4.add(q01, f32x4.mul(q23, z));
-  const hi = f32x4.add(q45, f32x4.mul(q67, z));
-  return f32x4.add(f32x4.add(lo, f32x4.mul(hi, z2)), f32x4.mul(f32x4.splat(7.0376836292e-2), z4));
+  const lo = madd(q23, z, q01);
+  const hi = madd(q67, z, q45);
+  return madd(f32x4.splat(7.0376836292e-2), z4, madd(hi, z2, lo));
 }
 
 /** e·ln 2 + log(1 + m) from P(m) (see logPoly), summed smallest terms first. */

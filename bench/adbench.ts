@@ -15,7 +15,6 @@
 
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import '../src/backend/auto.js';
 import { initBackend, getBackend } from '../src/backend/registry.js';
 import { loadDataset } from '../src/data/node.js';
 import { AutoencoderDetector } from '../src/tasks/detector.js';

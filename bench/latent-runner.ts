@@ -10,7 +10,7 @@ import { fit } from '../src/train/index.js';
 import { repeat, type Contender } from './interleave.js';
 import { W1, W3 } from './workloads.js';
 
-function buildW1(): DenseAutoencoder {
+export function buildW1(): DenseAutoencoder {
   return new DenseAutoencoder(
     denseConfig({
       inputDim: W1.input,

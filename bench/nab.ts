@@ -18,7 +18,6 @@
  *   --quick: a few series, the period window only, at most 500 training steps (for CI).
  */
 
-import '../src/backend/auto.js';
 import { join, resolve } from 'node:path';
 import { getBackend, initBackend } from '../src/backend/registry.js';
 import { loadSeries } from '../src/data/node-series.js';

@@ -5,7 +5,16 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { blasName, findTorchPython, parseWorkloadOutput, pytorchRates } from './pytorch-runner.js';
+import {
+  blasName,
+  describeThreadpools,
+  findTorchPython,
+  parseWorkloadOutput,
+  PYTORCH_GLIBC_TUNABLES,
+  pytorchEnv,
+  pytorchRates,
+  PytorchSession,
+} from './pytorch-runner.js';
 import { buildW2 } from './w2-runner.js';
 import { W1 } from './workloads.js';
 
@@ -39,6 +48,7 @@ describe('parseWorkloadOutput', () => {
       w3: [4],
       w2: [5, 6, 7],
       params: { w1: 10, w2: 20 },
+      threadpools: [],
     });
   });
 
@@ -56,6 +66,29 @@ describe('blasName', () => {
     expect(blasName('/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0')).toBe('reference BLAS');
     expect(blasName('/usr/lib/x86_64-linux-gnu/blis-openmp/libblis.so.4')).toBe('BLIS');
     expect(blasName('unknown')).toBe('unknown');
+  });
+});
+
+describe('PyTorch at its best', () => {
+  it('runs PyTorch without the OpenBLAS kernel pins and with malloc tuned, leaving the rest of the environment alone', () => {
+    const env = pytorchEnv({ PATH: '/usr/bin', OPENBLAS_CORETYPE: 'Haswell', OPENBLAS_L2_SIZE: '1048576', HOME: '/root' });
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/root', GLIBC_TUNABLES: PYTORCH_GLIBC_TUNABLES });
+  });
+
+  it('names the kernel and build threadpoolctl reports', () => {
+    const pools = [
+      { user_api: 'openmp', internal_api: 'openmp', num_threads: 2 },
+      {
+        user_api: 'blas',
+        internal_api: 'openblas',
+        version: '0.3.21',
+        threading_layer: 'openmp',
+        architecture: 'Cooperlake',
+        num_threads: 2,
+      },
+    ];
+    expect(describeThreadpools(pools)).toBe('OpenBLAS 0.3.21, Cooperlake kernel, openmp build');
+    expect(describeThreadpools([])).toBe('kernel unknown (no threadpoolctl)');
   });
 });
 
@@ -83,4 +116,21 @@ describe.skipIf(!hasTorch)('pytorchRates with PyTorch installed', () => {
   it('refuses data that is not rows of 784 values', async () => {
     await expect(pytorchRates(new Float32Array(785), 1, true)).rejects.toThrow(/not rows of 784/);
   });
+});
+
+describe.skipIf(!hasTorch)('PytorchSession with PyTorch installed', () => {
+  it('serves one repetition per request and reports the native thread pools', async () => {
+    const rows = 600;
+    const data = new Float32Array(rows * 784);
+    for (let i = 0; i < data.length; i++) data[i] = ((i * 2654435761) % 1000) / 1000;
+    const session = await PytorchSession.start(data, 1, { w1: 512, w2: 256 });
+    expect(session).not.toBeNull();
+    try {
+      for (const workload of ['w1', 'w3', 'w2'] as const) expect(await session!.rep(workload)).toBeGreaterThan(0);
+      expect(session!.threads).toBe(1);
+      expect(Array.isArray(session!.threadpools)).toBe(true);
+    } finally {
+      await session!.close();
+    }
+  }, 120_000);
 });

@@ -8,9 +8,18 @@
  * PATH does not see, so both are tried. Debian's torch does its dense maths in whichever
  * libblas.so.3 the system selects; the reference BLAS is about 12× slower than OpenBLAS on W1, so
  * the BLAS in use is returned with the rates and belongs next to them in any table.
+ *
+ * PyTorch runs at its best here: the child process gets OpenBLAS's own choice of kernel
+ * (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which pin an older kernel on some machines, are unset
+ * for it alone) and glibc malloc thresholds that keep Adam's large buffers mapped (without them
+ * PyTorch spends more time in page faults than in GEMM). threadpoolctl's report of the kernel and
+ * threading layer that ran comes back with the rates. `PytorchSession` keeps one process per
+ * thread count and runs one repetition per request, so PyTorch takes part in interleaved rounds.
  */
 
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
+import { createInterface, type Interface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +32,56 @@ const PIXELS = 784;
 /** Python interpreters tried in order. */
 export const PYTHON_CANDIDATES = ['python3', '/usr/bin/python3'] as const;
 
+/** glibc malloc: keep blocks up to 256 MiB in the heap instead of mapping and unmapping them per step. */
+export const PYTORCH_GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=268435456';
+
+/**
+ * The environment of the PyTorch child: `base` without the OpenBLAS kernel pins, with malloc tuned.
+ *
+ * @example
+ * pytorchEnv({ PATH: '/usr/bin', OPENBLAS_CORETYPE: 'Haswell' }); // { PATH, GLIBC_TUNABLES }
+ */
+export function pytorchEnv(base: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (value !== undefined && key !== 'OPENBLAS_CORETYPE' && key !== 'OPENBLAS_L2_SIZE') env[key] = value;
+  }
+  env['GLIBC_TUNABLES'] = PYTORCH_GLIBC_TUNABLES;
+  return env;
+}
+
+/** One native thread pool as threadpoolctl reports it. */
+export interface ThreadpoolInfo {
+  readonly user_api?: string;
+  readonly internal_api?: string;
+  readonly version?: string | null;
+  readonly threading_layer?: string;
+  readonly architecture?: string;
+  readonly num_threads?: number;
+  readonly filepath?: string;
+}
+
+/**
+ * The BLAS kernel and build that ran, from threadpoolctl's report, for table labels.
+ *
+ * @example
+ * describeThreadpools([{ user_api: 'blas', internal_api: 'openblas', version: '0.3.21', architecture: 'Cooperlake', threading_layer: 'openmp' }]);
+ * // 'OpenBLAS 0.3.21, Cooperlake kernel, openmp build'
+ */
+export function describeThreadpools(pools: readonly ThreadpoolInfo[]): string {
+  const blas = pools.find((p) => p.user_api === 'blas');
+  if (blas === undefined) return 'kernel unknown (no threadpoolctl)';
+  const name = blas.internal_api === 'openblas' ? 'OpenBLAS' : (blas.internal_api ?? 'BLAS');
+  const parts = [`${name}${blas.version ? ` ${blas.version}` : ''}`];
+  if (blas.architecture) parts.push(`${blas.architecture} kernel`);
+  if (blas.threading_layer) parts.push(`${blas.threading_layer} build`);
+  return parts.join(', ');
+}
+
+function threadpoolList(value: unknown): ThreadpoolInfo[] {
+  return Array.isArray(value) ? value.filter((v): v is ThreadpoolInfo => v !== null && typeof v === 'object') : [];
+}
+
 export interface PytorchRates {
   /** torch.__version__ */
   readonly version: string;
@@ -34,6 +93,8 @@ export interface PytorchRates {
   readonly w2: number[];
   /** Parameters of the W1 and W2 models, to check that the architectures match latent's. */
   readonly params: { readonly w1: number; readonly w2: number };
+  /** threadpoolctl's report of the native thread pools ([] without threadpoolctl). */
+  readonly threadpools: readonly ThreadpoolInfo[];
 }
 
 /**
@@ -127,6 +188,7 @@ export function parseWorkloadOutput(stdout: string): PytorchRates {
     w3: numberList(r['w3'], 'w3'),
     w2: numberList(r['w2'], 'w2'),
     params: { w1: count('w1'), w2: count('w2') },
+    threadpools: threadpoolList(record['threadpools']),
   };
 }
 
@@ -152,9 +214,101 @@ export async function pytorchRates(data: Float32Array, threads: number, quick: b
     const { stdout } = await run(python, [SCRIPT, file, String(threads), ...sizes(quick, rows)], {
       maxBuffer: 1 << 20,
       timeout: 30 * 60_000,
+      env: pytorchEnv(process.env),
     });
     return parseWorkloadOutput(stdout);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A workload the PyTorch process runs one repetition of per request. */
+export type PytorchWorkload = 'w1' | 'w2' | 'w3';
+
+/**
+ * One PyTorch process on a fixed thread count, serving repetitions on request (the script's
+ * --serve mode), so that PyTorch takes turns with the other systems of an interleaved round.
+ */
+export class PytorchSession {
+  private readonly pending: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
+  private exited: Error | null = null;
+
+  private constructor(
+    private readonly child: ChildProcessByStdio<Writable, Readable, null>,
+    private readonly lines: Interface,
+    private readonly dir: string,
+    /** torch.__version__ */
+    readonly version: string,
+    /** Path of the BLAS library in use. */
+    readonly blas: string,
+    /** threadpoolctl's report ([] without threadpoolctl). */
+    readonly threadpools: readonly ThreadpoolInfo[],
+    readonly threads: number,
+  ) {
+    lines.on('line', (line) => this.pending.shift()?.resolve(line));
+    child.on('exit', (code) => {
+      this.exited = new Error(`the PyTorch process exited (code ${code}) before answering`);
+      for (const waiter of this.pending.splice(0)) waiter.reject(this.exited);
+    });
+  }
+
+  /**
+   * Start PyTorch on `threads` threads over `data` (MNIST rows of 784 values); null when no
+   * python3 here imports torch. `epochRows`: rows of a W1 and a W2 epoch (W3 encodes 10,000).
+   */
+  static async start(
+    data: Float32Array,
+    threads: number,
+    epochRows: { readonly w1: number; readonly w2: number },
+  ): Promise<PytorchSession | null> {
+    const rows = Math.floor(data.length / PIXELS);
+    if (rows === 0 || rows * PIXELS !== data.length) throw new Error(`PytorchSession: ${data.length} values are not rows of ${PIXELS}`);
+    const python = await findTorchPython();
+    if (python === null) return null;
+    const dir = await mkdtemp(join(tmpdir(), 'latent-bench-torch-'));
+    const file = join(dir, 'mnist.f32');
+    await writeFile(file, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    const size = (n: number): string => String(Math.min(n, rows));
+    const args = ['--w1-rows', size(epochRows.w1), '--w2-rows', size(epochRows.w2), '--w3-samples', size(10_000), '--serve'];
+    const child = spawn(python, [SCRIPT, file, String(threads), ...args], {
+      env: pytorchEnv(process.env),
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: child.stdout });
+    const first = await new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`pytorch_workloads.py --serve exited (code ${code}) before it was ready`)));
+      child.once('error', reject);
+    });
+    const header = JSON.parse(first) as Record<string, unknown>;
+    if (header['ready'] !== true || typeof header['torch'] !== 'string') {
+      child.kill();
+      throw new Error(`pytorch_workloads.py --serve: unexpected first line ${first.slice(0, 200)}`);
+    }
+    const blas = typeof header['blas'] === 'string' ? header['blas'] : 'unknown';
+    return new PytorchSession(child, lines, dir, header['torch'], blas, threadpoolList(header['threadpools']), threads);
+  }
+
+  /** Samples/s of one more repetition of `workload`. */
+  async rep(workload: PytorchWorkload): Promise<number> {
+    if (this.exited) throw this.exited;
+    const line = await new Promise<string>((resolve, reject) => {
+      this.pending.push({ resolve, reject });
+      this.child.stdin.write(`${workload}\n`);
+    });
+    const rate = (JSON.parse(line) as { rate?: unknown }).rate;
+    if (typeof rate !== 'number' || !(rate > 0)) throw new Error(`pytorch_workloads.py --serve answered ${line.slice(0, 200)}`);
+    return rate;
+  }
+
+  /** Stop the process and remove its data file. */
+  async close(): Promise<void> {
+    if (!this.exited) {
+      const exit = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+      this.child.stdin.end('quit\n');
+      await exit;
+    }
+    this.lines.close();
+    await rm(this.dir, { recursive: true, force: true });
   }
 }

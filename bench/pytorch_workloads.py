@@ -8,12 +8,19 @@ epoch shuffles its rows, as latent's trainer does, and is timed alone: loading t
 the model and the warm-up epoch are outside every timed span. W3 runs under torch.inference_mode.
 
     python3 bench/pytorch_workloads.py DATA.f32 THREADS [--w1-rows 8192] [--w2-rows 2048]
-        [--w3-samples 10000] [--reps 3] [--w3-reps N]
+        [--w3-samples 10000] [--reps 3] [--w3-reps N] [--serve]
 
 prints one JSON object on stdout: {"torch": version, "threads": N, "blas": ..., "w1": samples/s,
-"w3": ..., "w2": ..., "rates": {"w1": [...], "w3": [...], "w2": [...]}, "params": {"w1": n, "w2": n}},
-where each figure is the median of the measured repetitions (one warm-up first, not counted) and
-"params" counts each model's parameters.
+"w3": ..., "w2": ..., "rates": {"w1": [...], "w3": [...], "w2": [...]}, "params": {"w1": n, "w2": n},
+"threadpools": [...]}, where each figure is the median of the measured repetitions (one warm-up
+first, not counted), "params" counts each model's parameters and "threadpools" is threadpoolctl's
+account of the BLAS and OpenMP libraries loaded (kernel architecture, threading layer), or [] where
+threadpoolctl is missing.
+
+With --serve it builds the three workloads once, prints {"ready": true, "torch", "blas",
+"threadpools", "threads"} and then answers each stdin line "w1", "w2" or "w3" with one line holding
+the samples/s of one more repetition (an epoch, or one W3 pass), until "quit" or end of input; the
+caller interleaves these repetitions with its own systems'.
 """
 
 from __future__ import annotations
@@ -84,25 +91,27 @@ def w2_model() -> nn.Module:
     return model
 
 
-def train_rates(model: nn.Module, x: torch.Tensor, batch: int, epochs: int) -> List[float]:
-    """Samples/s of each of `epochs` training epochs over the full batches of `x` (shuffled)."""
-    optimizer = torch.optim.Adam(model.parameters(), lr=LR)
+def train_epoch(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor, batch: int) -> float:
+    """Samples/s of one training epoch over the full batches of `x` (shuffled)."""
     loss_fn = nn.BCEWithLogitsLoss()
     model.train()
     n = (x.shape[0] // batch) * batch
-    rates = []
-    for _ in range(epochs):
-        start = time.perf_counter()
-        order = torch.randperm(x.shape[0])[:n]
-        for b in range(0, n, batch):
-            xb = x[order[b : b + batch]]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(xb), xb)
-            loss.backward()
-            optimizer.step()
-        loss.item()  # every step done before the clock stops
-        rates.append(n / (time.perf_counter() - start))
-    return rates
+    start = time.perf_counter()
+    order = torch.randperm(x.shape[0])[:n]
+    for b in range(0, n, batch):
+        xb = x[order[b : b + batch]]
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(xb), xb)
+        loss.backward()
+        optimizer.step()
+    loss.item()  # every step done before the clock stops
+    return n / (time.perf_counter() - start)
+
+
+def train_rates(model: nn.Module, x: torch.Tensor, batch: int, epochs: int) -> List[float]:
+    """Samples/s of each of `epochs` training epochs over the full batches of `x` (shuffled)."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=LR)
+    return [train_epoch(model, optimizer, x, batch) for _ in range(epochs)]
 
 
 def encode_rates(encoder: nn.Module, x: torch.Tensor, samples: int, reps: int) -> List[float]:
@@ -132,6 +141,53 @@ def blas_library() -> str:
     return "unknown"
 
 
+def threadpools() -> List[dict]:
+    """threadpoolctl's view of the native thread pools (which OpenBLAS kernel and build ran)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return []
+    keys = ("user_api", "internal_api", "version", "threading_layer", "architecture", "num_threads", "filepath")
+    return [{k: info.get(k) for k in keys if k in info} for info in threadpool_info()]
+
+
+class Workloads:
+    """The three workloads built once; each call runs one more repetition and returns samples/s."""
+
+    def __init__(self, data: torch.Tensor, w1_rows: int, w2_rows: int, w3_samples: int) -> None:
+        self.w1_model = w1_model()
+        self.w1_x = data[:w1_rows]
+        self.w1_opt = torch.optim.Adam(self.w1_model.parameters(), lr=LR)
+        self.w2_model = w2_model()
+        self.w2_x = data[:w2_rows].reshape(-1, 1, 28, 28)
+        self.w2_opt = torch.optim.Adam(self.w2_model.parameters(), lr=LR)
+        self.encoder = w1_model()[0]
+        self.data = data
+        self.w3_samples = w3_samples
+
+    def run(self, name: str) -> float:
+        if name == "w1":
+            return train_epoch(self.w1_model, self.w1_opt, self.w1_x, W1_BATCH)
+        if name == "w2":
+            return train_epoch(self.w2_model, self.w2_opt, self.w2_x, W2_BATCH)
+        if name == "w3":
+            return encode_rates(self.encoder, self.data, self.w3_samples, 1)[0]
+        raise ValueError(f"unknown workload {name!r} (expected w1, w2 or w3)")
+
+
+def serve(workloads: Workloads, threads: int) -> int:
+    """Answer one repetition per stdin line (see the module docstring)."""
+    header = {"ready": True, "torch": torch.__version__, "threads": threads, "blas": blas_library(), "threadpools": threadpools()}
+    print(json.dumps(header), flush=True)
+    for line in sys.stdin:
+        name = line.strip()
+        if name == "quit":
+            break
+        if name:
+            print(json.dumps({"rate": workloads.run(name)}), flush=True)
+    return 0
+
+
 def measure(label: str, run: Callable[[], List[float]]) -> List[float]:
     print(f"pytorch: {label}", file=sys.stderr, flush=True)
     return run()
@@ -146,6 +202,7 @@ def main(argv: List[str]) -> int:
     parser.add_argument("--w3-samples", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=3, help="measured repetitions after one warm-up")
     parser.add_argument("--w3-reps", type=int, default=None, help="measured W3 passes (default: --reps)")
+    parser.add_argument("--serve", action="store_true", help="answer one repetition per stdin line (see above)")
     args = parser.parse_args(argv)
 
     raw = np.fromfile(args.data, dtype="<f4")
@@ -158,6 +215,8 @@ def main(argv: List[str]) -> int:
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
+    if args.serve:
+        return serve(Workloads(data, args.w1_rows, args.w2_rows, args.w3_samples), args.threads)
     reps = args.reps + 1  # the first is the warm-up
 
     w1 = measure(f"W1 training on {args.w1_rows} rows", lambda: train_rates(w1_model(), data[: args.w1_rows], W1_BATCH, reps))
@@ -174,6 +233,7 @@ def main(argv: List[str]) -> int:
         "rates": rates,
         # Lets the caller check that the architectures match its own.
         "params": {name: sum(p.numel() for p in make().parameters()) for name, make in (("w1", w1_model), ("w2", w2_model))},
+        "threadpools": threadpools(),
     }
     print(json.dumps(result))
     return 0

@@ -13,7 +13,6 @@
  * Usage: npx tsx bench/reduction-holdout.ts [--quick] [--seeds 0,1] [--data DIR] [--sets a.npz,b.npz] [--sizes 2,4,8,16]
  */
 
-import '../src/backend/auto.js';
 import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { getBackend, initBackend } from '../src/backend/registry.js';

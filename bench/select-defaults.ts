@@ -20,7 +20,6 @@
 
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import '../src/backend/auto.js';
 import { initBackend, getBackend } from '../src/backend/registry.js';
 import { loadDataset } from '../src/data/node.js';
 import type { Matrix } from '../src/data/matrix.js';

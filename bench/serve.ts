@@ -206,7 +206,7 @@ export async function serveLoad(options: ServeLoadOptions): Promise<ServeLoadRep
     runs.sort((a, b) => order.indexOf(a.server) - order.indexOf(b.server));
 
     const lines = [
-      '## Scoring server under load',
+      '### Scoring server under load',
       '',
       `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node.js ${process.version}; load average at the start ${startLoad.toFixed(2)}.`,
       `Command: \`npx tsx bench/serve.ts${options.mnist ? ' --mnist' : ''}${options.quick ? ' --quick' : ` --seconds ${options.seconds}`}\` (also run by \`npm run bench\`; ${new Date().toISOString().slice(0, 10)}).`,

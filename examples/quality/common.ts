@@ -6,7 +6,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
-import '../../src/backend/auto.js';
 import { loadMnist } from '../../src/data/node.js';
 import type { MnistSplit } from '../../src/data/mnist.js';
 

@@ -23,4 +23,10 @@ export {
   setBackend,
   type BackendName,
 } from './registry.js';
-export { createWasmBackend, wasmAvailable, type WasmBackendOptions } from './wasm/index.js';
+export {
+  createWasmBackend,
+  relaxedSimdSupported,
+  wasmAvailable,
+  type KernelVariant,
+  type WasmBackendOptions,
+} from './wasm/index.js';

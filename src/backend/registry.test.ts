@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import './auto.js';
 import { getBackend, initBackend, setBackend } from './registry.js';
 
 const original = getBackend();
@@ -11,6 +10,7 @@ afterEach(() => {
 });
 
 describe('backend selection', () => {
+  // No registration import: the registry loads the wasm backend itself, on first use.
   it('picks wasm when nothing is asked for, js when named', async () => {
     expect((await initBackend('wasm', { threads: 1 })).name).toBe('wasm');
     expect((await initBackend('js')).name).toBe('js');
@@ -18,7 +18,7 @@ describe('backend selection', () => {
 
   it('reports a bad LATENT_THREADS instead of silently falling back to js', async () => {
     // A fresh process, as a user would start one: automatic selection must not swallow the error.
-    const script = "await import('./src/backend/auto.ts'); const r = await import('./src/backend/registry.ts'); await r.initBackend();";
+    const script = "const r = await import('./src/backend/registry.ts'); await r.initBackend();";
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       env: { ...process.env, LATENT_THREADS: 'abc' },
       encoding: 'utf8',

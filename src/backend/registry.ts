@@ -2,6 +2,10 @@
  * The backend in use. Selection is automatic (the fastest available, once `initBackend` has run)
  * and overridable by name or by the LATENT_BACKEND environment variable. Until a faster backend
  * has been initialised, the reference backend serves, so synchronous code always has one.
+ *
+ * The wasm backend is loaded by a dynamic import inside `initBackend`, not registered by a
+ * side-effect import: the package declares itself free of side effects, so a bundle that never
+ * calls `initBackend` (a page that only uses `Pca`) leaves the kernels out.
  */
 
 import { LatentError } from '../errors.js';
@@ -12,9 +16,15 @@ export type BackendName = 'js' | 'wasm';
 export const BACKEND_NAMES: readonly BackendName[] = ['js', 'wasm'];
 
 /** A loader for a backend that needs asynchronous setup (compiling wasm, starting workers). */
-export type BackendLoader = (options: { threads?: number }) => Promise<Backend>;
+export type BackendLoader = (options: { threads?: number }) => Promise<Backend | undefined>;
 
-const loaders = new Map<BackendName, BackendLoader>();
+/** Loads the wasm backend, or gives undefined where this host cannot run its kernels. */
+async function loadWasm(options: { threads?: number }): Promise<Backend | undefined> {
+  const wasm = await import('./wasm/index.js');
+  return wasm.wasmAvailable() ? wasm.createWasmBackend(options) : undefined;
+}
+
+const loaders = new Map<BackendName, BackendLoader>([['wasm', loadWasm]]);
 let current: Backend = new JsBackend();
 let initialised = false;
 
@@ -28,6 +38,7 @@ export function setBackend(backend: Backend): void {
   initialised = true;
 }
 
+/** Replace how a backend is loaded (tests use it to simulate a host without wasm). */
 export function registerBackendLoader(name: BackendName, loader: BackendLoader): void {
   loaders.set(name, loader);
 }
@@ -62,17 +73,20 @@ export async function initBackend(name?: BackendName, options: { threads?: numbe
     return current;
   }
   const loader = loaders.get('wasm');
-  if (loader) {
-    try {
-      setBackend(await loader(options));
-      return current;
-    } catch (error) {
-      // A user mistake (a bad LATENT_THREADS) must be reported, not hidden by a silent fallback
-      // to the slower backend; only a host that cannot run wasm falls back.
-      if (requested === 'wasm' || error instanceof LatentError) throw error;
-    }
-  } else if (requested === 'wasm') {
-    throw new LatentError('the wasm backend is not available in this build', 'use --backend js');
+  let loaded: Backend | undefined;
+  try {
+    loaded = await loader?.(options);
+  } catch (error) {
+    // A user mistake (a bad LATENT_THREADS) must be reported, not hidden by a silent fallback
+    // to the slower backend; only a host that cannot run wasm falls back.
+    if (requested === 'wasm' || error instanceof LatentError) throw error;
+  }
+  if (loaded !== undefined) {
+    setBackend(loaded);
+    return current;
+  }
+  if (requested === 'wasm') {
+    throw new LatentError('the wasm backend is not available on this host (it needs WebAssembly with SIMD)', 'use --backend js');
   }
   initialised = true;
   return current;

@@ -84,7 +84,9 @@ describe('latent train / info / encode / decode / reconstruct', () => {
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toMatch(/^<!DOCTYPE html>/);
     expect(html).toContain('<svg');
-    expect(html).toContain('Training summary');
+    expect(html).toContain('<h2 id="section-1-h">Training</h2>');
+    expect(html).toContain('<h2 id="section-6-h">Settings</h2>');
+    expect(html).not.toMatch(/finalValLoss|option outputActivation/);
     expect(html).not.toContain('<script');
   });
 

@@ -2,15 +2,16 @@
  * The `latent` command line: builds the commander program, runs one command, and turns every
  * outcome into an exit code. Never calls process.exit, so tests run it in-process.
  *
- * Exit codes: 0 success; 1 a LatentError (printed as "error: …" and "  hint: …", no stack);
+ * Exit codes: 0 success; 1 a LatentError or a file operation the machine refused (full disk, no
+ * permission, read-only disk: printed as "error: …" and "  hint: …", no stack);
  * 2 a usage error found by commander (unknown option, missing argument); 70 an unexpected error
  * (a bug: the stack is printed).
  */
 
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import '../backend/auto.js';
 import { isLatentError } from '../errors.js';
+import { fileSystemError, isKnownFileSystemError } from '../io/fs-errors.js';
 import { registerDecode } from './commands/decode.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDenoise } from './commands/denoise.js';
@@ -29,6 +30,12 @@ import { registerSweep } from './commands/sweep.js';
 import { registerTrain } from './commands/train.js';
 import type { CommandContext } from './context.js';
 import { processIo, type Io } from './io.js';
+
+/** The path a Node system error is about, when it says. */
+function errorPath(error: unknown): string {
+  const path: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'path') : undefined;
+  return typeof path === 'string' ? path : 'a file';
+}
 
 /** Exit codes of `latent`. */
 export const EXIT = { ok: 0, error: 1, usage: 2, bug: 70 } as const;
@@ -96,8 +103,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
       return EXIT.usage;
     }
-    if (isLatentError(error)) {
-      io.err(`error: ${error.message}\n${error.hint === undefined ? '' : `  hint: ${error.hint}\n`}`);
+    // The machine refusing a file operation (full disk, no permission) is not a bug: say it in words.
+    const failure = isKnownFileSystemError(error) && !isLatentError(error) ? fileSystemError(error, errorPath(error), 'open') : error;
+    if (isLatentError(failure)) {
+      io.err(`error: ${failure.message}\n${failure.hint === undefined ? '' : `  hint: ${failure.hint}\n`}`);
       return EXIT.error;
     }
     const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);

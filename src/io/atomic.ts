@@ -1,12 +1,16 @@
 /**
- * Atomic file writes (Node only): write to a temporary file beside the target, then rename.
- * A crash mid-write never leaves a half-written file, and an existing file is only replaced when
- * the caller says so.
+ * Atomic file writes (Node only): write to a temporary file beside the target, flush it to the
+ * disk, rename it over the target, then flush the folder. A crash or power cut mid-write never
+ * leaves a half-written file, and an existing file is only replaced when the caller says so.
+ *
+ * Every refusal from the operating system (full disk, no permission, read-only disk, a folder in
+ * the way) comes out as a FileSystemError naming the path, never as a raw errno stack.
  */
 
-import { existsSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { LatentError } from '../errors.js';
+import { FileSystemError, fileSystemError } from './fs-errors.js';
 
 export interface WriteOptions {
   /** Replace an existing file (the CLI's --force). */
@@ -20,15 +24,81 @@ export function assertWritable(path: string, options: WriteOptions = {}): void {
   }
 }
 
+/**
+ * Prove that files can be created in the folder of `path` by writing and removing a small probe
+ * file, so a run that would fail to save says so before any work starts.
+ *
+ * @example
+ * assertFolderWritable('out/model.safetensors'); // throws FileSystemError if out/ is read-only
+ */
+export function assertFolderWritable(path: string): void {
+  const folder = dirname(resolve(path));
+  const probe = join(folder, `.latent-write-probe.${process.pid}.${Date.now()}`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(probe, 'wx');
+    writeSync(fd, 'latent');
+    fsyncSync(fd);
+  } catch (error) {
+    throw fileSystemError(error, folder, 'write to the folder');
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    if (existsSync(probe)) unlinkSync(probe);
+  }
+}
+
 /** Write `contents` to `path` atomically. */
 export function writeFileAtomic(path: string, contents: Uint8Array | string, options: WriteOptions = {}): void {
   assertWritable(path, options);
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new FileSystemError(
+      `could not write ${path}: it is a folder, not a file (EISDIR)`,
+      'give a file name inside that folder',
+      'EISDIR',
+      path,
+    );
+  }
+  const bytes = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    writeFileSync(temp, contents);
+    writeAndSync(temp, bytes);
     renameSync(temp, path);
   } catch (error) {
-    if (existsSync(temp)) unlinkSync(temp);
-    throw error;
+    try {
+      if (existsSync(temp)) unlinkSync(temp);
+    } catch {
+      // The temp file could not be removed either (the folder went read-only); the first error matters.
+    }
+    throw fileSystemError(error, path, 'write');
+  }
+  syncFolder(dirname(path));
+}
+
+/** Write all of `bytes` to a new file and flush it to the disk before closing it. */
+function writeAndSync(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, 'w');
+  try {
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Flush the folder entry of a renamed file, so the rename survives a power cut. Some systems
+ * (Windows, some network disks) cannot open or flush a folder; the file itself is already safe
+ * there, so that refusal is not an error.
+ */
+function syncFolder(folder: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(folder, 'r');
+    fsyncSync(fd);
+  } catch {
+    // See above: not every platform can flush a folder.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

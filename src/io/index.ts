@@ -10,4 +10,3 @@ export { checkpointFromBytes, checkpointToBytes, modelFromBytes, modelToBytes } 
 export type { LoadedCheckpoint, LoadedModel, TrainingSummary } from './model-io.js';
 export { readValidationSplit, validationSplitExtra, VALIDATION_SPLIT_KEY, type ValidationSplitRecord } from './validation-split.js';
 export { trainedCsvColumns, trainingSummary, type SummaryInput } from './training-summary.js';
-export * from './onnx/index.js';

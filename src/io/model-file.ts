@@ -85,14 +85,20 @@ export function decodeModelFile(bytes: Uint8Array, source: string): DecodedModel
     const found = format === undefined ? 'has no "format" entry in its metadata' : `says its format is ${JSON.stringify(format)}`;
     throw new LatentError(
       `${source} is not a latent model file (it is a safetensors file but ${found})`,
-      'pass a model saved by latent (latent train ... or model.save); plain safetensors weights need a latent config to load',
+      `pass a model saved by latent; to make one from other weights, save them with the metadata ${HAND_MADE_METADATA}`,
+    );
+  }
+  if (versionText === undefined) {
+    throw new LatentError(
+      `${source}: the metadata has no "format_version" entry`,
+      `add "format_version": "${MODEL_FORMAT_VERSION}" (a string, as all safetensors metadata values are) beside "format" and "config": ${HAND_MADE_METADATA}`,
     );
   }
   const version = Number(versionText);
-  if (versionText === undefined || !/^\d+$/.test(versionText) || version < 1) {
+  if (!/^\d+$/.test(versionText) || version < 1) {
     throw new LatentError(
-      `${source}: invalid model format_version ${JSON.stringify(versionText ?? null)}`,
-      'the file is corrupt; save the model again',
+      `${source}: the metadata's "format_version" is ${JSON.stringify(versionText)}, not a whole number ≥ 1 written as text`,
+      `write it as the string "${MODEL_FORMAT_VERSION}", e.g. metadata={"format_version": "${MODEL_FORMAT_VERSION}", ...}`,
     );
   }
   if (version > MODEL_FORMAT_VERSION) {
@@ -102,8 +108,12 @@ export function decodeModelFile(bytes: Uint8Array, source: string): DecodedModel
     );
   }
   if (config === undefined) {
-    throw new LatentError(`${source}: the model file has no "config" entry in its metadata`, 'the file is corrupt; save the model again');
+    throw new LatentError(
+      `${source}: the metadata has no "config" entry (the JSON model config that rebuilds the model)`,
+      `add "config": json.dumps({"kind": "dense", "inputDim": ..., "hidden": [...], "latentDim": ...}) to the metadata: ${HAND_MADE_METADATA}`,
+    );
   }
+  checkFinite(tensors, source);
   const extra: Record<string, unknown> = {};
   // Keys added by other tools need not be JSON; keep those as the raw string.
   for (const [key, value] of Object.entries(rest)) extra[key] = parseOrRaw(value);
@@ -115,6 +125,30 @@ export function decodeModelFile(bytes: Uint8Array, source: string): DecodedModel
     extra,
     formatVersion: version,
   };
+}
+
+/** The metadata a hand-made model file needs, as Python's safetensors writes it. */
+const HAND_MADE_METADATA = `{"format": "latent", "format_version": "${MODEL_FORMAT_VERSION}", "config": json.dumps(model_config)}`;
+
+/**
+ * Refuse NaN or infinite weights by tensor name: a model holding them returns NaN for every
+ * input, and the file was damaged or saved after training diverged.
+ */
+function checkFinite(tensors: ReadonlyMap<string, SafetensorsTensor>, source: string): void {
+  for (const [name, { data, shape }] of tensors) {
+    for (let i = 0; i < data.length; i++) {
+      const value = data[i]!;
+      if (Number.isFinite(value)) continue;
+      throw new LatentError(
+        `${source}: tensor "${name}" ${formatShapeText(shape)} holds ${String(value)} at flat index ${i}`,
+        'the weights are broken (saved after training diverged, or damaged); retrain, or save finite weights again',
+      );
+    }
+  }
+}
+
+function formatShapeText(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
 }
 
 function toJson(key: string, value: unknown): string {
@@ -144,6 +178,9 @@ function fromJson(source: string, key: string, text: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new LatentError(`${source}: metadata entry "${key}" is not valid JSON (${reason})`, 'the file is corrupt; save the model again');
+    throw new LatentError(
+      `${source}: metadata entry "${key}" is not valid JSON (${reason})`,
+      `store it as JSON text, e.g. metadata={"${key}": json.dumps(value)}, or save the model again`,
+    );
   }
 }

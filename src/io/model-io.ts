@@ -11,6 +11,7 @@ import type { Autoencoder } from '../models/autoencoder.js';
 import { buildModel } from '../models/build.js';
 import { parseModelConfig } from '../models/config.js';
 import type { TrainingState } from '../train/types.js';
+import { checkLayerListLengths, checkTensorsMatchConfig } from './model-check.js';
 import { decodeModelFile, encodeModelFile, type DecodedModelFile } from './model-file.js';
 import type { SafetensorsTensorInput } from './safetensors.js';
 
@@ -50,9 +51,12 @@ export function modelToBytes(model: Autoencoder, training?: TrainingSummary, ext
 }
 
 function modelFromDecoded(file: DecodedModelFile, source: string): LoadedModel {
-  const config = parseModelConfig(file.config, source);
-  const model = buildModel(config);
   const weights = new Map([...file.tensors].filter(([name]) => !name.startsWith(OPTIMIZER_PREFIX) && !name.startsWith(BEST_PREFIX)));
+  // Nothing is allocated from the config until it agrees with the stored tensors (see model-check.ts).
+  checkLayerListLengths(file.config, weights.size, source);
+  const config = parseModelConfig(file.config, source);
+  checkTensorsMatchConfig(config, weights, source);
+  const model = buildModel(config);
   model.loadStateDict(weights, source);
   if (file.scaler !== undefined) model.scaler = parseScaler(file.scaler, source);
   model.eval();

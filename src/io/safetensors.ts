@@ -8,11 +8,14 @@
  *
  * Invariants kept by the encoder: the header is padded with spaces to a multiple of 8 bytes, so the
  * data section starts 8-byte aligned; tensors are laid out back to back in the order given, with no
- * holes. The decoder trusts nothing: every length, offset and dtype is checked against the bytes
- * before any data is read, and every complaint names the source and the tensor.
+ * holes. The decoder trusts nothing and applies the reference implementation's rules before any
+ * data is read: header length within the file and at most 100 MB, UTF-8 JSON with no key twice,
+ * byte spans equal to dtype size × shape, and tensors covering the data section exactly (no holes,
+ * overlaps or trailing bytes). Every complaint names the source and the tensor.
  */
 
 import { LatentError } from '../errors.js';
+import { findDuplicateKey } from './json-duplicates.js';
 
 /** Element types the decoder reads (all converted to float32). The encoder writes F32 only. */
 export const SAFETENSORS_DTYPES = {
@@ -175,27 +178,9 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): DecodedSaf
   const entries: Array<{ name: string; dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }> = [];
   for (const [name, value] of Object.entries(header)) {
     if (name === METADATA_KEY) continue;
-    const entry = readEntry(name, value, source);
-    if (entry.end > dataLength) {
-      throw new LatentError(
-        `${source}: tensor "${name}" needs bytes ${entry.begin}..${entry.end} of the data section, but the file holds only ${dataLength} bytes of tensor data`,
-        truncatedHint,
-      );
-    }
-    entries.push({ name, ...entry });
+    entries.push({ name, ...readEntry(name, value, source) });
   }
-
-  entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
-  for (let i = 1; i < entries.length; i++) {
-    const previous = entries[i - 1];
-    const current = entries[i];
-    if (current.begin < previous.end) {
-      throw new LatentError(
-        `${source}: tensors "${previous.name}" (bytes ${previous.begin}..${previous.end}) and "${current.name}" (bytes ${current.begin}..${current.end}) overlap`,
-        'the file is corrupt; save it again',
-      );
-    }
-  }
+  checkLayout(entries, dataLength, source);
 
   const tensors = new Map<string, SafetensorsTensor>();
   for (const entry of entries) {
@@ -203,6 +188,48 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): DecodedSaf
     tensors.set(entry.name, { shape: entry.shape, data, dtype: entry.dtype });
   }
   return { tensors, metadata };
+}
+
+/**
+ * The reference implementation's layout rule: sorted by offset, the tensors cover the data
+ * section exactly, back to back from byte 0 to its last byte. A hole, an overlap, missing bytes
+ * or bytes after the last tensor all mean the header and the data disagree (a header length
+ * changed by one byte shifts every weight), so the file is refused rather than read askew.
+ * Sorts `entries` by offset in place.
+ */
+function checkLayout(entries: Array<{ name: string; begin: number; end: number }>, dataLength: number, source: string): void {
+  const damaged = 'the file is damaged (the header and the tensor data disagree); save or download it again';
+  entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  let previous: { name: string; begin: number; end: number } | undefined;
+  for (const entry of entries) {
+    if (entry.begin < covered && previous !== undefined) {
+      throw new LatentError(
+        `${source}: tensors "${previous.name}" (bytes ${previous.begin}..${previous.end}) and "${entry.name}" (bytes ${entry.begin}..${entry.end}) overlap`,
+        damaged,
+      );
+    }
+    if (entry.begin > covered) {
+      throw new LatentError(
+        `${source}: bytes ${covered}..${entry.begin} of the data section belong to no tensor (the next tensor, "${entry.name}", starts at ${entry.begin})`,
+        damaged,
+      );
+    }
+    if (entry.end > dataLength) {
+      throw new LatentError(
+        `${source}: tensor "${entry.name}" needs bytes ${entry.begin}..${entry.end} of the data section, but the file holds only ${dataLength} bytes of tensor data`,
+        'the file is empty, truncated or not a safetensors file; save or download it again',
+      );
+    }
+    covered = entry.end;
+    previous = entry;
+  }
+  if (covered !== dataLength) {
+    throw new LatentError(
+      `${source}: the file has ${dataLength - covered} bytes after the last tensor's data (the tensors cover ${covered} of ${dataLength} bytes)`,
+      damaged,
+    );
+  }
 }
 
 function parseHeader(headerBytes: Uint8Array, source: string): Record<string, unknown> {
@@ -221,6 +248,14 @@ function parseHeader(headerBytes: Uint8Array, source: string): Record<string, un
     throw new LatentError(`${source}: the safetensors header is not valid JSON (${reason})`, hint);
   }
   if (!isRecord(parsed)) throw new LatentError(`${source}: the safetensors header is not a JSON object`, hint);
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== null) {
+    const where = duplicate.path.length === 0 ? 'the safetensors header' : `"${duplicate.path.join('" → "')}" in the safetensors header`;
+    throw new LatentError(
+      `${source}: ${where} names "${duplicate.key}" twice`,
+      'the file is damaged or was edited by hand; every tensor and metadata key must appear once',
+    );
+  }
   return parsed;
 }
 
@@ -261,10 +296,12 @@ function readEntry(name: string, value: unknown, source: string): { dtype: Safet
   }
   const [begin, end] = offsets as [number, number];
   const dims = shape as number[];
-  const expected = dims.reduce((a, b) => a * b, 1) * SAFETENSORS_DTYPES[dtype];
+  // Exact arithmetic: a shape whose byte size passes 2^53 must not round onto the stored span.
+  const expectedBig = dims.reduce((a, b) => a * BigInt(b), 1n) * BigInt(SAFETENSORS_DTYPES[dtype]);
+  const expected = expectedBig <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(expectedBig) : Infinity;
   if (end - begin !== expected) {
     throw new LatentError(
-      `${where}: shape [${dims.join(', ')}] of ${dtype} needs ${expected} bytes, but its data_offsets [${begin}, ${end}] span ${end - begin}`,
+      `${where}: shape [${dims.join(', ')}] of ${dtype} needs ${expectedBig} bytes, but its data_offsets [${begin}, ${end}] span ${end - begin}`,
       corrupt,
     );
   }

@@ -4,6 +4,7 @@
  */
 
 import type { Activation } from '../backend/backend.js';
+import { closestName } from '../check-options.js';
 import { LatentError } from '../errors.js';
 import { ACTIVATION_NAMES, parseActivation } from '../nn/activations.js';
 
@@ -11,6 +12,7 @@ import { ACTIVATION_NAMES, parseActivation } from '../nn/activations.js';
 export type ConfigInput<C> = { readonly [K in keyof C]?: unknown };
 
 export function positiveInt(value: unknown, field: string): number {
+  if (value === undefined) throw new LatentError(`model config: "${field}" is missing (a whole number ≥ 1)`);
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw new LatentError(`model config: "${field}" must be a whole number ≥ 1, got ${JSON.stringify(value)}`);
   }
@@ -81,6 +83,26 @@ export function checkCompresses(latentDim: number, inputDim: number): void {
     throw new LatentError(
       `latent size ${latentDim} is ${latentDim === inputDim ? 'equal to' : 'larger than'} the input's ${inputDim} features`,
       `an autoencoder compresses: choose a latent size below ${inputDim}`,
+    );
+  }
+}
+
+/**
+ * Refuse a field the config does not have, naming the closest one: a misspelt field (`latent`
+ * for `latentDim`) would otherwise silently take its default. `fields` lists every field of the
+ * config (a `Record<keyof Config, true>`, so the type checker keeps it complete).
+ *
+ * @example
+ * checkFieldNames({ latent: 2 }, DENSE_FIELDS, 'dense'); // LatentError: dense model config: unknown field "latent"
+ */
+export function checkFieldNames(input: object, fields: Readonly<Record<string, true>>, kind: string): void {
+  const known = Object.keys(fields);
+  for (const key of Object.keys(input)) {
+    if (fields[key] === true) continue;
+    const near = closestName(key, known);
+    throw new LatentError(
+      `${kind} model config: unknown field "${key}"`,
+      `${near === undefined ? '' : `did you mean "${near}"? `}fields: ${known.join(', ')}`,
     );
   }
 }

@@ -6,7 +6,16 @@
 
 import type { Activation } from '../backend/backend.js';
 import { LatentError } from '../errors.js';
-import { activationField, checkCompresses, intList, numberField, positiveInt, seedField, type ConfigInput } from './config-fields.js';
+import {
+  activationField,
+  checkCompresses,
+  checkFieldNames,
+  intList,
+  numberField,
+  positiveInt,
+  seedField,
+  type ConfigInput,
+} from './config-fields.js';
 import { conv1dConfig, convConfig, type Conv1dConfig, type ConvConfig } from './conv-config.js';
 import {
   contractiveConfig,
@@ -69,8 +78,21 @@ export function denseFields(
   };
 }
 
-/** Validate a dense config; missing fields get defaults. */
+const DENSE_FIELDS: Record<keyof DenseConfig, true> = {
+  kind: true,
+  inputDim: true,
+  hidden: true,
+  latentDim: true,
+  activation: true,
+  latentActivation: true,
+  outputActivation: true,
+  dropout: true,
+  seed: true,
+};
+
+/** Validate a dense config; missing fields get defaults, unknown fields are refused. */
 export function denseConfig(input: ConfigInput<DenseConfig>): DenseConfig {
+  checkFieldNames(input, DENSE_FIELDS, 'dense');
   return { kind: 'dense', ...denseFields(input, { latentActivation: 'identity', overcomplete: false }) };
 }
 
@@ -96,6 +118,9 @@ export function parseModelConfig(value: unknown, source: string): ModelConfig {
   } catch (error) {
     if (error instanceof LatentError) throw new LatentError(`${source}: ${error.message}`, error.hint);
     throw error;
+  }
+  if (record['kind'] === undefined) {
+    throw new LatentError(`${source}: the model config has no "kind"`, `add "kind": one of ${MODEL_KINDS.join(', ')} (e.g. "dense")`);
   }
   throw new LatentError(
     `${source}: unknown model kind ${JSON.stringify(record['kind'])}`,

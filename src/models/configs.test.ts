@@ -128,12 +128,9 @@ describe('model configs', () => {
       { kind: 'conv', height: 4, width: 4, latentDim: 2, convChannels: [2, 2, 2, 2], kernel: 5, padding: 0 },
       /convChannels\[0\] leaves no height/,
     ],
-    [
-      'conv missing width',
-      { kind: 'conv', height: 4, latentDim: 2, convChannels: [2] },
-      /"width" must be a whole number ≥ 1, got undefined/,
-    ],
-    ['conv1d missing length', { kind: 'conv1d', latentDim: 2, convChannels: [2] }, /"length" must be a whole number ≥ 1/],
+    ['conv missing width', { kind: 'conv', height: 4, latentDim: 2, convChannels: [2] }, /"width" is missing \(a whole number ≥ 1\)/],
+    ['conv1d missing length', { kind: 'conv1d', latentDim: 2, convChannels: [2] }, /"length" is missing/],
+    ['no kind', { inputDim: 4, latentDim: 2 }, /has no "kind"/],
   ])('rejects a bad config (%s), naming the field', (_name, config, message) => {
     expect(() => parseModelConfig(config, 'm.safetensors')).toThrow(message);
   });

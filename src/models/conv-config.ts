@@ -11,7 +11,16 @@
 import type { Activation } from '../backend/backend.js';
 import { convOutSize } from '../autograd/conv.js';
 import { LatentError } from '../errors.js';
-import { activationField, checkCompresses, intList, optionalInt, positiveInt, seedField, type ConfigInput } from './config-fields.js';
+import {
+  activationField,
+  checkCompresses,
+  checkFieldNames,
+  intList,
+  optionalInt,
+  positiveInt,
+  seedField,
+  type ConfigInput,
+} from './config-fields.js';
 
 interface ConvStackFields {
   readonly channels: number;
@@ -103,8 +112,37 @@ function stackFields(input: ConfigInput<ConvStackFields>): ConvStackFields {
   };
 }
 
+const CONV_FIELDS: Record<keyof ConvConfig, true> = {
+  kind: true,
+  channels: true,
+  convChannels: true,
+  kernel: true,
+  stride: true,
+  padding: true,
+  latentDim: true,
+  activation: true,
+  outputActivation: true,
+  seed: true,
+  height: true,
+  width: true,
+};
+const CONV1D_FIELDS: Record<keyof Conv1dConfig, true> = {
+  kind: true,
+  channels: true,
+  convChannels: true,
+  kernel: true,
+  stride: true,
+  padding: true,
+  latentDim: true,
+  activation: true,
+  outputActivation: true,
+  seed: true,
+  length: true,
+};
+
 /** Validate an image conv config; missing fields get defaults (1 channel, 3x3 kernels, stride 2). */
 export function convConfig(input: ConfigInput<ConvConfig>): ConvConfig {
+  checkFieldNames(input, CONV_FIELDS, 'conv');
   const config: ConvConfig = {
     kind: 'conv',
     ...stackFields(input),
@@ -117,6 +155,7 @@ export function convConfig(input: ConfigInput<ConvConfig>): ConvConfig {
 
 /** Validate a 1-D conv config over windows of `length` steps. */
 export function conv1dConfig(input: ConfigInput<Conv1dConfig>): Conv1dConfig {
+  checkFieldNames(input, CONV1D_FIELDS, 'conv1d');
   const config: Conv1dConfig = { kind: 'conv1d', ...stackFields(input), length: positiveInt(input.length, 'length') };
   checkCompresses(config.latentDim, convGeometry(config).inputDim);
   return config;

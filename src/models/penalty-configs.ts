@@ -10,6 +10,7 @@ import { LatentError } from '../errors.js';
 import {
   activationField,
   checkCompresses,
+  checkFieldNames,
   intList,
   numberField,
   oneOf,
@@ -73,7 +74,47 @@ export interface ContractiveConfig extends DenseFields {
   readonly lambda: number;
 }
 
+const VAE_FIELDS: Record<keyof VaeConfig, true> = {
+  kind: true,
+  inputDim: true,
+  hidden: true,
+  latentDim: true,
+  activation: true,
+  likelihood: true,
+  beta: true,
+  warmupSteps: true,
+  seed: true,
+  imageShape: true,
+};
+const SPARSE_FIELDS: Record<keyof SparseConfig, true> = {
+  kind: true,
+  inputDim: true,
+  hidden: true,
+  latentDim: true,
+  activation: true,
+  latentActivation: true,
+  outputActivation: true,
+  dropout: true,
+  seed: true,
+  l1: true,
+  rho: true,
+  sparsityWeight: true,
+};
+const CONTRACTIVE_FIELDS: Record<keyof ContractiveConfig, true> = {
+  kind: true,
+  inputDim: true,
+  hidden: true,
+  latentDim: true,
+  activation: true,
+  latentActivation: true,
+  outputActivation: true,
+  dropout: true,
+  seed: true,
+  lambda: true,
+};
+
 export function vaeConfig(input: ConfigInput<VaeConfig>): VaeConfig {
+  checkFieldNames(input, VAE_FIELDS, 'vae');
   const inputDim = positiveInt(input.inputDim, 'inputDim');
   const latentDim = positiveInt(input.latentDim, 'latentDim');
   checkCompresses(latentDim, inputDim);
@@ -106,6 +147,7 @@ function imageShapeField(value: unknown, inputDim: number): readonly number[] | 
 }
 
 export function sparseConfig(input: ConfigInput<SparseConfig>): SparseConfig {
+  checkFieldNames(input, SPARSE_FIELDS, 'sparse');
   const fields = denseFields(input, { latentActivation: 'sigmoid', overcomplete: true });
   const l1 = numberField(input.l1, 'l1', 0, { min: 0 });
   const rho = numberField(input.rho, 'rho', 0.05, { min: 0, max: 1, openMin: true, openMax: true });
@@ -127,6 +169,7 @@ export function sparseConfig(input: ConfigInput<SparseConfig>): SparseConfig {
 }
 
 export function contractiveConfig(input: ConfigInput<ContractiveConfig>): ContractiveConfig {
+  checkFieldNames(input, CONTRACTIVE_FIELDS, 'contractive');
   const fields = denseFields(input, { latentActivation: 'sigmoid', overcomplete: false });
   if (fields.hidden.length > 0) {
     throw new LatentError(

@@ -1,6 +1,8 @@
 /**
- * Self-contained HTML reports (one file, inline CSS, images as data URIs, no scripts), browser-safe.
- * Training reports put loss curves (SVG), reconstruction grids (PNG) and metric tables here.
+ * Self-contained HTML reports (one file, inline CSS, images as data URIs, no scripts, no network),
+ * browser-safe, readable in light and dark mode (prefers-color-scheme) and on paper (print CSS).
+ * Training, evaluation and sweep reports put their charts (SVG views), image grids (PNG) and
+ * tables here.
  *
  * Invariants: titles, headings, text and table cells are escaped. `html` and `svg` are inserted
  * verbatim — they are for markup the program produced (e.g. `lineChart`), never for user input.
@@ -16,6 +18,20 @@ export interface ReportTable {
   readonly rows: ReadonlyArray<ReadonlyArray<ReportCell>>;
 }
 
+/** One picture in a section: a chart (SVG markup) or an image (PNG), with a caption. */
+export interface ReportFigure {
+  /** Trusted SVG markup from a view (e.g. `lineChart`), inserted as is. */
+  readonly svg?: string;
+  /** A PNG image as base64 (see `toBase64`). */
+  readonly pngBase64?: string;
+  /** Alternative text for the PNG (required for images: it is what a screen reader says). */
+  readonly alt?: string;
+  /** A sentence under the picture saying how to read it. */
+  readonly caption?: string;
+  /** Take the full width instead of sharing a row with the next figure. */
+  readonly wide?: boolean;
+}
+
 export interface ReportSection {
   readonly heading: string;
   /** Plain text, escaped; blank lines separate paragraphs. */
@@ -28,29 +44,76 @@ export interface ReportSection {
   readonly pngBase64?: string;
   /** Alternative text for the PNG; defaults to the heading. */
   readonly imageAlt?: string;
+  /** Pictures laid out side by side where the page is wide enough. */
+  readonly figures?: readonly ReportFigure[];
   readonly table?: ReportTable;
+  /** Plain text after the pictures and table, escaped (e.g. how a number was measured). */
+  readonly note?: string;
 }
 
 export interface HtmlReportOptions {
   readonly title: string;
   /** A line under the title, e.g. the command that produced the report. */
   readonly subtitle?: string;
+  /** Key facts shown as a compact list under the title (label, value). */
+  readonly facts?: ReadonlyArray<readonly [string, ReportCell]>;
   readonly sections: readonly ReportSection[];
 }
 
+// Colours are custom properties so one rule set serves light, dark and print; SVG views draw in
+// currentColor and inherit --ink. No web fonts, no scripts, no external resources.
 const STYLE = `
-  body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222; background: #fafafa; margin: 0; }
-  main { max-width: 980px; margin: 0 auto; padding: 24px; }
-  h1 { font-size: 26px; margin: 0 0 4px; }
-  .subtitle { color: #666; margin: 0 0 24px; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
-  section { background: #fff; border: 1px solid #e3e3e3; border-radius: 6px; padding: 16px 20px; margin: 0 0 20px; }
-  h2 { font-size: 18px; margin: 0 0 12px; }
-  figure { margin: 0; overflow-x: auto; }
-  img.grid { image-rendering: pixelated; max-width: 100%; }
-  table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-  th, td { padding: 4px 12px; border-bottom: 1px solid #eee; text-align: left; }
-  td.num { text-align: right; }
-  th { border-bottom: 2px solid #ccc; }
+  :root { color-scheme: light dark; --ink: #1d1f23; --muted: #5b616b; --page: #f6f7f9; --card: #ffffff; --line: #dde1e6; --accent: #1f63b4; }
+  @media (prefers-color-scheme: dark) {
+    :root { --ink: #e6e8eb; --muted: #a3aab5; --page: #15171a; --card: #1e2126; --line: #353a42; --accent: #7fb3f0; }
+    img.grid { outline: 1px solid var(--line); }
+  }
+  * { box-sizing: border-box; }
+  body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink); background: var(--page); margin: 0; }
+  main { max-width: 1080px; margin: 0 auto; padding: 24px 20px 48px; }
+  h1 { font-size: 28px; line-height: 1.2; margin: 0 0 6px; overflow-wrap: anywhere; }
+  .subtitle { color: var(--muted); margin: 0 0 16px; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; overflow-wrap: anywhere; }
+  dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 8px; margin: 0 0 20px; }
+  dl.facts div { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; }
+  dl.facts dt { color: var(--muted); font-size: 13px; }
+  dl.facts dd { margin: 0; font-size: 17px; font-weight: 600; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+  nav.toc { margin: 0 0 20px; font-size: 14px; }
+  nav.toc ol { display: flex; flex-wrap: wrap; gap: 4px 18px; padding: 0; margin: 0; list-style: none; }
+  a { color: var(--accent); }
+  section { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 0 0 20px; }
+  h2 { font-size: 20px; margin: 0 0 10px; }
+  p { margin: 0 0 10px; max-width: 80ch; }
+  .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 440px), 1fr)); gap: 16px 24px; margin: 12px 0; }
+  figure { margin: 0; min-width: 0; overflow-x: auto; }
+  figure.wide { grid-column: 1 / -1; }
+  figure svg { display: block; width: 100%; height: auto; max-width: var(--w); min-width: min(440px, var(--w)); color: var(--ink); }
+  figcaption { color: var(--muted); font-size: 14px; margin-top: 6px; max-width: 80ch; }
+  img.grid { image-rendering: pixelated; max-width: 100%; height: auto; display: block; }
+  .table-wrap { overflow-x: auto; }
+  table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 8px 0; }
+  th, td { padding: 5px 12px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+  td.num { text-align: right; white-space: nowrap; }
+  th { border-bottom: 2px solid var(--line); font-weight: 600; }
+  .note { color: var(--muted); font-size: 14px; }
+  @media (max-width: 600px) {
+    /* Charts keep at least 0.8 of their drawn size (12 px text stays above 9.5 px) and scroll sideways in their figure. */
+    figure svg { min-width: calc(var(--w) * 0.8); }
+    main { padding: 16px 10px 32px; }
+    section { padding: 12px; }
+    h1 { font-size: 23px; }
+  }
+  @media print {
+    :root { --ink: #000; --muted: #333; --page: #fff; --card: #fff; --line: #bbb; --accent: #000; color-scheme: light; }
+    body { font-size: 11pt; }
+    main { max-width: none; padding: 0; }
+    nav.toc { display: none; }
+    section { border: none; padding: 0; margin: 0 0 14pt; break-inside: avoid-page; }
+    figure, tr, dl.facts div { break-inside: avoid; }
+    h2 { break-after: avoid; }
+    figure { overflow: visible; }
+    figure svg { min-width: 0; }
+    a { text-decoration: none; }
+  }
 `;
 
 /**
@@ -76,6 +139,8 @@ export function htmlReport(options: HtmlReportOptions): string {
     '<main>',
     `<h1>${title}</h1>`,
     options.subtitle === undefined ? '' : `<p class="subtitle">${escapeXml(options.subtitle)}</p>`,
+    options.facts === undefined || options.facts.length === 0 ? '' : renderFacts(options.facts),
+    options.sections.length > 2 ? renderToc(options.sections) : '',
     body,
     '</main>',
     '</body>',
@@ -84,25 +149,69 @@ export function htmlReport(options: HtmlReportOptions): string {
   ].join('\n');
 }
 
+function renderFacts(facts: ReadonlyArray<readonly [string, ReportCell]>): string {
+  const items = facts.map(([label, value]) => `<div><dt>${escapeXml(label)}</dt><dd>${escapeXml(cellText(value))}</dd></div>`);
+  return `<dl class="facts">\n${items.join('\n')}\n</dl>`;
+}
+
+function renderToc(sections: readonly ReportSection[]): string {
+  const items = sections.map((section, index) => `<li><a href="#${sectionId(index)}">${escapeXml(section.heading)}</a></li>`);
+  return `<nav class="toc" aria-label="Sections"><ol>${items.join('')}</ol></nav>`;
+}
+
+function sectionId(index: number): string {
+  return `section-${index + 1}`;
+}
+
 function renderSection(section: ReportSection, index: number): string {
-  const parts = [`<section id="section-${index + 1}">`, `<h2>${escapeXml(section.heading)}</h2>`];
-  if (section.text !== undefined) {
-    for (const paragraph of section.text.split(/\n\s*\n/)) {
-      if (paragraph.trim() !== '') parts.push(`<p>${escapeXml(paragraph.trim())}</p>`);
-    }
-  }
+  const parts = [
+    `<section id="${sectionId(index)}" aria-labelledby="${sectionId(index)}-h">`,
+    `<h2 id="${sectionId(index)}-h">${escapeXml(section.heading)}</h2>`,
+  ];
+  if (section.text !== undefined) parts.push(paragraphs(section.text));
   if (section.html !== undefined) parts.push(section.html);
   if (section.svg !== undefined) parts.push(`<figure>${section.svg}</figure>`);
   if (section.pngBase64 !== undefined) {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(section.pngBase64)) {
-      throw new LatentError(`report section "${section.heading}": pngBase64 is not base64`, 'encode the PNG bytes with toBase64');
-    }
-    const alt = escapeXml(section.imageAlt ?? section.heading);
-    parts.push(`<figure><img class="grid" alt="${alt}" src="data:image/png;base64,${section.pngBase64}"></figure>`);
+    parts.push(`<figure>${pngTag(section.pngBase64, section.imageAlt ?? section.heading, section.heading)}</figure>`);
+  }
+  if (section.figures !== undefined && section.figures.length > 0) {
+    parts.push(`<div class="figures">`, ...section.figures.map((figure) => renderFigure(figure, section.heading)), '</div>');
   }
   if (section.table !== undefined) parts.push(renderTable(section.table, section.heading));
+  if (section.note !== undefined) parts.push(paragraphs(section.note, 'note'));
   parts.push('</section>');
   return parts.join('\n');
+}
+
+function paragraphs(text: string, className?: string): string {
+  const cls = className === undefined ? '' : ` class="${className}"`;
+  return text
+    .split(/\n\s*\n/)
+    .filter((paragraph) => paragraph.trim() !== '')
+    .map((paragraph) => `<p${cls}>${escapeXml(paragraph.trim())}</p>`)
+    .join('\n');
+}
+
+function renderFigure(figure: ReportFigure, heading: string): string {
+  const parts = [`<figure${figure.wide === true ? ' class="wide"' : ''}>`];
+  if (figure.svg !== undefined) parts.push(sizedSvg(figure.svg));
+  if (figure.pngBase64 !== undefined) parts.push(pngTag(figure.pngBase64, figure.alt ?? figure.caption ?? heading, heading));
+  if (figure.caption !== undefined) parts.push(`<figcaption>${escapeXml(figure.caption)}</figcaption>`);
+  parts.push('</figure>');
+  return parts.join('\n');
+}
+
+/** The SVG with its natural width as a CSS variable, so it shrinks to fit but never grows past it. */
+function sizedSvg(svg: string): string {
+  const width = /^<svg[^>]*\swidth="(\d+(?:\.\d+)?)"/.exec(svg)?.[1];
+  return width === undefined ? svg : svg.replace(/^<svg/, `<svg style="--w: ${width}px"`);
+}
+
+function pngTag(base64: string, alt: string, heading: string): string {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) {
+    throw new LatentError(`report section "${heading}": pngBase64 is not base64`, 'encode the PNG bytes with toBase64');
+  }
+  return `<img class="grid" alt="${escapeXml(alt)}" src="data:image/png;base64,${base64}">`;
 }
 
 function renderTable(table: ReportTable, heading: string): string {
@@ -116,11 +225,17 @@ function renderTable(table: ReportTable, heading: string): string {
     }
     return `<tr>${row.map(renderCell).join('')}</tr>`;
   });
-  return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+  return `<div class="table-wrap"><table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`;
 }
 
 function renderCell(cell: ReportCell): string {
   if (typeof cell === 'number') return `<td class="num">${escapeXml(formatNumber(cell))}</td>`;
-  if (cell === null) return '<td>—</td>';
-  return `<td>${escapeXml(String(cell))}</td>`;
+  return `<td>${escapeXml(cellText(cell))}</td>`;
+}
+
+function cellText(cell: ReportCell): string {
+  if (cell === null) return '—';
+  if (typeof cell === 'number') return formatNumber(cell);
+  if (typeof cell === 'boolean') return cell ? 'yes' : 'no';
+  return cell;
 }

@@ -11,3 +11,6 @@ export { imageGrid } from './image-grid.js';
 export type { GridPixels, ImageGridInput, ImageGridOptions, ImageGridRow } from './image-grid.js';
 export { toBase64 } from './base64.js';
 export { escapeXml, formatNumber } from './text.js';
+export { sweepReport, type SweepReportInput } from './sweep-report.js';
+export { evaluationRows, type EvaluatedDetector, type EvaluationRow } from './evaluation-rows.js';
+export * from './views/index.js';

@@ -7,3 +7,4 @@ export { decodePng, encodePng } from './png.js';
 export type { DecodedPng, DecodePngOptions, PngChannels } from './png.js';
 export { imageGridPng, saveImageGrid } from './image-grid-png.js';
 export { trainingReport, type TrainingReportInput } from './training-report.js';
+export { evaluationReport, type EvaluationReportInput, type ReportDetector } from './evaluation-report.js';

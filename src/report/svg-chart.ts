@@ -1,18 +1,35 @@
 /**
  * Line charts as self-contained SVG strings (no scripts, no external CSS or fonts), browser-safe.
- * Used for loss curves and metric histories in training reports.
+ * The base of the report's and the playground's curves: loss and learning rate per epoch, ROC and
+ * precision–recall curves, error against latent size.
  *
  * Invariants: every piece of user text is escaped; non-finite values (and values <= 0 on a log
- * axis) are gaps in a line, never NaN coordinates; an all-empty chart still draws its axes.
+ * axis) are gaps in a line, never NaN coordinates; an all-empty chart still draws its axes; text
+ * and axes use `currentColor` (see views/svg.ts), so the chart reads on light and dark pages.
  */
 
 import { escapeXml, formatNumber } from './text.js';
+import { axisFraction, linearAxis, logAxis, type Axis } from './views/axis.js';
+import { num, seriesColor, svgOpen } from './views/svg.js';
 
 export interface ChartSeries {
   readonly name: string;
   readonly values: readonly number[];
   /** x coordinate of each value; default 1, 2, 3, ... (epochs or steps). */
   readonly x?: readonly number[];
+  /** Stroke colour; default the palette colour of the series' position. */
+  readonly color?: string;
+  /** Dashed line (references such as a chance diagonal or a baseline). */
+  readonly dashed?: boolean;
+  /** A dot at every value (few points, e.g. one per latent size). */
+  readonly dots?: boolean;
+}
+
+/** A vertical line across the plot at `x`, labelled (e.g. the kept epoch). */
+export interface ChartMarker {
+  readonly x: number;
+  readonly label: string;
+  readonly color?: string;
 }
 
 export interface LineChartOptions {
@@ -22,19 +39,18 @@ export interface LineChartOptions {
   readonly yLabel: string;
   /** Logarithmic y axis (base 10), for losses spanning decades. */
   readonly logY?: boolean;
+  /** Logarithmic x axis with a tick at every distinct x (e.g. latent sizes 2, 4, 8, 16). */
+  readonly logX?: boolean;
+  /** Fixed x range instead of one fitted to the data (e.g. [0, 1] for rates). */
+  readonly xDomain?: readonly [number, number];
+  readonly yDomain?: readonly [number, number];
+  readonly markers?: readonly ChartMarker[];
+  /** A sentence for screen readers on what the chart shows. */
+  readonly description?: string;
   /** Width in pixels (default 640). */
   readonly width?: number;
   /** Height in pixels (default 360). */
   readonly height?: number;
-}
-
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
-
-interface Axis {
-  readonly min: number;
-  readonly max: number;
-  readonly ticks: number[];
 }
 
 /**
@@ -46,77 +62,91 @@ interface Axis {
  */
 export function lineChart(options: LineChartOptions): string {
   const width = options.width ?? 640;
-  const height = options.height ?? 360;
+  const plotHeight = options.height ?? 360;
   const logY = options.logY ?? false;
-  const points = options.series.map((series) => seriesPoints(series, logY));
+  const logX = options.logX ?? false;
+  const points = options.series.map((series) => seriesPoints(series, logX, logY));
 
   const longestName = Math.max(0, ...options.series.map((s) => s.name.length));
-  const legendWidth = options.series.length > 0 ? Math.min(200, 34 + longestName * 7) : 0;
-  const plot = { left: 64, top: 40, right: width - 16 - legendWidth, bottom: height - 48 };
+  const sideLegend = options.series.length > 0 ? Math.min(240, 34 + longestName * 7) : 0;
+  // A narrow chart keeps its plot wide and lists the series under the x-axis label instead.
+  const legendBelow = width - sideLegend < 420 && options.series.length > 0;
+  const legendWidth = legendBelow ? 0 : sideLegend;
+  const height = legendBelow ? plotHeight + 8 + options.series.length * 18 : plotHeight;
+  const plot = { left: 64, top: 40, right: width - 16 - legendWidth, bottom: plotHeight - 48 };
 
   const drawn = points.flat().filter((p): p is [number, number] => p !== null);
-  const xs = drawn.map((p) => p[0]);
+  const xs = drawn.map((p) => p[0]).concat((options.markers ?? []).map((m) => m.x));
   const ys = drawn.map((p) => p[1]);
-  const xAxis = linearAxis(xs);
-  const yAxis = logY ? logAxis(ys) : linearAxis(ys);
-  const toY = (v: number): number => {
-    const t = logY ? (Math.log10(v) - yAxis.min) / (yAxis.max - yAxis.min) : (v - yAxis.min) / (yAxis.max - yAxis.min);
-    return plot.bottom - t * (plot.bottom - plot.top);
-  };
-  const toX = (v: number): number => plot.left + ((v - xAxis.min) / (xAxis.max - xAxis.min)) * (plot.right - plot.left);
+  const xAxis = logX ? logAxisAt(xs) : linearAxis(xs, options.xDomain);
+  const yAxis = logY ? logAxis(ys) : linearAxis(ys, options.yDomain);
+  const toY = (v: number): number => plot.bottom - axisFraction(yAxis, v) * (plot.bottom - plot.top);
+  const toX = (v: number): number => plot.left + axisFraction(xAxis, v) * (plot.right - plot.left);
 
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(options.title)}" ${FONT} font-size="12">`,
-    `<title>${escapeXml(options.title)}</title>`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(options.title)}</text>`,
+    svgOpen({ width, height, title: options.title, className: 'chart line-chart', ...description(options.description) }),
+    `<text x="${(plot.left + plot.right) / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(options.title)}</text>`,
   );
 
   for (const tick of yAxis.ticks) {
     const y = num(toY(tick));
     parts.push(
-      `<line x1="${plot.left}" y1="${y}" x2="${plot.right}" y2="${y}" stroke="#e5e5e5"/>`,
-      `<text x="${plot.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="#444">${escapeXml(formatNumber(tick, 3))}</text>`,
+      `<line x1="${plot.left}" y1="${y}" x2="${plot.right}" y2="${y}" stroke="currentColor" stroke-opacity="0.14"/>`,
+      `<text x="${plot.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill-opacity="0.8">${escapeXml(formatNumber(tick, 3))}</text>`,
     );
   }
   for (const tick of xAxis.ticks) {
     const x = num(toX(tick));
     parts.push(
-      `<line x1="${x}" y1="${plot.bottom}" x2="${x}" y2="${plot.bottom + 5}" stroke="#444"/>`,
-      `<text x="${x}" y="${plot.bottom + 18}" text-anchor="middle" fill="#444">${escapeXml(formatNumber(tick, 3))}</text>`,
+      `<line x1="${x}" y1="${plot.bottom}" x2="${x}" y2="${plot.bottom + 5}" stroke="currentColor"/>`,
+      `<text x="${x}" y="${plot.bottom + 18}" text-anchor="middle" fill-opacity="0.8">${escapeXml(formatNumber(tick, 3))}</text>`,
     );
   }
   parts.push(
-    `<path d="M${plot.left} ${plot.top}V${plot.bottom}H${plot.right}" fill="none" stroke="#444"/>`,
-    `<text x="${(plot.left + plot.right) / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
+    `<path d="M${plot.left} ${plot.top}V${plot.bottom}H${plot.right}" fill="none" stroke="currentColor" stroke-opacity="0.8"/>`,
+    `<text x="${(plot.left + plot.right) / 2}" y="${plotHeight - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
     `<text transform="translate(16 ${(plot.top + plot.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`,
   );
-  if (xs.length === 0) {
+  if (drawn.length === 0) {
     parts.push(
-      `<text x="${(plot.left + plot.right) / 2}" y="${(plot.top + plot.bottom) / 2}" text-anchor="middle" fill="#888">no data</text>`,
+      `<text x="${(plot.left + plot.right) / 2}" y="${(plot.top + plot.bottom) / 2}" text-anchor="middle" fill-opacity="0.6">no data</text>`,
+    );
+  }
+
+  for (const marker of options.markers ?? []) {
+    const x = num(toX(marker.x));
+    const color = marker.color ?? 'currentColor';
+    const anchor = toX(marker.x) > plot.right - 80 ? 'end' : 'start';
+    const dx = anchor === 'end' ? -4 : 4;
+    parts.push(
+      `<g class="marker">`,
+      `<line x1="${x}" y1="${plot.top}" x2="${x}" y2="${plot.bottom}" stroke="${color}" stroke-width="1.5" stroke-dasharray="5 4"/>`,
+      `<text x="${num(toX(marker.x) + dx)}" y="${plot.top + 12}" text-anchor="${anchor}" fill="${color}">${escapeXml(marker.label)}</text>`,
+      '</g>',
     );
   }
 
   points.forEach((drawable, index) => {
-    const color = PALETTE[index % PALETTE.length];
-    const name = escapeXml(options.series[index].name);
+    const series = options.series[index]!;
+    const color = series.color ?? seriesColor(index);
+    const name = escapeXml(series.name);
     const segments = splitAtGaps(drawable);
     const d = segments
       .filter((segment) => segment.length > 1)
       .map((segment) => segment.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${num(toX(x))} ${num(toY(y))}`).join(''))
       .join('');
+    const dash = series.dashed === true ? ' stroke-dasharray="6 4"' : '';
     const marks: string[] = [];
-    if (d !== '') marks.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"/>`);
-    for (const segment of segments.filter((s) => s.length === 1)) {
-      marks.push(`<circle cx="${num(toX(segment[0][0]))}" cy="${num(toY(segment[0][1]))}" r="3" fill="${color}"/>`);
-    }
+    if (d !== '') marks.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"${dash}/>`);
+    const dotted = series.dots === true ? segments.flat() : segments.filter((s) => s.length === 1).flat();
+    for (const [x, y] of dotted) marks.push(`<circle cx="${num(toX(x))}" cy="${num(toY(y))}" r="3" fill="${color}"/>`);
     parts.push(`<g data-series="${name}">`, ...marks, '</g>');
 
-    const legendY = plot.top + 8 + index * 18;
-    const legendX = plot.right + 16;
+    const legendY = legendBelow ? plotHeight + 6 + index * 18 : plot.top + 8 + index * 18;
+    const legendX = legendBelow ? plot.left : plot.right + 16;
     parts.push(
-      `<line x1="${legendX}" y1="${legendY}" x2="${legendX + 18}" y2="${legendY}" stroke="${color}" stroke-width="3"/>`,
+      `<line x1="${legendX}" y1="${legendY}" x2="${legendX + 18}" y2="${legendY}" stroke="${color}" stroke-width="3"${dash}/>`,
       `<text x="${legendX + 24}" y="${legendY}" dominant-baseline="middle">${name}</text>`,
     );
   });
@@ -125,11 +155,26 @@ export function lineChart(options: LineChartOptions): string {
   return parts.join('\n');
 }
 
+function description(text: string | undefined): { description?: string } {
+  return text === undefined ? {} : { description: text };
+}
+
+/** A log10 x axis whose ticks are the distinct x values themselves (few, chosen by the user). */
+function logAxisAt(xs: readonly number[]): Axis {
+  const positive = [...new Set(xs.filter((x) => x > 0))].sort((a, b) => a - b);
+  if (positive.length === 0) return logAxis([]);
+  const lo = Math.log10(positive[0]!);
+  const hi = Math.log10(positive[positive.length - 1]!);
+  const pad = hi > lo ? (hi - lo) * 0.06 : 0.3;
+  const ticks = positive.length <= 12 ? positive : logAxis(positive).ticks;
+  return { min: lo - pad, max: hi + pad, ticks, log: true };
+}
+
 /** Points of one series; `null` marks a gap (a value that cannot be drawn). */
-function seriesPoints(series: ChartSeries, logY: boolean): Array<[number, number] | null> {
+function seriesPoints(series: ChartSeries, logX: boolean, logY: boolean): Array<[number, number] | null> {
   return series.values.map((value, i) => {
     const x = series.x?.[i] ?? i + 1;
-    const drawable = Number.isFinite(value) && Number.isFinite(x) && (!logY || value > 0);
+    const drawable = Number.isFinite(value) && Number.isFinite(x) && (!logY || value > 0) && (!logX || x > 0);
     return drawable ? [x, value] : null;
   });
 }
@@ -138,63 +183,7 @@ function splitAtGaps(points: Array<[number, number] | null>): Array<Array<[numbe
   const segments: Array<Array<[number, number]>> = [[]];
   for (const point of points) {
     if (point === null) segments.push([]);
-    else segments[segments.length - 1].push(point);
+    else segments[segments.length - 1]!.push(point);
   }
   return segments.filter((segment) => segment.length > 0);
-}
-
-/** A linear axis with about five "nice" ticks (1, 2 or 5 × 10^k apart) covering the values. */
-function linearAxis(values: readonly number[]): Axis {
-  let [lo, hi] = values.length > 0 ? extent(values) : [0, 1];
-  if (lo === hi) {
-    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
-    lo -= pad;
-    hi += pad;
-  }
-  const step = niceStep((hi - lo) / 5);
-  const min = Math.floor(lo / step) * step;
-  const max = Math.ceil(hi / step) * step;
-  const ticks: number[] = [];
-  for (let i = 0; min + i * step <= max + step * 1e-9; i++) ticks.push(Number((min + i * step).toPrecision(12)));
-  return { min, max, ticks };
-}
-
-/** A log10 axis from the decade below the smallest value to the decade above the largest; `min`/`max` are exponents. */
-function logAxis(values: readonly number[]): Axis {
-  const [lo, hi] = values.length > 0 ? extent(values) : [1, 10];
-  let min = Math.floor(Math.log10(lo));
-  let max = Math.ceil(Math.log10(hi));
-  if (min === max) {
-    min -= 1;
-    max += 1;
-  }
-  const every = Math.max(1, Math.ceil((max - min) / 8));
-  // Within one or two decades, powers of ten alone are too sparse to read values off.
-  const mantissas = max - min <= 2 ? [1, 2, 5] : [1];
-  const ticks: number[] = [];
-  for (let e = min; e <= max; e += every) {
-    for (const m of mantissas) if (e < max || m === 1) ticks.push(Number(`${m}e${e}`));
-  }
-  return { min, max, ticks };
-}
-
-/** [min, max] without spreading into Math.min, which overflows the stack on long histories. */
-function extent(values: readonly number[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return [lo, hi];
-}
-
-function niceStep(rough: number): number {
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const fraction = rough / power;
-  return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power;
-}
-
-function num(value: number): string {
-  return String(Math.round(value * 100) / 100);
 }

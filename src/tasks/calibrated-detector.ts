@@ -22,6 +22,7 @@ import {
   type ScoreMetric,
 } from './detector-common.js';
 import type { DetectorEvaluation } from './metrics.js';
+import { toRule, type RuleInput } from './task-options.js';
 import type { ThresholdRule } from './threshold.js';
 
 /** The rule and metric a detector uses before it is calibrated. */
@@ -66,8 +67,8 @@ export abstract class CalibratedDetector implements Detector {
    * Set the threshold from the scores of `x` with `rule` (default: the current rule), over the
    * rows `heldOut` of `x` only when given (see `calibrateWith`).
    */
-  calibrate(x: Matrix, rule: ThresholdRule = this.rule, heldOut?: Uint32Array): this {
-    this.calibrateWith(x, this.metric, rule, heldOut);
+  calibrate(x: Matrix, rule: RuleInput = this.rule, heldOut?: Uint32Array): this {
+    this.calibrateWith(x, this.metric, toRule(rule, 'calibrate') ?? this.rule, heldOut);
     return this;
   }
 

@@ -19,6 +19,8 @@ import { inUnitInterval } from '../train/defaults.js';
 import { formatCorruption, parseCorruption, type Corruption } from '../train/corruption.js';
 import type { History } from '../train/types.js';
 import { meanPsnr, meanSsim, mse } from './image-metrics.js';
+import { checkOptions } from '../check-options.js';
+import { DENOISER_SPEC } from './task-options.js';
 import { trainAutoencoder, type AutoencoderOptions } from './train-model.js';
 
 /** Height × width × channels of one image row (channels last). */
@@ -65,7 +67,9 @@ export class AutoencoderDenoiser {
   private corruptionUsed: Corruption;
   private shape: ImageShape | undefined;
 
+  /** `options` are the defaults of every `fit`; checked at once (unknown keys, wrong types). */
   constructor(private readonly options: DenoiserOptions = {}) {
+    checkOptions(options, DENOISER_SPEC, 'AutoencoderDenoiser options');
     this.corruptionUsed = options.corruption ?? DEFAULT_CORRUPTION;
     this.shape = options.imageShape;
   }
@@ -85,6 +89,7 @@ export class AutoencoderDenoiser {
 
   /** Train on clean rows, corrupting the inputs of every batch. Returns `this`. */
   async fit(clean: Matrix, options: DenoiserOptions = {}): Promise<this> {
+    checkOptions(options, DENOISER_SPEC, 'AutoencoderDenoiser.fit options');
     const merged = { ...this.options, ...options };
     const { imageShape, ...training } = merged;
     if (imageShape !== undefined) checkShapeFits(imageShape, clean.cols, 'the training data');

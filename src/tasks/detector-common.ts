@@ -44,7 +44,7 @@ export interface Detector {
   /** ROC-AUC, PR-AUC, precision@n and the confusion counts at the threshold. */
   evaluate(x: Matrix, labels: ArrayLike<number>): DetectorEvaluation;
   /** Set the threshold from the scores of `x` (normal or mostly normal data) with `rule`. */
-  calibrate(x: Matrix, rule?: ThresholdRule, heldOut?: Uint32Array): this;
+  calibrate(x: Matrix, rule?: ThresholdRule | string, heldOut?: Uint32Array): this;
   readonly threshold: number;
   readonly rule: ThresholdRule;
   readonly metric: ScoreMetric;

@@ -36,17 +36,18 @@ import {
   type FeatureScores,
   type ScoreMetric,
 } from './detector-common.js';
+import { DETECTOR_SPEC, resolveRuleOptions, toRule, type RuleInput, type RuleOptions } from './task-options.js';
 import type { ThresholdRule } from './threshold.js';
 import { buildVaeModel, trainAutoencoder, type AutoencoderOptions, type TaskDefaults } from './train-model.js';
 
-export interface DetectorOptions extends AutoencoderOptions {
-  /** How the threshold follows from the held-out rows' scores (default `contamination:0.1`). */
-  readonly rule?: ThresholdRule;
+export interface DetectorOptions extends AutoencoderOptions, RuleOptions {
   /** Score used for the threshold and `predict` (default `combined`; `elbo` needs a VAE). */
   readonly metric?: ScoreMetric;
   /** The model built when no `model` is given: `dense` (default) or `vae` (see `buildVaeModel`). */
   readonly family?: DetectorFamily;
 }
+
+type ResolvedDetectorOptions = Omit<DetectorOptions, 'rule' | 'contamination'> & { readonly rule?: ThresholdRule };
 
 /** Model families the detector builds itself. */
 export type DetectorFamily = 'dense' | 'vae';
@@ -80,9 +81,16 @@ export class AutoencoderDetector extends CalibratedDetector {
   private lastHistory: History | undefined;
   private statistics: CombinedStatistics | undefined;
 
-  /** `options` are the defaults of every `fit`; a `fit` call may override any of them. */
-  constructor(private readonly options: DetectorOptions = {}) {
-    super({ ...options, metric: options.metric ?? DEFAULT_METRIC }, 'the detector');
+  private readonly options: ResolvedDetectorOptions;
+
+  /**
+   * `options` are the defaults of every `fit`; a `fit` call may override any of them. Checked at
+   * once: an unknown or mistyped option is an error, not a silent default.
+   */
+  constructor(options: DetectorOptions = {}) {
+    const resolved = resolveRuleOptions(options, DETECTOR_SPEC, 'AutoencoderDetector options');
+    super({ ...resolved, metric: resolved.metric ?? DEFAULT_METRIC }, 'the detector');
+    this.options = resolved;
   }
 
   /**
@@ -138,7 +146,7 @@ export class AutoencoderDetector extends CalibratedDetector {
    * validation (all rows when there were none). Returns `this`.
    */
   async fit(x: Matrix, options: DetectorOptions = {}): Promise<this> {
-    const merged = { ...this.options, ...options };
+    const merged = { ...this.options, ...resolveRuleOptions(options, DETECTOR_SPEC, 'AutoencoderDetector.fit options') };
     const metric = merged.metric ?? DEFAULT_METRIC;
     checkMetric(metric);
     const family = merged.family ?? 'dense';
@@ -169,9 +177,9 @@ export class AutoencoderDetector extends CalibratedDetector {
    * @example
    * AutoencoderDetector.fromModel(model, 'combined').calibrate(trainingRows, rule, validationIndices);
    */
-  override calibrate(x: Matrix, rule: ThresholdRule = this.rule, heldOut?: Uint32Array): this {
+  override calibrate(x: Matrix, rule: RuleInput = this.rule, heldOut?: Uint32Array): this {
     if (this.metric === 'combined' && this.statistics === undefined) this.statistics = fitCombinedStatistics(this.model, x);
-    return super.calibrate(x, rule, heldOut);
+    return super.calibrate(x, toRule(rule, 'calibrate') ?? this.rule, heldOut);
   }
 
   /** The `extra` metadata that stores this detector's threshold with its model. */

@@ -6,8 +6,17 @@
 export { Pca } from './pca.js';
 export type { PcaJson, PcaOptions, PcaSolver } from './pca.js';
 export { compareWithPca, type BaselineComparison } from './pca-baseline.js';
-export { averagePrecision, confusion, evaluateDetector, precisionAtN, precisionRecallF1, rocAuc } from './metrics.js';
-export type { Confusion, DetectorEvaluation, PrecisionRecallF1 } from './metrics.js';
+export {
+  averagePrecision,
+  confusion,
+  evaluateDetector,
+  precisionAtN,
+  precisionRecallCurve,
+  precisionRecallF1,
+  rocAuc,
+  rocCurve,
+} from './metrics.js';
+export type { Confusion, CurvePoints, DetectorEvaluation, PrecisionRecallF1 } from './metrics.js';
 export { computeThreshold, formatThresholdRule, parseThresholdRule, quantileSorted } from './threshold.js';
 export type { ThresholdRule } from './threshold.js';
 export { normalQuantile, planeAxis, planeCodes, planeRows, PLANE_PROBABILITIES } from './latent-plane.js';
@@ -23,13 +32,13 @@ export { sweep } from './sweep.js';
 export type { SweepOptions, SweepRow } from './sweep.js';
 export { DEFAULT_RULE, SCORE_METRICS, isScoreMetric } from './detector-common.js';
 export type { Detector, DetectorExtra, FeatureScores, ScoreMetric } from './detector-common.js';
-export { AutoencoderDetector, DEFAULT_METRIC, DETECTOR_EXTRA_KEY, DETECTOR_FAMILIES } from './detector.js';
+export { AutoencoderDetector, DEFAULT_METRIC, DETECTOR_FAMILIES } from './detector.js';
 export { combinedScores, fitCombinedStatistics, type CombinedStatistics } from './combined-score.js';
 export { pcaAutoencoder, preferLinearIfBetter, type LinearChoice } from './linear-baseline.js';
 export type { DetectorFamily, DetectorOptions } from './detector.js';
 export { PcaDetector } from './pca-detector.js';
 export type { PcaDetectorJson, PcaDetectorOptions } from './pca-detector.js';
-export { AutoencoderDenoiser, DENOISER_EXTRA_KEY, checkShapeFits } from './denoiser.js';
+export { AutoencoderDenoiser } from './denoiser.js';
 export type { DenoiseEvaluation, DenoiserOptions, ImageShape } from './denoiser.js';
 export {
   DEFAULT_POINT_SCORE,
@@ -37,7 +46,6 @@ export {
   DEFAULT_THRESHOLD_UPDATE,
   DEFAULT_WINDOW,
   POINT_SCORES,
-  SERIES_EXTRA_KEY,
   SeriesScorer,
   THRESHOLD_UPDATES,
   anomalyRanges,

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { LatentError } from '../errors.js';
 import { caughtLatentError } from '../test-utils/errors.js';
 import { Rng } from '../tensor/rng.js';
-import { averagePrecision, confusion, evaluateDetector, precisionAtN, precisionRecallF1, rocAuc } from './metrics.js';
+import {
+  averagePrecision,
+  confusion,
+  evaluateDetector,
+  precisionAtN,
+  precisionRecallCurve,
+  precisionRecallF1,
+  rocAuc,
+  rocCurve,
+} from './metrics.js';
 import { hasNumpy, numpy } from './test-utils/numpy.js';
 
 // Hand-computed values (sklearn semantics, worked by hand below).
@@ -148,5 +157,31 @@ describe('validation', () => {
   it('names a non-finite score and empty input', () => {
     expect(() => rocAuc([0, 1], [0.5, NaN])).toThrow(/score 1 is NaN/);
     expect(() => rocAuc([], [])).toThrow(/empty/);
+  });
+});
+
+describe('rocCurve and precisionRecallCurve', () => {
+  const labels = [0, 0, 1, 1, 0, 1, 0, 0, 1, 0];
+  const scores = [0.1, 0.4, 0.35, 0.8, 0.4, 0.9, 0.2, 0.05, 0.4, 0.3];
+
+  it('match the sklearn documentation example point for point', () => {
+    expect(rocCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])).toEqual({ x: [0, 0, 0.5, 0.5, 1], y: [0, 0.5, 0.5, 1, 1] });
+  });
+
+  it('enclose the areas rocAuc and averagePrecision report, ties included', () => {
+    const roc = rocCurve(labels, scores);
+    let trapezoids = 0;
+    for (let i = 1; i < roc.x.length; i++) trapezoids += ((roc.x[i]! - roc.x[i - 1]!) * (roc.y[i]! + roc.y[i - 1]!)) / 2;
+    expect(trapezoids).toBeCloseTo(rocAuc(labels, scores), 12);
+    const pr = precisionRecallCurve(labels, scores);
+    let steps = 0;
+    for (let i = 1; i < pr.x.length; i += 2) steps += (pr.x[i]! - pr.x[i - 1]!) * pr.y[i]!;
+    expect(steps).toBeCloseTo(averagePrecision(labels, scores), 12);
+    expect(pr.x.at(-1)).toBe(1);
+  });
+
+  it('refuse labels of one class, as the areas do', () => {
+    expect(() => rocCurve([0, 0], [0.1, 0.2])).toThrow(/rocCurve: all 2 labels are normal/);
+    expect(() => precisionRecallCurve([1, 1], [0.1, 0.2])).toThrow(/precisionRecallCurve: all 2 labels are anomalous/);
   });
 });

@@ -87,6 +87,50 @@ export function averagePrecision(labels: ArrayLike<number>, scores: ArrayLike<nu
   return ap;
 }
 
+/** Points of a ROC or precision–recall curve, in drawing order. */
+export interface CurvePoints {
+  readonly x: number[];
+  readonly y: number[];
+}
+
+/**
+ * The ROC curve (false-positive rate, true-positive rate) over the distinct thresholds, from (0, 0)
+ * to (1, 1), as sklearn's `roc_curve` without dropping collinear points.
+ *
+ * @example
+ * rocCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // { x: [0, 0, 0.5, 0.5, 1], y: [0, 0.5, 0.5, 1, 1] }
+ */
+export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): CurvePoints {
+  const c = curve(labels, scores, 'rocCurve');
+  return { x: [0, ...c.fps.map((fp) => fp / c.negatives)], y: [0, ...c.tps.map((tp) => tp / c.positives)] };
+}
+
+/**
+ * The precision–recall curve (recall, precision) over the distinct thresholds, drawn as the step
+ * function whose area is the average precision: each threshold adds a flat step from the previous
+ * recall to its own at its precision.
+ *
+ * @example
+ * precisionRecallCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // { x: [0, 0.5, 0.5, 0.5, 0.5, 1], y: [1, 1, 0.5, 0.5, 0.667, 0.667] }
+ */
+export function precisionRecallCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): CurvePoints {
+  const c = curve(labels, scores, 'precisionRecallCurve');
+  const x: number[] = [];
+  const y: number[] = [];
+  let previousRecall = 0;
+  for (let i = 0; i < c.tps.length; i++) {
+    const recall = c.tps[i]! / c.positives;
+    const precision = c.tps[i]! / (c.tps[i]! + c.fps[i]!);
+    // The area of this step, (Rₙ − Rₙ₋₁) Pₙ, is the average precision's term; a threshold that
+    // adds only normal rows has no area and would draw a spike.
+    if (recall === previousRecall) continue;
+    x.push(previousRecall, recall);
+    y.push(precision, precision);
+    previousRecall = recall;
+  }
+  return { x, y };
+}
+
 /**
  * Fraction of anomalies among the `n` highest scores (default n = number of anomalies, which makes
  * it equal to R-precision). When scores tie across the cut, the tied group contributes its share

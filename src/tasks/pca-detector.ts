@@ -11,6 +11,7 @@
 
 import type { Matrix } from '../data/matrix.js';
 import { matrix } from '../data/matrix.js';
+import { assertFinite } from '../data/dataset.js';
 import { applyScaler, fitScaler, parseScaler, type Scaler, type ScalerKind } from '../data/scaler.js';
 import { LatentError } from '../errors.js';
 import { defaultLatent } from '../train/defaults.js';
@@ -27,17 +28,19 @@ import {
   type ScoreMetric,
 } from './detector-common.js';
 import { Pca, type PcaJson } from './pca.js';
+import { PCA_DETECTOR_SPEC, resolveRuleOptions, type RuleOptions } from './task-options.js';
 import type { ThresholdRule } from './threshold.js';
 import { defaultScaler } from '../train/defaults.js';
 
-export interface PcaDetectorOptions {
+export interface PcaDetectorOptions extends RuleOptions {
   /** Components kept (default: the autoencoder's default latent size for the feature count). */
   readonly nComponents?: number;
   /** Scaling fitted on the training rows (default: standard, or none for data in [0, 1]). */
   readonly scaler?: ScalerKind;
-  readonly rule?: ThresholdRule;
   readonly metric?: ScoreMetric;
 }
+
+type ResolvedOptions = Omit<PcaDetectorOptions, 'rule' | 'contamination'> & { readonly rule?: ThresholdRule };
 
 /** The stored form of a fitted PcaDetector. */
 export interface PcaDetectorJson {
@@ -58,13 +61,19 @@ export interface PcaDetectorJson {
 export class PcaDetector extends CalibratedDetector {
   private fitted: { readonly scaler: Scaler; readonly pca: Pca } | undefined;
 
-  constructor(private readonly options: PcaDetectorOptions = {}) {
-    super(options, 'the PCA detector');
+  private readonly options: ResolvedOptions;
+
+  /** `options` are the defaults of every `fit`; checked at once (unknown keys, wrong types). */
+  constructor(options: PcaDetectorOptions = {}) {
+    const resolved = resolveRuleOptions(options, PCA_DETECTOR_SPEC, 'PcaDetector options');
+    super(resolved, 'the PCA detector');
+    this.options = resolved;
   }
 
   /** Fit scaling and PCA on `x`, then set the threshold from the scores of `x`. */
   fit(x: Matrix, options: PcaDetectorOptions = {}): this {
-    const merged = { ...this.options, ...options };
+    const merged = { ...this.options, ...resolveRuleOptions(options, PCA_DETECTOR_SPEC, 'PcaDetector.fit options') };
+    assertFinite(x, 'PcaDetector.fit data');
     const metric = merged.metric ?? 'mse';
     checkMetric(metric);
     if (metric === 'elbo') throw elboUnavailable('the PCA detector');

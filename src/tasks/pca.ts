@@ -11,6 +11,7 @@
  * outputs are float32 `Matrix` values; nothing here mutates its inputs.
  */
 
+import { checkOptions } from '../check-options.js';
 import { LatentError } from '../errors.js';
 import type { Matrix } from '../data/matrix.js';
 import { byCovariance, bySvd, flipSigns } from './pca-decompose.js';
@@ -63,7 +64,13 @@ export class Pca {
   private readonly solver: PcaSolver;
   private fitted: Fitted | undefined;
 
-  constructor(options: PcaOptions = {}) {
+  /**
+   * `new Pca(2)` is short for `new Pca({ nComponents: 2 })`, as scikit-learn's `PCA(2)`.
+   * Options are checked at once: an unknown key or a wrong type is an error, not ignored.
+   */
+  constructor(options: PcaOptions | number = {}) {
+    if (typeof options === 'number') options = { nComponents: options };
+    checkOptions(options, { nComponents: 'number', solver: ['auto', 'svd', 'covariance'] }, 'Pca options');
     const k = options.nComponents;
     if (k !== undefined && (!Number.isInteger(k) || k < 1)) {
       throw new LatentError(`PCA: nComponents must be a positive integer, got ${k}`, 'pass a whole number of components such as 2 or 32');

@@ -13,6 +13,8 @@ import { LatentError } from '../errors.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import type { History } from '../train/types.js';
 import type { LinearChoice } from './linear-baseline.js';
+import { checkOptions } from '../check-options.js';
+import { AUTOENCODER_SPEC } from './task-options.js';
 import { REDUCTION_DEFAULTS, trainAutoencoder, type AutoencoderOptions } from './train-model.js';
 
 /** What both `Pca` and `AutoencoderReducer` offer. `fit` may be asynchronous (training is). */
@@ -39,8 +41,13 @@ export class AutoencoderReducer implements Reducer {
   private lastHistory: History | undefined;
   private lastChoice: LinearChoice | undefined;
 
-  /** `options` are the defaults of every `fit`; a `fit` call may override any of them. */
-  constructor(private readonly options: ReducerOptions = {}) {}
+  /**
+   * `options` are the defaults of every `fit`; a `fit` call may override any of them. Checked at
+   * once: an unknown or mistyped option is an error, not a silent default.
+   */
+  constructor(private readonly options: ReducerOptions = {}) {
+    checkOptions(options, AUTOENCODER_SPEC, 'AutoencoderReducer options');
+  }
 
   /** A reducer around an already trained model (for example one loaded from a file). */
   static fromModel(model: Autoencoder): AutoencoderReducer {
@@ -51,6 +58,7 @@ export class AutoencoderReducer implements Reducer {
 
   /** Train a new model on `x` (scaling fitted on `x`). Returns `this`. */
   async fit(x: Matrix, options: ReducerOptions = {}): Promise<this> {
+    checkOptions(options, AUTOENCODER_SPEC, 'AutoencoderReducer.fit options');
     const { model, history, choice } = await trainAutoencoder(x, { ...this.options, ...options }, REDUCTION_DEFAULTS);
     this.trained = model;
     this.lastHistory = history;

@@ -32,7 +32,7 @@
  * score as they did (`mean`).
  */
 
-import type { Dataset } from '../data/dataset.js';
+import { assertFinite, type Dataset } from '../data/dataset.js';
 import type { Matrix } from '../data/matrix.js';
 import { matrix } from '../data/matrix.js';
 import { fitScaler } from '../data/scaler.js';
@@ -49,6 +49,7 @@ import {
   requireCalibration,
   type Calibration,
 } from './detector-common.js';
+import { resolveRuleOptions, SERIES_SPEC, toRule, type RuleInput, type RuleOptions } from './task-options.js';
 import { formatThresholdRule, type ThresholdRule } from './threshold.js';
 import { parseStreamingTail, streamFlags, streamingTail, tailThreshold, type StreamingTail } from './streaming-pot.js';
 import { buildSeriesModel, channelMajor, checkModelShape, modelRows, rowIndex, tileScaler } from './series-model.js';
@@ -73,15 +74,14 @@ export type ThresholdUpdate = 'stream' | 'fixed';
 
 export const THRESHOLD_UPDATES: readonly ThresholdUpdate[] = ['stream', 'fixed'];
 
-export interface SeriesOptions extends AutoencoderOptions {
+/** `rule` (or `contamination`) is the threshold rule over the held-out point scores (default DEFAULT_SERIES_RULE). */
+export interface SeriesOptions extends AutoencoderOptions, RuleOptions {
   /** Time steps per window (default DEFAULT_WINDOW), or `'auto'`: the training series' dominant period. */
   readonly window?: number | 'auto';
   /** Steps between window starts, for training and scoring (default 1). */
   readonly stride?: number;
   /** Default DEFAULT_POINT_SCORE, see the file header. */
   readonly pointScore?: PointScore;
-  /** Threshold rule over the held-out point scores (default DEFAULT_SERIES_RULE). */
-  readonly rule?: ThresholdRule;
   /** Default DEFAULT_THRESHOLD_UPDATE for `pot` rules, `fixed` for the others. */
   readonly thresholdUpdate?: ThresholdUpdate;
   /** Share of the training series, at its end, held out to calibrate the threshold (default 0.2; 0 = none). */
@@ -171,7 +171,12 @@ export class SeriesScorer {
   private lastHistory: History | undefined;
   private trainingPoints: Float64Array | undefined;
 
-  constructor(private readonly options: SeriesOptions = {}) {}
+  private readonly options: Omit<SeriesOptions, 'rule' | 'contamination'> & { readonly rule?: ThresholdRule };
+
+  /** `options` are the defaults of every `fit`; checked at once (unknown keys, wrong types). */
+  constructor(options: SeriesOptions = {}) {
+    this.options = resolveRuleOptions(options, SERIES_SPEC, 'SeriesScorer options');
+  }
 
   /** Rebuild from a model and its file's `extra`; `source` names the file in errors. */
   static fromExtra(model: Autoencoder, extra: Readonly<Record<string, unknown>>, source: string): SeriesScorer {
@@ -207,9 +212,10 @@ export class SeriesScorer {
    * Returns `this`.
    */
   async fit(input: SeriesInput, options: SeriesOptions = {}): Promise<this> {
-    const merged = { ...this.options, ...options };
+    const merged = { ...this.options, ...resolveRuleOptions(options, SERIES_SPEC, 'SeriesScorer.fit options') };
     const { window: w, stride: s, pointScore: p, rule, thresholdUpdate, family, conv, holdout: h, ...training } = merged;
     const { series, columns } = seriesOf(input);
+    assertFinite(series, 'SeriesScorer.fit series', columns);
     const holdout = h ?? DEFAULT_HOLDOUT;
     checkHoldout(holdout);
     const head = holdout > 0 ? series.rows - Math.ceil(holdout * series.rows) : series.rows;
@@ -281,7 +287,8 @@ export class SeriesScorer {
    * Set the threshold from the point scores of `input` with `rule` (default: the current rule);
    * a rule other than `pot` makes the threshold fixed.
    */
-  calibrate(input: SeriesInput, rule: ThresholdRule = this.rule): this {
+  calibrate(input: SeriesInput, ruleInput: RuleInput = this.rule): this {
+    const rule = toRule(ruleInput, 'calibrate') ?? this.rule;
     const layout = this.state();
     this.layout = { ...layout, thresholdUpdate: updateFor(rule, rule.kind === 'pot' ? layout.thresholdUpdate : 'fixed') };
     this.setCalibration(this.pointsOf(seriesOf(input).series).points, rule);

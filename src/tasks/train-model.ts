@@ -13,6 +13,7 @@
  */
 
 import type { Activation } from '../backend/backend.js';
+import { assertFinite } from '../data/dataset.js';
 import type { Matrix } from '../data/matrix.js';
 import type { ScalerKind } from '../data/scaler.js';
 import { LatentError } from '../errors.js';
@@ -137,6 +138,9 @@ export function defaultEpochs(rows: number, batchSize: number, steps = DEFAULT_S
  */
 export async function trainAutoencoder(x: Matrix, options: AutoencoderOptions = {}, defaults: TaskDefaults = {}): Promise<TrainedModel> {
   if (x.rows === 0) throw new LatentError('the training data has no rows', 'pass at least one sample');
+  // Checked here, before defaults are read off the data: a NaN would otherwise surface much
+  // later as "training diverged", with no word about the input.
+  assertFinite(x, 'the training data');
   const model = options.model ?? buildDenseModel(x.cols, options, defaults);
   if (model.inputDim !== x.cols) {
     throw new LatentError(

@@ -7,13 +7,18 @@ import { matrix, type Matrix } from '../data/matrix.js';
 import { LatentError } from '../errors.js';
 import { Rng } from '../tensor/rng.js';
 
-/** Rows of `x` at `indices`, copied into a new matrix. */
-export function takeRows(x: Matrix, indices: ArrayLike<number>, start = 0, end = indices.length): Matrix {
-  const out = new Float32Array((end - start) * x.cols);
+/** Rows of `x` at `indices[start..end)`, copied into the first (end - start)·cols values of `out`. */
+export function gatherRows(x: Matrix, indices: ArrayLike<number>, start: number, end: number, out: Float32Array): void {
   for (let i = start; i < end; i++) {
     const row = indices[i]!;
     out.set(x.data.subarray(row * x.cols, (row + 1) * x.cols), (i - start) * x.cols);
   }
+}
+
+/** Rows of `x` at `indices`, copied into a new matrix. */
+export function takeRows(x: Matrix, indices: ArrayLike<number>, start = 0, end = indices.length): Matrix {
+  const out = new Float32Array((end - start) * x.cols);
+  gatherRows(x, indices, start, end, out);
   return matrix(out, end - start, x.cols);
 }
 

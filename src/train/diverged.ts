@@ -1,6 +1,8 @@
 /**
- * TrainingDivergedError: the loss became NaN or infinite. The model already holds the last
- * weights that gave a finite loss; the error names the epoch and step and carries the history.
+ * TrainingDivergedError: the loss became NaN or infinite. The model already holds weights that
+ * gave a finite loss, those from just before a recent step (at most ROLLBACK_INTERVAL steps back,
+ * see trainer.ts); the error names the failing epoch and step, the step the kept weights come
+ * from, and carries the history.
  */
 
 import { LatentError } from '../errors.js';
@@ -12,9 +14,14 @@ export class TrainingDivergedError extends LatentError {
     readonly step: number,
     readonly value: number,
     readonly history: History,
+    /** Epoch and step (0-based) whose starting weights the model kept; null when none was taken yet. */
+    readonly keptFrom: { readonly epoch: number; readonly step: number } | null = null,
   ) {
     super(
-      `training diverged: the loss became ${value} at epoch ${epoch + 1}, step ${step + 1}; the model keeps the last weights that gave a finite loss`,
+      `training diverged: the loss became ${value} at epoch ${epoch + 1}, step ${step + 1}; ` +
+        (keptFrom === null
+          ? 'no step had been taken, so the model keeps its starting weights'
+          : `the model keeps the weights from before epoch ${keptFrom.epoch + 1}, step ${keptFrom.step + 1}, which gave a finite loss`),
       'lower the learning rate (--lr), scale the data (--scale standard) or clip gradients (--clip-norm 1)',
     );
   }

@@ -6,6 +6,7 @@ import { DenseAutoencoder, denseConfig } from '../models/index.js';
 import { parseCorruption } from './corruption.js';
 import { planeData } from './test-utils/plane-data.js';
 import { fit, TrainingDivergedError, type TrainingState } from './index.js';
+import { ROLLBACK_INTERVAL } from './trainer.js';
 
 const small = () =>
   new DenseAutoencoder(denseConfig({ inputDim: 6, hidden: [8], latentDim: 2, activation: 'tanh', dropout: 0.1, seed: 3 }));
@@ -78,6 +79,28 @@ describe('fit', () => {
     // The kept weights gave a finite loss on a batch of this data, so they reconstruct it finitely.
     const errors = model.reconstructionError(x);
     expect(errors.every(Number.isFinite)).toBe(true);
+  });
+
+  it('keeps weights copied at most ROLLBACK_INTERVAL steps before the failing one, and says from which step', async () => {
+    const x = planeData(64);
+    const model = small();
+    // Diverges late enough that the copy is not simply the first step's.
+    const attempt = fit(model, x, { epochs: 50, batchSize: 8, shuffle: false, optimizer: { name: 'sgd', lr: 3 } });
+    const error = await attempt.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    if (!(error instanceof TrainingDivergedError)) throw new Error('expected TrainingDivergedError');
+    const batches = 64 / 8;
+    const failing = error.epoch * batches + error.step;
+    expect(failing).toBeGreaterThan(ROLLBACK_INTERVAL);
+    expect(error.keptFrom).not.toBeNull();
+    const kept = error.keptFrom!.epoch * batches + error.keptFrom!.step;
+    expect(kept).toBeLessThan(failing);
+    expect(failing - kept).toBeLessThanOrEqual(ROLLBACK_INTERVAL);
+    expect(kept % ROLLBACK_INTERVAL).toBe(0);
+    expect(error.message).toContain(`keeps the weights from before epoch ${error.keptFrom!.epoch + 1}, step ${error.keptFrom!.step + 1}`);
+    expect(model.reconstructionError(x).every(Number.isFinite)).toBe(true);
   });
 
   it('early stopping restores the best weights', async () => {

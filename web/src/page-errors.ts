@@ -20,9 +20,12 @@ export interface PageError {
 /** Where on the page an error arises: the worker's contexts, the data loader and the threshold rule. */
 export type PageErrorContext = ErrorContext | 'data' | 'threshold';
 
-/** Command-line wording: a `latent` command, an option flag, the DATA argument, npm, or `rule:value` syntax. */
+/**
+ * Command-line and programmer wording: a `latent` command, an option flag, the DATA argument, npm,
+ * `rule:value` syntax, or code to write (a model file's metadata from Python).
+ */
 export const CLI_WORDING =
-  /\blatent (train|score|info|evaluate|sweep)\b|(^|\s|\()--[a-z]|\bDATA argument\b|\bnpm install\b|\bmodel\.save\b|\b(contamination|percentile|std|mad|pot):[\d.e-]+/;
+  /\blatent (train|score|info|evaluate|sweep)\b|(^|\s|\()--[a-z]|\bDATA argument\b|\bnpm install\b|\bmodel\.save\b|\bjson\.dumps\b|\b(contamination|percentile|std|mad|pot):[\d.e-]+/;
 
 /** Hints that fit the page, by where the error arose. */
 const PAGE_HINTS: Readonly<Record<PageErrorContext, string>> = {

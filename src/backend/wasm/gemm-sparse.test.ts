@@ -10,142 +10,146 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../tensor/rng.js';
 import type { GemmArgs } from '../backend.js';
 import { expectAllClose, gemmTolerance } from './test-utils/all-close.js';
-import { onBackend, oracle, randomArray, wasmBackends } from './test-utils/fixtures.js';
+import { HOST_VARIANTS, onBackend, oracle, randomArray, wasmBackends } from './test-utils/fixtures.js';
 
-const backends = await wasmBackends();
+const builds = await wasmBackends();
 
-/** Uniform values where a seeded `density` share is kept and the rest set to zero; some rows all zero. */
-function sparseArray(rng: Rng, rows: number, cols: number, density: number): Float32Array {
-  const out = randomArray(rng, rows * cols);
-  for (let i = 0; i < rows; i++) {
-    const emptyRow = rows > 4 && i % 5 === 3;
-    for (let j = 0; j < cols; j++) if (emptyRow || rng.uniform() >= density) out[i * cols + j] = 0;
-  }
-  return out;
-}
+describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
+  const backends = builds.get(variant)!;
 
-const SHAPES: readonly [number, number, number][] = [
-  [1, 32, 1],
-  [3, 33, 7],
-  [7, 47, 129],
-  [65, 129, 3],
-  [129, 300, 127],
-  [64, 1000, 40],
-  [130, 64, 1100],
-  [150, 272, 784],
-];
-
-const SCALARS: readonly [number, number][] = [
-  [1, 0],
-  [0.5, 1],
-  [-2, 0.25],
-];
-
-function reference(args: Omit<GemmArgs, 'c'>, c0: Float32Array): Float32Array {
-  const c = c0.slice();
-  oracle.gemm({ ...args, c });
-  return c;
-}
-
-describe.each([false, true])('wasm gemm with a sparse left operand, transB=%s', (transB) => {
-  it.each(SHAPES)('m=%i n=%i k=%i matches the reference at densities 0.02 and 0.3 on 1 and 2 threads', (m, n, k) => {
-    for (const density of [0.02, 0.3]) {
-      const rng = new Rng(m * 7919 + n * 31 + k + (transB ? 1 : 0) + density * 1000);
-      const a = sparseArray(rng, m, k, density);
-      const b = randomArray(rng, k * n);
-      const c0 = randomArray(rng, m * n);
-      for (const [alpha, beta] of SCALARS) {
-        const expected = reference({ a, b, m, n, k, transA: false, transB, alpha, beta }, c0);
-        const results: Float32Array[] = [];
-        for (const [threads, backend] of backends) {
-          const [wa, wb, wc] = [a, b, c0].map((values) => onBackend(backend, values)) as [Float32Array, Float32Array, Float32Array];
-          backend.gemm({ a: wa, b: wb, c: wc, m, n, k, transA: false, transB, alpha, beta });
-          expectAllClose(wc, expected, gemmTolerance(k), `density ${density}, ${threads} thread(s), alpha ${alpha}, beta ${beta}`);
-          results.push(wc.slice());
-          for (const view of [wa, wb, wc]) backend.release(view);
-        }
-        expect(results[1]).toEqual(results[0]);
-      }
+  /** Uniform values where a seeded `density` share is kept and the rest set to zero; some rows all zero. */
+  function sparseArray(rng: Rng, rows: number, cols: number, density: number): Float32Array {
+    const out = randomArray(rng, rows * cols);
+    for (let i = 0; i < rows; i++) {
+      const emptyRow = rows > 4 && i % 5 === 3;
+      for (let j = 0; j < cols; j++) if (emptyRow || rng.uniform() >= density) out[i * cols + j] = 0;
     }
-  });
-});
+    return out;
+  }
 
-const B_SHAPES: readonly [number, number, number][] = [
-  [64, 1, 1],
-  [65, 3, 7],
-  [79, 5, 128],
-  [64, 67, 3],
-  [129, 300, 1000],
-];
+  const SHAPES: readonly [number, number, number][] = [
+    [1, 32, 1],
+    [3, 33, 7],
+    [7, 47, 129],
+    [65, 129, 3],
+    [129, 300, 127],
+    [64, 1000, 40],
+    [130, 64, 1100],
+    [150, 272, 784],
+  ];
 
-describe.each([false, true])('wasm gemm with a sparse right operand, transA=%s', (transA) => {
-  it.each(B_SHAPES)('m=%i n=%i k=%i matches the reference at densities 0.02 and 0.2 on 1 and 2 threads', (m, n, k) => {
-    for (const density of [0.02, 0.2]) {
-      const rng = new Rng(m * 7 + n * 131 + k + (transA ? 1 : 0) + density * 1000);
-      // A dense A keeps the left-operand path out of the way; B [k, n] is mostly zeros.
-      const a = randomArray(rng, m * k, 0.5, 1);
-      const b = sparseArray(rng, k, n, density);
-      const c0 = randomArray(rng, m * n);
-      // beta ≠ 0 takes the dense path; it must agree too.
-      for (const [alpha, beta] of [
-        [1, 0],
-        [-2, 0],
-        [0.5, 1],
-      ] as const) {
-        const expected = reference({ a, b, m, n, k, transA, transB: false, alpha, beta }, c0);
-        const results: Float32Array[] = [];
-        for (const [threads, backend] of backends) {
-          const [wa, wb, wc] = [a, b, c0].map((values) => onBackend(backend, values)) as [Float32Array, Float32Array, Float32Array];
-          backend.gemm({ a: wa, b: wb, c: wc, m, n, k, transA, transB: false, alpha, beta });
-          expectAllClose(wc, expected, gemmTolerance(k), `density ${density}, ${threads} thread(s), alpha ${alpha}, beta ${beta}`);
-          results.push(wc.slice());
-          for (const view of [wa, wb, wc]) backend.release(view);
+  const SCALARS: readonly [number, number][] = [
+    [1, 0],
+    [0.5, 1],
+    [-2, 0.25],
+  ];
+
+  function reference(args: Omit<GemmArgs, 'c'>, c0: Float32Array): Float32Array {
+    const c = c0.slice();
+    oracle.gemm({ ...args, c });
+    return c;
+  }
+
+  describe.each([false, true])('wasm gemm with a sparse left operand, transB=%s', (transB) => {
+    it.each(SHAPES)('m=%i n=%i k=%i matches the reference at densities 0.02 and 0.3 on 1 and 2 threads', (m, n, k) => {
+      for (const density of [0.02, 0.3]) {
+        const rng = new Rng(m * 7919 + n * 31 + k + (transB ? 1 : 0) + density * 1000);
+        const a = sparseArray(rng, m, k, density);
+        const b = randomArray(rng, k * n);
+        const c0 = randomArray(rng, m * n);
+        for (const [alpha, beta] of SCALARS) {
+          const expected = reference({ a, b, m, n, k, transA: false, transB, alpha, beta }, c0);
+          const results: Float32Array[] = [];
+          for (const [threads, backend] of backends) {
+            const [wa, wb, wc] = [a, b, c0].map((values) => onBackend(backend, values)) as [Float32Array, Float32Array, Float32Array];
+            backend.gemm({ a: wa, b: wb, c: wc, m, n, k, transA: false, transB, alpha, beta });
+            expectAllClose(wc, expected, gemmTolerance(k), `density ${density}, ${threads} thread(s), alpha ${alpha}, beta ${beta}`);
+            results.push(wc.slice());
+            for (const view of [wa, wb, wc]) backend.release(view);
+          }
+          expect(results[1]).toEqual(results[0]);
         }
-        expect(results[1]).toEqual(results[0]);
       }
+    });
+  });
+
+  const B_SHAPES: readonly [number, number, number][] = [
+    [64, 1, 1],
+    [65, 3, 7],
+    [79, 5, 128],
+    [64, 67, 3],
+    [129, 300, 1000],
+  ];
+
+  describe.each([false, true])('wasm gemm with a sparse right operand, transA=%s', (transA) => {
+    it.each(B_SHAPES)('m=%i n=%i k=%i matches the reference at densities 0.02 and 0.2 on 1 and 2 threads', (m, n, k) => {
+      for (const density of [0.02, 0.2]) {
+        const rng = new Rng(m * 7 + n * 131 + k + (transA ? 1 : 0) + density * 1000);
+        // A dense A keeps the left-operand path out of the way; B [k, n] is mostly zeros.
+        const a = randomArray(rng, m * k, 0.5, 1);
+        const b = sparseArray(rng, k, n, density);
+        const c0 = randomArray(rng, m * n);
+        // beta ≠ 0 takes the dense path; it must agree too.
+        for (const [alpha, beta] of [
+          [1, 0],
+          [-2, 0],
+          [0.5, 1],
+        ] as const) {
+          const expected = reference({ a, b, m, n, k, transA, transB: false, alpha, beta }, c0);
+          const results: Float32Array[] = [];
+          for (const [threads, backend] of backends) {
+            const [wa, wb, wc] = [a, b, c0].map((values) => onBackend(backend, values)) as [Float32Array, Float32Array, Float32Array];
+            backend.gemm({ a: wa, b: wb, c: wc, m, n, k, transA, transB: false, alpha, beta });
+            expectAllClose(wc, expected, gemmTolerance(k), `density ${density}, ${threads} thread(s), alpha ${alpha}, beta ${beta}`);
+            results.push(wc.slice());
+            for (const view of [wa, wb, wc]) backend.release(view);
+          }
+          expect(results[1]).toEqual(results[0]);
+        }
+      }
+    });
+  });
+
+  describe('choice of the sparse path', () => {
+    // A zero of A times an infinite entry of B is NaN on the dense path and skipped on the sparse
+    // one: that difference shows which path ran.
+    function productWithInfinity(threads: number, density: number): Float32Array {
+      const backend = backends.get(threads)!;
+      const [m, n, k] = [40, 64, 50];
+      const a = sparseArray(new Rng(3), m, k, density);
+      for (let i = 0; i < m; i++) a[i * k] = 0;
+      const b = randomArray(new Rng(4), k * n);
+      b.fill(Number.POSITIVE_INFINITY, 0, n);
+      const wc = backend.alloc(m * n);
+      backend.gemm({ a: onBackend(backend, a), b: onBackend(backend, b), c: wc, m, n, k, transA: false, transB: false, alpha: 1, beta: 0 });
+      return wc.slice();
     }
-  });
-});
 
-describe('choice of the sparse path', () => {
-  // A zero of A times an infinite entry of B is NaN on the dense path and skipped on the sparse
-  // one: that difference shows which path ran.
-  function productWithInfinity(threads: number, density: number): Float32Array {
-    const backend = backends.get(threads)!;
-    const [m, n, k] = [40, 64, 50];
-    const a = sparseArray(new Rng(3), m, k, density);
-    for (let i = 0; i < m; i++) a[i * k] = 0;
-    const b = randomArray(new Rng(4), k * n);
-    b.fill(Number.POSITIVE_INFINITY, 0, n);
-    const wc = backend.alloc(m * n);
-    backend.gemm({ a: onBackend(backend, a), b: onBackend(backend, b), c: wc, m, n, k, transA: false, transB: false, alpha: 1, beta: 0 });
-    return wc.slice();
-  }
+    it.each([...backends.keys()])('mostly-zero operands take the compressed path (%i thread(s))', (threads) => {
+      expect(productWithInfinity(threads, 0.1).every(Number.isFinite)).toBe(true);
+    });
 
-  it.each([...backends.keys()])('mostly-zero operands take the compressed path (%i thread(s))', (threads) => {
-    expect(productWithInfinity(threads, 0.1).every(Number.isFinite)).toBe(true);
-  });
+    it.each([...backends.keys()])('dense operands keep the packed path (%i thread(s))', (threads) => {
+      expect(productWithInfinity(threads, 0.9).some(Number.isNaN)).toBe(true);
+    });
 
-  it.each([...backends.keys()])('dense operands keep the packed path (%i thread(s))', (threads) => {
-    expect(productWithInfinity(threads, 0.9).some(Number.isNaN)).toBe(true);
-  });
+    // The same observation for the right operand: infinities in A, against rows of B that are zero.
+    function rightProductWithInfinity(threads: number, density: number, beta: number): Float32Array {
+      const backend = backends.get(threads)!;
+      const [m, n, k] = [70, 20, 50];
+      const a = randomArray(new Rng(5), m * k, 0.5, 1);
+      for (let i = 0; i < m; i++) a[i * k] = Number.POSITIVE_INFINITY;
+      const b = sparseArray(new Rng(6), k, n, density);
+      b.fill(0, 0, n);
+      const wc = backend.alloc(m * n);
+      backend.gemm({ a: onBackend(backend, a), b: onBackend(backend, b), c: wc, m, n, k, transA: false, transB: false, alpha: 1, beta });
+      return wc.slice();
+    }
 
-  // The same observation for the right operand: infinities in A, against rows of B that are zero.
-  function rightProductWithInfinity(threads: number, density: number, beta: number): Float32Array {
-    const backend = backends.get(threads)!;
-    const [m, n, k] = [70, 20, 50];
-    const a = randomArray(new Rng(5), m * k, 0.5, 1);
-    for (let i = 0; i < m; i++) a[i * k] = Number.POSITIVE_INFINITY;
-    const b = sparseArray(new Rng(6), k, n, density);
-    b.fill(0, 0, n);
-    const wc = backend.alloc(m * n);
-    backend.gemm({ a: onBackend(backend, a), b: onBackend(backend, b), c: wc, m, n, k, transA: false, transB: false, alpha: 1, beta });
-    return wc.slice();
-  }
-
-  it.each([...backends.keys()])('a mostly-zero right operand takes the compressed path when beta is 0 (%i thread(s))', (threads) => {
-    expect(rightProductWithInfinity(threads, 0.1, 0).every(Number.isFinite)).toBe(true);
-    expect(rightProductWithInfinity(threads, 0.1, 1).some(Number.isNaN)).toBe(true);
-    expect(rightProductWithInfinity(threads, 0.9, 0).some(Number.isNaN)).toBe(true);
+    it.each([...backends.keys()])('a mostly-zero right operand takes the compressed path when beta is 0 (%i thread(s))', (threads) => {
+      expect(rightProductWithInfinity(threads, 0.1, 0).every(Number.isFinite)).toBe(true);
+      expect(rightProductWithInfinity(threads, 0.1, 1).some(Number.isNaN)).toBe(true);
+      expect(rightProductWithInfinity(threads, 0.9, 0).some(Number.isNaN)).toBe(true);
+    });
   });
 });

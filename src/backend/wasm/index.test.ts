@@ -4,7 +4,7 @@
  */
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWasmBackend, wasmAvailable, WasmBackend } from './index.js';
+import { createWasmBackend, relaxedSimdSupported, wasmAvailable, WasmBackend, type KernelVariant } from './index.js';
 
 const saved = process.env['LATENT_THREADS'];
 afterEach(() => {
@@ -44,5 +44,30 @@ describe('createWasmBackend', () => {
     await expect(createWasmBackend({ threads: 1.5 })).rejects.toThrow(/threads must be a whole number/);
     process.env['LATENT_THREADS'] = 'many';
     await expect(createWasmBackend({})).rejects.toThrow(/LATENT_THREADS must be a whole number from 1 to 64, got "many"/);
+  });
+});
+
+describe('kernel builds', () => {
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+
+  it('detects relaxed SIMD where the host validates it (Node 22+) and not on Node 20 without flags', () => {
+    expect(relaxedSimdSupported()).toBe(nodeMajor >= 22 || process.execArgv.includes('--experimental-wasm-relaxed-simd'));
+  });
+
+  it('takes the fastest build by default and the plain one on request', async () => {
+    const best = await createWasmBackend({ threads: 1 });
+    expect(best instanceof WasmBackend && best.kernels).toBe(relaxedSimdSupported() ? 'relaxed' : 'simd');
+    if (best instanceof WasmBackend) await best.close();
+    const plain = await createWasmBackend({ threads: 1, kernels: 'simd' });
+    expect(plain instanceof WasmBackend && plain.kernels).toBe('simd');
+    if (plain instanceof WasmBackend) await plain.close();
+  });
+
+  it.runIf(!relaxedSimdSupported())('refuses the relaxed build on a host without relaxed SIMD, saying what to use', async () => {
+    await expect(createWasmBackend({ kernels: 'relaxed' })).rejects.toThrow(/need a host that validates WebAssembly relaxed SIMD/);
+  });
+
+  it('rejects an unknown build by name', async () => {
+    await expect(createWasmBackend({ kernels: 'avx' as KernelVariant })).rejects.toThrow(/kernels must be "relaxed" or "simd", got "avx"/);
   });
 });

@@ -6,15 +6,21 @@
 import { LatentError } from '../../errors.js';
 import type { Backend } from '../backend.js';
 import { MAX_THREADS } from './codes.js';
-import { kernelsValid } from './kernels.js';
+import { bestKernelVariant, kernelsValid, relaxedSimdSupported, type KernelVariant } from './kernels.js';
 import { coreCount, threadsSupported } from './spawn.js';
 import { WasmBackend } from './wasm-backend.js';
 
 export { WasmBackend } from './wasm-backend.js';
+export { bestKernelVariant, relaxedSimdSupported, type KernelVariant } from './kernels.js';
 
 export interface WasmBackendOptions {
   /** Threads to split big kernels over, the caller included (default: LATENT_THREADS, else all cores). */
   readonly threads?: number;
+  /**
+   * Kernel build: 'relaxed' (relaxed SIMD's fused multiply-add; Node 22+, Chrome 114+) or 'simd'
+   * (plain SIMD, every host with wasm SIMD). Default: the fastest the host validates.
+   */
+  readonly kernels?: KernelVariant;
 }
 
 /** True when this host can run the wasm kernels (WebAssembly with SIMD). */
@@ -51,6 +57,16 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   if (!wasmAvailable()) {
     throw new LatentError('the wasm backend needs WebAssembly with SIMD', 'use a current Node.js (20+) or browser, or --backend js');
   }
+  const variant = options.kernels ?? bestKernelVariant();
+  if (variant !== 'relaxed' && variant !== 'simd') {
+    throw new LatentError(`kernels must be "relaxed" or "simd", got "${String(variant)}"`, 'leave it unset to take the fastest build');
+  }
+  if (variant === 'relaxed' && !relaxedSimdSupported()) {
+    throw new LatentError(
+      'the relaxed SIMD kernels need a host that validates WebAssembly relaxed SIMD',
+      'use Node.js 22+ or Chrome 114+, or kernels: "simd"',
+    );
+  }
   const env = envThreads();
   const requested =
     options.threads !== undefined
@@ -59,6 +75,6 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
         ? parseThreads(env, 'LATENT_THREADS')
         : await coreCount();
   // Without shared memory and workers: the unshared kernels on this thread alone.
-  if (!threadsSupported() || !kernelsValid(true)) return WasmBackend.create(1, false);
-  return WasmBackend.create(requested);
+  if (!threadsSupported() || !kernelsValid(true, variant)) return WasmBackend.create(1, false, variant);
+  return WasmBackend.create(requested, true, variant);
 }

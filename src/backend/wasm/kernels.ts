@@ -1,9 +1,20 @@
 /**
- * Loading the wasm kernels: decode the embedded bytes, compile once, instantiate per thread on the
- * shared memory, and check the exports the TypeScript side relies on.
+ * Loading the wasm kernels: pick the build (relaxed SIMD where the host validates it, plain SIMD
+ * otherwise), decode the embedded bytes, compile once, instantiate per thread on the shared
+ * memory, and check the exports the TypeScript side relies on.
+ *
+ * Invariant: one backend runs one build on every thread, so a seeded run gives the same bits
+ * whatever the thread count; the two builds agree to float32 tolerance, not bit for bit (fused
+ * multiply-add rounds once where the plain build rounds twice).
  */
 
-import { KERNELS_MAX_PAGES, KERNELS_SHARED_BASE64, KERNELS_SINGLE_BASE64 } from './kernels-wasm.js';
+import {
+  KERNELS_MAX_PAGES,
+  KERNELS_SHARED_BASE64,
+  KERNELS_SHARED_RELAXED_BASE64,
+  KERNELS_SINGLE_BASE64,
+  KERNELS_SINGLE_RELAXED_BASE64,
+} from './kernels-wasm.js';
 import { requireWasmApi, wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
 
 /** The exports of asm/index.ts. */
@@ -16,6 +27,44 @@ export interface KernelExports {
 
 export { KERNELS_MAX_PAGES };
 
+/** The kernel builds: `relaxed` uses relaxed SIMD's fused multiply-add, `simd` plain 128-bit SIMD. */
+export type KernelVariant = 'relaxed' | 'simd';
+
+/**
+ * The smallest module that uses relaxed SIMD: one function computing f32x4.relaxed_madd of three
+ * v128 constants. Hosts without the feature (Node 20 without flags, older browsers) reject it.
+ */
+// prettier-ignore
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // types: () -> ()
+  0x03, 0x02, 0x01, 0x00, // one function of type 0
+  0x0a, 0x3e, 0x01, 0x3c, 0x00, // code: one body of 60 bytes, no locals
+  ...[0, 1, 2].flatMap(() => [0xfd, 0x0c, ...new Array<number>(16).fill(0)]), // 3 × v128.const 0
+  0xfd, 0x85, 0x02, // f32x4.relaxed_madd
+  0x1a, 0x0b, // drop, end
+]);
+
+let relaxedSupported: boolean | undefined;
+
+/** True when this host validates WebAssembly relaxed SIMD (Node 22+, Chrome 114+). */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedSupported === undefined) {
+    const api = wasmApi();
+    try {
+      relaxedSupported = api !== undefined && api.validate(RELAXED_PROBE);
+    } catch {
+      relaxedSupported = false;
+    }
+  }
+  return relaxedSupported;
+}
+
+/** The fastest build this host runs: relaxed SIMD where validated, plain SIMD otherwise. */
+export function bestKernelVariant(): KernelVariant {
+  return relaxedSimdSupported() ? 'relaxed' : 'simd';
+}
+
 function decodeBase64(text: string): Uint8Array {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
@@ -23,31 +72,42 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-const bytes = new Map<boolean, Uint8Array>();
-const compiled = new Map<boolean, Promise<WasmModule>>();
+const BASE64: Readonly<Record<KernelVariant, { shared: string; single: string }>> = {
+  relaxed: { shared: KERNELS_SHARED_RELAXED_BASE64, single: KERNELS_SINGLE_RELAXED_BASE64 },
+  simd: { shared: KERNELS_SHARED_BASE64, single: KERNELS_SINGLE_BASE64 },
+};
+
+const bytes = new Map<string, Uint8Array>();
+const compiled = new Map<string, Promise<WasmModule>>();
 
 /** The module bytes: `shared` imports a shared memory (threads), otherwise an unshared one. */
-function kernelBytes(shared: boolean): Uint8Array {
-  let found = bytes.get(shared);
-  if (!found) bytes.set(shared, (found = decodeBase64(shared ? KERNELS_SHARED_BASE64 : KERNELS_SINGLE_BASE64)));
+function kernelBytes(shared: boolean, variant: KernelVariant): Uint8Array {
+  const key = `${variant}:${shared}`;
+  let found = bytes.get(key);
+  if (!found) bytes.set(key, (found = decodeBase64(shared ? BASE64[variant].shared : BASE64[variant].single)));
   return found;
 }
 
-/** True when this host can compile the kernels (WebAssembly with SIMD; shared memory if `shared`). */
-export function kernelsValid(shared: boolean): boolean {
+/**
+ * True when this host can compile the kernels (WebAssembly with SIMD; shared memory if `shared`;
+ * relaxed SIMD for the `relaxed` build).
+ */
+export function kernelsValid(shared: boolean, variant: KernelVariant = 'simd'): boolean {
   const api = wasmApi();
   if (api === undefined || (shared && typeof SharedArrayBuffer === 'undefined')) return false;
+  if (variant === 'relaxed' && !relaxedSimdSupported()) return false;
   try {
-    return api.validate(kernelBytes(shared));
+    return api.validate(kernelBytes(shared, variant));
   } catch {
     return false;
   }
 }
 
-/** The compiled kernel module (compiled once per process and variant, shared by every thread). */
-export function compileKernels(shared: boolean): Promise<WasmModule> {
-  let found = compiled.get(shared);
-  if (!found) compiled.set(shared, (found = requireWasmApi().compile(kernelBytes(shared))));
+/** The compiled kernel module (compiled once per process, memory kind and build; shared by every thread). */
+export function compileKernels(shared: boolean, variant: KernelVariant): Promise<WasmModule> {
+  const key = `${variant}:${shared}`;
+  let found = compiled.get(key);
+  if (!found) compiled.set(key, (found = requireWasmApi().compile(kernelBytes(shared, variant))));
   return found;
 }
 

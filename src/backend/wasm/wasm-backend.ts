@@ -35,7 +35,7 @@ import {
   type TaskId,
 } from './codes.js';
 import { WasmHeap } from './heap.js';
-import { compileKernels, instantiateKernels, KERNELS_MAX_PAGES } from './kernels.js';
+import { bestKernelVariant, compileKernels, instantiateKernels, KERNELS_MAX_PAGES, type KernelVariant } from './kernels.js';
 import { ThreadPool } from './thread-pool.js';
 import { CONTROL_BYTES } from './worker-source.js';
 
@@ -96,6 +96,8 @@ function need(view: Float32Array, length: number, name: string): void {
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly threads: number;
+  /** The kernel build every thread of this backend runs. */
+  readonly kernels: KernelVariant;
   private readonly header: Int32Array;
   private readonly args: Float64Array;
 
@@ -105,19 +107,22 @@ export class WasmBackend implements Backend {
     job: number,
     private readonly scratch: number,
     private readonly scratchStride: number,
+    kernels: KernelVariant,
   ) {
     this.threads = pool.threads;
+    this.kernels = kernels;
     this.header = heap.int32View(job, 4);
     this.args = heap.float64View(job + JOB_ARGS_OFFSET, ARG_SLOTS + MAX_CHUNKS);
   }
 
   /**
    * Compile and instantiate the kernels and start `threads - 1` workers. `shared: false` (hosts
-   * without SharedArrayBuffer) runs on the calling thread only, in a fixed-size memory.
+   * without SharedArrayBuffer) runs on the calling thread only, in a fixed-size memory. `variant`
+   * picks the kernel build (default: relaxed SIMD where the host validates it).
    */
-  static async create(threads: number, shared = true): Promise<WasmBackend> {
+  static async create(threads: number, shared = true, variant: KernelVariant = bestKernelVariant()): Promise<WasmBackend> {
     const count = shared ? Math.max(1, Math.min(MAX_THREADS, Math.floor(threads))) : 1;
-    const module = await compileKernels(shared);
+    const module = await compileKernels(shared, variant);
     const heap = shared ? new WasmHeap(INITIAL_PAGES, KERNELS_MAX_PAGES, true) : fixedHeap();
     const kernels = await instantiateKernels(module, heap.memory);
     const control = heap.reserve(CONTROL_BYTES + JOB_BYTES);
@@ -125,7 +130,7 @@ export class WasmBackend implements Backend {
     const scratchStride = Math.ceil((kernels.gemmScratchFloats() * 4) / 64) * 64;
     const scratch = heap.reserve(scratchStride * count);
     const pool = await ThreadPool.start(kernels, module, heap.memory, control, job, count);
-    return new WasmBackend(heap, pool, job, scratch, scratchStride);
+    return new WasmBackend(heap, pool, job, scratch, scratchStride, variant);
   }
 
   /** Stop the worker threads (kernels keep working on the calling thread alone). */

@@ -16,7 +16,6 @@ import type { Dataset } from '../../data/dataset.js';
 import { MNIST_SIDE } from '../../data/mnist.js';
 import { loadMnist } from '../../data/node-mnist.js';
 import { assertWritable } from '../../io/atomic.js';
-import { saveModel } from '../../io/model-node.js';
 import { trainingSummary } from '../../io/training-summary.js';
 import { buildModel } from '../../models/build.js';
 import { denseConfig } from '../../models/config.js';
@@ -30,6 +29,7 @@ import type { Io } from '../io.js';
 import { parseInteger } from '../options.js';
 import { checkModelOutput } from '../outputs.js';
 import { createProgress } from '../progress.js';
+import { saveTrainedModel } from '../save-trained.js';
 
 /** Demo defaults: 10 epochs of 784→128→8 beat 8-component PCA by about a third on test MSE. */
 export const DEMO_DEFAULTS = { latent: 8, hidden: 128, epochs: 10, lr: 0.002, batchSize: 64, seed: 42, dir: 'latent-demo' } as const;
@@ -164,7 +164,7 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<number> {
       scale: 'none',
     },
   });
-  saveModel(modelPath, model, { overwrite: force, training: { ...training, testMse: result.autoencoder, pcaTestMse: result.pca } });
+  saveTrainedModel(modelPath, model, { overwrite: force, training: { ...training, testMse: result.autoencoder, pcaTestMse: result.pca } });
   io.out(
     `wrote ${imagePath} (digits; autoencoder and PCA reconstructions below)\nwrote ${modelPath} (trained in ${formatDuration(seconds)})\n`,
   );

@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadMnist } from '../../data/node-mnist.js';
 import { assertWritable } from '../../io/atomic.js';
-import { saveModel } from '../../io/model-node.js';
 import { trainingSummary } from '../../io/training-summary.js';
 import { denoiseDemo } from '../../tasks/denoise-files.js';
 import { formatCorruption, parseCorruption } from '../../train/corruption.js';
@@ -23,6 +22,7 @@ import { formatDuration } from '../format.js';
 import type { Io } from '../io.js';
 import { parseInteger, parseIntegerList } from '../options.js';
 import { checkModelOutput } from '../outputs.js';
+import { saveTrainedModel } from '../save-trained.js';
 import { qualityTable } from './denoise.js';
 import { taskProgress } from './task-progress.js';
 
@@ -139,7 +139,7 @@ export async function runDenoiseDemo(flags: DenoiseDemoFlags, io: Io): Promise<n
             scale: 'none',
           },
         });
-  saveModel(modelPath, denoiser.model, {
+  saveTrainedModel(modelPath, denoiser.model, {
     overwrite: force,
     extra: denoiser.denoiserExtra(),
     ...(training === undefined ? {} : { training }),

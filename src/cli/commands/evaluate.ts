@@ -10,6 +10,7 @@
  * any training.
  */
 
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { matrix } from '../../data/matrix.js';
 import type { LoadOptions } from '../../data/node-loaders.js';
@@ -21,7 +22,9 @@ import type { DetectorEvaluation } from '../../tasks/metrics.js';
 import { readProgress } from '../read-progress.js';
 import { checkSourceFeatures } from './row-stream.js';
 import { LatentError } from '../../errors.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 import type { LoadedModel } from '../../io/model-io.js';
+import { evaluationReport, type EvaluationReportInput, type ReportDetector } from '../../report/evaluation-report.js';
 import { DEFAULT_RULE } from '../../tasks/detector-common.js';
 import { describeStop } from '../../train/stop-reason.js';
 import { AutoencoderDetector, DEFAULT_METRIC, DETECTOR_FAMILIES } from '../../tasks/detector.js';
@@ -36,6 +39,7 @@ import { readDataset } from '../read-data.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
 import { loadModelArgument, modelArgumentHint, modelDataOptions } from '../model-input.js';
+import { checkReportOutput } from '../outputs.js';
 import { parseChoice, parseInteger, parseNameList } from '../options.js';
 import { evaluationTable } from './evaluation-table.js';
 import { labelSource, labelsFile, requireLabels } from './labels.js';
@@ -53,6 +57,8 @@ export interface EvaluateFlags {
   readonly columns?: string;
   readonly timestampColumn?: string;
   readonly backend?: string;
+  readonly report?: string;
+  readonly force?: boolean;
   readonly quiet?: boolean;
   readonly json?: boolean;
 }
@@ -93,11 +99,18 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
     )
     .option('--timestamp-column <name>', 'CSV only: column of dates/times to leave out of the features')
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
+    .option(
+      '--report <file.html>',
+      'also write a self-contained HTML report: the metrics table, ROC and precision-recall curves, score distributions with thresholds, and the top-scoring rows',
+    )
+    .option('-f, --force', 'replace an existing report file')
     .option('-q, --quiet', 'no progress output')
     .option('--json', 'print the results as one JSON object on standard output (no progress)')
     .action(async (first: string, second: string | undefined, flags: EvaluateFlags) => {
       const code =
-        second === undefined ? await runEvaluateData(first, flags, context.io) : await runEvaluateModel(first, second, flags, context.io);
+        second === undefined
+          ? await runEvaluateData(first, flags, context.io, context.commandLine)
+          : await runEvaluateModel(first, second, flags, context.io, context.commandLine);
       context.setExitCode(code);
     });
 }
@@ -122,13 +135,14 @@ function countOnes(labels: Float32Array): number {
 }
 
 /** `latent evaluate DATA`: autoencoder and PCA detectors, fitted with defaults, side by side. */
-export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io): Promise<number> {
+export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io, command = `latent evaluate ${data}`): Promise<number> {
   if (data.toLowerCase().endsWith('.safetensors')) {
     throw new LatentError(`${data} is a model file; evaluating it needs the data too`, `run latent evaluate ${data} DATA`);
   }
   refuseCsvFlags(data, { '--timestamp-column': flags.timestampColumn });
   const rule = parseRuleFlag(flags.thresholdRule) ?? DEFAULT_RULE;
   const metric = parseMetricFlag(flags.metric) ?? DEFAULT_METRIC;
+  if (flags.report !== undefined) checkReportOutput(flags.report, flags.force === true);
   const family = parseChoice('--model', flags.model ?? 'dense', DETECTOR_FAMILIES);
   if (metric === 'elbo' && family !== 'vae') {
     throw new LatentError('--metric elbo scores by negative ELBO, which only a variational autoencoder has', 'add --model vae');
@@ -169,6 +183,13 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
   const anomalies = countOnes(labels);
   const aeEval = ae.evaluate(x, labels);
   const pcaEval = pca.evaluate(x, labels);
+  const fitted =
+    `${family === 'vae' ? 'variational autoencoder' : 'autoencoder'} ${describeModel(ae)} trained ${ae.history?.epochs.length ?? 0} epochs${ae.history ? ` (${describeStop(ae.history.stopReason)})` : ''} in ${formatDuration(seconds)}; PCA with ${pca.nComponents} components\n` +
+    `score ${metric === pcaMetric ? metric : `${metric} (PCA: ${pcaMetric})`}, threshold rule ${formatThresholdRule(rule)} on the scores of the autoencoder's validation rows (PCA: of all rows)\n`;
+  const detectors: ReportDetector[] = [
+    { name: 'autoencoder', evaluation: aeEval, threshold: ae.threshold, detector: ae, model: ae.model },
+    { name: 'PCA', evaluation: pcaEval, threshold: pca.threshold, detector: pca, model: null },
+  ];
   if (json) {
     io.out(
       `${JSON.stringify(
@@ -194,20 +215,20 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
         2,
       )}\n`,
     );
-    return 0;
+  } else {
+    io.out(`${labelLine(dataset.source, x.rows, anomalies)}\n${fitted}${evaluationTable(detectors, anomalies)}`);
   }
-  io.out(
-    `${labelLine(dataset.source, x.rows, anomalies)}\n` +
-      `${family === 'vae' ? 'variational autoencoder' : 'autoencoder'} ${describeModel(ae)} trained ${ae.history?.epochs.length ?? 0} epochs${ae.history ? ` (${describeStop(ae.history.stopReason)})` : ''} in ${formatDuration(seconds)}; PCA with ${pca.nComponents} components\n` +
-      `score ${metric === pcaMetric ? metric : `${metric} (PCA: ${pcaMetric})`}, threshold rule ${formatThresholdRule(rule)} on the scores of the autoencoder's validation rows (PCA: of all rows)\n` +
-      evaluationTable(
-        [
-          { name: 'autoencoder', evaluation: aeEval, threshold: ae.threshold },
-          { name: 'PCA', evaluation: pcaEval, threshold: pca.threshold },
-        ],
-        anomalies,
-      ),
-  );
+  if (flags.report !== undefined) {
+    writeEvaluationReport(flags.report, flags.force === true, {
+      title: `latent evaluate ${data}`,
+      command,
+      data: dataset,
+      labels,
+      detectors,
+      notes: `Both detectors were fitted on all ${x.rows} rows with the labels held out: ${fitted.replace(/\n/g, ' ').trim()}`,
+    });
+    (json ? io.err : io.out)(`wrote report to ${flags.report}\n`);
+  }
   return 0;
 }
 
@@ -221,7 +242,13 @@ function describeModel(detector: AutoencoderDetector): string {
 }
 
 /** `latent evaluate MODEL DATA`: the metrics of a trained model. */
-export async function runEvaluateModel(modelPath: string, data: string, flags: EvaluateFlags, io: Io): Promise<number> {
+export async function runEvaluateModel(
+  modelPath: string,
+  data: string,
+  flags: EvaluateFlags,
+  io: Io,
+  command = `latent evaluate ${modelPath} ${data}`,
+): Promise<number> {
   if (!modelPath.toLowerCase().endsWith('.safetensors')) {
     throw new LatentError(
       `latent evaluate got two arguments, but ${modelPath} is not a model file (.safetensors)`,
@@ -241,9 +268,18 @@ export async function runEvaluateModel(modelPath: string, data: string, flags: E
   }
   const rule = parseRuleFlag(flags.thresholdRule);
   const metric = parseMetricFlag(flags.metric);
+  if (flags.report !== undefined) checkReportOutput(flags.report, flags.force === true);
   await setupBackend(flags.backend);
   const loaded = loadModelArgument(modelPath);
-  if (taskKind(loaded) === 'series') return evaluateSeries(loaded, modelPath, data, flags, io);
+  if (taskKind(loaded) === 'series') {
+    if (flags.report !== undefined) {
+      throw new LatentError(
+        `--report: ${modelPath} is a time-series model, and the evaluation report covers row models`,
+        'drop --report; the terminal table shows the series metrics',
+      );
+    }
+    return evaluateSeries(loaded, modelPath, data, flags, io);
+  }
   const source = await openRowSource(data, {
     ...dataOptions(flags, data),
     ...modelDataOptions({ ...(flags.columns === undefined ? {} : { columns: flags.columns }) }, data, loaded.training, modelPath),
@@ -255,7 +291,9 @@ export async function runEvaluateModel(modelPath: string, data: string, flags: E
   checkSourceFeatures(source, loaded.model, modelPath);
   const stored = storedDetector(loaded, modelPath, rule, metric);
   let result: { rows: number; labels: Float32Array; evaluation: DetectorEvaluation; threshold: number; note: string };
-  if (stored !== undefined) {
+  let report: (() => void) | undefined;
+  // The report draws every row's score and code, so it takes the in-memory path.
+  if (stored !== undefined && flags.report === undefined) {
     // A stored threshold: rows stream; only the scores and labels (12 bytes a row) are kept.
     const scores = new GrowingArray(Float64Array);
     const labels = new GrowingArray(Float32Array);
@@ -280,6 +318,25 @@ export async function runEvaluateModel(modelPath: string, data: string, flags: E
     const labels = requireLabels(dataset, file);
     const { detector, note } = thresholdedDetector(loaded, modelPath, dataset.x, dataset.source, rule, metric);
     result = { rows: dataset.x.rows, labels, evaluation: detector.evaluate(dataset.x, labels), threshold: detector.threshold, note };
+    const evaluated: ReportDetector = {
+      name: basename(modelPath),
+      evaluation: result.evaluation,
+      threshold: detector.threshold,
+      detector,
+      model: loaded.model,
+    };
+    const path = flags.report;
+    if (path !== undefined) {
+      report = () =>
+        writeEvaluationReport(path, flags.force === true, {
+          title: `latent evaluate ${basename(modelPath)} ${data}`,
+          command,
+          data: dataset,
+          labels,
+          detectors: [evaluated],
+          notes: `The trained model ${modelPath} scores every row of ${dataset.source}; ${note}.`,
+        });
+    }
   }
   const anomalies = countOnes(result.labels);
   if (flags.json === true) {
@@ -293,13 +350,21 @@ export async function runEvaluateModel(modelPath: string, data: string, flags: E
       evaluation: result.evaluation,
     };
     io.out(`${JSON.stringify(summary, null, 2)}\n`);
-    return 0;
+  } else {
+    io.out(
+      `${labelLine(source.source, result.rows, anomalies)}\n${result.note}\n` +
+        evaluationTable([{ name: basename(modelPath), evaluation: result.evaluation, threshold: result.threshold }], anomalies),
+    );
   }
-  io.out(
-    `${labelLine(source.source, result.rows, anomalies)}\n${result.note}\n` +
-      evaluationTable([{ name: modelPath, evaluation: result.evaluation, threshold: result.threshold }], anomalies),
-  );
+  if (report !== undefined) {
+    report();
+    (flags.json === true ? io.err : io.out)(`wrote report to ${flags.report}\n`);
+  }
   return 0;
+}
+
+function writeEvaluationReport(path: string, force: boolean, input: EvaluationReportInput): void {
+  writeFileAtomic(path, evaluationReport(input), { overwrite: force });
 }
 
 /** A series model against per-time-step labels (a label column of the series CSV). */

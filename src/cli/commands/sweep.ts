@@ -7,12 +7,15 @@
 
 import type { Command } from 'commander';
 import { LatentError } from '../../errors.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { sweepReport } from '../../report/sweep-report.js';
 import { sweep, type SweepRow } from '../../tasks/sweep.js';
 import { loadOptions, setupBackend, skippedColumnsNote, type DataFlags } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { readDataset } from '../read-data.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
+import { checkReportOutput } from '../outputs.js';
 import { parseInteger, parseIntegerList, parseNumber } from '../options.js';
 import { taskProgress } from './task-progress.js';
 
@@ -23,6 +26,8 @@ export interface SweepFlags extends DataFlags {
   readonly valSplit?: string;
   readonly tolerance?: string;
   readonly backend?: string;
+  readonly report?: string;
+  readonly force?: boolean;
   readonly quiet?: boolean;
   readonly json?: boolean;
 }
@@ -49,10 +54,12 @@ export function registerSweep(program: Command, context: CommandContext): void {
     .option('--columns <names>', 'CSV only: feature columns to use, comma-separated')
     .option('--label-column <name>', 'CSV only: a label column to leave out')
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
+    .option('--report <file.html>', 'also write a self-contained HTML report: error against latent size beside PCA, and the table')
+    .option('-f, --force', 'replace an existing report file')
     .option('-q, --quiet', 'no progress output')
     .option('--json', 'print the results as one JSON object on standard output (no progress)')
     .action(async (data: string, flags: SweepFlags) => {
-      context.setExitCode(await runSweep(data, flags, context.io));
+      context.setExitCode(await runSweep(data, flags, context.io, context.commandLine));
     });
 }
 
@@ -71,7 +78,7 @@ export function suggestedRow(rows: readonly SweepRow[], tolerance: number): numb
   return pick;
 }
 
-export async function runSweep(data: string, flags: SweepFlags, io: Io): Promise<number> {
+export async function runSweep(data: string, flags: SweepFlags, io: Io, command = `latent sweep ${data}`): Promise<number> {
   const d = SWEEP_DEFAULTS;
   const sizes = parseIntegerList('--latent', flags.latent, { min: 1 });
   if (sizes.length === 0) throw new LatentError(`--latent "${flags.latent}" lists no sizes`, 'e.g. --latent 2,4,8,16');
@@ -82,6 +89,7 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io): Promise
       ? d.valSplit
       : parseNumber('--val-split', flags.valSplit, { min: 0, max: 1, aboveMin: true, belowMax: true });
   const tolerance = flags.tolerance === undefined ? d.tolerance : parseNumber('--tolerance', flags.tolerance, { min: 0 });
+  if (flags.report !== undefined) checkReportOutput(flags.report, flags.force === true);
   const options = loadOptions(flags, data);
   const backend = await setupBackend(flags.backend);
   const dataset = await readDataset(data, options, io);
@@ -125,9 +133,22 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io): Promise
     io.out(
       `${JSON.stringify({ data: dataset.source, rows: x.rows, features: x.cols, tolerance, suggested: rows[suggested]?.latent ?? null, sizes: rows }, null, 2)}\n`,
     );
-    return 0;
+  } else {
+    io.out(sweepTable(rows, suggested, tolerance));
   }
-  io.out(sweepTable(rows, suggested, tolerance));
+  if (flags.report !== undefined) {
+    const html = sweepReport({
+      title: `latent sweep ${data}`,
+      command,
+      dataWords: `${dataset.source}: ${x.rows} rows × ${x.cols} features, ${Math.round(valSplit * 100)}% held out (seed ${seed}).`,
+      rows,
+      suggested,
+      tolerance,
+    });
+    writeFileAtomic(flags.report, html, { overwrite: flags.force === true });
+    // With --json standard output holds only the JSON object.
+    (json ? io.err : io.out)(`wrote report to ${flags.report}\n`);
+  }
   return 0;
 }
 

@@ -15,7 +15,6 @@
  */
 
 import { LatentError } from '../../errors.js';
-import { saveModel } from '../../io/model-node.js';
 import { trainingSummary } from '../../io/training-summary.js';
 import { formatThresholdRule, parseThresholdRule } from '../../tasks/threshold.js';
 import { SERIES_FAMILIES, type SeriesFamily } from '../../tasks/series-model.js';
@@ -34,6 +33,7 @@ import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
 import { parseChoice, parseInteger } from '../options.js';
 import { checkModelOutput, defaultModelPath } from '../outputs.js';
+import { saveTrainedModel } from '../save-trained.js';
 import { readSeries } from './series-data.js';
 import { taskProgress } from './task-progress.js';
 import { parseTrainFlags, type TrainFlags } from './train-options.js';
@@ -206,7 +206,7 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
       thresholdUpdate: scorer.thresholdUpdate,
     },
   });
-  saveModel(output, scorer.model, { overwrite: force, training, extra: scorer.seriesExtra() });
+  saveTrainedModel(output, scorer.model, { overwrite: force, training, extra: scorer.seriesExtra() });
   const calibratedOn =
     (holdout > 0 ? `of the point scores of the held-out last ${Math.round(holdout * 100)}%` : 'of the training point scores') +
     (scorer.thresholdUpdate === 'stream' ? '; it keeps learning the tail while a series is scored' : '');

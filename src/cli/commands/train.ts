@@ -14,7 +14,8 @@ import type { Dataset } from '../../data/dataset.js';
 import type { ScalerKind } from '../../data/scaler.js';
 import { LatentError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { saveCheckpoint, saveModel } from '../../io/model-node.js';
+import { FileSystemError } from '../../io/fs-errors.js';
+import { saveCheckpoint } from '../../io/model-node.js';
 import { AutoencoderDetector, DEFAULT_METRIC, DETECTOR_DEFAULTS } from '../../tasks/detector.js';
 import { formatThresholdRule, parseThresholdRule } from '../../tasks/threshold.js';
 import { DEFAULT_SERIES_RULE } from '../../tasks/timeseries.js';
@@ -40,6 +41,7 @@ import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
 import { checkModelOutput, checkReportOutput, defaultModelPath } from '../outputs.js';
 import { createProgress } from '../progress.js';
+import { saveTrainedModel } from '../save-trained.js';
 import { freshModel } from './train-families.js';
 import { loadRunCheckpoint } from './train-checkpoint.js';
 import { formatSchedule, parseTrainFlags, TRAIN_DEFAULTS, type TrainFlags, type TrainSettings } from './train-options.js';
@@ -118,7 +120,7 @@ export function registerTrain(program: Command, context: CommandContext): void {
       '--resume <path>',
       "continue from a checkpoint up to --epochs on the same data; model and training options (and CSV columns) left out are the checkpoint's, ones given must match it",
     )
-    .option('--report <file.html>', 'also write a self-contained HTML report: loss curve, summary, reconstructions of image data')
+    .option('--report <file.html>', 'also write a self-contained HTML report: training curves, reconstructions, latent space, anomaly scores, a PCA baseline and the settings')
     .option('--beta <x>', `vae: weight of the KL term (default: ${d.beta})`)
     .option('--warmup-steps <n>', `vae: steps over which the KL weight rises from 0 to --beta (default: ${d.warmupSteps}, no warm-up)`)
     .option('--likelihood <name>', 'vae: decoder likelihood, bernoulli or gaussian (default: bernoulli for data in [0, 1], else gaussian)')
@@ -317,6 +319,7 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
       diverged,
     });
 
+  let checkpointWarned = false;
   const start = performance.now();
   const elapsed = (): number => (performance.now() - start) / 1000;
   const progress = createProgress(io, { quiet, epochs: length.epochs, startEpoch: resume?.epoch ?? 0 });
@@ -337,8 +340,16 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     ...(checkpoint === undefined
       ? {}
       : {
-          onCheckpoint: (state: TrainingState) =>
-            saveCheckpoint(checkpoint, model, state, summaryOf(historyOf(state, loss), elapsed(), false)),
+          onCheckpoint: (state: TrainingState) => {
+            try {
+              saveCheckpoint(checkpoint, model, state, summaryOf(historyOf(state, loss), elapsed(), false));
+            } catch (error) {
+              // A checkpoint that cannot be written must not end the run: the model is still saved (or recovered) at the end.
+              if (!(error instanceof FileSystemError)) throw error;
+              if (!checkpointWarned) io.err(`warning: ${error.message}; training goes on without checkpoints\n`);
+              checkpointWarned = true;
+            }
+          },
         }),
   };
   let history: History;
@@ -347,9 +358,10 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   } catch (error) {
     progress.stop();
     if (!(error instanceof TrainingDivergedError)) throw error;
-    saveModel(output, model, { overwrite: force, training: summaryOf(error.history, elapsed(), true) });
+    // Said first, so a save that then fails (and is recovered elsewhere) does not hide why training stopped.
     io.err(`error: ${error.message}\n  hint: ${error.hint ?? ''}\n`);
-    io.err(`saved the model with the last good weights (before the failing step) to ${output}\n`);
+    saveTrainedModel(output, model, { overwrite: force, training: summaryOf(error.history, elapsed(), true) });
+    io.err(`saved the model with the last good weights (those that gave a finite loss, see above) to ${output}\n`);
     return 1;
   }
   // The rows fit trained and validated on: a default dense reducer is kept only where it beats PCA
@@ -376,13 +388,26 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     split.validation.length >= MIN_HELD_OUT
       ? `the ${split.validation.length} validation rows`
       : 'the training rows (too few validation rows)';
-  saveModel(output, model, { overwrite: force, training: summary, ...(detector ? { extra: detector.detectorExtra() } : {}) });
+  saveTrainedModel(output, model, { overwrite: force, training: summary, ...(detector ? { extra: detector.detectorExtra() } : {}) });
   if (detector)
     io.out(
       `anomaly threshold ${detector.threshold.toPrecision(4)} (rule ${flags.thresholdRule} on ${calibrationRows}) stored in ${output}\n`,
     );
   if (flags.report !== undefined) {
-    const html = trainingReport({ title: `latent train ${data}`, command, history, summary, model, data: dataset });
+    const html = trainingReport({
+      title: `latent train ${data}`,
+      command,
+      history,
+      summary,
+      model,
+      data: dataset,
+      layers: describeLayers(model.config),
+      validationRows: split.validation,
+      trainRows: split.train,
+      ...(detector ? { detector, thresholdRows: calibrationRows } : {}),
+      ...(settings.noise ? { noise: settings.noise } : {}),
+      seed: settings.seed,
+    });
     writeFileAtomic(flags.report, html, { overwrite: force });
   }
   const kept = history.epochs.find((e) => e.epoch === history.bestEpoch) ?? history.epochs.at(-1);

@@ -13,14 +13,15 @@ import { LatentError } from '../../errors.js';
 import { assertFinite, defaultColumnNames } from '../dataset.js';
 import { matrix } from '../matrix.js';
 import { formatNumpyShape } from '../ndarray.js';
-import { parseNpy, parseNpyDtype, parseNpyHeader, readNpyValues, type NpyDtype } from '../npy.js';
+import { parseNpy, readNpyValues } from '../npy.js';
+import { NPY_MAX_HEADER_BYTES, parseNpyHeader, type NpyDtype } from '../npy-header.js';
 import { concatBytes, peek } from './byte-input.js';
 import { matrixSource } from './matrix-source.js';
 import { datasetFromArrays } from '../ndarray.js';
 import { chunkRowsOf, defaultChunkRows, type BlockAccess, type RowChunk, type RowSource } from './row-source.js';
 
 /** Bytes read to find the header: NumPy's headers are a few hundred bytes; this leaves room. */
-const HEADER_BYTES = 1 << 20;
+const HEADER_BYTES = NPY_MAX_HEADER_BYTES;
 
 /** Fortran-ordered files can't be read by rows; up to this size they are read whole instead. */
 const FORTRAN_IN_MEMORY_BYTES = 1 << 30;
@@ -38,7 +39,7 @@ interface NpyLayout {
 
 function layoutOf(head: Uint8Array, source: string): NpyLayout {
   const header = parseNpyHeader(head, source);
-  const dtype = parseNpyDtype(header.descr, source);
+  const dtype = header.dtype;
   const shape = header.shape;
   const rows = shape.length === 0 ? 1 : (shape[0] as number);
   let cols = 1;
@@ -49,7 +50,7 @@ function layoutOf(head: Uint8Array, source: string): NpyLayout {
     shape,
     rows,
     cols,
-    dataOffset: header.dataOffset,
+    dataOffset: header.headerLength,
     fortranOrder: header.fortranOrder && shape.length > 1,
   };
 }

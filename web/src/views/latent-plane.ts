@@ -9,12 +9,12 @@
  * separated by `PLANE_GAP` pixels, in the order of `LatentPlaneView.images`.
  */
 
-import { formatNumber, imageGrid } from '../../../src/report/index.js';
+import { formatNumber, latentPlaneView, PLANE_GAP } from '../../../src/report/index.js';
 import type { LatentPlaneView } from '../protocol.js';
 import { drawPixels } from './canvas.js';
 
-/** Pixels between cells (and around the grid). */
-export const PLANE_GAP = 1;
+/** Pixels between cells (and around the grid), as the shared view draws them. */
+export { PLANE_GAP };
 
 export interface PlaneElements {
   readonly figure: HTMLElement;
@@ -44,20 +44,12 @@ export function renderLatentPlane(elements: PlaneElements, plane: LatentPlaneVie
   }
   const n = plane.axis.length;
   elements.figure.hidden = false;
-  drawPixels(
-    elements.canvas,
-    imageGrid(plane.images, { height: plane.height, width: plane.width, columns: n, padding: PLANE_GAP, background: 0.3 }),
-  );
+  // The same picture and words as the report's latent plane.
+  const view = latentPlaneView(plane);
+  drawPixels(elements.canvas, view.grid);
   elements.canvas.dataset['cells'] = String(plane.rows * n);
   elements.canvas.dataset['columns'] = String(n);
-  const lo = formatNumber(plane.axis[0]!, 3);
-  const hi = formatNumber(plane.axis[n - 1]!, 3);
-  const rest = plane.latentDim > 2 ? ` Latent dimensions 3–${plane.latentDim} are held at 0, the prior's mean.` : '';
-  elements.info.textContent =
-    plane.rows === 1
-      ? `What the decoder makes of ${n} points along its one latent dimension, from z = ${lo} to ${hi} (quantiles of the prior N(0, 1) from 5% to 95%).`
-      : `What the decoder makes of a ${plane.rows}×${n} grid of latent points: z₁ (across) and z₂ (up) from ${lo} to ${hi}, ` +
-        `quantiles of the prior N(0, 1) at evenly spaced probabilities from 5% to 95%.${rest}`;
+  elements.info.textContent = view.alt;
   ticks(elements.xTicks, plane, 'x');
   ticks(elements.yTicks, plane, 'y');
 }

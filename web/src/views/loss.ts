@@ -1,10 +1,11 @@
 /// <reference lib="dom" />
 /**
- * The loss view: the library's SVG line chart of train and validation loss per epoch, and a
- * table of the same numbers (newest last) so exact values can be read off.
+ * The loss view: the library's shared loss-curve view (the one the HTML reports draw) of training
+ * and validation loss per epoch, and a table of the same numbers (newest last) so exact values
+ * can be read off.
  */
 
-import { formatNumber, lineChart } from '../../../src/report/index.js';
+import { formatNumber, lossCurvesSvg } from '../../../src/report/index.js';
 import type { EpochRow } from '../protocol.js';
 
 /**
@@ -20,17 +21,12 @@ export function renderLoss(
   lossName: string,
   width = 460,
 ): void {
-  const hasValidation = rows.some((r) => r.valLoss !== null);
-  chart.innerHTML = lineChart({
-    title: lossName === '' ? 'Loss' : `Loss (${lossName})`,
-    xLabel: 'epoch',
-    yLabel: 'loss',
+  // The report's loss view: the same axes, units and series names as `latent train --report`.
+  chart.innerHTML = lossCurvesSvg({
+    epochs: rows.map((r) => ({ epoch: r.epoch, loss: r.loss, valLoss: r.valLoss })),
+    lossName,
     width,
     height: 260,
-    series: [
-      { name: 'train', values: rows.map((r) => r.loss), x: rows.map((r) => r.epoch) },
-      ...(hasValidation ? [{ name: 'validation', values: rows.map((r) => r.valLoss ?? Number.NaN), x: rows.map((r) => r.epoch) }] : []),
-    ],
   });
   table.replaceChildren(
     ...rows.map((r) => {

@@ -1,25 +1,39 @@
 /**
  * Shared fixtures of the wasm conformance tests: one JsBackend oracle, wasm backends with 1 and
- * 2 threads (created once per test file), and seeded random fill helpers.
+ * 2 threads for each kernel build the host runs (created once per test file), and seeded random
+ * fill helpers.
  */
 
 import { afterAll } from 'vitest';
 import { JsBackend } from '../../js/js-backend.js';
 import { Rng } from '../../../tensor/rng.js';
+import { relaxedSimdSupported, type KernelVariant } from '../kernels.js';
 import { WasmBackend } from '../wasm-backend.js';
 
 export const oracle = new JsBackend();
 
-/** Wasm backends by thread count, closed after the file's tests. */
-export async function wasmBackends(): Promise<Map<number, WasmBackend>> {
-  const backends = new Map<number, WasmBackend>([
-    [1, await WasmBackend.create(1)],
-    [2, await WasmBackend.create(2)],
-  ]);
+/**
+ * The kernel builds this host runs: relaxed SIMD (where it validates, e.g. Node 22+) and plain
+ * SIMD. Conformance runs on each; bit-for-bit comparisons hold within one build only.
+ */
+export const HOST_VARIANTS: readonly KernelVariant[] = relaxedSimdSupported() ? ['relaxed', 'simd'] : ['simd'];
+
+/** Wasm backends by kernel build, then thread count; closed after the file's tests. */
+export async function wasmBackends(): Promise<Map<KernelVariant, Map<number, WasmBackend>>> {
+  const builds = new Map<KernelVariant, Map<number, WasmBackend>>();
+  for (const variant of HOST_VARIANTS) {
+    builds.set(
+      variant,
+      new Map<number, WasmBackend>([
+        [1, await WasmBackend.create(1, true, variant)],
+        [2, await WasmBackend.create(2, true, variant)],
+      ]),
+    );
+  }
   afterAll(async () => {
-    for (const backend of backends.values()) await backend.close();
+    for (const backends of builds.values()) for (const backend of backends.values()) await backend.close();
   });
-  return backends;
+  return builds;
 }
 
 /** Uniform values in [lo, hi) from a seeded stream. */

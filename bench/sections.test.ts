@@ -1,0 +1,31 @@
+/**
+ * BENCHMARKS.md sections: a run under one Node.js version replaces its own section and keeps the
+ * others, newest version first, with the notes once at the end.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { nodeMajor, readSections, withSection } from './sections.js';
+
+describe('withSection', () => {
+  it('adds a section to a file without markers, dropping the unmarked text', () => {
+    const text = withSection('# Benchmarks\nold table\n', 24, '## Node.js 24\nnew\n', '## Notes\n');
+    expect(text).not.toContain('old table');
+    expect([...readSections(text)]).toEqual([[24, '## Node.js 24\nnew\n']]);
+    expect(text.endsWith('## Notes\n')).toBe(true);
+  });
+
+  it('replaces its own section and keeps the others, newest first', () => {
+    const both = withSection(withSection('', 20, 'twenty v1', 'notes'), 24, 'twenty-four', 'notes');
+    const updated = withSection(both, 20, 'twenty v2', 'notes');
+    expect([...readSections(updated)]).toEqual([
+      [24, 'twenty-four\n'],
+      [20, 'twenty v2\n'],
+    ]);
+    expect(updated.match(/notes/g)).toHaveLength(1);
+    expect(updated.indexOf('twenty-four')).toBeLessThan(updated.indexOf('twenty v2'));
+  });
+
+  it('knows the running major version', () => {
+    expect(nodeMajor()).toBe(Number(process.version.slice(1).split('.')[0]));
+  });
+});
