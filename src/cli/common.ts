@@ -31,13 +31,24 @@ export async function setupBackend(flag: string | undefined): Promise<Backend> {
  * refuseCsvFlags('6_cardio.npz', { '--columns': 'a,b' }); // throws: --columns applies to CSV data
  */
 export function refuseCsvFlags(data: string, flags: Readonly<Record<string, string | undefined>>): void {
-  if (isDelimitedTextPath(data)) return;
+  if (hasNamedColumns(data)) return;
   const given = Object.keys(flags).filter((flag) => flags[flag] !== undefined);
   if (given.length === 0) return;
   throw new LatentError(
     `${given.join(' and ')} ${given.length === 1 ? 'applies' : 'apply'} to CSV data, not ${data}`,
     `drop ${given.join(' and ')}: a row of .npy, IDX or mnist data is used whole, and an .npz archive gives its X array as features and its y array as labels`,
   );
+}
+
+/**
+ * Whether `data` may have named columns: CSV/TSV, Parquet, standard input (CSV unless it starts
+ * like an .npy file) and globs of such files.
+ *
+ * @example
+ * hasNamedColumns('parts/*.parquet'); // true
+ */
+export function hasNamedColumns(data: string): boolean {
+  return isDelimitedTextPath(data) || data === '-' || /\.(parquet|pq)$/i.test(data);
 }
 
 /** Check a `--columns`/`--label-column` choice for `data` before the (possibly slow) load. */

@@ -8,13 +8,12 @@
  */
 
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { isDelimitedTextPath } from '../data/file-format.js';
 import type { LoadOptions } from '../data/node-loaders.js';
 import { LatentError } from '../errors.js';
 import type { LoadedModel } from '../io/model-io.js';
 import { loadModel } from '../io/model-node.js';
 import { trainedCsvColumns } from '../io/training-summary.js';
-import { loadOptions, type DataFlags } from './common.js';
+import { hasNamedColumns, loadOptions, type DataFlags } from './common.js';
 
 /**
  * The hint for a MODEL argument that is not a model file.
@@ -89,7 +88,7 @@ export function modelDataOptions(
   modelPath: string,
 ): LoadOptions {
   const options = loadOptions(flags, data);
-  if (flags.columns !== undefined || !isDelimitedTextPath(data)) return options;
+  if (flags.columns !== undefined || !hasNamedColumns(data)) return options;
   const columns = trainedCsvColumns(training);
   return columns === undefined ? options : { ...options, columns, columnsFrom: `the columns ${modelPath} was trained on` };
 }

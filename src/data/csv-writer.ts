@@ -67,3 +67,6 @@ function formatNumber(v: number): string {
 function quote(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
+
+// The field quoting of the streaming CSV writer (sinks/csv-sink.ts), which must match this file's.
+export { quote as quoteCsvField };

@@ -46,8 +46,9 @@ export function defaultColumnNames(count: number): string[] {
  * @example
  * assertFinite(dataset.x, 'data.npy');            // passes, or throws naming row and column
  * assertFinite(m, 'data.csv', ['age', 'income']);
+ * assertFinite(chunk, 'big.npy', undefined, 70000); // rows of a chunk that starts at row 70000
  */
-export function assertFinite(m: Matrix, source: string, columns?: readonly string[]): void {
+export function assertFinite(m: Matrix, source: string, columns?: readonly string[], firstRow = 0): void {
   const { data, cols } = m;
   for (let i = 0; i < data.length; i++) {
     const v = data[i] as number;
@@ -59,7 +60,7 @@ export function assertFinite(m: Matrix, source: string, columns?: readonly strin
       const where = name === undefined ? `column ${col}` : `column "${name}" (index ${col})`;
       const what = Number.isNaN(v) ? 'NaN' : `${String(v)} (or a value beyond the float32 range ±3.4e38)`;
       throw new LatentError(
-        `${source}: row ${row}, ${where} holds ${what} (rows and columns counted from 0)`,
+        `${source}: row ${firstRow + row}, ${where} holds ${what} (rows and columns counted from 0)`,
         'remove or impute missing and infinite values before training (e.g. drop the rows or fill with the column mean)',
       );
     }

@@ -3,7 +3,7 @@
  * holds a name (the training summary in a model file, which browsers read too): no Node imports.
  */
 
-export type DataFormat = 'csv' | 'tsv' | 'npy' | 'npz' | 'idx';
+export type DataFormat = 'csv' | 'tsv' | 'npy' | 'npz' | 'idx' | 'parquet';
 
 /**
  * The format a file `name` (lower case, without its folder) names, or null when none does.
@@ -16,6 +16,7 @@ export function dataFormatOfName(name: string): DataFormat | null {
   if (name.endsWith('.tsv') || name.endsWith('.tsv.gz')) return 'tsv';
   if (name.endsWith('.npy')) return 'npy';
   if (name.endsWith('.npz')) return 'npz';
+  if (name.endsWith('.parquet') || name.endsWith('.pq')) return 'parquet';
   if (/\.idx\d?$/.test(name) || name.endsWith('ubyte') || name.endsWith('.gz')) return 'idx';
   return null;
 }

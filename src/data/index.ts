@@ -22,3 +22,4 @@ export type { MnistSplit } from './mnist.js';
 export { MNIST_PIXELS, MNIST_SIDE, MNIST_TRAIN_FRACTION, mnistSplit } from './mnist.js';
 export type { Scaler, ScalerKind } from './scaler.js';
 export { SCALER_KINDS, applyScaler, fitScaler, identityScaler, inverseScaler, isScalerKind, parseScaler } from './scaler.js';
+export * from './sources/index.js';

@@ -102,10 +102,12 @@ describe('loadDataset dispatch', () => {
 
 describe('loadDataset errors', () => {
   it('unknown extension lists the supported ones', () => {
-    const path = file('data.parquet', 'x');
+    const path = file('data.xlsx', 'x');
     expect(() => loadDataset(path)).toThrow(
-      new RegExp(`${path.replace(/[.\\]/g, '\\$&')}: unknown file type "\\.parquet"; supported are \\.csv, \\.tsv`),
+      new RegExp(`${path.replace(/[.\\]/g, '\\$&')}: unknown file type "\\.xlsx"; supported are \\.csv, \\.tsv`),
     );
+    // Parquet is read by row groups, asynchronously: the synchronous loader points there.
+    expect(() => loadDataset(file('data.parquet', 'x'))).toThrow(/Parquet files are read asynchronously/);
     expect(() => loadDataset(file('noext', 'x'))).toThrow(/unknown file type \(no extension\)/);
   });
 

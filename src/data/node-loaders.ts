@@ -139,6 +139,11 @@ function parseByFormat(format: DataFormat, bytes: Uint8Array, source: string, op
       return datasetFromNpz(bytes, source, options);
     case 'idx':
       return datasetFromArrays(parseIdx(bytes, source), source);
+    case 'parquet':
+      throw new LatentError(
+        `${source}: Parquet files are read asynchronously, by row groups`,
+        'use loadRows (or openRowSource for data of any size) from latent/node',
+      );
   }
 }
 

@@ -7,3 +7,5 @@ export type { LoadedDataset, LoadOptions, SaveOptions } from './node-loaders.js'
 export { SUPPORTED_INPUTS, loadDataset, saveMatrix } from './node-loaders.js';
 export { loadMnist } from './node-mnist.js';
 export { DEFAULT_TIMESTAMP_COLUMN, loadSeries, type SeriesLoadOptions } from './node-series.js';
+export * from './sources/node.js';
+export { loadRows } from './load-rows.js';

@@ -167,3 +167,7 @@ function fortranToC(src: Float32Array, shape: readonly number[]): Float32Array {
   }
   return out;
 }
+
+// The pieces the streaming reader (sources/npy-source.ts) shares, so a file read in row ranges
+// follows exactly the rules of `parseNpy`.
+export { readValues as readNpyValues };

@@ -86,6 +86,7 @@ describe('option specs list every option of their interfaces', () => {
     onCheckpoint: true,
     checkpointEvery: true,
     resume: true,
+    stream: true,
   };
   const detector: Record<keyof DetectorOptions, true> = { ...autoencoder, rule: true, contamination: true, metric: true, family: true };
   const pcaDetector: Record<keyof PcaDetectorOptions, true> = {

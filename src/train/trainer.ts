@@ -5,7 +5,9 @@
  *
  * Determinism: `seed` fixes the validation split, shuffling and corruption noise; the model's own
  * seed fixes initialisation and dropout. Resuming from a TrainingState restores every RNG, the
- * optimizer, the schedule and early stopping, so 2 + 2 epochs equal 4 bit for bit.
+ * optimizer, the schedule and early stopping, so 2 + 2 epochs equal 4 bit for bit. Streamed rows
+ * (the `stream` option, stream-batches.ts) draw their epoch order from the same shuffle RNG, so
+ * the same holds for them.
  */
 
 import { backward } from '../autograd/backward.js';
@@ -27,6 +29,7 @@ import { gatherRows, splitValidation, takeRows } from './batches.js';
 import { corrupt, type Corruption } from './corruption.js';
 import { TrainingDivergedError } from './diverged.js';
 import { chooseLoss } from './defaults.js';
+import type { StreamedRows } from './stream-batches.js';
 import type { BatchLog, EpochLog, History, TrainingState } from './types.js';
 
 /**
@@ -85,6 +88,12 @@ export interface FitOptions {
   readonly checkpointEvery?: number;
   /** Continue from a saved state (the model must already hold the checkpoint's weights). */
   readonly resume?: TrainingState;
+  /**
+   * Train on rows streamed from a source (see `prepareStream`) instead of `x`, which then only
+   * gives the column range used to choose the loss. The split and the scaler come from
+   * `prepareStream`; set `model.scaler` before calling.
+   */
+  readonly stream?: StreamedRows;
 }
 
 /** Minimum wall time between progress events (keeps terminal redraws cheap). */
@@ -112,6 +121,7 @@ export const FIT_SPEC: OptionSpec = {
   onCheckpoint: 'function',
   checkpointEvery: 'integer',
   resume: 'object',
+  stream: 'object',
 };
 
 /**
@@ -136,9 +146,19 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
     throw new LatentError(`training data has ${x.cols} features per row, the model expects ${model.inputDim}`);
   }
 
-  const split = options.validationData
-    ? { train: x, validation: options.validationData }
-    : splitValidation(x, options.validationSplit ?? 0, seed);
+  const stream = options.stream;
+  if (
+    stream !== undefined &&
+    (options.scaler !== undefined || options.validationData !== undefined || options.validationSplit !== undefined)
+  ) {
+    throw new LatentError('streamed training takes its split and scaler from prepareStream', 'pass them to prepareStream instead');
+  }
+  const split =
+    stream !== undefined
+      ? { train: x, validation: null }
+      : options.validationData
+        ? { train: x, validation: options.validationData }
+        : splitValidation(x, options.validationSplit ?? 0, seed);
   if (options.scaler !== undefined && !options.resume) model.scaler = fitScaler(options.scaler, split.train);
   const train = model.scale(split.train);
   const validation = split.validation ? model.scale(split.validation) : null;
@@ -175,7 +195,8 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
   // then put back. None before the first step.
   const lastGood = params.map((p) => new Float32Array(p.size));
   let lastGoodAt: { epoch: number; step: number } | null = null;
-  const batches = Math.ceil(train.rows / batchSize);
+  const trainRows = stream?.trainRows ?? train.rows;
+  const batches = Math.ceil(trainRows / batchSize);
   const totalSteps = (epochs - startEpoch) * batches;
   const trainStart = performance.now();
   let stepsDone = 0;
@@ -186,23 +207,34 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
     for (let epoch = startEpoch; epoch < epochs; epoch++) {
       const epochStart = performance.now();
       model.train();
-      const order = options.shuffle === false ? identity(train.rows) : shuffleRng.permutation(train.rows);
+      const streamed = stream?.batches(shuffleRng, batchSize, options.shuffle !== false)[Symbol.asyncIterator]();
+      const order = streamed !== undefined ? null : options.shuffle === false ? identity(train.rows) : shuffleRng.permutation(train.rows);
       let lossSum = 0;
       let seen = 0;
       const termSums: Record<string, number> = {};
       let timeUp = false;
       for (let b = 0; b < batches && !timeUp; b++) {
-        const start = b * batchSize;
-        const end = Math.min(start + batchSize, train.rows);
-        // Without corruption the rows go straight into the target tensor (one copy, no garbage).
-        const batch = options.corruption ? takeRows(train, order, start, end) : null;
+        let batch: Matrix | null;
+        let start = 0;
+        let rows: number;
+        if (streamed !== undefined) {
+          const next = await streamed.next();
+          if (next.done === true) break;
+          batch = model.scale(next.value);
+          rows = batch.rows;
+        } else {
+          start = b * batchSize;
+          rows = Math.min(start + batchSize, train.rows) - start;
+          // Without corruption the rows go straight into the target tensor (one copy, no garbage).
+          batch = options.corruption ? takeRows(train, order as Uint32Array, start, start + rows) : null;
+        }
         const inputValues =
           batch && options.corruption ? corrupt(batch.data, options.corruption, corruptionRng, options.corruptionClip) : null;
         const { value, terms } = scope(() => {
           clearTape();
-          const shape = [end - start, train.cols];
+          const shape = [rows, train.cols];
           const target = batch ? Tensor.from(batch.data, shape) : Tensor.empty(shape);
-          if (!batch) gatherRows(train, order, start, end, target.data);
+          if (!batch) gatherRows(train, order as Uint32Array, start, start + rows, target.data);
           const input = inputValues ? Tensor.from(inputValues, shape) : target;
           const objective = model.objective(input, target, loss);
           const value = objective.loss.item();
@@ -224,7 +256,7 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
           if (lastGoodAt !== null) params.forEach((p, i) => p.data.set(lastGood[i]!));
           throw new TrainingDivergedError(epoch, b, value, history, lastGoodAt);
         }
-        const n = end - start;
+        const n = rows;
         lossSum += value * n;
         seen += n;
         for (const [k, v] of Object.entries(terms)) termSums[k] = (termSums[k] ?? 0) + v * n;
@@ -251,7 +283,12 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
         }
       }
       const seconds = (performance.now() - epochStart) / 1000;
-      const valLoss = validation ? evaluateLoss(model, validation, loss, batchSize) : null;
+      const valLoss =
+        stream !== undefined
+          ? await streamedLoss(model, stream, loss, batchSize)
+          : validation
+            ? evaluateLoss(model, validation, loss, batchSize)
+            : null;
       const terms: Record<string, number> = {};
       for (const [k, v] of Object.entries(termSums)) terms[k] = v / seen;
       const log: EpochLog = {
@@ -261,7 +298,7 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
         terms,
         lr: optimizer.lr,
         seconds,
-        samplesPerSecond: train.rows / Math.max(seconds, 1e-9),
+        samplesPerSecond: trainRows / Math.max(seconds, 1e-9),
       };
       history.epochs.push(log);
       const monitored = valLoss ?? log.loss;
@@ -339,6 +376,18 @@ export function evaluateLoss(model: Autoencoder, x: Matrix, loss: LossName, batc
   });
   model.train(wasTraining);
   return total / x.rows;
+}
+
+/** Mean loss over the validation rows of a stream, or null when it holds none. */
+async function streamedLoss(model: Autoencoder, stream: StreamedRows, loss: LossName, batchSize: number): Promise<number | null> {
+  if (stream.validationRows === 0) return null;
+  let total = 0;
+  let rows = 0;
+  for await (const chunk of stream.validation()) {
+    total += evaluateLoss(model, model.scale(chunk), loss, batchSize) * chunk.rows;
+    rows += chunk.rows;
+  }
+  return total / rows;
 }
 
 function identity(n: number): Uint32Array {

@@ -8,7 +8,9 @@
  * - A PNG: read at the model's image size (an image of another size is an error naming both), the
  *   denoised image is written as a PNG; with --noise the noisy image is also written beside it
  *   (`OUTPUT-noisy.png`) and PSNR/SSIM are printed.
- * Every output path is checked before any work.
+ * Every output path is checked before any work. Rows without --noise stream (read a chunk →
+ * denoise → write a chunk; any size, `-` for standard input and output); with --noise the rows are
+ * read whole, since the clipping range and the quality figures cover all of them.
  */
 
 import { existsSync } from 'node:fs';
@@ -16,7 +18,8 @@ import { dirname, extname } from 'node:path';
 import type { Command } from 'commander';
 import type { Dataset } from '../../data/dataset.js';
 import { matrix, type Matrix } from '../../data/matrix.js';
-import { loadDataset } from '../../data/node-loaders.js';
+import { checkSinkPath, openRowSink } from '../../data/sinks/row-sink.js';
+import { collectRows } from '../../data/sources/collect.js';
 import { LatentError } from '../../errors.js';
 import { assertWritable, writeFileAtomic } from '../../io/atomic.js';
 import type { LoadedModel } from '../../io/model-io.js';
@@ -26,18 +29,18 @@ import { AutoencoderDenoiser, type DenoiseEvaluation, type ImageShape } from '..
 import { Rng } from '../../tensor/rng.js';
 import { corrupt, formatCorruption, parseCorruption, type Corruption } from '../../train/corruption.js';
 import { inUnitInterval } from '../../train/defaults.js';
-import { checkFeatures, loadOptions, setupBackend, type DataFlags } from '../common.js';
+import { loadOptions, setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatLoss } from '../format.js';
 import type { Io } from '../io.js';
-import { loadModelArgument, modelDataOptions } from '../model-input.js';
+import { loadModelArgument } from '../model-input.js';
 import { parseInteger } from '../options.js';
-import { checkMatrixOutput } from '../outputs.js';
 import { modelImageShape } from './image-output.js';
 import { checkPngInput } from './png-input.js';
-import { writeMatrix } from './matrix-output.js';
+import { ID_COLUMN_HELP, outputName } from './matrix-command.js';
+import { checkSourceFeatures, idColumns, idTexts, noteTo, openModelRows, streamRows, type RowFlags } from './row-stream.js';
 
-export interface DenoiseFlags extends DataFlags {
+export interface DenoiseFlags extends RowFlags {
   readonly output: string;
   readonly noise?: string;
   readonly seed?: string;
@@ -59,7 +62,7 @@ export function registerDenoise(program: Command, context: CommandContext): void
     )
     .argument('<MODEL>', 'model file (.safetensors)')
     .argument('<INPUT>', "rows (.csv, .npy, .npz, mnist:test, ...) or a .png image of the model's image size")
-    .requiredOption('-o, --output <OUTPUT>', 'output file: .csv or .npy for rows, .png for an image')
+    .requiredOption('-o, --output <OUTPUT>', 'output file: .csv, .npy or .parquet (or - for standard output) for rows, .png for an image')
     .option(
       '--noise <kind:amount>',
       'corrupt the clean input first: gaussian:0.5, mask:0.3 or saltpepper:0.1 (default: none, denoise the input as it is)',
@@ -67,8 +70,10 @@ export function registerDenoise(program: Command, context: CommandContext): void
     .option('--seed <n>', 'seed of the noise (default: 42)')
     .option('--columns <names>', 'CSV only: feature columns to use, comma-separated (default: the columns the model was trained on)')
     .option('--label-column <name>', 'CSV only: a label column to leave out')
+    .option('--id-column <name>', ID_COLUMN_HELP)
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
     .option('-f, --force', 'replace existing output files')
+    .option('-q, --quiet', 'no reading progress on standard error')
     .action(async (model: string, input: string, flags: DenoiseFlags) => {
       context.setExitCode(await runDenoise(model, input, flags, context.io));
     });
@@ -99,7 +104,7 @@ export async function runDenoise(modelPath: string, input: string, flags: Denois
     if (noise !== undefined) checkPngOutput(noisyPathFor(flags.output), force);
     checkPngInput(input);
   } else {
-    checkMatrixOutput(flags.output, force);
+    checkSinkPath(flags.output, force, flags.idColumn !== undefined);
   }
   await setupBackend(flags.backend);
   loadOptions(flags, input);
@@ -107,25 +112,38 @@ export async function runDenoise(modelPath: string, input: string, flags: Denois
   const denoiser = AutoencoderDenoiser.fromLoaded(loaded, modelPath);
   if (png) return denoisePng(denoiser, loaded, input, flags.output, noise, seed, force, io);
 
-  const dataset = loadDataset(input, modelDataOptions(flags, input, loaded.training, modelPath));
-  checkFeatures(dataset, loaded.model, modelPath);
-  const clean = dataset.x;
+  const source = await openModelRows(input, flags, loaded.training, modelPath, io);
+  checkSourceFeatures(source, loaded.model, modelPath);
+  const sinkOptions = { overwrite: force, ...(io.outStream === undefined ? {} : { stdout: io.outStream }) };
+  const note = noteTo(io, flags.output);
   if (noise === undefined) {
-    const denoised = denoiser.denoise(clean);
-    writeMatrix(flags.output, denoised, dataset.columns, force);
-    io.out(`wrote ${denoised.rows} denoised rows of ${denoised.cols} values to ${flags.output}\n`);
+    const sink = await openRowSink(flags.output, { text: idColumns(source), numbers: source.columns }, sinkOptions);
+    const rows = await streamRows(source, sink, io, flags.quiet === true, (chunk) => ({
+      text: idTexts(chunk),
+      numbers: denoiser.denoise(chunk.x),
+    }));
+    note(`wrote ${rows} denoised rows of ${source.columns.length} values to ${outputName(flags.output)}\n`);
     return 0;
   }
+  const dataset = await collectRows(source);
+  const clean = dataset.x;
   const unit = inUnitInterval(clean);
   const noisy = matrix(corrupt(clean.data, noise, new Rng(seed), unit ? [0, 1] : undefined), clean.rows, clean.cols);
   const peak = unit ? 1 : valueRange(clean);
   const shape = imageShapeOf(denoiser, loaded, dataset);
   const evaluation = denoiser.evaluate(clean, noisy, { maxValue: peak, ...(shape === undefined ? {} : { imageShape: shape }) });
-  writeMatrix(flags.output, denoiser.denoise(noisy), dataset.columns, force);
-  io.out(
+  const sink = await openRowSink(flags.output, { text: idColumns(source), numbers: dataset.columns }, sinkOptions);
+  try {
+    await sink.write({ text: dataset.ids === undefined ? [] : [dataset.ids], numbers: denoiser.denoise(noisy) });
+    await sink.close();
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+  note(
     `corrupted ${clean.rows} rows of ${dataset.source} with ${formatCorruption(noise)} (seed ${seed}${unit ? ', clipped to [0, 1]' : ''}), then denoised them\n` +
       qualityTable(evaluation, unit ? 'peak 1' : `peak ${formatLoss(peak)}, the data range`) +
-      `wrote ${clean.rows} denoised rows to ${flags.output}\n`,
+      `wrote ${clean.rows} denoised rows to ${outputName(flags.output)}\n`,
   );
   return 0;
 }

@@ -12,7 +12,15 @@
 
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { loadDataset } from '../../data/node-loaders.js';
+import { matrix } from '../../data/matrix.js';
+import type { LoadOptions } from '../../data/node-loaders.js';
+import { GrowingArray } from '../../data/growing-array.js';
+import { collectRows } from '../../data/sources/collect.js';
+import { openRowSource } from '../../data/sources/open-source.js';
+import { evaluateScores } from '../../tasks/detector-common.js';
+import type { DetectorEvaluation } from '../../tasks/metrics.js';
+import { readProgress } from '../read-progress.js';
+import { checkSourceFeatures } from './row-stream.js';
 import { LatentError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import type { LoadedModel } from '../../io/model-io.js';
@@ -25,8 +33,9 @@ import { taskKind } from '../../tasks/model-task.js';
 import { PcaDetector } from '../../tasks/pca-detector.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
 import { SeriesScorer } from '../../tasks/timeseries.js';
-import { checkFeatures, refuseCsvFlags, setupBackend, skippedColumnsNote } from '../common.js';
+import { refuseCsvFlags, setupBackend, skippedColumnsNote } from '../common.js';
 import type { CommandContext } from '../context.js';
+import { readDataset } from '../read-data.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
 import { loadModelArgument, modelArgumentHint, modelDataOptions } from '../model-input.js';
@@ -34,7 +43,7 @@ import { checkReportOutput } from '../outputs.js';
 import { parseChoice, parseInteger, parseNameList } from '../options.js';
 import { evaluationTable } from './evaluation-table.js';
 import { labelSource, labelsFile, requireLabels } from './labels.js';
-import { parseMetricFlag, parseRuleFlag, thresholdedDetector } from './model-kind.js';
+import { parseMetricFlag, parseRuleFlag, storedDetector, thresholdedDetector } from './model-kind.js';
 import { readSeries } from './series-data.js';
 import { taskProgress } from './task-progress.js';
 
@@ -51,6 +60,7 @@ export interface EvaluateFlags {
   readonly report?: string;
   readonly force?: boolean;
   readonly quiet?: boolean;
+  readonly json?: boolean;
 }
 
 /** Add `evaluate` to the program. */
@@ -95,6 +105,7 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
     )
     .option('-f, --force', 'replace an existing report file')
     .option('-q, --quiet', 'no progress output')
+    .option('--json', 'print the results as one JSON object on standard output (no progress)')
     .action(async (first: string, second: string | undefined, flags: EvaluateFlags) => {
       const code =
         second === undefined
@@ -104,7 +115,7 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
     });
 }
 
-function dataOptions(flags: EvaluateFlags, data: string): Parameters<typeof loadDataset>[1] {
+function dataOptions(flags: EvaluateFlags, data: string): LoadOptions {
   refuseCsvFlags(data, { '--columns': flags.columns, '--timestamp-column': flags.timestampColumn });
   return {
     ...(flags.columns === undefined ? {} : { columns: parseNameList('--columns', flags.columns) }),
@@ -141,10 +152,11 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
   const seed = flags.seed === undefined ? 42 : parseInteger('--seed', flags.seed, { min: 0, max: 2 ** 31 - 1 });
   const epochs = flags.epochs === undefined ? undefined : parseInteger('--epochs', flags.epochs, { min: 1 });
   const backend = await setupBackend(flags.backend);
-  const dataset = loadDataset(data, dataOptions(flags, data));
+  const dataset = await readDataset(data, dataOptions(flags, data), io);
   const labels = requireLabels(dataset, labelsFile(labelSource(flags.labels, data)));
   const x = dataset.x;
-  const quiet = flags.quiet === true;
+  const json = flags.json === true;
+  const quiet = flags.quiet === true || json;
   if (!quiet)
     io.out(
       skippedColumnsNote(dataset) +
@@ -178,7 +190,34 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
     { name: 'autoencoder', evaluation: aeEval, threshold: ae.threshold, detector: ae, model: ae.model },
     { name: 'PCA', evaluation: pcaEval, threshold: pca.threshold, detector: pca, model: null },
   ];
-  io.out(`${labelLine(dataset.source, x.rows, anomalies)}\n${fitted}${evaluationTable(detectors, anomalies)}`);
+  if (json) {
+    io.out(
+      `${JSON.stringify(
+        {
+          data: dataset.source,
+          rows: x.rows,
+          anomalies,
+          metric,
+          rule: formatThresholdRule(rule),
+          detectors: [
+            {
+              name: 'autoencoder',
+              family,
+              layers: describeModel(ae),
+              epochs: ae.history?.epochs.length ?? 0,
+              threshold: ae.threshold,
+              evaluation: aeEval,
+            },
+            { name: 'PCA', metric: pcaMetric, components: pca.nComponents, threshold: pca.threshold, evaluation: pcaEval },
+          ],
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    io.out(`${labelLine(dataset.source, x.rows, anomalies)}\n${fitted}${evaluationTable(detectors, anomalies)}`);
+  }
   if (flags.report !== undefined) {
     writeEvaluationReport(flags.report, flags.force === true, {
       title: `latent evaluate ${data}`,
@@ -188,7 +227,7 @@ export async function runEvaluateData(data: string, flags: EvaluateFlags, io: Io
       detectors,
       notes: `Both detectors were fitted on all ${x.rows} rows with the labels held out: ${fitted.replace(/\n/g, ' ').trim()}`,
     });
-    io.out(`wrote report to ${flags.report}\n`);
+    (json ? io.err : io.out)(`wrote report to ${flags.report}\n`);
   }
   return 0;
 }
@@ -241,32 +280,85 @@ export async function runEvaluateModel(
     }
     return evaluateSeries(loaded, modelPath, data, flags, io);
   }
-  const dataset = loadDataset(data, {
+  const source = await openRowSource(data, {
     ...dataOptions(flags, data),
     ...modelDataOptions({ ...(flags.columns === undefined ? {} : { columns: flags.columns }) }, data, loaded.training, modelPath),
+    ...(io.inStream === undefined ? {} : { stdin: io.inStream }),
   });
-  const labels = requireLabels(dataset, labelsFile(labelSource(flags.labels, data)));
-  checkFeatures(dataset, loaded.model, modelPath);
-  const { detector, note } = thresholdedDetector(loaded, modelPath, dataset.x, dataset.source, rule, metric);
-  const anomalies = countOnes(labels);
-  const evaluated: ReportDetector = {
-    name: basename(modelPath),
-    evaluation: detector.evaluate(dataset.x, labels),
-    threshold: detector.threshold,
-    detector,
-    model: loaded.model,
-  };
-  io.out(`${labelLine(dataset.source, dataset.x.rows, anomalies)}\n${note}\n` + evaluationTable([evaluated], anomalies));
-  if (flags.report !== undefined) {
-    writeEvaluationReport(flags.report, flags.force === true, {
-      title: `latent evaluate ${basename(modelPath)} ${data}`,
-      command,
-      data: dataset,
-      labels,
-      detectors: [evaluated],
-      notes: `The trained model ${modelPath} scores every row of ${dataset.source}; ${note}.`,
-    });
-    io.out(`wrote report to ${flags.report}\n`);
+  const file = labelsFile(labelSource(flags.labels, data));
+  const empty = { x: matrix(new Float32Array(0), 0, 0), columns: [], source: source.source };
+  if (!source.hasLabels) requireLabels(empty, file);
+  checkSourceFeatures(source, loaded.model, modelPath);
+  const stored = storedDetector(loaded, modelPath, rule, metric);
+  let result: { rows: number; labels: Float32Array; evaluation: DetectorEvaluation; threshold: number; note: string };
+  let report: (() => void) | undefined;
+  // The report draws every row's score and code, so it takes the in-memory path.
+  if (stored !== undefined && flags.report === undefined) {
+    // A stored threshold: rows stream; only the scores and labels (12 bytes a row) are kept.
+    const scores = new GrowingArray(Float64Array);
+    const labels = new GrowingArray(Float32Array);
+    const progress = readProgress(io, source, flags.quiet === true || flags.json === true);
+    for await (const chunk of source.chunks()) {
+      scores.push(stored.detector.score(chunk.x) as Float64Array);
+      labels.push(chunk.labels ?? new Float32Array(0));
+      progress.tick(chunk.x.rows);
+    }
+    progress.done();
+    const checked = requireLabels({ ...empty, labels: labels.values() }, file);
+    const threshold = stored.detector.threshold;
+    result = {
+      rows: checked.length,
+      labels: checked,
+      evaluation: evaluateScores(checked, scores.values(), threshold),
+      threshold,
+      note: stored.note,
+    };
+  } else {
+    const dataset = await collectRows(source);
+    const labels = requireLabels(dataset, file);
+    const { detector, note } = thresholdedDetector(loaded, modelPath, dataset.x, dataset.source, rule, metric);
+    result = { rows: dataset.x.rows, labels, evaluation: detector.evaluate(dataset.x, labels), threshold: detector.threshold, note };
+    const evaluated: ReportDetector = {
+      name: basename(modelPath),
+      evaluation: result.evaluation,
+      threshold: detector.threshold,
+      detector,
+      model: loaded.model,
+    };
+    const path = flags.report;
+    if (path !== undefined) {
+      report = () =>
+        writeEvaluationReport(path, flags.force === true, {
+          title: `latent evaluate ${basename(modelPath)} ${data}`,
+          command,
+          data: dataset,
+          labels,
+          detectors: [evaluated],
+          notes: `The trained model ${modelPath} scores every row of ${dataset.source}; ${note}.`,
+        });
+    }
+  }
+  const anomalies = countOnes(result.labels);
+  if (flags.json === true) {
+    const summary = {
+      data: source.source,
+      rows: result.rows,
+      anomalies,
+      model: modelPath,
+      threshold: result.threshold,
+      note: result.note,
+      evaluation: result.evaluation,
+    };
+    io.out(`${JSON.stringify(summary, null, 2)}\n`);
+  } else {
+    io.out(
+      `${labelLine(source.source, result.rows, anomalies)}\n${result.note}\n` +
+        evaluationTable([{ name: basename(modelPath), evaluation: result.evaluation, threshold: result.threshold }], anomalies),
+    );
+  }
+  if (report !== undefined) {
+    report();
+    (flags.json === true ? io.err : io.out)(`wrote report to ${flags.report}\n`);
   }
   return 0;
 }

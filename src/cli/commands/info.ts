@@ -22,8 +22,9 @@ export function registerInfo(program: Command, context: CommandContext): void {
     .summary('describe a model file')
     .description('Describe a model file: layers, parameters, tensor names and shapes, scaler, training summary, format version.')
     .argument('<MODEL>', 'model or checkpoint file (.safetensors)')
-    .action(async (model: string) => {
-      context.setExitCode(await runInfo(model, context.io));
+    .option('--json', 'print the description as one JSON object: config, parameters, tensors, scaler, training summary')
+    .action(async (model: string, flags: { json?: boolean }) => {
+      context.setExitCode(await runInfo(model, context.io, flags.json === true));
     });
 }
 
@@ -51,7 +52,7 @@ function trainingRows(t: TrainingSummary): Array<[string, string]> {
   return rows;
 }
 
-export async function runInfo(path: string, io: Io): Promise<number> {
+export async function runInfo(path: string, io: Io, json = false): Promise<number> {
   const { model, training } = loadModelArgument(path, null);
   const file = loadModelFile(path);
   await initBackend();
@@ -71,6 +72,21 @@ export async function runInfo(path: string, io: Io): Promise<number> {
   const checkpoint = file.extra['checkpoint'];
   if (checkpoint !== null && typeof checkpoint === 'object' && typeof Reflect.get(checkpoint, 'epoch') === 'number') {
     rows.push(['checkpoint', `after epoch ${String(Reflect.get(checkpoint, 'epoch'))} (also holds optimizer state; resume with --resume)`]);
+  }
+  if (json) {
+    const summary = {
+      file: path,
+      formatVersion: file.formatVersion,
+      config,
+      parameters: params,
+      scaler: model.scaler === null ? null : { kind: model.scaler.kind, columns: model.scaler.offset.length },
+      tensors: Object.fromEntries([...model.stateDict()].map(([name, t]) => [name, [...t.shape]])),
+      checkpoint: checkpoint ?? null,
+      training,
+      backend: { name: backend.name, threads: backend.threads },
+    };
+    io.out(`${JSON.stringify(summary, null, 2)}\n`);
+    return 0;
   }
   let text = table(rows);
   text += 'tensors\n';

@@ -1,25 +1,35 @@
 /**
  * The shape shared by the commands that run a model over every row of a data file and write one
- * matrix (`encode`, `reconstruct`, `reduce`): arguments MODEL and DATA, `-o OUT` (.csv or .npy),
- * the CSV column flags, `--backend` and `--force`; and their common first steps, in the order
- * that fails fastest — the output path, the flags, the backend, the model, then the data.
+ * matrix (`encode`, `reconstruct`, `reduce`): arguments MODEL and DATA (`-` for standard input),
+ * `-o OUT` (.csv, .npy, .parquet, or `-` for standard output), the column flags, `--id-column`,
+ * `--backend`, `--force` and `--quiet`; and their common first steps, in the order that fails
+ * fastest — the output path, the flags, the backend, the model, then the data (opened as a
+ * stream: rows are read, mapped and written chunk by chunk).
  */
 
 import type { Command } from 'commander';
-import type { Dataset } from '../../data/dataset.js';
-import { loadDataset } from '../../data/node-loaders.js';
+import { checkSinkPath, openRowSink, type RowSink } from '../../data/sinks/row-sink.js';
+import type { RowSource } from '../../data/sources/row-source.js';
+import type { LoadedModel } from '../../io/model-io.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
-import { checkFeatures, loadOptions, setupBackend, type DataFlags } from '../common.js';
+import { loadOptions, setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
-import { loadModelArgument, modelDataOptions } from '../model-input.js';
-import { checkMatrixOutput } from '../outputs.js';
+import { loadModelArgument } from '../model-input.js';
+import { checkSourceFeatures, idColumns, openModelRows, type RowFlags } from './row-stream.js';
 
-export interface MatrixFlags extends DataFlags {
+export interface MatrixFlags extends RowFlags {
   readonly output: string;
   readonly force?: boolean;
   readonly backend?: string;
 }
+
+/** The `-o` help of commands that write rows. */
+export const ROW_OUTPUT_HELP = 'output file: .csv, .npy or .parquet, or - for standard output (CSV)';
+/** The DATA help of commands that read rows. */
+export const ROW_DATA_HELP = 'data with the training columns: a file, a quoted glob ("parts/*.csv"), or - for standard input';
+/** The `--id-column` help. */
+export const ID_COLUMN_HELP = 'CSV/Parquet: a column identifying each row, left out of the features and written first in the output';
 
 /** What a matrix command says about itself in `--help`. */
 export interface MatrixCommandHelp {
@@ -50,38 +60,61 @@ export function registerMatrixCommand(
     .summary(help.summary)
     .description(help.description)
     .argument('<MODEL>', 'model file (.safetensors) written by latent train')
-    .argument('<DATA>', 'data with the same columns as the training data')
-    .requiredOption(`-o, --output <${help.output}>`, 'output file, .csv or .npy')
-    .option('--columns <names>', 'CSV only: feature columns to use, comma-separated (default: the columns the model was trained on)')
-    .option('--label-column <name>', 'CSV only: a label column to leave out')
+    .argument('<DATA>', ROW_DATA_HELP)
+    .requiredOption(`-o, --output <${help.output}>`, ROW_OUTPUT_HELP)
+    .option('--columns <names>', 'CSV/Parquet: feature columns to use, comma-separated (default: the columns the model was trained on)')
+    .option('--label-column <name>', 'CSV/Parquet: a label column to leave out')
+    .option('--id-column <name>', ID_COLUMN_HELP)
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
     .option('-f, --force', 'replace an existing output file')
+    .option('-q, --quiet', 'no reading progress on standard error')
     .action(async (model: string, data: string, flags: MatrixFlags) => {
       context.setExitCode(await run(model, data, flags, context.io));
     });
 }
 
-export interface ModelAndData {
+export interface ModelAndRows {
+  readonly loaded: LoadedModel;
   readonly model: Autoencoder;
-  readonly dataset: Dataset;
+  /** DATA, opened for reading in chunks. */
+  readonly source: RowSource;
   /** Whether an existing output file may be replaced. */
   readonly force: boolean;
 }
 
 /**
- * Check the output path, set up the backend, load the model and the data (a CSV by the model's
- * training columns unless `--columns` is given), and check that the data has the model's width.
+ * Check the output path, set up the backend, load the model, open the data (by the model's
+ * training columns unless `--columns` is given) and check that it has the model's width.
  *
  * @example
- * const { model, dataset, force } = await loadModelAndData('m.safetensors', 'data.csv', flags);
+ * const { model, source } = await openModelAndRows('m.safetensors', 'big.csv', flags, io);
  */
-export async function loadModelAndData(modelPath: string, data: string, flags: MatrixFlags): Promise<ModelAndData> {
+export async function openModelAndRows(modelPath: string, data: string, flags: MatrixFlags, io: Io): Promise<ModelAndRows> {
   const force = flags.force === true;
-  checkMatrixOutput(flags.output, force);
+  checkSinkPath(flags.output, force, flags.idColumn !== undefined);
   loadOptions(flags, data);
   await setupBackend(flags.backend);
-  const { model, training } = loadModelArgument(modelPath);
-  const dataset = loadDataset(data, modelDataOptions(flags, data, training, modelPath));
-  checkFeatures(dataset, model, modelPath);
-  return { model, dataset, force };
+  const loaded = loadModelArgument(modelPath);
+  const source = await openModelRows(data, flags, loaded.training, modelPath, io);
+  checkSourceFeatures(source, loaded.model, modelPath);
+  return { loaded, model: loaded.model, source, force };
+}
+
+/**
+ * The output of a matrix command: the id column (when DATA has one), then `numbers`.
+ *
+ * @example
+ * const sink = await openMatrixSink(flags, source, codeColumns(8), io);
+ */
+export function openMatrixSink(flags: MatrixFlags, source: RowSource, numbers: readonly string[], io: Io): Promise<RowSink> {
+  return openRowSink(
+    flags.output,
+    { text: idColumns(source), numbers },
+    { overwrite: flags.force === true, ...(io.outStream === undefined ? {} : { stdout: io.outStream }) },
+  );
+}
+
+/** How a message names the output: its path, or standard output. */
+export function outputName(path: string): string {
+  return path === '-' ? 'standard output' : path;
 }

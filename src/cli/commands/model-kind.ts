@@ -7,7 +7,7 @@
 import type { Matrix } from '../../data/matrix.js';
 import type { LoadedModel } from '../../io/model-io.js';
 import { SCORE_METRICS, type ScoreMetric } from '../../tasks/detector-common.js';
-import type { AutoencoderDetector } from '../../tasks/detector.js';
+import { AutoencoderDetector, DETECTOR_EXTRA_KEY } from '../../tasks/detector.js';
 import { detectorFor } from '../../tasks/model-task.js';
 import { formatThresholdRule, parseThresholdRule, type ThresholdRule } from '../../tasks/threshold.js';
 import { formatLoss } from '../format.js';
@@ -52,4 +52,26 @@ export function thresholdedDetector(
       ? `${modelPath} stores no threshold${rule === undefined ? ', so the default rule applies' : ''}`
       : `${modelPath} stores no training scores to apply ${rule === undefined ? `--metric ${detector.metric}` : 'a new rule'} to`;
   return { detector, note: `${threshold} computed from the scores of ${dataSource} itself (${why})` };
+}
+
+/**
+ * The detector stored in `loaded` when it can score without seeing the data first (a stored
+ * threshold, no new rule, the stored metric): the case where scoring streams. Otherwise undefined,
+ * and the threshold must come from the data (see `thresholdedDetector`).
+ *
+ * @example
+ * const stored = storedDetector(loaded, 'm.safetensors'); // stream when defined
+ */
+export function storedDetector(
+  loaded: LoadedModel,
+  modelPath: string,
+  rule?: ThresholdRule,
+  metric?: ScoreMetric,
+): ThresholdedDetector | undefined {
+  if (loaded.extra[DETECTOR_EXTRA_KEY] === undefined || rule !== undefined) return undefined;
+  if (metric === 'elbo' && loaded.model.config.kind !== 'vae') return undefined; // detectorFor says why
+  const detector = AutoencoderDetector.fromLoaded(loaded, modelPath);
+  if (metric !== undefined && metric !== detector.metric) return undefined;
+  const threshold = `threshold ${formatLoss(detector.threshold)} (${detector.metric}, rule ${formatThresholdRule(detector.rule)})`;
+  return { detector, note: `${threshold} stored in ${modelPath}` };
 }

@@ -1,28 +1,35 @@
 /**
  * `latent reconstruct MODEL DATA -o OUT`: each row of DATA passed through the autoencoder, in the
- * data's own units (the model's scaler is undone), as CSV (with DATA's column names) or NPY.
+ * data's own units (the model's scaler is undone), as CSV (with DATA's column names, after the id
+ * column when `--id-column` names one), NPY or Parquet, or CSV on standard output for `-o -`.
+ * DATA streams through the model chunk by chunk.
  */
 
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
-import { loadModelAndData, registerMatrixCommand, type MatrixFlags } from './matrix-command.js';
-import { writeMatrix } from './matrix-output.js';
+import { openMatrixSink, openModelAndRows, outputName, registerMatrixCommand, type MatrixFlags } from './matrix-command.js';
+import { idTexts, noteTo, streamRows } from './row-stream.js';
 
 /** Add `reconstruct` to the program. */
 export function registerReconstruct(program: Command, context: CommandContext): void {
   const help = {
     summary: "write the model's reconstruction of each row of DATA",
-    description: "Write the model's reconstruction of each row of DATA, in the data's units, to a .csv or .npy file.",
+    description:
+      "Write the model's reconstruction of each row of DATA, in the data's units, to a .csv, .npy or .parquet file, " +
+      'or as CSV to standard output with -o -. DATA of any size streams through in chunks.',
     output: 'OUT',
   };
   registerMatrixCommand(program, context, 'reconstruct', help, runReconstruct);
 }
 
 export async function runReconstruct(modelPath: string, data: string, flags: MatrixFlags, io: Io): Promise<number> {
-  const { model, dataset, force } = await loadModelAndData(modelPath, data, flags);
-  const out = model.reconstruct(dataset.x);
-  writeMatrix(flags.output, out, dataset.columns, force);
-  io.out(`wrote ${out.rows} reconstructions of ${out.cols} features to ${flags.output}\n`);
+  const { model, source } = await openModelAndRows(modelPath, data, flags, io);
+  const sink = await openMatrixSink(flags, source, source.columns, io);
+  const rows = await streamRows(source, sink, io, flags.quiet === true, (chunk) => ({
+    text: idTexts(chunk),
+    numbers: model.reconstruct(chunk.x),
+  }));
+  noteTo(io, flags.output)(`wrote ${rows} reconstructions of ${source.columns.length} features to ${outputName(flags.output)}\n`);
   return 0;
 }

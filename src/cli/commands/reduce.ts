@@ -2,17 +2,19 @@
  * `latent reduce MODEL DATA -o CODES`: dimensionality reduction with a trained model — the latent
  * codes of every row (as `encode` writes them), plus how much of the data the codes keep: the
  * reconstruction error per feature and the fraction of variance explained, in the model's scaled
- * units.
+ * units. DATA streams through the model chunk by chunk, and the quality measures accumulate as it
+ * goes (float64).
  */
 
 import type { Command } from 'commander';
-import { reductionQuality } from '../../tasks/explained-variance.js';
 import { AutoencoderReducer } from '../../tasks/reducer.js';
+import { ReductionQualityAccumulator } from '../../tasks/streaming-quality.js';
 import type { CommandContext } from '../context.js';
 import { formatLoss } from '../format.js';
 import type { Io } from '../io.js';
-import { loadModelAndData, registerMatrixCommand, type MatrixFlags } from './matrix-command.js';
-import { codeColumns, writeMatrix } from './matrix-output.js';
+import { openMatrixSink, openModelAndRows, outputName, registerMatrixCommand, type MatrixFlags } from './matrix-command.js';
+import { codeColumns } from './matrix-output.js';
+import { idTexts, noteTo, streamRows } from './row-stream.js';
 
 /** Add `reduce` to the program. */
 export function registerReduce(program: Command, context: CommandContext): void {
@@ -28,13 +30,20 @@ export function registerReduce(program: Command, context: CommandContext): void 
 }
 
 export async function runReduce(modelPath: string, data: string, flags: MatrixFlags, io: Io): Promise<number> {
-  const { model, dataset, force } = await loadModelAndData(modelPath, data, flags);
+  const { model, source } = await openModelAndRows(modelPath, data, flags, io);
   const reducer = AutoencoderReducer.fromModel(model);
-  const codes = reducer.transform(dataset.x);
-  writeMatrix(flags.output, codes, codeColumns(codes.cols), force);
-  const { error, explained } = reductionQuality(model, dataset.x);
-  io.out(
-    `wrote ${codes.rows} codes of size ${codes.cols} (from ${dataset.x.cols} features) to ${flags.output}\n` +
+  const quality = new ReductionQualityAccumulator(model);
+  const sink = await openMatrixSink(flags, source, codeColumns(model.latentDim), io);
+  const rows = await streamRows(source, sink, io, flags.quiet === true, (chunk) => {
+    quality.add(chunk.x);
+    return { text: idTexts(chunk), numbers: reducer.transform(chunk.x) };
+  });
+  const { error, explained } = quality.result();
+  noteTo(
+    io,
+    flags.output,
+  )(
+    `wrote ${rows} codes of size ${model.latentDim} (from ${source.columns.length} features) to ${outputName(flags.output)}\n` +
       `reconstruction MSE per feature ${formatLoss(error)}, variance explained ${(100 * explained).toFixed(1)}% (scaled units)\n`,
   );
   return 0;

@@ -7,24 +7,36 @@
  * time steps with its stored window, stride and threshold and prints the flagged ranges; any other
  * model scores rows by reconstruction error, with the stored detector threshold or one computed
  * from DATA (the output says which). Checks run before any work: the output path first.
+ *
+ * Rows stream (read a chunk → score → write a chunk, any size of DATA, `-` for standard input and
+ * output) when the threshold is stored in the model; a threshold computed from DATA needs every
+ * score first, so DATA is then read whole. `--id-column` writes each row's id first.
  */
 
 import type { Command } from 'commander';
 import type { ExtraColumn } from '../../data/csv-writer.js';
 import type { Dataset } from '../../data/dataset.js';
-import { loadDataset, saveMatrix } from '../../data/node-loaders.js';
+import { matrix } from '../../data/matrix.js';
+import { saveMatrix } from '../../data/node-loaders.js';
+import { checkSinkPath, openRowSink, type SinkChunk } from '../../data/sinks/row-sink.js';
+import { collectRows } from '../../data/sources/collect.js';
+import type { RowChunk } from '../../data/sources/row-source.js';
+import { flagAbove } from '../../tasks/detector-common.js';
+import type { AutoencoderDetector } from '../../tasks/detector.js';
 import { LatentError } from '../../errors.js';
 import type { LoadedModel } from '../../io/model-io.js';
 import { taskKind } from '../../tasks/model-task.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
 import { anomalyRanges, SeriesScorer, timestampNote, type AnomalyRange } from '../../tasks/timeseries.js';
-import { checkFeatures, loadOptions, refuseCsvFlags, setupBackend } from '../common.js';
+import { loadOptions, refuseCsvFlags, setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatLoss } from '../format.js';
 import type { Io } from '../io.js';
-import { loadModelArgument, modelDataOptions } from '../model-input.js';
+import { loadModelArgument } from '../model-input.js';
 import { checkMatrixOutput } from '../outputs.js';
-import { parseMetricFlag, parseRuleFlag, thresholdedDetector } from './model-kind.js';
+import { ID_COLUMN_HELP, outputName, ROW_DATA_HELP, ROW_OUTPUT_HELP } from './matrix-command.js';
+import { parseMetricFlag, parseRuleFlag, storedDetector, thresholdedDetector } from './model-kind.js';
+import { checkSourceFeatures, noteTo, openModelRows, streamRows } from './row-stream.js';
 import { formatTimestamp, readSeries } from './series-data.js';
 
 export interface ScoreFlags {
@@ -34,8 +46,10 @@ export interface ScoreFlags {
   readonly columns?: string;
   readonly labelColumn?: string;
   readonly timestampColumn?: string;
+  readonly idColumn?: string;
   readonly backend?: string;
   readonly force?: boolean;
+  readonly quiet?: boolean;
 }
 
 /** Ranges printed in full; longer lists end with a count. */
@@ -55,8 +69,8 @@ export function registerScore(program: Command, context: CommandContext): void {
         'A series model scores each time step from the windows covering it (the mode stored in MODEL: end = the window ending at the step, min, mean, max or step) and prints the flagged ranges.',
     )
     .argument('<MODEL>', 'model file (.safetensors)')
-    .argument('<DATA>', 'rows with the training columns, or a series CSV for a series model')
-    .requiredOption('-o, --output <SCORES>', 'output file, .csv or .npy')
+    .argument('<DATA>', `${ROW_DATA_HELP}; or a series CSV for a series model`)
+    .requiredOption('-o, --output <SCORES>', ROW_OUTPUT_HELP)
     .option(
       '--threshold-rule <rule>',
       'contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3 (default: the stored threshold, else contamination:0.1 on DATA)',
@@ -71,8 +85,10 @@ export function registerScore(program: Command, context: CommandContext): void {
       '--timestamp-column <name>',
       'CSV only: column of dates/times, written first in the output (default: "timestamp" when the header has it, for series models)',
     )
+    .option('--id-column <name>', ID_COLUMN_HELP)
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
     .option('-f, --force', 'replace an existing output file')
+    .option('-q, --quiet', 'no reading progress on standard error')
     .action(async (model: string, data: string, flags: ScoreFlags) => {
       context.setExitCode(await runScore(model, data, flags, context.io));
     });
@@ -80,30 +96,83 @@ export function registerScore(program: Command, context: CommandContext): void {
 
 export async function runScore(modelPath: string, data: string, flags: ScoreFlags, io: Io): Promise<number> {
   const force = flags.force === true;
-  checkMatrixOutput(flags.output, force);
   const rule = parseRuleFlag(flags.thresholdRule);
   const metric = parseMetricFlag(flags.metric);
+  checkSinkPath(flags.output, force, flags.idColumn !== undefined);
   await setupBackend(flags.backend);
   loadOptions(flags, data);
-  refuseCsvFlags(data, { '--timestamp-column': flags.timestampColumn });
+  refuseCsvFlags(data, { '--timestamp-column': flags.timestampColumn, '--id-column': flags.idColumn });
   const loaded = loadModelArgument(modelPath);
   if (taskKind(loaded) === 'series') {
+    checkMatrixOutput(flags.output, force);
     if (metric !== undefined && metric !== 'mse') {
       throw new LatentError(`--metric ${metric}: the series model ${modelPath} scores with mse`, 'drop --metric');
     }
     return scoreSeries(loaded, modelPath, data, flags, io);
   }
-  const dataset = loadDataset(data, {
-    ...modelDataOptions(flags, data, loaded.training, modelPath),
+  const source = await openModelRows(data, flags, loaded.training, modelPath, io, {
     ...(flags.timestampColumn === undefined ? {} : { timestampColumn: flags.timestampColumn }),
   });
-  checkFeatures(dataset, loaded.model, modelPath);
-  const { detector, note } = thresholdedDetector(loaded, modelPath, dataset.x, dataset.source, rule, metric);
-  const scores = detector.score(dataset.x);
-  const flagged = detector.predict(dataset.x);
-  writeScores(flags.output, scores, flagged, dataset.timestamps, force);
-  io.out(`${note}\n${flaggedLine(flagged, 'rows')}\nwrote ${scores.length} scores and flags to ${flags.output}\n`);
+  checkSourceFeatures(source, loaded.model, modelPath);
+  const npy = flags.output.toLowerCase().endsWith('.npy');
+  const text = [...(source.idColumn === undefined ? [] : [source.idColumn]), ...(source.hasTimestamps && !npy ? ['timestamp'] : [])];
+  const sinkOptions = { overwrite: force, ...(io.outStream === undefined ? {} : { stdout: io.outStream }) };
+  const note = noteTo(io, flags.output);
+  const stored = storedDetector(loaded, modelPath, rule, metric);
+  let flagged = 0;
+  let rows: number;
+  let thresholdNote: string;
+  if (stored !== undefined) {
+    const sink = await openRowSink(flags.output, { text, numbers: ['score', 'flag'] }, sinkOptions);
+    rows = await streamRows(source, sink, io, flags.quiet === true, (chunk) => {
+      const scored = scoreChunk(stored.detector, chunk, npy);
+      flagged += scored.flagged;
+      return scored.out;
+    });
+    thresholdNote = stored.note;
+  } else {
+    // The threshold comes from the scores of DATA itself: every row must be scored first.
+    const dataset = await collectRows(source);
+    const { detector, note: computed } = thresholdedDetector(loaded, modelPath, dataset.x, dataset.source, rule, metric);
+    const sink = await openRowSink(flags.output, { text, numbers: ['score', 'flag'] }, sinkOptions);
+    const whole: RowChunk = {
+      x: dataset.x,
+      start: 0,
+      ...(dataset.ids === undefined ? {} : { ids: dataset.ids }),
+      ...(dataset.timestamps === undefined ? {} : { timestamps: dataset.timestamps }),
+    };
+    const scored = scoreChunk(detector, whole, npy);
+    try {
+      await sink.write(scored.out);
+      await sink.close();
+    } catch (error) {
+      await sink.abort();
+      throw error;
+    }
+    flagged = scored.flagged;
+    rows = dataset.x.rows;
+    thresholdNote = computed;
+  }
+  note(`${thresholdNote}\n${flaggedCount(flagged, rows, 'rows')}\nwrote ${rows} scores and flags to ${outputName(flags.output)}\n`);
   return 0;
+}
+
+/** Scores and 0/1 flags of a chunk, with its ids and timestamps (no timestamps in an .npy). */
+function scoreChunk(detector: AutoencoderDetector, chunk: RowChunk, npy: boolean): { out: SinkChunk; flagged: number } {
+  const scores = detector.score(chunk.x) as Float64Array;
+  const flags = flagAbove(scores, detector.threshold);
+  const values = new Float32Array(scores.length * 2);
+  let flagged = 0;
+  for (let i = 0; i < scores.length; i++) {
+    values[2 * i] = scores[i]!;
+    values[2 * i + 1] = flags[i]!;
+    flagged += flags[i]!;
+  }
+  const text: (readonly string[])[] = [
+    ...(chunk.ids === undefined ? [] : [chunk.ids]),
+    ...(chunk.timestamps === undefined || npy ? [] : [chunk.timestamps.map(formatTimestamp)]),
+  ];
+  return { out: { text, numbers: matrix(values, scores.length, 2) }, flagged };
 }
 
 function scoreSeries(loaded: LoadedModel, modelPath: string, data: string, flags: ScoreFlags, io: Io): number {
@@ -146,8 +215,12 @@ function checkSeriesLength(series: Dataset, window: number, modelPath: string): 
 function flaggedLine(flags: Uint8Array, what: string): string {
   let count = 0;
   for (const f of flags) count += f;
-  const share = flags.length === 0 ? 0 : (100 * count) / flags.length;
-  return `flagged ${count} of ${flags.length} ${what} (${share.toFixed(1)}%)`;
+  return flaggedCount(count, flags.length, what);
+}
+
+function flaggedCount(count: number, total: number, what: string): string {
+  const share = total === 0 ? 0 : (100 * count) / total;
+  return `flagged ${count} of ${total} ${what} (${share.toFixed(1)}%)`;
 }
 
 /** `  steps 2988–3090  2014-04-11 09:00:00 → 2014-04-11 17:30:00  peak 41.2` (steps count from 0). */

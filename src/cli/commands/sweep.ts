@@ -6,13 +6,13 @@
  */
 
 import type { Command } from 'commander';
-import { loadDataset } from '../../data/node-loaders.js';
 import { LatentError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { sweepReport } from '../../report/sweep-report.js';
 import { sweep, type SweepRow } from '../../tasks/sweep.js';
 import { loadOptions, setupBackend, skippedColumnsNote, type DataFlags } from '../common.js';
 import type { CommandContext } from '../context.js';
+import { readDataset } from '../read-data.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
 import { checkReportOutput } from '../outputs.js';
@@ -29,6 +29,7 @@ export interface SweepFlags extends DataFlags {
   readonly report?: string;
   readonly force?: boolean;
   readonly quiet?: boolean;
+  readonly json?: boolean;
 }
 
 export const SWEEP_DEFAULTS = { valSplit: 0.2, tolerance: 0.05, seed: 42 } as const;
@@ -56,6 +57,7 @@ export function registerSweep(program: Command, context: CommandContext): void {
     .option('--report <file.html>', 'also write a self-contained HTML report: error against latent size beside PCA, and the table')
     .option('-f, --force', 'replace an existing report file')
     .option('-q, --quiet', 'no progress output')
+    .option('--json', 'print the results as one JSON object on standard output (no progress)')
     .action(async (data: string, flags: SweepFlags) => {
       context.setExitCode(await runSweep(data, flags, context.io, context.commandLine));
     });
@@ -90,7 +92,7 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io, command 
   if (flags.report !== undefined) checkReportOutput(flags.report, flags.force === true);
   const options = loadOptions(flags, data);
   const backend = await setupBackend(flags.backend);
-  const dataset = loadDataset(data, options);
+  const dataset = await readDataset(data, options, io);
   const x = dataset.x;
   const tooBig = sizes.filter((s) => s >= x.cols);
   if (tooBig.length > 0) {
@@ -99,7 +101,8 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io, command 
       `choose sizes from 1 to ${x.cols - 1}`,
     );
   }
-  const quiet = flags.quiet === true;
+  const json = flags.json === true;
+  const quiet = flags.quiet === true || json;
   if (!quiet) {
     io.out(
       skippedColumnsNote(dataset) +
@@ -126,7 +129,13 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io, command 
     progress.stop();
   }
   const suggested = suggestedRow(rows, tolerance);
-  io.out(sweepTable(rows, suggested, tolerance));
+  if (json) {
+    io.out(
+      `${JSON.stringify({ data: dataset.source, rows: x.rows, features: x.cols, tolerance, suggested: rows[suggested]?.latent ?? null, sizes: rows }, null, 2)}\n`,
+    );
+  } else {
+    io.out(sweepTable(rows, suggested, tolerance));
+  }
   if (flags.report !== undefined) {
     const html = sweepReport({
       title: `latent sweep ${data}`,
@@ -137,7 +146,8 @@ export async function runSweep(data: string, flags: SweepFlags, io: Io, command 
       tolerance,
     });
     writeFileAtomic(flags.report, html, { overwrite: flags.force === true });
-    io.out(`wrote report to ${flags.report}\n`);
+    // With --json standard output holds only the JSON object.
+    (json ? io.err : io.out)(`wrote report to ${flags.report}\n`);
   }
   return 0;
 }

@@ -11,7 +11,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Dataset } from '../../data/dataset.js';
-import { loadDataset } from '../../data/node-loaders.js';
 import type { ScalerKind } from '../../data/scaler.js';
 import { LatentError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
@@ -37,6 +36,7 @@ import type { History, TrainingState } from '../../train/types.js';
 import type { LossName } from '../../losses/reconstruction.js';
 import { checkFeatures, loadOptions, setupBackend, skippedColumnsNote } from '../common.js';
 import type { CommandContext } from '../context.js';
+import { readDataset } from '../read-data.js';
 import { describeFamily, describeLayers } from '../describe.js';
 import { formatDuration, formatLoss } from '../format.js';
 import type { Io } from '../io.js';
@@ -251,7 +251,7 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   }
 
   const backend = await setupBackend(flags.backend);
-  const dataset = loadDataset(data, point ? resumeLoadOptions(flags, data, point) : loadOptions(flags, data));
+  const dataset = await readDataset(data, point ? resumeLoadOptions(flags, data, point) : loadOptions(flags, data), io);
   checkValSplit(settings.valSplit, dataset);
 
   // Resuming, settings.scale is the checkpoint's scaler.

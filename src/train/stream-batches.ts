@@ -1,0 +1,215 @@
+/**
+ * Training rows from a RowSource larger than memory, for `fit` (its `stream` option). Browser-safe.
+ *
+ * - Validation split: row i is held out when a hash of (seed, i) falls below the fraction, so the
+ *   split needs no second copy of the data and every pass agrees on it (`isValidationRow`).
+ * - Scaler: fitted in one streaming pass over the training rows (float64 running moments, min/max).
+ * - Shuffling, per epoch, from the trainer's seeded shuffle RNG only (so a resumed run draws the
+ *   same orders): the source's blocks in a random order (sources that can seek: .npy files,
+ *   in-memory data; others keep file order), read into a shuffle buffer of `bufferBlocks` blocks
+ *   whose rows are permuted before they are cut into batches; rows left over carry into the next
+ *   buffer, so every batch but the epoch's last is full.
+ *
+ * Memory: the buffer (`bufferBlocks` blocks of the source's chunk size), whatever the data size.
+ */
+
+import { matrix, type Matrix } from '../data/matrix.js';
+import { RunningMoments } from '../data/running-moments.js';
+import { identityScaler, type Scaler, type ScalerKind } from '../data/scaler.js';
+import type { RowChunk, RowSource } from '../data/sources/row-source.js';
+import { LatentError } from '../errors.js';
+import type { Rng } from '../tensor/rng.js';
+
+/** What `fit` needs from streamed training data. */
+export interface StreamedRows {
+  /** Training rows (validation rows excluded). */
+  readonly trainRows: number;
+  readonly validationRows: number;
+  /** Per-column min and max of the training rows (unscaled): enough to choose the loss. */
+  readonly range: Matrix;
+  /** The training rows of one epoch in batches of `batchSize`, unscaled, shuffled by `rng`. */
+  batches(rng: Rng, batchSize: number, shuffle: boolean): AsyncIterable<Matrix>;
+  /** The validation rows in chunks, unscaled (none when no split was asked for). */
+  validation(): AsyncIterable<Matrix>;
+}
+
+export interface StreamSplitOptions {
+  /** Fraction of rows held out for validation (default 0). */
+  readonly validationSplit?: number;
+  readonly seed?: number;
+  /** Blocks held in the shuffle buffer (default 4). */
+  readonly bufferBlocks?: number;
+}
+
+/**
+ * Whether row `index` is a validation row for `fraction` and `seed` (a 32-bit mix of both).
+ *
+ * @example
+ * isValidationRow(12345, 0.1, 42); // the same answer in every pass and every run
+ */
+export function isValidationRow(index: number, fraction: number, seed: number): boolean {
+  if (fraction <= 0) return false;
+  // murmur3's 32-bit finaliser over the row index and the seed: well spread, cheap, seedable.
+  let h = (index ^ Math.imul(seed + 0x9e3779b9, 0x85ebca6b)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h = (h ^ (h >>> 16)) >>> 0;
+  return h < fraction * 4294967296;
+}
+
+/** The rows of `chunk` that belong to the training part (`train`) or the validation part. */
+function pick(chunk: RowChunk, fraction: number, seed: number, train: boolean): Matrix {
+  const { x } = chunk;
+  if (fraction <= 0) return train ? x : matrix(new Float32Array(0), 0, x.cols);
+  const keep: number[] = [];
+  for (let r = 0; r < x.rows; r++) if (isValidationRow(chunk.start + r, fraction, seed) !== train) keep.push(r);
+  if (keep.length === x.rows) return x;
+  const out = new Float32Array(keep.length * x.cols);
+  keep.forEach((r, i) => out.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), i * x.cols));
+  return matrix(out, keep.length, x.cols);
+}
+
+/**
+ * Prepare `source` for streamed training: one pass counts the rows of each part and fits the
+ * scaler of `scalerKind` (or none) on the training rows.
+ *
+ * @example
+ * const { rows, scaler } = await prepareStream(await openRowSource('big.npy'), 'standard', { validationSplit: 0.1 });
+ * model.scaler = scaler;
+ * await fit(model, rows.range, { stream: rows, epochs: 1 });
+ */
+export async function prepareStream(
+  source: RowSource,
+  scalerKind: ScalerKind | undefined,
+  options: StreamSplitOptions = {},
+): Promise<{ rows: StreamedRows; scaler: Scaler | undefined }> {
+  if (!source.rereadable) {
+    throw new LatentError(`${source.source}: training reads the data more than once`, 'save the data to a file first');
+  }
+  const fraction = options.validationSplit ?? 0;
+  if (!(fraction >= 0 && fraction < 1))
+    throw new LatentError(`validation split ${fraction} is outside [0, 1)`, 'use e.g. 0.1, or 0 for none');
+  const seed = options.seed ?? 42;
+  const cols = source.columns.length;
+  const moments = new RunningMoments(cols);
+  let validationRows = 0;
+  for await (const chunk of source.chunks()) {
+    const train = pick(chunk, fraction, seed, true);
+    moments.add(train);
+    validationRows += chunk.x.rows - train.rows;
+  }
+  if (moments.count === 0) throw new LatentError(`${source.source}: no training rows`, 'pass data with at least one row');
+  if (fraction > 0 && validationRows === 0) {
+    throw new LatentError(
+      `a validation split of ${fraction} leaves no validation rows out of ${moments.count}`,
+      'use a larger split, or 0 for none',
+    );
+  }
+  const range = matrix(new Float32Array(2 * cols), 2, cols);
+  range.data.set(Float32Array.from(moments.min), 0);
+  range.data.set(Float32Array.from(moments.max), cols);
+  const bufferBlocks = options.bufferBlocks ?? 4;
+  const rows: StreamedRows = {
+    trainRows: moments.count,
+    validationRows,
+    range,
+    batches: (rng, batchSize, shuffle) => shuffledBatches(source, rng, batchSize, shuffle, bufferBlocks, fraction, seed),
+    async *validation() {
+      if (fraction <= 0) return;
+      for await (const chunk of source.chunks()) {
+        const held = pick(chunk, fraction, seed, false);
+        if (held.rows > 0) yield held;
+      }
+    },
+  };
+  return { rows, scaler: scalerKind === undefined ? undefined : scalerFromMoments(scalerKind, moments) };
+}
+
+/** The scaler `fitScaler` would fit, from streamed moments. */
+export function scalerFromMoments(kind: ScalerKind, moments: RunningMoments): Scaler {
+  const cols = moments.cols;
+  if (kind === 'none') return identityScaler(cols);
+  const min = Array.from(moments.min);
+  const max = Array.from(moments.max);
+  const constant = (c: number): boolean => min[c] === max[c];
+  if (kind === 'minmax') return { kind, offset: min, scale: min.map((lo, c) => (constant(c) ? 1 : 1 / (max[c]! - lo))) };
+  const variance = moments.variance();
+  const scale = Array.from(variance, (v, c) => {
+    const std = Math.sqrt(v);
+    return constant(c) || !(std > 0) ? 1 : 1 / std;
+  });
+  return { kind, offset: Array.from(moments.mean), scale };
+}
+
+/** Chunks of one epoch: blocks in a shuffled order when the source can seek, else file order. */
+async function* epochChunks(source: RowSource, rng: Rng, shuffle: boolean): AsyncIterable<RowChunk> {
+  const blocks = source.blocks;
+  if (blocks === undefined || !shuffle) {
+    yield* source.chunks(blocks === undefined ? {} : { chunkRows: blocks.blockRows });
+    return;
+  }
+  const order = rng.permutation(blocks.count);
+  // Read one block ahead, so the disk works while the model trains.
+  let next = blocks.read(order[0]!);
+  for (let i = 0; i < order.length; i++) {
+    const current = await next;
+    if (i + 1 < order.length) next = blocks.read(order[i + 1]!);
+    yield current;
+  }
+}
+
+async function* shuffledBatches(
+  source: RowSource,
+  rng: Rng,
+  batchSize: number,
+  shuffle: boolean,
+  bufferBlocks: number,
+  fraction: number,
+  seed: number,
+): AsyncIterable<Matrix> {
+  const cols = source.columns.length;
+  let buffer: Matrix[] = [];
+  let held = 0;
+  let carry = matrix(new Float32Array(0), 0, cols);
+  const drain = function* (final: boolean): Iterable<Matrix> {
+    const rows = carry.rows + held;
+    const all = new Float32Array(rows * cols);
+    all.set(carry.data, 0);
+    let at = carry.rows * cols;
+    for (const m of buffer) {
+      all.set(m.data, at);
+      at += m.data.length;
+    }
+    buffer = [];
+    held = 0;
+    const order = shuffle ? rng.permutation(rows) : null;
+    const full = final ? rows : rows - (rows % batchSize);
+    for (let start = 0; start < full; start += batchSize) {
+      const end = Math.min(full, start + batchSize);
+      const batch = new Float32Array((end - start) * cols);
+      for (let i = start; i < end; i++) {
+        const r = order === null ? i : order[i]!;
+        batch.set(all.subarray(r * cols, (r + 1) * cols), (i - start) * cols);
+      }
+      yield matrix(batch, end - start, cols);
+    }
+    const rest = rows - full;
+    const left = new Float32Array(rest * cols);
+    for (let i = full; i < rows; i++) {
+      const r = order === null ? i : order[i]!;
+      left.set(all.subarray(r * cols, (r + 1) * cols), (i - full) * cols);
+    }
+    carry = matrix(left, rest, cols);
+  };
+  let blocksHeld = 0;
+  for await (const chunk of epochChunks(source, rng, shuffle)) {
+    const train = pick(chunk, fraction, seed, true);
+    buffer.push(train);
+    held += train.rows;
+    if (++blocksHeld >= bufferBlocks) {
+      blocksHeld = 0;
+      yield* drain(false);
+    }
+  }
+  yield* drain(true);
+}
