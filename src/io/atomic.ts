@@ -74,6 +74,30 @@ export function writeFileAtomic(path: string, contents: Uint8Array | string, opt
   syncFolder(dirname(path));
 }
 
+/**
+ * Move a finished temporary file (written beside `path`, e.g. by a stream) into place as
+ * `writeFileAtomic` does: flushed to the disk, renamed, the folder flushed. File-system errors
+ * come back as FileSystemError naming `path`.
+ *
+ * @example
+ * await writeRows(temp); commitTempFile(temp, 'codes.csv', { overwrite: force });
+ */
+export function commitTempFile(temp: string, path: string, options: WriteOptions = {}): void {
+  try {
+    const fd = openSync(temp, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    assertWritable(path, options);
+    renameSync(temp, path);
+  } catch (error) {
+    throw fileSystemError(error, path, 'write');
+  }
+  syncFolder(dirname(path));
+}
+
 /** Write all of `bytes` to a new file and flush it to the disk before closing it. */
 function writeAndSync(path: string, bytes: Uint8Array): void {
   const fd = openSync(path, 'w');

@@ -59,9 +59,10 @@ export function openCsvSink(stream: Writable, columns: SinkColumns, own: boolean
           numbers: { data: new Float32Array(0), rows: 0, cols: columns.numbers.length },
         });
       if (!own) return;
+      // end()'s callback receives a write error (e.g. a full disk) that may come before the 'error' event.
       await new Promise<void>((resolve, reject) => {
         stream.once('error', reject);
-        stream.end(() => resolve());
+        stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
       });
       if (failure !== null) throw failure;
     },

@@ -5,16 +5,17 @@
  * per chunk), and `-` for standard output (CSV).
  *
  * Invariants: columns are fixed when the sink opens: text columns (ids, timestamps) first, then
- * number columns. Files are written to a temporary file beside the target and renamed by
- * `close()`, so a failed run (`abort()`) leaves no half-written output; an existing file is only
+ * number columns. Files are written to a temporary file beside the target, flushed to the disk
+ * and renamed by `close()` (as every atomic write), so a failed run (`abort()`) leaves no half-written output; an existing file is only
  * replaced when `overwrite` is set.
  */
 
-import { existsSync, renameSync, unlinkSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { LatentError } from '../../errors.js';
-import { assertWritable } from '../../io/atomic.js';
+import { assertWritable, commitTempFile } from '../../io/atomic.js';
+import { fileSystemError } from '../../io/fs-errors.js';
 import type { Matrix } from '../matrix.js';
 import { STDIO } from '../sources/byte-input.js';
 import { openCsvSink } from './csv-sink.js';
@@ -116,10 +117,7 @@ export async function openRowSink(path: string, columns: SinkColumns, options: S
   return sinkOver(
     path,
     writer,
-    async () => {
-      assertWritable(path, { overwrite: options.overwrite ?? false });
-      renameSync(temp, path);
-    },
+    async () => commitTempFile(temp, path, { overwrite: options.overwrite ?? false }),
     () => {
       if (existsSync(temp)) unlinkSync(temp);
     },
@@ -135,7 +133,11 @@ function sinkOver(path: string, writer: FormatWriter, commit: () => Promise<void
       return rows;
     },
     async write(chunk) {
-      await writer.write(chunk);
+      try {
+        await writer.write(chunk);
+      } catch (error) {
+        throw fileSystemError(error, path, 'write');
+      }
       rows += chunk.numbers.rows;
     },
     async close() {
@@ -146,7 +148,7 @@ function sinkOver(path: string, writer: FormatWriter, commit: () => Promise<void
         await commit();
       } catch (error) {
         cleanup();
-        throw error;
+        throw fileSystemError(error, path, 'write');
       }
     },
     async abort() {
