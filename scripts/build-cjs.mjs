@@ -30,7 +30,18 @@ const modules = files.filter((file) => file.endsWith('.js'));
 const usesMeta = modules.filter((file) => readFileSync(file, 'utf8').includes('import.meta'));
 const plain = modules.filter((file) => !usesMeta.includes(file));
 
-const common = { outdir: to, outbase: from, format: 'cjs', platform: 'node', target: 'node20', bundle: false, logLevel: 'warning' };
+// Whitespace only is minified (names stay, so stacks read): the copy exists for require(), dist/
+// holds the readable code, and the install stays within its size budget.
+const common = {
+  outdir: to,
+  outbase: from,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  bundle: false,
+  minifyWhitespace: true,
+  logLevel: 'warning',
+};
 await build({ ...common, entryPoints: plain });
 if (usesMeta.length > 0) {
   await build({

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { JsBackend } from '../js/js-backend.js';
 import { classBytes, WasmHeap } from './heap.js';
-import { KERNELS_MAX_PAGES } from './kernels.js';
+import { KERNELS_MAX_PAGES, kernelsValid, relaxedSimdSupported } from './kernels.js';
 import { WasmBackend } from './wasm-backend.js';
 
 describe('classBytes', () => {
@@ -113,6 +113,21 @@ describe('WasmBackend storage', () => {
 });
 
 describe('WasmBackend without shared memory', () => {
+  // The unshared module is the shared one with its memory flag patched: each build must compile that way.
+  it.each(relaxedSimdSupported() ? (['simd', 'relaxed'] as const) : (['simd'] as const))(
+    'compiles the unshared %s build',
+    async (variant) => {
+      expect(kernelsValid(false, variant)).toBe(true);
+      const backend = await WasmBackend.create(1, false, variant);
+      const a = backend.alloc(3);
+      a.set([1, 2, 3]);
+      const c = backend.alloc(1);
+      backend.gemm({ a, b: a, c, m: 1, n: 1, k: 3, transA: false, transB: false, alpha: 1, beta: 0 });
+      expect(c[0]).toBe(14);
+      await backend.close();
+    },
+  );
+
   it('runs the unshared kernels on one thread in a fixed memory', async () => {
     const backend = await WasmBackend.create(4, false);
     expect(backend.threads).toBe(1);

@@ -12,8 +12,9 @@ import {
   KERNELS_MAX_PAGES,
   KERNELS_SHARED_BASE64,
   KERNELS_SHARED_RELAXED_BASE64,
-  KERNELS_SINGLE_BASE64,
-  KERNELS_SINGLE_RELAXED_BASE64,
+  KERNELS_SINGLE_PATCH,
+  KERNELS_SINGLE_RELAXED_PATCH,
+  type SingleMemoryPatch,
 } from './kernels-wasm.js';
 import { requireWasmApi, wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
 
@@ -72,9 +73,9 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-const BASE64: Readonly<Record<KernelVariant, { shared: string; single: string }>> = {
-  relaxed: { shared: KERNELS_SHARED_RELAXED_BASE64, single: KERNELS_SINGLE_RELAXED_BASE64 },
-  simd: { shared: KERNELS_SHARED_BASE64, single: KERNELS_SINGLE_BASE64 },
+const EMBEDDED: Readonly<Record<KernelVariant, { shared: string; single: SingleMemoryPatch }>> = {
+  relaxed: { shared: KERNELS_SHARED_RELAXED_BASE64, single: KERNELS_SINGLE_RELAXED_PATCH },
+  simd: { shared: KERNELS_SHARED_BASE64, single: KERNELS_SINGLE_PATCH },
 };
 
 const bytes = new Map<string, Uint8Array>();
@@ -84,7 +85,12 @@ const compiled = new Map<string, Promise<WasmModule>>();
 function kernelBytes(shared: boolean, variant: KernelVariant): Uint8Array {
   const key = `${variant}:${shared}`;
   let found = bytes.get(key);
-  if (!found) bytes.set(key, (found = decodeBase64(shared ? BASE64[variant].shared : BASE64[variant].single)));
+  if (!found) {
+    found = decodeBase64(EMBEDDED[variant].shared);
+    // The unshared module differs from the shared one in the memory import's limits flag alone.
+    if (!shared) found[EMBEDDED[variant].single.offset] = EMBEDDED[variant].single.value;
+    bytes.set(key, found);
+  }
   return found;
 }
 
