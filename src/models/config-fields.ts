@@ -7,6 +7,7 @@ import type { Activation } from '../backend/backend.js';
 import { closestName } from '../check-options.js';
 import { LatentError } from '../errors.js';
 import { ACTIVATION_NAMES, parseActivation } from '../nn/activations.js';
+import type { DenseConfig } from './config.js';
 
 /** Config fields as they arrive from JSON or from code, before validation. */
 export type ConfigInput<C> = { readonly [K in keyof C]?: unknown };
@@ -106,3 +107,16 @@ export function checkFieldNames(input: object, fields: Readonly<Record<string, t
     );
   }
 }
+
+/** The fields of a dense config, which the penalised dense families extend. */
+export const DENSE_FIELDS: Record<keyof DenseConfig, true> = {
+  kind: true,
+  inputDim: true,
+  hidden: true,
+  latentDim: true,
+  activation: true,
+  latentActivation: true,
+  outputActivation: true,
+  dropout: true,
+  seed: true,
+};

@@ -10,6 +10,7 @@ import {
   activationField,
   checkCompresses,
   checkFieldNames,
+  DENSE_FIELDS,
   intList,
   numberField,
   positiveInt,
@@ -77,18 +78,6 @@ export function denseFields(
     seed: seedField(input.seed),
   };
 }
-
-const DENSE_FIELDS: Record<keyof DenseConfig, true> = {
-  kind: true,
-  inputDim: true,
-  hidden: true,
-  latentDim: true,
-  activation: true,
-  latentActivation: true,
-  outputActivation: true,
-  dropout: true,
-  seed: true,
-};
 
 /** Validate a dense config; missing fields get defaults, unknown fields are refused. */
 export function denseConfig(input: ConfigInput<DenseConfig>): DenseConfig {

@@ -112,7 +112,8 @@ function stackFields(input: ConfigInput<ConvStackFields>): ConvStackFields {
   };
 }
 
-const CONV_FIELDS: Record<keyof ConvConfig, true> = {
+/** Fields the 2-D and 1-D conv configs share. */
+const CONV_STACK_FIELDS = {
   kind: true,
   channels: true,
   convChannels: true,
@@ -123,22 +124,9 @@ const CONV_FIELDS: Record<keyof ConvConfig, true> = {
   activation: true,
   outputActivation: true,
   seed: true,
-  height: true,
-  width: true,
-};
-const CONV1D_FIELDS: Record<keyof Conv1dConfig, true> = {
-  kind: true,
-  channels: true,
-  convChannels: true,
-  kernel: true,
-  stride: true,
-  padding: true,
-  latentDim: true,
-  activation: true,
-  outputActivation: true,
-  seed: true,
-  length: true,
-};
+} as const;
+const CONV_FIELDS: Record<keyof ConvConfig, true> = { ...CONV_STACK_FIELDS, height: true, width: true };
+const CONV1D_FIELDS: Record<keyof Conv1dConfig, true> = { ...CONV_STACK_FIELDS, length: true };
 
 /** Validate an image conv config; missing fields get defaults (1 channel, 3x3 kernels, stride 2). */
 export function convConfig(input: ConfigInput<ConvConfig>): ConvConfig {

@@ -11,6 +11,7 @@ import {
   activationField,
   checkCompresses,
   checkFieldNames,
+  DENSE_FIELDS,
   intList,
   numberField,
   oneOf,
@@ -86,32 +87,8 @@ const VAE_FIELDS: Record<keyof VaeConfig, true> = {
   seed: true,
   imageShape: true,
 };
-const SPARSE_FIELDS: Record<keyof SparseConfig, true> = {
-  kind: true,
-  inputDim: true,
-  hidden: true,
-  latentDim: true,
-  activation: true,
-  latentActivation: true,
-  outputActivation: true,
-  dropout: true,
-  seed: true,
-  l1: true,
-  rho: true,
-  sparsityWeight: true,
-};
-const CONTRACTIVE_FIELDS: Record<keyof ContractiveConfig, true> = {
-  kind: true,
-  inputDim: true,
-  hidden: true,
-  latentDim: true,
-  activation: true,
-  latentActivation: true,
-  outputActivation: true,
-  dropout: true,
-  seed: true,
-  lambda: true,
-};
+const SPARSE_FIELDS: Record<keyof SparseConfig, true> = { ...DENSE_FIELDS, l1: true, rho: true, sparsityWeight: true };
+const CONTRACTIVE_FIELDS: Record<keyof ContractiveConfig, true> = { ...DENSE_FIELDS, lambda: true };
 
 export function vaeConfig(input: ConfigInput<VaeConfig>): VaeConfig {
   checkFieldNames(input, VAE_FIELDS, 'vae');

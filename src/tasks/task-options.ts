@@ -12,8 +12,9 @@
 import { checkOptions, type OptionSpec } from '../check-options.js';
 import { LatentError } from '../errors.js';
 import { SCALER_KINDS } from '../data/scaler.js';
-import { LOSS_NAMES } from '../losses/index.js';
+import { FIT_SPEC } from '../train/trainer.js';
 import { SCORE_METRICS } from './detector-common.js';
+import { TRAINER_KEYS } from './train-model.js';
 import { parseThresholdRule, type ThresholdRule } from './threshold.js';
 
 /** A threshold rule as an object, or in the command line's spelling (`'contamination:0.05'`). */
@@ -29,19 +30,7 @@ export interface RuleOptions {
 
 /** Keys of AutoencoderOptions (train-model.ts): the dense model's shape plus the training run. */
 export const AUTOENCODER_SPEC: OptionSpec = {
-  batchSize: 'integer',
-  shuffle: 'boolean',
-  validationSplit: 'number',
-  validationData: 'matrix',
-  loss: LOSS_NAMES,
-  optimizer: 'object',
-  lrSchedule: 'object',
-  clipNorm: 'number',
-  earlyStopping: 'object',
-  corruption: 'object',
-  corruptionClip: 'number-array',
-  onBatchEnd: 'function',
-  onEpochEnd: 'function',
+  ...pickSpec(FIT_SPEC, TRAINER_KEYS),
   latentDim: 'integer',
   hidden: 'number-array',
   activation: 'string',
@@ -54,6 +43,11 @@ export const AUTOENCODER_SPEC: OptionSpec = {
   seed: 'integer',
   model: 'object',
 };
+
+/** The entries of `spec` for `keys`. */
+function pickSpec(spec: OptionSpec, keys: readonly string[]): OptionSpec {
+  return Object.fromEntries(keys.map((key) => [key, spec[key]!]));
+}
 
 const RULE_SPEC: OptionSpec = { rule: 'any', contamination: 'number' };
 

@@ -30,22 +30,23 @@ import { fit, type FitOptions } from '../train/trainer.js';
 import type { History } from '../train/types.js';
 
 /** Trainer options a task passes through unchanged. */
-export type TrainerOptions = Pick<
-  FitOptions,
-  | 'batchSize'
-  | 'shuffle'
-  | 'validationSplit'
-  | 'validationData'
-  | 'loss'
-  | 'optimizer'
-  | 'lrSchedule'
-  | 'clipNorm'
-  | 'earlyStopping'
-  | 'corruption'
-  | 'corruptionClip'
-  | 'onBatchEnd'
-  | 'onEpochEnd'
->;
+export const TRAINER_KEYS = [
+  'batchSize',
+  'shuffle',
+  'validationSplit',
+  'validationData',
+  'loss',
+  'optimizer',
+  'lrSchedule',
+  'clipNorm',
+  'earlyStopping',
+  'corruption',
+  'corruptionClip',
+  'onBatchEnd',
+  'onEpochEnd',
+] as const satisfies readonly (keyof FitOptions)[];
+
+export type TrainerOptions = Pick<FitOptions, (typeof TRAINER_KEYS)[number]>;
 
 /** What every task's `fit` accepts: the dense model's shape, the scaling and the training run. */
 export interface AutoencoderOptions extends TrainerOptions {
