@@ -9,10 +9,10 @@
  * torch (Debian: apt-get install python3-dask python3-distributed python3-torch; .ci/run does).
  */
 
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pythonImporting, runPython as runPythonWith, type PythonRun } from '../test-utils/python.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/test-utils/capture.js';
 import { Rng } from '../../src/tensor/rng.js';
@@ -23,30 +23,14 @@ const PARTITIONS = resolve(process.cwd(), 'examples/dask');
 const LOADER = resolve(process.cwd(), 'examples/pytorch');
 
 /** The first python3 that imports everything the example needs, or null. */
-function daskPython(): string | null {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    const probe = spawnSync(python, ['-c', 'import dask.dataframe, distributed, pandas, torch'], { encoding: 'utf8' });
-    if (probe.status === 0) return python;
-  }
-  return null;
-}
-
-const PYTHON = daskPython();
+const PYTHON = pythonImporting('dask.dataframe, distributed, pandas, torch');
 const SKIP_REASON = PYTHON === null ? ' (skipped: no python3 imports dask, distributed, pandas and torch)' : '';
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** A cluster run takes 20–50 s on a busy 2-core machine; a hung one is stopped and fails. */
 const CLUSTER_TIMEOUT_MS = 240_000;
 
-function runPython(args: string[]): Run {
-  const r = spawnSync(PYTHON ?? 'python3', args, { encoding: 'utf8', timeout: CLUSTER_TIMEOUT_MS, killSignal: 'SIGKILL' });
-  if (r.error !== undefined) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+function runPython(args: string[]): PythonRun {
+  return runPythonWith(PYTHON, args, { timeoutMs: CLUSTER_TIMEOUT_MS });
 }
 
 const COLUMNS = ['load', 'temp', 'flow', 'pressure', 'speed', 'noise'];

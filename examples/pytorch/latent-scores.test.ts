@@ -8,10 +8,10 @@
  * Skipped when no python3 on this machine imports torch (see load-latent-torch.test.ts).
  */
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pythonImporting, runPython as runPythonWith, type PythonRun } from '../test-utils/python.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AutoencoderDetector, buildModel, encodeNpy, fitScaler, parseModelConfig, type Matrix, type ScoreMetric } from '../../src/index.js';
 import { saveModel } from '../../src/node.js';
@@ -20,18 +20,10 @@ import { expectAllClose } from '../../src/test-utils/close.js';
 
 const SCRIPT = resolve(process.cwd(), 'examples/pytorch/load_latent.py');
 
-function torchPython(): string | null {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) return python;
-  }
-  return null;
-}
+const PYTHON = pythonImporting('torch');
 
-const PYTHON = torchPython();
-
-function runPython(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(PYTHON ?? 'python3', args, { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+function runPython(args: string[]): PythonRun {
+  return runPythonWith(PYTHON, args);
 }
 
 const CASES: Array<[string, Record<string, unknown>, ScoreMetric[]]> = [

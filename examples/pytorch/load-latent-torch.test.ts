@@ -10,10 +10,10 @@
  * so both are tried.
  */
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pythonImporting, runPython as runPythonWith, type PythonRun } from '../test-utils/python.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, encodeNpy, fit, fitScaler, parseModelConfig, parseNpy, type Autoencoder, type Matrix } from '../../src/index.js';
 import { saveCheckpoint, saveModel } from '../../src/node.js';
@@ -22,22 +22,13 @@ import { expectAllClose } from '../../src/test-utils/close.js';
 
 const SCRIPT = resolve(process.cwd(), 'examples/pytorch/load_latent.py');
 
-/** The first python3 that imports torch, or null. */
-function torchPython(): string | null {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) return python;
-  }
-  return null;
+const PYTHON = pythonImporting('torch');
+
+function runPython(args: string[]): PythonRun {
+  return runPythonWith(PYTHON, args);
 }
 
-const PYTHON = torchPython();
-
-function runPython(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(PYTHON ?? 'python3', args, { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function runScript(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+function runScript(...args: string[]): PythonRun {
   return runPython([SCRIPT, ...args]);
 }
 

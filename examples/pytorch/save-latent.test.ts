@@ -9,10 +9,10 @@
  * Skipped when no python3 on this machine imports torch (see load-latent-torch.test.ts).
  */
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pythonImporting, runPython as runPythonWith, type PythonRun } from '../test-utils/python.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpy, matrix, parseNpy } from '../../src/index.js';
 import { loadModel } from '../../src/node.js';
@@ -22,22 +22,14 @@ import { expectAllClose } from '../../src/test-utils/close.js';
 
 const HERE = resolve(process.cwd(), 'examples/pytorch');
 
-function torchPython(): string | null {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) return python;
-  }
-  return null;
-}
+const PYTHON = pythonImporting('torch');
 
-const PYTHON = torchPython();
-
-function runPython(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(PYTHON ?? 'python3', args, { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+function runPython(args: string[]): PythonRun {
+  return runPythonWith(PYTHON, args);
 }
 
 /** Runs `lines` after importing load_latent's public names. */
-function runProgram(lines: string[]): { status: number | null; stdout: string; stderr: string } {
+function runProgram(lines: string[]): PythonRun {
   const head = [
     'import sys, json, numpy as np, torch',
     `sys.path.insert(0, ${JSON.stringify(HERE)})`,
