@@ -59,7 +59,7 @@ export function writeFileAtomic(path: string, contents: Uint8Array | string, opt
     );
   }
   const bytes = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const temp = tempPathBeside(path);
   try {
     writeAndSync(temp, bytes);
     renameSync(temp, path);
@@ -72,6 +72,14 @@ export function writeFileAtomic(path: string, contents: Uint8Array | string, opt
     throw fileSystemError(error, path, 'write');
   }
   syncFolder(dirname(path));
+}
+
+/**
+ * A hidden temporary name in `path`'s folder (same disk, so the final rename is atomic), unique to
+ * this process and moment.
+ */
+export function tempPathBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
 }
 
 /**

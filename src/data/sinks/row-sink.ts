@@ -11,10 +11,10 @@
  */
 
 import { existsSync, unlinkSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { LatentError } from '../../errors.js';
-import { assertWritable, commitTempFile } from '../../io/atomic.js';
+import { assertWritable, commitTempFile, tempPathBeside } from '../../io/atomic.js';
 import { fileSystemError } from '../../io/fs-errors.js';
 import type { Matrix } from '../matrix.js';
 import { STDIO } from '../sources/byte-input.js';
@@ -105,7 +105,7 @@ export async function openRowSink(path: string, columns: SinkColumns, options: S
     const writer = openCsvSink(options.stdout ?? process.stdout, columns, false);
     return sinkOver(path, writer, async () => {});
   }
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const temp = tempPathBeside(path);
   const ext = extname(path).toLowerCase();
   let writer: FormatWriter;
   if (ext === '.npy') writer = await openNpySink(temp, columns);
