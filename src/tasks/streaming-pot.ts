@@ -65,7 +65,11 @@ export function streamingTail(calibration: ArrayLike<number>, risk: number): Str
 
 /** The current threshold z of a tail (≥ its level t). */
 export function tailThreshold(tail: StreamingTail): number {
-  const { level, excessSum, excesses, observed, risk } = tail;
+  return thresholdOf(tail.level, tail.excessSum, tail.excesses, tail.observed, tail.risk);
+}
+
+/** z from the tail's numbers (no object per step in the streaming loop). */
+function thresholdOf(level: number, excessSum: number, excesses: number, observed: number, risk: number): number {
   if (excesses === 0 || excessSum === 0) return level;
   const ratio = (risk * observed) / excesses;
   if (ratio >= 1) return level;
@@ -106,7 +110,7 @@ export function streamFlags(scores: ArrayLike<number>, start: StreamingTail): St
       excessSum += s - level;
       excesses++;
     }
-    z = tailThreshold({ level, excessSum, excesses, observed, risk });
+    z = thresholdOf(level, excessSum, excesses, observed, risk);
   }
   return { flags, thresholds, tail: { level, excessSum, excesses, observed, risk } };
 }
