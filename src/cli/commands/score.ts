@@ -1,7 +1,7 @@
 /**
  * `latent score MODEL DATA -o SCORES`: anomaly scores and 0/1 flags for every row of DATA (or
- * every time step, for a series model), written as CSV columns `score,flag` — with `timestamp`
- * first when the data has timestamps — or as a two-column .npy.
+ * every time step, for a series model), written as columns `score,flag` — with `timestamp`
+ * first when the data has timestamps — to CSV, JSON Lines or Parquet, or as a two-column .npy.
  *
  * The model file decides what a row is: a series model (from `latent train --window`) scores
  * time steps with its stored window, stride and threshold and prints the flagged ranges; any other
@@ -27,7 +27,7 @@ import { readTwice, type TwoPasses } from './read-twice.js';
 import type { Dataset } from '../../data/dataset.js';
 import { matrix } from '../../data/matrix.js';
 import { saveMatrix } from '../../data/node-loaders.js';
-import { checkSinkPath, openRowSink, type SinkChunk } from '../../data/sinks/row-sink.js';
+import type { SinkChunk } from '../../data/sinks/row-sink.js';
 import type { RowChunk } from '../../data/sources/row-source.js';
 import { flagAbove } from '../../tasks/detector-common.js';
 import type { AutoencoderDetector } from '../../tasks/detector.js';
@@ -42,13 +42,23 @@ import { formatLoss } from '../format.js';
 import type { Io } from '../io.js';
 import { loadModelArgument } from '../model-input.js';
 import { checkMatrixOutput } from '../outputs.js';
-import { ID_COLUMN_HELP, outputName, ROW_DATA_HELP, ROW_OUTPUT_HELP } from './matrix-command.js';
+import {
+  checkOutput,
+  FORMAT_HELP,
+  ID_COLUMN_HELP,
+  openOutput,
+  outputFormat,
+  outputName,
+  ROW_DATA_HELP,
+  ROW_OUTPUT_HELP,
+} from './matrix-command.js';
 import { parseMetricFlag, parseRuleFlag, storedDetector, thresholdedDetector, type ThresholdedDetector } from './model-kind.js';
 import { checkSourceFeatures, noteTo, openModelRows, streamRows } from './row-stream.js';
 import { formatTimestamp, readSeries } from './series-data.js';
 
 export interface ScoreFlags {
   readonly output: string;
+  readonly format?: string;
   readonly thresholdRule?: string;
   readonly metric?: string;
   readonly columns?: string;
@@ -79,6 +89,7 @@ export function registerScore(program: Command, context: CommandContext): void {
     .argument('<MODEL>', 'model file (.safetensors)')
     .argument('<DATA>', `${ROW_DATA_HELP}; or a series CSV for a series model`)
     .requiredOption('-o, --output <SCORES>', ROW_OUTPUT_HELP)
+    .option('--format <name>', FORMAT_HELP)
     .option(
       '--threshold-rule <rule>',
       'contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3 (default: the stored threshold, else contamination:0.1 on DATA)',
@@ -106,7 +117,7 @@ export async function runScore(modelPath: string, data: string, flags: ScoreFlag
   const force = flags.force === true;
   const rule = parseRuleFlag(flags.thresholdRule);
   const metric = parseMetricFlag(flags.metric);
-  checkSinkPath(flags.output, force, flags.idColumn !== undefined);
+  checkOutput(flags, io, flags.idColumn !== undefined);
   await setupBackend(flags.backend);
   loadOptions(flags, data);
   refuseCsvFlags(data, { '--timestamp-column': flags.timestampColumn, '--id-column': flags.idColumn });
@@ -168,10 +179,9 @@ async function detectorFromSample(
 
 /** Score every row of `source` with `scoring` and write scores and flags, chunk by chunk. */
 async function writeScores(source: RowSource, scoring: ThresholdedDetector, flags: ScoreFlags, io: Io): Promise<number> {
-  const npy = flags.output.toLowerCase().endsWith('.npy');
+  const npy = outputFormat(flags) === 'npy';
   const text = [...(source.idColumn === undefined ? [] : [source.idColumn]), ...(source.hasTimestamps && !npy ? ['timestamp'] : [])];
-  const sinkOptions = { overwrite: flags.force === true, ...(io.outStream === undefined ? {} : { stdout: io.outStream }) };
-  const sink = await openRowSink(flags.output, { text, numbers: ['score', 'flag'] }, sinkOptions);
+  const sink = await openOutput(flags, io, { text, numbers: ['score', 'flag'] });
   let flagged = 0;
   const rows = await streamRows(source, sink, io, flags.quiet === true, (chunk) => {
     const scored = scoreChunk(scoring.detector, chunk, npy);
