@@ -87,7 +87,8 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
         'out) and print their metrics side by side: ROC-AUC, PR-AUC, precision@n, and precision, recall, F1 and the ' +
         'confusion counts at the threshold.\n\n' +
         'latent evaluate MODEL DATA (MODEL ends in .safetensors): the same metrics for a trained model, with its stored ' +
-        'threshold or one computed from DATA with --threshold-rule (default contamination:0.1).\n\n' +
+        'threshold or one computed from the scores of all of DATA with --threshold-rule (default contamination:0.1). ' +
+        "Rows stream: only each row's score and label are kept.\n\n" +
         'Labels (1 = anomaly, 0 = normal): the y array of an .npz archive, or --labels.',
     )
     .argument('<DATA|MODEL>', 'data with labels, or a model file (.safetensors) followed by the data')

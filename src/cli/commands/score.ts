@@ -83,7 +83,9 @@ export function registerScore(program: Command, context: CommandContext): void {
         'score,flag (timestamp first when the data has timestamps) to a .csv, or score and flag to a .npy.\n\n' +
         'Threshold: the one stored in MODEL (series models from `latent train --window`, detectors saved by the ' +
         'library); otherwise, or with --threshold-rule, one computed from the scores of DATA itself with the rule ' +
-        '(default contamination:0.1). The output says which.\n\n' +
+        '(default contamination:0.1). The output says which. A threshold from DATA takes two passes over DATA: the ' +
+        'first scores a uniform sample of its rows (all of them up to about 64 MiB of values), the second writes ' +
+        'every row; standard input is copied to a temporary file for the second pass.\n\n' +
         'A series model scores each time step from the windows covering it (the mode stored in MODEL: end = the window ending at the step, min, mean, max or step) and prints the flagged ranges.',
     )
     .argument('<MODEL>', 'model file (.safetensors)')
