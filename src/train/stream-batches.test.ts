@@ -48,7 +48,7 @@ describe('training from a stream', () => {
     });
     const epoch = async (seed: number): Promise<number[]> => {
       const seen: number[] = [];
-      for await (const batch of rows.batches(new Rng(seed), 16, true)) seen.push(...batch.data);
+      for await (const batch of rows.batches(new Rng(seed), 16, true, null)) seen.push(...batch.data);
       return seen;
     };
     const first = await epoch(1);
