@@ -38,6 +38,8 @@ export interface StreamedRows {
   batches(rng: Rng, batchSize: number, shuffle: boolean, scaler: Scaler | null): AsyncIterable<Matrix>;
   /** The validation rows in chunks, unscaled (none when no split was asked for). */
   validation(): AsyncIterable<Matrix>;
+  /** A scaler of `kind` fitted on the training rows (from the preparing pass; no new read). */
+  fitScaler(kind: ScalerKind): Scaler;
 }
 
 export interface StreamSplitOptions {
@@ -46,6 +48,8 @@ export interface StreamSplitOptions {
   readonly seed?: number;
   /** Blocks held in the shuffle buffer (default 4). */
   readonly bufferBlocks?: number;
+  /** Called after each chunk of the preparing pass with its row count (progress). */
+  readonly onChunk?: (rows: number) => void;
 }
 
 /**
@@ -104,6 +108,7 @@ export async function prepareStream(
     const train = pick(chunk, fraction, seed, true);
     moments.add(train);
     validationRows += chunk.x.rows - train.rows;
+    options.onChunk?.(chunk.x.rows);
   }
   if (moments.count === 0) throw new LatentError(`${source.source}: no training rows`, 'pass data with at least one row');
   if (fraction > 0 && validationRows === 0) {
@@ -120,8 +125,7 @@ export async function prepareStream(
     trainRows: moments.count,
     validationRows,
     range,
-    batches: (rng, batchSize, shuffle, scaler) =>
-      shuffledBatches(source, rng, batchSize, shuffle, scaler, bufferBlocks, fraction, seed),
+    batches: (rng, batchSize, shuffle, scaler) => shuffledBatches(source, rng, batchSize, shuffle, scaler, bufferBlocks, fraction, seed),
     async *validation() {
       if (fraction <= 0) return;
       for await (const chunk of source.chunks()) {
@@ -129,6 +133,7 @@ export async function prepareStream(
         if (held.rows > 0) yield held;
       }
     },
+    fitScaler: (kind) => scalerFromMoments(kind, moments),
   };
   return { rows, scaler: scalerKind === undefined ? undefined : scalerFromMoments(scalerKind, moments) };
 }
