@@ -5,8 +5,8 @@
  * is only replaced with --force), then the data is loaded, and only then does training start.
  * Divergence keeps the last good weights: the model is still saved, and the exit code is 1.
  * With --resume the checkpoint is read first, as it decides what the flags mean (train-resume.ts);
- * checkpoints carry the run's summary so far (train-checkpoint.ts). Files larger than memory would
- * comfortably hold are streamed instead of loaded (train-stream.ts); smaller ones train as before.
+ * checkpoints carry the run's summary so far (train-checkpoint.ts). Files over 1 GiB (or any DATA
+ * with --stream) are streamed instead of loaded (train-stream.ts); smaller ones train as before.
  */
 
 import { resolve } from 'node:path';
