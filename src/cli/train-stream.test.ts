@@ -1,7 +1,8 @@
 /**
  * `latent train` streaming its data: when it streams (--stream, --no-stream, file size), that
  * .npy and CSV files train from a stream through the CLI, deterministically from the seed, that a
- * streamed run resumes bit for bit (and streams again without being told), that small files keep
+ * streamed run resumes bit for bit (and streams again without being told) and stops early on its
+ * streamed validation loss, that small files keep
  * their in-memory behaviour, and that what needs every row in memory is refused with a hint.
  */
 
@@ -100,6 +101,15 @@ describe('latent train from a stream', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain('streamed');
     expect(weights(out('resumed.safetensors'))).toEqual(weights(straight));
+  });
+
+  it('stops early on the streamed validation loss and keeps the best epoch', async () => {
+    const run = ['train', npy, '--stream', '-o', out('early.safetensors'), '--epochs', '60', '--patience', '2', '--lr', '0.05'];
+    expect((await runCli(...run, ...COMMON)).code).toBe(0);
+    const training = loadModel(out('early.safetensors')).training;
+    expect(training?.stoppedEarly).toBe(true);
+    expect(training?.epochs).toBeLessThan(60);
+    expect(training?.bestEpoch).toBe((training?.epochs ?? 0) - 2);
   });
 
   it('keeps the in-memory run for small files: the default equals --no-stream, and differs from --stream', async () => {
