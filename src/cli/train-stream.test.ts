@@ -2,8 +2,8 @@
  * `latent train` streaming its data: when it streams (--stream, --no-stream, file size), that
  * .npy and CSV files train from a stream through the CLI, deterministically from the seed, that a
  * streamed run resumes bit for bit (and streams again without being told) and stops early on its
- * streamed validation loss, that small files keep
- * their in-memory behaviour, and that what needs every row in memory is refused with a hint.
+ * streamed validation loss, that small files keep their in-memory behaviour, and that what needs
+ * every row in memory is refused with a hint.
  */
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
