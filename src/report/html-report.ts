@@ -26,6 +26,8 @@ export interface ReportFigure {
   readonly pngBase64?: string;
   /** Alternative text for the PNG (required for images: it is what a screen reader says). */
   readonly alt?: string;
+  /** Trusted markup from a view (e.g. `imageRowsMarkup` around a `pngImage`), inserted as is. */
+  readonly html?: string;
   /** A sentence under the picture saying how to read it. */
   readonly caption?: string;
   /** Take the full width instead of sharing a row with the next figure. */
@@ -196,6 +198,7 @@ function renderFigure(figure: ReportFigure, heading: string): string {
   const parts = [`<figure${figure.wide === true ? ' class="wide"' : ''}>`];
   if (figure.svg !== undefined) parts.push(sizedSvg(figure.svg));
   if (figure.pngBase64 !== undefined) parts.push(pngTag(figure.pngBase64, figure.alt ?? figure.caption ?? heading, heading));
+  if (figure.html !== undefined) parts.push(figure.html);
   if (figure.caption !== undefined) parts.push(`<figcaption>${escapeXml(figure.caption)}</figcaption>`);
   parts.push('</figure>');
   return parts.join('\n');
@@ -211,6 +214,16 @@ function pngTag(base64: string, alt: string, heading: string): string {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) {
     throw new LatentError(`report section "${heading}": pngBase64 is not base64`, 'encode the PNG bytes with toBase64');
   }
+  return pngImage(base64, alt);
+}
+
+/**
+ * An inline PNG image tag (`base64` from `toBase64`, `alt` escaped here).
+ *
+ * @example
+ * const html = imageRowsMarkup(view, pngImage(toBase64(png), view.alt));
+ */
+export function pngImage(base64: string, alt: string): string {
   return `<img class="grid" alt="${escapeXml(alt)}" src="data:image/png;base64,${base64}">`;
 }
 

@@ -55,7 +55,7 @@ function imageSection(input: ReconstructionInput, shape: GridImageShape): Report
       imageRowsView(
         [
           { label: 'original', images: toUnitRange(originals.data, max) },
-          { label: 'rebuilt', images: toUnitRange(model.reconstruct(originals).data, max) },
+          { label: 'reconstructed', images: toUnitRange(model.reconstruct(originals).data, max) },
         ],
         shape,
         { scale: 3 },

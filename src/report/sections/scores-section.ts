@@ -97,8 +97,8 @@ export function scoresSection(input: ScoresInput): ReportSection {
       pngFigure(
         imageRowsView(
           [
-            { label: 'row', images: toUnitRange(images, max) },
-            { label: 'rebuilt', images: toUnitRange(rebuilt, max) },
+            { label: 'sample', images: toUnitRange(images, max) },
+            { label: 'reconstructed', images: toUnitRange(rebuilt, max) },
           ],
           shape,
           { scale: 2 },

@@ -5,6 +5,7 @@ import { unbalancedTags } from '../test-utils/markup.js';
 import {
   barChartSvg,
   histogramSvg,
+  imageRowsMarkup,
   imageRowsView,
   latentPlaneView,
   learningRateSvg,
@@ -210,7 +211,31 @@ describe('image views', () => {
       { scale: 2, padding: 1 },
     );
     expect(view.grid.height).toBe(1 + 2 * (8 + 1));
+    // No label column in the pixels: the names are placed beside the picture as text.
+    expect(view.grid.width).toBe(1 + 3 * (8 + 1));
+    expect(view.rows).toEqual([
+      { label: 'original', top: 1, height: 8 },
+      { label: 'rebuilt', top: 10, height: 8 },
+    ]);
+    expect(view.cells).toEqual({ left: 1, top: 1, cellWidth: 8, cellHeight: 8, gap: 1, columns: 3 });
     expect(view.alt).toBe('3 4×4 images per row; rows from top: original, rebuilt.');
+  });
+
+  it('set row names as text beside the picture, one grid track per gap and image row', () => {
+    const images = new Float32Array(2 * 4).fill(1);
+    const view = imageRowsView(
+      [
+        { label: 'a < b', images },
+        { label: 'denoised', images },
+      ],
+      { height: 2, width: 2 },
+      { scale: 3, padding: 2 },
+    );
+    const html = imageRowsMarkup(view, '<canvas></canvas>');
+    expect(html).toContain('grid-template-rows: 2fr 6fr 2fr 6fr 2fr');
+    expect([...html.matchAll(/grid-area: (\d+) \/ 1/g)].map((m) => m[1])).toEqual(['2', '4']);
+    expect(html).toContain('>a &lt; b</span>');
+    expect(html).toContain('<canvas></canvas>');
   });
 
   it('draw the latent plane cell by cell and describe its axes', () => {
