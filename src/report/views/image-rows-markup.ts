@@ -26,7 +26,7 @@ export function imageRowsMarkup(view: ImageRowsView, picture: string): string {
   const tracks = [`${gap}fr`, ...view.rows.flatMap((row) => [`${row.height}fr`, `${gap}fr`])].join(' ');
   const names = view.rows.map(
     (row, i) =>
-      `<span class="row-label" aria-hidden="true" style="grid-area: ${2 + 2 * i} / 1; align-self: center; text-align: right">${escapeXml(row.label)}</span>`,
+      `<span class="row-label" aria-hidden="true" style="grid-area: ${2 + 2 * i} / 1; align-self: center; text-align: right; line-height: 1.2">${escapeXml(row.label)}</span>`,
   );
   return [
     `<div class="image-rows" style="display: grid; grid-template-columns: max-content minmax(0, 1fr); grid-template-rows: ${tracks}; column-gap: 10px">`,
