@@ -104,7 +104,7 @@ const STYLE = `
   .row-label { font-size: 14px; color: var(--muted); }
   .table-wrap { overflow-x: auto; max-width: 100%; }
   table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 8px 0; }
-  th, td { padding: 5px 12px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+  th, td { padding: 5px 12px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; overflow-wrap: break-word; }
   td.num { text-align: right; white-space: nowrap; }
   th { border-bottom: 2px solid var(--line); font-weight: 600; }
   .note { color: var(--muted); font-size: 14px; }

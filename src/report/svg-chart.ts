@@ -10,7 +10,7 @@
 
 import { escapeXml, formatNumber } from './text.js';
 import { axisFraction, linearAxis, logAxis, type Axis } from './views/axis.js';
-import { chartTitle, num, seriesColor, svgOpen, textLines, wrapText } from './views/svg.js';
+import { chartTitle, num, seriesColor, svgOpen, textLines, textWidthEstimate, wrapText } from './views/svg.js';
 
 export interface ChartSeries {
   readonly name: string;
@@ -78,18 +78,19 @@ export function lineChart(options: LineChartOptions): string {
   const right = width - 16 - legendWidth;
   const xLines = wrapText(options.xLabel, right - 64);
   const yLines = wrapText(options.yLabel, plotHeight - 88 - 18 * (titleLines - 1) - 14 * (xLines.length - 1));
-  const plot = {
-    left: 64 + 14 * (yLines.length - 1),
-    top: 40 + 18 * (titleLines - 1),
-    right,
-    bottom: plotHeight - 48 - 14 * (xLines.length - 1),
-  };
-
   const drawn = points.flat().filter((p): p is [number, number] => p !== null);
   const xs = drawn.map((p) => p[0]).concat((options.markers ?? []).map((m) => m.x));
   const ys = drawn.map((p) => p[1]);
   const xAxis = logX ? logAxisAt(xs) : linearAxis(xs, options.xDomain);
   const yAxis = logY ? logAxis(ys) : linearAxis(ys, options.yDomain);
+  // The plot starts right of the y-axis name and the widest tick label.
+  const tickWidth = Math.max(0, ...yAxis.ticks.map((tick) => textWidthEstimate(formatNumber(tick, 3))));
+  const plot = {
+    left: Math.max(64, 24 + 14 * (yLines.length - 1) + tickWidth + 10),
+    top: 40 + 18 * (titleLines - 1),
+    right,
+    bottom: plotHeight - 48 - 14 * (xLines.length - 1),
+  };
   const toY = (v: number): number => plot.bottom - axisFraction(yAxis, v) * (plot.bottom - plot.top);
   const toX = (v: number): number => plot.left + axisFraction(xAxis, v) * (plot.right - plot.left);
 
