@@ -98,7 +98,7 @@ export function histogramSvg(input: HistogramInput): string {
   const sy = (v: number): number => plot.bottom - (v / yAxis.max) * (plot.bottom - plot.top);
   const barWidth = (plot.right - plot.left) / bins;
   const flagged = threshold === null ? 0 : flaggedCount(input.scores, threshold);
-  const share = finite === 0 ? 0 : flagged / finite;
+  const flaggedShare = finite === 0 ? 0 : flagged / finite;
   const parts = [
     svgOpen({
       width,
@@ -107,7 +107,7 @@ export function histogramSvg(input: HistogramInput): string {
       className: 'chart histogram',
       description:
         `Histogram of ${finite} rows' scores from ${formatNumber(lo, 3)} to ${formatNumber(hi, 3)}.` +
-        (threshold === null ? '' : ` The threshold ${formatNumber(threshold, 4)} flags ${flagged} rows (${formatShare(share)}).`),
+        (threshold === null ? '' : ` The threshold ${formatNumber(threshold, 4)} flags ${flagged} rows (${formatShare(flaggedShare)}).`),
     }),
     showTitle ? heading.markup : '',
   ];
@@ -149,16 +149,26 @@ export function histogramSvg(input: HistogramInput): string {
   }
   if (threshold !== null) {
     const x = sx(threshold);
-    const words = [`threshold ${formatNumber(threshold, 3)}`, `${flagged} of ${finite} rows flagged (${formatShare(share)})`];
-    // The words go on the side of the line with room for them, and stay inside the plot.
-    const needed = Math.max(...words.map((w) => textWidthEstimate(w))) + 6;
-    const start = x + needed <= plot.right || x - needed < plot.left;
-    const textX = start ? Math.min(x + 6, plot.right - needed) : x - 6;
-    const anchor = start ? 'start' : 'end';
+    const label = `threshold ${formatNumber(threshold, 3)}`;
+    const shareWords = `${flagged} of ${finite} rows flagged (${formatShare(flaggedShare)})`;
+    const fits = (lines: readonly string[]): { start: boolean; end: boolean; needed: number } => {
+      const needed = Math.max(...lines.map((w) => textWidthEstimate(w))) + 6;
+      return { start: x + needed <= plot.right, end: x - needed >= plot.left, needed };
+    };
+    // The words go on a side of the line with room for them; on a narrow chart the share may
+    // need two lines to fit beside the line instead of across it.
+    let shareLines = [shareWords];
+    let room = fits([label, shareWords]);
+    if (!room.start && !room.end) {
+      shareLines = wrapText(shareWords, 110);
+      room = fits([label, ...shareLines]);
+    }
+    const anchor = room.start || !room.end ? 'start' : 'end';
+    const textX = anchor === 'start' ? Math.min(x + 6, width - 2 - room.needed) : x - 6;
     parts.push(
       `<line class="threshold" x1="${num(x)}" y1="${plot.top - 6}" x2="${num(x)}" y2="${plot.bottom}" stroke="${ALARM_COLOR}" stroke-width="2" stroke-dasharray="5 3"/>`,
-      `<text class="threshold-label" x="${num(textX)}" y="${plot.top + 6}" text-anchor="${anchor}" fill="${ALARM_COLOR}">${escapeXml(words[0]!)}</text>`,
-      `<text class="flagged-share" x="${num(textX)}" y="${plot.top + 22}" text-anchor="${anchor}" fill="${ALARM_COLOR}">${escapeXml(words[1]!)}</text>`,
+      `<text class="threshold-label" x="${num(textX)}" y="${plot.top + 6}" text-anchor="${anchor}" fill="${ALARM_COLOR}">${escapeXml(label)}</text>`,
+      textLines(shareLines, textX, plot.top + 22, 14, `class="flagged-share" text-anchor="${anchor}" fill="${ALARM_COLOR}"`),
     );
   }
   parts.push('</svg>');
