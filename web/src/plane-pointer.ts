@@ -8,7 +8,16 @@
  * the same words; the cursor never leaves the grid the page draws now.
  */
 
-import { centreCell, describeCell, moveCell, PLANE_KEYS_HINT, planeCellAt, showCell, type Grid, type PlaneCell } from './views/latent-plane.js';
+import {
+  centreCell,
+  describeCell,
+  moveCell,
+  PLANE_KEYS_HINT,
+  planeCellAt,
+  showCell,
+  type Grid,
+  type PlaneCell,
+} from './views/latent-plane.js';
 import type { LatentPlaneView } from './protocol.js';
 
 export interface PlanePointerElements {
@@ -37,8 +46,7 @@ export function wirePlanePointer(elements: PlanePointerElements, currentPlane: (
   };
   const show = (plane: Grid, next: PlaneCell | null): void => {
     // A redrawn plane may have fewer cells: keep the cursor on the grid.
-    cell =
-      next === null ? null : { column: Math.min(next.column, plane.axis.length - 1), row: Math.min(next.row, plane.rows - 1) };
+    cell = next === null ? null : { column: Math.min(next.column, plane.axis.length - 1), row: Math.min(next.row, plane.rows - 1) };
     showCell(cursor, plane, cell);
     readout.textContent = cell === null ? PLANE_READOUT_IDLE : describeCell(plane, cell);
   };

@@ -146,7 +146,13 @@ export function renderAnomalyView(state: PlaygroundState): void {
   const histogram = byId('histogram', HTMLElement);
   try {
     renderAnomalies(
-      { histogram, summary, topFigure: byId('top-figure', HTMLElement), topList: byId('top-list', HTMLOListElement), width: chartWidth(histogram) },
+      {
+        histogram,
+        summary,
+        topFigure: byId('top-figure', HTMLElement),
+        topList: byId('top-list', HTMLOListElement),
+        width: chartWidth(histogram),
+      },
       views.anomalies,
       data,
       state.thresholdRule,

@@ -26,7 +26,6 @@ export interface AnomalyElements {
   readonly width: number;
 }
 
-
 /**
  * Draw `anomalies` of samples from `data` with the threshold of `rule`; `latestEpoch` is the
  * epoch the model is at now (null for an opened model), to say when the scores are older.
