@@ -59,6 +59,8 @@ import { defaultScaler } from '../train/defaults.js';
 import { dominantPeriod } from './series-period.js';
 import { timestampIssues } from './series-time.js';
 import { pointScores, pointScoresFromErrors, slidingWindows } from './windows.js';
+import { alarms, checkAlarmRule, EVERY_EXCEEDANCE } from './alarms.js';
+import { POT_LEVEL, potThreshold } from './pot.js';
 
 /** How a time point's score is formed from the windows covering it. */
 export type PointScore = 'step' | 'mean' | 'max' | 'min' | 'end';
@@ -84,6 +86,15 @@ export interface SeriesOptions extends AutoencoderOptions, RuleOptions {
   readonly pointScore?: PointScore;
   /** Default DEFAULT_THRESHOLD_UPDATE for `pot` rules, `fixed` for the others. */
   readonly thresholdUpdate?: ThresholdUpdate;
+  /**
+   * `pot` rules: the quantile of the held-out scores where the fitted tail starts (default
+   * DEFAULT_POT_QUANTILE), in [0.5, 1).
+   */
+  readonly potQuantile?: number;
+  /** Consecutive steps above the threshold an alarm needs (default DEFAULT_PERSISTENCE; alarms.ts). */
+  readonly persistence?: number;
+  /** Steps after an alarm that raise no new one (default DEFAULT_COOLDOWN_WINDOWS windows; alarms.ts). */
+  readonly cooldown?: number;
   /** Share of the training series, at its end, held out to calibrate the threshold (default 0.2; 0 = none). */
   readonly holdout?: number;
   /** The autoencoder to build when no `model` is given (default `dense`). */
@@ -103,6 +114,8 @@ export interface SeriesScores {
   /** One score per time point. */
   readonly pointScores: Float64Array;
   /** 1 where the point score is above the threshold in force at its step. */
+  readonly exceedances: Uint8Array;
+  /** The alarms: the exceedances thinned by the model's persistence and cooldown (alarms.ts). */
   readonly flags: Uint8Array;
   /** The threshold at the first step (with `stream`, it moves as the series is read). */
   readonly threshold: number;
@@ -129,6 +142,8 @@ interface SeriesLayout {
   readonly columns: string[];
   readonly pointScore: PointScore;
   readonly thresholdUpdate: ThresholdUpdate;
+  readonly persistence: number;
+  readonly cooldown: number;
 }
 
 /** Key of the series settings in a model file's `extra` metadata. */
@@ -146,6 +161,15 @@ export const DEFAULT_SERIES_RULE: ThresholdRule = { kind: 'pot', risk: 1e-8 };
 export const DEFAULT_THRESHOLD_UPDATE: ThresholdUpdate = 'stream';
 /** Window of new series models when none is given (bench/nab.ts). */
 export const DEFAULT_WINDOW = 64;
+/**
+ * Quantile of the held-out scores where the `pot` tail starts (bench/nab.ts; the SPOT paper's
+ * 0.98).
+ */
+export const DEFAULT_POT_QUANTILE = POT_LEVEL;
+/** Consecutive steps above the threshold before an alarm (bench/nab.ts). */
+export const DEFAULT_PERSISTENCE = 1;
+/** Cooldown after an alarm, in windows of the model (bench/nab.ts). */
+export const DEFAULT_COOLDOWN_WINDOWS = 0;
 /** Share of the training series held out for the threshold. */
 export const DEFAULT_HOLDOUT = 0.2;
 /**
@@ -213,7 +237,20 @@ export class SeriesScorer {
    */
   async fit(input: SeriesInput, options: SeriesOptions = {}): Promise<this> {
     const merged = { ...this.options, ...resolveRuleOptions(options, SERIES_SPEC, 'SeriesScorer.fit options') };
-    const { window: w, stride: s, pointScore: p, rule, thresholdUpdate, family, conv, holdout: h, ...training } = merged;
+    const {
+      window: w,
+      stride: s,
+      pointScore: p,
+      rule,
+      thresholdUpdate,
+      potQuantile,
+      persistence,
+      cooldown,
+      family,
+      conv,
+      holdout: h,
+      ...training
+    } = merged;
     const { series, columns } = seriesOf(input);
     assertFinite(series, 'SeriesScorer.fit series', columns);
     const holdout = h ?? DEFAULT_HOLDOUT;
@@ -223,6 +260,8 @@ export class SeriesScorer {
       w === 'auto' ? dominantPeriod(rowsOf(series, 0, head)).window : (w ?? Math.max(2, Math.min(DEFAULT_WINDOW, Math.floor(head / 2))));
     const thresholdRule = rule ?? DEFAULT_SERIES_RULE;
     checkRule(thresholdRule);
+    const tailQuantile = potQuantile ?? DEFAULT_POT_QUANTILE;
+    checkPotQuantile(tailQuantile);
     const layout: SeriesLayout = {
       window,
       stride: s ?? 1,
@@ -230,8 +269,11 @@ export class SeriesScorer {
       columns,
       pointScore: p ?? DEFAULT_POINT_SCORE,
       thresholdUpdate: updateFor(thresholdRule, thresholdUpdate),
+      persistence: persistence ?? DEFAULT_PERSISTENCE,
+      cooldown: cooldown ?? DEFAULT_COOLDOWN_WINDOWS * window,
     };
     checkPointScore(layout.pointScore);
+    checkAlarmRule(layout, 'SeriesScorer options');
     if (layout.window > series.rows) {
       throw new LatentError(
         `the window length ${layout.window} is longer than the series (${series.rows} time steps)`,
@@ -261,7 +303,7 @@ export class SeriesScorer {
     this.layout = layout;
     this.lastHistory = history;
     // Scored over the whole series, as new data will be; only the tail's points calibrate.
-    this.setCalibration(this.pointsOf(series).points.slice(head === series.rows ? 0 : head), thresholdRule);
+    this.setCalibration(this.pointsOf(series).points.slice(head === series.rows ? 0 : head), thresholdRule, tailQuantile);
     return this;
   }
 
@@ -272,11 +314,13 @@ export class SeriesScorer {
     const threshold = this.threshold;
     const { points, windowScores, starts } = this.pointsOf(series);
     const streamed = this.tail === undefined ? undefined : streamFlags(points, this.tail);
+    const exceedances = streamed?.flags ?? flagAbove(points, threshold);
     return {
       windowScores,
       starts,
       pointScores: points,
-      flags: streamed?.flags ?? flagAbove(points, threshold),
+      exceedances,
+      flags: alarms(exceedances, this.state()),
       threshold,
       ...(streamed === undefined ? {} : { thresholds: streamed.thresholds }),
       ...(timestamps === undefined ? {} : { timestamps }),
@@ -287,23 +331,27 @@ export class SeriesScorer {
    * Set the threshold from the point scores of `input` with `rule` (default: the current rule);
    * a rule other than `pot` makes the threshold fixed.
    */
-  calibrate(input: SeriesInput, ruleInput: RuleInput = this.rule): this {
+  calibrate(input: SeriesInput, ruleInput: RuleInput = this.rule, potQuantile: number = DEFAULT_POT_QUANTILE): this {
+    checkPotQuantile(potQuantile);
     const rule = toRule(ruleInput, 'calibrate') ?? this.rule;
     const layout = this.state();
     this.layout = { ...layout, thresholdUpdate: updateFor(rule, rule.kind === 'pot' ? layout.thresholdUpdate : 'fixed') };
-    this.setCalibration(this.pointsOf(seriesOf(input).series).points, rule);
+    this.setCalibration(this.pointsOf(seriesOf(input).series).points, rule, potQuantile);
     return this;
   }
 
   /** The threshold (and, streaming, the tail) from calibration point scores. */
-  private setCalibration(points: Float64Array, rule: ThresholdRule): void {
+  private setCalibration(points: Float64Array, rule: ThresholdRule, potQuantile: number): void {
     this.trainingPoints = points;
     if (this.state().thresholdUpdate === 'stream' && rule.kind === 'pot') {
-      this.tail = streamingTail(points, rule.risk);
+      this.tail = streamingTail(points, rule.risk, potQuantile);
       this.calibration = { metric: 'mse', rule, threshold: tailThreshold(this.tail) };
     } else {
       this.tail = undefined;
-      this.calibration = calibrationFrom('mse', rule, points);
+      this.calibration =
+        rule.kind === 'pot'
+          ? { metric: 'mse', rule, threshold: potThreshold(Float64Array.from(points).sort(), rule.risk, potQuantile) }
+          : calibrationFrom('mse', rule, points);
     }
   }
 
@@ -359,6 +407,16 @@ export class SeriesScorer {
 
   get thresholdUpdate(): ThresholdUpdate {
     return this.state().thresholdUpdate;
+  }
+
+  /** Consecutive steps above the threshold an alarm needs. */
+  get persistence(): number {
+    return this.state().persistence;
+  }
+
+  /** Steps after an alarm that raise no new one. */
+  get cooldown(): number {
+    return this.state().cooldown;
   }
 
   /** Point scores the threshold came from (the held-out tail of the training series, or a calibration series). */
@@ -475,6 +533,15 @@ function checkHoldout(value: number): void {
   }
 }
 
+function checkPotQuantile(value: number): void {
+  if (!(value >= 0.5 && value < 1)) {
+    throw new LatentError(
+      `the pot quantile ${value} is outside [0.5, 1)`,
+      'use e.g. 0.98 (the tail is fitted to the top 2% of the held-out scores) or 0.95',
+    );
+  }
+}
+
 function checkPointScore(value: unknown): asserts value is PointScore {
   if (!POINT_SCORES.some((m) => m === value)) {
     throw new LatentError(`unknown point score ${JSON.stringify(value)}`, `use ${POINT_SCORES.join(', ')}`);
@@ -496,6 +563,12 @@ function parseSeriesExtra(
   if (!isStringArray(columns)) throw fail('columns must be a list of names');
   const pointScore: unknown = Reflect.get(value, 'pointScore');
   checkPointScore(pointScore);
+  // Files from before alarm grouping flag every exceedance.
+  const whole = (key: string, min: number, absent: number): number => {
+    const v: unknown = Reflect.get(value, key) ?? absent;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw fail(`${key} must be a whole number ≥ ${min}`);
+    return v;
+  };
   // Files from before streaming thresholds have none: their threshold stays fixed.
   const update: unknown = Reflect.get(value, 'thresholdUpdate') ?? 'fixed';
   if (!isThresholdUpdate(update)) throw fail(`thresholdUpdate must be one of ${THRESHOLD_UPDATES.join(', ')}`);
@@ -506,6 +579,8 @@ function parseSeriesExtra(
     columns,
     pointScore,
     thresholdUpdate: update,
+    persistence: whole('persistence', 1, EVERY_EXCEEDANCE.persistence),
+    cooldown: whole('cooldown', 0, EVERY_EXCEEDANCE.cooldown),
   };
   if (layout.columns.length !== layout.channels) throw fail(`${layout.columns.length} column names for ${layout.channels} channels`);
   const calibration = calibrationFromExtra(value, source);

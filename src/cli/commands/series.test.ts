@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../io/model-node.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
-import { DEFAULT_POINT_SCORE, DEFAULT_SERIES_RULE } from '../../tasks/timeseries.js';
+import { DEFAULT_POINT_SCORE, DEFAULT_SERIES_RULE, DEFAULT_WINDOW } from '../../tasks/timeseries.js';
 import { runCli } from '../test-utils/capture.js';
 
 const NAB = resolve(process.cwd(), '../shared/data/nab');
@@ -161,6 +161,23 @@ describe('latent train on a series without a window number', () => {
       '--quiet',
     );
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`saved series model to ${model}: window 64, stride 1, 1 channel, point score step`);
+    expect(run.stdout).toContain(
+      `saved series model to ${model}: window ${DEFAULT_WINDOW}, stride 1, 1 channel, point score ${DEFAULT_POINT_SCORE}`,
+    );
+  });
+
+  it('--persistence, --cooldown and --pot-quantile set the alarm rule and the tail, stored and reported', async () => {
+    const model = join(dir, 'alarms.safetensors');
+    const flags = ['--persistence', '3', '--cooldown', '5', '--pot-quantile', '0.9'];
+    const run = await runCli('train', series, '--window', '24', ...flags, '--epochs', '2', '-o', model, '--backend', 'js', '--quiet');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('alarms after 3 steps above it, cooldown 5 steps');
+    const stored = loadModel(model).extra['series'] as { tail: { level: number; observed: number; excesses: number } };
+    expect(stored).toMatchObject({ persistence: 3, cooldown: 5 });
+    // The tail starts at the 0.9 quantile of the held-out scores: about a tenth of them exceed it.
+    expect(stored.tail.excesses / stored.tail.observed).toBeCloseTo(0.1, 1);
+    const scored = await runCli('score', model, series, '-o', join(dir, 'alarms.csv'));
+    expect(scored.code).toBe(0);
+    expect(scored.stdout).toContain('alarms: after 3 steps above the threshold, then none for 5 steps');
   });
 });
