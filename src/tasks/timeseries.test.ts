@@ -24,6 +24,7 @@ import {
 } from './timeseries.js';
 
 const NAB = resolve(process.cwd(), '../shared/data/nab');
+const defaultRisk = DEFAULT_SERIES_RULE.kind === 'pot' ? DEFAULT_SERIES_RULE.risk : Number.NaN;
 const JUMPSUP = 'artificialWithAnomaly/art_daily_jumpsup.csv';
 
 /** Labelled windows of a NAB file as [start, end] in ms (the times are UTC without a zone). */
@@ -65,7 +66,7 @@ describe('SeriesScorer on NAB (train on a clean daily pattern, score the one wit
     expect(scorer.rule).toEqual(DEFAULT_SERIES_RULE);
     expect(scorer.trainingScores!.length).toBe(Math.ceil(0.2 * 4032));
     expect(scorer.thresholdUpdate).toBe('stream');
-    expect(scorer.threshold).toBe(tailThreshold(streamingTail(scorer.trainingScores!, 1e-8)));
+    expect(scorer.threshold).toBe(tailThreshold(streamingTail(scorer.trainingScores!, defaultRisk)));
     // Scores of unseen data sit above in-sample ones: the held-out threshold is above the in-sample maximum.
     expect(scorer.threshold).toBeGreaterThan(Math.max(...scorer.trainingScores!));
     expect(scores.pointScores.length).toBe(4032);
@@ -84,7 +85,7 @@ describe('SeriesScorer on NAB (train on a clean daily pattern, score the one wit
       rule: formatThresholdRule(DEFAULT_SERIES_RULE),
       threshold: scorer.threshold,
       thresholdUpdate: 'stream',
-      tail: streamingTail(scorer.trainingScores!, 1e-8),
+      tail: streamingTail(scorer.trainingScores!, defaultRisk),
     });
     const back = SeriesScorer.fromLoaded(loaded, 'nab.safetensors');
     expect([back.window, back.stride, back.channels]).toEqual([64, 1, 1]);
@@ -184,7 +185,7 @@ describe('SeriesScorer', () => {
     // Fresh normal data scores about as high as the training data (the threshold); the spike far above.
     expect(Math.max(...clean.pointScores)).toBeLessThan(3 * result.threshold);
     expect(result.pointScores[100]).toBeGreaterThan(20 * result.threshold);
-    expect(result.flags[100]).toBe(1);
+    expect(result.exceedances[100]).toBe(1);
     const peak = result.pointScores.indexOf(Math.max(...result.pointScores));
     expect(Math.abs(peak - 100)).toBeLessThan(20);
     expect(result.starts.at(-1)).toBe(180);
@@ -216,7 +217,7 @@ describe('SeriesScorer', () => {
     data[2 * 100 + 1] += 1500;
     const result = scorer.score({ ...test, x: { ...test.x, data } });
     expect(result.pointScores[100]).toBeGreaterThan(3 * result.threshold);
-    expect(result.flags[100]).toBe(1);
+    expect(result.exceedances[100]).toBe(1);
     const loaded = modelFromBytes(scorer.toBytes(), 'two.safetensors');
     expect(Array.from(SeriesScorer.fromLoaded(loaded, 'two.safetensors').score(test).pointScores)).toEqual(
       Array.from(scorer.score(test).pointScores),

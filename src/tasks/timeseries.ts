@@ -7,14 +7,15 @@
  *
  * - Window: given; `'auto'`: the training series' dominant period by autocorrelation
  *   (series-period.ts says what that assumes); by default DEFAULT_WINDOW steps (at most half the
- *   fitted part of a short series). bench/nab.ts measured the fixed 64 slightly ahead of the
- *   period (NAB 31.5 against 28.3, ROC-AUC 0.673 against 0.679), so the default is the fixed one.
+ *   fitted part of a short series). bench/nab.ts measured the fixed 32 ahead of 64 and of the
+ *   period (mean NAB 61.2 against 58.7 and 57.5, each at its best setting), so the default is 32.
  * - Scaling is per channel, fitted on the training series, and stored on the model tiled over the
  *   window (each window column gets its channel's offset and scale).
  * - A point's score (`pointScore`) comes from the scores (window MSE) of the windows covering it:
  *   their `mean`, `max` or `min`, or `end` (the window that ends at the point); `step` instead
  *   takes the point's own squared error, averaged over channels and over those windows.
- *   DEFAULT_POINT_SCORE was chosen by bench/nab.ts (leave-one-series-out on NAB).
+ *   DEFAULT_POINT_SCORE was chosen by bench/nab.ts (leave-one-series-out on NAB). A file keeps
+ *   the mode it stores.
  * - Threshold: the last `holdout` share (default 20%) of the training series is held out — a
  *   contiguous tail, because overlapping windows would leak a random split — the model trains on
  *   the rest (until the tail's reconstruction loss stops improving: the automatic budget), and the rule (DEFAULT_SERIES_RULE, also chosen by bench/nab.ts) is applied to the
@@ -24,12 +25,17 @@
  * - With a `pot` rule the threshold keeps learning while a series is scored (`thresholdUpdate:
  *   'stream'`, the default; streaming-pot.ts): each scoring starts from the tail stored with the
  *   model, so every caller flags alike. `fixed` keeps the calibrated threshold.
+ * - Alarms (alarms.ts): a step above the threshold is an exceedance; `persistence` exceedances in a
+ *   row raise an alarm (the `flags`), and none follows for `cooldown` steps, so one event gives one
+ *   alarm instead of a run of flags. The threshold learns from the exceedances, not the alarms.
+ *   Defaults (DEFAULT_PERSISTENCE, DEFAULT_COOLDOWN_WINDOWS windows) from bench/nab.ts; files
+ *   written before alarms flag every exceedance.
  * - Timestamps are optional; repeated or out-of-order ones are accepted (rows stay in file order,
  *   a step is a row) and counted in `timestampNote`.
- * Stored form: the model file plus `{ window, stride, channels, columns, pointScore, metric, rule,
- * threshold }` under `extra.series`; the family needs no setting, it is the model config's kind.
- * A file keeps the point-score mode it stores, so files from before `step` became the default
- * score as they did (`mean`).
+ * Stored form: the model file plus `{ window, stride, channels, columns, pointScore, thresholdUpdate,
+ * persistence, cooldown, metric, rule, threshold, tail }` under `extra.series`; the family needs no
+ * setting, it is the model config's kind. A file keeps the point-score mode and alarm rule it
+ * stores, so older files score as they did.
  */
 
 import { assertFinite, type Dataset } from '../data/dataset.js';
@@ -149,27 +155,30 @@ interface SeriesLayout {
 /** Key of the series settings in a model file's `extra` metadata. */
 export const SERIES_EXTRA_KEY = 'series';
 
-/** Point-score mode of new models (bench/nab.ts: best ranking and localisation on NAB). */
-export const DEFAULT_POINT_SCORE: PointScore = 'step';
+/**
+ * Point-score mode of new models (bench/nab.ts, leave-one-series-out on NAB): `end`, the window
+ * that ends at the step, which only looks back, so an event raises its alarm as it starts.
+ */
+export const DEFAULT_POINT_SCORE: PointScore = 'end';
 /**
  * Threshold rule of new series models (bench/nab.ts: leave-one-series-out on NAB). The risk is
  * nominal: new data drifts away from the held-out tail, so the rule that flags at a sensible rate
  * on unseen series is the one that extrapolates far into the tail.
  */
-export const DEFAULT_SERIES_RULE: ThresholdRule = { kind: 'pot', risk: 1e-8 };
+export const DEFAULT_SERIES_RULE: ThresholdRule = { kind: 'pot', risk: 1e-4 };
 /** Threshold behaviour of new series models with a `pot` rule (bench/nab.ts). */
 export const DEFAULT_THRESHOLD_UPDATE: ThresholdUpdate = 'stream';
 /** Window of new series models when none is given (bench/nab.ts). */
-export const DEFAULT_WINDOW = 64;
+export const DEFAULT_WINDOW = 32;
 /**
  * Quantile of the held-out scores where the `pot` tail starts (bench/nab.ts; the SPOT paper's
  * 0.98).
  */
 export const DEFAULT_POT_QUANTILE = POT_LEVEL;
 /** Consecutive steps above the threshold before an alarm (bench/nab.ts). */
-export const DEFAULT_PERSISTENCE = 1;
+export const DEFAULT_PERSISTENCE = 2;
 /** Cooldown after an alarm, in windows of the model (bench/nab.ts). */
-export const DEFAULT_COOLDOWN_WINDOWS = 0;
+export const DEFAULT_COOLDOWN_WINDOWS = 4;
 /** Share of the training series held out for the threshold. */
 export const DEFAULT_HOLDOUT = 0.2;
 /**
@@ -602,7 +611,7 @@ function updateFor(rule: ThresholdRule, requested: ThresholdUpdate | undefined):
   if (requested === 'stream' && rule.kind !== 'pot') {
     throw new LatentError(
       `a streaming threshold learns the tail of the scores, which only the pot rule models (the rule is ${formatThresholdRule(rule)})`,
-      'use a pot rule (e.g. pot:1e-8) or the fixed threshold update',
+      'use a pot rule (e.g. pot:1e-4) or the fixed threshold update',
     );
   }
   return requested;

@@ -3,10 +3,10 @@
  * columns of the series are its channels, scaled per channel; sliding windows of N steps (every S
  * steps) are the rows a dense autoencoder (or, with --model conv1d, a Conv1d one: --conv-channels,
  * --kernel, --conv-stride, --padding) learns. `--window auto` takes the series' dominant period;
- * `--timestamp-column` without --window makes the file a series with the default window (64). A
+ * `--timestamp-column` without --window makes the file a series with the default window (32). A
  * CSV is a series only when one of these two flags asks: a tabular CSV may carry a timestamp
  * column too. The last 20% of the series (--holdout) is held out of training; the threshold is
- * the series rule (--threshold-rule, default pot:1e-8) over the point scores of that tail; with a
+ * the series rule (--threshold-rule, default pot:1e-4) over the point scores of that tail; with a
  * pot rule it keeps learning the tail while a series is scored (--threshold-update stream, the
  * default; fixed keeps it; --pot-quantile: where the tail starts). Exceedances become alarms after
  * --persistence steps in a row, at most one per --cooldown steps. Window, stride, point-score mode,
