@@ -231,6 +231,7 @@ function scoreSeries(loaded: LoadedModel, modelPath: string, data: string, flags
   const ranges = anomalyRanges(result);
   const lines = [
     `series model: window ${scorer.window}, stride ${scorer.stride}, ${scorer.channels} channel${scorer.channels === 1 ? '' : 's'}, point score ${scorer.pointScore}; ${note}`,
+    `alarms: after ${scorer.persistence} step${scorer.persistence === 1 ? '' : 's'} above the threshold, then none for ${scorer.cooldown} steps`,
     flaggedLine(result.flags, 'time steps'),
     ...(ranges.length === 0 ? [] : [`flagged ranges (${ranges.length}):`, ...ranges.slice(0, RANGES_SHOWN).map(describeRange)]),
     ...(ranges.length > RANGES_SHOWN ? [`  … and ${ranges.length - RANGES_SHOWN} more`] : []),

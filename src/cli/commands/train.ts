@@ -20,7 +20,14 @@ import { saveCheckpoint } from '../../io/model-node.js';
 import { AutoencoderDetector, DEFAULT_METRIC, DETECTOR_DEFAULTS } from '../../tasks/detector.js';
 import { validationSplitExtra } from '../../io/validation-split.js';
 import { formatThresholdRule, parseThresholdRule } from '../../tasks/threshold.js';
-import { DEFAULT_SERIES_RULE } from '../../tasks/timeseries.js';
+import {
+  DEFAULT_COOLDOWN_WINDOWS,
+  DEFAULT_PERSISTENCE,
+  DEFAULT_POINT_SCORE,
+  DEFAULT_POT_QUANTILE,
+  DEFAULT_SERIES_RULE,
+  DEFAULT_WINDOW,
+} from '../../tasks/timeseries.js';
 import { preferLinearIfBetter } from '../../tasks/linear-baseline.js';
 import { trainingSummary } from '../../io/training-summary.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
@@ -156,15 +163,27 @@ export function registerTrain(program: Command, context: CommandContext): void {
     )
     .option(
       '--timestamp-column <name>',
-      'time series: the column of dates/times (default: "timestamp" when the header has it); without --window it makes DATA a series with windows of 64 steps',
+      `time series: the column of dates/times (default: "timestamp" when the header has it); without --window it makes DATA a series with windows of ${DEFAULT_WINDOW} steps`,
     )
     .option(
       '--point-score <mode>',
-      "time series: a point's score from the windows covering it: end (the window ending at it), min, mean, max, or step (its own error) (default: step)",
+      `time series: a point's score from the windows covering it: end (the window ending at it), min, mean, max, or step (its own error) (default: ${DEFAULT_POINT_SCORE})`,
     )
     .option(
       '--threshold-update <how>',
       'time series with a pot rule: stream (the threshold keeps learning the tail of the scores while a series is scored, SPOT) or fixed (default: stream)',
+    )
+    .option(
+      '--pot-quantile <q>',
+      `time series with a pot rule: the quantile of the held-out scores where the fitted tail starts, in [0.5, 1) (default: ${DEFAULT_POT_QUANTILE})`,
+    )
+    .option(
+      '--persistence <n>',
+      `time series: consecutive steps above the threshold an alarm needs (default: ${DEFAULT_PERSISTENCE})`,
+    )
+    .option(
+      '--cooldown <steps>',
+      `time series: steps after an alarm that raise no new one, so an event gives one alarm (default: ${DEFAULT_COOLDOWN_WINDOWS} × the window)`,
     )
     .option(
       '--holdout <share>',
