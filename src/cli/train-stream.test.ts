@@ -6,9 +6,10 @@
  * every row in memory is refused with a hint.
  */
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildNpy } from '../data/test-utils/npy-bytes.js';
 import { VALIDATION_SPLIT_KEY } from '../io/validation-split.js';
@@ -16,7 +17,8 @@ import { loadModel } from '../io/model-node.js';
 import { loadSafetensorsFile } from '../io/node-files.js';
 import { planeData } from '../train/test-utils/plane-data.js';
 import { streamsData } from './commands/train-stream.js';
-import { runCli } from './test-utils/capture.js';
+import { main } from './main.js';
+import { captureIo, runCli } from './test-utils/capture.js';
 
 const COMMON = ['--latent', '2', '--hidden', '8', '--batch-size', '32', '--seed', '5', '--backend', 'js', '--quiet', '--force'];
 
@@ -131,9 +133,34 @@ describe('latent train from a stream', () => {
     expect(run.stderr).toContain('leave out --stream');
   });
 
-  it('refuses --stream from standard input and for time series', async () => {
-    const stdin = await runCli('train', '-', '--stream', '-o', out('h.safetensors'), ...COMMON);
-    expect(stdin.stderr).toContain('--stream cannot train from standard input');
+  it('streams standard input from a temporary copy: the same model as from the file, and the copy removed', async () => {
+    const fromFile = out('file.safetensors');
+    const fromPipe = out('pipe.safetensors');
+    expect((await runCli('train', npy, '--stream', '-o', fromFile, '--epochs', '2', ...COMMON)).code).toBe(0);
+    const io = captureIo();
+    const inStream = Readable.from([readFileSync(npy)]);
+    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('latent-stdin-')));
+    const args = ['train', '-', '--stream', '-o', fromPipe, '--epochs', '2', ...COMMON.filter((f) => f !== '--quiet')];
+    expect(await main(['node', 'latent', ...args], { ...io, inStream })).toBe(0);
+    expect(io.stdout).toContain('on - (700 samples × 6 features, streamed)');
+    expect(weights(fromPipe)).toEqual(weights(fromFile));
+    expect(loadModel(fromPipe).training?.source).toBe('-');
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith('latent-stdin-') && !before.has(n))).toEqual([]);
+  });
+
+  it('refuses to continue a streamed run from standard input without --stream', async () => {
+    const checkpoint = out('pipe-ckpt.safetensors');
+    expect(
+      (await runCli('train', npy, '--stream', '-o', out('j.safetensors'), '--epochs', '1', '--checkpoint', checkpoint, ...COMMON)).code,
+    ).toBe(0);
+    const io = captureIo();
+    const args = ['train', '-', '--resume', checkpoint, '--epochs', '2', '-o', out('k.safetensors'), '--force'];
+    expect(await main(['node', 'latent', ...args], { ...io, inStream: Readable.from([readFileSync(npy)]) })).not.toBe(0);
+    expect(io.stderr).toContain('a streamed run cannot continue from standard input without a copy');
+    expect(io.stderr).toContain('pass --stream');
+  });
+
+  it('refuses --stream for time series', async () => {
     const series = await runCli('train', csv, '--stream', '--window', '8', '-o', out('i.safetensors'), ...COMMON);
     expect(series.stderr).toContain('--stream does not apply to time series');
   });

@@ -63,9 +63,10 @@ export function refuseUnstreamable(flags: TrainFlags, data: string): void {
   const why = 'needs every row in memory, and DATA is streamed';
   const hint = `${flags.stream === true ? 'leave out --stream' : 'pass --no-stream to load DATA whole (it must fit in memory)'}, or train on a sample of the rows`;
   if (data === '-') {
+    // Reached when resuming a streamed run from a pipe: --stream copies the pipe to a file first.
     throw new LatentError(
-      '--stream cannot train from standard input: training reads the data once per epoch',
-      'save the data to a file and pass its name',
+      'a streamed run cannot continue from standard input without a copy: training reads the data once per epoch',
+      'pass --stream to copy standard input to a temporary file and stream from it, or save the data to a file and pass its name',
     );
   }
   if (flags.report !== undefined) throw new LatentError(`--report ${why}`, hint);
@@ -90,7 +91,8 @@ export interface TrainingStream {
 
 /**
  * Open `data` for streamed training: one pass fits the scaler moments and counts the rows of each
- * part of the split (with read progress on standard error for large files).
+ * part of the split (with read progress on standard error for large files). Messages and the
+ * model's training record name the data `shownAs` (`-` when `data` is a copy of standard input).
  *
  * @example
  * const stream = await openTrainingStream('big.npy', {}, { valSplit: 0.1, seed: 42 }, io, false);
@@ -101,6 +103,7 @@ export async function openTrainingStream(
   split: { readonly valSplit: number; readonly seed: number },
   io: Io,
   quiet: boolean,
+  shownAs = data,
 ): Promise<TrainingStream> {
   const source = await openRowSource(data, options);
   const progress = readProgress(io, source, quiet);
@@ -113,7 +116,7 @@ export async function openTrainingStream(
   const dataset: LoadedDataset = {
     x: rows.range,
     columns: [...source.columns],
-    source: data,
+    source: shownAs,
     ...(source.sampleShape === undefined ? {} : { sampleShape: source.sampleShape }),
     ...(source.skippedColumns === undefined ? {} : { skippedColumns: source.skippedColumns }),
   };

@@ -55,6 +55,8 @@ import { freshModel } from './train-families.js';
 import { loadRunCheckpoint } from './train-checkpoint.js';
 import { formatSchedule, parseTrainFlags, TRAIN_DEFAULTS, type TrainFlags, type TrainSettings } from './train-options.js';
 import { resumeLoadOptions, resumeSettings } from './train-resume.js';
+import { copyStandardInput } from './read-twice.js';
+import { STDIO } from '../../data/sources/byte-input.js';
 import { checkpointStreamed, openTrainingStream, refuseUnstreamable, streamsData } from './train-stream.js';
 import { refuseSeriesOnlyFlags, runTrainSeries, wantsSeries, type SeriesTrainFlags } from './train-series.js';
 
@@ -177,10 +179,7 @@ export function registerTrain(program: Command, context: CommandContext): void {
       '--pot-quantile <q>',
       `time series with a pot rule: the quantile of the held-out scores where the fitted tail starts, in [0.5, 1) (default: ${DEFAULT_POT_QUANTILE})`,
     )
-    .option(
-      '--persistence <n>',
-      `time series: consecutive steps above the threshold an alarm needs (default: ${DEFAULT_PERSISTENCE})`,
-    )
+    .option('--persistence <n>', `time series: consecutive steps above the threshold an alarm needs (default: ${DEFAULT_PERSISTENCE})`)
     .option(
       '--cooldown <steps>',
       `time series: steps after an alarm that raise no new one, so an event gives one alarm (default: ${DEFAULT_COOLDOWN_WINDOWS} × the window)`,
@@ -194,7 +193,7 @@ export function registerTrain(program: Command, context: CommandContext): void {
     .option('--channels <c>', 'conv1d: channels per time step; rows hold channels × length values, channel-major (default: 1)')
     .option(
       '--stream',
-      'read DATA in chunks every epoch instead of loading it, so memory stays bounded whatever its size (default: for .csv, .tsv, .npy, .npz and Parquet files over 1 GiB, or when resuming a streamed run)',
+      'read DATA in chunks every epoch instead of loading it, so memory stays bounded whatever its size; standard input (-) is first copied to a temporary file (default: for .csv, .tsv, .npy, .npz and Parquet files over 1 GiB, or when resuming a streamed run)',
     )
     .option('--no-stream', 'load DATA whole even when it is large')
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
@@ -256,8 +255,22 @@ function trainingLength(settings: TrainSettings, trainRows: number): Pick<FitOpt
   return settings.patience > 0 ? { ...rest, earlyStopping: { ...earlyStopping, patience: settings.patience } } : rest;
 }
 
-/** Run `latent train`; returns the exit code. */
+/**
+ * Run `latent train`; returns the exit code. Streamed from standard input (--stream with DATA
+ * `-`), the pipe is first copied to a temporary file, since every epoch reads the rows again.
+ */
 export async function runTrain(data: string, flags: TrainFlags, io: Io, command = `latent train ${data}`): Promise<number> {
+  if (data !== STDIO || flags.stream !== true) return trainFrom(data, data, flags, io, command);
+  const copy = await copyStandardInput(io, 'or save the data to a file and pass its name');
+  try {
+    return await trainFrom(data, copy.path, flags, io, command);
+  } finally {
+    copy.release();
+  }
+}
+
+/** `latent train DATA`, reading the rows from `readFrom` (DATA itself, or a copy of standard input). */
+async function trainFrom(data: string, readFrom: string, flags: TrainFlags, io: Io, command: string): Promise<number> {
   // Resuming, the checkpoint is read first: it decides what omitted flags mean.
   const point = flags.resume === undefined ? undefined : loadRunCheckpoint(flags.resume);
   const settings = point ? resumeSettings(flags, point) : parseTrainFlags(flags);
@@ -279,14 +292,14 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     if (!sameAsResume) checkModelOutput(checkpoint, force, 'checkpoint');
   }
 
-  const streaming = streamsData(data, flags.stream ?? checkpointStreamed(point?.training ?? null));
-  if (streaming) refuseUnstreamable(flags, data);
+  const streaming = streamsData(readFrom, flags.stream ?? checkpointStreamed(point?.training ?? null));
+  if (streaming) refuseUnstreamable(flags, readFrom);
   const quiet = flags.quiet === true;
 
   const backend = await setupBackend(flags.backend);
-  const dataOptions = point ? resumeLoadOptions(flags, data, point) : loadOptions(flags, data);
+  const dataOptions = point ? resumeLoadOptions(flags, readFrom, point) : loadOptions(flags, readFrom);
   // Streamed, the dataset is a stand-in holding the training rows' range (train-stream.ts).
-  const stream = streaming ? await openTrainingStream(data, dataOptions, settings, io, quiet) : undefined;
+  const stream = streaming ? await openTrainingStream(readFrom, dataOptions, settings, io, quiet, data) : undefined;
   const dataset = stream?.dataset ?? (await readDataset(data, dataOptions, io));
   const rows = stream?.totalRows ?? dataset.x.rows;
   if (stream === undefined) checkValSplit(settings.valSplit, dataset);
