@@ -25,7 +25,7 @@ import { trainingSummary } from '../../io/training-summary.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
 import { trainingReport } from '../../report/training-report.js';
 import { formatCorruption } from '../../train/corruption.js';
-import { dataDefaults, defaultLoss, defaultScaler } from '../../train/defaults.js';
+import { dataDefaults, defaultLoss, defaultScaler, DEFAULT_SCALING_RULE, SCALING_RULE_SUMMARY } from '../../train/defaults.js';
 import { heldOutRows, validationIndices } from '../../train/batches.js';
 import { MIN_HELD_OUT } from '../../tasks/calibrated-detector.js';
 import { describeStop } from '../../train/stop-reason.js';
@@ -96,7 +96,10 @@ export function registerTrain(program: Command, context: CommandContext): void {
       `stop after n epochs without a better validation loss and keep the best weights; 0 turns early stopping off (default: ${d.patience} with --epochs, else about 500 optimizer steps' worth of epochs, at least 3)`,
     )
     .option('--seed <n>', `seed of the weights, validation split, shuffling and noise (default: ${d.seed})`)
-    .option('--scale <kind>', 'standard, minmax or none (default: from the data: none when all values lie in [0, 1], else standard)')
+    .option(
+      '--scale <kind>',
+      `standard, standard-pooled (centred per column, one scale shared by all: for columns in one unit, such as embeddings), minmax or none (default: from the data: none when all values lie in [0, 1], else ${SCALING_RULE_SUMMARY[DEFAULT_SCALING_RULE]})`,
+    )
     .option(
       '--columns <names>',
       'CSV only: feature columns to use, comma-separated (default: all numeric columns but the label; text and timestamp columns are left out)',
@@ -121,7 +124,10 @@ export function registerTrain(program: Command, context: CommandContext): void {
       '--resume <path>',
       "continue from a checkpoint up to --epochs on the same data; model and training options (and CSV columns) left out are the checkpoint's, ones given must match it",
     )
-    .option('--report <file.html>', 'also write a self-contained HTML report: training curves, reconstructions, latent space, anomaly scores, a PCA baseline and the settings')
+    .option(
+      '--report <file.html>',
+      'also write a self-contained HTML report: training curves, reconstructions, latent space, anomaly scores, a PCA baseline and the settings',
+    )
     .option('--beta <x>', `vae: weight of the KL term (default: ${d.beta})`)
     .option('--warmup-steps <n>', `vae: steps over which the KL weight rises from 0 to --beta (default: ${d.warmupSteps}, no warm-up)`)
     .option('--likelihood <name>', 'vae: decoder likelihood, bernoulli or gaussian (default: bernoulli for data in [0, 1], else gaussian)')
