@@ -26,7 +26,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { initBackend, getBackend } from '../src/backend/registry.js';
 import { loadDataset } from '../src/data/node.js';
 import type { Matrix } from '../src/data/matrix.js';
-import { AutoencoderDetector, type DetectorOptions } from '../src/tasks/detector.js';
+import { AutoencoderDetector, DEFAULT_METRIC, type DetectorOptions } from '../src/tasks/detector.js';
 import { averagePrecision, precisionRecallF1, rocAuc } from '../src/tasks/metrics.js';
 import { flagAbove } from '../src/tasks/detector-common.js';
 import { computeThreshold, parseThresholdRule } from '../src/tasks/threshold.js';
@@ -34,7 +34,7 @@ import { autoValidationSplit } from '../src/tasks/train-model.js';
 import { heldOutRows, splitIndices } from '../src/train/batches.js';
 import { PcaDetector } from '../src/tasks/pca-detector.js';
 import type { ScalerKind } from '../src/data/scaler.js';
-import { defaultScaler, SCALING_RULE_NAMES, type ScalingRule } from '../src/train/defaults.js';
+import { defaultScaler, DEFAULT_SCALING_RULE, SCALING_RULE_NAMES, type ScalingRule } from '../src/train/defaults.js';
 import { candidateScores, combineSeeds, SCORE_VARIANTS, type ScoreVariant } from './select-scores.js';
 
 /** Training configurations under comparison (the detector's options; everything else default). */
@@ -260,6 +260,35 @@ const meanOf = (m: Map<string, Metrics> | undefined, key: keyof Metrics): string
 lines.push(
   `| **mean** | | | | | **${f(mean(lodo.map((m) => m.roc)))}** | **${f(mean(lodo.map((m) => m.pr)))}** | ${meanOf(candidates.get(chosen), 'roc')} | ${meanOf(candidates.get(chosen), 'pr')} | ${meanOf(perColumnCandidate, 'roc')} | ${meanOf(pca, 'roc')} | ${meanOf(pca, 'pr')} | ${meanOf(pcaPerColumn, 'roc')} | | |`,
 );
+// The scaling rule with every other default held where the library has it (the `auto`
+// configuration, the detector's default score, one model): leave-one-dataset-out over the rules
+// alone. This is what src/train/defaults.ts `DEFAULT_SCALING_RULE` must name.
+if (configNames.includes('auto') && (SCORE_VARIANTS as readonly string[]).includes(DEFAULT_METRIC)) {
+  const ruleCandidate = (rule: ScalingRule): string => `auto/${rule}/${DEFAULT_METRIC}/seed${seeds[0]}`;
+  const bestScaling = (without: string | null): ScalingRule =>
+    scalingNames.reduce((a, b) => (objective(ruleCandidate(b), without) > objective(ruleCandidate(a), without) ? b : a));
+  const scalingChosen = bestScaling(null);
+  lines.push(
+    '',
+    `Scaling rules with the library's other defaults (auto/RULE/${DEFAULT_METRIC}/seed${seeds[0]}):`,
+    '',
+    '| scaling rule | objective | mean ROC-AUC | ROC-AUC classical | ROC-AUC embeddings |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...scalingNames.map((rule) => {
+      const name = ruleCandidate(rule);
+      return `| ${rule} | ${f(objective(name, null))} | ${f(meanRocWithout(name, null))} | ${f(familyMean(name, 'adbench'))} | ${f(familyMean(name, 'adbench-embeddings'))} |`;
+    }),
+    '',
+    `scaling rule chosen on all sets: ${scalingChosen} (the library's default: ${DEFAULT_SCALING_RULE}); leave-one-dataset-out ROC-AUC ` +
+      `${f(mean(sets.map((set) => candidates.get(ruleCandidate(bestScaling(set.name)))!.get(set.name)!.roc)))} ` +
+      `(held-out sets that chose another rule: ${
+        sets
+          .filter((set) => bestScaling(set.name) !== scalingChosen)
+          .map((set) => `${set.name} → ${bestScaling(set.name)}`)
+          .join(', ') || 'none'
+      })`,
+  );
+}
 // Threshold rules on the chosen score: each rule's threshold comes from the scores of the rows
 // held out for validation (as the detector takes it), and is judged by F1 against the labels on
 // all rows; the rule is chosen by the same leave-one-dataset-out, family-balanced procedure.
@@ -326,7 +355,10 @@ if (existsSync(peersPath)) {
     return values.length === group.length ? `${f(mean(values.map((m) => m.roc)))} | ${f(mean(values.map((m) => m.pr)))}` : '– | –';
   };
   const methods: Array<[string, (set: Loaded) => PeerMetrics | undefined]> = [
-    ['latent default', (set) => candidates.get(chosen)!.get(set.name)],
+    ['latent chosen', (set) => candidates.get(chosen)!.get(set.name)],
+    // The library's defaults as they are (configuration auto, its scaling rule and score, one
+    // model), when this run trained them: what `latent evaluate DATA --seed 0` gives.
+    ['latent library', (set) => candidates.get(`auto/${DEFAULT_SCALING_RULE}/${DEFAULT_METRIC}/seed${seeds[0]}`)?.get(set.name)],
     ['latent LODO', (set) => lodoOf.get(set.name)],
     ['PyOD AE (torch)', (set) => peer(set.name, 'pyod_ae')],
     ['Isolation Forest', (set) => peer(set.name, 'iforest')],
