@@ -154,7 +154,11 @@ describe('latent error paths', () => {
   });
 
   it('an output type that cannot be written, and resume options that clash', async () => {
-    await fails(['encode', model, data, '-o', join(dir, 'codes.xlsx')], 1, 'outputs are .csv, .npy, .parquet or - (standard output)');
+    await fails(
+      ['encode', model, data, '-o', join(dir, 'codes.xlsx')],
+      1,
+      'outputs are .csv, .jsonl, .npy, .parquet or - (standard output)',
+    );
     await fails(['train', data, '-o', join(dir, 'm.onnx')], 1, 'is saved as a .safetensors file');
     await fails(['train', data, '-o', join(dir, 'r.safetensors'), '--resume', model], 1, 'is a model file, not a checkpoint');
   });

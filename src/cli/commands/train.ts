@@ -5,7 +5,8 @@
  * is only replaced with --force), then the data is loaded, and only then does training start.
  * Divergence keeps the last good weights: the model is still saved, and the exit code is 1.
  * With --resume the checkpoint is read first, as it decides what the flags mean (train-resume.ts);
- * checkpoints carry the run's summary so far (train-checkpoint.ts).
+ * checkpoints carry the run's summary so far (train-checkpoint.ts). Files over 1 GiB (or any DATA
+ * with --stream) are streamed instead of loaded (train-stream.ts); smaller ones train as before.
  */
 
 import { resolve } from 'node:path';
@@ -47,6 +48,7 @@ import { freshModel } from './train-families.js';
 import { loadRunCheckpoint } from './train-checkpoint.js';
 import { formatSchedule, parseTrainFlags, TRAIN_DEFAULTS, type TrainFlags, type TrainSettings } from './train-options.js';
 import { resumeLoadOptions, resumeSettings } from './train-resume.js';
+import { checkpointStreamed, openTrainingStream, refuseUnstreamable, streamsData } from './train-stream.js';
 import { refuseSeriesOnlyFlags, runTrainSeries, wantsSeries, type SeriesTrainFlags } from './train-series.js';
 
 /** Add `train` to the program. */
@@ -174,11 +176,17 @@ export function registerTrain(program: Command, context: CommandContext): void {
     .option('--padding <p>', 'conv, conv1d: zero padding of each convolution (default: kernel/2 rounded down)')
     .option('--image-shape <C,H,W>', 'conv, vae: shape of one sample (default: from the data, e.g. 1,28,28 for mnist)')
     .option('--channels <c>', 'conv1d: channels per time step; rows hold channels × length values, channel-major (default: 1)')
+    .option(
+      '--stream',
+      'read DATA in chunks every epoch instead of loading it, so memory stays bounded whatever its size (default: for .csv, .tsv, .npy, .npz and Parquet files over 1 GiB, or when resuming a streamed run)',
+    )
+    .option('--no-stream', 'load DATA whole even when it is large')
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
     .option('-f, --force', 'replace existing output files')
     .option('-q, --quiet', 'no progress output')
     .action(async (data: string, flags: SeriesTrainFlags) => {
       if (!wantsSeries(flags)) refuseSeriesOnlyFlags(flags);
+      else if (flags.stream === true) throw new LatentError('--stream does not apply to time series (--window)', 'leave out --stream');
       const run = wantsSeries(flags) ? runTrainSeries(data, flags, context.io) : runTrain(data, flags, context.io, context.commandLine);
       context.setExitCode(await run);
     });
@@ -217,7 +225,7 @@ function historyOf(state: TrainingState, loss: LossName): History {
  * Epochs, early stopping and time cap of a run: --epochs with --patience as given, or the
  * automatic budget (an explicit --patience replaces its patience; --patience 0 turns it off).
  */
-function trainingLength(settings: TrainSettings, rows: number): Pick<FitOptions, 'earlyStopping' | 'maxSeconds'> & { epochs: number } {
+function trainingLength(settings: TrainSettings, trainRows: number): Pick<FitOptions, 'earlyStopping' | 'maxSeconds'> & { epochs: number } {
   const maxSeconds = settings.maxSeconds === undefined ? {} : { maxSeconds: settings.maxSeconds };
   if (settings.epochs !== undefined) {
     return {
@@ -226,7 +234,6 @@ function trainingLength(settings: TrainSettings, rows: number): Pick<FitOptions,
       ...(settings.patience > 0 ? { earlyStopping: { patience: settings.patience, restoreBestWeights: true } } : {}),
     };
   }
-  const trainRows = rows - heldOutRows(rows, settings.valSplit).held;
   const auto = budgetFitOptions({ ...AUTO_BUDGET, ...maxSeconds }, trainRows, settings.batchSize);
   if (!settings.patienceGiven) return auto;
   const { earlyStopping, ...rest } = auto;
@@ -256,9 +263,17 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     if (!sameAsResume) checkModelOutput(checkpoint, force, 'checkpoint');
   }
 
+  const streaming = streamsData(data, flags.stream ?? checkpointStreamed(point?.training ?? null));
+  if (streaming) refuseUnstreamable(flags, data);
+  const quiet = flags.quiet === true;
+
   const backend = await setupBackend(flags.backend);
-  const dataset = await readDataset(data, point ? resumeLoadOptions(flags, data, point) : loadOptions(flags, data), io);
-  checkValSplit(settings.valSplit, dataset);
+  const dataOptions = point ? resumeLoadOptions(flags, data, point) : loadOptions(flags, data);
+  // Streamed, the dataset is a stand-in holding the training rows' range (train-stream.ts).
+  const stream = streaming ? await openTrainingStream(data, dataOptions, settings, io, quiet) : undefined;
+  const dataset = stream?.dataset ?? (await readDataset(data, dataOptions, io));
+  const rows = stream?.totalRows ?? dataset.x.rows;
+  if (stream === undefined) checkValSplit(settings.valSplit, dataset);
 
   // Resuming, settings.scale is the checkpoint's scaler.
   const scale: ScalerKind = settings.scale ?? defaultScaler(dataset.x);
@@ -271,7 +286,7 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     checkLatent(settings, dataset);
     model = freshModel(settings, dataset, scale);
   }
-  const length = trainingLength(settings, dataset.x.rows);
+  const length = trainingLength(settings, stream?.rows.trainRows ?? rows - heldOutRows(rows, settings.valSplit).held);
   if (point && resume && resume.epoch >= length.epochs) {
     throw new LatentError(
       `${point.path} already holds ${resume.epoch} epochs; ${settings.epochs === undefined ? 'the automatic budget allows' : '--epochs asks for'} ${length.epochs}`,
@@ -280,11 +295,10 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   }
   const unitInterval = dataDefaults(dataset.x, scale).unitInterval;
   const loss = settings.loss ?? defaultLoss(dataset.x, scale, model.outputActivation);
-  const quiet = flags.quiet === true;
   if (!quiet) {
     io.out(
       skippedColumnsNote(dataset) +
-        `training a ${describeFamily(model.config)} ${describeLayers(model.config)} on ${dataset.source} (${dataset.x.rows} samples × ${dataset.x.cols} features)\n` +
+        `training a ${describeFamily(model.config)} ${describeLayers(model.config)} on ${dataset.source} (${rows} samples × ${dataset.x.cols} features${stream ? ', streamed' : ''})\n` +
         `  scale ${scale}, output ${model.outputActivation}, loss ${loss}, ${settings.optimizer} lr ${settings.lr}, batch ${settings.batchSize}, backend ${backend.name}` +
         (resume ? `, resuming after epoch ${resume.epoch}` : '') +
         '\n',
@@ -313,11 +327,12 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     lrSchedule: formatSchedule(settings.lrSchedule),
     clipNorm: settings.clipNorm ?? null,
     ...(point ? { resumedFrom: point.path } : {}),
+    ...(stream ? { stream: true } : {}),
   };
   const summaryOf = (history: History, seconds: number, diverged: boolean) =>
     trainingSummary({
       history,
-      samples: dataset.x.rows,
+      samples: rows,
       seconds,
       backend: backend.name,
       source: data,
@@ -333,14 +348,15 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   const options: FitOptions = {
     ...length,
     batchSize: settings.batchSize,
-    validationSplit: settings.valSplit,
+    // Streamed, the split and the scaler come from the preparing pass.
+    ...(stream ? { stream: stream.rows } : { validationSplit: settings.valSplit }),
     loss,
     optimizer: { name: settings.optimizer, lr: settings.lr },
     seed: settings.seed,
     ...(settings.lrSchedule ? { lrSchedule: settings.lrSchedule } : {}),
     ...(settings.clipNorm === undefined ? {} : { clipNorm: settings.clipNorm }),
     ...(settings.noise ? { corruption: settings.noise, ...(unitInterval ? { corruptionClip: [0, 1] as const } : {}) } : {}),
-    ...(resume ? { resume } : { scaler: scale }),
+    ...(resume ? { resume } : stream ? {} : { scaler: scale }),
     onBatchEnd: progress.onBatchEnd,
     onEpochEnd: progress.onEpochEnd,
     // Checkpoints carry the summary so far: --resume reads the options and columns from it.
@@ -359,6 +375,7 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
           },
         }),
   };
+  if (stream && !resume) model.scaler = stream.rows.fitScaler(scale);
   let history: History;
   try {
     history = await fit(model, dataset.x, options);
@@ -372,10 +389,10 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     return 1;
   }
   // The rows fit trained and validated on: a default dense reducer is kept only where it beats PCA
-  // on the validation rows, and a stored threshold comes from their scores.
-  const split = validationIndices(dataset.x.rows, settings.valSplit, settings.seed);
+  // on the validation rows, and a stored threshold comes from their scores (in memory only).
+  const split = validationIndices(stream ? 0 : rows, settings.valSplit, settings.seed);
   const choice =
-    linearFallbackApplies(settings, flags, resume !== undefined) && split.validation.length >= MIN_HELD_OUT
+    stream === undefined && linearFallbackApplies(settings, flags, resume !== undefined) && split.validation.length >= MIN_HELD_OUT
       ? preferLinearIfBetter(model, dataset.x, split.train, split.validation)
       : undefined;
   if (choice) {
@@ -396,8 +413,9 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
       ? `the ${split.validation.length} validation rows`
       : 'the training rows (too few validation rows)';
   // The split travels with the model, so whoever reopens it (the playground) can name the rows it never trained on.
+  // A streamed split (hashed rows) is not the one validationIndices draws: it is not recorded.
   const extra = {
-    ...validationSplitExtra({ fraction: settings.valSplit, seed: settings.seed, rows: dataset.x.rows }),
+    ...(stream ? {} : validationSplitExtra({ fraction: settings.valSplit, seed: settings.seed, rows })),
     ...(detector ? detector.detectorExtra() : {}),
   };
   saveTrainedModel(output, model, { overwrite: force, training: summary, extra });
