@@ -97,6 +97,12 @@ describe('latent error paths', () => {
     await fails(['train', data, '--optimizer', 'lbfgs'], 1, 'unknown --optimizer "lbfgs"', 'adam, adamw, sgd, rmsprop');
     await fails(['train', data, '--backend', 'gpu'], 1, 'unknown --backend "gpu"', 'js, wasm');
     await fails(['train', data, '--epochs', 'ten'], 1, '--epochs "ten" is not a whole number');
+    await fails(
+      ['train', data, '--scale', 'pooled'],
+      1,
+      'unknown --scale "pooled"',
+      'hint: use one of: none, minmax, standard, standard-pooled',
+    );
   });
 
   it('a latent size larger than the input', async () => {

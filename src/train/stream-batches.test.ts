@@ -29,10 +29,11 @@ describe('training from a stream', () => {
     expect(isValidationRow(1234, 0.1, 7)).toBe(isValidationRow(1234, 0.1, 7));
   });
 
-  it('fits the scaler in one pass as fitScaler does on the same rows', async () => {
+  it.each(['standard', 'standard-pooled'] as const)('fits a %s scaler in one pass as fitScaler does on the same rows', async (kind) => {
     const x = planeData(600);
-    const { scaler } = await prepareStream(matrixSource({ x, columns: [], source: 'plane' }, {}, 64), 'standard');
-    const reference = fitScaler('standard', x);
+    const { scaler } = await prepareStream(matrixSource({ x, columns: [], source: 'plane' }, {}, 64), kind);
+    const reference = fitScaler(kind, x);
+    expect(scaler!.kind).toBe(kind);
     scaler!.offset.forEach((v, c) => expect(v).toBeCloseTo(reference.offset[c]!, 10));
     scaler!.scale.forEach((v, c) => expect(v).toBeCloseTo(reference.scale[c]!, 8));
   });

@@ -18,7 +18,7 @@
 
 import { matrix, type Matrix } from '../data/matrix.js';
 import { RunningMoments } from '../data/running-moments.js';
-import { identityScaler, type Scaler, type ScalerKind } from '../data/scaler.js';
+import { scalerFromColumnStats, type Scaler, type ScalerKind } from '../data/scaler.js';
 import type { RowChunk, RowSource } from '../data/sources/row-source.js';
 import { LatentError } from '../errors.js';
 import type { Rng } from '../tensor/rng.js';
@@ -140,18 +140,7 @@ export async function prepareStream(
 
 /** The scaler `fitScaler` would fit, from streamed moments. */
 export function scalerFromMoments(kind: ScalerKind, moments: RunningMoments): Scaler {
-  const cols = moments.cols;
-  if (kind === 'none') return identityScaler(cols);
-  const min = Array.from(moments.min);
-  const max = Array.from(moments.max);
-  const constant = (c: number): boolean => min[c] === max[c];
-  if (kind === 'minmax') return { kind, offset: min, scale: min.map((lo, c) => (constant(c) ? 1 : 1 / (max[c]! - lo))) };
-  const variance = moments.variance();
-  const scale = Array.from(variance, (v, c) => {
-    const std = Math.sqrt(v);
-    return constant(c) || !(std > 0) ? 1 : 1 / std;
-  });
-  return { kind, offset: Array.from(moments.mean), scale };
+  return scalerFromColumnStats(kind, { mean: moments.mean, variance: moments.variance(), min: moments.min, max: moments.max });
 }
 
 /**

@@ -33,7 +33,7 @@ import { trainingSummary } from '../../io/training-summary.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
 import { trainingReport } from '../../report/training-report.js';
 import { formatCorruption } from '../../train/corruption.js';
-import { dataDefaults, defaultLoss, defaultScaler } from '../../train/defaults.js';
+import { dataDefaults, defaultLoss, defaultScaler, DEFAULT_SCALING_RULE, SCALING_RULE_SUMMARY } from '../../train/defaults.js';
 import { heldOutRows, validationIndices } from '../../train/batches.js';
 import { MIN_HELD_OUT } from '../../tasks/calibrated-detector.js';
 import { describeStop } from '../../train/stop-reason.js';
@@ -107,7 +107,10 @@ export function registerTrain(program: Command, context: CommandContext): void {
       `stop after n epochs without a better validation loss and keep the best weights; 0 turns early stopping off (default: ${d.patience} with --epochs, else about 500 optimizer steps' worth of epochs, at least 3)`,
     )
     .option('--seed <n>', `seed of the weights, validation split, shuffling and noise (default: ${d.seed})`)
-    .option('--scale <kind>', 'standard, minmax or none (default: from the data: none when all values lie in [0, 1], else standard)')
+    .option(
+      '--scale <kind>',
+      `standard, standard-pooled (centred per column, one scale shared by all: for columns in one unit, such as embeddings), minmax or none (default: from the data: none when all values lie in [0, 1], else ${SCALING_RULE_SUMMARY[DEFAULT_SCALING_RULE]})`,
+    )
     .option(
       '--columns <names>',
       'CSV only: feature columns to use, comma-separated (default: all numeric columns but the label; text and timestamp columns are left out)',
