@@ -16,19 +16,15 @@
  */
 
 import { spawn } from 'node:child_process';
-import { closeSync, createWriteStream, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { Rng } from '../src/tensor/rng.js';
+import { COLS, mixingMatrix, numberOption, writeCsv } from './synthetic-rows.js';
 
-const COLS = 30;
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const csvGb = option('--csv-gb', 1.2);
+const csvGb = numberOption(args, '--csv-gb', 1.2);
 const log = (text: string): void => void process.stderr.write(`${text}\n`);
 
 type Figures = Record<string, number>;
@@ -51,38 +47,6 @@ async function child(dir: string, jobArgs: string[], pipes: { stdin?: string; st
   return JSON.parse(readFileSync(result, 'utf8')) as Figures;
 }
 
-/** Rows with structure an autoencoder can learn: 8 hidden factors mixed into 30 columns, plus noise. */
-function rowsText(rng: Rng, rows: number, mix: Float32Array): string {
-  const lines = new Array<string>(rows);
-  const z = new Float32Array(8);
-  const row = new Array<string>(COLS);
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < 8; k++) z[k] = rng.uniform() * 2 - 1;
-    for (let c = 0; c < COLS; c++) {
-      let v = 0.05 * (rng.uniform() - 0.5);
-      for (let k = 0; k < 8; k++) v += z[k]! * mix[k * COLS + c]!;
-      row[c] = v.toPrecision(6);
-    }
-    lines[r] = row.join(',');
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-async function writeCsv(path: string, bytes: number, rng: Rng, mix: Float32Array): Promise<number> {
-  const stream = createWriteStream(path);
-  let written = 0;
-  let rows = 0;
-  stream.write(`${Array.from({ length: COLS }, (_, i) => `x${i}`).join(',')}\n`);
-  while (written < bytes) {
-    const text = rowsText(rng, 20_000, mix);
-    written += text.length;
-    rows += 20_000;
-    if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
-  }
-  await new Promise<void>((resolve) => stream.end(() => resolve()));
-  return rows;
-}
-
 async function train(data: string, model: string, thresholdRule: string[]): Promise<void> {
   const code = await main(['node', 'latent', 'train', data, '-o', model, '--epochs', '3', ...thresholdRule, '--quiet', '--force']);
   if (code !== 0) throw new Error('latent train failed');
@@ -97,7 +61,7 @@ async function runBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'latent-bench-csv-'));
   try {
     const rng = new Rng(7);
-    const mix = Float32Array.from({ length: 8 * COLS }, () => rng.uniform() * 2 - 1);
+    const mix = mixingMatrix(rng);
     const csv = join(dir, 'big.csv');
     log(`writing ${csv} (${csvGb} GB) …`);
     const rows = await writeCsv(csv, csvGb * 1e9, rng, mix);

@@ -17,24 +17,20 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, rmSync, statfsSync } from 'node:fs';
+import { rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { matrix } from '../src/data/matrix.js';
 import { openRowSink } from '../src/data/sinks/row-sink.js';
 import { Rng } from '../src/tensor/rng.js';
+import { COLS, mixingMatrix, numberOption, rowsChunk, writeCsv } from './synthetic-rows.js';
 
-const COLS = 30;
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const npyGb = option('--npy-gb', 2.5);
-const csvGb = option('--csv-gb', 1.2);
-const sliceRows = option('--slice-rows', 2_000_000);
-const rounds = option('--rounds', 2);
+const npyGb = numberOption(args, '--npy-gb', 2.5);
+const csvGb = numberOption(args, '--csv-gb', 1.2);
+const sliceRows = numberOption(args, '--slice-rows', 2_000_000);
+const rounds = numberOption(args, '--rounds', 2);
 const dir = join(tmpdir(), `latent-bench-streaming-${process.pid}`);
 const log = (text: string): void => void process.stderr.write(`${text}\n`);
 
@@ -47,21 +43,6 @@ function child(...rest: string[]): Record<string, number> {
   return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>;
 }
 
-/** Rows with structure an autoencoder can learn: 8 hidden factors mixed into 30 columns, plus noise. */
-function rowsChunk(rng: Rng, rows: number, mix: Float32Array): Float32Array {
-  const out = new Float32Array(rows * COLS);
-  const z = new Float32Array(8);
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < 8; k++) z[k] = rng.uniform() * 2 - 1;
-    for (let c = 0; c < COLS; c++) {
-      let v = 0.05 * (rng.uniform() - 0.5);
-      for (let k = 0; k < 8; k++) v += z[k]! * mix[k * COLS + c]!;
-      out[r * COLS + c] = v;
-    }
-  }
-  return out;
-}
-
 async function writeNpy(path: string, rows: number, rng: Rng, mix: Float32Array): Promise<void> {
   const sink = await openRowSink(path, { text: [], numbers: Array.from({ length: COLS }, (_, i) => `x${i}`) }, { overwrite: true });
   const step = 100_000;
@@ -72,24 +53,6 @@ async function writeNpy(path: string, rows: number, rng: Rng, mix: Float32Array)
   await sink.close();
 }
 
-async function writeCsv(path: string, bytes: number, rng: Rng, mix: Float32Array): Promise<number> {
-  const stream = createWriteStream(path);
-  let written = 0;
-  let rows = 0;
-  stream.write(`${Array.from({ length: COLS }, (_, i) => `x${i}`).join(',')}\n`);
-  while (written < bytes) {
-    const values = rowsChunk(rng, 20_000, mix);
-    const lines: string[] = [];
-    for (let r = 0; r < 20_000; r++) lines.push(Array.from(values.subarray(r * COLS, (r + 1) * COLS), (v) => v.toPrecision(6)).join(','));
-    const text = `${lines.join('\n')}\n`;
-    written += text.length;
-    rows += 20_000;
-    if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
-  }
-  await new Promise<void>((resolve) => stream.end(() => resolve()));
-  return rows;
-}
-
 async function runBench(): Promise<void> {
   const fs = statfsSync(tmpdir());
   const free = (fs.bavail * fs.bsize) / 1e9;
@@ -97,7 +60,7 @@ async function runBench(): Promise<void> {
   if (free < needed) throw new Error(`${tmpdir()} has ${free.toFixed(1)} GB free; this benchmark needs about ${needed.toFixed(1)} GB`);
   execFileSync('mkdir', ['-p', dir]);
   const rng = new Rng(7);
-  const mix = Float32Array.from({ length: 8 * COLS }, () => rng.uniform() * 2 - 1);
+  const mix = mixingMatrix(rng);
   try {
     const npy = join(dir, 'big.npy');
     const rows = Math.floor((npyGb * 1e9) / (COLS * 4));
