@@ -22,12 +22,12 @@ import { checkSinkPath, openRowSink, type SinkChunk } from '../../data/sinks/row
 import { collectRows } from '../../data/sources/collect.js';
 import type { RowChunk } from '../../data/sources/row-source.js';
 import { flagAbove } from '../../tasks/detector-common.js';
-import type { AutoencoderDetector } from '../../tasks/detector.js';
 import { LatentError } from '../../errors.js';
 import type { LoadedModel } from '../../io/model-io.js';
 import { taskKind } from '../../tasks/model-task.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
 import { anomalyRanges, SeriesScorer, timestampNote, type AnomalyRange } from '../../tasks/timeseries.js';
+import { ACCELERATOR_HELP, engineNote, openCommandInference, parseAcceleratorFlag } from '../accelerator-option.js';
 import { loadOptions, refuseCsvFlags, setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatLoss } from '../format.js';
@@ -48,6 +48,7 @@ export interface ScoreFlags {
   readonly timestampColumn?: string;
   readonly idColumn?: string;
   readonly backend?: string;
+  readonly accelerator?: string;
   readonly force?: boolean;
   readonly quiet?: boolean;
 }
@@ -87,6 +88,7 @@ export function registerScore(program: Command, context: CommandContext): void {
     )
     .option('--id-column <name>', ID_COLUMN_HELP)
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
+    .option('--accelerator <name>', `${ACCELERATOR_HELP}; used when MODEL stores its threshold (rows then stream)`)
     .option('-f, --force', 'replace an existing output file')
     .option('-q, --quiet', 'no reading progress on standard error')
     .action(async (model: string, data: string, flags: ScoreFlags) => {
@@ -98,6 +100,7 @@ export async function runScore(modelPath: string, data: string, flags: ScoreFlag
   const force = flags.force === true;
   const rule = parseRuleFlag(flags.thresholdRule);
   const metric = parseMetricFlag(flags.metric);
+  const accelerator = parseAcceleratorFlag(flags);
   checkSinkPath(flags.output, force, flags.idColumn !== undefined);
   await setupBackend(flags.backend);
   loadOptions(flags, data);
@@ -107,6 +110,9 @@ export async function runScore(modelPath: string, data: string, flags: ScoreFlag
     checkMatrixOutput(flags.output, force);
     if (metric !== undefined && metric !== 'mse') {
       throw new LatentError(`--metric ${metric}: the series model ${modelPath} scores with mse`, 'drop --metric');
+    }
+    if (flags.accelerator !== undefined) {
+      throw new LatentError(`--accelerator: the series model ${modelPath} scores its windows with latent's backend`, 'drop --accelerator');
     }
     return scoreSeries(loaded, modelPath, data, flags, io);
   }
@@ -123,15 +129,24 @@ export async function runScore(modelPath: string, data: string, flags: ScoreFlag
   let rows: number;
   let thresholdNote: string;
   if (stored !== undefined) {
-    const sink = await openRowSink(flags.output, { text, numbers: ['score', 'flag'] }, sinkOptions);
-    rows = await streamRows(source, sink, io, flags.quiet === true, (chunk) => {
-      const scored = scoreChunk(stored.detector, chunk, npy);
-      flagged += scored.flagged;
-      return scored.out;
-    });
-    thresholdNote = stored.note;
+    const { detector } = stored;
+    const inference = await openCommandInference(detector, accelerator);
+    try {
+      const sink = await openRowSink(flags.output, { text, numbers: ['score', 'flag'] }, sinkOptions);
+      rows = await streamRows(source, sink, io, flags.quiet === true, async (chunk) => {
+        const scored = scoreChunk(await inference.score(chunk.x), detector.threshold, chunk, npy);
+        flagged += scored.flagged;
+        return scored.out;
+      });
+    } finally {
+      await inference.close();
+    }
+    thresholdNote = `${stored.note}${engineNote(inference)}`;
   } else {
-    // The threshold comes from the scores of DATA itself: every row must be scored first.
+    // The threshold comes from the scores of DATA itself: every row must be scored first, by
+    // latent's own path, so that the flags agree exactly with the threshold taken from those scores.
+    if (accelerator === 'ort')
+      io.err(`note: --accelerator ort applies when ${modelPath} stores its threshold; DATA is scored by latent here\n`);
     const dataset = await collectRows(source);
     const { detector, note: computed } = thresholdedDetector(loaded, modelPath, dataset.x, dataset.source, rule, metric);
     const sink = await openRowSink(flags.output, { text, numbers: ['score', 'flag'] }, sinkOptions);
@@ -141,7 +156,7 @@ export async function runScore(modelPath: string, data: string, flags: ScoreFlag
       ...(dataset.ids === undefined ? {} : { ids: dataset.ids }),
       ...(dataset.timestamps === undefined ? {} : { timestamps: dataset.timestamps }),
     };
-    const scored = scoreChunk(detector, whole, npy);
+    const scored = scoreChunk(detector.score(whole.x), detector.threshold, whole, npy);
     try {
       await sink.write(scored.out);
       await sink.close();
@@ -157,10 +172,9 @@ export async function runScore(modelPath: string, data: string, flags: ScoreFlag
   return 0;
 }
 
-/** Scores and 0/1 flags of a chunk, with its ids and timestamps (no timestamps in an .npy). */
-function scoreChunk(detector: AutoencoderDetector, chunk: RowChunk, npy: boolean): { out: SinkChunk; flagged: number } {
-  const scores = detector.score(chunk.x) as Float64Array;
-  const flags = flagAbove(scores, detector.threshold);
+/** The scores of a chunk with their 0/1 flags, ids and timestamps (no timestamps in an .npy). */
+function scoreChunk(scores: Float64Array, threshold: number, chunk: RowChunk, npy: boolean): { out: SinkChunk; flagged: number } {
+  const flags = flagAbove(scores, threshold);
   const values = new Float32Array(scores.length * 2);
   let flagged = 0;
   for (let i = 0; i < scores.length; i++) {
