@@ -17,7 +17,7 @@ import { buildModel, parseModelConfig, type Autoencoder } from '../models/index.
 import type { ScoreMetric } from '../tasks/detector-common.js';
 import { AutoencoderDetector } from '../tasks/detector.js';
 import { expectAllClose } from '../test-utils/close.js';
-import { ORT_MIN_WEIGHTS } from './auto-policy.js';
+import { ORT_MIN_WEIGHTS, ORT_MIN_WEIGHTS_THREADED } from './auto-policy.js';
 import { openInference } from './inference.js';
 import type { Inference } from './inference-types.js';
 import { setOrtLoader } from './ort-runtime.js';
@@ -127,6 +127,26 @@ describe('choosing the engine', () => {
     expect(big.engine).toBe('ort');
     await big.close();
     expect((await openInference(small())).engine).toBe('wasm');
+  });
+
+  it('auto asks for more weights on 2 threads, and encodes mostly-zero rows on wasm', async () => {
+    const middle = model({ kind: 'dense', inputDim: 200, hidden: [128, 64], latentDim: 16 });
+    expect(middle.parameterCount()).toBeGreaterThanOrEqual(ORT_MIN_WEIGHTS);
+    expect(middle.parameterCount()).toBeLessThan(ORT_MIN_WEIGHTS_THREADED);
+    expect((await openInference(middle, { threads: 2 })).engine).toBe('wasm');
+    const auto = await openInference(middle, { threads: 1 });
+    try {
+      const sparse = randomRows(10, 200, 4).data.map((v, i) => (i % 5 < 3 ? 0 : v)); // 40% non-zeros
+      const codes = await auto.encode(matrix(sparse, 10, 200));
+      expect(auto.engine).toBe('wasm');
+      expect(codes.data).toEqual(middle.encode(matrix(sparse, 10, 200)).data);
+      await auto.encode(randomRows(10, 200, 5));
+      expect(auto.engine).toBe('ort');
+      const scores = await auto.score(matrix(sparse, 10, 200));
+      expectMatches(scores, AutoencoderDetector.fromModel(middle).score(matrix(sparse, 10, 200)));
+    } finally {
+      await auto.close();
+    }
   });
 
   it('auto falls back to latent silently when onnxruntime-node is not installed', async () => {

@@ -11,6 +11,7 @@ import { getBackend } from '../backend/registry.js';
 import { LatentError } from '../errors.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { AutoencoderDetector } from '../tasks/detector.js';
+import { AutoInference } from './auto-inference.js';
 import { ortPays } from './auto-policy.js';
 import { BackendInference } from './backend-inference.js';
 import { ACCELERATORS, type Accelerator, type Inference } from './inference-types.js';
@@ -51,7 +52,10 @@ export async function openInference(target: Autoencoder | AutoencoderDetector, o
   const threads = ortThreads(options.threads);
   if (accelerator === 'auto' && !ortPays(detector.model, threads)) return new BackendInference(detector);
   const ort = await loadOrt();
-  if (!(ort instanceof Error)) return new OrtInference(new OrtEngine(ort, detector.model, threads), detector);
+  if (!(ort instanceof Error)) {
+    const inference = new OrtInference(new OrtEngine(ort, detector.model, threads), detector);
+    return accelerator === 'auto' ? new AutoInference(inference, new BackendInference(detector), detector.model) : inference;
+  }
   if (accelerator === 'auto') return new BackendInference(detector);
   throw isMissingPackage(ort)
     ? new LatentError(
