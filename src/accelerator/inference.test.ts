@@ -17,7 +17,7 @@ import { buildModel, parseModelConfig, type Autoencoder } from '../models/index.
 import type { ScoreMetric } from '../tasks/detector-common.js';
 import { AutoencoderDetector } from '../tasks/detector.js';
 import { expectAllClose } from '../test-utils/close.js';
-import { ORT_MIN_WEIGHTS, ORT_MIN_WEIGHTS_THREADED } from './auto-policy.js';
+import { multiplyAddsPerRow, ORT_MIN_MULTIPLY_ADDS, ORT_MIN_MULTIPLY_ADDS_THREADED } from './auto-policy.js';
 import { openInference } from './inference.js';
 import type { Inference } from './inference-types.js';
 import { setOrtLoader } from './ort-runtime.js';
@@ -121,8 +121,8 @@ describe('choosing the engine', () => {
     );
 
   it('auto runs ONNX Runtime for a model above the measured size and latent below it', async () => {
-    expect(large().parameterCount()).toBeGreaterThanOrEqual(ORT_MIN_WEIGHTS);
-    expect(small().parameterCount()).toBeLessThan(ORT_MIN_WEIGHTS);
+    expect(multiplyAddsPerRow(large())).toBeGreaterThanOrEqual(ORT_MIN_MULTIPLY_ADDS);
+    expect(multiplyAddsPerRow(small())).toBeLessThan(ORT_MIN_MULTIPLY_ADDS);
     const big = await openInference(large(), { threads: 1 });
     expect(big.engine).toBe('ort');
     await big.close();
@@ -131,8 +131,8 @@ describe('choosing the engine', () => {
 
   it('auto asks for more weights on 2 threads, and encodes mostly-zero rows on wasm', async () => {
     const middle = model({ kind: 'dense', inputDim: 200, hidden: [128, 64], latentDim: 16 });
-    expect(middle.parameterCount()).toBeGreaterThanOrEqual(ORT_MIN_WEIGHTS);
-    expect(middle.parameterCount()).toBeLessThan(ORT_MIN_WEIGHTS_THREADED);
+    expect(multiplyAddsPerRow(middle)).toBeGreaterThanOrEqual(ORT_MIN_MULTIPLY_ADDS);
+    expect(multiplyAddsPerRow(middle)).toBeLessThan(ORT_MIN_MULTIPLY_ADDS_THREADED);
     expect((await openInference(middle, { threads: 2 })).engine).toBe('wasm');
     const auto = await openInference(middle, { threads: 1 });
     try {
@@ -147,6 +147,23 @@ describe('choosing the engine', () => {
     } finally {
       await auto.close();
     }
+  });
+
+  it('measures a model by its multiply-adds per row: weights, and conv weights once per output position', () => {
+    expect(multiplyAddsPerRow(small())).toBe(small().parameterCount());
+    const conv = model({
+      kind: 'conv',
+      channels: 1,
+      height: 8,
+      width: 8,
+      convChannels: [4, 6],
+      kernel: 3,
+      stride: 2,
+      padding: 1,
+      latentDim: 5,
+    });
+    // 8×8 → 4×4 → 2×2: (1·4·9)·(16 − 1) + (4·6·9)·(4 − 1), for the encoder and the mirrored decoder.
+    expect(multiplyAddsPerRow(conv) - conv.parameterCount()).toBe(2 * (36 * 15 + 216 * 3));
   });
 
   it('auto falls back to latent silently when onnxruntime-node is not installed', async () => {
