@@ -5,7 +5,7 @@
  * model larger than W1 and the W2 convolutional one, fed in batches the size the command line's
  * row sources deliver (about 8 MB of values) and in small batches of 256 rows. Rounds are
  * interleaved and each ratio is paired within its round (bench/interleave.ts). The auto rule in
- * src/accelerator/auto-policy.ts comes from this table.
+ * src/accelerator/auto-policy.ts comes from this table; its last column says what the rule picks.
  *
  *   npx tsx bench/accelerator.ts [--rounds 5] [--only w1]
  */
@@ -15,6 +15,7 @@ import ort from 'onnxruntime-node';
 import type { Backend } from '../src/backend/backend.js';
 import { setBackend } from '../src/backend/index.js';
 import { createWasmBackend, relaxedSimdSupported } from '../src/backend/wasm/index.js';
+import { multiplyAddsPerRow, ortPays, sparseInput } from '../src/accelerator/auto-policy.js';
 import { openInference, type Inference } from '../src/accelerator/index.js';
 import { matrix, type Matrix } from '../src/data/matrix.js';
 import { loadMnist } from '../src/data/node.js';
@@ -67,13 +68,18 @@ const dense = (inputDim: number, hidden: number[], latentDim: number) => () =>
   buildModel(denseConfig({ inputDim, hidden, latentDim, activation: 'relu', outputActivation: 'identity', seed: 1 }));
 
 const CASES: Case[] = [
-  { name: 'tabular 30-16-8 (1k weights)', model: dense(30, [16], 8), data: () => gaussianRows(100_000, 30, 1) },
-  { name: 'tabular 200-128-64-16 (70k weights)', model: dense(200, [128, 64], 16), data: () => gaussianRows(20_000, 200, 2) },
-  { name: 'W1 784-512-128-32 (0.9M), MNIST', model: buildW1, data: () => mnist(10_000, false) },
-  { name: 'W1 784-512-128-32 (0.9M), no zeros', model: buildW1, data: () => mnist(10_000, true) },
-  { name: 'large 784-1024-512-64 (2.7M), no zeros', model: dense(784, [1024, 512], 64), data: () => mnist(5_000, true) },
-  { name: 'W2 conv (0.2M), MNIST', model: () => buildW2(), data: () => mnist(2_000, false) },
+  { name: 'tabular 30-16-8, Gaussian', model: dense(30, [16], 8), data: () => gaussianRows(100_000, 30, 1) },
+  { name: 'tabular 200-128-64-16, Gaussian', model: dense(200, [128, 64], 16), data: () => gaussianRows(20_000, 200, 2) },
+  { name: 'W1 784-512-128-32, MNIST', model: buildW1, data: () => mnist(10_000, false) },
+  { name: 'W1 784-512-128-32, no zeros', model: buildW1, data: () => mnist(10_000, true) },
+  { name: 'large 784-1024-512-64, no zeros', model: dense(784, [1024, 512], 64), data: () => mnist(5_000, true) },
+  { name: 'W2 conv, MNIST', model: () => buildW2(), data: () => mnist(2_000, false) },
 ];
+
+/** "1.2M" for the table. */
+function size(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : `${Math.round(n / 1e3)}k`;
+}
 
 function batches(x: Matrix, rows: number): Matrix[] {
   const out: Matrix[] = [];
@@ -107,8 +113,10 @@ console.log(
   `ONNX Runtime ${ort.env.versions.common} vs latent wasm (${relaxedSimdSupported() ? 'relaxed SIMD' : 'SIMD'}), Node ${process.version}, ` +
     `${rounds} interleaved rounds; load average ${loadavg()[0]!.toFixed(2)} at the start (2 cores shared with other jobs)`,
 );
-console.log('| model and data | task | batch rows | threads | latent wasm rows/s | ONNX Runtime rows/s | ORT ÷ wasm (paired) |');
-console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+console.log(
+  '| model and data | multiply-adds/row | task | batch rows | threads | latent wasm rows/s | ONNX Runtime rows/s | ORT ÷ wasm (paired) | auto picks |',
+);
+console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const c of CASES) {
   if (only !== '' && !c.name.toLowerCase().includes(only.toLowerCase())) continue;
   const model = c.model();
@@ -133,8 +141,11 @@ for (const c of CASES) {
         const w = results.find((r) => r.system === `wasm ${threads}`)!;
         const o = results.find((r) => r.system === `ort ${threads}`)!;
         const paired = o.rates.map((rate, i) => rate / w.rates[i]!);
+        const sparse = task === 'encode' && sparseInput(model.scale(parts[0]!));
+        const picks = ortPays(model, threads) && !sparse ? 'ort' : 'wasm';
         console.log(
-          `| ${c.name} | ${task} | ${Math.min(batchRows, x.rows)} | ${threads} | ${median(w.rates).toFixed(0)} | ${median(o.rates).toFixed(0)} | ${describeRatios(paired)} |`,
+          `| ${c.name} | ${size(multiplyAddsPerRow(model))} | ${task} | ${Math.min(batchRows, x.rows)} | ${threads} | ` +
+            `${median(w.rates).toFixed(0)} | ${median(o.rates).toFixed(0)} | ${describeRatios(paired)} | ${picks} |`,
         );
       }
       for (const inference of open) await inference.close();

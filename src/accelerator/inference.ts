@@ -60,7 +60,7 @@ export async function openInference(target: Autoencoder | AutoencoderDetector, o
   throw isMissingPackage(ort)
     ? new LatentError(
         `${name} ort needs the onnxruntime-node package, which is not installed`,
-        `install it beside latent (npm install onnxruntime-node), or use ${name} auto or wasm`,
+        `install it beside latent (npm install onnxruntime-node --onnxruntime-node-install=skip; the flag skips its CUDA download), or use ${name} auto or wasm`,
       )
     : new LatentError(
         `${name} ort: onnxruntime-node is installed but failed to load (${ort.message})`,
