@@ -7,7 +7,7 @@
  */
 
 import { availableParallelism } from 'node:os';
-import { getBackend } from '../backend/registry.js';
+import { getBackend, initBackend } from '../backend/registry.js';
 import { LatentError } from '../errors.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { AutoencoderDetector } from '../tasks/detector.js';
@@ -48,6 +48,8 @@ export async function openInference(target: Autoencoder | AutoencoderDetector, o
     throw new LatentError(`unknown ${name} ${JSON.stringify(accelerator)}`, `use one of: ${ACCELERATORS.join(', ')}`);
   }
   const detector = target instanceof AutoencoderDetector ? target : AutoencoderDetector.fromModel(target);
+  // latent's backend runs the fallback and the formulas after ONNX Runtime: the fastest one, as for training.
+  await initBackend();
   if (accelerator === 'wasm') return new BackendInference(detector);
   const threads = ortThreads(options.threads);
   if (accelerator === 'auto' && !ortPays(detector.model, threads)) return new BackendInference(detector);
