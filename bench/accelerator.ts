@@ -15,7 +15,7 @@ import ort from 'onnxruntime-node';
 import type { Backend } from '../src/backend/backend.js';
 import { setBackend } from '../src/backend/index.js';
 import { createWasmBackend, relaxedSimdSupported } from '../src/backend/wasm/index.js';
-import { multiplyAddsPerRow, ortPays, sparseInput } from '../src/accelerator/auto-policy.js';
+import { latentEncodesFaster, multiplyAddsPerRow, ortPays } from '../src/accelerator/auto-policy.js';
 import { openInference, type Inference } from '../src/accelerator/index.js';
 import { matrix, type Matrix } from '../src/data/matrix.js';
 import { loadMnist } from '../src/data/node.js';
@@ -141,8 +141,8 @@ for (const c of CASES) {
         const w = results.find((r) => r.system === `wasm ${threads}`)!;
         const o = results.find((r) => r.system === `ort ${threads}`)!;
         const paired = o.rates.map((rate, i) => rate / w.rates[i]!);
-        const sparse = task === 'encode' && sparseInput(model.scale(parts[0]!));
-        const picks = ortPays(model, threads) && !sparse ? 'ort' : 'wasm';
+        const onLatent = task === 'encode' && latentEncodesFaster(model, model.scale(parts[0]!));
+        const picks = ortPays(model, threads) && !onLatent ? 'ort' : 'wasm';
         console.log(
           `| ${c.name} | ${size(multiplyAddsPerRow(model))} | ${task} | ${Math.min(batchRows, x.rows)} | ${threads} | ` +
             `${median(w.rates).toFixed(0)} | ${median(o.rates).toFixed(0)} | ${describeRatios(paired)} | ${picks} |`,

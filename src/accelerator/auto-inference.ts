@@ -1,13 +1,14 @@
 /**
  * `auto` once ONNX Runtime pays for the model (auto-policy.ts): every call goes to ONNX Runtime,
- * except encoding a batch of mostly-zero rows on the wasm backend, whose sparse GEMM measured
- * faster there. Both engines agree to float32 tolerance, so the split changes no result beyond it.
+ * except encoding a batch of mostly-zero rows with a dense model on the wasm backend, whose
+ * sparse GEMM measured as fast or faster there. Both engines agree to float32 tolerance, so the
+ * split changes no result beyond it.
  */
 
 import type { Matrix } from '../data/matrix.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import type { ScoreMetric } from '../tasks/detector-common.js';
-import { sparseInput } from './auto-policy.js';
+import { latentEncodesFaster } from './auto-policy.js';
 import type { Inference } from './inference-types.js';
 
 export class AutoInference implements Inference {
@@ -30,8 +31,8 @@ export class AutoInference implements Inference {
   }
 
   encode(x: Matrix): Promise<Matrix> {
-    const sparse = this.backend.engine === 'wasm' && x.cols === this.model.inputDim && sparseInput(this.model.scale(x));
-    return sparse ? this.counted(this.backend, x).encode(x) : this.counted(this.ort, x).encode(x);
+    const latent = this.backend.engine === 'wasm' && x.cols === this.model.inputDim && latentEncodesFaster(this.model, this.model.scale(x));
+    return latent ? this.counted(this.backend, x).encode(x) : this.counted(this.ort, x).encode(x);
   }
 
   reconstruct(x: Matrix): Promise<Matrix> {

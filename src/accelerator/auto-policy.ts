@@ -8,10 +8,10 @@
  *   cost dominates); at 70k it ran 1.1–2.2× on 1 thread but 0.8–1.1× on 2; from W1's 0.9M (and
  *   the W2 convolutional model's 2.1M, 2.2–5.5×) it ran faster on both thread counts. Hence a
  *   size from which it pays, higher with more threads.
- * - Encoding mostly-zero inputs stays on latent: the wasm GEMM skips zeros of its left operand
- *   below 0.4 non-zeros (backend/wasm), and W1 encoding MNIST digits (0.19 non-zeros) ran at
- *   0.6–0.95× through ONNX Runtime. Scoring runs the dense decoder too, and ONNX Runtime still won
- *   there (1.1–2.1×), so only `encode` looks at the rows.
+ * - Encoding mostly-zero inputs with a dense model stays on latent: the wasm GEMM skips zeros of
+ *   its left operand below 0.4 non-zeros (backend/wasm), and W1 encoding MNIST digits (0.19
+ *   non-zeros) ran at 0.65–1.4× through ONNX Runtime. Scoring runs the dense decoder too, and ONNX
+ *   Runtime still won there on 1 thread, so only `encode` looks at the rows.
  */
 
 import type { Matrix } from '../data/matrix.js';
@@ -53,8 +53,16 @@ export function multiplyAddsPerRow(model: Autoencoder): number {
   return total;
 }
 
-/** Whether the scaled rows `x` are sparse enough for latent's wasm backend to encode them faster. */
-export function sparseInput(x: Matrix): boolean {
+/**
+ * Whether latent's wasm backend encodes the scaled rows `x` as fast as ONNX Runtime or faster:
+ * mostly-zero rows entering a dense first layer. A convolutional model's first layer sees
+ * im2col columns rather than the rows, and ONNX Runtime encoded MNIST digits with W2 2.7–4× faster.
+ */
+export function latentEncodesFaster(model: Autoencoder, x: Matrix): boolean {
+  return model.config.kind !== 'conv' && model.config.kind !== 'conv1d' && sparseInput(x);
+}
+
+function sparseInput(x: Matrix): boolean {
   let nonZeros = 0;
   for (let i = 0; i < x.data.length; i++) if (x.data[i] !== 0) nonZeros++;
   return nonZeros <= SPARSE_INPUT_DENSITY * x.data.length;

@@ -147,6 +147,16 @@ describe('choosing the engine', () => {
     } finally {
       await auto.close();
     }
+    // A convolutional model encodes even mostly-zero rows in ONNX Runtime.
+    const conv = model({ kind: 'conv', channels: 1, height: 16, width: 16, convChannels: [16, 32], latentDim: 4 });
+    expect(multiplyAddsPerRow(conv)).toBeGreaterThanOrEqual(ORT_MIN_MULTIPLY_ADDS);
+    const convAuto = await openInference(conv, { threads: 1 });
+    try {
+      await convAuto.encode(matrix(new Float32Array(10 * 256), 10, 256));
+      expect(convAuto.engine).toBe('ort');
+    } finally {
+      await convAuto.close();
+    }
   });
 
   it('measures a model by its multiply-adds per row: weights, and conv weights once per output position', () => {
