@@ -4,10 +4,10 @@
  * measure of a model is its multiply-adds per row through the whole network (its weight count
  * for dense families; a convolution's weights count once per output position).
  *
- * - Small models stay on latent: at 1k multiply-adds ONNX Runtime ran at 0.5–1.0× (its per-call
- *   cost dominates); at 70k it ran 1.1–2.2× on 1 thread but 0.8–1.1× on 2; from W1's 0.9M (and
- *   the W2 convolutional model's 2.1M, 2.2–5.5×) it ran faster on both thread counts. Hence a
- *   size from which it pays, higher with more threads.
+ * - Small models stay on latent: at 1k multiply-adds ONNX Runtime ran at 0.4–0.8× (its per-call
+ *   cost dominates); at 70k it ran 1.2–2.0× on 1 thread but 0.4–1.2× on 2; from W1's 0.9M
+ *   (1.5–2.9×, dense inputs) and the W2 convolutional model's 2.1M (2.4–4.1×) it ran faster on
+ *   both thread counts. Hence a size from which it pays, higher with more threads.
  * - Encoding mostly-zero inputs with a dense model stays on latent: the wasm GEMM skips zeros of
  *   its left operand below 0.4 non-zeros (backend/wasm), and W1 encoding MNIST digits (0.19
  *   non-zeros) ran at 0.65–1.4× through ONNX Runtime. Scoring runs the dense decoder too, and ONNX
