@@ -7,8 +7,10 @@
  * (labelled windows with ≥ 1 flag), share of points flagged, ROC-AUC of the point scores and the
  * NAB standard score (first 15% = NAB's probation). Candidates: window (the series' period, 32 or
  * 64 steps) × point-score mode × threshold rule (fixed, or for pot rules also streaming:
- * src/tasks/streaming-pot.ts); each series gets the candidate that is best on
- * the other series (bench/nab/select.ts). The five artificialNoAnomaly series (same protocol) give
+ * src/tasks/streaming-pot.ts; pot tails from the 0.95 or the 0.98 quantile) × alarm rule
+ * (persistence 1–3 steps, cooldown 0–8 windows: src/tasks/alarms.ts); each series gets the
+ * candidate that is best on the other series (bench/nab/select.ts). The step-by-step table repeats
+ * that selection on growing subsets of the candidates, to show what each option adds. The five artificialNoAnomaly series (same protocol) give
  * flags per 1,000 points under the setting chosen on all labelled series. Last, the README
  * exercise: train on art_daily_small_noise with --window 288, score art_daily_jumpsup. The full
  * run also measures the previous defaults (window 64, no held-out part, mean point score, rule
@@ -22,9 +24,20 @@ import { join, resolve } from 'node:path';
 import { getBackend, initBackend } from '../src/backend/registry.js';
 import { loadSeries } from '../src/data/node-series.js';
 import { parseThresholdRule } from '../src/tasks/threshold.js';
-import { POINT_SCORES, SeriesScorer, type PointScore } from '../src/tasks/timeseries.js';
+import { DEFAULT_POT_QUANTILE, POINT_SCORES, SeriesScorer, type PointScore } from '../src/tasks/timeseries.js';
 import { CLEAN_GROUP, LABELLED_GROUPS, loadCorpus, type NabSeries } from './nab/corpus.js';
-import { candidateKey, evaluateSeries, parseChoice, type Metrics, type ThresholdChoice, type WindowChoice } from './nab/evaluate.js';
+import {
+  alarmRule,
+  candidateKey,
+  evaluateSeries,
+  formatAlarm,
+  parseAlarm,
+  parseChoice,
+  type AlarmChoice,
+  type Metrics,
+  type ThresholdChoice,
+  type WindowChoice,
+} from './nab/evaluate.js';
 import { bestCandidate, leaveOneOut, objective, type ResultTable } from './nab/select.js';
 
 function argument(name: string): string | undefined {
@@ -34,6 +47,7 @@ function argument(name: string): string | undefined {
 
 const quick = process.argv.includes('--quick');
 const dir = resolve(argument('--data') ?? join(process.cwd(), '../shared/data/nab'));
+const POT_QUANTILES = [0.98, 0.95];
 const CHOICES = [
   'pot:0.01',
   'pot:0.001',
@@ -51,12 +65,15 @@ const CHOICES = [
   .map(parseThresholdRule)
   .flatMap((rule): ThresholdChoice[] =>
     rule.kind === 'pot'
-      ? [
-          { rule, update: 'fixed' },
-          { rule, update: 'stream' },
-        ]
-      : [{ rule, update: 'fixed' }],
+      ? POT_QUANTILES.flatMap((quantile): ThresholdChoice[] => [
+          { rule, update: 'fixed', quantile },
+          { rule, update: 'stream', quantile },
+        ])
+      : [{ rule, update: 'fixed', quantile: DEFAULT_POT_QUANTILE }],
   );
+const ALARMS: AlarmChoice[] = [1, 2, 3].flatMap((persistence) =>
+  [0, 1, 2, 4, 8].map((cooldownWindows) => ({ persistence, cooldownWindows })),
+);
 const WINDOWS: WindowChoice[] = quick ? ['auto'] : ['auto', 32, 64];
 const QUICK_SERIES = [
   'artificialWithAnomaly/art_daily_jumpsup.csv',
@@ -82,7 +99,7 @@ for (const series of [...labelled, ...clean]) {
   const merged = new Map<string, Metrics>();
   const used = new Map<WindowChoice, number>();
   for (const w of WINDOWS) {
-    const { results, window } = await evaluateSeries(series, w, CHOICES, settings);
+    const { results, window } = await evaluateSeries(series, w, CHOICES, ALARMS, settings);
     results.forEach((m, k) => merged.set(k, m));
     used.set(w, window);
   }
@@ -91,7 +108,9 @@ for (const series of [...labelled, ...clean]) {
   process.stderr.write(`${series.name}: ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
 }
 
-const candidates = WINDOWS.flatMap((w) => POINT_SCORES.flatMap((m) => CHOICES.map((c) => candidateKey(w, m, c))));
+const candidates = WINDOWS.flatMap((w) =>
+  POINT_SCORES.flatMap((m) => CHOICES.flatMap((c) => ALARMS.map((a) => candidateKey(w, m, c, a)))),
+);
 const names = labelled.map((s) => s.name);
 const chosen = leaveOneOut(table, names, candidates);
 const overall = bestCandidate(table, names, candidates);
@@ -102,6 +121,8 @@ const mean = (values: (number | undefined)[]): number | undefined => {
   const defined = values.filter((v): v is number => v !== undefined);
   return defined.length === 0 ? undefined : defined.reduce((a, b) => a + b, 0) / defined.length;
 };
+/** A candidate key for a table cell (its own separator would split the cell). */
+const cell = (key: string): string => key.split('|').join(', ');
 const short = (name: string): string => name.split('/')[1]!.replace(/\.csv$/, '');
 const windowOf = (name: string, key: string): number => {
   const w = key.split('|')[0]!;
@@ -112,7 +133,7 @@ const lines: string[] = [];
 lines.push(
   `NAB, train on the first 15% (last 20% of it held out for the threshold), score all; backend ${getBackend().name}${quick ? ', --quick' : ''}`,
   '',
-  'Held-out series (leave-one-series-out choice of window | point score | rule, objective: mean NAB standard score of the others, each floored at −100):',
+  'Held-out series (leave-one-series-out choice of window | point score | rule | alarm rule, objective: mean NAB standard score of the others, each floored at −100):',
   '',
   '| series | rows | chosen (window) | precision | window recall | flagged | ROC-AUC | NAB |',
   '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
@@ -123,7 +144,7 @@ for (const s of labelled) {
   const m = table.get(s.name)!.get(key)!;
   held.push(m);
   lines.push(
-    `| ${short(s.name)} | ${s.data.x.rows} | ${key} (${windowOf(s.name, key)}) | ${f(m.precision)} | ${f(m.windowRecall)} | ${pct(m.flagged)} | ${f(m.rocAuc)} | ${f(m.nab, 1)} |`,
+    `| ${short(s.name)} | ${s.data.x.rows} | ${cell(key)} (${windowOf(s.name, key)}) | ${f(m.precision)} | ${f(m.windowRecall)} | ${pct(m.flagged)} | ${f(m.rocAuc)} | ${f(m.nab, 1)} |`,
   );
 }
 const noFlags = held.filter((m) => m.precision === undefined).length;
@@ -145,21 +166,21 @@ for (const s of clean) {
 }
 
 // Ranking and localisation of each mode (window and rule as chosen overall, and each at its best rule).
-const [overallWindow, , overallRule] = overall.split('|') as [string, string, string];
+const [overallWindow, , overallRule, overallAlarm] = overall.split('|') as [string, string, string, string];
 lines.push(
   '',
   `Point-score modes (window ${overallWindow}), means over the labelled series (NAB floored at −100):`,
   '',
-  '| mode | ROC-AUC | NAB at rule ' + overallRule + ' | best rule | NAB at best rule |',
+  `| mode | ROC-AUC | NAB at rule ${overallRule}, ${overallAlarm} | best rule, alarm rule | NAB at best rule |`,
   '| --- | ---: | ---: | --- | ---: |',
 );
 for (const mode of POINT_SCORES) {
-  const atRule = candidateKey(overallWindow === 'auto' ? 'auto' : Number(overallWindow), mode, parseChoice(overallRule));
+  const atRule = candidateKey(overallWindow === 'auto' ? 'auto' : Number(overallWindow), mode, parseChoice(overallRule), parseAlarm(overallAlarm));
   const own = candidates.filter((c) => c.startsWith(`${overallWindow}|${mode}|`));
   const bestOwn = bestCandidate(table, names, own);
   const auc = mean(names.map((n) => table.get(n)!.get(atRule)!.rocAuc));
   lines.push(
-    `| ${mode} | ${f(auc)} | ${f(objective(table, names, atRule), 1)} | ${bestOwn.split('|')[2]} | ${f(objective(table, names, bestOwn), 1)} |`,
+    `| ${mode} | ${f(auc)} | ${f(objective(table, names, atRule), 1)} | ${bestOwn.split('|').slice(2).join(', ')} | ${f(objective(table, names, bestOwn), 1)} |`,
   );
 }
 
@@ -167,7 +188,7 @@ lines.push(
   '',
   'Window choices (each at its best mode and rule), means over the labelled series (NAB floored at −100):',
   '',
-  '| window | best mode, rule | NAB | ROC-AUC |',
+  '| window | best mode, rule, alarm rule | NAB | ROC-AUC |',
   '| --- | --- | ---: | ---: |',
 );
 for (const w of WINDOWS) {
@@ -182,18 +203,52 @@ for (const w of WINDOWS) {
   );
 }
 
+lines.push('', ...stepByStep());
 if (!quick) lines.push('', ...(await previousDefaults()));
 lines.push('', ...(await readmeExercise(overall)));
 lines.push('', `wall time ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.stdout.write(`${lines.join('\n')}\n`);
 
+/**
+ * Leave-one-series-out on growing subsets of the candidates: the former set (tails from the 0.98
+ * quantile, every exceedance an alarm), then with each new option, then all of them.
+ */
+function stepByStep(): string[] {
+  const plain = formatAlarm({ persistence: 1, cooldownWindows: 0 });
+  const fromDefault = (c: string): boolean => !c.split('|')[2]!.includes('@');
+  const alarmOf = (c: string): AlarmChoice => parseAlarm(c.split('|')[3]!);
+  const steps: [string, (c: string) => boolean][] = [
+    ['former candidates (tail from the 0.98 quantile, every exceedance an alarm)', (c) => fromDefault(c) && c.endsWith(`|${plain}`)],
+    ['+ tail from the 0.95 quantile', (c) => c.endsWith(`|${plain}`)],
+    ['+ cooldown (0–8 windows)', (c) => fromDefault(c) && alarmOf(c).persistence === 1],
+    ['+ persistence (1–3 steps)', (c) => fromDefault(c)],
+    ['all of them (the defaults)', () => true],
+  ];
+  const out = [
+    'Step by step: the same leave-one-series-out selection over growing candidate sets, means over the held-out series:',
+    '',
+    '| candidates | precision | window recall | flagged | NAB | chosen on all series |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const [label, keep] of steps) {
+    const subset = candidates.filter(keep);
+    const picks = leaveOneOut(table, names, subset);
+    const rows = names.map((n) => table.get(n)!.get(picks.get(n)!)!);
+    out.push(
+      `| ${label} | ${f(mean(rows.map((m) => m.precision)))} | ${f(mean(rows.map((m) => m.windowRecall)))} | ${pct(mean(rows.map((m) => m.flagged))!)} | ${f(mean(rows.map((m) => m.nab)), 1)} | ${cell(bestCandidate(table, names, subset))} |`,
+    );
+  }
+  return out;
+}
+
 /** Means over the labelled series of the defaults before held-out calibration: window 64, mean, in-sample max. */
 async function previousDefaults(): Promise<string[]> {
-  const max = parseThresholdRule('max');
+  const max: ThresholdChoice = { rule: parseThresholdRule('max'), update: 'fixed', quantile: DEFAULT_POT_QUANTILE };
+  const every: AlarmChoice = { persistence: 1, cooldownWindows: 0 };
   const rows: Metrics[] = [];
   for (const s of labelled) {
-    const { results } = await evaluateSeries(s, 64, [{ rule: max, update: 'fixed' }], { holdout: 0 }, ['mean']);
-    rows.push(results.get(candidateKey(64, 'mean', { rule: max, update: 'fixed' }))!);
+    const { results } = await evaluateSeries(s, 64, [max], [every], { holdout: 0 }, ['mean']);
+    rows.push(results.get(candidateKey(64, 'mean', max, every))!);
   }
   return [
     'Previous defaults (window 64, mean point score, rule max on the in-sample point scores), means over the labelled series:',
@@ -204,7 +259,8 @@ async function previousDefaults(): Promise<string[]> {
 
 /** The README exercise with the chosen mode and rule: train on the clean series with --window 288, score the jump. */
 async function readmeExercise(choice: string): Promise<string[]> {
-  const [, mode, rule] = choice.split('|') as [string, PointScore, string];
+  const [, mode, rule, alarm] = choice.split('|') as [string, PointScore, string, string];
+  const threshold = parseChoice(rule);
   const train = loadSeries(join(dir, 'artificialNoAnomaly/art_daily_small_noise.csv'));
   const test = loadSeries(join(dir, 'artificialWithAnomaly/art_daily_jumpsup.csv'));
   const jump =
@@ -212,8 +268,10 @@ async function readmeExercise(choice: string): Promise<string[]> {
   const scorer = await new SeriesScorer({
     window: 288,
     pointScore: mode,
-    rule: parseChoice(rule).rule,
-    thresholdUpdate: parseChoice(rule).update,
+    rule: threshold.rule,
+    thresholdUpdate: threshold.update,
+    potQuantile: threshold.quantile,
+    ...alarmRule(parseAlarm(alarm), 288),
     ...(quick ? { budget: QUICK_BUDGET } : {}),
   }).fit(train);
   const flags = scorer.score(test).flags;
@@ -227,7 +285,7 @@ async function readmeExercise(choice: string): Promise<string[]> {
   });
   const own = scorer.score(train).flags.reduce((a, b) => a + b, 0);
   return [
-    `README exercise (train art_daily_small_noise --window 288, point score ${mode}, rule ${rule}):`,
+    `README exercise (train art_daily_small_noise --window 288, point score ${mode}, rule ${rule}, alarms ${alarm}):`,
     `  jumpsup: ${flagged} of ${flags.length} steps flagged, ${outside} outside the labelled window; small_noise itself: ${own} flagged`,
   ];
 }

@@ -10,6 +10,7 @@ import {
   describeThreadpools,
   findTorchPython,
   parseWorkloadOutput,
+  procCpuSeconds,
   PYTORCH_GLIBC_TUNABLES,
   pytorchEnv,
   pytorchRates,
@@ -27,6 +28,17 @@ function w1Params(): number {
   for (let i = 0; i + 1 < widths.length; i++) n += widths[i]! * widths[i + 1]! + widths[i + 1]!;
   return n;
 }
+
+describe('procCpuSeconds', () => {
+  it('adds utime and stime (clock ticks) after a command name holding spaces and parentheses', () => {
+    expect(procCpuSeconds('42 (python3 (x) y) S 1 42 42 0 -1 4194304 10 0 0 0 250 50 0 0 20 0 3')).toBe(3);
+  });
+
+  it('returns null for text that is not a stat line', () => {
+    expect(procCpuSeconds('')).toBeNull();
+    expect(procCpuSeconds('42 (python3) S 1 2')).toBeNull();
+  });
+});
 
 describe('parseWorkloadOutput', () => {
   const line = JSON.stringify({
@@ -126,7 +138,10 @@ describe.skipIf(!hasTorch)('PytorchSession with PyTorch installed', () => {
     const session = await PytorchSession.start(data, 1, { w1: 512, w2: 256 });
     expect(session).not.toBeNull();
     try {
+      const cpuBefore = session!.cpuSeconds();
       for (const workload of ['w1', 'w3', 'w2'] as const) expect(await session!.rep(workload)).toBeGreaterThan(0);
+      // The process's CPU time, read from /proc, grows with the work it did.
+      if (cpuBefore !== null) expect(session!.cpuSeconds()!).toBeGreaterThan(cpuBefore);
       expect(session!.threads).toBe(1);
       expect(Array.isArray(session!.threadpools)).toBe(true);
     } finally {

@@ -20,6 +20,7 @@
 import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
 const SCRIPT = fileURLToPath(new URL('./pytorch_workloads.py', import.meta.url));
 const PIXELS = 784;
 /** Python interpreters tried in order. */
@@ -222,6 +225,26 @@ export async function pytorchRates(data: Float32Array, threads: number, quick: b
   }
 }
 
+/**
+ * User + system CPU seconds from the text of /proc/PID/stat (utime and stime, fields 14 and 15),
+ * or null when the text does not hold them.
+ *
+ * @example
+ * procCpuSeconds('42 (python3) S 1 42 42 0 -1 0 0 0 0 0 250 50 0 0'); // 3
+ */
+export function procCpuSeconds(stat: string): number | null {
+  // The command name may hold spaces and parentheses: fields start after its last ')'.
+  const close = stat.lastIndexOf(')');
+  if (close < 0) return null;
+  const fields = stat
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
+  const user = Number(fields[11]),
+    system = Number(fields[12]);
+  return Number.isFinite(user) && Number.isFinite(system) && fields.length >= 13 ? (user + system) / CLOCK_TICKS : null;
+}
+
 /** A workload the PyTorch process runs one repetition of per request. */
 export type PytorchWorkload = 'w1' | 'w2' | 'w3';
 
@@ -299,6 +322,20 @@ export class PytorchSession {
     const rate = (JSON.parse(line) as { rate?: unknown }).rate;
     if (typeof rate !== 'number' || !(rate > 0)) throw new Error(`pytorch_workloads.py --serve answered ${line.slice(0, 200)}`);
     return rate;
+  }
+
+  /**
+   * CPU seconds the process has used so far (user + system, from /proc; null where /proc is
+   * missing). Differences around a repetition give samples per CPU-second, which a busy machine
+   * disturbs less than wall time. OpenMP threads spin while they wait, so with 2 threads or more
+   * this counts waiting as work.
+   */
+  cpuSeconds(): number | null {
+    try {
+      return procCpuSeconds(readFileSync(`/proc/${this.child.pid}/stat`, 'utf8'));
+    } catch {
+      return null;
+    }
   }
 
   /** Stop the process and remove its data file. */

@@ -25,6 +25,19 @@ describe('withSection', () => {
     expect(updated.indexOf('twenty-four')).toBeLessThan(updated.indexOf('twenty v2'));
   });
 
+  it('keeps the tables between the sections and the notes, and the notes once', () => {
+    const notes = '## Reading the table\n\n- a note\n';
+    const first = withSection('', 24, 'twenty-four v1', notes);
+    const withOther = first.replace('## Reading the table', '## Data of any size\n\n| a | b |\n\n## Reading the table');
+    const updated = withSection(withOther, 24, 'twenty-four v2', notes);
+    expect([...readSections(updated)]).toEqual([[24, 'twenty-four v2\n']]);
+    expect(updated).toContain('## Data of any size\n\n| a | b |\n\n## Reading the table');
+    expect(updated.match(/## Reading the table/g)).toHaveLength(1);
+    expect(updated.endsWith(notes)).toBe(true);
+    // Rewriting again changes nothing.
+    expect(withSection(updated, 24, 'twenty-four v2', notes)).toBe(updated);
+  });
+
   it('knows the running major version', () => {
     expect(nodeMajor()).toBe(Number(process.version.slice(1).split('.')[0]));
   });

@@ -4,16 +4,19 @@
  * and text embeddings), under ADBench's unsupervised protocol: fit on all rows without labels,
  * score every row, ROC-AUC and PR-AUC against the labels.
  *
- * Each training configuration is trained once per seed; several scores are read off each trained
- * model, and each (configuration, score, single seed or seed ensemble) is one candidate. For every
+ * Each training configuration is trained once per seed and per scaling rule (src/train/defaults.ts
+ * `SCALING_RULES`: how data not already in [0, 1] is scaled); several scores are read off each
+ * trained model, and each (configuration, scaling rule, score, single seed or seed ensemble) is one
+ * candidate. A rule that gives a set the same scaler as another rule shares its trained models. For every
  * held-out set the candidate with the best mean ROC-AUC on the other sets is chosen, and its result
  * on the held-out set is reported: the leave-one-dataset-out figure is what a default chosen this
  * way gives on data it was not chosen on. The candidate chosen on all sets is the default. Only
  * single models are eligible (a model file holds one network); seed ensembles are shown for what
  * they would add.
  *
- * Usage: npx tsx bench/select-defaults.ts [--quick] [--configs a,b] [--seeds 0,1,2] [--cache FILE] [--out FILE]
+ * Usage: npx tsx bench/select-defaults.ts [--quick] [--configs a,b] [--scalings a,b] [--seeds 0,1,2] [--cache FILE] [--out FILE]
  *   --quick   three small classical sets, two configurations, one seed (a smoke run for CI)
+ *   --scalings  scaling rules to compare (default: all of SCALING_RULES)
  * Results per (configuration, set, seed) are cached in --cache (default bench/.cache/select-defaults.json, not committed), so
  * a rerun only trains what is missing; delete the file to start afresh.
  */
@@ -23,13 +26,15 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { initBackend, getBackend } from '../src/backend/registry.js';
 import { loadDataset } from '../src/data/node.js';
 import type { Matrix } from '../src/data/matrix.js';
-import { AutoencoderDetector, type DetectorOptions } from '../src/tasks/detector.js';
+import { AutoencoderDetector, DEFAULT_METRIC, type DetectorOptions } from '../src/tasks/detector.js';
 import { averagePrecision, precisionRecallF1, rocAuc } from '../src/tasks/metrics.js';
 import { flagAbove } from '../src/tasks/detector-common.js';
 import { computeThreshold, parseThresholdRule } from '../src/tasks/threshold.js';
 import { autoValidationSplit } from '../src/tasks/train-model.js';
 import { heldOutRows, splitIndices } from '../src/train/batches.js';
 import { PcaDetector } from '../src/tasks/pca-detector.js';
+import type { ScalerKind } from '../src/data/scaler.js';
+import { defaultScaler, DEFAULT_SCALING_RULE, SCALING_RULE_NAMES, type ScalingRule } from '../src/train/defaults.js';
 import { candidateScores, combineSeeds, SCORE_VARIANTS, type ScoreVariant } from './select-scores.js';
 
 /** Training configurations under comparison (the detector's options; everything else default). */
@@ -67,6 +72,13 @@ const quick = process.argv.includes('--quick');
 const root = resolve(process.cwd(), '../shared/data');
 const seeds = (argument('--seeds') ?? (quick ? '0' : '0,1,2')).split(',').map(Number);
 const configNames = (argument('--configs') ?? (quick ? 'fixed1000,auto' : Object.keys(CONFIGS).join(','))).split(',');
+const scalingNames = (argument('--scalings') ?? SCALING_RULE_NAMES.join(',')).split(',').map((name): ScalingRule => {
+  const rule = SCALING_RULE_NAMES.find((r) => r === name);
+  if (rule === undefined) throw new Error(`unknown scaling rule ${name}; known: ${SCALING_RULE_NAMES.join(', ')}`);
+  return rule;
+});
+/** The scaling every candidate is compared against: standardising each column (the former default). */
+const BASE_SCALING: ScalingRule = 'per-column';
 const cachePath = resolve(argument('--cache') ?? (quick ? '/tmp/latent-select-quick.json' : 'bench/.cache/select-defaults.json'));
 const outPath = argument('--out');
 
@@ -94,23 +106,29 @@ interface Loaded {
   readonly family: string;
   readonly x: Matrix;
   readonly labels: number[];
+  /** The scaler kind each scaling rule gives this set. */
+  readonly kinds: Record<ScalingRule, ScalerKind>;
 }
 const sets: Loaded[] = files.map((file) => {
   const ds = loadDataset(file);
   if (ds.labels === undefined) throw new Error(`${file}: no labels (array y)`);
-  return { name: basename(file, '.npz'), family: basename(dirname(file)), x: ds.x, labels: Array.from(ds.labels) };
+  const kinds = Object.fromEntries(SCALING_RULE_NAMES.map((rule) => [rule, defaultScaler(ds.x, rule)])) as Record<ScalingRule, ScalerKind>;
+  return { name: basename(file, '.npz'), family: basename(dirname(file)), x: ds.x, labels: Array.from(ds.labels), kinds };
 });
+/** Cache key of one trained model: training configuration, scaler kind, set, seed. */
+const runKey = (config: string, set: Loaded, rule: ScalingRule, seed: number): string => `${config}|${set.kinds[rule]}|${set.name}|${seed}`;
+const ruleNames = [...new Set([BASE_SCALING, ...scalingNames])];
 
 // Train what the cache does not hold yet.
 for (const config of configNames) {
   const options = CONFIGS[config];
   if (options === undefined) throw new Error(`unknown configuration ${config}; known: ${Object.keys(CONFIGS).join(', ')}`);
   for (const set of sets) {
-    for (const seed of seeds) {
-      const key = `${config}|${set.name}|${seed}`;
+    for (const [rule, seed] of ruleNames.flatMap((r) => seeds.map((seed) => [r, seed] as const))) {
+      const key = runKey(config, set, rule, seed);
       if (cache[key] !== undefined) continue;
       const start = performance.now();
-      const detector = await new AutoencoderDetector({ ...options, seed }).fit(set.x);
+      const detector = await new AutoencoderDetector({ ...options, scaler: set.kinds[rule], seed }).fit(set.x);
       const seconds = (performance.now() - start) / 1000;
       const scores = candidateScores(detector, set.x);
       const history = detector.history!;
@@ -129,30 +147,32 @@ for (const config of configNames) {
       saveCache();
       const roc = rocAuc(set.labels, scores.mse);
       process.stderr.write(
-        `${config} ${set.name} seed ${seed}: mse ROC ${roc.toFixed(3)}, ${history.epochs.length} epochs (${history.stopReason}), ${seconds.toFixed(1)} s\n`,
+        `${config} ${set.kinds[rule]} ${set.name} seed ${seed}: mse ROC ${roc.toFixed(3)}, ${history.epochs.length} epochs (${history.stopReason}), ${seconds.toFixed(1)} s\n`,
       );
     }
   }
 }
 
-// Candidates: configuration × score variant × (first seed alone | ensemble of all seeds).
+// Candidates: configuration × scaling rule × score variant × (first seed alone | ensemble of all seeds).
 interface Metrics {
   readonly roc: number;
   readonly pr: number;
 }
 const candidates = new Map<string, Map<string, Metrics>>();
 for (const config of configNames) {
-  for (const variant of SCORE_VARIANTS) {
-    const forms: Array<[string, readonly number[]]> = [[`${config}/${variant}/seed${seeds[0]}`, [seeds[0]!]]];
-    if (seeds.length > 1) forms.push([`${config}/${variant}/ensemble${seeds.length}`, seeds]);
-    for (const [name, use] of forms) {
-      const perSet = new Map<string, Metrics>();
-      for (const set of sets) {
-        const runs = use.map((seed) => cache[`${config}|${set.name}|${seed}`]!.scores[variant]);
-        const scores = combineSeeds(runs);
-        perSet.set(set.name, { roc: rocAuc(set.labels, scores), pr: averagePrecision(set.labels, scores) });
+  for (const rule of scalingNames) {
+    for (const variant of SCORE_VARIANTS) {
+      const forms: Array<[string, readonly number[]]> = [[`${config}/${rule}/${variant}/seed${seeds[0]}`, [seeds[0]!]]];
+      if (seeds.length > 1) forms.push([`${config}/${rule}/${variant}/ensemble${seeds.length}`, seeds]);
+      for (const [name, use] of forms) {
+        const perSet = new Map<string, Metrics>();
+        for (const set of sets) {
+          const runs = use.map((seed) => cache[runKey(config, set, rule, seed)]!.scores[variant]);
+          const scores = combineSeeds(runs);
+          perSet.set(set.name, { roc: rocAuc(set.labels, scores), pr: averagePrecision(set.labels, scores) });
+        }
+        candidates.set(name, perSet);
       }
-      candidates.set(name, perSet);
     }
   }
 }
@@ -183,14 +203,23 @@ const familyMean = (name: string, family: string): number =>
 const eligible = [...candidates.keys()].filter((name) => !name.includes('/ensemble'));
 const best = (without: string | null): string => eligible.reduce((a, b) => (objective(b, without) > objective(a, without) ? b : a));
 
-// Baselines on the same sets: PCA with the autoencoder's latent size.
-const pca = new Map<string, Metrics>();
-for (const set of sets) {
-  const scores = new PcaDetector().fit(set.x).score(set.x);
-  pca.set(set.name, { roc: rocAuc(set.labels, scores), pr: averagePrecision(set.labels, scores) });
-}
-
 const chosen = best(null);
+const [chosenConfig, chosenScaling, chosenVariant, chosenForm] = chosen.split('/') as [string, ScalingRule, ScoreVariant, string];
+/** The chosen candidate with the former per-column scaling: what the scaling rule changes. */
+const chosenPerColumn = [chosenConfig, BASE_SCALING, chosenVariant, chosenForm].join('/');
+
+// Baselines on the same sets: PCA with the autoencoder's latent size, scaled as `PcaDetector`
+// scales by default (and by the former per-column rule, for comparison).
+const pcaWith = (rule: ScalingRule): Map<string, Metrics> =>
+  new Map(
+    sets.map((set) => {
+      const scores = new PcaDetector({ scaler: set.kinds[rule] }).fit(set.x).score(set.x);
+      return [set.name, { roc: rocAuc(set.labels, scores), pr: averagePrecision(set.labels, scores) }];
+    }),
+  );
+const pca = pcaWith(DEFAULT_SCALING_RULE);
+const pcaPerColumn = DEFAULT_SCALING_RULE === BASE_SCALING ? pca : pcaWith(BASE_SCALING);
+
 const f = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : '–');
 const lines: string[] = [
   `Leave-one-dataset-out selection over ${sets.length} sets, seeds ${seeds.join(',')}, backend ${getBackend().name}`,
@@ -206,38 +235,71 @@ const lines: string[] = [
   '',
   `chosen on all sets: ${chosen}`,
   '',
-  '| held-out set | rows | features | chosen on the others | LODO ROC-AUC | LODO PR-AUC | default ROC-AUC | default PR-AUC | PCA ROC-AUC | PCA PR-AUC | epochs | seconds (default, old) |',
-  '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  `per-column scaling: ${chosenPerColumn}; PCA scaled by the default rule (${DEFAULT_SCALING_RULE}), and per column`,
+  '',
+  '| held-out set | rows | features | scaler | chosen on the others | LODO ROC-AUC | LODO PR-AUC | default ROC-AUC | default PR-AUC | per-column ROC-AUC | PCA ROC-AUC | PCA PR-AUC | PCA per-column ROC-AUC | epochs | seconds (default, old) |',
+  '| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 ];
+const perColumnCandidate = candidates.get(chosenPerColumn);
 const lodo: Metrics[] = [];
 for (const set of sets) {
   const pick = best(set.name);
   const held = candidates.get(pick)!.get(set.name)!;
   const dflt = candidates.get(chosen)!.get(set.name)!;
   lodo.push(held);
-  const [config] = chosen.split('/');
-  const run = cache[`${config}|${set.name}|${seeds[0]}`]!;
-  const old = cache[`fixed1000|${set.name}|${seeds[0]}`];
+  const run = cache[runKey(chosenConfig, set, chosenScaling, seeds[0]!)]!;
+  const old = cache[runKey('fixed1000', set, BASE_SCALING, seeds[0]!)];
   const p = pca.get(set.name)!;
+  const before = perColumnCandidate?.get(set.name);
   lines.push(
-    `| ${set.name} | ${run.rows} | ${run.features} | ${pick} | ${f(held.roc)} | ${f(held.pr)} | ${f(dflt.roc)} | ${f(dflt.pr)} | ${f(p.roc)} | ${f(p.pr)} | ${run.epochs} (${run.stop}) | ${run.seconds.toFixed(1)}, ${old ? old.seconds.toFixed(1) : '–'} |`,
+    `| ${set.name} | ${run.rows} | ${run.features} | ${set.kinds[chosenScaling]} | ${pick} | ${f(held.roc)} | ${f(held.pr)} | ${f(dflt.roc)} | ${f(dflt.pr)} | ${before ? f(before.roc) : '–'} | ${f(p.roc)} | ${f(p.pr)} | ${f(pcaPerColumn.get(set.name)!.roc)} | ${run.epochs} (${run.stop}) | ${run.seconds.toFixed(1)}, ${old ? old.seconds.toFixed(1) : '–'} |`,
   );
 }
+const meanOf = (m: Map<string, Metrics> | undefined, key: keyof Metrics): string =>
+  m === undefined ? '–' : f(mean([...m.values()].map((v) => v[key])));
 lines.push(
-  `| **mean** | | | | **${f(mean(lodo.map((m) => m.roc)))}** | **${f(mean(lodo.map((m) => m.pr)))}** | ${f(mean([...candidates.get(chosen)!.values()].map((m) => m.roc)))} | ${f(mean([...candidates.get(chosen)!.values()].map((m) => m.pr)))} | ${f(mean([...pca.values()].map((m) => m.roc)))} | ${f(mean([...pca.values()].map((m) => m.pr)))} | | |`,
+  `| **mean** | | | | | **${f(mean(lodo.map((m) => m.roc)))}** | **${f(mean(lodo.map((m) => m.pr)))}** | ${meanOf(candidates.get(chosen), 'roc')} | ${meanOf(candidates.get(chosen), 'pr')} | ${meanOf(perColumnCandidate, 'roc')} | ${meanOf(pca, 'roc')} | ${meanOf(pca, 'pr')} | ${meanOf(pcaPerColumn, 'roc')} | | |`,
 );
+// The scaling rule with every other default held where the library has it (the `auto`
+// configuration, the detector's default score, one model): leave-one-dataset-out over the rules
+// alone. This is what src/train/defaults.ts `DEFAULT_SCALING_RULE` must name.
+if (configNames.includes('auto') && (SCORE_VARIANTS as readonly string[]).includes(DEFAULT_METRIC)) {
+  const ruleCandidate = (rule: ScalingRule): string => `auto/${rule}/${DEFAULT_METRIC}/seed${seeds[0]}`;
+  const bestScaling = (without: string | null): ScalingRule =>
+    scalingNames.reduce((a, b) => (objective(ruleCandidate(b), without) > objective(ruleCandidate(a), without) ? b : a));
+  const scalingChosen = bestScaling(null);
+  lines.push(
+    '',
+    `Scaling rules with the library's other defaults (auto/RULE/${DEFAULT_METRIC}/seed${seeds[0]}):`,
+    '',
+    '| scaling rule | objective | mean ROC-AUC | ROC-AUC classical | ROC-AUC embeddings |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...scalingNames.map((rule) => {
+      const name = ruleCandidate(rule);
+      return `| ${rule} | ${f(objective(name, null))} | ${f(meanRocWithout(name, null))} | ${f(familyMean(name, 'adbench'))} | ${f(familyMean(name, 'adbench-embeddings'))} |`;
+    }),
+    '',
+    `scaling rule chosen on all sets: ${scalingChosen} (the library's default: ${DEFAULT_SCALING_RULE}); leave-one-dataset-out ROC-AUC ` +
+      `${f(mean(sets.map((set) => candidates.get(ruleCandidate(bestScaling(set.name)))!.get(set.name)!.roc)))} ` +
+      `(held-out sets that chose another rule: ${
+        sets
+          .filter((set) => bestScaling(set.name) !== scalingChosen)
+          .map((set) => `${set.name} → ${bestScaling(set.name)}`)
+          .join(', ') || 'none'
+      })`,
+  );
+}
 // Threshold rules on the chosen score: each rule's threshold comes from the scores of the rows
 // held out for validation (as the detector takes it), and is judged by F1 against the labels on
 // all rows; the rule is chosen by the same leave-one-dataset-out, family-balanced procedure.
 const RULES = ['contamination:0.1', 'contamination:0.05', 'percentile:99', 'std:3', 'mad:3.5', 'max', 'pot:1e-2', 'pot:1e-3', 'pot:1e-4'];
-const [chosenConfig, chosenVariant, chosenForm] = chosen.split('/') as [string, ScoreVariant, string];
 const chosenSeeds = chosenForm.startsWith('ensemble') ? seeds : [seeds[0]!];
 const ruleResults = new Map<string, Map<string, { f1: number; precision: number; recall: number; flagged: number }>>();
 for (const ruleText of RULES) {
   const rule = parseThresholdRule(ruleText);
   const perSet = new Map<string, { f1: number; precision: number; recall: number; flagged: number }>();
   for (const set of sets) {
-    const scores = combineSeeds(chosenSeeds.map((seed) => cache[`${chosenConfig}|${set.name}|${seed}`]!.scores[chosenVariant]));
+    const scores = combineSeeds(chosenSeeds.map((seed) => cache[runKey(chosenConfig, set, chosenScaling, seed)]!.scores[chosenVariant]));
     const held = heldOutRows(set.x.rows, autoValidationSplit(set.x.rows)).held;
     const rows = held > 0 ? splitIndices(set.x.rows, held, seeds[0]!).validation : Uint32Array.from(scores.keys());
     const threshold = computeThreshold(
@@ -293,7 +355,10 @@ if (existsSync(peersPath)) {
     return values.length === group.length ? `${f(mean(values.map((m) => m.roc)))} | ${f(mean(values.map((m) => m.pr)))}` : '– | –';
   };
   const methods: Array<[string, (set: Loaded) => PeerMetrics | undefined]> = [
-    ['latent default', (set) => candidates.get(chosen)!.get(set.name)],
+    ['latent chosen', (set) => candidates.get(chosen)!.get(set.name)],
+    // The library's defaults as they are (configuration auto, its scaling rule and score, one
+    // model), when this run trained them: what `latent evaluate DATA --seed 0` gives.
+    ['latent library', (set) => candidates.get(`auto/${DEFAULT_SCALING_RULE}/${DEFAULT_METRIC}/seed${seeds[0]}`)?.get(set.name)],
     ['latent LODO', (set) => lodoOf.get(set.name)],
     ['PyOD AE (torch)', (set) => peer(set.name, 'pyod_ae')],
     ['Isolation Forest', (set) => peer(set.name, 'iforest')],

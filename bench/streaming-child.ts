@@ -2,6 +2,7 @@
  * One measured job of bench/streaming.ts, in its own process so its peak RSS is its own:
  *   train-stream NPY        one epoch streamed from the .npy file (scaler pass timed apart)
  *   train-memory NPY ROWS   one epoch in memory on the first ROWS rows of the file
+ *   train-cli NPY MODEL     `latent train NPY --epochs 1 --stream` (as it runs on files over 1 GiB)
  *   score MODEL DATA OUT    `latent score` (streams: the model stores its threshold)
  *   csv-parse CSV           csv-parse's streaming parser alone over the file (the limit)
  * Prints one JSON line: the figures and the peak RSS in MiB.
@@ -59,6 +60,13 @@ async function run(): Promise<Record<string, number>> {
     const t = performance.now();
     const history = await fit(m, x, { epochs: 1, batchSize: BATCH, seed: 1, scaler: 'standard' });
     return { rows, seconds: (performance.now() - t) / 1000, samplesPerSecond: history.epochs[0]!.samplesPerSecond, peakMiB: peakMiB() };
+  }
+  if (mode === 'train-cli') {
+    const t = performance.now();
+    const shape = ['--hidden', '64', '--latent', '8', '--activation', 'relu', '--batch-size', String(BATCH)];
+    const code = await main(['node', 'latent', 'train', a!, '-o', b!, '--epochs', '1', '--stream', ...shape, '--force', '--quiet']);
+    if (code !== 0) throw new Error(`latent train exited ${code}`);
+    return { seconds: (performance.now() - t) / 1000, peakMiB: peakMiB() };
   }
   if (mode === 'score') {
     const t = performance.now();

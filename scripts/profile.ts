@@ -3,7 +3,9 @@
  * timer, runs the workload (W1 or W2 training epochs, or W3 encoding passes) and prints the share
  * of each kernel and of everything else (batch gathering, copies, pool and tape bookkeeping).
  *
- *   npx tsx scripts/profile.ts [--workload w1|w2|w3] [--threads N] [--rows N]
+ *   npx tsx scripts/profile.ts [--workload w1|w2|w3] [--threads N] [--rows N] [--shapes]
+ *
+ * --cpu measures CPU time instead of wall time (steadier on a busy machine); --shapes lists GEMM calls by shape (m×k·k×n, ᵀ for a transposed operand, +C when accumulating).
  */
 
 import type { Backend } from '../src/backend/index.js';
@@ -20,7 +22,21 @@ function flag(name: string, fallback: string): string {
 const workload = flag('--workload', 'w1');
 const threads = Number(flag('--threads', '1'));
 const rows = Number(flag('--rows', workload === 'w2' ? '1024' : '4096'));
+const byShape = process.argv.includes('--shapes');
+// CPU time of the process (all threads) instead of wall time: on a busy machine it leaves out the
+// time this process waited for a core, so shares are steadier from run to run.
+const onCpu = process.argv.includes('--cpu');
+function now(): number {
+  if (!onCpu) return performance.now();
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 const inner = await createWasmBackend({ threads });
+type GemmArgs = Parameters<Backend['gemm']>[0];
+// GEMM calls keyed by shape and transposes (with --shapes), to see which products dominate.
+function gemmName(g: GemmArgs): string {
+  return `gemm ${g.m}×${g.k}${g.transA ? 'ᵀ' : ''}·${g.k}×${g.n}${g.transB ? 'ᵀ' : ''}${g.beta !== 0 ? ' +C' : ''}`;
+}
 const spent = new Map<string, { ms: number; calls: number }>();
 const timed = new Proxy(inner, {
   get(target, key, receiver) {
@@ -29,12 +45,13 @@ const timed = new Proxy(inner, {
       return typeof value === 'function' ? value.bind(target) : value;
     }
     return (...args: unknown[]) => {
-      const start = performance.now();
+      const start = now();
       const result: unknown = value.apply(target, args);
-      const entry = spent.get(String(key)) ?? { ms: 0, calls: 0 };
-      entry.ms += performance.now() - start;
+      const name = key === 'gemm' && byShape ? gemmName(args[0] as GemmArgs) : String(key);
+      const entry = spent.get(name) ?? { ms: 0, calls: 0 };
+      entry.ms += now() - start;
       entry.calls++;
-      spent.set(String(key), entry);
+      spent.set(name, entry);
       return result;
     };
   },
@@ -48,10 +65,10 @@ const n = Math.min(rows, train.x.rows);
 // W3 passes are short: an untimed warm-up keeps JIT compilation and first-touch allocation out
 // of the shares.
 if (workload === 'w3') await latentEncodeW3(inner, data, 2);
-const start = performance.now();
+const start = now();
 const rates =
   workload === 'w3' ? await latentEncodeW3(timed, data, 3) : await (workload === 'w2' ? latentTrainW2 : latentTrainW1)(timed, data, n, 3);
-const total = performance.now() - start;
+const total = now() - start;
 const what = workload === 'w3' ? '3 passes of W3' : `${workload.toUpperCase()}, ${n} rows × 3 epochs`;
 console.log(`${what}, wasm ${threads} thread(s): ${rates.map((r) => r.toFixed(0)).join(', ')} samples/s`);
 let kernels = 0;

@@ -153,7 +153,12 @@ export function checkOptions(options: unknown, spec: OptionSpec, where: string):
       );
     }
     if (value !== undefined && !fits(value, kind)) {
-      throw new LatentError(`${where}: option "${key}" must be ${kindName(kind)}, got ${describeValue(value)}`);
+      // A misspelt name among a closed list of names (`scaler: 'pooled'`) gets the nearest one.
+      const near = typeof kind !== 'string' && typeof value === 'string' ? closestName(value, kind) : undefined;
+      throw new LatentError(
+        `${where}: option "${key}" must be ${kindName(kind)}, got ${describeValue(value)}`,
+        near === undefined ? undefined : `did you mean "${near}"?`,
+      );
     }
   }
 }

@@ -3,19 +3,29 @@
  * training part (its last 20% held out for the threshold, as `latent train` does), score all of
  * the series, and measure the flags and scores against the labels.
  *
- * One model serves every point-score mode and threshold choice of a window choice: the modes only
- * differ in how window scores become point scores, and the rules only in where the cut goes (a
- * fixed threshold, or one that streams: streaming-pot.ts).
+ * One model serves every point-score mode, threshold choice and alarm rule of a window choice: the
+ * modes only differ in how window scores become point scores, the rules only in where the cut goes
+ * (a fixed threshold, or one that streams: streaming-pot.ts; for `pot` rules, from which quantile
+ * the tail is fitted), and the alarm rules only in which exceedances become flags (alarms.ts).
  */
 
 import type { Matrix } from '../../src/data/matrix.js';
 import type { TrainingBudget } from '../../src/train/budget.js';
+import { alarms, type AlarmRule } from '../../src/tasks/alarms.js';
 import { flagAbove } from '../../src/tasks/detector-common.js';
 import { rocAuc } from '../../src/tasks/metrics.js';
 import { nabScore } from '../../src/tasks/nab-score.js';
+import { potThreshold } from '../../src/tasks/pot.js';
 import { streamFlags, streamingTail } from '../../src/tasks/streaming-pot.js';
 import { computeThreshold, formatThresholdRule, parseThresholdRule, type ThresholdRule } from '../../src/tasks/threshold.js';
-import { POINT_SCORES, SERIES_EXTRA_KEY, SeriesScorer, type PointScore, type ThresholdUpdate } from '../../src/tasks/timeseries.js';
+import {
+  DEFAULT_POT_QUANTILE,
+  POINT_SCORES,
+  SERIES_EXTRA_KEY,
+  SeriesScorer,
+  type PointScore,
+  type ThresholdUpdate,
+} from '../../src/tasks/timeseries.js';
 import type { NabSeries } from './corpus.js';
 
 /** The window of a candidate: the series' period (`auto`) or a fixed number of steps. */
@@ -41,30 +51,63 @@ export interface Metrics {
 /** Metrics of every (mode, rule) pair for one series and window choice, keyed `mode|rule`. */
 export type SeriesResults = Map<string, Metrics>;
 
-/** A threshold rule and how it behaves while a series is scored. */
+/** A threshold rule, how it behaves while a series is scored, and (pot rules) the tail's start. */
 export interface ThresholdChoice {
   readonly rule: ThresholdRule;
   readonly update: ThresholdUpdate;
+  /** `pot` rules: the quantile of the calibration scores where the tail starts. */
+  readonly quantile: number;
 }
 
-/** `pot:1e-8` (fixed) or `pot:1e-8+stream`. */
-export function formatChoice({ rule, update }: ThresholdChoice): string {
-  return `${formatThresholdRule(rule)}${update === 'stream' ? '+stream' : ''}`;
+/** `pot:1e-8` (fixed), `pot:1e-8+stream`, `pot:1e-8@0.95+stream` (tail from the 0.95 quantile). */
+export function formatChoice({ rule, update, quantile }: ThresholdChoice): string {
+  const from = rule.kind === 'pot' && quantile !== DEFAULT_POT_QUANTILE ? `@${quantile}` : '';
+  return `${formatThresholdRule(rule)}${from}${update === 'stream' ? '+stream' : ''}`;
 }
 
 export function parseChoice(text: string): ThresholdChoice {
   const stream = text.endsWith('+stream');
-  return { rule: parseThresholdRule(stream ? text.slice(0, -'+stream'.length) : text), update: stream ? 'stream' : 'fixed' };
+  const [rule, quantile] = (stream ? text.slice(0, -'+stream'.length) : text).split('@') as [string, string | undefined];
+  return {
+    rule: parseThresholdRule(rule),
+    update: stream ? 'stream' : 'fixed',
+    quantile: quantile === undefined ? DEFAULT_POT_QUANTILE : Number(quantile),
+  };
 }
 
-export function candidateKey(window: WindowChoice, mode: PointScore, choice: ThresholdChoice): string {
-  return `${window}|${mode}|${formatChoice(choice)}`;
+/** An alarm rule with the cooldown counted in windows (the candidate is the same for every window). */
+export interface AlarmChoice {
+  readonly persistence: number;
+  readonly cooldownWindows: number;
 }
 
-/** The flags of `scores` under `choice`, calibrated on `calibration`. */
-function flagsOf(scores: Float64Array, calibration: Float64Array, { rule, update }: ThresholdChoice): Uint8Array {
-  if (update === 'stream' && rule.kind === 'pot') return streamFlags(scores, streamingTail(calibration, rule.risk)).flags;
+/** `p2c4`: persistence 2, cooldown 4 windows. */
+export function formatAlarm({ persistence, cooldownWindows }: AlarmChoice): string {
+  return `p${persistence}c${cooldownWindows}`;
+}
+
+export function parseAlarm(text: string): AlarmChoice {
+  const match = /^p(\d+)c(\d+)$/.exec(text);
+  if (match === null) throw new Error(`alarm choice ${text}: expected pNcM`);
+  return { persistence: Number(match[1]), cooldownWindows: Number(match[2]) };
+}
+
+export function candidateKey(window: WindowChoice, mode: PointScore, choice: ThresholdChoice, alarm: AlarmChoice): string {
+  return `${window}|${mode}|${formatChoice(choice)}|${formatAlarm(alarm)}`;
+}
+
+/** The exceedances of `scores` under `choice`, calibrated on `calibration`. */
+function exceedancesOf(scores: Float64Array, calibration: Float64Array, { rule, update, quantile }: ThresholdChoice): Uint8Array {
+  if (rule.kind === 'pot') {
+    if (update === 'stream') return streamFlags(scores, streamingTail(calibration, rule.risk, quantile)).flags;
+    return flagAbove(scores, potThreshold(Float64Array.from(calibration).sort(), rule.risk, quantile));
+  }
   return flagAbove(scores, computeThreshold(rule, calibration));
+}
+
+/** The alarm rule of `alarm` for a model with windows of `window` steps. */
+export function alarmRule(alarm: AlarmChoice, window: number): AlarmRule {
+  return { persistence: alarm.persistence, cooldown: alarm.cooldownWindows * window };
 }
 
 export interface TrainSettings {
@@ -74,13 +117,14 @@ export interface TrainSettings {
 }
 
 /**
- * Train once for `window`, then measure every mode × rule; returns the metrics by candidate key
- * and the window used.
+ * Train once for `window`, then measure every mode × rule × alarm rule; returns the metrics by
+ * candidate key and the window used.
  */
 export async function evaluateSeries(
   series: NabSeries,
   window: WindowChoice,
   choices: readonly ThresholdChoice[],
+  alarmChoices: readonly AlarmChoice[],
   settings: TrainSettings,
   modes: readonly PointScore[] = POINT_SCORES,
 ): Promise<{ results: SeriesResults; window: number }> {
@@ -100,8 +144,13 @@ export async function evaluateSeries(
     const calibration = moded.score(train).pointScores.slice(head === series.trainRows ? 0 : head);
     const scores = moded.score(x).pointScores;
     const auc = series.windows.length === 0 ? undefined : rocAuc(series.labels, scores);
-    for (const choice of choices)
-      results.set(candidateKey(window, mode, choice), measure(series, flagsOf(scores, calibration, choice), auc));
+    for (const choice of choices) {
+      const exceedances = exceedancesOf(scores, calibration, choice);
+      for (const alarm of alarmChoices) {
+        const flags = alarms(exceedances, alarmRule(alarm, scorer.window));
+        results.set(candidateKey(window, mode, choice, alarm), measure(series, flags, auc));
+      }
+    }
   }
   return { results, window: scorer.window };
 }

@@ -549,8 +549,8 @@ def scaler_json(scaler: Any, width: int) -> Optional[Dict[str, Any]]:
         kind, offset, scale = "minmax", scaler.data_min_, 1.0 / np.where(scaler.data_range_ == 0, 1.0, scaler.data_range_)
     else:
         raise ValueError(f"scaler: expected a dict {{kind, offset, scale}}, a StandardScaler or a MinMaxScaler, got {type(scaler).__name__}")
-    if kind not in ("none", "standard", "minmax"):
-        raise ValueError(f"scaler: kind {kind!r} is not one of none, standard, minmax")
+    if kind not in ("none", "standard", "standard-pooled", "minmax"):
+        raise ValueError(f"scaler: kind {kind!r} is not one of none, standard, standard-pooled, minmax")
     offset = np.asarray(offset, dtype=np.float64).reshape(-1)
     scale = np.asarray(scale, dtype=np.float64).reshape(-1)
     if offset.shape != (width,) or scale.shape != (width,):

@@ -56,6 +56,30 @@ describe('latent train / info / encode / decode / reconstruct', () => {
     expect(quiet.stdout).not.toContain('epoch 1/1');
   });
 
+  it('--scale standard-pooled trains with one shared scale, which the model file keeps', async () => {
+    const path = join(dir, 'pooled.safetensors');
+    const run = await runCli(
+      'train',
+      CARDIO,
+      '-o',
+      path,
+      '--latent',
+      '4',
+      '--epochs',
+      '1',
+      '--scale',
+      'standard-pooled',
+      '--backend',
+      'js',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('scale standard-pooled');
+    const scaler = loadModel(path).model.scaler!;
+    expect(scaler.kind).toBe('standard-pooled');
+    expect(new Set(scaler.scale).size).toBe(1);
+    expect((await runCli('info', path)).stdout).toContain('standard-pooled (21 columns)');
+  });
+
   it('stores the data defaults and the training summary in the model', () => {
     const loaded = loadModel(model);
     expect(loaded.model.config).toMatchObject({ inputDim: 21, latentDim: 8, hidden: [19], outputActivation: 'identity' });

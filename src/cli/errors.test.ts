@@ -97,6 +97,12 @@ describe('latent error paths', () => {
     await fails(['train', data, '--optimizer', 'lbfgs'], 1, 'unknown --optimizer "lbfgs"', 'adam, adamw, sgd, rmsprop');
     await fails(['train', data, '--backend', 'gpu'], 1, 'unknown --backend "gpu"', 'js, wasm');
     await fails(['train', data, '--epochs', 'ten'], 1, '--epochs "ten" is not a whole number');
+    await fails(
+      ['train', data, '--scale', 'pooled'],
+      1,
+      'unknown --scale "pooled"',
+      'hint: use one of: none, minmax, standard, standard-pooled',
+    );
   });
 
   it('a latent size larger than the input', async () => {
@@ -148,7 +154,11 @@ describe('latent error paths', () => {
   });
 
   it('an output type that cannot be written, and resume options that clash', async () => {
-    await fails(['encode', model, data, '-o', join(dir, 'codes.xlsx')], 1, 'outputs are .csv, .npy, .parquet or - (standard output)');
+    await fails(
+      ['encode', model, data, '-o', join(dir, 'codes.xlsx')],
+      1,
+      'outputs are .csv, .jsonl, .npy, .parquet or - (standard output)',
+    );
     await fails(['train', data, '-o', join(dir, 'm.onnx')], 1, 'is saved as a .safetensors file');
     await fails(['train', data, '-o', join(dir, 'r.safetensors'), '--resume', model], 1, 'is a model file, not a checkpoint');
   });

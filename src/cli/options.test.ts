@@ -49,11 +49,14 @@ describe('option parsing', () => {
     expect(parseLossOption('--loss', 'BCE')).toBe('bce');
     expect(parseOptimizerOption('--optimizer', 'AdamW')).toBe('adamw');
     expect(parseScaleOption('--scale', 'minmax')).toBe('minmax');
+    expect(parseScaleOption('--scale', 'Standard-Pooled')).toBe('standard-pooled');
     expect(message(() => parseLossOption('--loss', 'huber'))).toBe('unknown --loss "huber" | use one of: mse, mae, bce');
     expect(message(() => parseOptimizerOption('--optimizer', 'lbfgs'))).toBe(
       'unknown --optimizer "lbfgs" | use one of: adam, adamw, sgd, rmsprop',
     );
-    expect(message(() => parseScaleOption('--scale', 'robust'))).toBe('unknown --scale "robust" | use one of: none, minmax, standard');
+    expect(message(() => parseScaleOption('--scale', 'robust'))).toBe(
+      'unknown --scale "robust" | use one of: none, minmax, standard, standard-pooled',
+    );
   });
 });
 

@@ -52,11 +52,17 @@ export function encodeCsv(m: Matrix, header?: readonly string[], extraColumns: r
 /** The shortest decimal that reads back (through float32) to exactly `v`. */
 export function formatFloat32(v: number): string {
   if ((Number.isInteger(v) && Math.abs(v) < 2 ** 24) || !Number.isFinite(v)) return String(v);
-  for (let p = 1; p < 9; p++) {
-    const s = v.toPrecision(p);
-    if (Math.fround(Number(s)) === v) return String(Number(s));
+  // Whether p significant digits read back to v only grows with p (the p-digit decimal is also a
+  // (p+1)-digit one, and the nearest (p+1)-digit decimal is no farther), so a binary search over
+  // 1..9 finds the fewest digits in three or four tries instead of up to nine.
+  let low = 1;
+  let high = 9; // 9 digits always read back to a float32
+  while (low < high) {
+    const p = (low + high) >> 1;
+    if (Math.fround(Number(v.toPrecision(p))) === v) high = p;
+    else low = p + 1;
   }
-  return String(Number(v.toPrecision(9)));
+  return String(Number(v.toPrecision(low)));
 }
 
 // Extra columns may carry float64 values (e.g. timestamps), which must not be rounded to float32.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LatentError } from '../errors.js';
 import { matrix } from './matrix.js';
-import { applyScaler, fitScaler, inverseScaler, parseScaler } from './scaler.js';
+import { applyScaler, fitScaler, inverseScaler, parseScaler, scalerFromColumnStats } from './scaler.js';
 
 // Columns: [1, 2, 3, 4] | constant 5 | [-10, 0, 10, 20]
 const x = matrix(new Float32Array([1, 5, -10, 2, 5, 0, 3, 5, 10, 4, 5, 20]), 4, 3);
@@ -31,6 +31,45 @@ describe('fitScaler', () => {
     }
   });
 
+  it('standard-pooled: offset = mean, one scale = 1 / root mean of the column variances', () => {
+    // Column variances 1.25, 0 and 125: pooled variance (1.25 + 0 + 125) / 3.
+    const s = fitScaler('standard-pooled', x);
+    expect(s.kind).toBe('standard-pooled');
+    expect(s.offset).toEqual([2.5, 5, 5]);
+    const pooled = 1 / Math.sqrt((1.25 + 0 + 125) / 3);
+    s.scale.forEach((v) => expect(v).toBeCloseTo(pooled, 14));
+  });
+
+  it('standard-pooled keeps a column that barely varies small, where standard blows it up', () => {
+    // 1,000 training rows: column 0 spans about ±1, column 1 is 0 but for one row at 1e-4.
+    const rows = 1000;
+    const data = new Float32Array(rows * 2);
+    for (let r = 0; r < rows; r++) data[r * 2] = Math.sin(r);
+    data[1] = 1e-4;
+    const train = matrix(data, rows, 2);
+    const newRow = matrix(new Float32Array([0, 0.3]), 1, 2); // column 1 fires on a new row
+    const standard = applyScaler(fitScaler('standard', train), newRow).data[1]!;
+    const pooled = applyScaler(fitScaler('standard-pooled', train), newRow).data[1]!;
+    expect(Math.abs(standard)).toBeGreaterThan(1e4);
+    expect(Math.abs(pooled)).toBeLessThan(1);
+  });
+
+  it('standard-pooled gives all-constant data scale 1, so rows map to 0 and back exactly', () => {
+    const constant = matrix(new Float32Array([3, -2, 3, -2]), 2, 2);
+    const s = fitScaler('standard-pooled', constant);
+    expect(s.scale).toEqual([1, 1]);
+    expect(Array.from(inverseScaler(s, applyScaler(s, constant)).data)).toEqual([3, -2, 3, -2]);
+  });
+
+  it.each(['minmax', 'standard', 'standard-pooled'] as const)('%s from column statistics equals the fitted one', (kind) => {
+    const stats = { mean: [2.5, 5, 5], variance: [1.25, 0, 125], min: [1, 5, -10], max: [4, 5, 20] };
+    const fitted = fitScaler(kind, x);
+    const built = scalerFromColumnStats(kind, stats);
+    expect(built.kind).toBe(kind);
+    expect(built.offset).toEqual(fitted.offset);
+    built.scale.forEach((v, c) => expect(v).toBeCloseTo(fitted.scale[c]!, 12));
+  });
+
   it('none: identity', () => {
     const s = fitScaler('none', x);
     expect(s).toEqual({ kind: 'none', offset: [0, 0, 0], scale: [1, 1, 1] });
@@ -58,7 +97,7 @@ describe('fitScaler', () => {
 });
 
 describe('applyScaler / inverseScaler', () => {
-  it.each(['minmax', 'standard'] as const)('%s inverse restores the data', (kind) => {
+  it.each(['minmax', 'standard', 'standard-pooled'] as const)('%s inverse restores the data', (kind) => {
     const s = fitScaler(kind, x);
     const back = inverseScaler(s, applyScaler(s, x));
     back.data.forEach((v, i) => expect(v).toBeCloseTo(x.data[i] as number, 4));
@@ -70,8 +109,8 @@ describe('applyScaler / inverseScaler', () => {
     expect(() => inverseScaler(s, matrix(new Float32Array(2), 1, 2))).toThrow(LatentError);
   });
 
-  it('survives a JSON round trip', () => {
-    const s = fitScaler('standard', x);
+  it.each(['standard', 'standard-pooled'] as const)('%s survives a JSON round trip', (kind) => {
+    const s = fitScaler(kind, x);
     const back = parseScaler(JSON.parse(JSON.stringify(s)), 'model.safetensors');
     expect(back).toEqual(s);
   });
@@ -80,7 +119,7 @@ describe('applyScaler / inverseScaler', () => {
 describe('parseScaler', () => {
   it.each([
     [null, /expected an object/],
-    [{ kind: 'robust', offset: [], scale: [] }, /unknown kind "robust"/],
+    [{ kind: 'robust', offset: [], scale: [] }, /unknown kind "robust" \(expected none, minmax, standard, standard-pooled\)/],
     [{ kind: 'minmax', offset: [1], scale: ['a'] }, /scale must be a list of finite numbers/],
     [{ kind: 'minmax', offset: [1, 2], scale: [1] }, /offset has 2 values but scale has 1/],
     [{ kind: 'minmax', offset: [1], scale: [0] }, /scale holds a zero/],

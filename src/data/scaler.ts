@@ -9,17 +9,23 @@
  * - `minmax`:   offset = column min, scale = 1 / (max - min): training data maps onto [0, 1].
  * - `standard`: offset = column mean, scale = 1 / std (population std, as scikit-learn's
  *               StandardScaler): zero mean, unit variance.
+ * - `standard-pooled`: offset = column mean, one scale for every column = 1 / the root mean of
+ *               the column variances: zero mean, unit variance on average over the columns.
+ *               For columns that share one unit (the features of an embedding, the pixels of
+ *               an image): their relative sizes are kept, so a column that is nearly constant
+ *               on the training rows stays small instead of being blown up to unit variance
+ *               (where any later value off its training constant becomes a huge z-score).
  *
- * Invariants: `scale` is never 0 or non-finite — a constant column gets scale 1, so it maps to 0
- * and back exactly. Fitting accumulates in float64; results are rounded to float32 only when
- * written into a Matrix.
+ * Invariants: `scale` is never 0 or non-finite — a constant column gets scale 1 (`standard`), so
+ * it maps to 0 and back exactly; all-constant data gets scale 1 (`standard-pooled`). Fitting
+ * accumulates in float64; results are rounded to float32 only when written into a Matrix.
  */
 
 import { LatentError } from '../errors.js';
 import type { Matrix } from './matrix.js';
 import { matrix } from './matrix.js';
 
-export const SCALER_KINDS = ['none', 'minmax', 'standard'] as const;
+export const SCALER_KINDS = ['none', 'minmax', 'standard', 'standard-pooled'] as const;
 export type ScalerKind = (typeof SCALER_KINDS)[number];
 
 export interface Scaler {
@@ -53,10 +59,6 @@ export function fitScaler(kind: ScalerKind, m: Matrix): Scaler {
       sum[c] = (sum[c] as number) + v;
     }
   }
-  const constant = (c: number): boolean => min[c] === max[c];
-  if (kind === 'minmax') {
-    return { kind, offset: min, scale: min.map((lo, c) => (constant(c) ? 1 : 1 / ((max[c] as number) - lo))) };
-  }
   const mean = Array.from(sum, (s) => s / rows);
   // Second pass over deviations: stable where sum-of-squares minus squared mean would cancel.
   const squares = new Float64Array(cols);
@@ -67,11 +69,45 @@ export function fitScaler(kind: ScalerKind, m: Matrix): Scaler {
       squares[c] = (squares[c] as number) + d * d;
     }
   }
-  const scale = mean.map((_, c) => {
-    const std = Math.sqrt((squares[c] as number) / rows);
-    return constant(c) || !(std > 0) ? 1 : 1 / std;
+  return scalerFromColumnStats(kind, { mean, variance: Array.from(squares, (q) => q / rows), min, max });
+}
+
+/** Per-column statistics a scaler is built from (population variance). */
+export interface ColumnStats {
+  readonly mean: ArrayLike<number>;
+  readonly variance: ArrayLike<number>;
+  readonly min: ArrayLike<number>;
+  readonly max: ArrayLike<number>;
+}
+
+/**
+ * The scaler of `kind` for columns with these statistics: what `fitScaler` fits, also from
+ * statistics gathered in one streaming pass.
+ *
+ * @example
+ * const s = scalerFromColumnStats('standard', { mean: [0], variance: [4], min: [-3], max: [3] }); // scale [0.5]
+ */
+export function scalerFromColumnStats(kind: ScalerKind, stats: ColumnStats): Scaler {
+  const cols = stats.mean.length;
+  if (kind === 'none') return identityScaler(cols);
+  const min = Array.from(stats.min);
+  const max = Array.from(stats.max);
+  const constant = (c: number): boolean => min[c] === max[c];
+  if (kind === 'minmax') {
+    return { kind, offset: min, scale: min.map((lo, c) => (constant(c) ? 1 : 1 / ((max[c] as number) - lo))) };
+  }
+  const offset = Array.from(stats.mean);
+  const variance = Array.from(stats.variance, (v, c) => (constant(c) ? 0 : v));
+  if (kind === 'standard-pooled') {
+    const pooled = Math.sqrt(variance.reduce((a, v) => a + v, 0) / Math.max(1, cols));
+    const scale = pooled > 0 && Number.isFinite(1 / pooled) ? 1 / pooled : 1;
+    return { kind, offset, scale: new Array<number>(cols).fill(scale) };
+  }
+  const scale = variance.map((v) => {
+    const std = Math.sqrt(v);
+    return std > 0 && Number.isFinite(1 / std) ? 1 / std : 1;
   });
-  return { kind, offset: mean, scale };
+  return { kind, offset, scale };
 }
 
 /** A scaler that leaves `cols` columns unchanged. */

@@ -15,6 +15,7 @@ import type { Detector } from '../tasks/detector-common.js';
 import { formatThresholdRule } from '../tasks/threshold.js';
 import { evaluationRows, type EvaluatedDetector } from './evaluation-rows.js';
 import { htmlReport, type ReportCell, type ReportFigure, type ReportSection } from './html-report.js';
+import { responsiveChart } from './responsive-chart.js';
 import { imageShapeOf, type ReportRows } from './sections/report-rows.js';
 import { scoreWords } from './sections/score-words.js';
 import { scoresSection } from './sections/scores-section.js';
@@ -74,11 +75,11 @@ export function evaluationReport(input: EvaluationReportInput): string {
       heading: 'ROC and precision–recall curves',
       figures: [
         {
-          svg: rocCurvesSvg({ labels, detectors: curves }),
+          ...responsiveChart((size) => rocCurvesSvg({ labels, detectors: curves, ...size }), { width: 480, height: 420 }),
           caption: 'Up and to the left is better; the dashed diagonal is a scorer that guesses.',
         },
         {
-          svg: precisionRecallSvg({ labels, detectors: curves }),
+          ...responsiveChart((size) => precisionRecallSvg({ labels, detectors: curves, ...size }), { width: 480, height: 420 }),
           caption: 'Up and to the right is better; the dashed line is the precision of guessing (the share of anomalies).',
         },
       ],
@@ -112,7 +113,7 @@ export function evaluationReport(input: EvaluationReportInput): string {
     sections[sections.length - 1] = {
       ...last,
       text: `The ${Math.min(10, data.x.rows)} rows ${first.name} scores highest, with their labels.`,
-      figures: (last.figures ?? []).filter((f) => f.pngBase64 !== undefined),
+      figures: (last.figures ?? []).filter((f) => f.svg === undefined),
     };
   }
   return htmlReport({
@@ -130,7 +131,10 @@ export function evaluationReport(input: EvaluationReportInput): string {
 function histogramFigure(d: ReportDetector, scores: Float64Array): ReportFigure {
   const label = d.model === null ? `reconstruction error (${d.detector.metric})` : scoreWords(d.detector.metric, d.model);
   return {
-    svg: histogramSvg({ scores, threshold: d.threshold, xLabel: label, title: `Score per row, ${d.name}`, width: 480 }),
+    ...responsiveChart(
+      (size) => histogramSvg({ scores, threshold: d.threshold, xLabel: label, title: `Score per row, ${d.name}`, ...size }),
+      { width: 480, height: 320 },
+    ),
     caption: `${d.name}: threshold ${formatNumber(d.threshold, 4)} (rule ${formatThresholdRule(d.detector.rule)}).`,
   };
 }

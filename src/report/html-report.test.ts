@@ -46,6 +46,23 @@ describe('htmlReport', () => {
     expect(html).not.toMatch(/<script|<link|src="http/);
   });
 
+  it('gives a wide chart its phone layout where the figure is too narrow for its text, and tables their own scroll box', () => {
+    const chart = (width: number): string => `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="100"><text>w${width}</text></svg>`;
+    const html = htmlReport({
+      title: 't',
+      sections: [
+        { heading: 'C', figures: [{ svg: chart(760), narrowSvg: chart(340) }, { svg: chart(300) }], table: { columns: ['a'], rows: [[1]] } },
+      ],
+    });
+    // 760 × 11/12 = 696.7: below a 697-pixel figure the desktop layout's 12-pixel text would fall under 11 pixels.
+    expect(html).toContain('<figure class="fit-697">\n<div class="layout-wide"><svg style="--w: 760px"');
+    expect(html).toContain('<div class="layout-narrow"><svg style="--w: 340px"');
+    expect(html).toContain('@container (max-width: 696.98px) { figure.fit-697 > .layout-wide { display: none; }');
+    expect(html).toContain('<figure>\n<svg style="--w: 300px"');
+    expect(html).toContain('<div class="table-wrap" tabindex="0" role="region" aria-labelledby="section-1-h">');
+    expect(unbalancedTags(html, VOID)).toEqual([]);
+  });
+
   it('rejects a table row of the wrong length and non-base64 images', () => {
     expect(() => htmlReport({ title: 't', sections: [{ heading: 'M', table: { columns: ['a', 'b'], rows: [['x']] } }] })).toThrow(
       /section "M": table row 1 has 1 cells, expected 2/,

@@ -6,6 +6,8 @@
  *
  * Invariants: titles, headings, text and table cells are escaped. `html` and `svg` are inserted
  * verbatim — they are for markup the program produced (e.g. `lineChart`), never for user input.
+ * Nothing is wider than the page: a chart shrinks to its figure and, where its text would fall
+ * below 11 pixels, gives way to its phone layout; tables scroll inside their own box.
  */
 
 import { LatentError } from '../errors.js';
@@ -22,10 +24,17 @@ export interface ReportTable {
 export interface ReportFigure {
   /** Trusted SVG markup from a view (e.g. `lineChart`), inserted as is. */
   readonly svg?: string;
+  /**
+   * The same chart laid out for a phone (see `responsiveChart`): shown instead of `svg` where the
+   * figure is too narrow for `svg`'s text to stay readable.
+   */
+  readonly narrowSvg?: string;
   /** A PNG image as base64 (see `toBase64`). */
   readonly pngBase64?: string;
   /** Alternative text for the PNG (required for images: it is what a screen reader says). */
   readonly alt?: string;
+  /** Trusted markup from a view (e.g. `imageRowsMarkup` around a `pngImage`), inserted as is. */
+  readonly html?: string;
   /** A sentence under the picture saying how to read it. */
   readonly caption?: string;
   /** Take the full width instead of sharing a row with the next figure. */
@@ -84,20 +93,23 @@ const STYLE = `
   h2 { font-size: 20px; margin: 0 0 10px; }
   p { margin: 0 0 10px; max-width: 80ch; }
   .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 440px), 1fr)); gap: 16px 24px; margin: 12px 0; }
-  figure { margin: 0; min-width: 0; overflow-x: auto; }
+  figure { margin: 0; min-width: 0; container-type: inline-size; }
   figure.wide { grid-column: 1 / -1; }
-  figure svg { display: block; width: 100%; height: auto; max-width: var(--w); min-width: min(440px, var(--w)); color: var(--ink); }
+  figure svg { display: block; width: 100%; height: auto; max-width: var(--w); color: var(--ink); }
+  .layout-narrow { display: none; }
+  /* A phone layout shown in a wider figure grows a little, not to the figure's width (its text would be huge). */
+  .layout-narrow svg { max-width: calc(var(--w) * 1.25); }
   figcaption { color: var(--muted); font-size: 14px; margin-top: 6px; max-width: 80ch; }
   img.grid { image-rendering: pixelated; max-width: 100%; height: auto; display: block; }
-  .table-wrap { overflow-x: auto; }
+  .row-label { font-size: 14px; color: var(--muted); }
+  .table-wrap { overflow-x: auto; max-width: 100%; }
   table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 8px 0; }
-  th, td { padding: 5px 12px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+  th, td { padding: 5px 12px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; overflow-wrap: break-word; }
   td.num { text-align: right; white-space: nowrap; }
   th { border-bottom: 2px solid var(--line); font-weight: 600; }
   .note { color: var(--muted); font-size: 14px; }
   @media (max-width: 600px) {
-    /* Charts keep at least 0.8 of their drawn size (12 px text stays above 9.5 px) and scroll sideways in their figure. */
-    figure svg { min-width: calc(var(--w) * 0.8); }
+    th, td { padding: 4px 8px; }
     main { padding: 16px 10px 32px; }
     section { padding: 12px; }
     h1 { font-size: 23px; }
@@ -110,8 +122,6 @@ const STYLE = `
     section { border: none; padding: 0; margin: 0 0 14pt; break-inside: avoid-page; }
     figure, tr, dl.facts div { break-inside: avoid; }
     h2 { break-after: avoid; }
-    figure { overflow: visible; }
-    figure svg { min-width: 0; }
     a { text-decoration: none; }
   }
 `;
@@ -125,7 +135,8 @@ const STYLE = `
  */
 export function htmlReport(options: HtmlReportOptions): string {
   const title = escapeXml(options.title);
-  const body = options.sections.map((section, index) => renderSection(section, index)).join('\n');
+  const fits = new Set<number>();
+  const body = options.sections.map((section, index) => renderSection(section, index, fits)).join('\n');
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -133,7 +144,7 @@ export function htmlReport(options: HtmlReportOptions): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${title}</title>`,
-    `<style>${STYLE}</style>`,
+    `<style>${STYLE}${layoutRules(fits)}\n</style>`,
     '</head>',
     '<body>',
     '<main>',
@@ -147,6 +158,20 @@ export function htmlReport(options: HtmlReportOptions): string {
     '</html>',
     '',
   ].join('\n');
+}
+
+/**
+ * Container rules that swap a chart for its phone layout in figures narrower than `fit` pixels
+ * (the width at which the desktop layout's 12-pixel text would scale to 11).
+ */
+function layoutRules(fits: ReadonlySet<number>): string {
+  return [...fits]
+    .sort((a, b) => a - b)
+    .map(
+      (fit) =>
+        `  @container (max-width: ${fit - 0.02}px) { figure.fit-${fit} > .layout-wide { display: none; } figure.fit-${fit} > .layout-narrow { display: block; } }`,
+    )
+    .join('\n');
 }
 
 function renderFacts(facts: ReadonlyArray<readonly [string, ReportCell]>): string {
@@ -163,7 +188,7 @@ function sectionId(index: number): string {
   return `section-${index + 1}`;
 }
 
-function renderSection(section: ReportSection, index: number): string {
+function renderSection(section: ReportSection, index: number, fits: Set<number>): string {
   const parts = [
     `<section id="${sectionId(index)}" aria-labelledby="${sectionId(index)}-h">`,
     `<h2 id="${sectionId(index)}-h">${escapeXml(section.heading)}</h2>`,
@@ -175,9 +200,9 @@ function renderSection(section: ReportSection, index: number): string {
     parts.push(`<figure>${pngTag(section.pngBase64, section.imageAlt ?? section.heading, section.heading)}</figure>`);
   }
   if (section.figures !== undefined && section.figures.length > 0) {
-    parts.push(`<div class="figures">`, ...section.figures.map((figure) => renderFigure(figure, section.heading)), '</div>');
+    parts.push(`<div class="figures">`, ...section.figures.map((figure) => renderFigure(figure, section.heading, fits)), '</div>');
   }
-  if (section.table !== undefined) parts.push(renderTable(section.table, section.heading));
+  if (section.table !== undefined) parts.push(renderTable(section.table, section.heading, index));
   if (section.note !== undefined) parts.push(paragraphs(section.note, 'note'));
   parts.push('</section>');
   return parts.join('\n');
@@ -192,10 +217,20 @@ function paragraphs(text: string, className?: string): string {
     .join('\n');
 }
 
-function renderFigure(figure: ReportFigure, heading: string): string {
-  const parts = [`<figure${figure.wide === true ? ' class="wide"' : ''}>`];
-  if (figure.svg !== undefined) parts.push(sizedSvg(figure.svg));
+function renderFigure(figure: ReportFigure, heading: string, fits: Set<number>): string {
+  const classes = figure.wide === true ? ['wide'] : [];
+  const parts: string[] = [];
+  if (figure.svg !== undefined && figure.narrowSvg !== undefined) {
+    const fit = Math.ceil((svgWidth(figure.svg) * 11) / 12);
+    fits.add(fit);
+    classes.push(`fit-${fit}`);
+    parts.push(`<div class="layout-wide">${sizedSvg(figure.svg)}</div>`, `<div class="layout-narrow">${sizedSvg(figure.narrowSvg)}</div>`);
+  } else if (figure.svg !== undefined) {
+    parts.push(sizedSvg(figure.svg));
+  }
+  parts.unshift(`<figure${classes.length === 0 ? '' : ` class="${classes.join(' ')}"`}>`);
   if (figure.pngBase64 !== undefined) parts.push(pngTag(figure.pngBase64, figure.alt ?? figure.caption ?? heading, heading));
+  if (figure.html !== undefined) parts.push(figure.html);
   if (figure.caption !== undefined) parts.push(`<figcaption>${escapeXml(figure.caption)}</figcaption>`);
   parts.push('</figure>');
   return parts.join('\n');
@@ -203,18 +238,33 @@ function renderFigure(figure: ReportFigure, heading: string): string {
 
 /** The SVG with its natural width as a CSS variable, so it shrinks to fit but never grows past it. */
 function sizedSvg(svg: string): string {
-  const width = /^<svg[^>]*\swidth="(\d+(?:\.\d+)?)"/.exec(svg)?.[1];
-  return width === undefined ? svg : svg.replace(/^<svg/, `<svg style="--w: ${width}px"`);
+  const width = svgWidth(svg);
+  return Number.isNaN(width) ? svg : svg.replace(/^<svg/, `<svg style="--w: ${width}px"`);
+}
+
+/** The width attribute of an SVG's root, NaN without one. */
+function svgWidth(svg: string): number {
+  return Number(/^<svg[^>]*\swidth="(\d+(?:\.\d+)?)"/.exec(svg)?.[1] ?? Number.NaN);
 }
 
 function pngTag(base64: string, alt: string, heading: string): string {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) {
     throw new LatentError(`report section "${heading}": pngBase64 is not base64`, 'encode the PNG bytes with toBase64');
   }
+  return pngImage(base64, alt);
+}
+
+/**
+ * An inline PNG image tag (`base64` from `toBase64`, `alt` escaped here).
+ *
+ * @example
+ * const html = imageRowsMarkup(view, pngImage(toBase64(png), view.alt));
+ */
+export function pngImage(base64: string, alt: string): string {
   return `<img class="grid" alt="${escapeXml(alt)}" src="data:image/png;base64,${base64}">`;
 }
 
-function renderTable(table: ReportTable, heading: string): string {
+function renderTable(table: ReportTable, heading: string, index: number): string {
   const head = table.columns.map((column) => `<th>${escapeXml(column)}</th>`).join('');
   const rows = table.rows.map((row, index) => {
     if (row.length !== table.columns.length) {
@@ -225,7 +275,8 @@ function renderTable(table: ReportTable, heading: string): string {
     }
     return `<tr>${row.map(renderCell).join('')}</tr>`;
   });
-  return `<div class="table-wrap"><table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`;
+  // Focusable and named, so a table wider than a phone can be scrolled sideways from the keyboard.
+  return `<div class="table-wrap" tabindex="0" role="region" aria-labelledby="${sectionId(index)}-h"><table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`;
 }
 
 function renderCell(cell: ReportCell): string {

@@ -10,7 +10,7 @@
 
 import { escapeXml, formatNumber } from './text.js';
 import { axisFraction, linearAxis, logAxis, type Axis } from './views/axis.js';
-import { num, seriesColor, svgOpen } from './views/svg.js';
+import { chartTitle, num, seriesColor, svgOpen, textLines, textWidthEstimate, wrapText } from './views/svg.js';
 
 export interface ChartSeries {
   readonly name: string;
@@ -73,20 +73,31 @@ export function lineChart(options: LineChartOptions): string {
   const legendBelow = width - sideLegend < 420 && options.series.length > 0;
   const legendWidth = legendBelow ? 0 : sideLegend;
   const height = legendBelow ? plotHeight + 8 + options.series.length * 18 : plotHeight;
-  const plot = { left: 64, top: 40, right: width - 16 - legendWidth, bottom: plotHeight - 48 };
-
+  // Long titles and axis names wrap (a phone-width chart keeps its text size instead of shrinking it).
+  const titleLines = wrapText(options.title, width - 16, 15, true).length;
+  const right = width - 16 - legendWidth;
+  const xLines = wrapText(options.xLabel, right - 64);
+  const yLines = wrapText(options.yLabel, plotHeight - 88 - 18 * (titleLines - 1) - 14 * (xLines.length - 1));
   const drawn = points.flat().filter((p): p is [number, number] => p !== null);
   const xs = drawn.map((p) => p[0]).concat((options.markers ?? []).map((m) => m.x));
   const ys = drawn.map((p) => p[1]);
   const xAxis = logX ? logAxisAt(xs) : linearAxis(xs, options.xDomain);
   const yAxis = logY ? logAxis(ys) : linearAxis(ys, options.yDomain);
+  // The plot starts right of the y-axis name and the widest tick label.
+  const tickWidth = Math.max(0, ...yAxis.ticks.map((tick) => textWidthEstimate(formatNumber(tick, 3))));
+  const plot = {
+    left: Math.max(64, 24 + 14 * (yLines.length - 1) + tickWidth + 10),
+    top: 40 + 18 * (titleLines - 1),
+    right,
+    bottom: plotHeight - 48 - 14 * (xLines.length - 1),
+  };
   const toY = (v: number): number => plot.bottom - axisFraction(yAxis, v) * (plot.bottom - plot.top);
   const toX = (v: number): number => plot.left + axisFraction(xAxis, v) * (plot.right - plot.left);
 
   const parts: string[] = [];
   parts.push(
     svgOpen({ width, height, title: options.title, className: 'chart line-chart', ...description(options.description) }),
-    `<text x="${(plot.left + plot.right) / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(options.title)}</text>`,
+    chartTitle(options.title, (plot.left + plot.right) / 2, width, 22).markup,
   );
 
   for (const tick of yAxis.ticks) {
@@ -105,8 +116,8 @@ export function lineChart(options: LineChartOptions): string {
   }
   parts.push(
     `<path d="M${plot.left} ${plot.top}V${plot.bottom}H${plot.right}" fill="none" stroke="currentColor" stroke-opacity="0.8"/>`,
-    `<text x="${(plot.left + plot.right) / 2}" y="${plotHeight - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
-    `<text transform="translate(16 ${(plot.top + plot.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`,
+    textLines(xLines, (plot.left + plot.right) / 2, plotHeight - 10 - 14 * (xLines.length - 1), 14, 'text-anchor="middle"'),
+    textLines(yLines, 0, 0, 14, `transform="translate(16 ${(plot.top + plot.bottom) / 2}) rotate(-90)" text-anchor="middle"`),
   );
   if (drawn.length === 0) {
     parts.push(

@@ -6,6 +6,7 @@
 
 import type { SweepRow } from '../tasks/sweep.js';
 import { htmlReport, type ReportCell } from './html-report.js';
+import { responsiveChart } from './responsive-chart.js';
 import { formatSeconds } from './summary-facts.js';
 import { formatNumber } from './text.js';
 import { sweepChartSvg } from './views/sweep-chart.js';
@@ -62,11 +63,16 @@ export function sweepReport(input: SweepReportInput): string {
             : ` The suggested size, ${pick.latent}, is the smallest whose autoencoder error is within ${Math.round(input.tolerance * 100)}% of the best.`),
         figures: [
           {
-            svg: sweepChartSvg({
-              points: input.rows.map((r) => ({ latent: r.latent, autoencoder: r.aeValError, pca: r.pcaValError })),
-              suggested: pick === undefined ? null : pick.latent,
-              errorLabel: ERROR_LABEL,
-            }),
+            ...responsiveChart(
+              (size) =>
+                sweepChartSvg({
+                  points: input.rows.map((r) => ({ latent: r.latent, autoencoder: r.aeValError, pca: r.pcaValError })),
+                  suggested: pick === undefined ? null : pick.latent,
+                  errorLabel: ERROR_LABEL,
+                  ...size,
+                }),
+              { width: 760, height: 360 },
+            ),
             caption:
               'Lower is better. Where the solid line (autoencoder) lies below the dashed one (PCA), the nonlinear code rebuilds held-out rows better than a linear one of the same size.',
             wide: true,

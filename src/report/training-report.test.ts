@@ -115,7 +115,9 @@ describe('trainingReport', () => {
       'Settings',
     ]);
     expect(html).toContain('Error per column');
-    expect(html.match(/<g class="row-profile">/g)).toHaveLength(3);
+    // Three worst rows, in the desktop layout and again in the phone layout.
+    expect(html.match(/<g class="row-profile">/g)).toHaveLength(6);
+    expect(html.match(/<div class="layout-narrow">/g)?.length).toBe(html.match(/<div class="layout-wide">/g)?.length);
     expect(html).toContain('>anomaly</text>');
     expect(html).toContain('ROC curve');
     expect(html).toMatch(/autoencoder \(AUC 0\.\d{3}\)/);
@@ -178,7 +180,13 @@ describe('trainingReport', () => {
       'PCA baseline',
       'Settings',
     ]);
-    expect(html).toMatch(/<img class="grid" alt="10 8×8 images per row; rows from top: original, rebuilt\." src="data:image\/png;base64,/);
+    expect(html).toMatch(
+      /<img class="grid" alt="10 8×8 images per row; rows from top: original, reconstructed\." src="data:image\/png;base64,/,
+    );
+    // Row names are text beside the picture, not pixels in it.
+    expect(html).toContain(
+      '<span class="row-label" aria-hidden="true" style="grid-area: 4 / 1; align-self: center; text-align: right; line-height: 1.2">reconstructed</span>',
+    );
     expect(html).toContain('rows from top: original, model, PCA');
     expect(html).toContain('Codes, first two principal components');
     expect(html).not.toContain('Error per column');

@@ -5,7 +5,8 @@
  * on any rows with the same columns.
  *
  * Defaults from the data, the same for every data set, chosen by leave-one-dataset-out
- * (bench/select-defaults.ts): standard scaling (none for data in [0, 1]); latent and hidden sizes
+ * (bench/select-defaults.ts): the default scaler (train/defaults.ts: none for data in [0, 1],
+ * else standard below 256 columns and standard-pooled from there on); latent and hidden sizes
  * relative to the feature count; dropout 0.2 after hidden layers; Adam in batches of 64 until the
  * validation loss stops improving (the automatic budget, train/budget.ts); the `combined` score
  * (combined-score.ts); the `contamination:0.1` rule on the held-out rows' scores.

@@ -35,7 +35,7 @@ import { defaultScaler } from '../train/defaults.js';
 export interface PcaDetectorOptions extends RuleOptions {
   /** Components kept (default: the autoencoder's default latent size for the feature count). */
   readonly nComponents?: number;
-  /** Scaling fitted on the training rows (default: standard, or none for data in [0, 1]). */
+  /** Scaling fitted on the training rows (default: `defaultScaler`, the autoencoder's default). */
   readonly scaler?: ScalerKind;
   readonly metric?: ScoreMetric;
 }

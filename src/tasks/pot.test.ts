@@ -35,6 +35,15 @@ describe('potThreshold', () => {
     expect(rate).toBeLessThan(risk * 1.5);
   });
 
+  it.each([0.9, 0.95])('fits the tail from the %s quantile when asked, with the same exceedance rate', (level) => {
+    const calibration = sample(50_000, exponential);
+    const threshold = potThreshold(calibration, 1e-3, level);
+    expect(threshold).not.toBe(potThreshold(calibration, 1e-3));
+    const rate = exceedance(threshold, sample(1_000_000, exponential));
+    expect(rate).toBeGreaterThan(1e-3 / 1.5);
+    expect(rate).toBeLessThan(1e-3 * 1.5);
+  });
+
   it('extrapolates past the largest calibration score when the risk is below 1/n', () => {
     const calibration = sample(2_000, exponential);
     expect(potThreshold(calibration, 1e-5)).toBeGreaterThan(calibration[calibration.length - 1]!);

@@ -3,7 +3,8 @@
  * Detection in Streams with Extreme Value Theory", KDD 2017): the threshold that a score exceeds
  * with probability `risk`, extrapolated from the tail of the calibration scores.
  *
- * 1. t = the 0.98 empirical quantile of the n scores; the N_t excesses Y = s − t over it (s > t).
+ * 1. t = the 0.98 empirical quantile of the n scores (the `level` argument: a lower one fits the
+ *    tail to more scores); the N_t excesses Y = s − t over it (s > t).
  * 2. Fit a Generalized Pareto Distribution GPD(γ, σ) to Y by maximum likelihood with Grimshaw's
  *    reparametrisation θ = γ/σ: for a given θ the likelihood is maximised by γ(θ) = mean(ln(1 + θY)),
  *    σ = γ/θ, so the fit is a one-dimensional search over θ (done here on a grid over the paper's
@@ -41,9 +42,9 @@ export interface GpdFit {
  * @example
  * potThreshold(sortedScores, 1e-3); // exceeded by about 0.1% of fresh normal scores
  */
-export function potThreshold(sorted: ArrayLike<number>, risk: number): number {
+export function potThreshold(sorted: ArrayLike<number>, risk: number, level: number = POT_LEVEL): number {
   const n = sorted.length;
-  const t = quantileSorted(sorted, POT_LEVEL);
+  const t = quantileSorted(sorted, level);
   const excesses: number[] = [];
   for (let i = 0; i < n; i++) if (sorted[i]! > t) excesses.push(sorted[i]! - t);
   if (excesses.length === 0) return t;

@@ -74,6 +74,39 @@ describe('AutoencoderReducer', () => {
     expect(Array.from(loaded.transform(x).data)).toEqual(Array.from(codes.data));
   });
 
+  it('scales wide data with one pooled scale, so a feature that barely varied in training cannot swamp a new row', async () => {
+    // 600 rows × 256 non-negative features of rank 4, as an embedding; feature 0 is 0 but once.
+    const rows = 600;
+    const cols = 256;
+    const rng = new Rng(5);
+    const basis = Array.from({ length: 4 * cols }, () => Math.abs(rng.normal()));
+    const row = (): number[] => {
+      const f = [0, 1, 2, 3].map(() => Math.abs(rng.normal()));
+      return Array.from({ length: cols }, (_, c) => f.reduce((s, v, i) => s + v * basis[i * cols + c]!, 0) + 0.05 * Math.abs(rng.normal()));
+    };
+    const data = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) data.set(row(), r * cols);
+    for (let r = 0; r < rows; r++) data[r * cols] = 0;
+    data[0] = 1e-4;
+    const x: Matrix = { data, rows, cols };
+    const fresh = row();
+    fresh[0] = 0.5; // the feature fires on a new row, as it did on one training row
+    const newRow: Matrix = { data: Float32Array.from(fresh), rows: 1, cols };
+    const rebuildError = async (options: { scaler?: 'standard' }): Promise<number> => {
+      const reducer = await new AutoencoderReducer({ latentDim: 4, epochs: 3, validationSplit: 0.2, ...options }).fit(x);
+      const back = reducer.inverseTransform(reducer.transform(newRow));
+      return meanOf(back.data.map((v, c) => (v - fresh[c]!) ** 2));
+    };
+    const pooled = await new AutoencoderReducer({ latentDim: 4, epochs: 1 }).fit(x);
+    expect(pooled.model.scaler?.kind).toBe('standard-pooled');
+    const saved = modelFromBytes(modelToBytes(pooled.model), 'wide.safetensors').model;
+    expect(saved.scaler).toEqual(pooled.model.scaler);
+    const byDefault = await rebuildError({});
+    const perColumn = await rebuildError({ scaler: 'standard' });
+    expect(byDefault).toBeLessThan(0.05);
+    expect(perColumn).toBeGreaterThan(100 * byDefault);
+  });
+
   it('satisfies the same Reducer interface as Pca', async () => {
     const x = planeData(200, 2);
     const reducers: Reducer[] = [new Pca({ nComponents: 2 }), new AutoencoderReducer({ latentDim: 2, epochs: 2 })];

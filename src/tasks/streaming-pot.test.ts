@@ -27,6 +27,18 @@ describe('streaming peaks over threshold', () => {
     expect(tailThreshold(tail)).toBeGreaterThanOrEqual(tail.level);
   });
 
+  it('starts the tail at the quantile it is given (the 0.98 one by default)', () => {
+    const calibration = draws(50_000);
+    const sorted = Float64Array.from(calibration).sort();
+    expect(streamingTail(calibration, 1e-4).level).toBeCloseTo(sorted[Math.round(0.98 * (sorted.length - 1))]!, 2);
+    const wider = streamingTail(calibration, 1e-4, 0.95);
+    expect(wider.level).toBeCloseTo(sorted[Math.round(0.95 * (sorted.length - 1))]!, 2);
+    expect(wider.excesses).toBeCloseTo(0.05 * calibration.length, -1);
+    // Exponential scores have the same tail from either quantile: the threshold barely moves.
+    expect(tailThreshold(wider)).toBeGreaterThan(8.5);
+    expect(tailThreshold(wider)).toBeLessThan(10);
+  });
+
   it('follows a series whose scores grow after calibration, where a fixed threshold floods', () => {
     const tail = streamingTail(draws(2_000), 1e-4);
     const louder = draws(50_000, 3);

@@ -4,8 +4,8 @@
  * it flags them, so the threshold follows the series it watches instead of staying where a short
  * calibration put it.
  *
- * 1. Initialise from calibration scores: t = their POT_LEVEL quantile, the excesses over t, n = the
- *    number of scores.
+ * 1. Initialise from calibration scores: t = their POT_LEVEL quantile (or the one given), the
+ *    excesses over t, n = the number of scores.
  * 2. For each new score s, in order: the current threshold is z = t − σ·ln(q·n/N_t), the
  *    exponential tail (σ = mean excess, N_t = number of excesses, q = the risk).
  *    - s > z: flagged, and kept out of the tail (an anomaly must not teach the threshold);
@@ -46,12 +46,12 @@ export interface StreamingTail {
  * const tail = streamingTail(heldOutScores, 1e-8);
  * tailThreshold(tail); // the threshold before any new score
  */
-export function streamingTail(calibration: ArrayLike<number>, risk: number): StreamingTail {
+export function streamingTail(calibration: ArrayLike<number>, risk: number, initialLevel: number = POT_LEVEL): StreamingTail {
   if (calibration.length === 0) {
     throw new LatentError('streaming peaks over threshold needs calibration scores', 'hold out part of the training series');
   }
   const sorted = Float64Array.from(calibration).sort();
-  const level = quantileSorted(sorted, POT_LEVEL);
+  const level = quantileSorted(sorted, initialLevel);
   let excessSum = 0;
   let excesses = 0;
   for (const s of sorted) {

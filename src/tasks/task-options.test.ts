@@ -105,6 +105,9 @@ describe('option specs list every option of their interfaces', () => {
     stride: true,
     pointScore: true,
     thresholdUpdate: true,
+    potQuantile: true,
+    persistence: true,
+    cooldown: true,
     holdout: true,
     family: true,
     conv: true,
@@ -138,7 +141,10 @@ describe('unknown and mistyped options', () => {
       'AutoencoderReducer options: option "epochs" must be a whole number, got the string "10"',
     );
     expect(caughtLatentError(() => new AutoencoderDetector(untyped({ scaler: 'zscore' }))).message).toMatch(
-      /option "scaler" must be one of "none", "minmax", "standard", got the string "zscore"/,
+      /option "scaler" must be one of "none", "minmax", "standard", "standard-pooled", got the string "zscore"/,
+    );
+    expect(caughtLatentError(() => new AutoencoderReducer(untyped({ scaler: 'standrd-pooled' }))).hint).toBe(
+      'did you mean "standard-pooled"?',
     );
     expect(caughtLatentError(() => new AutoencoderDetector(untyped(0.05))).message).toBe(
       'AutoencoderDetector options must be an object of options, got number 0.05',

@@ -10,9 +10,21 @@ import { modelFromBytes } from '../io/model-io.js';
 import { Rng } from '../tensor/rng.js';
 import { streamingTail, tailThreshold } from './streaming-pot.js';
 import { computeThreshold, formatThresholdRule } from './threshold.js';
-import { anomalyRanges, DEFAULT_POINT_SCORE, DEFAULT_SERIES_RULE, SeriesScorer, timestampNote, type SeriesScores } from './timeseries.js';
+import { potThreshold } from './pot.js';
+import {
+  anomalyRanges,
+  DEFAULT_COOLDOWN_WINDOWS,
+  DEFAULT_PERSISTENCE,
+  DEFAULT_POINT_SCORE,
+  DEFAULT_POT_QUANTILE,
+  DEFAULT_SERIES_RULE,
+  SeriesScorer,
+  timestampNote,
+  type SeriesScores,
+} from './timeseries.js';
 
 const NAB = resolve(process.cwd(), '../shared/data/nab');
+const defaultRisk = DEFAULT_SERIES_RULE.kind === 'pot' ? DEFAULT_SERIES_RULE.risk : Number.NaN;
 const JUMPSUP = 'artificialWithAnomaly/art_daily_jumpsup.csv';
 
 /** Labelled windows of a NAB file as [start, end] in ms (the times are UTC without a zone). */
@@ -54,7 +66,7 @@ describe('SeriesScorer on NAB (train on a clean daily pattern, score the one wit
     expect(scorer.rule).toEqual(DEFAULT_SERIES_RULE);
     expect(scorer.trainingScores!.length).toBe(Math.ceil(0.2 * 4032));
     expect(scorer.thresholdUpdate).toBe('stream');
-    expect(scorer.threshold).toBe(tailThreshold(streamingTail(scorer.trainingScores!, 1e-8)));
+    expect(scorer.threshold).toBe(tailThreshold(streamingTail(scorer.trainingScores!, defaultRisk)));
     // Scores of unseen data sit above in-sample ones: the held-out threshold is above the in-sample maximum.
     expect(scorer.threshold).toBeGreaterThan(Math.max(...scorer.trainingScores!));
     expect(scores.pointScores.length).toBe(4032);
@@ -73,7 +85,7 @@ describe('SeriesScorer on NAB (train on a clean daily pattern, score the one wit
       rule: formatThresholdRule(DEFAULT_SERIES_RULE),
       threshold: scorer.threshold,
       thresholdUpdate: 'stream',
-      tail: streamingTail(scorer.trainingScores!, 1e-8),
+      tail: streamingTail(scorer.trainingScores!, defaultRisk),
     });
     const back = SeriesScorer.fromLoaded(loaded, 'nab.safetensors');
     expect([back.window, back.stride, back.channels]).toEqual([64, 1, 1]);
@@ -173,7 +185,7 @@ describe('SeriesScorer', () => {
     // Fresh normal data scores about as high as the training data (the threshold); the spike far above.
     expect(Math.max(...clean.pointScores)).toBeLessThan(3 * result.threshold);
     expect(result.pointScores[100]).toBeGreaterThan(20 * result.threshold);
-    expect(result.flags[100]).toBe(1);
+    expect(result.exceedances[100]).toBe(1);
     const peak = result.pointScores.indexOf(Math.max(...result.pointScores));
     expect(Math.abs(peak - 100)).toBeLessThan(20);
     expect(result.starts.at(-1)).toBe(180);
@@ -205,7 +217,7 @@ describe('SeriesScorer', () => {
     data[2 * 100 + 1] += 1500;
     const result = scorer.score({ ...test, x: { ...test.x, data } });
     expect(result.pointScores[100]).toBeGreaterThan(3 * result.threshold);
-    expect(result.flags[100]).toBe(1);
+    expect(result.exceedances[100]).toBe(1);
     const loaded = modelFromBytes(scorer.toBytes(), 'two.safetensors');
     expect(Array.from(SeriesScorer.fromLoaded(loaded, 'two.safetensors').score(test).pointScores)).toEqual(
       Array.from(scorer.score(test).pointScores),
@@ -295,5 +307,66 @@ describe('SeriesScorer', () => {
     expect(() => SeriesScorer.fromExtra(scorer.model, noTail, 'm.safetensors')).toThrow(/invalid streaming threshold state/);
     const badUpdate = { series: { ...(extra['series'] as object), thresholdUpdate: 'sometimes' } };
     expect(() => SeriesScorer.fromExtra(scorer.model, badUpdate, 'm.safetensors')).toThrow(/thresholdUpdate must be one of/);
+  });
+
+  it('turns exceedances into alarms by persistence and cooldown, stored with the model; older files flag every exceedance', async () => {
+    const train = twoChannels(300, 5);
+    // A low threshold, so the noisy series below exceeds it often.
+    const options = { window: 10, epochs: 2, rule: 'contamination:0.2', thresholdUpdate: 'fixed' } as const;
+    const every = await new SeriesScorer({ ...options, persistence: 1, cooldown: 0 }).fit(train);
+    const grouped = await new SeriesScorer({ ...options, persistence: 2, cooldown: 15 }).fit(train);
+    expect(grouped.persistence).toBe(2);
+    expect(grouped.cooldown).toBe(15);
+    const louder = twoChannels(300, 6);
+    const noise = new Rng(4);
+    for (let i = 0; i < louder.x.data.length; i++) louder.x.data[i] = louder.x.data[i]! + (i % 2 === 0 ? 0.2 : 60) * noise.normal();
+    const all = every.score(louder);
+    expect(Array.from(all.flags)).toEqual(Array.from(all.exceedances));
+    const some = grouped.score(louder);
+    const count = (f: Uint8Array): number => f.reduce((a, b) => a + b, 0);
+    expect(count(some.flags)).toBeGreaterThan(0);
+    expect(count(some.flags)).toBeLessThan(count(some.exceedances));
+    const at = [...some.flags.keys()].filter((i) => some.flags[i] === 1);
+    for (const [k, i] of at.entries()) {
+      // Each alarm completes two exceedances in a row and comes more than 15 steps after the one before.
+      expect(some.exceedances[i - 1]! + some.exceedances[i]!).toBe(2);
+      if (k > 0) expect(i - at[k - 1]!).toBeGreaterThan(15);
+    }
+    // Stored and restored.
+    const stored = grouped.seriesExtra()['series'] as Record<string, unknown>;
+    expect(stored).toMatchObject({ persistence: 2, cooldown: 15 });
+    const restored = SeriesScorer.fromExtra(grouped.model, grouped.seriesExtra(), 'm.safetensors');
+    expect(Array.from(restored.score(louder).flags)).toEqual(Array.from(some.flags));
+    // A file written before alarm rules: every exceedance is an alarm.
+    const { persistence: _p, cooldown: _c, ...older } = stored;
+    const old = SeriesScorer.fromExtra(grouped.model, { series: older }, 'old.safetensors');
+    expect([old.persistence, old.cooldown]).toEqual([1, 0]);
+    expect(Array.from(old.score(louder).flags)).toEqual(Array.from(some.exceedances));
+    // The default cooldown is counted in windows.
+    const byDefault = await new SeriesScorer({ window: 10, epochs: 1 }).fit(train);
+    expect(byDefault.cooldown).toBe(DEFAULT_COOLDOWN_WINDOWS * 10);
+    expect(byDefault.persistence).toBe(DEFAULT_PERSISTENCE);
+    // Bad values, from the options and from a file.
+    await expect(new SeriesScorer({ window: 10, persistence: 0 }).fit(train)).rejects.toThrow(/persistence 0 must be a whole number ≥ 1/);
+    await expect(new SeriesScorer({ window: 10, cooldown: -2 }).fit(train)).rejects.toThrow(/cooldown -2 must be a whole number/);
+    expect(() => SeriesScorer.fromExtra(grouped.model, { series: { ...stored, cooldown: -1 } }, 'm.safetensors')).toThrow(
+      /m.safetensors: invalid time-series settings: cooldown must be a whole number ≥ 0/,
+    );
+  });
+
+  it('fits the pot tail from the quantile it is given, and refuses one outside [0.5, 1)', async () => {
+    const train = twoChannels(300, 5);
+    const base = { window: 10, epochs: 2, rule: 'pot:1e-3' } as const;
+    const q98 = await new SeriesScorer(base).fit(train);
+    const q90 = await new SeriesScorer({ ...base, potQuantile: 0.9 }).fit(train);
+    expect(q90.threshold).toBe(tailThreshold(streamingTail(q90.trainingScores!, 1e-3, 0.9)));
+    expect(q98.threshold).toBe(tailThreshold(streamingTail(q98.trainingScores!, 1e-3, DEFAULT_POT_QUANTILE)));
+    const fixed = await new SeriesScorer({ ...base, potQuantile: 0.9, thresholdUpdate: 'fixed' }).fit(train);
+    expect(fixed.threshold).toBe(potThreshold(Float64Array.from(fixed.trainingScores!).sort(), 1e-3, 0.9));
+    for (const bad of [0.3, 1]) {
+      await expect(new SeriesScorer({ ...base, potQuantile: bad }).fit(train)).rejects.toThrow(
+        new RegExp(`the pot quantile ${bad} is outside \\[0.5, 1\\)`),
+      );
+    }
   });
 });

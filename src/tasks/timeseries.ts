@@ -7,14 +7,15 @@
  *
  * - Window: given; `'auto'`: the training series' dominant period by autocorrelation
  *   (series-period.ts says what that assumes); by default DEFAULT_WINDOW steps (at most half the
- *   fitted part of a short series). bench/nab.ts measured the fixed 64 slightly ahead of the
- *   period (NAB 31.5 against 28.3, ROC-AUC 0.673 against 0.679), so the default is the fixed one.
+ *   fitted part of a short series). bench/nab.ts measured the fixed 32 ahead of 64 and of the
+ *   period (mean NAB 61.2 against 58.7 and 57.5, each at its best setting), so the default is 32.
  * - Scaling is per channel, fitted on the training series, and stored on the model tiled over the
  *   window (each window column gets its channel's offset and scale).
  * - A point's score (`pointScore`) comes from the scores (window MSE) of the windows covering it:
  *   their `mean`, `max` or `min`, or `end` (the window that ends at the point); `step` instead
  *   takes the point's own squared error, averaged over channels and over those windows.
- *   DEFAULT_POINT_SCORE was chosen by bench/nab.ts (leave-one-series-out on NAB).
+ *   DEFAULT_POINT_SCORE was chosen by bench/nab.ts (leave-one-series-out on NAB). A file keeps
+ *   the mode it stores.
  * - Threshold: the last `holdout` share (default 20%) of the training series is held out — a
  *   contiguous tail, because overlapping windows would leak a random split — the model trains on
  *   the rest (until the tail's reconstruction loss stops improving: the automatic budget), and the rule (DEFAULT_SERIES_RULE, also chosen by bench/nab.ts) is applied to the
@@ -24,12 +25,17 @@
  * - With a `pot` rule the threshold keeps learning while a series is scored (`thresholdUpdate:
  *   'stream'`, the default; streaming-pot.ts): each scoring starts from the tail stored with the
  *   model, so every caller flags alike. `fixed` keeps the calibrated threshold.
+ * - Alarms (alarms.ts): a step above the threshold is an exceedance; `persistence` exceedances in a
+ *   row raise an alarm (the `flags`), and none follows for `cooldown` steps, so one event gives one
+ *   alarm instead of a run of flags. The threshold learns from the exceedances, not the alarms.
+ *   Defaults (DEFAULT_PERSISTENCE, DEFAULT_COOLDOWN_WINDOWS windows) from bench/nab.ts; files
+ *   written before alarms flag every exceedance.
  * - Timestamps are optional; repeated or out-of-order ones are accepted (rows stay in file order,
  *   a step is a row) and counted in `timestampNote`.
- * Stored form: the model file plus `{ window, stride, channels, columns, pointScore, metric, rule,
- * threshold }` under `extra.series`; the family needs no setting, it is the model config's kind.
- * A file keeps the point-score mode it stores, so files from before `step` became the default
- * score as they did (`mean`).
+ * Stored form: the model file plus `{ window, stride, channels, columns, pointScore, thresholdUpdate,
+ * persistence, cooldown, metric, rule, threshold, tail }` under `extra.series`; the family needs no
+ * setting, it is the model config's kind. A file keeps the point-score mode and alarm rule it
+ * stores, so older files score as they did.
  */
 
 import { assertFinite, type Dataset } from '../data/dataset.js';
@@ -59,6 +65,8 @@ import { defaultScaler } from '../train/defaults.js';
 import { dominantPeriod } from './series-period.js';
 import { timestampIssues } from './series-time.js';
 import { pointScores, pointScoresFromErrors, slidingWindows } from './windows.js';
+import { alarms, checkAlarmRule, EVERY_EXCEEDANCE } from './alarms.js';
+import { POT_LEVEL, potThreshold } from './pot.js';
 
 /** How a time point's score is formed from the windows covering it. */
 export type PointScore = 'step' | 'mean' | 'max' | 'min' | 'end';
@@ -84,6 +92,15 @@ export interface SeriesOptions extends AutoencoderOptions, RuleOptions {
   readonly pointScore?: PointScore;
   /** Default DEFAULT_THRESHOLD_UPDATE for `pot` rules, `fixed` for the others. */
   readonly thresholdUpdate?: ThresholdUpdate;
+  /**
+   * `pot` rules: the quantile of the held-out scores where the fitted tail starts (default
+   * DEFAULT_POT_QUANTILE), in [0.5, 1).
+   */
+  readonly potQuantile?: number;
+  /** Consecutive steps above the threshold an alarm needs (default DEFAULT_PERSISTENCE; alarms.ts). */
+  readonly persistence?: number;
+  /** Steps after an alarm that raise no new one (default DEFAULT_COOLDOWN_WINDOWS windows; alarms.ts). */
+  readonly cooldown?: number;
   /** Share of the training series, at its end, held out to calibrate the threshold (default 0.2; 0 = none). */
   readonly holdout?: number;
   /** The autoencoder to build when no `model` is given (default `dense`). */
@@ -103,6 +120,8 @@ export interface SeriesScores {
   /** One score per time point. */
   readonly pointScores: Float64Array;
   /** 1 where the point score is above the threshold in force at its step. */
+  readonly exceedances: Uint8Array;
+  /** The alarms: the exceedances thinned by the model's persistence and cooldown (alarms.ts). */
   readonly flags: Uint8Array;
   /** The threshold at the first step (with `stream`, it moves as the series is read). */
   readonly threshold: number;
@@ -129,23 +148,38 @@ interface SeriesLayout {
   readonly columns: string[];
   readonly pointScore: PointScore;
   readonly thresholdUpdate: ThresholdUpdate;
+  readonly persistence: number;
+  readonly cooldown: number;
 }
 
 /** Key of the series settings in a model file's `extra` metadata. */
 export const SERIES_EXTRA_KEY = 'series';
 
-/** Point-score mode of new models (bench/nab.ts: best ranking and localisation on NAB). */
-export const DEFAULT_POINT_SCORE: PointScore = 'step';
+/**
+ * Point-score mode of new models (bench/nab.ts, leave-one-series-out on NAB): `end`, the window
+ * that ends at the step, which only looks back, so an event raises its alarm as it starts.
+ */
+export const DEFAULT_POINT_SCORE: PointScore = 'end';
 /**
  * Threshold rule of new series models (bench/nab.ts: leave-one-series-out on NAB). The risk is
- * nominal: new data drifts away from the held-out tail, so the rule that flags at a sensible rate
- * on unseen series is the one that extrapolates far into the tail.
+ * nominal: new data drifts away from the held-out tail, so the rule that alarms at a sensible rate
+ * on unseen series extrapolates far into the tail. Without the alarm rule the selection chose
+ * 1e-8; grouping a run of exceedances into one alarm lets a lower threshold pay.
  */
-export const DEFAULT_SERIES_RULE: ThresholdRule = { kind: 'pot', risk: 1e-8 };
+export const DEFAULT_SERIES_RULE: ThresholdRule = { kind: 'pot', risk: 1e-4 };
 /** Threshold behaviour of new series models with a `pot` rule (bench/nab.ts). */
 export const DEFAULT_THRESHOLD_UPDATE: ThresholdUpdate = 'stream';
 /** Window of new series models when none is given (bench/nab.ts). */
-export const DEFAULT_WINDOW = 64;
+export const DEFAULT_WINDOW = 32;
+/**
+ * Quantile of the held-out scores where the `pot` tail starts (bench/nab.ts; the SPOT paper's
+ * 0.98).
+ */
+export const DEFAULT_POT_QUANTILE = POT_LEVEL;
+/** Consecutive steps above the threshold before an alarm (bench/nab.ts). */
+export const DEFAULT_PERSISTENCE = 2;
+/** Cooldown after an alarm, in windows of the model (bench/nab.ts). */
+export const DEFAULT_COOLDOWN_WINDOWS = 4;
 /** Share of the training series held out for the threshold. */
 export const DEFAULT_HOLDOUT = 0.2;
 /**
@@ -213,7 +247,20 @@ export class SeriesScorer {
    */
   async fit(input: SeriesInput, options: SeriesOptions = {}): Promise<this> {
     const merged = { ...this.options, ...resolveRuleOptions(options, SERIES_SPEC, 'SeriesScorer.fit options') };
-    const { window: w, stride: s, pointScore: p, rule, thresholdUpdate, family, conv, holdout: h, ...training } = merged;
+    const {
+      window: w,
+      stride: s,
+      pointScore: p,
+      rule,
+      thresholdUpdate,
+      potQuantile,
+      persistence,
+      cooldown,
+      family,
+      conv,
+      holdout: h,
+      ...training
+    } = merged;
     const { series, columns } = seriesOf(input);
     assertFinite(series, 'SeriesScorer.fit series', columns);
     const holdout = h ?? DEFAULT_HOLDOUT;
@@ -223,6 +270,8 @@ export class SeriesScorer {
       w === 'auto' ? dominantPeriod(rowsOf(series, 0, head)).window : (w ?? Math.max(2, Math.min(DEFAULT_WINDOW, Math.floor(head / 2))));
     const thresholdRule = rule ?? DEFAULT_SERIES_RULE;
     checkRule(thresholdRule);
+    const tailQuantile = potQuantile ?? DEFAULT_POT_QUANTILE;
+    checkPotQuantile(tailQuantile);
     const layout: SeriesLayout = {
       window,
       stride: s ?? 1,
@@ -230,8 +279,11 @@ export class SeriesScorer {
       columns,
       pointScore: p ?? DEFAULT_POINT_SCORE,
       thresholdUpdate: updateFor(thresholdRule, thresholdUpdate),
+      persistence: persistence ?? DEFAULT_PERSISTENCE,
+      cooldown: cooldown ?? DEFAULT_COOLDOWN_WINDOWS * window,
     };
     checkPointScore(layout.pointScore);
+    checkAlarmRule(layout, 'SeriesScorer options');
     if (layout.window > series.rows) {
       throw new LatentError(
         `the window length ${layout.window} is longer than the series (${series.rows} time steps)`,
@@ -261,7 +313,7 @@ export class SeriesScorer {
     this.layout = layout;
     this.lastHistory = history;
     // Scored over the whole series, as new data will be; only the tail's points calibrate.
-    this.setCalibration(this.pointsOf(series).points.slice(head === series.rows ? 0 : head), thresholdRule);
+    this.setCalibration(this.pointsOf(series).points.slice(head === series.rows ? 0 : head), thresholdRule, tailQuantile);
     return this;
   }
 
@@ -272,11 +324,13 @@ export class SeriesScorer {
     const threshold = this.threshold;
     const { points, windowScores, starts } = this.pointsOf(series);
     const streamed = this.tail === undefined ? undefined : streamFlags(points, this.tail);
+    const exceedances = streamed?.flags ?? flagAbove(points, threshold);
     return {
       windowScores,
       starts,
       pointScores: points,
-      flags: streamed?.flags ?? flagAbove(points, threshold),
+      exceedances,
+      flags: alarms(exceedances, this.state()),
       threshold,
       ...(streamed === undefined ? {} : { thresholds: streamed.thresholds }),
       ...(timestamps === undefined ? {} : { timestamps }),
@@ -285,25 +339,29 @@ export class SeriesScorer {
 
   /**
    * Set the threshold from the point scores of `input` with `rule` (default: the current rule);
-   * a rule other than `pot` makes the threshold fixed.
+   * a rule other than `pot` makes the threshold fixed. A `pot` tail starts at `potQuantile`.
    */
-  calibrate(input: SeriesInput, ruleInput: RuleInput = this.rule): this {
+  calibrate(input: SeriesInput, ruleInput: RuleInput = this.rule, potQuantile: number = DEFAULT_POT_QUANTILE): this {
+    checkPotQuantile(potQuantile);
     const rule = toRule(ruleInput, 'calibrate') ?? this.rule;
     const layout = this.state();
     this.layout = { ...layout, thresholdUpdate: updateFor(rule, rule.kind === 'pot' ? layout.thresholdUpdate : 'fixed') };
-    this.setCalibration(this.pointsOf(seriesOf(input).series).points, rule);
+    this.setCalibration(this.pointsOf(seriesOf(input).series).points, rule, potQuantile);
     return this;
   }
 
   /** The threshold (and, streaming, the tail) from calibration point scores. */
-  private setCalibration(points: Float64Array, rule: ThresholdRule): void {
+  private setCalibration(points: Float64Array, rule: ThresholdRule, potQuantile: number): void {
     this.trainingPoints = points;
     if (this.state().thresholdUpdate === 'stream' && rule.kind === 'pot') {
-      this.tail = streamingTail(points, rule.risk);
+      this.tail = streamingTail(points, rule.risk, potQuantile);
       this.calibration = { metric: 'mse', rule, threshold: tailThreshold(this.tail) };
     } else {
       this.tail = undefined;
-      this.calibration = calibrationFrom('mse', rule, points);
+      this.calibration =
+        rule.kind === 'pot'
+          ? { metric: 'mse', rule, threshold: potThreshold(Float64Array.from(points).sort(), rule.risk, potQuantile) }
+          : calibrationFrom('mse', rule, points);
     }
   }
 
@@ -359,6 +417,16 @@ export class SeriesScorer {
 
   get thresholdUpdate(): ThresholdUpdate {
     return this.state().thresholdUpdate;
+  }
+
+  /** Consecutive steps above the threshold an alarm needs. */
+  get persistence(): number {
+    return this.state().persistence;
+  }
+
+  /** Steps after an alarm that raise no new one. */
+  get cooldown(): number {
+    return this.state().cooldown;
   }
 
   /** Point scores the threshold came from (the held-out tail of the training series, or a calibration series). */
@@ -475,6 +543,15 @@ function checkHoldout(value: number): void {
   }
 }
 
+function checkPotQuantile(value: number): void {
+  if (!(value >= 0.5 && value < 1)) {
+    throw new LatentError(
+      `the pot quantile ${value} is outside [0.5, 1)`,
+      'use e.g. 0.98 (the tail is fitted to the top 2% of the held-out scores) or 0.95',
+    );
+  }
+}
+
 function checkPointScore(value: unknown): asserts value is PointScore {
   if (!POINT_SCORES.some((m) => m === value)) {
     throw new LatentError(`unknown point score ${JSON.stringify(value)}`, `use ${POINT_SCORES.join(', ')}`);
@@ -496,6 +573,12 @@ function parseSeriesExtra(
   if (!isStringArray(columns)) throw fail('columns must be a list of names');
   const pointScore: unknown = Reflect.get(value, 'pointScore');
   checkPointScore(pointScore);
+  // Files from before alarm grouping flag every exceedance.
+  const whole = (key: string, min: number, absent: number): number => {
+    const v: unknown = Reflect.get(value, key) ?? absent;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw fail(`${key} must be a whole number ≥ ${min}`);
+    return v;
+  };
   // Files from before streaming thresholds have none: their threshold stays fixed.
   const update: unknown = Reflect.get(value, 'thresholdUpdate') ?? 'fixed';
   if (!isThresholdUpdate(update)) throw fail(`thresholdUpdate must be one of ${THRESHOLD_UPDATES.join(', ')}`);
@@ -506,6 +589,8 @@ function parseSeriesExtra(
     columns,
     pointScore,
     thresholdUpdate: update,
+    persistence: whole('persistence', 1, EVERY_EXCEEDANCE.persistence),
+    cooldown: whole('cooldown', 0, EVERY_EXCEEDANCE.cooldown),
   };
   if (layout.columns.length !== layout.channels) throw fail(`${layout.columns.length} column names for ${layout.channels} channels`);
   const calibration = calibrationFromExtra(value, source);
@@ -527,7 +612,7 @@ function updateFor(rule: ThresholdRule, requested: ThresholdUpdate | undefined):
   if (requested === 'stream' && rule.kind !== 'pot') {
     throw new LatentError(
       `a streaming threshold learns the tail of the scores, which only the pot rule models (the rule is ${formatThresholdRule(rule)})`,
-      'use a pot rule (e.g. pot:1e-8) or the fixed threshold update',
+      'use a pot rule (e.g. pot:1e-4) or the fixed threshold update',
     );
   }
   return requested;

@@ -3,7 +3,7 @@
  * and trainer options, filling every gap with a default taken from the data, then trains.
  *
  * Defaults (the same rules for every task unless the task passes its own `TaskDefaults`):
- * - scaling: `standard` unless every value already lies in [0, 1], then `none`;
+ * - scaling: `defaultScaler` (none for data in [0, 1], else by the default scaling rule);
  * - latent size and hidden layers: `defaultLatent` / `defaultHidden` of the feature count;
  * - training length: the automatic budget (src/train/budget.ts) — until the validation loss
  *   (10% of the rows, seeded, or the `validationData` given) stops improving, at least `minSteps` steps and `minEpochs` epochs,
@@ -60,7 +60,10 @@ export interface AutoencoderOptions extends TrainerOptions {
   readonly outputActivation?: Activation;
   /** Dropout after each hidden layer (default 0, or the task's default). */
   readonly dropout?: number;
-  /** Scaling fitted on the training rows (default: standard, or none for data in [0, 1]). */
+  /**
+   * Scaling fitted on the training rows (default: `defaultScaler`: none for data in [0, 1], else
+   * standard below 256 columns and standard-pooled from there on).
+   */
   readonly scaler?: ScalerKind;
   /** Epochs (default: the automatic budget, see `budget`). */
   readonly epochs?: number;

@@ -13,5 +13,6 @@ export {
 export { TrainingDivergedError } from './diverged.js';
 export { AUTO_BUDGET, budgetFitOptions, type BudgetFitOptions, type TrainingBudget } from './budget.js';
 export { describeStop } from './stop-reason.js';
+export { isValidationRow, prepareStream, type StreamedRows, type StreamSplitOptions } from './stream-batches.js';
 export { evaluateLoss, fit, type EarlyStopping, type FitOptions } from './trainer.js';
 export type { BatchLog, EpochLog, History, StopReason, TrainingState } from './types.js';

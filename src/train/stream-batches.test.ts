@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matrix } from '../data/matrix.js';
-import { fitScaler } from '../data/scaler.js';
+import { applyScaler, fitScaler } from '../data/scaler.js';
+import type { RowSource } from '../data/sources/row-source.js';
 import { matrixSource } from '../data/sources/matrix-source.js';
 import { DenseAutoencoder, denseConfig } from '../models/index.js';
 import { Rng } from '../tensor/rng.js';
@@ -28,10 +29,11 @@ describe('training from a stream', () => {
     expect(isValidationRow(1234, 0.1, 7)).toBe(isValidationRow(1234, 0.1, 7));
   });
 
-  it('fits the scaler in one pass as fitScaler does on the same rows', async () => {
+  it.each(['standard', 'standard-pooled'] as const)('fits a %s scaler in one pass as fitScaler does on the same rows', async (kind) => {
     const x = planeData(600);
-    const { scaler } = await prepareStream(matrixSource({ x, columns: [], source: 'plane' }, {}, 64), 'standard');
-    const reference = fitScaler('standard', x);
+    const { scaler } = await prepareStream(matrixSource({ x, columns: [], source: 'plane' }, {}, 64), kind);
+    const reference = fitScaler(kind, x);
+    expect(scaler!.kind).toBe(kind);
     scaler!.offset.forEach((v, c) => expect(v).toBeCloseTo(reference.offset[c]!, 10));
     scaler!.scale.forEach((v, c) => expect(v).toBeCloseTo(reference.scale[c]!, 8));
   });
@@ -48,7 +50,7 @@ describe('training from a stream', () => {
     });
     const epoch = async (seed: number): Promise<number[]> => {
       const seen: number[] = [];
-      for await (const batch of rows.batches(new Rng(seed), 16, true)) seen.push(...batch.data);
+      for await (const batch of rows.batches(new Rng(seed), 16, true, null)) seen.push(...batch.data);
       return seen;
     };
     const first = await epoch(1);
@@ -71,5 +73,44 @@ describe('training from a stream', () => {
     expect(history.epochs[0]!.valLoss).not.toBeNull();
     await fit(m, rows.range, { ...options, epochs: 4, resume: state! });
     expect(m.parameters().map((p) => p.data.slice())).toEqual(a);
+  });
+
+  it('holds a bounded number of rows whatever the data size: the buffer, the blocks read ahead, a carry', async () => {
+    const x = planeData(2000);
+    const inner = matrixSource({ x, columns: ['a', 'b', 'c', 'd', 'e', 'f'], source: 'plane' }, {}, 50);
+    let delivered = 0;
+    const blocks = inner.blocks!;
+    const counted: RowSource = {
+      ...inner,
+      blocks: {
+        ...blocks,
+        read: async (i) => {
+          const chunk = await blocks.read(i);
+          delivered += chunk.x.rows;
+          return chunk;
+        },
+      },
+    };
+    const { rows } = await prepareStream(counted, undefined, { bufferBlocks: 3 });
+    let consumed = 0;
+    let most = 0;
+    for await (const batch of rows.batches(new Rng(1), 16, true, null)) {
+      most = Math.max(most, delivered - consumed);
+      consumed += batch.rows;
+    }
+    expect(consumed).toBe(2000);
+    expect(most).toBeLessThanOrEqual(2 * 3 * 50 + 16);
+  });
+
+  it('gives rows in file order without shuffling, scaled as applyScaler scales them', async () => {
+    const x = planeData(300);
+    const columns = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const { rows } = await prepareStream(matrixSource({ x, columns, source: 'plane' }, {}, 64), undefined, { bufferBlocks: 2 });
+    const scaler = rows.fitScaler('minmax');
+    const seen: number[] = [];
+    for await (const batch of rows.batches(new Rng(1), 20, false, scaler)) seen.push(...batch.data);
+    expect(Float32Array.from(seen)).toEqual(applyScaler(scaler, x).data);
+    // The source's own rows are left as they were (in-memory blocks are views of the data).
+    expect(x.data).toEqual(planeData(300).data);
   });
 });

@@ -8,17 +8,21 @@
  *   same orders): the source's blocks in a random order (sources that can seek: .npy files,
  *   in-memory data; others keep file order), read into a shuffle buffer of `bufferBlocks` blocks
  *   whose rows are permuted before they are cut into batches; rows left over carry into the next
- *   buffer, so every batch but the epoch's last is full.
+ *   buffer, so every batch but the epoch's last is full (shuffle-buffer.ts).
+ * - Speed: the next `bufferBlocks` blocks are read while the model trains on the buffer; each row
+ *   is scaled and shuffled in one copy, and batches are views of the buffer.
  *
- * Memory: the buffer (`bufferBlocks` blocks of the source's chunk size), whatever the data size.
+ * Memory: about four buffers' worth (`bufferBlocks` blocks of the source's chunk size each: the
+ * blocks held, the blocks read ahead, two output arrays), whatever the data size.
  */
 
 import { matrix, type Matrix } from '../data/matrix.js';
 import { RunningMoments } from '../data/running-moments.js';
-import { identityScaler, type Scaler, type ScalerKind } from '../data/scaler.js';
+import { scalerFromColumnStats, type Scaler, type ScalerKind } from '../data/scaler.js';
 import type { RowChunk, RowSource } from '../data/sources/row-source.js';
 import { LatentError } from '../errors.js';
 import type { Rng } from '../tensor/rng.js';
+import { ShuffleBuffer } from './shuffle-buffer.js';
 
 /** What `fit` needs from streamed training data. */
 export interface StreamedRows {
@@ -27,10 +31,15 @@ export interface StreamedRows {
   readonly validationRows: number;
   /** Per-column min and max of the training rows (unscaled): enough to choose the loss. */
   readonly range: Matrix;
-  /** The training rows of one epoch in batches of `batchSize`, unscaled, shuffled by `rng`. */
-  batches(rng: Rng, batchSize: number, shuffle: boolean): AsyncIterable<Matrix>;
+  /**
+   * The training rows of one epoch in batches of `batchSize`, shuffled by `rng` and scaled by
+   * `scaler` (null: as read). A batch is valid until the next one is asked for.
+   */
+  batches(rng: Rng, batchSize: number, shuffle: boolean, scaler: Scaler | null): AsyncIterable<Matrix>;
   /** The validation rows in chunks, unscaled (none when no split was asked for). */
   validation(): AsyncIterable<Matrix>;
+  /** A scaler of `kind` fitted on the training rows (from the preparing pass; no new read). */
+  fitScaler(kind: ScalerKind): Scaler;
 }
 
 export interface StreamSplitOptions {
@@ -39,6 +48,8 @@ export interface StreamSplitOptions {
   readonly seed?: number;
   /** Blocks held in the shuffle buffer (default 4). */
   readonly bufferBlocks?: number;
+  /** Called after each chunk of the preparing pass with its row count (progress). */
+  readonly onChunk?: (rows: number) => void;
 }
 
 /**
@@ -97,6 +108,7 @@ export async function prepareStream(
     const train = pick(chunk, fraction, seed, true);
     moments.add(train);
     validationRows += chunk.x.rows - train.rows;
+    options.onChunk?.(chunk.x.rows);
   }
   if (moments.count === 0) throw new LatentError(`${source.source}: no training rows`, 'pass data with at least one row');
   if (fraction > 0 && validationRows === 0) {
@@ -113,7 +125,7 @@ export async function prepareStream(
     trainRows: moments.count,
     validationRows,
     range,
-    batches: (rng, batchSize, shuffle) => shuffledBatches(source, rng, batchSize, shuffle, bufferBlocks, fraction, seed),
+    batches: (rng, batchSize, shuffle, scaler) => shuffledBatches(source, rng, batchSize, shuffle, scaler, bufferBlocks, fraction, seed),
     async *validation() {
       if (fraction <= 0) return;
       for await (const chunk of source.chunks()) {
@@ -121,41 +133,73 @@ export async function prepareStream(
         if (held.rows > 0) yield held;
       }
     },
+    fitScaler: (kind) => scalerFromMoments(kind, moments),
   };
   return { rows, scaler: scalerKind === undefined ? undefined : scalerFromMoments(scalerKind, moments) };
 }
 
 /** The scaler `fitScaler` would fit, from streamed moments. */
 export function scalerFromMoments(kind: ScalerKind, moments: RunningMoments): Scaler {
-  const cols = moments.cols;
-  if (kind === 'none') return identityScaler(cols);
-  const min = Array.from(moments.min);
-  const max = Array.from(moments.max);
-  const constant = (c: number): boolean => min[c] === max[c];
-  if (kind === 'minmax') return { kind, offset: min, scale: min.map((lo, c) => (constant(c) ? 1 : 1 / (max[c]! - lo))) };
-  const variance = moments.variance();
-  const scale = Array.from(variance, (v, c) => {
-    const std = Math.sqrt(v);
-    return constant(c) || !(std > 0) ? 1 : 1 / std;
-  });
-  return { kind, offset: Array.from(moments.mean), scale };
+  return scalerFromColumnStats(kind, { mean: moments.mean, variance: moments.variance(), min: moments.min, max: moments.max });
 }
 
-/** Chunks of one epoch: blocks in a shuffled order when the source can seek, else file order. */
-async function* epochChunks(source: RowSource, rng: Rng, shuffle: boolean): AsyncIterable<RowChunk> {
+/**
+ * Chunks of one epoch: blocks in a shuffled order when the source can seek, else file order. Up
+ * to `ahead` chunks are read in advance, so the disk (and a parser) works while the model trains.
+ */
+async function* epochChunks(source: RowSource, rng: Rng, shuffle: boolean, ahead: number): AsyncIterable<RowChunk> {
   const blocks = source.blocks;
   if (blocks === undefined || !shuffle) {
-    yield* source.chunks(blocks === undefined ? {} : { chunkRows: blocks.blockRows });
+    yield* readAhead(source.chunks(blocks === undefined ? {} : { chunkRows: blocks.blockRows }), ahead);
     return;
   }
   const order = rng.permutation(blocks.count);
-  // Read one block ahead, so the disk works while the model trains.
-  let next = blocks.read(order[0]!);
-  for (let i = 0; i < order.length; i++) {
-    const current = await next;
-    if (i + 1 < order.length) next = blocks.read(order[i + 1]!);
+  const pending: Promise<RowChunk>[] = [];
+  let asked = 0;
+  const ask = (): void => void pending.push(settled(blocks.read(order[asked++]!)));
+  while (asked < order.length && pending.length < ahead) ask();
+  while (pending.length > 0) {
+    const current = await pending.shift()!;
+    if (asked < order.length) ask();
     yield current;
   }
+}
+
+/** `chunks` with up to `ahead` next() calls in flight (an async generator queues them in order). */
+async function* readAhead(chunks: AsyncIterable<RowChunk>, ahead: number): AsyncIterable<RowChunk> {
+  const it = chunks[Symbol.asyncIterator]();
+  const pending: Promise<IteratorResult<RowChunk>>[] = [];
+  try {
+    for (;;) {
+      while (pending.length < ahead) pending.push(settled(it.next()));
+      const next = await pending.shift()!;
+      if (next.done === true) return;
+      yield next.value;
+    }
+  } finally {
+    // Let queued reads settle before the source closes its file, then close it.
+    await Promise.allSettled(pending);
+    await it.return?.();
+  }
+}
+
+/**
+ * `promise`, marked as handled: a read made in advance may fail after the epoch was left (time
+ * cap, an earlier error), and nobody then awaits it. Awaiting it still throws.
+ */
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/** Indices of the training rows of `chunk` (null: all of them). */
+function trainingRows(chunk: RowChunk, fraction: number, seed: number): Uint32Array | null {
+  if (fraction <= 0) return null;
+  const rows = chunk.x.rows;
+  const keep = new Uint32Array(rows);
+  let kept = 0;
+  for (let r = 0; r < rows; r++) if (!isValidationRow(chunk.start + r, fraction, seed)) keep[kept++] = r;
+  return kept === rows ? null : keep.subarray(0, kept);
 }
 
 async function* shuffledBatches(
@@ -163,53 +207,19 @@ async function* shuffledBatches(
   rng: Rng,
   batchSize: number,
   shuffle: boolean,
+  scaler: Scaler | null,
   bufferBlocks: number,
   fraction: number,
   seed: number,
 ): AsyncIterable<Matrix> {
-  const cols = source.columns.length;
-  let buffer: Matrix[] = [];
-  let held = 0;
-  let carry = matrix(new Float32Array(0), 0, cols);
-  const drain = function* (final: boolean): Iterable<Matrix> {
-    const rows = carry.rows + held;
-    const all = new Float32Array(rows * cols);
-    all.set(carry.data, 0);
-    let at = carry.rows * cols;
-    for (const m of buffer) {
-      all.set(m.data, at);
-      at += m.data.length;
-    }
-    buffer = [];
-    held = 0;
-    const order = shuffle ? rng.permutation(rows) : null;
-    const full = final ? rows : rows - (rows % batchSize);
-    for (let start = 0; start < full; start += batchSize) {
-      const end = Math.min(full, start + batchSize);
-      const batch = new Float32Array((end - start) * cols);
-      for (let i = start; i < end; i++) {
-        const r = order === null ? i : order[i]!;
-        batch.set(all.subarray(r * cols, (r + 1) * cols), (i - start) * cols);
-      }
-      yield matrix(batch, end - start, cols);
-    }
-    const rest = rows - full;
-    const left = new Float32Array(rest * cols);
-    for (let i = full; i < rows; i++) {
-      const r = order === null ? i : order[i]!;
-      left.set(all.subarray(r * cols, (r + 1) * cols), (i - full) * cols);
-    }
-    carry = matrix(left, rest, cols);
-  };
+  const buffer = new ShuffleBuffer(source.columns.length, scaler);
   let blocksHeld = 0;
-  for await (const chunk of epochChunks(source, rng, shuffle)) {
-    const train = pick(chunk, fraction, seed, true);
-    buffer.push(train);
-    held += train.rows;
+  for await (const chunk of epochChunks(source, rng, shuffle, bufferBlocks)) {
+    buffer.add({ x: chunk.x, keep: trainingRows(chunk, fraction, seed) });
     if (++blocksHeld >= bufferBlocks) {
       blocksHeld = 0;
-      yield* drain(false);
+      yield* buffer.drain(batchSize, shuffle ? rng : null, false);
     }
   }
-  yield* drain(true);
+  yield* buffer.drain(batchSize, shuffle ? rng : null, true);
 }

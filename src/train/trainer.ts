@@ -207,7 +207,9 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
     for (let epoch = startEpoch; epoch < epochs; epoch++) {
       const epochStart = performance.now();
       model.train();
-      const streamed = stream?.batches(shuffleRng, batchSize, options.shuffle !== false)[Symbol.asyncIterator]();
+      // Streamed batches come scaled (in the same pass that shuffles them).
+      const scaler = model.scaler !== null && model.scaler.kind !== 'none' ? model.scaler : null;
+      const streamed = stream?.batches(shuffleRng, batchSize, options.shuffle !== false, scaler)[Symbol.asyncIterator]();
       const order = streamed !== undefined ? null : options.shuffle === false ? identity(train.rows) : shuffleRng.permutation(train.rows);
       let lossSum = 0;
       let seen = 0;
@@ -220,7 +222,7 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
         if (streamed !== undefined) {
           const next = await streamed.next();
           if (next.done === true) break;
-          batch = model.scale(next.value);
+          batch = next.value;
           rows = batch.rows;
         } else {
           start = b * batchSize;
@@ -282,6 +284,8 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
           await new Promise<void>((resolve) => setTimeout(resolve, 0));
         }
       }
+      // An epoch cut short (time cap) closes its reading.
+      await streamed?.return?.();
       const seconds = (performance.now() - epochStart) / 1000;
       const valLoss =
         stream !== undefined

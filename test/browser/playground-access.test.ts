@@ -26,6 +26,7 @@ import {
   vaeConfig,
   type History,
 } from '../../src/index.js';
+import { formatNumber } from '../../src/report/index.js';
 import { caughtLatentError } from '../../src/test-utils/errors.js';
 import { buildWeb } from '../../scripts/web-build.js';
 import { serveStatic, type StaticServer } from '../../scripts/web-server.js';
@@ -41,6 +42,7 @@ import {
   focused,
   inViewport,
   pageState,
+  planeSnapshot,
   setField,
   smallestChartText,
   tabTo,
@@ -192,7 +194,8 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium: keyboard, sc
         all.map((c) => ({ id: c.id, role: c.getAttribute('role'), label: c.getAttribute('aria-label') ?? '' })),
       );
       for (const canvas of canvases) {
-        expect(canvas.role).toBe('img');
+        // The latent plane takes the arrow keys (an application region); every other canvas is a picture.
+        expect(canvas.role).toBe(canvas.id === 'latent-plane' ? 'application' : 'img');
         expect(canvas.label.length).toBeGreaterThan(20);
       }
       expect(canvases.find((c) => c.id === 'reconstructions')?.label).toMatch(/10 held-out samples as 28×28 images in four rows/);
@@ -389,6 +392,63 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium: keyboard, sc
     }
   });
 
+  it('reads the latent plane out from the keyboard: arrow keys move a cursor, a live region says its point', async () => {
+    const page = await openPage();
+    try {
+      await useDigits(page, 600);
+      for (const [name, value] of Object.entries({ family: 'vae', latent: '3', epochs: '1', hidden: '64' })) {
+        await setField(page, name, value);
+      }
+      await trainAndWait(page);
+      const plane = await planeSnapshot(page);
+      expect(plane.kind).toBe('grid');
+      const n = plane.axis.length;
+      const z = (i: number): string => formatNumber(plane.axis[i]!, 3);
+      expect(await page.getAttribute('#plane-point', 'aria-live')).toBe('polite');
+      expect(await page.getAttribute('#latent-plane', 'aria-label')).toContain('Arrow keys move across the cells');
+
+      // Tab reaches the plane; focus puts the cursor on the middle cell and reads its point.
+      await page.focus('#threshold-param');
+      await tabTo(page, '#latent-plane', 20);
+      const middle = Math.floor((n - 1) / 2);
+      expect(await page.textContent('#plane-point')).toBe(
+        `z₁ = ${z(middle)}, z₂ = ${z(n - 1 - middle)}, others 0 (column ${middle + 1} of ${n}, row ${middle + 1} of ${n} from the top)`,
+      );
+      const scrolled = await page.evaluate(() => window.scrollY);
+
+      // Right, up, then the end of the row: each key moves the cursor one step and reads the new point.
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowUp');
+      expect(await page.textContent('#plane-point')).toContain(`z₁ = ${z(middle + 1)}, z₂ = ${z(n - middle)}`);
+      await page.keyboard.press('End');
+      await page.keyboard.press('ArrowRight');
+      expect(await page.textContent('#plane-point')).toContain(`(column ${n} of ${n}, row ${middle} of ${n} from the top)`);
+      for (let i = 0; i < n + 2; i++) await page.keyboard.press('ArrowDown');
+      expect(await page.textContent('#plane-point')).toContain(`z₁ = ${z(n - 1)}, z₂ = ${z(0)}`);
+      // The keys moved the cursor, not the page.
+      expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
+
+      // The frame sits on the bottom-right cell of the canvas.
+      const boxes = await page.evaluate(() => {
+        const box = (id: string): DOMRect => document.getElementById(id)!.getBoundingClientRect();
+        return { canvas: box('latent-plane').toJSON() as DOMRect, cursor: box('plane-cursor').toJSON() as DOMRect };
+      });
+      const cell = boxes.canvas.width / n;
+      expect(boxes.cursor.width).toBeGreaterThan(cell * 0.8);
+      // Within two CSS pixels of the canvas's bottom-right corner (one gap pixel, scaled, lies outside the cell).
+      expect(Math.abs(boxes.cursor.right - boxes.canvas.right)).toBeLessThan(2);
+      expect(Math.abs(boxes.cursor.bottom - boxes.canvas.bottom)).toBeLessThan(2);
+      expect(await page.isVisible('#plane-cursor')).toBe(true);
+      expect(serious(await axeViolations(page))).toEqual([]);
+
+      // Leaving the plane hides the frame; the readout keeps the last point.
+      await page.keyboard.press('Tab');
+      expect(await page.isHidden('#plane-cursor')).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('on a phone, shows the results after Train and keeps chart text readable', async () => {
     const page = await openPage({ width: 390, height: 844 });
     try {
@@ -414,6 +474,24 @@ describe.skipIf(unavailable !== undefined)('playground in Chromium: keyboard, sc
       expect(await page.textContent('#run-status')).toMatch(/^Finished after 2 epochs/);
       const smallest = await smallestChartText(page);
       expect(smallest.px, smallest.where).toBeGreaterThanOrEqual(11);
+      // The image rows' names are text beside the shrunken canvas, each centred on its row of images.
+      const rows = await page.$eval('#reconstructions-figure', (figure) => {
+        const canvas = figure.querySelector('canvas')!.getBoundingClientRect();
+        return {
+          canvas: { top: canvas.top, height: canvas.height, width: canvas.width },
+          labels: Array.from(figure.querySelectorAll('.row-label'), (label) => {
+            const box = label.getBoundingClientRect();
+            return { text: label.textContent, centre: box.top + box.height / 2, right: box.right };
+          }),
+        };
+      });
+      expect(rows.labels.map((l) => l.text)).toEqual(['original', 'reconstructed', 'noisy', 'denoised']);
+      expect(rows.canvas.width).toBeGreaterThan(200);
+      const pitch = rows.canvas.height / (3 + 4 * 59);
+      rows.labels.forEach((label, i) => {
+        const rowCentre = rows.canvas.top + (3 + i * 59 + 28) * pitch;
+        expect(Math.abs(label.centre - rowCentre)).toBeLessThan(2);
+      });
       // Nothing is wider than the screen.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       expect(serious(await axeViolations(page))).toEqual([]);

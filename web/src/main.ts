@@ -19,12 +19,12 @@ import { csvDataset, loadBuiltIn } from './data.js';
 import { byId, downloadBytes, showMessage } from './dom.js';
 import { field, fillFields, fillForm, readForm } from './form.js';
 import { pageError, pageWording, type PageErrorContext } from './page-errors.js';
+import { wirePlanePointer } from './plane-pointer.js';
 import type { PageMessage, TrainedOn, Views, WireDataset, WorkerMessage } from './protocol.js';
 import { renderAnomalyView, renderLossView, renderModelViews } from './render.js';
 import { DEFAULT_FORM, parseSettings, SettingError } from './settings.js';
 import { initialState, type PlaygroundState } from './state.js';
 import { RULE_KINDS, RULE_PARAMETERS, ruleFromControls } from './threshold-choice.js';
-import { planePointAt } from './views/latent-plane.js';
 
 const CONV_CHANNELS = '16, 32';
 
@@ -48,8 +48,6 @@ const modelInfo = byId('model-info', HTMLElement);
 const ruleSelect = byId('threshold-rule', HTMLSelectElement);
 const ruleParameter = byId('threshold-param', HTMLInputElement);
 const thresholdError = byId('threshold-error', HTMLElement);
-const planeCanvas = byId('latent-plane', HTMLCanvasElement);
-const planePoint = byId('plane-point', HTMLElement);
 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const send = (message: PageMessage): void => worker.postMessage(message);
@@ -381,12 +379,10 @@ ruleSelect.addEventListener('change', () => {
 });
 ruleParameter.addEventListener('input', applyRule);
 ruleParameter.addEventListener('change', applyRule);
-planeCanvas.addEventListener('mousemove', (event) => {
-  const plane = state.views?.plane;
-  const point = plane === undefined ? null : planePointAt(plane, planeCanvas, event.offsetX, event.offsetY);
-  planePoint.textContent = point ?? 'Point at a cell to read its latent coordinates.';
-});
-planeCanvas.addEventListener('mouseleave', () => (planePoint.textContent = 'Point at a cell to read its latent coordinates.'));
+wirePlanePointer(
+  { canvas: byId('latent-plane', HTMLCanvasElement), cursor: byId('plane-cursor', HTMLElement), readout: byId('plane-point', HTMLElement) },
+  () => state.views?.plane ?? null,
+);
 form.querySelectorAll('input[name="source"]').forEach((radio) => radio.addEventListener('change', () => void loadData()));
 
 // Charts are drawn at their card's width: redraw when a resize changes it.

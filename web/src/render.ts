@@ -14,7 +14,7 @@ import { byId } from './dom.js';
 import type { ShownRows, Views } from './protocol.js';
 import type { PlaygroundState } from './state.js';
 import { renderAnomalies } from './views/anomalies.js';
-import { renderLatentPlane, type PlaneElements } from './views/latent-plane.js';
+import { PLANE_KEYS_HINT, renderLatentPlane, type PlaneElements } from './views/latent-plane.js';
 import { renderLoss } from './views/loss.js';
 import { renderReconstructions } from './views/reconstructions.js';
 import { scatterSvg } from './views/scatter.js';
@@ -61,7 +61,6 @@ const SHOWN_WORDS: Readonly<Record<ShownRows, string>> = {
 /** Redraw the views computed from the model (reconstructions, scatter, latent plane, anomalies). */
 export function renderModelViews(state: PlaygroundState): void {
   const { views, data } = state;
-  const canvas = byId('reconstructions', HTMLCanvasElement);
   const imagesFigure = byId('reconstructions-figure', HTMLElement);
   const imagesNote = byId('images-note', HTMLElement);
   const scatter = byId('scatter', HTMLElement);
@@ -70,6 +69,7 @@ export function renderModelViews(state: PlaygroundState): void {
   if (views === null || data === null) {
     byId('images-card', HTMLElement).hidden = data !== null && data.imageShape === null;
     imagesFigure.hidden = true;
+    imagesFigure.replaceChildren();
     imagesNote.textContent = 'Train a model (or open one) to see its reconstructions.';
     scatter.innerHTML = '';
     scatterInfo.textContent = 'Each dot will be a held-out sample placed by its latent code.';
@@ -79,6 +79,7 @@ export function renderModelViews(state: PlaygroundState): void {
     byId('anomaly-summary', HTMLElement).textContent = '';
     byId('top-list', HTMLOListElement).replaceChildren();
     byId('top-figure', HTMLElement).hidden = true;
+    byId('top-figure', HTMLElement).replaceChildren();
     byId('top-heading', HTMLElement).hidden = true;
     return;
   }
@@ -87,8 +88,7 @@ export function renderModelViews(state: PlaygroundState): void {
   if (views.images !== null) {
     imagesFigure.hidden = false;
     imagesNote.textContent = `Noise added for the denoising rows: ${describeNoise(views.images.noise)}.`;
-    renderReconstructions(canvas, views.images);
-    canvas.setAttribute('aria-label', reconstructionsAlt(views));
+    renderReconstructions(imagesFigure, 'reconstructions', views.images, reconstructionsAlt(views));
   }
   const n = views.points.length / 2;
   const pca = views.projection === 'pca';
@@ -108,7 +108,10 @@ export function renderModelViews(state: PlaygroundState): void {
     height: Math.round((chartWidth(scatter) * 340) / CHART_WIDTH),
   });
   renderLatentPlane(plane, views.plane);
-  plane.canvas.setAttribute('aria-label', views.plane.kind === 'grid' ? (plane.info.textContent ?? '') : 'no latent plane');
+  plane.canvas.setAttribute(
+    'aria-label',
+    views.plane.kind === 'grid' ? `${plane.info.textContent ?? ''} ${PLANE_KEYS_HINT}` : 'no latent plane',
+  );
   renderAnomalyView(state);
 }
 
@@ -141,22 +144,19 @@ export function renderAnomalyView(state: PlaygroundState): void {
   if (views === null || data === null) return;
   const summary = byId('anomaly-summary', HTMLElement);
   const histogram = byId('histogram', HTMLElement);
-  const topImages = byId('top-anomalies', HTMLCanvasElement);
   try {
     renderAnomalies(
-      { histogram, summary, topImages, topList: byId('top-list', HTMLOListElement), width: chartWidth(histogram) },
+      {
+        histogram,
+        summary,
+        topFigure: byId('top-figure', HTMLElement),
+        topList: byId('top-list', HTMLOListElement),
+        width: chartWidth(histogram),
+      },
       views.anomalies,
       data,
       state.thresholdRule,
       views.anomalies.epoch === null ? null : (state.epochs.at(-1)?.epoch ?? null),
-    );
-    byId('top-figure', HTMLElement).hidden = topImages.hidden;
-    topImages.hidden = false;
-    const flagged = byId('top-list', HTMLOListElement).querySelectorAll('li.flagged').length;
-    topImages.setAttribute(
-      'aria-label',
-      `The ${views.anomalies.topRows.length} highest-scoring samples (rows ${views.anomalies.topRows.join(', ')}) ` +
-        `above their reconstructions; ${flagged} of them score above the threshold and are framed in red.`,
     );
   } catch (error) {
     // A diverged model scores NaN: the library refuses to place a threshold on that, and says why.

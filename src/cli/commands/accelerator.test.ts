@@ -125,19 +125,14 @@ describe('latent score / encode / reconstruct --accelerator', () => {
     expect(run.stderr).toContain('drop --accelerator');
   });
 
-  it('notes that a threshold computed from DATA is scored by latent', async () => {
-    const run = await runCli(
-      'score',
-      detectorFile,
-      data,
-      '-o',
-      join(dir, 'rule.npy'),
-      '--threshold-rule',
-      'percentile:95',
-      '--accelerator',
-      'ort',
-    );
-    expect(run.code).toBe(0);
-    expect(run.stderr).toContain('--accelerator ort applies when');
+  it('a threshold computed from DATA: scores ONNX Runtime streams too, flagging what latent flags', async () => {
+    const [ort, wasm] = [join(dir, 'rule-ort.npy'), join(dir, 'rule-wasm.npy')];
+    const viaOrt = await runCli('score', detectorFile, data, '-o', ort, '--threshold-rule', 'percentile:95', '--accelerator', 'ort');
+    expect(viaOrt.code).toBe(0);
+    expect(viaOrt.stdout).toContain('with ONNX Runtime');
+    expect(viaOrt.stdout).toContain('flagged 15 of 300 rows');
+    const viaWasm = await runCli('score', detectorFile, data, '-o', wasm, '--threshold-rule', 'percentile:95', '--accelerator', 'wasm');
+    expect(viaWasm.stdout).toContain('flagged 15 of 300 rows');
+    expectMatches(loadDataset(ort).x.data, loadDataset(wasm).x.data, 1e-3);
   });
 });

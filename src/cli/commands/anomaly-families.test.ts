@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatThresholdRule } from '../../tasks/threshold.js';
-import { DEFAULT_SERIES_RULE } from '../../tasks/timeseries.js';
+import { DEFAULT_POINT_SCORE, DEFAULT_SERIES_RULE } from '../../tasks/timeseries.js';
 import { loadDataset } from '../../data/node-loaders.js';
 import { loadModel } from '../../io/model-node.js';
 import { VariationalAutoencoder } from '../../models/vae.js';
@@ -58,7 +58,7 @@ describe('latent train --window 64 --model conv1d / latent score on NAB', () => 
       channels: 1,
       columns: ['value'],
       rule: formatThresholdRule(DEFAULT_SERIES_RULE),
-      pointScore: 'step',
+      pointScore: DEFAULT_POINT_SCORE,
     });
     expect(loaded.training?.['options']).toMatchObject({ model: 'conv1d', window: 64, convChannels: [16, 32], kernel: 5, convStride: 2 });
   });

@@ -153,6 +153,15 @@ describe('application command errors', () => {
       ['train', series, '--window', '8', '--holdout', '1', '-o', out],
       '--holdout 1: the held-out share must be a number in [0, 1)',
     );
+    await fails(
+      ['train', series, '--window', '8', '--pot-quantile', '0.2', '-o', out],
+      '--pot-quantile 0.2: the quantile where the tail starts must be a number in [0.5, 1)',
+    );
+    await fails(['train', series, '--window', '8', '--persistence', '0', '-o', out], '--persistence');
+    await fails(['train', series, '--window', '8', '--cooldown', '-3', '-o', out], '--cooldown');
+    for (const flag of ['--pot-quantile', '--persistence', '--cooldown']) {
+      await fails(['train', series, flag, '1', '-o', out], `${flag} applies to a series scorer`);
+    }
     await fails(['train', series, '--window', '8', '--model', 'conv', '-o', out], 'a series scorer (--window) uses a dense autoencoder');
     expect(existsSync(out)).toBe(false);
   });

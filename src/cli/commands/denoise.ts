@@ -18,7 +18,6 @@ import { dirname, extname } from 'node:path';
 import type { Command } from 'commander';
 import type { Dataset } from '../../data/dataset.js';
 import { matrix, type Matrix } from '../../data/matrix.js';
-import { checkSinkPath, openRowSink } from '../../data/sinks/row-sink.js';
 import { collectRows } from '../../data/sources/collect.js';
 import { LatentError } from '../../errors.js';
 import { assertWritable, writeFileAtomic } from '../../io/atomic.js';
@@ -37,11 +36,12 @@ import { loadModelArgument } from '../model-input.js';
 import { parseInteger } from '../options.js';
 import { modelImageShape } from './image-output.js';
 import { checkPngInput } from './png-input.js';
-import { ID_COLUMN_HELP, outputName } from './matrix-command.js';
+import { checkOutput, FORMAT_HELP, ID_COLUMN_HELP, openOutput, outputName } from './matrix-command.js';
 import { checkSourceFeatures, idColumns, idTexts, noteTo, openModelRows, streamRows, type RowFlags } from './row-stream.js';
 
 export interface DenoiseFlags extends RowFlags {
   readonly output: string;
+  readonly format?: string;
   readonly noise?: string;
   readonly seed?: string;
   readonly backend?: string;
@@ -62,7 +62,11 @@ export function registerDenoise(program: Command, context: CommandContext): void
     )
     .argument('<MODEL>', 'model file (.safetensors)')
     .argument('<INPUT>', "rows (.csv, .npy, .npz, mnist:test, ...) or a .png image of the model's image size")
-    .requiredOption('-o, --output <OUTPUT>', 'output file: .csv, .npy or .parquet (or - for standard output) for rows, .png for an image')
+    .requiredOption(
+      '-o, --output <OUTPUT>',
+      'output file: .csv, .jsonl, .npy or .parquet (or - for standard output) for rows, .png for an image',
+    )
+    .option('--format <name>', FORMAT_HELP)
     .option(
       '--noise <kind:amount>',
       'corrupt the clean input first: gaussian:0.5, mask:0.3 or saltpepper:0.1 (default: none, denoise the input as it is)',
@@ -104,7 +108,7 @@ export async function runDenoise(modelPath: string, input: string, flags: Denois
     if (noise !== undefined) checkPngOutput(noisyPathFor(flags.output), force);
     checkPngInput(input);
   } else {
-    checkSinkPath(flags.output, force, flags.idColumn !== undefined);
+    checkOutput(flags, io, flags.idColumn !== undefined);
   }
   await setupBackend(flags.backend);
   loadOptions(flags, input);
@@ -114,10 +118,9 @@ export async function runDenoise(modelPath: string, input: string, flags: Denois
 
   const source = await openModelRows(input, flags, loaded.training, modelPath, io);
   checkSourceFeatures(source, loaded.model, modelPath);
-  const sinkOptions = { overwrite: force, ...(io.outStream === undefined ? {} : { stdout: io.outStream }) };
   const note = noteTo(io, flags.output);
   if (noise === undefined) {
-    const sink = await openRowSink(flags.output, { text: idColumns(source), numbers: source.columns }, sinkOptions);
+    const sink = await openOutput(flags, io, { text: idColumns(source), numbers: source.columns });
     const rows = await streamRows(source, sink, io, flags.quiet === true, (chunk) => ({
       text: idTexts(chunk),
       numbers: denoiser.denoise(chunk.x),
@@ -132,7 +135,7 @@ export async function runDenoise(modelPath: string, input: string, flags: Denois
   const peak = unit ? 1 : valueRange(clean);
   const shape = imageShapeOf(denoiser, loaded, dataset);
   const evaluation = denoiser.evaluate(clean, noisy, { maxValue: peak, ...(shape === undefined ? {} : { imageShape: shape }) });
-  const sink = await openRowSink(flags.output, { text: idColumns(source), numbers: dataset.columns }, sinkOptions);
+  const sink = await openOutput(flags, io, { text: idColumns(source), numbers: dataset.columns });
   try {
     await sink.write({ text: dataset.ids === undefined ? [] : [dataset.ids], numbers: denoiser.denoise(noisy) });
     await sink.close();

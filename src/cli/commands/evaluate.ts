@@ -5,6 +5,8 @@
  *                                 defaults on DATA (labels held out) and compare them
  *   latent evaluate MODEL DATA    metrics of a trained model (the first argument ends in
  *                                 .safetensors): a stored threshold, or one computed from DATA
+ *                                 (the scores of all its rows); rows stream, and only each
+ *                                 row's score and label are kept (12 bytes a row)
  *
  * Labels come from an .npz `y` array, a CSV column or a file (`--labels`), and are checked before
  * any training.
@@ -16,6 +18,10 @@ import { matrix } from '../../data/matrix.js';
 import type { LoadOptions } from '../../data/node-loaders.js';
 import { GrowingArray } from '../../data/growing-array.js';
 import { collectRows } from '../../data/sources/collect.js';
+import { sampleRows } from '../../data/sources/row-sample.js';
+import type { RowSource } from '../../data/sources/row-source.js';
+import { computeThreshold } from '../../tasks/threshold.js';
+import { readTwice, type TwoPasses } from './read-twice.js';
 import { openRowSource } from '../../data/sources/open-source.js';
 import { evaluateScores } from '../../tasks/detector-common.js';
 import type { DetectorEvaluation } from '../../tasks/metrics.js';
@@ -43,7 +49,15 @@ import { checkReportOutput } from '../outputs.js';
 import { parseChoice, parseInteger, parseNameList } from '../options.js';
 import { evaluationTable } from './evaluation-table.js';
 import { labelSource, labelsFile, requireLabels } from './labels.js';
-import { parseMetricFlag, parseRuleFlag, storedDetector, thresholdedDetector } from './model-kind.js';
+import {
+  computedThresholdNote,
+  parseMetricFlag,
+  parseRuleFlag,
+  scoringDetector,
+  storedDetector,
+  thresholdedDetector,
+  type ScoringDetector,
+} from './model-kind.js';
 import { readSeries } from './series-data.js';
 import { taskProgress } from './task-progress.js';
 
@@ -73,7 +87,8 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
         'out) and print their metrics side by side: ROC-AUC, PR-AUC, precision@n, and precision, recall, F1 and the ' +
         'confusion counts at the threshold.\n\n' +
         'latent evaluate MODEL DATA (MODEL ends in .safetensors): the same metrics for a trained model, with its stored ' +
-        'threshold or one computed from DATA with --threshold-rule (default contamination:0.1).\n\n' +
+        'threshold or one computed from the scores of all of DATA with --threshold-rule (default contamination:0.1). ' +
+        "Rows stream: only each row's score and label are kept.\n\n" +
         'Labels (1 = anomaly, 0 = normal): the y array of an .npz archive, or --labels.',
     )
     .argument('<DATA|MODEL>', 'data with labels, or a model file (.safetensors) followed by the data')
@@ -280,53 +295,73 @@ export async function runEvaluateModel(
     }
     return evaluateSeries(loaded, modelPath, data, flags, io);
   }
-  const source = await openRowSource(data, {
-    ...dataOptions(flags, data),
-    ...modelDataOptions({ ...(flags.columns === undefined ? {} : { columns: flags.columns }) }, data, loaded.training, modelPath),
-    ...(io.inStream === undefined ? {} : { stdin: io.inStream }),
-  });
+  const openWith = (pass: Io): Promise<RowSource> =>
+    openRowSource(data, {
+      ...dataOptions(flags, data),
+      ...modelDataOptions({ ...(flags.columns === undefined ? {} : { columns: flags.columns }) }, data, loaded.training, modelPath),
+      ...(pass.inStream === undefined ? {} : { stdin: pass.inStream }),
+    });
   const file = labelsFile(labelSource(flags.labels, data));
-  const empty = { x: matrix(new Float32Array(0), 0, 0), columns: [], source: source.source };
-  if (!source.hasLabels) requireLabels(empty, file);
-  checkSourceFeatures(source, loaded.model, modelPath);
-  const stored = storedDetector(loaded, modelPath, rule, metric);
+  const quiet = flags.quiet === true || flags.json === true;
   let result: { rows: number; labels: Float32Array; evaluation: DetectorEvaluation; threshold: number; note: string };
   let report: (() => void) | undefined;
-  // The report draws every row's score and code, so it takes the in-memory path.
-  if (stored !== undefined && flags.report === undefined) {
-    // A stored threshold: rows stream; only the scores and labels (12 bytes a row) are kept.
-    const scores = new GrowingArray(Float64Array);
-    const labels = new GrowingArray(Float32Array);
-    const progress = readProgress(io, source, flags.quiet === true || flags.json === true);
-    for await (const chunk of source.chunks()) {
-      scores.push(stored.detector.score(chunk.x) as Float64Array);
-      labels.push(chunk.labels ?? new Float32Array(0));
-      progress.tick(chunk.x.rows);
-    }
-    progress.done();
-    const checked = requireLabels({ ...empty, labels: labels.values() }, file);
-    const threshold = stored.detector.threshold;
-    result = {
-      rows: checked.length,
-      labels: checked,
-      evaluation: evaluateScores(checked, scores.values(), threshold),
-      threshold,
-      note: stored.note,
-    };
-  } else {
-    const dataset = await collectRows(source);
-    const labels = requireLabels(dataset, file);
-    const { detector, note } = thresholdedDetector(loaded, modelPath, dataset.x, dataset.source, rule, metric);
-    result = { rows: dataset.x.rows, labels, evaluation: detector.evaluate(dataset.x, labels), threshold: detector.threshold, note };
-    const evaluated: ReportDetector = {
-      name: basename(modelPath),
-      evaluation: result.evaluation,
-      threshold: detector.threshold,
-      detector,
-      model: loaded.model,
-    };
-    const path = flags.report;
-    if (path !== undefined) {
+  let passes: TwoPasses | undefined;
+  let source: RowSource;
+  try {
+    if (flags.report === undefined) {
+      // Rows stream; only the scores and labels (12 bytes a row) are kept for the metrics.
+      const stored = storedDetector(loaded, modelPath, rule, metric);
+      const scoring = stored === undefined ? scoringDetector(loaded, modelPath, rule, metric) : undefined;
+      let detector = stored?.detector ?? scoring?.detector;
+      if (scoring?.needsStatistics === true) {
+        // The combined score's statistics come from DATA: a first pass fits them on a sample of its rows.
+        passes = await readTwice(data, io, openWith);
+        const first = await passes.open();
+        checkRows(first, file, loaded, modelPath);
+        const progress = readProgress(io, first, quiet);
+        const sample = await sampleRows(first, { onChunk: (chunk) => progress.tick(chunk.x.rows) });
+        progress.done();
+        detector = thresholdedDetector(loaded, modelPath, sample.x, first.source, rule, metric).detector;
+      }
+      source = passes === undefined ? await openWith(io) : await passes.open();
+      checkRows(source, file, loaded, modelPath);
+      const { scores, labels } = await scoresAndLabels(source, detector as AutoencoderDetector, io, quiet);
+      const checked = requireLabels({ x: matrix(new Float32Array(0), 0, 0), columns: [], source: source.source, labels }, file);
+      let threshold: number;
+      let note: string;
+      if (stored !== undefined) {
+        threshold = stored.detector.threshold;
+        note = stored.note;
+      } else {
+        const chosen = scoring as ScoringDetector;
+        threshold = computeThreshold(chosen.rule, scores);
+        note = computedThresholdNote(
+          threshold,
+          chosen.detector.metric,
+          chosen.rule,
+          chosen.hasStored,
+          rule !== undefined,
+          modelPath,
+          source.source,
+        );
+      }
+      result = { rows: checked.length, labels: checked, evaluation: evaluateScores(checked, scores, threshold), threshold, note };
+    } else {
+      // The report draws every row's score and code, so it takes the in-memory path.
+      source = await openWith(io);
+      checkRows(source, file, loaded, modelPath);
+      const dataset = await collectRows(source);
+      const labels = requireLabels(dataset, file);
+      const { detector, note } = thresholdedDetector(loaded, modelPath, dataset.x, dataset.source, rule, metric);
+      result = { rows: dataset.x.rows, labels, evaluation: detector.evaluate(dataset.x, labels), threshold: detector.threshold, note };
+      const evaluated: ReportDetector = {
+        name: basename(modelPath),
+        evaluation: result.evaluation,
+        threshold: detector.threshold,
+        detector,
+        model: loaded.model,
+      };
+      const path = flags.report;
       report = () =>
         writeEvaluationReport(path, flags.force === true, {
           title: `latent evaluate ${basename(modelPath)} ${data}`,
@@ -337,6 +372,8 @@ export async function runEvaluateModel(
           notes: `The trained model ${modelPath} scores every row of ${dataset.source}; ${note}.`,
         });
     }
+  } finally {
+    passes?.release();
   }
   const anomalies = countOnes(result.labels);
   if (flags.json === true) {
@@ -361,6 +398,31 @@ export async function runEvaluateModel(
     (flags.json === true ? io.err : io.out)(`wrote report to ${flags.report}\n`);
   }
   return 0;
+}
+
+/** Labels are present (a column, or a labels file) and rows have the model's width. */
+function checkRows(source: RowSource, file: string | undefined, loaded: LoadedModel, modelPath: string): void {
+  if (!source.hasLabels) requireLabels({ x: matrix(new Float32Array(0), 0, 0), columns: [], source: source.source }, file);
+  checkSourceFeatures(source, loaded.model, modelPath);
+}
+
+/** Every row's score and label, read chunk by chunk. */
+async function scoresAndLabels(
+  source: RowSource,
+  detector: AutoencoderDetector,
+  io: Io,
+  quiet: boolean,
+): Promise<{ scores: Float64Array; labels: Float32Array }> {
+  const scores = new GrowingArray(Float64Array);
+  const labels = new GrowingArray(Float32Array);
+  const progress = readProgress(io, source, quiet);
+  for await (const chunk of source.chunks()) {
+    scores.push(detector.score(chunk.x));
+    labels.push(chunk.labels ?? new Float32Array(0));
+    progress.tick(chunk.x.rows);
+  }
+  progress.done();
+  return { scores: scores.values(), labels: labels.values() };
 }
 
 function writeEvaluationReport(path: string, force: boolean, input: EvaluationReportInput): void {

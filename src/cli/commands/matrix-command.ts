@@ -1,14 +1,24 @@
 /**
  * The shape shared by the commands that run a model over every row of a data file and write one
  * matrix (`encode`, `reconstruct`, `reduce`): arguments MODEL and DATA (`-` for standard input),
- * `-o OUT` (.csv, .npy, .parquet, or `-` for standard output), the column flags, `--id-column`,
+ * `-o OUT` (.csv, .jsonl, .npy, .parquet, or `-` for standard output in the `--format` given),
+ * the column flags, `--id-column`,
  * `--backend`, `--force` and `--quiet`; and their common first steps, in the order that fails
  * fastest — the output path, the flags, the backend, the model, then the data (opened as a
  * stream: rows are read, mapped and written chunk by chunk).
  */
 
 import type { Command } from 'commander';
-import { checkSinkPath, openRowSink, type RowSink } from '../../data/sinks/row-sink.js';
+import {
+  checkSinkPath,
+  openRowSink,
+  SINK_FORMATS,
+  sinkFormat,
+  type RowSink,
+  type SinkColumns,
+  type SinkFormat,
+} from '../../data/sinks/row-sink.js';
+import { parseChoice } from '../options.js';
 import type { RowSource } from '../../data/sources/row-source.js';
 import type { LoadedModel } from '../../io/model-io.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
@@ -21,6 +31,8 @@ import { checkSourceFeatures, idColumns, openModelRows, type RowFlags } from './
 
 export interface MatrixFlags extends RowFlags {
   readonly output: string;
+  /** The format of `-o -`. */
+  readonly format?: string;
   readonly force?: boolean;
   readonly backend?: string;
   /** Commands that take `--accelerator` (encode, reconstruct). */
@@ -28,7 +40,54 @@ export interface MatrixFlags extends RowFlags {
 }
 
 /** The `-o` help of commands that write rows. */
-export const ROW_OUTPUT_HELP = 'output file: .csv, .npy or .parquet, or - for standard output (CSV)';
+export const ROW_OUTPUT_HELP = 'output file: .csv, .jsonl, .npy or .parquet, or - for standard output (CSV unless --format says otherwise)';
+/** The `--format` help. */
+export const FORMAT_HELP = "format of -o - (standard output): csv, jsonl, npy or parquet (default: csv; a file takes its extension's)";
+
+/**
+ * `--format` text → format, checked against the output path (a file's extension sets its format).
+ *
+ * @example
+ * outputFormat({ output: '-', format: 'npy' }); // 'npy'
+ */
+export function outputFormat(flags: { readonly output: string; readonly format?: string }): SinkFormat {
+  const format = flags.format === undefined ? undefined : parseChoice('--format', flags.format, SINK_FORMATS);
+  return sinkFormat(flags.output, format);
+}
+
+/**
+ * Check `-o` (and `--format`) before any work, as `checkSinkPath` does.
+ *
+ * @example
+ * checkOutput(flags, io, flags.idColumn !== undefined);
+ */
+export function checkOutput(
+  flags: { readonly output: string; readonly format?: string; readonly force?: boolean },
+  io: Io,
+  hasText: boolean,
+): SinkFormat {
+  const format = outputFormat(flags);
+  checkSinkPath(flags.output, flags.force === true, hasText, { format, ...(io.outStream === undefined ? {} : { stdout: io.outStream }) });
+  return format;
+}
+
+/**
+ * Where a command writes rows: `-o`, in its format, standard output from `io`.
+ *
+ * @example
+ * const sink = await openOutput(flags, io, { text: [], numbers: ['score', 'flag'] });
+ */
+export function openOutput(
+  flags: { readonly output: string; readonly format?: string; readonly force?: boolean },
+  io: Io,
+  columns: SinkColumns,
+): Promise<RowSink> {
+  return openRowSink(flags.output, columns, {
+    overwrite: flags.force === true,
+    format: outputFormat(flags),
+    ...(io.outStream === undefined ? {} : { stdout: io.outStream }),
+  });
+}
 /** The DATA help of commands that read rows. */
 export const ROW_DATA_HELP = 'data with the training columns: a file, a quoted glob ("parts/*.csv"), or - for standard input';
 /** The `--id-column` help. */
@@ -67,6 +126,7 @@ export function registerMatrixCommand(
     .argument('<MODEL>', 'model file (.safetensors) written by latent train')
     .argument('<DATA>', ROW_DATA_HELP)
     .requiredOption(`-o, --output <${help.output}>`, ROW_OUTPUT_HELP)
+    .option('--format <name>', FORMAT_HELP)
     .option('--columns <names>', 'CSV/Parquet: feature columns to use, comma-separated (default: the columns the model was trained on)')
     .option('--label-column <name>', 'CSV/Parquet: a label column to leave out')
     .option('--id-column <name>', ID_COLUMN_HELP)
@@ -97,7 +157,7 @@ export interface ModelAndRows {
  */
 export async function openModelAndRows(modelPath: string, data: string, flags: MatrixFlags, io: Io): Promise<ModelAndRows> {
   const force = flags.force === true;
-  checkSinkPath(flags.output, force, flags.idColumn !== undefined);
+  checkOutput(flags, io, flags.idColumn !== undefined);
   loadOptions(flags, data);
   await setupBackend(flags.backend);
   const loaded = loadModelArgument(modelPath);
@@ -113,11 +173,7 @@ export async function openModelAndRows(modelPath: string, data: string, flags: M
  * const sink = await openMatrixSink(flags, source, codeColumns(8), io);
  */
 export function openMatrixSink(flags: MatrixFlags, source: RowSource, numbers: readonly string[], io: Io): Promise<RowSink> {
-  return openRowSink(
-    flags.output,
-    { text: idColumns(source), numbers },
-    { overwrite: flags.force === true, ...(io.outStream === undefined ? {} : { stdout: io.outStream }) },
-  );
+  return openOutput(flags, io, { text: idColumns(source), numbers });
 }
 
 /** How a message names the output: its path, or standard output. */

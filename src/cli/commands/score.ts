@@ -1,7 +1,7 @@
 /**
  * `latent score MODEL DATA -o SCORES`: anomaly scores and 0/1 flags for every row of DATA (or
- * every time step, for a series model), written as CSV columns `score,flag` — with `timestamp`
- * first when the data has timestamps — or as a two-column .npy.
+ * every time step, for a series model), written as columns `score,flag` — with `timestamp`
+ * first when the data has timestamps — to CSV, JSON Lines or Parquet, or as a two-column .npy.
  *
  * The model file decides what a row is: a series model (from `latent train --window`) scores
  * time steps with its stored window, stride and threshold and prints the flagged ranges; any other
@@ -9,19 +9,28 @@
  * from DATA (the output says which). Checks run before any work: the output path first.
  *
  * Rows stream (read a chunk → score → write a chunk, any size of DATA, `-` for standard input and
- * output) when the threshold is stored in the model; a threshold computed from DATA needs every
- * score first, so DATA is then read whole. `--id-column` writes each row's id first.
+ * output). A threshold stored in the model takes one pass; a threshold computed from DATA takes
+ * two: the first draws a uniform sample of DATA's rows (all of them up to `defaultSampleRows`,
+ * about 64 MiB of values) and computes the threshold from their scores, the second scores and
+ * writes every row. Standard input is copied to a temporary file for the second pass.
+ * `--id-column` writes each row's id first.
  */
 
 import type { Command } from 'commander';
 import type { ExtraColumn } from '../../data/csv-writer.js';
+import { sampleRows } from '../../data/sources/row-sample.js';
+import type { RowSource } from '../../data/sources/row-source.js';
+import type { ScoreMetric } from '../../tasks/detector-common.js';
+import type { ThresholdRule } from '../../tasks/threshold.js';
+import { readProgress } from '../read-progress.js';
+import { readTwice, type TwoPasses } from './read-twice.js';
 import type { Dataset } from '../../data/dataset.js';
 import { matrix } from '../../data/matrix.js';
 import { saveMatrix } from '../../data/node-loaders.js';
-import { checkSinkPath, openRowSink, type SinkChunk } from '../../data/sinks/row-sink.js';
-import { collectRows } from '../../data/sources/collect.js';
+import type { SinkChunk } from '../../data/sinks/row-sink.js';
 import type { RowChunk } from '../../data/sources/row-source.js';
 import { flagAbove } from '../../tasks/detector-common.js';
+import type { Accelerator } from '../../accelerator/index.js';
 import { LatentError } from '../../errors.js';
 import type { LoadedModel } from '../../io/model-io.js';
 import { taskKind } from '../../tasks/model-task.js';
@@ -34,13 +43,23 @@ import { formatLoss } from '../format.js';
 import type { Io } from '../io.js';
 import { loadModelArgument } from '../model-input.js';
 import { checkMatrixOutput } from '../outputs.js';
-import { ID_COLUMN_HELP, outputName, ROW_DATA_HELP, ROW_OUTPUT_HELP } from './matrix-command.js';
-import { parseMetricFlag, parseRuleFlag, storedDetector, thresholdedDetector } from './model-kind.js';
+import {
+  checkOutput,
+  FORMAT_HELP,
+  ID_COLUMN_HELP,
+  openOutput,
+  outputFormat,
+  outputName,
+  ROW_DATA_HELP,
+  ROW_OUTPUT_HELP,
+} from './matrix-command.js';
+import { parseMetricFlag, parseRuleFlag, storedDetector, thresholdedDetector, type ThresholdedDetector } from './model-kind.js';
 import { checkSourceFeatures, noteTo, openModelRows, streamRows } from './row-stream.js';
 import { formatTimestamp, readSeries } from './series-data.js';
 
 export interface ScoreFlags {
   readonly output: string;
+  readonly format?: string;
   readonly thresholdRule?: string;
   readonly metric?: string;
   readonly columns?: string;
@@ -66,12 +85,15 @@ export function registerScore(program: Command, context: CommandContext): void {
         'score,flag (timestamp first when the data has timestamps) to a .csv, or score and flag to a .npy.\n\n' +
         'Threshold: the one stored in MODEL (series models from `latent train --window`, detectors saved by the ' +
         'library); otherwise, or with --threshold-rule, one computed from the scores of DATA itself with the rule ' +
-        '(default contamination:0.1). The output says which.\n\n' +
+        '(default contamination:0.1). The output says which. A threshold from DATA takes two passes over DATA: the ' +
+        'first scores a uniform sample of its rows (all of them up to about 64 MiB of values), the second writes ' +
+        'every row; standard input is copied to a temporary file for the second pass.\n\n' +
         'A series model scores each time step from the windows covering it (the mode stored in MODEL: end = the window ending at the step, min, mean, max or step) and prints the flagged ranges.',
     )
     .argument('<MODEL>', 'model file (.safetensors)')
     .argument('<DATA>', `${ROW_DATA_HELP}; or a series CSV for a series model`)
     .requiredOption('-o, --output <SCORES>', ROW_OUTPUT_HELP)
+    .option('--format <name>', FORMAT_HELP)
     .option(
       '--threshold-rule <rule>',
       'contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3 (default: the stored threshold, else contamination:0.1 on DATA)',
@@ -88,7 +110,7 @@ export function registerScore(program: Command, context: CommandContext): void {
     )
     .option('--id-column <name>', ID_COLUMN_HELP)
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
-    .option('--accelerator <name>', `${ACCELERATOR_HELP}; used when MODEL stores its threshold (rows then stream)`)
+    .option('--accelerator <name>', ACCELERATOR_HELP)
     .option('-f, --force', 'replace an existing output file')
     .option('-q, --quiet', 'no reading progress on standard error')
     .action(async (model: string, data: string, flags: ScoreFlags) => {
@@ -101,7 +123,7 @@ export async function runScore(modelPath: string, data: string, flags: ScoreFlag
   const rule = parseRuleFlag(flags.thresholdRule);
   const metric = parseMetricFlag(flags.metric);
   const accelerator = parseAcceleratorFlag(flags);
-  checkSinkPath(flags.output, force, flags.idColumn !== undefined);
+  checkOutput(flags, io, flags.idColumn !== undefined);
   await setupBackend(flags.backend);
   loadOptions(flags, data);
   refuseCsvFlags(data, { '--timestamp-column': flags.timestampColumn, '--id-column': flags.idColumn });
@@ -116,59 +138,85 @@ export async function runScore(modelPath: string, data: string, flags: ScoreFlag
     }
     return scoreSeries(loaded, modelPath, data, flags, io);
   }
-  const source = await openModelRows(data, flags, loaded.training, modelPath, io, {
-    ...(flags.timestampColumn === undefined ? {} : { timestampColumn: flags.timestampColumn }),
-  });
-  checkSourceFeatures(source, loaded.model, modelPath);
-  const npy = flags.output.toLowerCase().endsWith('.npy');
-  const text = [...(source.idColumn === undefined ? [] : [source.idColumn]), ...(source.hasTimestamps && !npy ? ['timestamp'] : [])];
-  const sinkOptions = { overwrite: force, ...(io.outStream === undefined ? {} : { stdout: io.outStream }) };
-  const note = noteTo(io, flags.output);
+  const extra = flags.timestampColumn === undefined ? {} : { timestampColumn: flags.timestampColumn };
   const stored = storedDetector(loaded, modelPath, rule, metric);
+  const quiet = flags.quiet === true;
+  let passes: TwoPasses | undefined;
+  try {
+    let source: RowSource;
+    let scoring: ThresholdedDetector;
+    if (stored !== undefined) {
+      source = await openModelRows(data, flags, loaded.training, modelPath, io, extra);
+      checkSourceFeatures(source, loaded.model, modelPath);
+      scoring = stored;
+    } else {
+      // The threshold comes from DATA's own scores: a first pass draws a bounded sample of its rows.
+      passes = await readTwice(data, io, (pass) => openModelRows(data, flags, loaded.training, modelPath, pass, extra));
+      const first = await passes.open();
+      checkSourceFeatures(first, loaded.model, modelPath);
+      scoring = await detectorFromSample(first, loaded, modelPath, rule, metric, io, quiet);
+      source = await passes.open();
+    }
+    return await writeScores(source, scoring, flags, io, accelerator);
+  } finally {
+    passes?.release();
+  }
+}
+
+/**
+ * The detector whose threshold (and, for the combined score, statistics) come from a uniform
+ * sample of DATA's rows: all of them when DATA has at most `defaultSampleRows` rows (exactly what
+ * scoring DATA whole gives), else a seeded sample of that many.
+ */
+async function detectorFromSample(
+  source: RowSource,
+  loaded: LoadedModel,
+  modelPath: string,
+  rule: ThresholdRule | undefined,
+  metric: ScoreMetric | undefined,
+  io: Io,
+  quiet: boolean,
+): Promise<ThresholdedDetector> {
+  const progress = readProgress(io, source, quiet);
+  const sample = await sampleRows(source, { onChunk: (chunk) => progress.tick(chunk.x.rows) });
+  progress.done();
+  const rows = sample.x.rows;
+  const from =
+    rows === sample.totalRows ? source.source : `a uniform sample of ${rows} of the ${sample.totalRows} rows of ${source.source}`;
+  return thresholdedDetector(loaded, modelPath, sample.x, from, rule, metric);
+}
+
+/**
+ * Score every row of `source` with `scoring` and write scores and flags, chunk by chunk, the
+ * network running on the accelerator chosen.
+ */
+async function writeScores(
+  source: RowSource,
+  scoring: ThresholdedDetector,
+  flags: ScoreFlags,
+  io: Io,
+  accelerator: Accelerator,
+): Promise<number> {
+  const npy = outputFormat(flags) === 'npy';
+  const text = [...(source.idColumn === undefined ? [] : [source.idColumn]), ...(source.hasTimestamps && !npy ? ['timestamp'] : [])];
+  const { detector } = scoring;
+  const inference = await openCommandInference(detector, accelerator);
   let flagged = 0;
   let rows: number;
-  let thresholdNote: string;
-  if (stored !== undefined) {
-    const { detector } = stored;
-    const inference = await openCommandInference(detector, accelerator);
-    try {
-      const sink = await openRowSink(flags.output, { text, numbers: ['score', 'flag'] }, sinkOptions);
-      rows = await streamRows(source, sink, io, flags.quiet === true, async (chunk) => {
-        const scored = scoreChunk(await inference.score(chunk.x), detector.threshold, chunk, npy);
-        flagged += scored.flagged;
-        return scored.out;
-      });
-    } finally {
-      await inference.close();
-    }
-    thresholdNote = `${stored.note}${engineNote(inference)}`;
-  } else {
-    // The threshold comes from the scores of DATA itself: every row must be scored first, by
-    // latent's own path, so that the flags agree exactly with the threshold taken from those scores.
-    if (accelerator === 'ort')
-      io.err(`note: --accelerator ort applies when ${modelPath} stores its threshold; DATA is scored by latent here\n`);
-    const dataset = await collectRows(source);
-    const { detector, note: computed } = thresholdedDetector(loaded, modelPath, dataset.x, dataset.source, rule, metric);
-    const sink = await openRowSink(flags.output, { text, numbers: ['score', 'flag'] }, sinkOptions);
-    const whole: RowChunk = {
-      x: dataset.x,
-      start: 0,
-      ...(dataset.ids === undefined ? {} : { ids: dataset.ids }),
-      ...(dataset.timestamps === undefined ? {} : { timestamps: dataset.timestamps }),
-    };
-    const scored = scoreChunk(detector.score(whole.x), detector.threshold, whole, npy);
-    try {
-      await sink.write(scored.out);
-      await sink.close();
-    } catch (error) {
-      await sink.abort();
-      throw error;
-    }
-    flagged = scored.flagged;
-    rows = dataset.x.rows;
-    thresholdNote = computed;
+  try {
+    const sink = await openOutput(flags, io, { text, numbers: ['score', 'flag'] });
+    rows = await streamRows(source, sink, io, flags.quiet === true, async (chunk) => {
+      const scored = scoreChunk(await inference.score(chunk.x), detector.threshold, chunk, npy);
+      flagged += scored.flagged;
+      return scored.out;
+    });
+  } finally {
+    await inference.close();
   }
-  note(`${thresholdNote}\n${flaggedCount(flagged, rows, 'rows')}\nwrote ${rows} scores and flags to ${outputName(flags.output)}\n`);
+  const note = noteTo(io, flags.output);
+  note(
+    `${scoring.note}${engineNote(inference)}\n${flaggedCount(flagged, rows, 'rows')}\nwrote ${rows} scores and flags to ${outputName(flags.output)}\n`,
+  );
   return 0;
 }
 
@@ -203,10 +251,11 @@ function scoreSeries(loaded: LoadedModel, modelPath: string, data: string, flags
     note = `threshold ${formatLoss(scorer.threshold)} (rule ${formatThresholdRule(rule)}) computed from the point scores of ${series.source} itself (${modelPath} stores no training scores)`;
   }
   const result = scorer.score(series);
-  writeScores(flags.output, result.pointScores, result.flags, result.timestamps, flags.force === true);
+  writeSeriesScores(flags.output, result.pointScores, result.flags, result.timestamps, flags.force === true);
   const ranges = anomalyRanges(result);
   const lines = [
     `series model: window ${scorer.window}, stride ${scorer.stride}, ${scorer.channels} channel${scorer.channels === 1 ? '' : 's'}, point score ${scorer.pointScore}; ${note}`,
+    `alarms: after ${scorer.persistence} step${scorer.persistence === 1 ? '' : 's'} above the threshold, then none for ${scorer.cooldown} steps`,
     flaggedLine(result.flags, 'time steps'),
     ...(ranges.length === 0 ? [] : [`flagged ranges (${ranges.length}):`, ...ranges.slice(0, RANGES_SHOWN).map(describeRange)]),
     ...(ranges.length > RANGES_SHOWN ? [`  … and ${ranges.length - RANGES_SHOWN} more`] : []),
@@ -248,7 +297,7 @@ export function describeRange(range: AnomalyRange): string {
 }
 
 /** CSV `[timestamp,]score,flag`, or a two-column NPY of score and flag. */
-function writeScores(
+function writeSeriesScores(
   path: string,
   scores: Float64Array,
   flags: Uint8Array,

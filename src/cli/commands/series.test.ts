@@ -11,7 +11,13 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../io/model-node.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
-import { DEFAULT_POINT_SCORE, DEFAULT_SERIES_RULE } from '../../tasks/timeseries.js';
+import {
+  DEFAULT_COOLDOWN_WINDOWS,
+  DEFAULT_PERSISTENCE,
+  DEFAULT_POINT_SCORE,
+  DEFAULT_SERIES_RULE,
+  DEFAULT_WINDOW,
+} from '../../tasks/timeseries.js';
 import { runCli } from '../test-utils/capture.js';
 
 const NAB = resolve(process.cwd(), '../shared/data/nab');
@@ -64,7 +70,11 @@ describe('latent train --window 288 / latent score on NAB', () => {
     expect(trainOut).toContain(
       `(rule ${rule} of the point scores of the held-out last 20%; it keeps learning the tail while a series is scored)`,
     );
-    expect(loaded.extra['series']).toMatchObject({ thresholdUpdate: 'stream' });
+    expect(loaded.extra['series']).toMatchObject({
+      thresholdUpdate: 'stream',
+      persistence: DEFAULT_PERSISTENCE,
+      cooldown: DEFAULT_COOLDOWN_WINDOWS * 288,
+    });
   });
 
   it('flags only time steps inside the labelled window, and some of them', async () => {
@@ -111,8 +121,10 @@ describe('latent train --window 288 / latent score on NAB', () => {
     const run = await runCli('score', model, resolve(NAB, JUMPSUP), '-o', join(dir, 'p99.csv'), '--threshold-rule', 'percentile:99');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('(rule percentile:99) computed from the point scores of');
-    // 1% of 4032 steps lie above the 99th percentile.
-    expect(run.stdout).toMatch(/flagged 4[01] of 4032 time steps/);
+    // 1% of 4032 steps lie above the 99th percentile; the alarm rule raises one alarm per event among them.
+    const flagged = Number(/flagged (\d+) of 4032 time steps/.exec(run.stdout)?.[1]);
+    expect(flagged).toBeGreaterThan(0);
+    expect(flagged).toBeLessThan(41);
   });
 });
 
@@ -161,6 +173,23 @@ describe('latent train on a series without a window number', () => {
       '--quiet',
     );
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`saved series model to ${model}: window 64, stride 1, 1 channel, point score step`);
+    expect(run.stdout).toContain(
+      `saved series model to ${model}: window ${DEFAULT_WINDOW}, stride 1, 1 channel, point score ${DEFAULT_POINT_SCORE}`,
+    );
+  });
+
+  it('--persistence, --cooldown and --pot-quantile set the alarm rule and the tail, stored and reported', async () => {
+    const model = join(dir, 'alarms.safetensors');
+    const flags = ['--persistence', '3', '--cooldown', '5', '--pot-quantile', '0.9'];
+    const run = await runCli('train', series, '--window', '24', ...flags, '--epochs', '2', '-o', model, '--backend', 'js', '--quiet');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('alarms after 3 steps above it, cooldown 5 steps');
+    const stored = loadModel(model).extra['series'] as { tail: { level: number; observed: number; excesses: number } };
+    expect(stored).toMatchObject({ persistence: 3, cooldown: 5 });
+    // The tail starts at the 0.9 quantile of the held-out scores: about a tenth of them exceed it.
+    expect(stored.tail.excesses / stored.tail.observed).toBeCloseTo(0.1, 1);
+    const scored = await runCli('score', model, series, '-o', join(dir, 'alarms.csv'));
+    expect(scored.code).toBe(0);
+    expect(scored.stdout).toContain('alarms: after 3 steps above the threshold, then none for 5 steps');
   });
 });

@@ -68,6 +68,8 @@ export interface TrainFlags extends DataFlags {
   readonly padding?: string;
   readonly imageShape?: string;
   readonly channels?: string;
+  /** --stream / --no-stream; undefined: decided by the data's size. */
+  readonly stream?: boolean;
 }
 
 /** Model families `latent train` builds from flags. */

@@ -3,12 +3,15 @@
  * columns of the series are its channels, scaled per channel; sliding windows of N steps (every S
  * steps) are the rows a dense autoencoder (or, with --model conv1d, a Conv1d one: --conv-channels,
  * --kernel, --conv-stride, --padding) learns. `--window auto` takes the series' dominant period;
- * `--timestamp-column` without --window makes the file a series with the default window (64). A
+ * `--timestamp-column` without --window makes the file a series with the default window (32). A
  * CSV is a series only when one of these two flags asks: a tabular CSV may carry a timestamp
  * column too. The last 20% of the series (--holdout) is held out of training; the threshold is
- * the series rule (--threshold-rule, default pot:1e-8) over the point scores of that tail; with a
+ * the series rule (--threshold-rule, default pot:1e-4) over the point scores of that tail; with a
  * pot rule it keeps learning the tail while a series is scored (--threshold-update stream, the
- * default; fixed keeps it). Window, stride, point-score mode, channels and threshold are saved in the model file, so `latent score MODEL OTHER.csv` needs nothing else.
+ * default; fixed keeps it; --pot-quantile: where the tail starts). Exceedances become alarms after
+ * --persistence steps in a row, at most one per --cooldown steps. Window, stride, point-score mode,
+ * alarm rule, channels and threshold are saved in the model file, so `latent score MODEL OTHER.csv`
+ * needs nothing else.
  *
  * The usual `latent train` options for the model and the optimizer apply; options for other
  * families, checkpoints, resuming and reports do not (they are refused before any work).
@@ -51,6 +54,12 @@ export interface SeriesTrainFlags extends TrainFlags {
   readonly thresholdRule?: string;
   /** stream (pot rules: the threshold learns while scoring) or fixed. */
   readonly thresholdUpdate?: string;
+  /** pot rules: the quantile of the held-out scores where the tail starts. */
+  readonly potQuantile?: string;
+  /** Consecutive steps above the threshold an alarm needs. */
+  readonly persistence?: string;
+  /** Steps after an alarm that raise no new one. */
+  readonly cooldown?: string;
 }
 
 /** Train options that have no meaning for a series scorer. */
@@ -76,6 +85,9 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
   const rule = flags.thresholdRule === undefined ? undefined : parseThresholdRule(flags.thresholdRule);
   const thresholdUpdate =
     flags.thresholdUpdate === undefined ? undefined : parseChoice('--threshold-update', flags.thresholdUpdate, THRESHOLD_UPDATES);
+  const potQuantile = parsePotQuantile(flags.potQuantile);
+  const persistence = flags.persistence === undefined ? undefined : parseInteger('--persistence', flags.persistence, { min: 1 });
+  const cooldown = flags.cooldown === undefined ? undefined : parseInteger('--cooldown', flags.cooldown, { min: 0 });
   if (asked !== undefined && stride > asked) {
     const window = asked;
     throw new LatentError(
@@ -98,6 +110,9 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
     holdout: _h,
     thresholdRule: _r,
     thresholdUpdate: _u,
+    potQuantile: _q,
+    persistence: _a,
+    cooldown: _d,
     ...rest
   } = flags;
   const settings = parseTrainFlags(rest);
@@ -148,6 +163,9 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
     ...(pointScore === undefined ? {} : { pointScore }),
     ...(rule === undefined ? {} : { rule }),
     ...(thresholdUpdate === undefined ? {} : { thresholdUpdate }),
+    ...(potQuantile === undefined ? {} : { potQuantile }),
+    ...(persistence === undefined ? {} : { persistence }),
+    ...(cooldown === undefined ? {} : { cooldown }),
     family,
     conv,
     seed: settings.seed,
@@ -204,6 +222,8 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
       seed: settings.seed,
       rule: formatThresholdRule(scorer.rule),
       thresholdUpdate: scorer.thresholdUpdate,
+      persistence: scorer.persistence,
+      cooldown: scorer.cooldown,
     },
   });
   saveTrainedModel(output, scorer.model, { overwrite: force, training, extra: scorer.seriesExtra() });
@@ -214,9 +234,23 @@ export async function runTrainSeries(data: string, flags: SeriesTrainFlags, io: 
     `saved ${family === 'conv1d' ? 'conv1d ' : ''}series model to ${output}: window ${window}${auto ? " (the series' period)" : ''}, ` +
       `stride ${stride}, ${x.cols} channel${x.cols === 1 ? '' : 's'}, point score ${scorer.pointScore}, ` +
       `threshold ${formatLoss(scorer.threshold)} (rule ${formatThresholdRule(scorer.rule)} ${calibratedOn}), ` +
+      `alarms after ${scorer.persistence} step${scorer.persistence === 1 ? '' : 's'} above it, cooldown ${scorer.cooldown} steps, ` +
       `${history.epochs.length} epochs, ${formatDuration(seconds)} on ${backend.name}\n`,
   );
   return 0;
+}
+
+/** --pot-quantile: where the pot tail starts, in [0.5, 1). */
+function parsePotQuantile(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !(value >= 0.5 && value < 1)) {
+    throw new LatentError(
+      `--pot-quantile ${text}: the quantile where the tail starts must be a number in [0.5, 1)`,
+      'use e.g. --pot-quantile 0.98 (the top 2% of the held-out scores) or 0.95',
+    );
+  }
+  return value;
 }
 
 /** --holdout: the share of the series held out for the threshold, in [0, 1). */
@@ -286,6 +320,9 @@ export function refuseSeriesOnlyFlags(flags: SeriesTrainFlags): void {
     ['pointScore', '--point-score'],
     ['holdout', '--holdout'],
     ['thresholdUpdate', '--threshold-update'],
+    ['potQuantile', '--pot-quantile'],
+    ['persistence', '--persistence'],
+    ['cooldown', '--cooldown'],
   ] as const) {
     if (flags[key] !== undefined)
       throw new LatentError(`${flag} applies to a series scorer`, `add --window N or --window auto, or drop ${flag}`);

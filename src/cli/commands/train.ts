@@ -5,7 +5,8 @@
  * is only replaced with --force), then the data is loaded, and only then does training start.
  * Divergence keeps the last good weights: the model is still saved, and the exit code is 1.
  * With --resume the checkpoint is read first, as it decides what the flags mean (train-resume.ts);
- * checkpoints carry the run's summary so far (train-checkpoint.ts).
+ * checkpoints carry the run's summary so far (train-checkpoint.ts). Files over 1 GiB (or any DATA
+ * with --stream) are streamed instead of loaded (train-stream.ts); smaller ones train as before.
  */
 
 import { resolve } from 'node:path';
@@ -19,13 +20,20 @@ import { saveCheckpoint } from '../../io/model-node.js';
 import { AutoencoderDetector, DEFAULT_METRIC, DETECTOR_DEFAULTS } from '../../tasks/detector.js';
 import { validationSplitExtra } from '../../io/validation-split.js';
 import { formatThresholdRule, parseThresholdRule } from '../../tasks/threshold.js';
-import { DEFAULT_SERIES_RULE } from '../../tasks/timeseries.js';
+import {
+  DEFAULT_COOLDOWN_WINDOWS,
+  DEFAULT_PERSISTENCE,
+  DEFAULT_POINT_SCORE,
+  DEFAULT_POT_QUANTILE,
+  DEFAULT_SERIES_RULE,
+  DEFAULT_WINDOW,
+} from '../../tasks/timeseries.js';
 import { preferLinearIfBetter } from '../../tasks/linear-baseline.js';
 import { trainingSummary } from '../../io/training-summary.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
 import { trainingReport } from '../../report/training-report.js';
 import { formatCorruption } from '../../train/corruption.js';
-import { dataDefaults, defaultLoss, defaultScaler } from '../../train/defaults.js';
+import { dataDefaults, defaultLoss, defaultScaler, DEFAULT_SCALING_RULE, SCALING_RULE_SUMMARY } from '../../train/defaults.js';
 import { heldOutRows, validationIndices } from '../../train/batches.js';
 import { MIN_HELD_OUT } from '../../tasks/calibrated-detector.js';
 import { describeStop } from '../../train/stop-reason.js';
@@ -47,6 +55,9 @@ import { freshModel } from './train-families.js';
 import { loadRunCheckpoint } from './train-checkpoint.js';
 import { formatSchedule, parseTrainFlags, TRAIN_DEFAULTS, type TrainFlags, type TrainSettings } from './train-options.js';
 import { resumeLoadOptions, resumeSettings } from './train-resume.js';
+import { copyStandardInput } from './read-twice.js';
+import { STDIO } from '../../data/sources/byte-input.js';
+import { checkpointStreamed, openTrainingStream, refuseUnstreamable, streamsData } from './train-stream.js';
 import { refuseSeriesOnlyFlags, runTrainSeries, wantsSeries, type SeriesTrainFlags } from './train-series.js';
 
 /** Add `train` to the program. */
@@ -96,7 +107,10 @@ export function registerTrain(program: Command, context: CommandContext): void {
       `stop after n epochs without a better validation loss and keep the best weights; 0 turns early stopping off (default: ${d.patience} with --epochs, else about 500 optimizer steps' worth of epochs, at least 3)`,
     )
     .option('--seed <n>', `seed of the weights, validation split, shuffling and noise (default: ${d.seed})`)
-    .option('--scale <kind>', 'standard, minmax or none (default: from the data: none when all values lie in [0, 1], else standard)')
+    .option(
+      '--scale <kind>',
+      `standard, standard-pooled (centred per column, one scale shared by all: for columns in one unit, such as embeddings), minmax or none (default: from the data: none when all values lie in [0, 1], else ${SCALING_RULE_SUMMARY[DEFAULT_SCALING_RULE]})`,
+    )
     .option(
       '--columns <names>',
       'CSV only: feature columns to use, comma-separated (default: all numeric columns but the label; text and timestamp columns are left out)',
@@ -121,7 +135,10 @@ export function registerTrain(program: Command, context: CommandContext): void {
       '--resume <path>',
       "continue from a checkpoint up to --epochs on the same data; model and training options (and CSV columns) left out are the checkpoint's, ones given must match it",
     )
-    .option('--report <file.html>', 'also write a self-contained HTML report: training curves, reconstructions, latent space, anomaly scores, a PCA baseline and the settings')
+    .option(
+      '--report <file.html>',
+      'also write a self-contained HTML report: training curves, reconstructions, latent space, anomaly scores, a PCA baseline and the settings',
+    )
     .option('--beta <x>', `vae: weight of the KL term (default: ${d.beta})`)
     .option('--warmup-steps <n>', `vae: steps over which the KL weight rises from 0 to --beta (default: ${d.warmupSteps}, no warm-up)`)
     .option('--likelihood <name>', 'vae: decoder likelihood, bernoulli or gaussian (default: bernoulli for data in [0, 1], else gaussian)')
@@ -151,15 +168,24 @@ export function registerTrain(program: Command, context: CommandContext): void {
     )
     .option(
       '--timestamp-column <name>',
-      'time series: the column of dates/times (default: "timestamp" when the header has it); without --window it makes DATA a series with windows of 64 steps',
+      `time series: the column of dates/times (default: "timestamp" when the header has it); without --window it makes DATA a series with windows of ${DEFAULT_WINDOW} steps`,
     )
     .option(
       '--point-score <mode>',
-      "time series: a point's score from the windows covering it: end (the window ending at it), min, mean, max, or step (its own error) (default: step)",
+      `time series: a point's score from the windows covering it: end (the window ending at it), min, mean, max, or step (its own error) (default: ${DEFAULT_POINT_SCORE})`,
     )
     .option(
       '--threshold-update <how>',
       'time series with a pot rule: stream (the threshold keeps learning the tail of the scores while a series is scored, SPOT) or fixed (default: stream)',
+    )
+    .option(
+      '--pot-quantile <q>',
+      `time series with a pot rule: the quantile of the held-out scores where the fitted tail starts, in [0.5, 1) (default: ${DEFAULT_POT_QUANTILE})`,
+    )
+    .option('--persistence <n>', `time series: consecutive steps above the threshold an alarm needs (default: ${DEFAULT_PERSISTENCE})`)
+    .option(
+      '--cooldown <steps>',
+      `time series: steps after an alarm that raise no new one, so an event gives one alarm (default: ${DEFAULT_COOLDOWN_WINDOWS} × the window)`,
     )
     .option(
       '--holdout <share>',
@@ -168,11 +194,17 @@ export function registerTrain(program: Command, context: CommandContext): void {
     .option('--padding <p>', 'conv, conv1d: zero padding of each convolution (default: kernel/2 rounded down)')
     .option('--image-shape <C,H,W>', 'conv, vae: shape of one sample (default: from the data, e.g. 1,28,28 for mnist)')
     .option('--channels <c>', 'conv1d: channels per time step; rows hold channels × length values, channel-major (default: 1)')
+    .option(
+      '--stream',
+      'read DATA in chunks every epoch instead of loading it, so memory stays bounded whatever its size; standard input (-) is first copied to a temporary file (default: for .csv, .tsv, .npy, .npz and Parquet files over 1 GiB, or when resuming a streamed run)',
+    )
+    .option('--no-stream', 'load DATA whole even when it is large')
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
     .option('-f, --force', 'replace existing output files')
     .option('-q, --quiet', 'no progress output')
     .action(async (data: string, flags: SeriesTrainFlags) => {
       if (!wantsSeries(flags)) refuseSeriesOnlyFlags(flags);
+      else if (flags.stream === true) throw new LatentError('--stream does not apply to time series (--window)', 'leave out --stream');
       const run = wantsSeries(flags) ? runTrainSeries(data, flags, context.io) : runTrain(data, flags, context.io, context.commandLine);
       context.setExitCode(await run);
     });
@@ -211,7 +243,7 @@ function historyOf(state: TrainingState, loss: LossName): History {
  * Epochs, early stopping and time cap of a run: --epochs with --patience as given, or the
  * automatic budget (an explicit --patience replaces its patience; --patience 0 turns it off).
  */
-function trainingLength(settings: TrainSettings, rows: number): Pick<FitOptions, 'earlyStopping' | 'maxSeconds'> & { epochs: number } {
+function trainingLength(settings: TrainSettings, trainRows: number): Pick<FitOptions, 'earlyStopping' | 'maxSeconds'> & { epochs: number } {
   const maxSeconds = settings.maxSeconds === undefined ? {} : { maxSeconds: settings.maxSeconds };
   if (settings.epochs !== undefined) {
     return {
@@ -220,15 +252,28 @@ function trainingLength(settings: TrainSettings, rows: number): Pick<FitOptions,
       ...(settings.patience > 0 ? { earlyStopping: { patience: settings.patience, restoreBestWeights: true } } : {}),
     };
   }
-  const trainRows = rows - heldOutRows(rows, settings.valSplit).held;
   const auto = budgetFitOptions({ ...AUTO_BUDGET, ...maxSeconds }, trainRows, settings.batchSize);
   if (!settings.patienceGiven) return auto;
   const { earlyStopping, ...rest } = auto;
   return settings.patience > 0 ? { ...rest, earlyStopping: { ...earlyStopping, patience: settings.patience } } : rest;
 }
 
-/** Run `latent train`; returns the exit code. */
+/**
+ * Run `latent train`; returns the exit code. Streamed from standard input (--stream with DATA
+ * `-`), the pipe is first copied to a temporary file, since every epoch reads the rows again.
+ */
 export async function runTrain(data: string, flags: TrainFlags, io: Io, command = `latent train ${data}`): Promise<number> {
+  if (data !== STDIO || flags.stream !== true) return trainFrom(data, data, flags, io, command);
+  const copy = await copyStandardInput(io, 'or save the data to a file and pass its name');
+  try {
+    return await trainFrom(data, copy.path, flags, io, command);
+  } finally {
+    copy.release();
+  }
+}
+
+/** `latent train DATA`, reading the rows from `readFrom` (DATA itself, or a copy of standard input). */
+async function trainFrom(data: string, readFrom: string, flags: TrainFlags, io: Io, command: string): Promise<number> {
   // Resuming, the checkpoint is read first: it decides what omitted flags mean.
   const point = flags.resume === undefined ? undefined : loadRunCheckpoint(flags.resume);
   const settings = point ? resumeSettings(flags, point) : parseTrainFlags(flags);
@@ -250,9 +295,17 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     if (!sameAsResume) checkModelOutput(checkpoint, force, 'checkpoint');
   }
 
+  const streaming = streamsData(readFrom, flags.stream ?? checkpointStreamed(point?.training ?? null));
+  if (streaming) refuseUnstreamable(flags, readFrom);
+  const quiet = flags.quiet === true;
+
   const backend = await setupBackend(flags.backend);
-  const dataset = await readDataset(data, point ? resumeLoadOptions(flags, data, point) : loadOptions(flags, data), io);
-  checkValSplit(settings.valSplit, dataset);
+  const dataOptions = point ? resumeLoadOptions(flags, readFrom, point) : loadOptions(flags, readFrom);
+  // Streamed, the dataset is a stand-in holding the training rows' range (train-stream.ts).
+  const stream = streaming ? await openTrainingStream(readFrom, dataOptions, settings, io, quiet, data) : undefined;
+  const dataset = stream?.dataset ?? (await readDataset(data, dataOptions, io));
+  const rows = stream?.totalRows ?? dataset.x.rows;
+  if (stream === undefined) checkValSplit(settings.valSplit, dataset);
 
   // Resuming, settings.scale is the checkpoint's scaler.
   const scale: ScalerKind = settings.scale ?? defaultScaler(dataset.x);
@@ -265,7 +318,7 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     checkLatent(settings, dataset);
     model = freshModel(settings, dataset, scale);
   }
-  const length = trainingLength(settings, dataset.x.rows);
+  const length = trainingLength(settings, stream?.rows.trainRows ?? rows - heldOutRows(rows, settings.valSplit).held);
   if (point && resume && resume.epoch >= length.epochs) {
     throw new LatentError(
       `${point.path} already holds ${resume.epoch} epochs; ${settings.epochs === undefined ? 'the automatic budget allows' : '--epochs asks for'} ${length.epochs}`,
@@ -274,11 +327,10 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   }
   const unitInterval = dataDefaults(dataset.x, scale).unitInterval;
   const loss = settings.loss ?? defaultLoss(dataset.x, scale, model.outputActivation);
-  const quiet = flags.quiet === true;
   if (!quiet) {
     io.out(
       skippedColumnsNote(dataset) +
-        `training a ${describeFamily(model.config)} ${describeLayers(model.config)} on ${dataset.source} (${dataset.x.rows} samples × ${dataset.x.cols} features)\n` +
+        `training a ${describeFamily(model.config)} ${describeLayers(model.config)} on ${dataset.source} (${rows} samples × ${dataset.x.cols} features${stream ? ', streamed' : ''})\n` +
         `  scale ${scale}, output ${model.outputActivation}, loss ${loss}, ${settings.optimizer} lr ${settings.lr}, batch ${settings.batchSize}, backend ${backend.name}` +
         (resume ? `, resuming after epoch ${resume.epoch}` : '') +
         '\n',
@@ -307,11 +359,12 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     lrSchedule: formatSchedule(settings.lrSchedule),
     clipNorm: settings.clipNorm ?? null,
     ...(point ? { resumedFrom: point.path } : {}),
+    ...(stream ? { stream: true } : {}),
   };
   const summaryOf = (history: History, seconds: number, diverged: boolean) =>
     trainingSummary({
       history,
-      samples: dataset.x.rows,
+      samples: rows,
       seconds,
       backend: backend.name,
       source: data,
@@ -327,14 +380,15 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
   const options: FitOptions = {
     ...length,
     batchSize: settings.batchSize,
-    validationSplit: settings.valSplit,
+    // Streamed, the split and the scaler come from the preparing pass.
+    ...(stream ? { stream: stream.rows } : { validationSplit: settings.valSplit }),
     loss,
     optimizer: { name: settings.optimizer, lr: settings.lr },
     seed: settings.seed,
     ...(settings.lrSchedule ? { lrSchedule: settings.lrSchedule } : {}),
     ...(settings.clipNorm === undefined ? {} : { clipNorm: settings.clipNorm }),
     ...(settings.noise ? { corruption: settings.noise, ...(unitInterval ? { corruptionClip: [0, 1] as const } : {}) } : {}),
-    ...(resume ? { resume } : { scaler: scale }),
+    ...(resume ? { resume } : stream ? {} : { scaler: scale }),
     onBatchEnd: progress.onBatchEnd,
     onEpochEnd: progress.onEpochEnd,
     // Checkpoints carry the summary so far: --resume reads the options and columns from it.
@@ -353,6 +407,7 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
           },
         }),
   };
+  if (stream && !resume) model.scaler = stream.rows.fitScaler(scale);
   let history: History;
   try {
     history = await fit(model, dataset.x, options);
@@ -366,10 +421,10 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
     return 1;
   }
   // The rows fit trained and validated on: a default dense reducer is kept only where it beats PCA
-  // on the validation rows, and a stored threshold comes from their scores.
-  const split = validationIndices(dataset.x.rows, settings.valSplit, settings.seed);
+  // on the validation rows, and a stored threshold comes from their scores (in memory only).
+  const split = validationIndices(stream ? 0 : rows, settings.valSplit, settings.seed);
   const choice =
-    linearFallbackApplies(settings, flags, resume !== undefined) && split.validation.length >= MIN_HELD_OUT
+    stream === undefined && linearFallbackApplies(settings, flags, resume !== undefined) && split.validation.length >= MIN_HELD_OUT
       ? preferLinearIfBetter(model, dataset.x, split.train, split.validation)
       : undefined;
   if (choice) {
@@ -390,8 +445,9 @@ export async function runTrain(data: string, flags: TrainFlags, io: Io, command 
       ? `the ${split.validation.length} validation rows`
       : 'the training rows (too few validation rows)';
   // The split travels with the model, so whoever reopens it (the playground) can name the rows it never trained on.
+  // A streamed split (hashed rows) is not the one validationIndices draws: it is not recorded.
   const extra = {
-    ...validationSplitExtra({ fraction: settings.valSplit, seed: settings.seed, rows: dataset.x.rows }),
+    ...(stream ? {} : validationSplitExtra({ fraction: settings.valSplit, seed: settings.seed, rows })),
     ...(detector ? detector.detectorExtra() : {}),
   };
   saveTrainedModel(output, model, { overwrite: force, training: summary, extra });

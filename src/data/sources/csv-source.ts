@@ -6,21 +6,31 @@
  * Opening reads the first records (header and the rows that decide which columns are numeric);
  * `chunks()` then starts from those records. A file can be read again (the parse restarts);
  * standard input only once.
+ *
+ * Speed: records go from the parser straight into the chunk's Float32Array block as the parser
+ * produces them (csv-records.ts), so the only await is per byte chunk and the only per-record
+ * objects are csv-parse's own field arrays.
  */
 
-import { Readable } from 'node:stream';
-import { parse, type Info } from 'csv-parse';
+import type { Readable } from 'node:stream';
 import { LatentError } from '../../errors.js';
 import type { CsvOptions } from '../csv.js';
 import { csvLayout, LAYOUT_SAMPLE_ROWS, readCsvRecord, sniffDelimiter, type CsvLayout, type CsvRowTarget } from '../csv-layout.js';
 import { matrix } from '../matrix.js';
 import { openByteInput, peek, STDIO, type ByteInput } from './byte-input.js';
+import { CsvRecordReader } from './csv-records.js';
 import { chunkRowsOf, type RowChunk, type RowSource } from './row-source.js';
 
 /** One record and its line number in the file (1-based; the line where the record ends). */
 interface NumberedRecord {
   readonly record: string[];
   readonly line: number;
+}
+
+/** The records read to decide the layout, and the reader positioned after them. */
+interface StartedRecords {
+  readonly head: NumberedRecord[];
+  readonly reader: CsvRecordReader;
 }
 
 /** Bytes peeked to find the delimiter: the first line must end within them, or the whole input. */
@@ -45,11 +55,7 @@ export async function openCsvSource(path: string, options: CsvSourceOptions = {}
   let input: ByteInput | null = openByteInput(path, gzipped, options.stdin);
   const first = await startRecords(input, options, path);
   const { layout, delimiter } = first;
-  const firstData = layout.hasHeader ? 1 : 0;
-  if (first.head.length <= firstData) {
-    throw new LatentError(`${path}: the file has a header but no data rows`, 'add one sample per row below the header');
-  }
-  let pending: { head: NumberedRecord[]; rest: AsyncIterator<NumberedRecord> } | null = { head: first.head, rest: first.rest };
+  let pending: StartedRecords | null = { head: first.head, reader: first.reader };
   let active: ByteInput = input;
   const columns = layout.features.map((c) => layout.names[c] as string);
   return {
@@ -64,7 +70,7 @@ export async function openCsvSource(path: string, options: CsvSourceOptions = {}
     ...(layout.skipped.length === 0 ? {} : { skippedColumns: layout.skipped }),
     bytesRead: () => active.bytesRead(),
     async *chunks(request) {
-      let records: { head: NumberedRecord[]; rest: AsyncIterator<NumberedRecord> };
+      let records: StartedRecords;
       if (pending !== null) {
         records = pending;
         pending = null;
@@ -74,8 +80,7 @@ export async function openCsvSource(path: string, options: CsvSourceOptions = {}
         }
         input = openByteInput(path, gzipped);
         active = input;
-        const again = recordsOf(input.stream, delimiter, path)[Symbol.asyncIterator]();
-        records = { head: [], rest: again };
+        records = { head: [], reader: new CsvRecordReader(input.stream, delimiter, path) };
       }
       yield* chunksOf(records, layout, path, chunkRowsOf(request, columns.length));
     },
@@ -87,7 +92,7 @@ async function startRecords(
   input: ByteInput,
   options: CsvOptions,
   path: string,
-): Promise<{ layout: CsvLayout; delimiter: string; head: NumberedRecord[]; rest: AsyncIterator<NumberedRecord> }> {
+): Promise<StartedRecords & { layout: CsvLayout; delimiter: string }> {
   const { head: bytes, stream } = await peek(input.stream, SNIFF_BYTES);
   const text = new TextDecoder('utf-8').decode(bytes.subarray(0, Math.min(bytes.length, SNIFF_BYTES)));
   if (text.replace(/^\ufeff/, '').trim() === '') {
@@ -95,84 +100,73 @@ async function startRecords(
   }
   const delimiter =
     options.delimiter === undefined || options.delimiter === 'auto' ? sniffDelimiter(text.replace(/^\ufeff/, '')) : options.delimiter;
-  const rest = recordsOf(stream, delimiter, path)[Symbol.asyncIterator]();
+  const reader = new CsvRecordReader(stream, delimiter, path);
   const head: NumberedRecord[] = [];
-  while (head.length < LAYOUT_SAMPLE_ROWS + 1) {
-    const next = await rest.next();
-    if (next.done === true) break;
-    head.push(next.value);
-  }
-  const layout = csvLayout(
-    head.map((r) => r.record),
-    options,
-    path,
-  );
-  return { layout, delimiter, head, rest };
-}
-
-/** Every non-blank record of the byte stream, with its line number. */
-async function* recordsOf(bytes: AsyncIterable<Uint8Array>, delimiter: string, path: string): AsyncIterable<NumberedRecord> {
-  const parser = parse({ delimiter, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true });
-  const feed = Readable.from(bytes, { objectMode: false });
-  feed.on('error', (error) => parser.destroy(error));
-  feed.pipe(parser);
+  reader.handle = (record, line) => head.push({ record, line });
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-      const { record, info } = item;
-      // Whitespace-only lines survive skip_empty_lines as one empty field.
-      if (record.length === 1 && record[0] === '') continue;
-      yield { record, line: info.lines };
+    while (head.length < LAYOUT_SAMPLE_ROWS + 1 && (await reader.step()));
+    const layout = csvLayout(
+      head.map((r) => r.record),
+      options,
+      path,
+    );
+    if (head.length <= (layout.hasHeader ? 1 : 0)) {
+      throw new LatentError(`${path}: the file has a header but no data rows`, 'add one sample per row below the header');
     }
+    return { layout, delimiter, head, reader };
   } catch (error) {
-    if (error instanceof LatentError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new LatentError(`${path}: cannot parse as CSV: ${reason}`, 'check the quoting near that line: every opening " needs a closing "');
-  } finally {
-    feed.destroy();
+    await reader.close();
+    throw error;
   }
 }
 
-async function* chunksOf(
-  records: { head: NumberedRecord[]; rest: AsyncIterator<NumberedRecord> },
-  layout: CsvLayout,
-  path: string,
-  chunkRows: number,
-): AsyncIterable<RowChunk> {
+/**
+ * Rows of `records` in chunks of `chunkRows`: each record is read into the current block as the
+ * parser hands it over; full blocks wait in `ready` until the byte chunk is parsed.
+ */
+async function* chunksOf(records: StartedRecords, layout: CsvLayout, path: string, chunkRows: number): AsyncIterable<RowChunk> {
   const cols = layout.features.length;
   let target = newTarget(layout, chunkRows);
   let filled = 0;
   let start = 0;
+  const ready: RowChunk[] = [];
   // Every reading starts at the first record of the file: the header, when there is one.
   let skip = layout.hasHeader ? 1 : 0;
-  const flush = (): RowChunk => {
-    const chunk: RowChunk = {
+  const flush = (): void => {
+    ready.push({
       x: matrix(filled === chunkRows ? target.values : target.values.slice(0, filled * cols), filled, cols),
       start,
       ...(target.labels === undefined ? {} : { labels: target.labels.subarray(0, filled) }),
       ...(target.timestamps === undefined ? {} : { timestamps: target.timestamps.slice(0, filled) }),
       ...(target.ids === undefined ? {} : { ids: target.ids.slice(0, filled) }),
-    };
+    });
     start += filled;
     filled = 0;
     target = newTarget(layout, chunkRows);
-    return chunk;
   };
-  const take = (r: NumberedRecord): boolean => {
+  const take = (record: string[], line: number): void => {
     if (skip > 0) {
       skip--;
-      return false;
+      return;
     }
-    readCsvRecord(r.record, r.line, layout, path, target, filled);
+    readCsvRecord(record, line, layout, path, target, filled);
     filled++;
-    return filled === chunkRows;
+    if (filled === chunkRows) flush();
   };
-  for (const r of records.head) if (take(r)) yield flush();
-  for (;;) {
-    const next = await records.rest.next();
-    if (next.done === true) break;
-    if (take(next.value)) yield flush();
+  const { reader } = records;
+  try {
+    for (const r of records.head) take(r.record, r.line);
+    reader.handle = take;
+    do {
+      while (ready.length > 0) yield ready.shift() as RowChunk;
+    } while (await reader.step());
+    if (filled > 0) {
+      flush();
+      yield ready.shift() as RowChunk;
+    }
+  } finally {
+    await reader.close();
   }
-  if (filled > 0) yield flush();
 }
 
 function newTarget(layout: CsvLayout, rows: number): CsvRowTarget {

@@ -1,6 +1,6 @@
 /**
  * Node-only public names of the row sources and sinks: opening files, globs and standard input
- * for reading in chunks, and writing result rows to CSV, NPY, Parquet or standard output.
+ * for reading in chunks, and writing result rows to CSV, JSON Lines, NPY, Parquet or standard output.
  */
 
 export { openRowSource, STREAMED_INPUTS, type OpenOptions } from './open-source.js';
@@ -13,7 +13,11 @@ export {
   checkSinkPath,
   openRowSink,
   SINK_EXTENSIONS,
+  SINK_FORMATS,
+  sinkFormat,
   type RowSink,
+  type SinkCheck,
+  type SinkFormat,
   type SinkChunk,
   type SinkColumns,
   type SinkOptions,

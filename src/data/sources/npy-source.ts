@@ -55,8 +55,16 @@ function layoutOf(head: Uint8Array, source: string): NpyLayout {
   };
 }
 
+/** Whether this machine stores numbers little-endian (as nearly every .npy file does). */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** `bytes` is owned by the caller's chunk (freshly read), so host-order float32 is viewed, not copied. */
 function decodeRows(bytes: Uint8Array, layout: NpyLayout, start: number, count: number, source: string): RowChunk {
-  const values = readNpyValues(bytes, 0, count * layout.cols, layout.dtype);
+  const { dtype } = layout;
+  const direct = dtype.kind === 'f' && dtype.size === 4 && dtype.littleEndian === LITTLE_ENDIAN_HOST && bytes.byteOffset % 4 === 0;
+  const values = direct
+    ? new Float32Array(bytes.buffer, bytes.byteOffset, count * layout.cols)
+    : readNpyValues(bytes, 0, count * layout.cols, dtype);
   const x = matrix(values, count, layout.cols);
   if (layout.dtype.kind === 'f') assertFinite(x, source, undefined, start);
   return { x, start };

@@ -101,6 +101,19 @@ function refuseMisplaced(format: string, options: OpenOptions, source: string): 
   }
 }
 
+/**
+ * The file name that makes a copy of standard input read as standard input is read: the format
+ * comes from the first bytes (NPY magic, gzip magic, otherwise CSV text).
+ *
+ * @example
+ * stdinFileName(firstBytes); // 'stdin.npy', 'stdin.csv.gz' or 'stdin.csv'
+ */
+export function stdinFileName(head: Uint8Array): string {
+  const starts = (magic: readonly number[]): boolean => magic.every((b, i) => head[i] === b);
+  if (starts(NPY_MAGIC)) return 'stdin.npy';
+  return starts(GZIP_MAGIC) ? 'stdin.csv.gz' : 'stdin.csv';
+}
+
 async function openStdin(options: OpenOptions): Promise<RowSource> {
   const raw = openByteInput(STDIO, false, options.stdin);
   const { head, stream } = await peek(raw.stream, 8);

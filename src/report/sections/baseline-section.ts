@@ -13,6 +13,7 @@ import type { Autoencoder } from '../../models/autoencoder.js';
 import { Pca } from '../../tasks/pca.js';
 import { takeRows } from '../../train/batches.js';
 import type { ReportFigure, ReportSection, ReportTable } from '../html-report.js';
+import { responsiveChart } from '../responsive-chart.js';
 import { formatNumber } from '../text.js';
 import { extent } from '../views/axis.js';
 import { barChartSvg } from '../views/bars.js';
@@ -100,17 +101,21 @@ export function pcaBaseline(input: BaselineInput): Baseline | null {
   } else {
     const order = largest(analysis.columnErrors, FEATURE_BARS);
     figures.push({
-      svg: barChartSvg({
-        title: order.length < cols ? `Error per column, model and PCA (the ${order.length} worst)` : 'Error per column, model and PCA',
-        categories: order.map((c) => input.data.columns[c] ?? `x${c}`),
-        series: [
-          { name: 'autoencoder', values: order.map((c) => analysis.columnErrors[c]!) },
-          { name: `PCA, ${k} components`, values: order.map((c) => columnErrors[c]!) },
-        ],
-        valueLabel: mseLabel(model),
-        description: 'Mean squared reconstruction error of each column for the autoencoder and for PCA of the same latent size.',
-        width: 760,
-      }),
+      ...responsiveChart(
+        ({ width }) =>
+          barChartSvg({
+            title: order.length < cols ? `Error per column, model and PCA (the ${order.length} worst)` : 'Error per column, model and PCA',
+            categories: order.map((c) => input.data.columns[c] ?? `x${c}`),
+            series: [
+              { name: 'autoencoder', values: order.map((c) => analysis.columnErrors[c]!) },
+              { name: `PCA, ${k} components`, values: order.map((c) => columnErrors[c]!) },
+            ],
+            valueLabel: mseLabel(model),
+            description: 'Mean squared reconstruction error of each column for the autoencoder and for PCA of the same latent size.',
+            width,
+          }),
+        { width: 760 },
+      ),
       caption: 'Shorter is better. Columns where the PCA bar is shorter are ones a linear code of the same size rebuilds better.',
       wide: true,
     });

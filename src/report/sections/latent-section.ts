@@ -9,6 +9,7 @@ import { matrix } from '../../data/matrix.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
 import { planeAxis, planeCodes, planeRows } from '../../tasks/latent-plane.js';
 import type { ReportFigure, ReportSection } from '../html-report.js';
+import { responsiveChart } from '../responsive-chart.js';
 import { formatShare } from '../views/histogram.js';
 import { latentPlaneView, toUnitRange, type GridImageShape } from '../views/image-rows.js';
 import { projectCodes, scatterSvg } from '../views/scatter.js';
@@ -31,20 +32,23 @@ export function latentSection(model: Autoencoder, rows: ReportRows, imageShape: 
   const binary = isBinary(rows.labels);
   const figures: ReportFigure[] = [
     {
-      svg: scatterSvg({
-        points: projected.points,
-        labels: rows.labels,
-        title: pca ? 'Codes, first two principal components' : 'Codes',
-        xLabel: pca ? 'principal component 1 of the codes' : `latent dimension 1 (${axisWord}₁)`,
-        yLabel: pca
-          ? 'principal component 2 of the codes'
-          : codes.cols > 1
-            ? `latent dimension 2 (${axisWord}₂)`
-            : '(one dimension: drawn at 0)',
-        ...(binary ? { labelNames: { 0: 'normal', 1: 'anomaly' } } : {}),
-        width: 560,
-        height: 420,
-      }),
+      ...responsiveChart(
+        (size) =>
+          scatterSvg({
+            points: projected.points,
+            labels: rows.labels,
+            title: pca ? 'Codes, first two principal components' : 'Codes',
+            xLabel: pca ? 'principal component 1 of the codes' : `latent dimension 1 (${axisWord}₁)`,
+            yLabel: pca
+              ? 'principal component 2 of the codes'
+              : codes.cols > 1
+                ? `latent dimension 2 (${axisWord}₂)`
+                : '(one dimension: drawn at 0)',
+            ...(binary ? { labelNames: { 0: 'normal', 1: 'anomaly' } } : {}),
+            ...size,
+          }),
+        { width: 560, height: 420 },
+      ),
       caption:
         `${rows.x.rows} ${rows.words}, one dot each` +
         (rows.labels === null ? '' : ', coloured by label') +

@@ -10,6 +10,7 @@ import type { Autoencoder } from '../../models/autoencoder.js';
 import { Rng } from '../../tensor/rng.js';
 import { corrupt, formatCorruption, type Corruption } from '../../train/corruption.js';
 import type { ReportFigure, ReportSection } from '../html-report.js';
+import { responsiveChart } from '../responsive-chart.js';
 import { formatNumber } from '../text.js';
 import { extent } from '../views/axis.js';
 import { barChartSvg } from '../views/bars.js';
@@ -55,7 +56,7 @@ function imageSection(input: ReconstructionInput, shape: GridImageShape): Report
       imageRowsView(
         [
           { label: 'original', images: toUnitRange(originals.data, max) },
-          { label: 'rebuilt', images: toUnitRange(model.reconstruct(originals).data, max) },
+          { label: 'reconstructed', images: toUnitRange(model.reconstruct(originals).data, max) },
         ],
         shape,
         { scale: 3 },
@@ -92,13 +93,18 @@ function tableSection(input: ReconstructionInput): ReportSection {
   const label = mseLabel(model);
   const figures: ReportFigure[] = [
     {
-      svg: barChartSvg({
-        title: order.length < columns.length ? `Error per column (the ${order.length} worst of ${columns.length})` : 'Error per column',
-        categories: order.map((c) => columns[c] ?? `x${c}`),
-        series: [{ name: 'autoencoder', values: order.map((c) => analysis.columnErrors[c]!) }],
-        valueLabel: label,
-        description: `Mean squared reconstruction error of each column over the ${analysis.rows.words}, worst first.`,
-      }),
+      ...responsiveChart(
+        ({ width }) =>
+          barChartSvg({
+            title: order.length < columns.length ? `Error per column (the ${order.length} worst of ${columns.length})` : 'Error per column',
+            categories: order.map((c) => columns[c] ?? `x${c}`),
+            series: [{ name: 'autoencoder', values: order.map((c) => analysis.columnErrors[c]!) }],
+            valueLabel: label,
+            description: `Mean squared reconstruction error of each column over the ${analysis.rows.words}, worst first.`,
+            width,
+          }),
+        { width: 480 },
+      ),
       caption: `Columns the model rebuilds worst, by mean squared error over ${analysis.rows.x.rows} ${analysis.rows.words}; 1 is the error of always predicting the column mean when the scaling is standard.`,
     },
   ];
@@ -106,16 +112,21 @@ function tableSection(input: ReconstructionInput): ReportSection {
   if (worst.length > 0) {
     const cols = analysis.scaled.cols;
     figures.push({
-      svg: rowProfilesSvg({
-        title: `The ${worst.length} worst-rebuilt rows`,
-        rows: worst.map((r) => ({
-          label: `row ${analysis.rows.indices[r]!} (MSE ${formatNumber(analysis.rowErrors[r]!, 3)})`,
-          original: analysis.scaled.data.subarray(r * cols, (r + 1) * cols),
-          reconstruction: analysis.scaledReconstruction.data.subarray(r * cols, (r + 1) * cols),
-        })),
-        features: columns,
-        valueLabel: `value (${scaledUnits(model)})`,
-      }),
+      ...responsiveChart(
+        ({ width }) =>
+          rowProfilesSvg({
+            title: `The ${worst.length} worst-rebuilt rows`,
+            rows: worst.map((r) => ({
+              label: `row ${analysis.rows.indices[r]!} (MSE ${formatNumber(analysis.rowErrors[r]!, 3)})`,
+              original: analysis.scaled.data.subarray(r * cols, (r + 1) * cols),
+              reconstruction: analysis.scaledReconstruction.data.subarray(r * cols, (r + 1) * cols),
+            })),
+            features: columns,
+            valueLabel: `value (${scaledUnits(model)})`,
+            width,
+          }),
+        { width: 480 },
+      ),
       caption:
         'Each panel is one row: its values column by column (dots) and the reconstruction (line). Gaps between dot and line are the columns that row is rebuilt badly on.',
     });

@@ -10,6 +10,7 @@ import type { Matrix } from '../../data/matrix.js';
 import { matrix } from '../../data/matrix.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
 import type { ReportCell, ReportFigure, ReportSection, ReportTable } from '../html-report.js';
+import { responsiveChart } from '../responsive-chart.js';
 import { formatNumber } from '../text.js';
 import { extent } from '../views/axis.js';
 import { precisionRecallSvg, rocCurvesSvg, type ScoredDetector } from '../views/detection-curves.js';
@@ -51,7 +52,10 @@ export function scoresSection(input: ScoresInput): ReportSection {
   const { rows, scores, threshold } = input;
   const figures: ReportFigure[] = [
     {
-      svg: histogramSvg({ scores, threshold, xLabel: input.scoreLabel, title: 'Score per row' }),
+      ...responsiveChart((size) => histogramSvg({ scores, threshold, xLabel: input.scoreLabel, title: 'Score per row', ...size }), {
+        width: 760,
+        height: 320,
+      }),
       caption:
         threshold === null
           ? `${rows.x.rows} ${rows.words}. No anomaly threshold is stored in this model (train with --threshold-rule to store one).`
@@ -65,11 +69,11 @@ export function scoresSection(input: ScoresInput): ReportSection {
     const detectors = [{ name: input.name, scores }, ...(input.baselines ?? [])];
     figures.push(
       {
-        svg: rocCurvesSvg({ labels, detectors }),
+        ...responsiveChart((size) => rocCurvesSvg({ labels, detectors, ...size }), { width: 480, height: 420 }),
         caption: 'Up and to the left is better; the dashed diagonal is a scorer that guesses. AUC is the area under the curve.',
       },
       {
-        svg: precisionRecallSvg({ labels, detectors }),
+        ...responsiveChart((size) => precisionRecallSvg({ labels, detectors, ...size }), { width: 480, height: 420 }),
         caption:
           'Up and to the right is better; the dashed line is the precision of guessing (the share of anomalies). AP is the average precision.',
       },
@@ -97,8 +101,8 @@ export function scoresSection(input: ScoresInput): ReportSection {
       pngFigure(
         imageRowsView(
           [
-            { label: 'row', images: toUnitRange(images, max) },
-            { label: 'rebuilt', images: toUnitRange(rebuilt, max) },
+            { label: 'sample', images: toUnitRange(images, max) },
+            { label: 'reconstructed', images: toUnitRange(rebuilt, max) },
           ],
           shape,
           { scale: 2 },

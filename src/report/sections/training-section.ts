@@ -7,6 +7,7 @@
 import { describeStop } from '../../train/stop-reason.js';
 import type { History } from '../../train/types.js';
 import type { ReportFigure, ReportSection } from '../html-report.js';
+import { responsiveChart } from '../responsive-chart.js';
 import { formatNumber } from '../text.js';
 import { describeLoss, learningRateSvg, lossCurvesSvg, lossTermsSvg, type TrainingCurvesInput } from '../views/training-curves.js';
 
@@ -28,7 +29,7 @@ export function trainingSection(history: History): ReportSection | null {
   };
   const figures: ReportFigure[] = [
     {
-      svg: lossCurvesSvg(input),
+      ...responsiveChart((size) => lossCurvesSvg({ ...input, ...size }), { width: 760, height: 340 }),
       caption:
         `Lower is better. Training ${stop} after ${history.epochs.length} epochs` +
         (best === null ? '.' : `; the model keeps the weights of epoch ${best} (dashed line), where the validation loss was lowest.`),
@@ -38,15 +39,19 @@ export function trainingSection(history: History): ReportSection | null {
   const terms = lossTermsSvg(input);
   if (terms !== null) {
     figures.push({
-      svg: terms,
+      ...responsiveChart((size) => lossTermsSvg({ ...input, ...size })!, { width: 480, height: 300 }),
       caption:
         history.epochs[0]?.terms['kl'] !== undefined
           ? 'The negative ELBO is the sum of the two: reconstruction (how well the decoder rebuilds the rows) plus KL divergence (how far the codes stray from the prior N(0, I)).'
           : 'The training loss is the reconstruction error plus the penalty terms shown.',
     });
   }
-  const rate = learningRateSvg(input);
-  if (rate !== null) figures.push({ svg: rate, caption: rateCaption(history) });
+  if (learningRateSvg(input) !== null) {
+    figures.push({
+      ...responsiveChart((size) => learningRateSvg({ ...input, ...size })!, { width: 480, height: 260 }),
+      caption: rateCaption(history),
+    });
+  }
   const kept = history.epochs.find((e) => e.epoch === history.bestEpoch) ?? history.epochs.at(-1)!;
   return {
     heading: 'Training',

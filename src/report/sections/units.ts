@@ -3,17 +3,24 @@
  * where columns are comparable, so the unit depends on the scaler.
  */
 
+import type { ScalerKind } from '../../data/scaler.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
 
+const UNITS: Readonly<Record<ScalerKind, string>> = {
+  none: 'data units',
+  minmax: 'min–max scaled units',
+  standard: 'standardised units',
+  'standard-pooled': 'pooled standardised units',
+};
+
 /**
- * "standardised units", "min–max scaled units" or "data units".
+ * "standardised units", "pooled standardised units", "min–max scaled units" or "data units".
  *
  * @example
  * `mean squared error per value (${scaledUnits(model)}²)`;
  */
 export function scaledUnits(model: Autoencoder): string {
-  const kind = model.scaler?.kind ?? 'none';
-  return kind === 'standard' ? 'standardised units' : kind === 'minmax' ? 'min–max scaled units' : 'data units';
+  return UNITS[model.scaler?.kind ?? 'none'];
 }
 
 /** "MSE per value (standardised units²)". */

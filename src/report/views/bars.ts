@@ -1,7 +1,8 @@
 /**
  * Horizontal bar charts, one row per category, one bar per series (e.g. per-feature
  * reconstruction error of the autoencoder beside PCA's). A DOM-free SVG string; the height grows
- * with the rows so long names stay readable.
+ * with the rows so long names stay readable. A narrow chart (a phone's) writes each name above its
+ * bars instead of beside them, so the bars keep the width.
  *
  * Invariant: one `<rect class="bar">` per drawn (category, series) pair with a finite value;
  * categories come out in the order given (callers sort).
@@ -9,7 +10,7 @@
 
 import { escapeXml, formatNumber } from '../text.js';
 import { linearAxis } from './axis.js';
-import { num, seriesColor, svgOpen } from './svg.js';
+import { chartTitle, num, seriesColor, svgOpen } from './svg.js';
 
 export interface BarSeries {
   readonly name: string;
@@ -39,11 +40,14 @@ const BAR_HEIGHT = 12;
  */
 export function barChartSvg(input: BarChartInput): string {
   const width = input.width ?? 480;
-  const groupHeight = Math.max(1, input.series.length) * BAR_HEIGHT + ROW_GAP;
+  const stacked = width < 420;
+  const nameHeight = stacked ? 16 : 0;
+  const groupHeight = nameHeight + Math.max(1, input.series.length) * BAR_HEIGHT + ROW_GAP;
   const longest = Math.max(4, ...input.categories.map((c) => c.length));
-  const labelWidth = Math.min(200, 12 + longest * 6.6);
+  const labelWidth = stacked ? 16 : Math.min(200, 12 + longest * 6.6);
   const legendHeight = input.series.length > 1 ? 20 : 0;
-  const plot = { left: labelWidth, right: width - 24, top: 36 + legendHeight, bottom: 0 };
+  const heading = chartTitle(input.title, width / 2, width, 20);
+  const plot = { left: labelWidth, right: width - 24, top: 36 + 18 * (heading.lines - 1) + legendHeight, bottom: 0 };
   const height = plot.top + input.categories.length * groupHeight + 48;
   plot.bottom = height - 40;
   const values = input.series.flatMap((s) => s.values.filter((v) => Number.isFinite(v)));
@@ -57,7 +61,7 @@ export function barChartSvg(input: BarChartInput): string {
       className: 'chart bars',
       ...(input.description ? { description: input.description } : {}),
     }),
-    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(input.title)}</text>`,
+    heading.markup,
   ];
   input.series.forEach((s, i) => {
     if (input.series.length < 2) return;
@@ -77,12 +81,14 @@ export function barChartSvg(input: BarChartInput): string {
   input.categories.forEach((category, row) => {
     const top = plot.top + row * groupHeight + ROW_GAP / 2;
     parts.push(
-      `<text x="${plot.left - 6}" y="${num(top + (groupHeight - ROW_GAP) / 2)}" text-anchor="end" dominant-baseline="middle">${escapeXml(clip(category, 30))}</text>`,
+      stacked
+        ? `<text x="${plot.left}" y="${num(top + 11)}">${escapeXml(clip(category, 44))}</text>`
+        : `<text x="${plot.left - 6}" y="${num(top + (groupHeight - ROW_GAP) / 2)}" text-anchor="end" dominant-baseline="middle">${escapeXml(clip(category, 30))}</text>`,
     );
     input.series.forEach((s, i) => {
       const v = s.values[row];
       if (v === undefined || !Number.isFinite(v)) return;
-      const y = top + i * BAR_HEIGHT;
+      const y = top + nameHeight + i * BAR_HEIGHT;
       parts.push(
         `<rect class="bar" x="${num(sx(Math.min(0, v)))}" y="${num(y)}" width="${num(Math.abs(sx(v) - sx(0)))}" height="${BAR_HEIGHT - 1}" fill="${s.color ?? seriesColor(i)}"><title>${escapeXml(`${category}, ${s.name}: ${formatNumber(v, 4)}`)}</title></rect>`,
       );

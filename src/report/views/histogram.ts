@@ -8,7 +8,7 @@
 
 import { escapeXml, formatNumber } from '../text.js';
 import { linearAxis } from './axis.js';
-import { ALARM_COLOR, NEUTRAL_COLOR, num, svgOpen } from './svg.js';
+import { ALARM_COLOR, chartTitle, NEUTRAL_COLOR, num, svgOpen, textLines, textWidthEstimate, wrapText } from './svg.js';
 
 export interface HistogramInput {
   readonly scores: ArrayLike<number>;
@@ -89,13 +89,16 @@ export function histogramSvg(input: HistogramInput): string {
   const top = Math.max(1, ...counts);
   const yAxis = linearAxis([0, top], undefined, 4);
   const showTitle = input.showTitle ?? true;
-  const plot = { left: 56, right: width - 16, top: showTitle ? 48 : 34, bottom: height - 46 };
+  const xLines = wrapText(input.xLabel, width - 72);
+  const title = input.title ?? 'Reconstruction error per row';
+  const heading = chartTitle(title, (56 + width - 16) / 2, width, 20);
+  const plotTop = showTitle ? 48 + 18 * (heading.lines - 1) : 34;
+  const plot = { left: 56, right: width - 16, top: plotTop, bottom: height - 46 - 14 * (xLines.length - 1) };
   const sx = (v: number): number => plot.left + ((v - lo) / (hi - lo)) * (plot.right - plot.left);
   const sy = (v: number): number => plot.bottom - (v / yAxis.max) * (plot.bottom - plot.top);
   const barWidth = (plot.right - plot.left) / bins;
   const flagged = threshold === null ? 0 : flaggedCount(input.scores, threshold);
-  const share = finite === 0 ? 0 : flagged / finite;
-  const title = input.title ?? 'Reconstruction error per row';
+  const flaggedShare = finite === 0 ? 0 : flagged / finite;
   const parts = [
     svgOpen({
       width,
@@ -104,11 +107,9 @@ export function histogramSvg(input: HistogramInput): string {
       className: 'chart histogram',
       description:
         `Histogram of ${finite} rows' scores from ${formatNumber(lo, 3)} to ${formatNumber(hi, 3)}.` +
-        (threshold === null ? '' : ` The threshold ${formatNumber(threshold, 4)} flags ${flagged} rows (${formatShare(share)}).`),
+        (threshold === null ? '' : ` The threshold ${formatNumber(threshold, 4)} flags ${flagged} rows (${formatShare(flaggedShare)}).`),
     }),
-    showTitle
-      ? `<text x="${(plot.left + plot.right) / 2}" y="20" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(title)}</text>`
-      : '',
+    showTitle ? heading.markup : '',
   ];
   for (const tick of yAxis.ticks) {
     const y = num(sy(tick));
@@ -127,7 +128,7 @@ export function histogramSvg(input: HistogramInput): string {
   }
   parts.push(
     `<path d="M${plot.left} ${plot.top}V${plot.bottom}H${plot.right}" fill="none" stroke="currentColor" stroke-opacity="0.8"/>`,
-    `<text x="${(plot.left + plot.right) / 2}" y="${height - 8}" text-anchor="middle">${escapeXml(input.xLabel)}</text>`,
+    textLines(xLines, (plot.left + plot.right) / 2, height - 8 - 14 * (xLines.length - 1), 14, 'text-anchor="middle"'),
     `<text transform="translate(14 ${(plot.top + plot.bottom) / 2}) rotate(-90)" text-anchor="middle">rows</text>`,
   );
   counts.forEach((count, b) => {
@@ -148,13 +149,26 @@ export function histogramSvg(input: HistogramInput): string {
   }
   if (threshold !== null) {
     const x = sx(threshold);
-    // Keep the label inside the plot when the line is near either end.
-    const anchor = x > plot.right - 140 ? 'end' : 'start';
-    const dx = anchor === 'end' ? -6 : 6;
+    const label = `threshold ${formatNumber(threshold, 3)}`;
+    const shareWords = `${flagged} of ${finite} rows flagged (${formatShare(flaggedShare)})`;
+    const fits = (lines: readonly string[]): { start: boolean; end: boolean; needed: number } => {
+      const needed = Math.max(...lines.map((w) => textWidthEstimate(w))) + 6;
+      return { start: x + needed <= plot.right, end: x - needed >= plot.left, needed };
+    };
+    // The words go on a side of the line with room for them; on a narrow chart the share may
+    // need two lines to fit beside the line instead of across it.
+    let shareLines = [shareWords];
+    let room = fits([label, shareWords]);
+    if (!room.start && !room.end) {
+      shareLines = wrapText(shareWords, 110);
+      room = fits([label, ...shareLines]);
+    }
+    const anchor = room.start || !room.end ? 'start' : 'end';
+    const textX = anchor === 'start' ? Math.min(x + 6, width - 2 - room.needed) : x - 6;
     parts.push(
       `<line class="threshold" x1="${num(x)}" y1="${plot.top - 6}" x2="${num(x)}" y2="${plot.bottom}" stroke="${ALARM_COLOR}" stroke-width="2" stroke-dasharray="5 3"/>`,
-      `<text class="threshold-label" x="${num(x + dx)}" y="${plot.top + 6}" text-anchor="${anchor}" fill="${ALARM_COLOR}">threshold ${escapeXml(formatNumber(threshold, 3))}</text>`,
-      `<text class="flagged-share" x="${num(x + dx)}" y="${plot.top + 22}" text-anchor="${anchor}" fill="${ALARM_COLOR}">${flagged} of ${finite} rows flagged (${formatShare(share)})</text>`,
+      `<text class="threshold-label" x="${num(textX)}" y="${plot.top + 6}" text-anchor="${anchor}" fill="${ALARM_COLOR}">${escapeXml(label)}</text>`,
+      textLines(shareLines, textX, plot.top + 22, 14, `class="flagged-share" text-anchor="${anchor}" fill="${ALARM_COLOR}"`),
     );
   }
   parts.push('</svg>');

@@ -3,8 +3,10 @@
  * the same rows rebuilt by PCA) and the latent plane of a VAE, as 8-bit pixel grids with a text
  * alternative. DOM-free: the report encodes the grid as PNG, the playground puts it on a canvas.
  *
- * Invariant: images are values in [0, 1] (callers bring 8-bit data into that range with
- * `toUnitRange`); every row holds the same number of images, so columns line up.
+ * Invariants: images are values in [0, 1] (callers bring 8-bit data into that range with
+ * `toUnitRange`); every row holds the same number of images, so columns line up. Row names are
+ * never drawn into the pixels: the view says where each row sits, and pages set the names as text
+ * beside the picture (see image-rows-markup.ts), so they stay legible when a phone shrinks it.
  */
 
 import { imageGrid, type GridPixels } from '../image-grid.js';
@@ -28,37 +30,75 @@ export interface ImageView {
   readonly alt: string;
 }
 
+/** A named row of the grid and where it sits, in grid pixels from the top. */
+export interface PlacedRow {
+  readonly label: string;
+  readonly top: number;
+  readonly height: number;
+}
+
+/** Where the images are, in grid pixels: image (row r, column c) starts at (left + c·(cellWidth + gap), top + r·(cellHeight + gap)). */
+export interface CellLayout {
+  readonly left: number;
+  readonly top: number;
+  readonly cellWidth: number;
+  readonly cellHeight: number;
+  readonly gap: number;
+  readonly columns: number;
+}
+
+/** Rows of images: the picture, its text alternative, and where each named row and image is. */
+export interface ImageRowsView extends ImageView {
+  readonly rows: readonly PlacedRow[];
+  readonly cells: CellLayout;
+}
+
 export interface ImageRowsOptions {
   /** Integer upscale of every image (default 2). */
   readonly scale?: number;
   /** Gap between images in output pixels (default 3). */
   readonly padding?: number;
-  /** Gray level in [0, 1] of the gaps and the label area (default 0.15: reads on light and dark pages). */
+  /** Gray level in [0, 1] of the gaps (default 0.15: reads on light and dark pages). */
   readonly background?: number;
 }
 
 /**
- * Rows of images, each labelled on its left, one column per sample.
+ * Rows of images, one column per sample; the row names come back with their places, for text
+ * beside the picture.
  *
  * @example
- * imageRowsView([{ label: 'original', images: x }, { label: 'reconstructed', images: y }], { height: 28, width: 28 });
+ * const view = imageRowsView([{ label: 'original', images: x }, { label: 'reconstructed', images: y }], { height: 28, width: 28 });
+ * view.rows[1]; // { label: 'reconstructed', top: 62, height: 56 }
  */
-export function imageRowsView(rows: readonly ImageRow[], shape: GridImageShape, options: ImageRowsOptions = {}): ImageView {
+export function imageRowsView(rows: readonly ImageRow[], shape: GridImageShape, options: ImageRowsOptions = {}): ImageRowsView {
   const size = shape.height * shape.width * (shape.channels ?? 1);
   const count = rows.length === 0 ? 0 : rows[0]!.images.length / size;
+  const scale = options.scale ?? 2;
+  const gap = options.padding ?? 3;
   const grid = imageGrid(
-    rows.map((row) => ({ label: row.label, images: row.images })),
+    rows.map((row) => ({ images: row.images })),
     {
       height: shape.height,
       width: shape.width,
       ...(shape.channels === undefined ? {} : { channels: shape.channels }),
-      scale: options.scale ?? 2,
-      padding: options.padding ?? 3,
+      // Every row as one line, so row i is line i (names and frames are placed by that).
+      columns: Math.max(1, count),
+      scale,
+      padding: gap,
       background: options.background ?? 0.15,
     },
   );
+  const cells: CellLayout = {
+    left: gap,
+    top: gap,
+    cellWidth: shape.width * scale,
+    cellHeight: shape.height * scale,
+    gap,
+    columns: Math.max(1, count),
+  };
+  const placed = rows.map((row, i) => ({ label: row.label, top: gap + i * (cells.cellHeight + gap), height: cells.cellHeight }));
   const alt = `${count} ${shape.height}×${shape.width} images per row; rows from top: ${rows.map((r) => r.label).join(', ')}.`;
-  return { grid, alt };
+  return { grid, alt, rows: placed, cells };
 }
 
 export interface LatentPlaneInput {

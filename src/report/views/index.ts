@@ -13,12 +13,16 @@ export {
   latentPlaneView,
   PLANE_GAP,
   toUnitRange,
+  type CellLayout,
   type ImageRow,
   type ImageRowsOptions,
+  type ImageRowsView,
+  type PlacedRow,
   type GridImageShape,
   type ImageView,
   type LatentPlaneInput,
 } from './image-rows.js';
+export { imageRowsMarkup } from './image-rows-markup.js';
 export { rowProfilesSvg, type RowProfile, type RowProfilesInput } from './row-profiles.js';
 export { projectCodes, scatterSvg, type Projection, type ScatterInput } from './scatter.js';
 export { ALARM_COLOR, labelColor, NEUTRAL_COLOR, SERIES_COLORS } from './svg.js';

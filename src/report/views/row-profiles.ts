@@ -9,7 +9,7 @@
 
 import { escapeXml, formatNumber } from '../text.js';
 import { extent } from './axis.js';
-import { num, seriesColor, svgOpen } from './svg.js';
+import { chartTitle, num, seriesColor, svgOpen } from './svg.js';
 
 export interface RowProfile {
   /** The panel's heading, e.g. "row 412 (error 0.93)". */
@@ -40,7 +40,11 @@ const PANEL_GAP = 30;
 export function rowProfilesSvg(input: RowProfilesInput): string {
   const width = input.width ?? 480;
   const plot = { left: 56, right: width - 16 };
-  const top = 58;
+  // A narrow chart (a phone's) gives the value's name its own line under the legend.
+  const stacked = width < 420;
+  const heading = chartTitle(input.title, width / 2, width, 20);
+  const shift = 18 * (heading.lines - 1);
+  const top = (stacked ? 74 : 58) + shift;
   const height = top + input.rows.length * (PANEL_HEIGHT + PANEL_GAP) + 8;
   const d = input.features.length;
   const sx = (i: number): number => plot.left + (d <= 1 ? 0.5 : i / (d - 1)) * (plot.right - plot.left);
@@ -54,12 +58,14 @@ export function rowProfilesSvg(input: RowProfilesInput): string {
       className: 'chart row-profiles',
       description: `For each of ${input.rows.length} rows, its ${d} feature values (dots) and the model's reconstruction of them (line).`,
     }),
-    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(input.title)}</text>`,
-    `<circle cx="${plot.left + 6}" cy="40" r="3.5" fill="${original}"/>`,
-    `<text x="${plot.left + 16}" y="40" dominant-baseline="middle">original</text>`,
-    `<line x1="${plot.left + 90}" y1="40" x2="${plot.left + 110}" y2="40" stroke="${rebuilt}" stroke-width="2.5"/>`,
-    `<text x="${plot.left + 116}" y="40" dominant-baseline="middle">reconstruction</text>`,
-    `<text x="${plot.right}" y="40" text-anchor="end" dominant-baseline="middle" fill-opacity="0.8">${escapeXml(input.valueLabel)}</text>`,
+    heading.markup,
+    `<circle cx="${plot.left + 6}" cy="${40 + shift}" r="3.5" fill="${original}"/>`,
+    `<text x="${plot.left + 16}" y="${40 + shift}" dominant-baseline="middle">original</text>`,
+    `<line x1="${plot.left + 90}" y1="${40 + shift}" x2="${plot.left + 110}" y2="${40 + shift}" stroke="${rebuilt}" stroke-width="2.5"/>`,
+    `<text x="${plot.left + 116}" y="${40 + shift}" dominant-baseline="middle">reconstruction</text>`,
+    stacked
+      ? `<text x="${plot.left}" y="${58 + shift}" dominant-baseline="middle" fill-opacity="0.8">${escapeXml(input.valueLabel)}</text>`
+      : `<text x="${plot.right}" y="${40 + shift}" text-anchor="end" dominant-baseline="middle" fill-opacity="0.8">${escapeXml(input.valueLabel)}</text>`,
   ];
   input.rows.forEach((row, r) => {
     const y0 = top + r * (PANEL_HEIGHT + PANEL_GAP) + 18;

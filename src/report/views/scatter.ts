@@ -4,14 +4,15 @@
  * coloured by label, as a DOM-free SVG string shared by the report and the playground.
  *
  * Invariant: exactly one `<circle class="point">` per row, in row order, so a dot can be traced
- * back to its row; the legend lists at most ten distinct labels (more would repeat colours).
+ * back to its row; the legend lists at most ten distinct labels (more would repeat colours). A
+ * narrow chart (a phone's) puts the legend under the plot so the plot keeps its width.
  */
 
 import type { Matrix } from '../../data/matrix.js';
 import { Pca } from '../../tasks/pca.js';
 import { escapeXml, formatNumber } from '../text.js';
 import { linearAxis } from './axis.js';
-import { labelColor, num, svgOpen } from './svg.js';
+import { chartTitle, labelColor, num, svgOpen, textWidthEstimate } from './svg.js';
 
 export interface ScatterInput {
   /** n × 2 positions, interleaved x, y. */
@@ -39,6 +40,8 @@ export interface Projection {
 }
 
 const MARGIN = { left: 56, right: 110, top: 36, bottom: 46 };
+/** Charts narrower than this list the labels under the plot. */
+const NARROW = 420;
 
 /**
  * First two latent dimensions (a single one is drawn against 0), or the first two principal
@@ -75,24 +78,33 @@ export function scatterSvg(input: ScatterInput): string {
   const xAxis = linearAxis(range(input.points, 0), undefined, 4);
   const yAxis = linearAxis(range(input.points, 1), undefined, 4);
   const showTitle = input.showTitle ?? true;
-  const plot = { left: MARGIN.left, right: width - MARGIN.right, top: showTitle ? MARGIN.top : 14, bottom: height - MARGIN.bottom };
+  const shown = legend(input.labels);
+  const below = shown.length > 0 && width < NARROW;
+  const right = shown.length === 0 ? width - 16 : below ? width - 16 : width - MARGIN.right;
+  const title = input.title ?? 'Latent codes';
+  const heading = chartTitle(title, (MARGIN.left + right) / 2, width, 20);
+  const plot = { left: MARGIN.left, right, top: showTitle ? MARGIN.top + 18 * (heading.lines - 1) : 14, bottom: height - MARGIN.bottom };
+  const legendItems = below
+    ? flowLegend(
+        shown.map((l) => labelName(input, l)),
+        plot.left,
+        width - 8,
+      )
+    : [];
+  const fullHeight = below ? height + 6 + (Math.max(0, ...legendItems.map((item) => item.line)) + 1) * 18 : height;
   const sx = (v: number): number => plot.left + ((v - xAxis.min) / (xAxis.max - xAxis.min)) * (plot.right - plot.left);
   const sy = (v: number): number => plot.bottom - ((v - yAxis.min) / (yAxis.max - yAxis.min)) * (plot.bottom - plot.top);
-  const title = input.title ?? 'Latent codes';
-  const shown = legend(input.labels);
   const parts = [
     svgOpen({
       width,
-      height,
+      height: fullHeight,
       title,
       className: 'chart scatter',
       description:
         `${n} rows placed by ${input.xLabel} (across) and ${input.yLabel} (up)` +
         (shown.length > 0 ? `, coloured by label (${shown.map((l) => labelName(input, l)).join(', ')}).` : '.'),
     }),
-    showTitle
-      ? `<text x="${(plot.left + plot.right) / 2}" y="20" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(title)}</text>`
-      : '',
+    showTitle ? heading.markup : '',
     `<rect x="${plot.left}" y="${plot.top}" width="${plot.right - plot.left}" height="${plot.bottom - plot.top}" fill="none" stroke="currentColor" stroke-opacity="0.5"/>`,
     `<text x="${(plot.left + plot.right) / 2}" y="${height - 8}" text-anchor="middle">${escapeXml(input.xLabel)}</text>`,
     `<text transform="translate(14 ${(plot.top + plot.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(input.yLabel)}</text>`,
@@ -114,14 +126,32 @@ export function scatterSvg(input: ScatterInput): string {
     );
   }
   shown.forEach((label, i) => {
-    const y = plot.top + 10 + i * 18;
+    const item = legendItems[i];
+    const x = item === undefined ? plot.right + 16 : item.x + 5;
+    const y = item === undefined ? plot.top + 10 + i * 18 : height + 6 + item.line * 18;
     parts.push(
-      `<circle cx="${plot.right + 16}" cy="${y}" r="5" fill="${labelColor(label)}"/>`,
-      `<text x="${plot.right + 26}" y="${y}" dominant-baseline="middle">${escapeXml(labelName(input, label))}</text>`,
+      `<circle cx="${x}" cy="${y}" r="5" fill="${labelColor(label)}"/>`,
+      `<text x="${x + 10}" y="${y}" dominant-baseline="middle">${escapeXml(labelName(input, label))}</text>`,
     );
   });
   parts.push('</svg>');
   return parts.join('\n');
+}
+
+/** Legend entries left to right, wrapping onto new lines at `right`. */
+function flowLegend(names: readonly string[], left: number, right: number): Array<{ x: number; line: number }> {
+  let x = left;
+  let line = 0;
+  return names.map((name) => {
+    const width = 16 + textWidthEstimate(name) + 14;
+    if (x > left && x + width > right) {
+      x = left;
+      line++;
+    }
+    const item = { x, line };
+    x += width;
+    return item;
+  });
 }
 
 function labelName(input: ScatterInput, label: number): string {

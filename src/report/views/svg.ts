@@ -65,3 +65,69 @@ export function labelColor(label: number | undefined): string {
   const i = ((Math.round(label) % SERIES_COLORS.length) + SERIES_COLORS.length) % SERIES_COLORS.length;
   return SERIES_COLORS[i]!;
 }
+
+/**
+ * Rough width of `text` in pixels at `fontSize`: a generous average glyph width for the sans-serif
+ * faces the views use, so text laid out by it fits in practice (the browser tests measure).
+ */
+export function textWidthEstimate(text: string, fontSize = 12, bold = false): number {
+  return text.length * fontSize * (bold ? 0.6 : 0.56);
+}
+
+/**
+ * `text` broken at spaces into lines no wider than `maxWidth` pixels (a single long word stays whole).
+ *
+ * @example
+ * wrapText('precision (share of flagged rows that are anomalies)', 200); // ['precision (share of flagged', 'rows that are anomalies)']
+ */
+export function wrapText(text: string, maxWidth: number, fontSize = 12, bold = false): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    const joined = line === '' ? word : `${line} ${word}`;
+    if (line !== '' && textWidthEstimate(joined, fontSize, bold) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = joined;
+    }
+  }
+  if (line !== '' || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/**
+ * A `<text>` of several lines (escaped), the first with its baseline at `y`, each next `lineHeight` lower.
+ *
+ * @example
+ * textLines(['first line', 'second'], 170, 20, 15, 'text-anchor="middle"');
+ */
+export function textLines(lines: readonly string[], x: number, y: number, lineHeight: number, attributes = ''): string {
+  const extra = attributes === '' ? '' : ` ${attributes}`;
+  if (lines.length === 1) return `<text x="${num(x)}" y="${num(y)}"${extra}>${escapeXml(lines[0]!)}</text>`;
+  const spans = lines.map((line, i) => `<tspan x="${num(x)}" dy="${i === 0 ? 0 : lineHeight}">${escapeXml(line)}</tspan>`);
+  return `<text x="${num(x)}" y="${num(y)}"${extra}>${spans.join('')}</text>`;
+}
+
+/** A chart title laid out: its markup and how many lines it took. */
+export interface ChartTitle {
+  readonly markup: string;
+  readonly lines: number;
+}
+
+/**
+ * A chart's title (15 px, bold) centred on `centre` where it fits, moved in from the chart's
+ * edges where it does not, and wrapped onto more lines (18 px apart) when wider than the chart.
+ *
+ * @example
+ * const title = chartTitle('Loss per epoch', (plot.left + plot.right) / 2, width, 22); // plot.top += 18 * (title.lines - 1)
+ */
+export function chartTitle(title: string, centre: number, width: number, y: number): ChartTitle {
+  const lines = wrapText(title, width - 16, 15, true);
+  const half = Math.max(...lines.map((line) => textWidthEstimate(line, 15, true))) / 2;
+  const x = Math.min(Math.max(centre, half + 8), width - half - 8);
+  return {
+    markup: textLines(lines, x, y, 18, 'text-anchor="middle" font-size="15" font-weight="600"'),
+    lines: lines.length,
+  };
+}

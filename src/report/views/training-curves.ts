@@ -115,7 +115,7 @@ export function learningRateSvg(input: TrainingCurvesInput): string | null {
     logY: !constant && positiveSpread(rates),
     ...(constant && rates[0]! > 0 ? { yDomain: [0, 2 * rates[0]!] as const } : {}),
     width: input.width ?? 480,
-    height: 260,
+    height: input.height ?? 260,
     series: [{ name: 'learning rate', values: rates, x: withRate.map((e) => e.epoch), color: '#9467bd' }],
     description: constant
       ? `The learning rate stayed at ${formatNumber(rates[0]!)} for every epoch.`
@@ -141,7 +141,7 @@ export function lossTermsSvg(input: TrainingCurvesInput): string | null {
     yLabel: vae ? 'nats per sample' : 'value',
     logY: names.every((n) => positiveSpread(input.epochs.map((e) => e.terms?.[n] ?? Number.NaN))),
     width: input.width ?? 480,
-    height: 300,
+    height: input.height ?? 300,
     series: names.map((name) => ({ name: TERM_WORDS[name] ?? name, values: input.epochs.map((e) => e.terms?.[name] ?? Number.NaN), x })),
     description: vae
       ? 'The two terms of the variational objective per epoch: how well the decoder rebuilds the inputs and how far the codes stray from the prior; their sum is the negative ELBO.'

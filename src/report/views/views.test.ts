@@ -5,6 +5,7 @@ import { unbalancedTags } from '../test-utils/markup.js';
 import {
   barChartSvg,
   histogramSvg,
+  imageRowsMarkup,
   imageRowsView,
   latentPlaneView,
   learningRateSvg,
@@ -198,6 +199,48 @@ describe('sweepChartSvg', () => {
   });
 });
 
+describe('phone-width layouts', () => {
+  it('keep the threshold words beside the line, wrapping the flagged share when neither side has room', () => {
+    const scores = Array.from({ length: 200 }, (_, i) => i / 199);
+    const svg = histogramSvg({
+      scores,
+      threshold: 0.45,
+      xLabel: 'reconstruction error per row (mean squared error, scaled units²)',
+      width: 340,
+    });
+    const line = Number(/class="threshold" x1="([\d.]+)"/.exec(svg)![1]);
+    const share =
+      /<text class="flagged-share" text-anchor="(start|end)"[^>]*x="([\d.]+)"|<text x="([\d.]+)"[^>]*class="flagged-share" text-anchor="(start|end)"/.exec(
+        svg,
+      )!;
+    const [x, anchor] = share[2] !== undefined ? [Number(share[2]), share[1]] : [Number(share[3]), share[4]];
+    expect(anchor === 'start' ? x > line : x < line).toBe(true);
+    expect(svg).toMatch(/class="flagged-share"[^>]*><tspan[^>]*>\d+ of 200 rows<\/tspan><tspan[^>]*>flagged \(/);
+    // The long axis name takes two lines rather than running past the chart's edges.
+    expect(svg.match(/<tspan/g)!.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('move the scatter legend and the bar names out of the way of a narrow plot', () => {
+    const points = Float32Array.from({ length: 20 }, (_, i) => i);
+    const labels = Float32Array.from({ length: 10 }, (_, i) => i);
+    const wide = scatterSvg({ points, labels, xLabel: 'x', yLabel: 'y', width: 560, height: 400 });
+    const narrow = scatterSvg({ points, labels, xLabel: 'x', yLabel: 'y', width: 340, height: 300 });
+    expect(/<svg[^>]*height="400"/.test(wide)).toBe(true);
+    // Under the plot: the chart grows taller by the legend's lines.
+    expect(Number(/<svg[^>]*height="(\d+)"/.exec(narrow)![1])).toBeGreaterThan(300);
+    const bars = (width: number): string =>
+      barChartSvg({
+        title: 'Error per column',
+        categories: ['a long column name', 'b'],
+        series: [{ name: 'ae', values: [1, 2] }],
+        valueLabel: 'MSE',
+        width,
+      });
+    expect(bars(480)).toContain('text-anchor="end" dominant-baseline="middle">a long column name</text>');
+    expect(bars(340)).toMatch(/<text x="16" y="[\d.]+">a long column name<\/text>/);
+  });
+});
+
 describe('image views', () => {
   it('lay rows of images out with labels and say what they show', () => {
     const images = new Float32Array(3 * 4 * 4).fill(0.5);
@@ -210,7 +253,31 @@ describe('image views', () => {
       { scale: 2, padding: 1 },
     );
     expect(view.grid.height).toBe(1 + 2 * (8 + 1));
+    // No label column in the pixels: the names are placed beside the picture as text.
+    expect(view.grid.width).toBe(1 + 3 * (8 + 1));
+    expect(view.rows).toEqual([
+      { label: 'original', top: 1, height: 8 },
+      { label: 'rebuilt', top: 10, height: 8 },
+    ]);
+    expect(view.cells).toEqual({ left: 1, top: 1, cellWidth: 8, cellHeight: 8, gap: 1, columns: 3 });
     expect(view.alt).toBe('3 4×4 images per row; rows from top: original, rebuilt.');
+  });
+
+  it('set row names as text beside the picture, one grid track per gap and image row', () => {
+    const images = new Float32Array(2 * 4).fill(1);
+    const view = imageRowsView(
+      [
+        { label: 'a < b', images },
+        { label: 'denoised', images },
+      ],
+      { height: 2, width: 2 },
+      { scale: 3, padding: 2 },
+    );
+    const html = imageRowsMarkup(view, '<canvas></canvas>');
+    expect(html).toContain('grid-template-rows: 2fr 6fr 2fr 6fr 2fr');
+    expect([...html.matchAll(/grid-area: (\d+) \/ 1/g)].map((m) => m[1])).toEqual(['2', '4']);
+    expect(html).toContain('>a &lt; b</span>');
+    expect(html).toContain('<canvas></canvas>');
   });
 
   it('draw the latent plane cell by cell and describe its axes', () => {

@@ -201,7 +201,7 @@ export async function smallestChartText(page: Page): Promise<{ readonly px: numb
       const px = parseFloat(getComputedStyle(text).fontSize) * scale;
       if (px < smallest.px) smallest = { px, where: `${svg.parentElement?.id ?? '?'}: ${text.textContent ?? ''}` };
     }
-    for (const label of Array.from(document.querySelectorAll('.row-labels li, .ticks span'))) {
+    for (const label of Array.from(document.querySelectorAll('.row-label, .ticks span'))) {
       const px = parseFloat(getComputedStyle(label).fontSize);
       if ((label as HTMLElement).offsetParent !== null && px < smallest.px) smallest = { px, where: label.textContent ?? '' };
     }

@@ -2,14 +2,14 @@
 /**
  * The anomaly view: the histogram of the shown samples' reconstruction errors with the threshold
  * the chosen rule places on the training rows' scores, how many samples it flags, and the
- * highest-scoring samples (with their reconstructions, for images), flagged ones framed in red;
- * the page names the image rows in text beside the canvas.
+ * highest-scoring samples (with their reconstructions, for images, drawn by the report's
+ * image-rows view with the row names as text beside the canvas), flagged ones framed in red.
  * Everything here follows from the scores the worker sent and the rule: changing the rule
  * redraws without asking the model anything.
  */
 
 import type { ThresholdRule } from '../../../src/tasks/threshold.js';
-import { formatNumber, imageGrid } from '../../../src/report/index.js';
+import { ALARM_COLOR, escapeXml, formatNumber, imageRowsMarkup, imageRowsView, type CellLayout } from '../../../src/report/index.js';
 import type { Anomalies, WireDataset } from '../protocol.js';
 import { SCORE_EVERY } from '../scoring-schedule.js';
 import { describeRule, flagScores } from '../threshold-choice.js';
@@ -19,15 +19,12 @@ import { histogramSvg } from './histogram.js';
 export interface AnomalyElements {
   readonly histogram: HTMLElement;
   readonly summary: HTMLElement;
-  readonly topImages: HTMLCanvasElement;
+  /** Where the top samples' images go (hidden for data that are not images). */
+  readonly topFigure: HTMLElement;
   readonly topList: HTMLOListElement;
   /** Width of the histogram in CSS pixels. */
   readonly width: number;
 }
-
-const TOP_SCALE = 2;
-const TOP_PADDING = 3;
-const ALARM = '#d62728';
 
 /**
  * Draw `anomalies` of samples from `data` with the threshold of `rule`; `latestEpoch` is the
@@ -71,18 +68,26 @@ export function renderAnomalies(
   );
   const shape = data.imageShape;
   if (shape !== null && anomalies.topImages !== null && anomalies.topReconstructions !== null) {
-    elements.topImages.hidden = false;
-    const grid = imageGrid(
+    const view = imageRowsView(
       [
-        { label: '', images: anomalies.topImages },
-        { label: '', images: anomalies.topReconstructions },
+        { label: 'sample', images: anomalies.topImages },
+        { label: 'reconstructed', images: anomalies.topReconstructions },
       ],
-      { height: shape[0], width: shape[1], scale: TOP_SCALE, padding: TOP_PADDING },
+      { height: shape[0], width: shape[1] },
+      { scale: 2, padding: 3 },
     );
-    drawPixels(elements.topImages, grid);
-    frameFlagged(elements.topImages, above, shape, grid.width);
+    const flaggedShown = above.filter(Boolean).length;
+    const alt =
+      `The ${anomalies.topRows.length} highest-scoring samples (rows ${anomalies.topRows.join(', ')}) ` +
+      `above their reconstructions; ${flaggedShown} of them score above the threshold and are framed in red.`;
+    elements.topFigure.innerHTML = imageRowsMarkup(view, `<canvas id="top-anomalies" role="img" aria-label="${escapeXml(alt)}"></canvas>`);
+    const canvas = elements.topFigure.querySelector('canvas')!;
+    drawPixels(canvas, view.grid);
+    frameFlagged(canvas, above, view.cells);
+    elements.topFigure.hidden = false;
   } else {
-    elements.topImages.hidden = true;
+    elements.topFigure.replaceChildren();
+    elements.topFigure.hidden = true;
   }
 }
 
@@ -96,23 +101,14 @@ function scoredWhen(epoch: number | null, latestEpoch: number | null): string {
 }
 
 /** A red frame around each flagged column (sample above its reconstruction). */
-function frameFlagged(
-  canvas: HTMLCanvasElement,
-  above: readonly boolean[],
-  [height, width]: readonly [number, number],
-  gridWidth: number,
-): void {
+function frameFlagged(canvas: HTMLCanvasElement, above: readonly boolean[], cells: CellLayout): void {
   const context = canvas.getContext('2d');
   if (context === null) return;
-  const cellWidth = width * TOP_SCALE;
-  const cellHeight = height * TOP_SCALE;
-  // The label column's width is the grid's width less the image columns.
-  const left = gridWidth - above.length * (cellWidth + TOP_PADDING);
-  context.strokeStyle = ALARM;
+  context.strokeStyle = ALARM_COLOR;
   context.lineWidth = 2;
   above.forEach((flag, i) => {
     if (!flag) return;
-    const x = left + i * (cellWidth + TOP_PADDING);
-    context.strokeRect(x - 1, TOP_PADDING - 1, cellWidth + 2, 2 * cellHeight + TOP_PADDING + 2);
+    const x = cells.left + i * (cells.cellWidth + cells.gap);
+    context.strokeRect(x - 1, cells.top - 1, cells.cellWidth + 2, 2 * cells.cellHeight + cells.gap + 2);
   });
 }

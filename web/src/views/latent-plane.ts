@@ -2,8 +2,9 @@
 /**
  * The latent-plane view: a variational model's decodings of a grid of latent points (see
  * latent-plane.ts), drawn edge to edge like one picture, with the z values of the first, middle
- * and last grid lines on the axes and the point under the pointer read out. Without a plane it
- * says why (not variational, not images, no model yet).
+ * and last grid lines on the axes and the point under the cursor read out (the cursor follows the
+ * mouse, or the arrow keys when the plane has the focus). Without a plane it says why (not
+ * variational, not images, no model yet).
  *
  * Invariant: the canvas holds exactly `rows × axis.length` cells of `height × width` pixels,
  * separated by `PLANE_GAP` pixels, in the order of `LatentPlaneView.images`.
@@ -24,7 +25,8 @@ export interface PlaneElements {
   readonly yTicks: HTMLElement;
 }
 
-type Grid = Extract<LatentPlaneView, { kind: 'grid' }>;
+/** A plane that was drawn. */
+export type Grid = Extract<LatentPlaneView, { kind: 'grid' }>;
 
 /**
  * Draw `plane` (null before there is a model).
@@ -80,6 +82,91 @@ function ticks(container: HTMLElement, plane: Grid, axis: 'x' | 'y'): void {
   );
 }
 
+/** A cell of the plane: column from the left, row from the top. */
+export interface PlaneCell {
+  readonly column: number;
+  readonly row: number;
+}
+
+/** Keys that move the cursor, and the readout's hint about them. */
+export const PLANE_KEYS_HINT = 'Arrow keys move across the cells; Home and End go to the ends of a row.';
+
+/**
+ * The cell under canvas position (x, y) in CSS pixels, or null between cells and off the plane.
+ *
+ * @example
+ * canvas.onmousemove = (e) => (cell = planeCellAt(plane, canvas, e.offsetX, e.offsetY));
+ */
+export function planeCellAt(plane: LatentPlaneView, canvas: HTMLCanvasElement, x: number, y: number): PlaneCell | null {
+  if (plane.kind !== 'grid' || canvas.clientWidth === 0 || canvas.clientHeight === 0) return null;
+  const column = Math.floor(((x * canvas.width) / canvas.clientWidth - PLANE_GAP) / (plane.width + PLANE_GAP));
+  const row = Math.floor(((y * canvas.height) / canvas.clientHeight - PLANE_GAP) / (plane.height + PLANE_GAP));
+  if (column < 0 || column >= plane.axis.length || row < 0 || row >= plane.rows) return null;
+  return { column, row };
+}
+
+/** The middle cell (left and up of the middle for an even count), where the cursor starts. */
+export function centreCell(plane: Grid): PlaneCell {
+  return { column: Math.floor((plane.axis.length - 1) / 2), row: Math.floor((plane.rows - 1) / 2) };
+}
+
+/**
+ * Where the cursor goes from `cell` when `key` is pressed (from the centre when there is no
+ * cursor yet), or null for a key that does not move it. Stops at the edges.
+ *
+ * @example
+ * moveCell(plane, { column: 0, row: 0 }, 'ArrowRight'); // { column: 1, row: 0 }
+ */
+export function moveCell(plane: Grid, cell: PlaneCell | null, key: string): PlaneCell | null {
+  const last = { column: plane.axis.length - 1, row: plane.rows - 1 };
+  const from = cell ?? centreCell(plane);
+  const clamp = (value: number, max: number): number => Math.max(0, Math.min(max, value));
+  const moves: Record<string, PlaneCell> = {
+    ArrowLeft: { column: from.column - 1, row: from.row },
+    ArrowRight: { column: from.column + 1, row: from.row },
+    ArrowUp: { column: from.column, row: from.row - 1 },
+    ArrowDown: { column: from.column, row: from.row + 1 },
+    Home: { column: 0, row: from.row },
+    End: { column: last.column, row: from.row },
+  };
+  const to = moves[key];
+  if (to === undefined) return null;
+  return { column: clamp(to.column, last.column), row: clamp(to.row, last.row) };
+}
+
+/**
+ * The latent point of `cell` in words, with where the cell is.
+ *
+ * @example
+ * describeCell(plane, { column: 0, row: 11 }); // 'z₁ = -1.64, z₂ = -1.64 (column 1 of 12, row 12 of 12 from the top)'
+ */
+export function describeCell(plane: Grid, cell: PlaneCell): string {
+  const n = plane.axis.length;
+  const z1 = formatNumber(plane.axis[cell.column]!, 3);
+  if (plane.rows === 1) return `z = ${z1} (cell ${cell.column + 1} of ${n})`;
+  const z2 = formatNumber(plane.axis[n - 1 - cell.row]!, 3);
+  return `z₁ = ${z1}, z₂ = ${z2}${plane.latentDim > 2 ? ', others 0' : ''} (column ${cell.column + 1} of ${n}, row ${cell.row + 1} of ${plane.rows} from the top)`;
+}
+
+/**
+ * Place the cursor frame `cursor` (absolutely positioned over the canvas) on `cell`, in percent
+ * of the canvas so it stays on the cell at any size; null hides it.
+ *
+ * @example
+ * showCell(byId('plane-cursor', HTMLElement), plane, { column: 5, row: 5 });
+ */
+export function showCell(cursor: HTMLElement, plane: Grid, cell: PlaneCell | null): void {
+  cursor.hidden = cell === null;
+  if (cell === null) return;
+  const width = PLANE_GAP + plane.axis.length * (plane.width + PLANE_GAP);
+  const height = PLANE_GAP + plane.rows * (plane.height + PLANE_GAP);
+  const percent = (value: number, total: number): string => `${((100 * value) / total).toFixed(3)}%`;
+  cursor.style.left = percent(PLANE_GAP + cell.column * (plane.width + PLANE_GAP), width);
+  cursor.style.top = percent(PLANE_GAP + cell.row * (plane.height + PLANE_GAP), height);
+  cursor.style.width = percent(plane.width, width);
+  cursor.style.height = percent(plane.height, height);
+}
+
 /**
  * The latent point under canvas position (x, y) in CSS pixels, as text, or null between cells.
  *
@@ -87,13 +174,6 @@ function ticks(container: HTMLElement, plane: Grid, axis: 'x' | 'y'): void {
  * canvas.onmousemove = (e) => (readout.textContent = planePointAt(plane, canvas, e.offsetX, e.offsetY) ?? '');
  */
 export function planePointAt(plane: LatentPlaneView, canvas: HTMLCanvasElement, x: number, y: number): string | null {
-  if (plane.kind !== 'grid' || canvas.clientWidth === 0 || canvas.clientHeight === 0) return null;
-  const n = plane.axis.length;
-  const column = Math.floor(((x * canvas.width) / canvas.clientWidth - PLANE_GAP) / (plane.width + PLANE_GAP));
-  const row = Math.floor(((y * canvas.height) / canvas.clientHeight - PLANE_GAP) / (plane.height + PLANE_GAP));
-  if (column < 0 || column >= n || row < 0 || row >= plane.rows) return null;
-  const z1 = formatNumber(plane.axis[column]!, 3);
-  if (plane.rows === 1) return `z = ${z1}`;
-  const z2 = formatNumber(plane.axis[n - 1 - row]!, 3);
-  return `z₁ = ${z1}, z₂ = ${z2}${plane.latentDim > 2 ? ', others 0' : ''}`;
+  const cell = planeCellAt(plane, canvas, x, y);
+  return cell === null || plane.kind !== 'grid' ? null : describeCell(plane, cell);
 }
