@@ -124,6 +124,32 @@ describe.skipIf(npmMissing)('the npm package, installed from its tarball into a 
     expect(run('node', ['esm.mjs'], app).stdout.trim()).toBe('wasm');
   });
 
+  it('leaves the optional peer onnxruntime-node uninstalled: auto falls back to wasm, ort names the package', () => {
+    expect(existsSync(join(app, 'node_modules/onnxruntime-node'))).toBe(false);
+    expect(manifest['peerDependenciesMeta']).toEqual({ 'onnxruntime-node': { optional: true } });
+    const body = `
+      const model = new DenseAutoencoder(denseConfig({ inputDim: 3, hidden: [], latentDim: 2 }));
+      const auto = await openInference(model, { accelerator: 'auto' });
+      const codes = await auto.encode(matrix(new Float32Array(6), 2, 3));
+      const refused = await openInference(model, { accelerator: 'ort' }).then(() => 'opened', (e) => e.message + ' | ' + e.hint);
+      console.log(JSON.stringify({ engine: auto.engine, rows: codes.rows, refused }));`;
+    writeFileSync(
+      join(app, 'accelerator.mjs'),
+      `import { DenseAutoencoder, denseConfig, matrix, openInference } from 'latent/node';\n${body}`,
+    );
+    writeFileSync(
+      join(app, 'accelerator.cjs'),
+      `const { DenseAutoencoder, denseConfig, matrix, openInference } = require('latent/node');\n(async () => {${body}})();`,
+    );
+    for (const file of ['accelerator.mjs', 'accelerator.cjs']) {
+      const out = JSON.parse(run('node', [file], app).stdout) as Record<string, unknown>;
+      expect(out).toMatchObject({ engine: 'wasm', rows: 2 });
+      expect(out['refused']).toMatch(
+        /accelerator ort needs the onnxruntime-node package, which is not installed \| .*npm install onnxruntime-node/,
+      );
+    }
+  });
+
   it('type-checks in TypeScript projects of both module systems', () => {
     writeFileSync(join(app, 'use.cts'), "import latent = require('latent');\nexport const pca: latent.Pca = new latent.Pca(2);\n");
     writeFileSync(

@@ -97,17 +97,26 @@ export abstract class Autoencoder extends Module {
   reconstructionError(x: Matrix, metric: ErrorMetric = 'mse'): Float32Array {
     this.checkInput(x, this.inputDim, 'input');
     const scaled = this.scale(x);
-    const errors = this.mapRows(scaled, 1, (batch) => {
-      const logits = this.forward(batch);
-      return perSampleLoss(metric, metric === 'bce' ? this.lossReady(logits, 'bce') : this.activateOutput(logits), batch);
-    });
-    return errors.data;
+    return this.mapRows(scaled, 1, (batch) => this.errorOfLogits(this.forward(batch), batch, metric)).data;
+  }
+
+  /**
+   * Per-sample error [batch] of the decoder's `logits` for the scaled rows `batch`: the step of
+   * `reconstructionError` after the network, shared with engines that run the network elsewhere.
+   */
+  errorOfLogits(logits: Tensor, batch: Tensor, metric: ErrorMetric): Tensor {
+    return perSampleLoss(metric, metric === 'bce' ? this.lossReady(logits, 'bce') : this.activateOutput(logits), batch);
   }
 
   /** Per-feature squared errors [rows, inputDim] in scaled units (for per-feature scores). */
   featureErrors(x: Matrix): Matrix {
     this.checkInput(x, this.inputDim, 'input');
-    return this.mapRows(this.scale(x), this.inputDim, (batch) => elementwiseLoss('mse', this.activateOutput(this.forward(batch)), batch));
+    return this.mapRows(this.scale(x), this.inputDim, (batch) => this.featureErrorsOfLogits(this.forward(batch), batch));
+  }
+
+  /** Per-feature squared errors of the decoder's `logits` for the scaled rows `batch` (see `errorOfLogits`). */
+  featureErrorsOfLogits(logits: Tensor, batch: Tensor): Tensor {
+    return elementwiseLoss('mse', this.activateOutput(logits), batch);
   }
 
   scale(x: Matrix): Matrix {

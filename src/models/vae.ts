@@ -148,14 +148,23 @@ export class VariationalAutoencoder extends Autoencoder {
     const rng = new Rng(options.seed ?? 0);
     return this.mapRows(this.scale(x), 1, (batch) => {
       const { mu, logvar } = this.distribution(batch);
+      if (samples === 0) return this.negativeElboOf(this.decoder.forward(mu), mu, logvar, batch);
       const kl = gaussianKl(mu, logvar);
-      if (samples === 0) return add(this.reconstructionNats(this.decoder.forward(mu), batch), kl);
       let total = this.reconstructionNats(this.decoder.forward(this.reparameterize(mu, logvar, rng)), batch);
       for (let s = 1; s < samples; s++) {
         total = add(total, this.reconstructionNats(this.decoder.forward(this.reparameterize(mu, logvar, rng)), batch));
       }
       return add(scale(total, 1 / samples), kl);
     }).data;
+  }
+
+  /**
+   * Per-sample negative ELBO [batch] from the decoder's `logits` at μ, the distribution (μ,
+   * log-variance) and the scaled rows `batch`: the deterministic `negativeElbo` after the network,
+   * shared with engines that run the network elsewhere.
+   */
+  negativeElboOf(logits: Tensor, mu: Tensor, logvar: Tensor, batch: Tensor): Tensor {
+    return add(this.reconstructionNats(logits, batch), gaussianKl(mu, logvar));
   }
 
   /** `n` new samples: decode z ~ N(0, I) (drawn from `rng`, by default the model's noise stream). */

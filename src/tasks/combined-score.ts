@@ -69,9 +69,25 @@ export function fitCombinedStatistics(model: Autoencoder, x: Matrix): CombinedSt
 /** The combined score of each row of `x`. */
 export function combinedScores(model: Autoencoder, x: Matrix, stats: CombinedStatistics): Float64Array {
   checkShapes(model, stats);
-  const { error, distance } = combinedTerms(model, x, stats);
-  const out = new Float64Array(x.rows);
-  for (let i = 0; i < out.length; i++) out[i] = error[i]! / stats.errorMedian + distance[i]! / stats.distanceMedian;
+  return combine(combinedTerms(model, x, stats), stats);
+}
+
+/**
+ * The combined score of rows whose per-feature squared errors [rows, d] (scaled units) and codes
+ * [rows, k] were computed elsewhere, e.g. by another inference engine.
+ *
+ * @example
+ * const scores = combinedScoresOf(model.featureErrors(x), model.encode(x), stats); // = combinedScores(model, x, stats)
+ */
+export function combinedScoresOf(errors: Matrix, codes: Matrix, stats: CombinedStatistics): Float64Array {
+  const terms = { error: new Float64Array(errors.rows), distance: new Float64Array(errors.rows) };
+  addTerms(errors, codes, stats, terms, 0);
+  return combine(terms, stats);
+}
+
+function combine(terms: { error: Float64Array; distance: Float64Array }, stats: CombinedStatistics): Float64Array {
+  const out = new Float64Array(terms.error.length);
+  for (let i = 0; i < out.length; i++) out[i] = terms.error[i]! / stats.errorMedian + terms.distance[i]! / stats.distanceMedian;
   return out;
 }
 
@@ -148,29 +164,35 @@ export function combinedTerms(
   x: Matrix,
   stats: Pick<CombinedStatistics, 'featureScale' | 'codeMean' | 'codePrecision'>,
 ): { error: Float64Array; distance: Float64Array } {
-  const d = model.inputDim;
-  const k = model.latentDim;
-  const error = new Float64Array(x.rows);
-  const distance = new Float64Array(x.rows);
+  const terms = { error: new Float64Array(x.rows), distance: new Float64Array(x.rows) };
+  forChunks(x, (rows, start) => addTerms(model.featureErrors(rows), model.encode(rows), stats, terms, start));
+  return terms;
+}
+
+/** Fill rows `start…` of both terms from per-feature squared errors [rows, d] and codes [rows, k]. */
+function addTerms(
+  errors: Matrix,
+  codes: Matrix,
+  stats: Pick<CombinedStatistics, 'featureScale' | 'codeMean' | 'codePrecision'>,
+  { error, distance }: { error: Float64Array; distance: Float64Array },
+  start: number,
+): void {
+  const d = errors.cols;
+  const k = codes.cols;
   const centred = new Float64Array(k);
-  forChunks(x, (rows, start) => {
-    const errors = model.featureErrors(rows);
-    const codes = model.encode(rows);
-    for (let r = 0; r < rows.rows; r++) {
-      let e = 0;
-      for (let j = 0; j < d; j++) e += errors.data[r * d + j]! / stats.featureScale[j]!;
-      error[start + r] = e / d;
-      for (let a = 0; a < k; a++) centred[a] = codes.data[r * k + a]! - stats.codeMean[a]!;
-      let q = 0;
-      for (let a = 0; a < k; a++) {
-        let t = 0;
-        for (let b = 0; b < k; b++) t += stats.codePrecision[a * k + b]! * centred[b]!;
-        q += centred[a]! * t;
-      }
-      distance[start + r] = Math.max(0, q);
+  for (let r = 0; r < errors.rows; r++) {
+    let e = 0;
+    for (let j = 0; j < d; j++) e += errors.data[r * d + j]! / stats.featureScale[j]!;
+    error[start + r] = e / d;
+    for (let a = 0; a < k; a++) centred[a] = codes.data[r * k + a]! - stats.codeMean[a]!;
+    let q = 0;
+    for (let a = 0; a < k; a++) {
+      let t = 0;
+      for (let b = 0; b < k; b++) t += stats.codePrecision[a * k + b]! * centred[b]!;
+      q += centred[a]! * t;
     }
-  });
-  return { error, distance };
+    distance[start + r] = Math.max(0, q);
+  }
 }
 
 /** Inverse of the codes' covariance with a small ridge (codes of a trained model may be degenerate). */

@@ -202,6 +202,11 @@ export class AutoencoderDetector extends CalibratedDetector {
     return this.trained;
   }
 
+  /** The `combined` score's statistics: set once fitted or calibrated with that metric. */
+  get combinedStatistics(): CombinedStatistics | undefined {
+    return this.statistics;
+  }
+
   /** The training history of the last `fit`. */
   get history(): History | undefined {
     return this.lastHistory;

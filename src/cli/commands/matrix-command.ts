@@ -22,6 +22,7 @@ import { parseChoice } from '../options.js';
 import type { RowSource } from '../../data/sources/row-source.js';
 import type { LoadedModel } from '../../io/model-io.js';
 import type { Autoencoder } from '../../models/autoencoder.js';
+import { ACCELERATOR_HELP } from '../accelerator-option.js';
 import { loadOptions, setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
@@ -34,6 +35,8 @@ export interface MatrixFlags extends RowFlags {
   readonly format?: string;
   readonly force?: boolean;
   readonly backend?: string;
+  /** Commands that take `--accelerator` (encode, reconstruct). */
+  readonly accelerator?: string;
 }
 
 /** The `-o` help of commands that write rows. */
@@ -96,6 +99,8 @@ export interface MatrixCommandHelp {
   readonly description: string;
   /** The placeholder of `-o`, e.g. `CODES`. */
   readonly output: string;
+  /** Whether the command takes `--accelerator` (it runs the network through `openInference`). */
+  readonly accelerated?: boolean;
 }
 
 /** A matrix command's work: returns the exit code. */
@@ -114,7 +119,7 @@ export function registerMatrixCommand(
   help: MatrixCommandHelp,
   run: MatrixRun,
 ): void {
-  program
+  const command = program
     .command(name)
     .summary(help.summary)
     .description(help.description)
@@ -127,10 +132,11 @@ export function registerMatrixCommand(
     .option('--id-column <name>', ID_COLUMN_HELP)
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
     .option('-f, --force', 'replace an existing output file')
-    .option('-q, --quiet', 'no reading progress on standard error')
-    .action(async (model: string, data: string, flags: MatrixFlags) => {
-      context.setExitCode(await run(model, data, flags, context.io));
-    });
+    .option('-q, --quiet', 'no reading progress on standard error');
+  if (help.accelerated) command.option('--accelerator <name>', ACCELERATOR_HELP);
+  command.action(async (model: string, data: string, flags: MatrixFlags) => {
+    context.setExitCode(await run(model, data, flags, context.io));
+  });
 }
 
 export interface ModelAndRows {

@@ -30,12 +30,13 @@ import { saveMatrix } from '../../data/node-loaders.js';
 import type { SinkChunk } from '../../data/sinks/row-sink.js';
 import type { RowChunk } from '../../data/sources/row-source.js';
 import { flagAbove } from '../../tasks/detector-common.js';
-import type { AutoencoderDetector } from '../../tasks/detector.js';
+import type { Accelerator } from '../../accelerator/index.js';
 import { LatentError } from '../../errors.js';
 import type { LoadedModel } from '../../io/model-io.js';
 import { taskKind } from '../../tasks/model-task.js';
 import { formatThresholdRule } from '../../tasks/threshold.js';
 import { anomalyRanges, SeriesScorer, timestampNote, type AnomalyRange } from '../../tasks/timeseries.js';
+import { ACCELERATOR_HELP, engineNote, openCommandInference, parseAcceleratorFlag } from '../accelerator-option.js';
 import { loadOptions, refuseCsvFlags, setupBackend } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { formatLoss } from '../format.js';
@@ -66,6 +67,7 @@ export interface ScoreFlags {
   readonly timestampColumn?: string;
   readonly idColumn?: string;
   readonly backend?: string;
+  readonly accelerator?: string;
   readonly force?: boolean;
   readonly quiet?: boolean;
 }
@@ -108,6 +110,7 @@ export function registerScore(program: Command, context: CommandContext): void {
     )
     .option('--id-column <name>', ID_COLUMN_HELP)
     .option('--backend <name>', 'js or wasm (default: LATENT_BACKEND, else the fastest available)')
+    .option('--accelerator <name>', ACCELERATOR_HELP)
     .option('-f, --force', 'replace an existing output file')
     .option('-q, --quiet', 'no reading progress on standard error')
     .action(async (model: string, data: string, flags: ScoreFlags) => {
@@ -119,6 +122,7 @@ export async function runScore(modelPath: string, data: string, flags: ScoreFlag
   const force = flags.force === true;
   const rule = parseRuleFlag(flags.thresholdRule);
   const metric = parseMetricFlag(flags.metric);
+  const accelerator = parseAcceleratorFlag(flags);
   checkOutput(flags, io, flags.idColumn !== undefined);
   await setupBackend(flags.backend);
   loadOptions(flags, data);
@@ -128,6 +132,9 @@ export async function runScore(modelPath: string, data: string, flags: ScoreFlag
     checkMatrixOutput(flags.output, force);
     if (metric !== undefined && metric !== 'mse') {
       throw new LatentError(`--metric ${metric}: the series model ${modelPath} scores with mse`, 'drop --metric');
+    }
+    if (flags.accelerator !== undefined) {
+      throw new LatentError(`--accelerator: the series model ${modelPath} scores its windows with latent's backend`, 'drop --accelerator');
     }
     return scoreSeries(loaded, modelPath, data, flags, io);
   }
@@ -150,7 +157,7 @@ export async function runScore(modelPath: string, data: string, flags: ScoreFlag
       scoring = await detectorFromSample(first, loaded, modelPath, rule, metric, io, quiet);
       source = await passes.open();
     }
-    return await writeScores(source, scoring, flags, io);
+    return await writeScores(source, scoring, flags, io, accelerator);
   } finally {
     passes?.release();
   }
@@ -179,26 +186,43 @@ async function detectorFromSample(
   return thresholdedDetector(loaded, modelPath, sample.x, from, rule, metric);
 }
 
-/** Score every row of `source` with `scoring` and write scores and flags, chunk by chunk. */
-async function writeScores(source: RowSource, scoring: ThresholdedDetector, flags: ScoreFlags, io: Io): Promise<number> {
+/**
+ * Score every row of `source` with `scoring` and write scores and flags, chunk by chunk, the
+ * network running on the accelerator chosen.
+ */
+async function writeScores(
+  source: RowSource,
+  scoring: ThresholdedDetector,
+  flags: ScoreFlags,
+  io: Io,
+  accelerator: Accelerator,
+): Promise<number> {
   const npy = outputFormat(flags) === 'npy';
   const text = [...(source.idColumn === undefined ? [] : [source.idColumn]), ...(source.hasTimestamps && !npy ? ['timestamp'] : [])];
-  const sink = await openOutput(flags, io, { text, numbers: ['score', 'flag'] });
+  const { detector } = scoring;
+  const inference = await openCommandInference(detector, accelerator);
   let flagged = 0;
-  const rows = await streamRows(source, sink, io, flags.quiet === true, (chunk) => {
-    const scored = scoreChunk(scoring.detector, chunk, npy);
-    flagged += scored.flagged;
-    return scored.out;
-  });
+  let rows: number;
+  try {
+    const sink = await openOutput(flags, io, { text, numbers: ['score', 'flag'] });
+    rows = await streamRows(source, sink, io, flags.quiet === true, async (chunk) => {
+      const scored = scoreChunk(await inference.score(chunk.x), detector.threshold, chunk, npy);
+      flagged += scored.flagged;
+      return scored.out;
+    });
+  } finally {
+    await inference.close();
+  }
   const note = noteTo(io, flags.output);
-  note(`${scoring.note}\n${flaggedCount(flagged, rows, 'rows')}\nwrote ${rows} scores and flags to ${outputName(flags.output)}\n`);
+  note(
+    `${scoring.note}${engineNote(inference)}\n${flaggedCount(flagged, rows, 'rows')}\nwrote ${rows} scores and flags to ${outputName(flags.output)}\n`,
+  );
   return 0;
 }
 
-/** Scores and 0/1 flags of a chunk, with its ids and timestamps (no timestamps in an .npy). */
-function scoreChunk(detector: AutoencoderDetector, chunk: RowChunk, npy: boolean): { out: SinkChunk; flagged: number } {
-  const scores = detector.score(chunk.x) as Float64Array;
-  const flags = flagAbove(scores, detector.threshold);
+/** The scores of a chunk with their 0/1 flags, ids and timestamps (no timestamps in an .npy). */
+function scoreChunk(scores: Float64Array, threshold: number, chunk: RowChunk, npy: boolean): { out: SinkChunk; flagged: number } {
+  const flags = flagAbove(scores, threshold);
   const values = new Float32Array(scores.length * 2);
   let flagged = 0;
   for (let i = 0; i < scores.length; i++) {

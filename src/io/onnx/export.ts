@@ -108,7 +108,10 @@ function encoderNodes(ctx: EmitContext, model: Autoencoder, x: Value): { code: V
 
 /** Decoder nodes followed by the output activation (applied as `Autoencoder.decode` does). */
 function decoderNodes(ctx: EmitContext, model: Autoencoder, z: Value): Value {
-  const logits = emitModule(ctx, model.decoder, 'decoder', z);
+  return outputActivationNodes(ctx, model, emitModule(ctx, model.decoder, 'decoder', z));
+}
+
+function outputActivationNodes(ctx: EmitContext, model: Autoencoder, logits: Value): Value {
   return activationNodes(ctx, 'output_activation', logits, model.outputActivation, defaultAlpha(model.outputActivation));
 }
 
@@ -194,6 +197,48 @@ function serialise(
     metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
   });
   return type.encode(message).finish();
+}
+
+/** Which values an inference graph returns (see `exportInferenceOnnx`). */
+export interface InferenceOutputs {
+  /** The code (μ for a VAE), as `latent`. */
+  readonly latent?: boolean;
+  /** A VAE's log-variance, as `logvar`. */
+  readonly logvar?: boolean;
+  /** The decoder's output before the output activation (`logits`) or after it (`reconstruction`). */
+  readonly decoder?: 'logits' | 'reconstruction';
+}
+
+/**
+ * A graph for running a model in an inference engine rather than for a file users keep: scaled
+ * rows in, any of the code, log-variance, decoder logits and reconstruction out (scaled units),
+ * so scores that need several of them (the combined score, the negative ELBO) run the network
+ * once. The decoder runs only when its output is asked for.
+ *
+ * @example
+ * const bytes = exportInferenceOnnx(model, { latent: true, decoder: 'logits' });
+ */
+export function exportInferenceOnnx(model: Autoencoder, outputs: InferenceOutputs, opset: number = ONNX_OPSET_RANGE.default): Uint8Array {
+  const graph = new GraphBuilder(`latent_${model.config.kind}_inference`);
+  const ctx: EmitContext = { graph, opset: checkOptions('full', { opset }) };
+  const batch: OnnxDim = ONNX_NAMES.batch;
+  const x: Value = { name: graph.input(ONNX_NAMES.input, [batch, model.inputDim]), shape: [model.inputDim] };
+  const { code, logvar } = encoderNodes(ctx, model, x);
+  checkWidth(model, code, model.latentDim, 'encoder');
+  if (outputs.logvar && !logvar) {
+    throw new LatentError(`a ${model.config.kind} model has no log-variance output`, 'logvar applies to variational models (kind "vae")');
+  }
+  // Every node first: naming a value as an output renames it when nothing consumes it yet.
+  let decoded: Value | null = null;
+  if (outputs.decoder !== undefined) {
+    const logits = emitModule(ctx, model.decoder, 'decoder', code);
+    checkWidth(model, logits, model.inputDim, 'decoder');
+    decoded = outputs.decoder === 'logits' ? logits : outputActivationNodes(ctx, model, logits);
+  }
+  if (outputs.latent) graph.output(code.name, ONNX_NAMES.latent, [batch, model.latentDim]);
+  if (outputs.logvar && logvar) graph.output(logvar.name, ONNX_NAMES.logvar, [batch, model.latentDim]);
+  if (decoded && outputs.decoder) graph.output(decoded.name, outputs.decoder, [batch, model.inputDim]);
+  return serialise(graph, ctx.opset, {}, `latent ${model.config.kind} autoencoder, inference graph`, {});
 }
 
 /**
