@@ -5,6 +5,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNpy } from '../data/npy.js';
+import { buildNpy } from '../data/test-utils/npy-bytes.js';
 import { main } from './main.js';
 import { captureIo, runCli } from './test-utils/capture.js';
 
@@ -73,6 +74,22 @@ describe('score and evaluate stream without a stored threshold', () => {
     expect(a.evaluation.rocAuc).toBeCloseTo(b.evaluation.rocAuc, 9);
     expect(a.evaluation.prAuc).toBeCloseTo(b.evaluation.prAuc, 9);
     expect(a.note).toBe(b.note);
+  });
+
+  it('evaluate takes the label column of CSV on standard input, and refuses it for NPY there, naming the flag', async () => {
+    const args = ['evaluate', plain, '-', '--labels', 'y', '--columns', 'a,b,c', '--json', '--backend', 'js'];
+    const piped_ = await piped(readFileSync(labelled, 'utf8'), ...args);
+    expect(piped_.code).toBe(0);
+    const fromFile = await runCli('evaluate', plain, labelled, '--labels', 'y', '--columns', 'a,b,c', '--json', '--backend', 'js');
+    const a = JSON.parse(piped_.stdout);
+    const b = JSON.parse(fromFile.stdout);
+    expect(a.rows).toBe(150);
+    expect(a.evaluation.rocAuc).toBeCloseTo(b.evaluation.rocAuc, 9);
+    const npy = buildNpy({ descr: '<f4', shape: [2, 3], body: new Uint8Array(new Float32Array(6).buffer) });
+    const refused = captureIo();
+    const args2 = ['node', 'latent', 'evaluate', plain, '-', '--labels', 'y', '--backend', 'js'];
+    expect(await main(args2, { ...refused, inStream: Readable.from([Buffer.from(npy)]) })).not.toBe(0);
+    expect(refused.stderr).toContain('option labelColumn (--labels or --label-column) does not apply to NPY data');
   });
 
   it('evaluate with the combined score fits its statistics in a first pass, from standard input too', async () => {

@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Dataset } from '../../data/dataset.js';
 import { isDelimitedTextPath } from '../../data/file-format.js';
+import { STDIO } from '../../data/sources/byte-input.js';
 import { LatentError } from '../../errors.js';
 
 /** Load options that bring in the labels named by `--labels`. */
@@ -30,7 +31,8 @@ export function labelSource(flag: string | undefined, data: string): LabelSource
   if (file && extname(flag) !== '') return { labelsPath: flag };
   const hint = 'pass a file with one 0/1 label per row (.npy or one-column .csv), or the name of a label column of CSV data';
   if (LABEL_FILE.test(flag)) throw new LatentError(`--labels ${flag}: no such file`, hint);
-  if (!isDelimitedTextPath(data)) {
+  // Standard input may hold CSV: its reader takes the column, or refuses it for NPY.
+  if (!isDelimitedTextPath(data) && data !== STDIO) {
     throw new LatentError(
       `--labels ${flag}: there is no file of that name, and ${data} is not a CSV with a column to take it from`,
       `${hint}; an .npz archive gives its y array without --labels`,

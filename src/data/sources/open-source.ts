@@ -87,6 +87,14 @@ async function openOne(path: string, options: OpenOptions): Promise<RowSource> {
   }
 }
 
+/** The command-line flags that set the column options, so the refusal names what the user typed. */
+const COMMAND_LINE_FLAGS = {
+  columns: '--columns',
+  labelColumn: '--labels or --label-column',
+  timestampColumn: '--timestamp-column',
+  idColumn: '--id-column',
+} as const;
+
 function refuseMisplaced(format: string, options: OpenOptions, source: string): void {
   const tabular = format === 'csv' || format === 'tsv' || format === 'parquet';
   const misplaced = [
@@ -94,8 +102,11 @@ function refuseMisplaced(format: string, options: OpenOptions, source: string): 
     ...(format === 'npz' ? [] : (['featureArray', 'labelArray'] as const).filter((k) => options[k] !== undefined)),
   ];
   if (misplaced.length > 0) {
+    const named = misplaced.map((k) =>
+      k in COMMAND_LINE_FLAGS ? `${k} (${COMMAND_LINE_FLAGS[k as keyof typeof COMMAND_LINE_FLAGS]})` : k,
+    );
     throw new LatentError(
-      `${source}: option ${misplaced.join(', ')} does not apply to ${format.toUpperCase()} data`,
+      `${source}: option ${named.join(', ')} does not apply to ${format.toUpperCase()} data`,
       'remove the option, or pass a file of the format it applies to',
     );
   }
