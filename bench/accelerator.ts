@@ -142,7 +142,7 @@ for (const c of CASES) {
         const o = results.find((r) => r.system === `ort ${threads}`)!;
         const paired = o.rates.map((rate, i) => rate / w.rates[i]!);
         const onLatent = task === 'encode' && latentEncodesFaster(model, model.scale(parts[0]!));
-        const picks = ortPays(model, threads) && !onLatent ? 'ort' : 'wasm';
+        const picks = ortPays(model) && !onLatent ? 'ort' : 'wasm';
         console.log(
           `| ${c.name} | ${size(multiplyAddsPerRow(model))} | ${task} | ${Math.min(batchRows, x.rows)} | ${threads} | ` +
             `${median(w.rates).toFixed(0)} | ${median(o.rates).toFixed(0)} | ${describeRatios(paired)} | ${picks} |`,

@@ -4,10 +4,12 @@
  * measure of a model is its multiply-adds per row through the whole network (its weight count
  * for dense families; a convolution's weights count once per output position).
  *
- * - Small models stay on latent: at 1k multiply-adds ONNX Runtime ran at 0.4–0.8× (its per-call
- *   cost dominates); at 70k it ran 1.2–2.0× on 1 thread but 0.4–1.2× on 2; from W1's 0.9M
- *   (1.5–2.9×, dense inputs) and the W2 convolutional model's 2.1M (2.4–4.1×) it ran faster on
- *   both thread counts. Hence a size from which it pays, higher with more threads.
+ * - Small models stay on latent: at 1k multiply-adds ONNX Runtime ran at 0.5–1.0× (its per-call
+ *   cost dominates); at 70k it ran 1.6–1.9× on 1 thread and 1.1–2.2× on 2 (medians, quiet
+ *   machine); from W1's 0.9M (2.0–2.7×, dense inputs) and the W2 convolutional model's 2.1M
+ *   (2.9–4.5×) it ran faster on both thread counts. Hence one size from which it pays, whatever
+ *   the thread count (an earlier run on a loaded machine had suggested a higher one on 2 threads;
+ *   the quiet rerun did not bear it out).
  * - Encoding mostly-zero inputs with a dense model stays on latent: the wasm GEMM skips zeros of
  *   its left operand below 0.4 non-zeros (backend/wasm), and W1 encoding MNIST digits (0.19
  *   non-zeros) ran at 0.65–1.4× through ONNX Runtime. Scoring runs the dense decoder too, and ONNX
@@ -18,16 +20,14 @@ import type { Matrix } from '../data/matrix.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { convGeometry } from '../models/conv-config.js';
 
-/** Multiply-adds per row from which ONNX Runtime measured faster on 1 thread. */
+/** Multiply-adds per row from which ONNX Runtime measured faster, on 1 thread and on 2. */
 export const ORT_MIN_MULTIPLY_ADDS = 50_000;
-/** Multiply-adds per row from which it measured faster on 2 threads or more. */
-export const ORT_MIN_MULTIPLY_ADDS_THREADED = 500_000;
 /** Share of non-zero inputs at or below which latent's wasm backend encodes as fast or faster. */
 export const SPARSE_INPUT_DENSITY = 0.4;
 
-/** Whether ONNX Runtime measured faster than latent's wasm backend for `model` on `threads` threads. */
-export function ortPays(model: Autoencoder, threads: number): boolean {
-  return multiplyAddsPerRow(model) >= (threads > 1 ? ORT_MIN_MULTIPLY_ADDS_THREADED : ORT_MIN_MULTIPLY_ADDS);
+/** Whether ONNX Runtime measured faster than latent's wasm backend for `model`. */
+export function ortPays(model: Autoencoder): boolean {
+  return multiplyAddsPerRow(model) >= ORT_MIN_MULTIPLY_ADDS;
 }
 
 /**

@@ -52,7 +52,7 @@ export async function openInference(target: Autoencoder | AutoencoderDetector, o
   await initBackend();
   if (accelerator === 'wasm') return new BackendInference(detector);
   const threads = ortThreads(options.threads);
-  if (accelerator === 'auto' && !ortPays(detector.model, threads)) return new BackendInference(detector);
+  if (accelerator === 'auto' && !ortPays(detector.model)) return new BackendInference(detector);
   const ort = await loadOrt();
   if (!(ort instanceof Error)) {
     const inference = new OrtInference(new OrtEngine(ort, detector.model, threads), detector);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setOrtLoader } from '../../accelerator/ort-runtime.js';
-import { multiplyAddsPerRow, ORT_MIN_MULTIPLY_ADDS_THREADED } from '../../accelerator/auto-policy.js';
+import { multiplyAddsPerRow, ORT_MIN_MULTIPLY_ADDS } from '../../accelerator/auto-policy.js';
 import { loadDataset, saveMatrix } from '../../data/node-loaders.js';
 import { fitScaler } from '../../data/scaler.js';
 import { maxAbs, randomizeWeights, randomRows } from '../../io/onnx/test-utils/ort.js';
@@ -45,7 +45,7 @@ describe('latent score / encode / reconstruct --accelerator', () => {
     detectorFile = join(dir, 'detector.safetensors');
     writeFileSync(detectorFile, detector.toBytes());
     const large = buildModel(parseModelConfig({ kind: 'dense', inputDim: 10, hidden: [800, 400], latentDim: 4 }, 'config'));
-    expect(multiplyAddsPerRow(large)).toBeGreaterThanOrEqual(ORT_MIN_MULTIPLY_ADDS_THREADED);
+    expect(multiplyAddsPerRow(large)).toBeGreaterThanOrEqual(ORT_MIN_MULTIPLY_ADDS);
     largeFile = join(dir, 'large.safetensors');
     writeFileSync(largeFile, modelToBytes(large));
   });
