@@ -19,9 +19,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../src/cli/main.js';
 import { Rng } from '../src/tensor/rng.js';
-import { COLS, mixingMatrix, numberOption, writeCsv } from './synthetic-rows.js';
+import { COLS, mixingMatrix, numberOption, trainScoringModel, writeCsv } from './synthetic-rows.js';
 
 const args = process.argv.slice(2);
 const csvGb = numberOption(args, '--csv-gb', 1.2);
@@ -47,11 +46,6 @@ async function child(dir: string, jobArgs: string[], pipes: { stdin?: string; st
   return JSON.parse(readFileSync(result, 'utf8')) as Figures;
 }
 
-async function train(data: string, model: string, thresholdRule: string[]): Promise<void> {
-  const code = await main(['node', 'latent', 'train', data, '-o', model, '--epochs', '3', ...thresholdRule, '--quiet', '--force']);
-  if (code !== 0) throw new Error('latent train failed');
-}
-
 async function runBench(): Promise<void> {
   const fs = statfsSync(tmpdir());
   const free = (fs.bavail * fs.bsize) / 1e9;
@@ -70,8 +64,8 @@ async function runBench(): Promise<void> {
     await writeCsv(slice, 20e6, new Rng(9), mix);
     const stored = join(dir, 'stored.safetensors');
     const plain = join(dir, 'plain.safetensors');
-    await train(slice, stored, ['--threshold-rule', 'contamination:0.01']);
-    await train(slice, plain, []);
+    await trainScoringModel(slice, stored, ['--threshold-rule', 'contamination:0.01']);
+    await trainScoringModel(slice, plain);
     const scores = join(dir, 'scores.csv');
     const jobs: [string, string, () => Promise<Figures>][] = [
       ['csv-parse alone (the limit)', 'file', () => child(dir, ['csv-parse', csv])],

@@ -20,11 +20,10 @@ import { execFileSync } from 'node:child_process';
 import { rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../src/cli/main.js';
 import { matrix } from '../src/data/matrix.js';
 import { openRowSink } from '../src/data/sinks/row-sink.js';
 import { Rng } from '../src/tensor/rng.js';
-import { COLS, mixingMatrix, numberOption, rowsChunk, writeCsv } from './synthetic-rows.js';
+import { COLS, mixingMatrix, numberOption, rowsChunk, trainScoringModel, writeCsv } from './synthetic-rows.js';
 
 const args = process.argv.slice(2);
 const npyGb = numberOption(args, '--npy-gb', 2.5);
@@ -32,6 +31,8 @@ const csvGb = numberOption(args, '--csv-gb', 1.2);
 const sliceRows = numberOption(args, '--slice-rows', 2_000_000);
 const rounds = numberOption(args, '--rounds', 2);
 const dir = join(tmpdir(), `latent-bench-streaming-${process.pid}`);
+// A threshold stored in the model lets `latent score` stream in one pass.
+const STORED_THRESHOLD = ['--threshold-rule', 'contamination:0.01'];
 const log = (text: string): void => void process.stderr.write(`${text}\n`);
 
 function child(...rest: string[]): Record<string, number> {
@@ -84,22 +85,7 @@ async function runBench(): Promise<void> {
     const slice = join(dir, 'slice.npy');
     await writeNpy(slice, 200_000, new Rng(8), mix);
     const model = join(dir, 'm.safetensors');
-    // --threshold-rule stores the threshold in the model, so scoring streams.
-    const trained = await main([
-      'node',
-      'latent',
-      'train',
-      slice,
-      '-o',
-      model,
-      '--epochs',
-      '3',
-      '--threshold-rule',
-      'contamination:0.01',
-      '--quiet',
-      '--force',
-    ]);
-    if (trained !== 0) throw new Error('latent train failed');
+    await trainScoringModel(slice, model, STORED_THRESHOLD);
     log('scoring the .npy …');
     const scoreNpy = child('score', model, npy, join(dir, 'scores.npy'));
     log(`  ${JSON.stringify(scoreNpy)}`);
@@ -129,21 +115,7 @@ async function runBench(): Promise<void> {
     const csvModel = join(dir, 'csv.safetensors');
     const csvSlice = join(dir, 'slice.csv');
     await writeCsv(csvSlice, 20e6, new Rng(9), mix);
-    const csvTrain = [
-      'node',
-      'latent',
-      'train',
-      csvSlice,
-      '-o',
-      csvModel,
-      '--epochs',
-      '3',
-      '--threshold-rule',
-      'contamination:0.01',
-      '--quiet',
-      '--force',
-    ];
-    if ((await main(csvTrain)) !== 0) throw new Error('latent train failed');
+    await trainScoringModel(csvSlice, csvModel, STORED_THRESHOLD);
     log('scoring the CSV …');
     const scoreCsv = child('score', csvModel, csv, join(dir, 'scores.csv'));
     log(`  ${JSON.stringify(scoreCsv)}`);

@@ -1,11 +1,13 @@
 /**
  * Data the large-file benchmarks generate at run time (nothing this size is stored): rows with
- * structure an autoencoder can learn, written as CSV text, and the benchmarks' numeric options.
+ * structure an autoencoder can learn, written as CSV text, the model they score it with, and the
+ * benchmarks' numeric options.
  *
  * Invariant: the same Rng state and mixing matrix give the same rows, whichever writer asks.
  */
 
 import { createWriteStream } from 'node:fs';
+import { main } from '../src/cli/main.js';
 import type { Rng } from '../src/tensor/rng.js';
 
 /** Columns of every generated row. */
@@ -66,4 +68,14 @@ export async function writeCsv(path: string, bytes: number, rng: Rng, mix: Float
   }
   await new Promise<void>((resolve) => stream.end(() => resolve()));
   return rows;
+}
+
+/**
+ * Train the model a benchmark scores with: `latent train DATA -o MODEL --epochs 3`, plus
+ * `extraArgs` (e.g. `--threshold-rule contamination:0.01`, which stores a threshold so that
+ * scoring streams in one pass).
+ */
+export async function trainScoringModel(data: string, model: string, extraArgs: readonly string[] = []): Promise<void> {
+  const code = await main(['node', 'latent', 'train', data, '-o', model, '--epochs', '3', ...extraArgs, '--quiet', '--force']);
+  if (code !== 0) throw new Error(`latent train ${data} failed`);
 }
