@@ -10,7 +10,17 @@
 
 import { escapeXml, formatNumber } from './text.js';
 import { axisFraction, linearAxis, logAxis, type Axis } from './views/axis.js';
-import { chartTitle, num, seriesColor, svgOpen, textLines, textWidthEstimate, wrapText } from './views/svg.js';
+import {
+  chartTitle,
+  num,
+  seriesColor,
+  svgOpen,
+  textLines,
+  textWidthEstimate,
+  tickMarkParts,
+  valueGridParts,
+  wrapText,
+} from './views/svg.js';
 
 export interface ChartSeries {
   readonly name: string;
@@ -100,20 +110,7 @@ export function lineChart(options: LineChartOptions): string {
     chartTitle(options.title, (plot.left + plot.right) / 2, width, 22).markup,
   );
 
-  for (const tick of yAxis.ticks) {
-    const y = num(toY(tick));
-    parts.push(
-      `<line x1="${plot.left}" y1="${y}" x2="${plot.right}" y2="${y}" stroke="currentColor" stroke-opacity="0.14"/>`,
-      `<text x="${plot.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill-opacity="0.8">${escapeXml(formatNumber(tick, 3))}</text>`,
-    );
-  }
-  for (const tick of xAxis.ticks) {
-    const x = num(toX(tick));
-    parts.push(
-      `<line x1="${x}" y1="${plot.bottom}" x2="${x}" y2="${plot.bottom + 5}" stroke="currentColor"/>`,
-      `<text x="${x}" y="${plot.bottom + 18}" text-anchor="middle" fill-opacity="0.8">${escapeXml(formatNumber(tick, 3))}</text>`,
-    );
-  }
+  parts.push(...valueGridParts(yAxis.ticks, toY, plot), ...tickMarkParts(xAxis.ticks, toX, plot));
   parts.push(
     `<path d="M${plot.left} ${plot.top}V${plot.bottom}H${plot.right}" fill="none" stroke="currentColor" stroke-opacity="0.8"/>`,
     textLines(xLines, (plot.left + plot.right) / 2, plotHeight - 10 - 14 * (xLines.length - 1), 14, 'text-anchor="middle"'),

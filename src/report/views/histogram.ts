@@ -8,7 +8,18 @@
 
 import { escapeXml, formatNumber } from '../text.js';
 import { linearAxis } from './axis.js';
-import { ALARM_COLOR, chartTitle, NEUTRAL_COLOR, num, svgOpen, textLines, textWidthEstimate, wrapText } from './svg.js';
+import {
+  ALARM_COLOR,
+  chartTitle,
+  NEUTRAL_COLOR,
+  num,
+  svgOpen,
+  textLines,
+  textWidthEstimate,
+  tickMarkParts,
+  valueGridParts,
+  wrapText,
+} from './svg.js';
 
 export interface HistogramInput {
   readonly scores: ArrayLike<number>;
@@ -111,21 +122,14 @@ export function histogramSvg(input: HistogramInput): string {
     }),
     showTitle ? heading.markup : '',
   ];
-  for (const tick of yAxis.ticks) {
-    const y = num(sy(tick));
-    parts.push(
-      `<line x1="${plot.left}" y1="${y}" x2="${plot.right}" y2="${y}" stroke="currentColor" stroke-opacity="0.14"/>`,
-      `<text x="${plot.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill-opacity="0.8">${formatNumber(tick, 3)}</text>`,
-    );
-  }
-  for (const tick of linearAxis([lo, hi], undefined, 6).ticks) {
-    if (tick < lo || tick > hi) continue;
-    const x = num(sx(tick));
-    parts.push(
-      `<line x1="${x}" y1="${plot.bottom}" x2="${x}" y2="${plot.bottom + 5}" stroke="currentColor"/>`,
-      `<text x="${x}" y="${plot.bottom + 18}" text-anchor="middle" fill-opacity="0.8">${escapeXml(formatNumber(tick, 3))}</text>`,
-    );
-  }
+  parts.push(
+    ...valueGridParts(yAxis.ticks, sy, plot),
+    ...tickMarkParts(
+      linearAxis([lo, hi], undefined, 6).ticks.filter((tick) => tick >= lo && tick <= hi),
+      sx,
+      plot,
+    ),
+  );
   parts.push(
     `<path d="M${plot.left} ${plot.top}V${plot.bottom}H${plot.right}" fill="none" stroke="currentColor" stroke-opacity="0.8"/>`,
     textLines(xLines, (plot.left + plot.right) / 2, height - 8 - 14 * (xLines.length - 1), 14, 'text-anchor="middle"'),

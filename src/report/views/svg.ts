@@ -7,7 +7,7 @@
  * distinct on white and on near-black.
  */
 
-import { escapeXml } from '../text.js';
+import { escapeXml, formatNumber } from '../text.js';
 
 /** Colours of series and class labels (Tableau 10, readable on light and dark backgrounds). */
 export const SERIES_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
@@ -130,4 +130,44 @@ export function chartTitle(title: string, centre: number, width: number, y: numb
     markup: textLines(lines, x, y, 18, 'text-anchor="middle" font-size="15" font-weight="600"'),
     lines: lines.length,
   };
+}
+
+/** A chart's plotting area, in SVG units. */
+export interface PlotBox {
+  readonly left: number;
+  readonly right: number;
+  readonly top: number;
+  readonly bottom: number;
+}
+
+/**
+ * The value axis of a chart: a faint gridline across the plot at each tick, its value left of it.
+ *
+ * @example
+ * parts.push(...valueGridParts(yAxis.ticks, toY, plot));
+ */
+export function valueGridParts(ticks: readonly number[], toY: (value: number) => number, plot: PlotBox): string[] {
+  return ticks.flatMap((tick) => {
+    const y = num(toY(tick));
+    return [
+      `<line x1="${plot.left}" y1="${y}" x2="${plot.right}" y2="${y}" stroke="currentColor" stroke-opacity="0.14"/>`,
+      `<text x="${plot.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" fill-opacity="0.8">${escapeXml(formatNumber(tick, 3))}</text>`,
+    ];
+  });
+}
+
+/**
+ * The horizontal axis's tick marks under the plot, each with its value below it.
+ *
+ * @example
+ * parts.push(...tickMarkParts(xAxis.ticks, toX, plot));
+ */
+export function tickMarkParts(ticks: readonly number[], toX: (value: number) => number, plot: PlotBox): string[] {
+  return ticks.flatMap((tick) => {
+    const x = num(toX(tick));
+    return [
+      `<line x1="${x}" y1="${plot.bottom}" x2="${x}" y2="${plot.bottom + 5}" stroke="currentColor"/>`,
+      `<text x="${x}" y="${plot.bottom + 18}" text-anchor="middle" fill-opacity="0.8">${escapeXml(formatNumber(tick, 3))}</text>`,
+    ];
+  });
 }
