@@ -4,9 +4,9 @@
  */
 
 import { setBackend, type Backend } from '../src/backend/index.js';
-import { matrix } from '../src/data/matrix.js';
-import { DenseAutoencoder, denseConfig } from '../src/models/index.js';
-import { fit } from '../src/train/index.js';
+import { matrix, type Matrix } from '../src/data/matrix.js';
+import { DenseAutoencoder, denseConfig, type Autoencoder } from '../src/models/index.js';
+import { fit, type FitOptions } from '../src/train/index.js';
 import { repeat, type Contender } from './interleave.js';
 import { W1, W3 } from './workloads.js';
 
@@ -23,27 +23,34 @@ export function buildW1(): DenseAutoencoder {
   );
 }
 
-/** W1 training on `rows` samples: each repetition trains one more epoch of the same model. */
-export function latentW1Trainer(system: string, backend: Backend, data: Float32Array, rows: number): Contender {
-  setBackend(backend);
-  const model = buildW1();
-  const x = matrix(data.subarray(0, rows * W1.input), rows, W1.input);
+/**
+ * A contender whose repetition trains `model` (built on `backend`) one more epoch on `x` with
+ * `options`, and returns the epoch's samples/s.
+ */
+export function epochTrainer(
+  system: string,
+  backend: Backend,
+  model: Autoencoder,
+  x: Matrix,
+  options: Omit<FitOptions, 'epochs' | 'onEpochEnd'>,
+): Contender {
   return {
     system,
     rep: async () => {
       // Contenders take turns: the global backend is the one this model was built on.
       setBackend(backend);
       let rate = NaN;
-      await fit(model, x, {
-        epochs: 1,
-        batchSize: W1.batchSize,
-        loss: 'bce',
-        optimizer: { name: 'adam', lr: W1.lr },
-        onEpochEnd: (log) => void (rate = rows / log.seconds),
-      });
+      await fit(model, x, { ...options, epochs: 1, onEpochEnd: (log) => void (rate = x.rows / log.seconds) });
       return rate;
     },
   };
+}
+
+/** W1 training on `rows` samples: each repetition trains one more epoch of the same model. */
+export function latentW1Trainer(system: string, backend: Backend, data: Float32Array, rows: number): Contender {
+  setBackend(backend);
+  const x = matrix(data.subarray(0, rows * W1.input), rows, W1.input);
+  return epochTrainer(system, backend, buildW1(), x, { batchSize: W1.batchSize, loss: 'bce', optimizer: { name: 'adam', lr: W1.lr } });
 }
 
 /** Samples/s of W1 training epochs over `rows` samples; one rate per epoch. */

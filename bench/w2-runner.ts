@@ -8,6 +8,7 @@ import { matrix } from '../src/data/matrix.js';
 import { ConvAutoencoder, convConfig } from '../src/models/index.js';
 import { fit } from '../src/train/index.js';
 import type { Contender } from './interleave.js';
+import { epochTrainer } from './latent-runner.js';
 import { W2 } from './workloads-w2.js';
 
 /** The W2 model: convChannels 32,64, 3x3 stride 2 padding 1, latent 32, ReLU, sigmoid output. */
@@ -50,24 +51,12 @@ export async function latentTrainW2(backend: Backend, data: Float32Array, rows: 
 /** W2 training on `rows` samples: each repetition trains one more epoch of the same model. */
 export function latentW2Trainer(system: string, backend: Backend, data: Float32Array, rows: number): Contender {
   setBackend(backend);
-  const model = buildW2();
   const inputDim = W2.height * W2.width;
   const x = matrix(data.subarray(0, rows * inputDim), rows, inputDim);
-  return {
-    system,
-    rep: async () => {
-      // Contenders take turns: the global backend is the one this model was built on.
-      setBackend(backend);
-      let rate = NaN;
-      await fit(model, x, {
-        epochs: 1,
-        batchSize: W2.batchSize,
-        validationSplit: 0,
-        loss: 'bce',
-        optimizer: { name: 'adam', lr: W2.lr },
-        onEpochEnd: (log) => void (rate = rows / log.seconds),
-      });
-      return rate;
-    },
-  };
+  return epochTrainer(system, backend, buildW2(), x, {
+    batchSize: W2.batchSize,
+    validationSplit: 0,
+    loss: 'bce',
+    optimizer: { name: 'adam', lr: W2.lr },
+  });
 }
