@@ -16,7 +16,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { LoadedDataset, LoadOptions } from '../../data/node-loaders.js';
 import { dataFormatOfName } from '../../data/file-format.js';
-import { isGlob, openRowSource } from '../../data/sources/open-source.js';
+import { CHUNKED_FORMATS, isGlob, openRowSource } from '../../data/sources/open-source.js';
 import { LatentError } from '../../errors.js';
 import { prepareStream, type StreamedRows } from '../../train/stream-batches.js';
 import type { Io } from '../io.js';
@@ -25,9 +25,6 @@ import type { TrainFlags } from './train-options.js';
 
 /** Files larger than this are streamed by default: above it, holding the rows (and their scaled copy) in memory costs gigabytes. */
 export const STREAM_BYTES = 1024 * 1024 * 1024;
-
-/** Formats that streamed training reads in chunks. */
-const STREAMED_FORMATS = new Set(['csv', 'tsv', 'npy', 'npz', 'parquet']);
 
 /**
  * Whether `latent train DATA` streams: as --stream / --no-stream say, else when DATA is a file of
@@ -40,7 +37,7 @@ export function streamsData(data: string, flag: boolean | undefined, threshold =
   if (flag !== undefined) return flag;
   if (data === '-' || isGlob(data)) return false;
   const format = dataFormatOfName(basename(data).toLowerCase());
-  if (format === null || !STREAMED_FORMATS.has(format)) return false;
+  if (format === null || !CHUNKED_FORMATS.has(format)) return false;
   try {
     return statSync(data).size > threshold;
   } catch {

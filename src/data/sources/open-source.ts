@@ -9,7 +9,7 @@ import { basename, extname } from 'node:path';
 import { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import { LatentError } from '../../errors.js';
-import { dataFormatOfName } from '../file-format.js';
+import { dataFormatOfName, type DataFormat } from '../file-format.js';
 import { formatNumpyShape } from '../ndarray.js';
 import { loadDataset, SUPPORTED_INPUTS, type LoadOptions } from '../node-loaders.js';
 import { openByteInput, checkInputFile, peek, STDIO } from './byte-input.js';
@@ -53,6 +53,9 @@ export async function openRowSource(spec: string, options: OpenOptions = {}): Pr
   }
   return openOne(spec, options);
 }
+
+/** Formats read chunk by chunk from the file; the others (IDX, the built-in digits) are loaded whole first. */
+export const CHUNKED_FORMATS: ReadonlySet<DataFormat> = new Set(['csv', 'tsv', 'npy', 'npz', 'parquet']);
 
 async function openOne(path: string, options: OpenOptions): Promise<RowSource> {
   const builtin = path.toLowerCase();
