@@ -108,9 +108,7 @@ for (const series of [...labelled, ...clean]) {
   process.stderr.write(`${series.name}: ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
 }
 
-const candidates = WINDOWS.flatMap((w) =>
-  POINT_SCORES.flatMap((m) => CHOICES.flatMap((c) => ALARMS.map((a) => candidateKey(w, m, c, a)))),
-);
+const candidates = WINDOWS.flatMap((w) => POINT_SCORES.flatMap((m) => CHOICES.flatMap((c) => ALARMS.map((a) => candidateKey(w, m, c, a)))));
 const names = labelled.map((s) => s.name);
 const chosen = leaveOneOut(table, names, candidates);
 const overall = bestCandidate(table, names, candidates);
@@ -175,7 +173,12 @@ lines.push(
   '| --- | ---: | ---: | --- | ---: |',
 );
 for (const mode of POINT_SCORES) {
-  const atRule = candidateKey(overallWindow === 'auto' ? 'auto' : Number(overallWindow), mode, parseChoice(overallRule), parseAlarm(overallAlarm));
+  const atRule = candidateKey(
+    overallWindow === 'auto' ? 'auto' : Number(overallWindow),
+    mode,
+    parseChoice(overallRule),
+    parseAlarm(overallAlarm),
+  );
   const own = candidates.filter((c) => c.startsWith(`${overallWindow}|${mode}|`));
   const bestOwn = bestCandidate(table, names, own);
   const auc = mean(names.map((n) => table.get(n)!.get(atRule)!.rocAuc));

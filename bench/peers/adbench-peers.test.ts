@@ -40,7 +40,7 @@ describe.skipIf(reason !== undefined)('adbench_peers.py --quick', () => {
   const dir = mkdtempSync(join(tmpdir(), 'latent-peers-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes per-set results with ROC-AUC and PR-AUC in [0, 1], and Isolation Forest finds 42_WBC\'s anomalies', () => {
+  it("writes per-set results with ROC-AUC and PR-AUC in [0, 1], and Isolation Forest finds 42_WBC's anomalies", () => {
     const out = join(dir, 'peers.json');
     const run = spawnSync(PYTHON, [SCRIPT, '--quick', '--data', DATA, '--out', out], { encoding: 'utf8', timeout: 110_000 });
     expect(run.status, run.stderr).toBe(0);

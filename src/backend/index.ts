@@ -23,10 +23,4 @@ export {
   setBackend,
   type BackendName,
 } from './registry.js';
-export {
-  createWasmBackend,
-  relaxedSimdSupported,
-  wasmAvailable,
-  type KernelVariant,
-  type WasmBackendOptions,
-} from './wasm/index.js';
+export { createWasmBackend, relaxedSimdSupported, wasmAvailable, type KernelVariant, type WasmBackendOptions } from './wasm/index.js';

@@ -47,11 +47,16 @@ describe('htmlReport', () => {
   });
 
   it('gives a wide chart its phone layout where the figure is too narrow for its text, and tables their own scroll box', () => {
-    const chart = (width: number): string => `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="100"><text>w${width}</text></svg>`;
+    const chart = (width: number): string =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="100"><text>w${width}</text></svg>`;
     const html = htmlReport({
       title: 't',
       sections: [
-        { heading: 'C', figures: [{ svg: chart(760), narrowSvg: chart(340) }, { svg: chart(300) }], table: { columns: ['a'], rows: [[1]] } },
+        {
+          heading: 'C',
+          figures: [{ svg: chart(760), narrowSvg: chart(340) }, { svg: chart(300) }],
+          table: { columns: ['a'], rows: [[1]] },
+        },
       ],
     });
     // 760 × 11/12 = 696.7: below a 697-pixel figure the desktop layout's 12-pixel text would fall under 11 pixels.
