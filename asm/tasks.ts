@@ -18,6 +18,7 @@ import { biasActivation, biasActivationBackward, columnAffine, sumCols, sumRows 
 import { col2im, im2col, swapAxes } from './conv';
 import { maxPool2d, maxPool2dBackward, upsample2d, upsample2dBackward } from './pool';
 import { channelBias } from './channels';
+import { channelColumnsGrad, channelsToColumns, columnsToChannels } from './conv-thin';
 import { gemm, MR, NR, scaleC } from './gemm';
 import { gemmSparseA, gemmSparseB, packSlivers, SW } from './gemm-sparse';
 
@@ -54,6 +55,9 @@ const T_PACK_SLIVERS = 22;
 const T_GEMM_SPARSE = 23;
 const T_GEMM_SPARSE_B = 24;
 const T_CHANNEL_BIAS = 25;
+const T_COLUMNS_TO_CHANNELS = 40;
+const T_CHANNELS_TO_COLUMNS = 41;
+const T_CHANNEL_COLUMNS_GRAD = 42;
 
 // @ts-ignore: decorator
 @inline
@@ -260,6 +264,34 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
       const j0 = sliceStart(n, chunk, count, 4), j1 = sliceStart(n, chunk + 1, count, 4);
       if (j1 > j0) {
         gemmSparseB(argP(job, 0), argP(job, 1), argP(job, 2), argI(job, 3), n, argI(job, 5), argS(job, 6), j0, j1, argP(job, 7) + <usize>t * argP(job, 8));
+      }
+      break;
+    }
+    case T_COLUMNS_TO_CHANNELS: {
+      const batch = argI(job, 4);
+      columnsToChannels(
+        argP(job, 0), argP(job, 1), argP(job, 2), argP(job, 3), batch, argI(job, 5), argI(job, 6), argI(job, 7),
+        sliceStart(batch, chunk, count, 1), sliceStart(batch, chunk + 1, count, 1),
+      );
+      break;
+    }
+    case T_CHANNELS_TO_COLUMNS: {
+      const batch = argI(job, 3);
+      channelsToColumns(
+        argP(job, 0), argP(job, 1), argP(job, 2), batch, argI(job, 4), argI(job, 5), argI(job, 6),
+        sliceStart(batch, chunk, count, 1), sliceStart(batch, chunk + 1, count, 1),
+      );
+      break;
+    }
+    case T_CHANNEL_COLUMNS_GRAD: {
+      const rows = argI(job, 4);
+      const o0 = sliceStart(rows, chunk, count, 4), o1 = sliceStart(rows, chunk + 1, count, 4);
+      if (o1 > o0) {
+        const stride = argP(job, 9);
+        channelColumnsGrad(
+          argP(job, 0), argP(job, 1), argP(job, 2), argI(job, 3), rows, argI(job, 5), argI(job, 6), argI(job, 7) != 0,
+          o0, o1, argP(job, 8) + <usize>t * stride, <i32>(stride >> 2),
+        );
       }
       break;
     }

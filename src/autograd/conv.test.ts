@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../tensor/rng.js';
 import { expectAllClose } from '../test-utils/close.js';
+import { THIN_CONV_DEPTH } from './conv.js';
 import { gradcheck, ops, Tensor } from './index.js';
 
 interface Geo {
@@ -152,5 +153,48 @@ describe('convTranspose2d', () => {
     expect(() =>
       ops.convTranspose2d(Tensor.zeros([1, 1, 3, 3]), Tensor.zeros([1, 1, 3, 3]), null, { stride: 2, outputPadding: 2 }),
     ).toThrow(/output padding 2x2 must be smaller/);
+  });
+});
+
+describe('shallow and deep columns', () => {
+  // K = channels·kH·kW of the image side on each side of THIN_CONV_DEPTH: the shallow layers take
+  // the direct products (columnsToChannels, channelsToColumns, channelColumnsGrad), the deep ones
+  // GEMM and the axis swaps.
+  const g: Geo = { stride: [2, 2], padding: [1, 1], dilation: [1, 1] };
+  const sides: Array<[string, number]> = [
+    ['shallow, K = 9', 1],
+    ['shallow, K = 16', 4],
+    ['deep, K = 27', 3],
+  ];
+
+  it('straddle the threshold', () => {
+    expect(9).toBeLessThanOrEqual(THIN_CONV_DEPTH);
+    expect(16).toBeLessThanOrEqual(THIN_CONV_DEPTH);
+    expect(27).toBeGreaterThan(THIN_CONV_DEPTH);
+  });
+
+  it.each(sides)('conv2d matches a direct convolution and finite differences (%s)', (_name, channels) => {
+    const [kh, kw] = channels === 4 ? [2, 2] : [3, 3];
+    const x = param([3, channels, 7, 6]);
+    const w = param([5, channels, kh, kw]);
+    const b = param([5]);
+    expectAllClose(ops.conv2d(x, w, b, g).data, directConv(x, w, b, g).data, 1e-5, 1e-5);
+    const r = gradcheck(
+      ([xi, wi, bi]) => project(ops.conv2d(xi!, wi!, bi!, g)),
+      [param([2, channels, 5, 5]), param([3, channels, kh, kw]), param([3])],
+    );
+    expect(r.ok, r.message).toBe(true);
+  });
+
+  it.each(sides)('convTranspose2d matches a direct transposed convolution and finite differences (%s)', (_name, channels) => {
+    const [kh, kw] = channels === 4 ? [2, 2] : [3, 3];
+    const x = param([3, 5, 4, 3]);
+    const w = param([5, channels, kh, kw]);
+    const b = param([channels]);
+    const ref = directConvTranspose(x, w, b, g, [1, 1]);
+    expectAllClose(ops.convTranspose2d(x, w, b, { ...g, outputPadding: 1 }).data, ref.data, 1e-5, 1e-5);
+    const inputs = [param([2, 3, 3, 3]), param([3, channels, kh, kw]), param([channels])];
+    const r = gradcheck(([xi, wi, bi]) => project(ops.convTranspose2d(xi!, wi!, bi!, { ...g, outputPadding: 1 })), inputs);
+    expect(r.ok, r.message).toBe(true);
   });
 });

@@ -11,6 +11,11 @@
  * Invariant: the geometry saved for backward always describes the *image* side of im2col (the
  * conv input for conv2d, the conv-transpose output for convTranspose2d), so one geometry serves
  * both directions. Backward passes recompute the columns instead of saving them (memory over time).
+ *
+ * Shallow columns (K = channels·kH·kW ≤ THIN_CONV_DEPTH, e.g. a 3×3 layer over one channel) skip
+ * the GEMM and the axis swaps: the backend's columnsToChannels / channelsToColumns /
+ * channelColumnsGrad multiply straight between the columns and the NCHW tensors. Forward and
+ * backward decide by the same test on the saved geometry, so they always agree on the path.
  */
 
 import type { Conv2dGeometry } from '../backend/backend.js';
@@ -108,6 +113,13 @@ function convSteps(options: Conv2dOptions): Pick<Conv2dGeometry, 'strideH' | 'st
   return { strideH, strideW, padH, padW, dilationH, dilationW };
 }
 
+/**
+ * Deepest columns that take the direct products instead of GEMM + axis swap. Measured on W2's
+ * 1→32 and 32→1 layers (K = 9), where the GEMM runs with a dimension of 9 and the swaps move the
+ * layers' largest tensors; a GEMM wins again once K reaches a few dozen.
+ */
+export const THIN_CONV_DEPTH = 16;
+
 /** Most floats of one column matrix; bigger batches are processed in chunks of samples. */
 const COLUMN_BUDGET = 1 << 23;
 
@@ -182,13 +194,20 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const image = channels * height * width;
   const chunk = chunkSize(n, k * plane);
   const inputs = bias ? [x, weight, bias] : [x, weight];
+  const thin = k <= THIN_CONV_DEPTH;
   // The weight gradient multiplies by the same columns.
   const colsBuffer = weightGradBuffer(k * plane, chunk, n, weight, inputs);
   const cols = colsBuffer.tensor;
-  const product = scratch(outChannels * chunk * plane);
+  const product = scratch(thin ? 0 : outChannels * chunk * plane);
   for (let start = 0; start < n; start += chunk) {
     const b = Math.min(chunk, n - start);
+    const outSlice = out.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane);
     backend.im2col(x.data.subarray(start * image, (start + b) * image), geometry, cols.data, b);
+    if (thin) {
+      // Straight into [b, O, P], bias included.
+      backend.columnsToChannels(weight.data, cols.data, bias ? bias.data : null, b, outChannels, k, plane, outSlice);
+      continue;
+    }
     // [O, K] · [K, b·P] = [O, b·P], then to [b, O, P].
     backend.gemm({
       a: weight.data,
@@ -202,17 +221,11 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
       alpha: 1,
       beta: 0,
     });
-    backend.swapAxes(
-      product.data,
-      outChannels,
-      b,
-      plane,
-      out.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane),
-    );
+    backend.swapAxes(product.data, outChannels, b, plane, outSlice);
   }
   const keptCols = forBackward(colsBuffer);
   product.dispose();
-  if (bias) backend.channelBias(out.data, bias.data, n, outChannels, plane, out.data);
+  if (bias && !thin) backend.channelBias(out.data, bias.data, n, outChannels, plane, out.data);
   if (needsGrad(inputs)) record('conv2d', inputs, out, { geometry, cols: keptCols });
   return out;
 }
@@ -248,14 +261,22 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   const outImage = channels * outH * outW;
   const chunk = chunkSize(n, k * plane);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  // The weight gradient multiplies by the same swapped input.
-  const xtBuffer = weightGradBuffer(inChannels * plane, chunk, n, weight, inputs);
+  const thin = k <= THIN_CONV_DEPTH;
+  // The weight gradient multiplies by the same swapped input (the thin path reads x as it is).
+  const xtBuffer = thin ? { tensor: scratch(0), kept: false } : weightGradBuffer(inChannels * plane, chunk, n, weight, inputs);
   const cols = scratch(k * chunk * plane);
   const xt = xtBuffer.tensor;
   for (let start = 0; start < n; start += chunk) {
     const b = Math.min(chunk, n - start);
+    const xSlice = x.data.subarray(start * inChannels * plane, (start + b) * inChannels * plane);
+    const outSlice = out.data.subarray(start * outImage, (start + b) * outImage);
+    if (thin) {
+      backend.channelsToColumns(weight.data, xSlice, b, inChannels, k, plane, cols.data);
+      backend.col2im(cols.data, geometry, outSlice, b);
+      continue;
+    }
     // x [b, Cin, P] to [Cin, b·P]; Wᵀ [K, Cin] · that = columns [K, b·P], folded into the output.
-    backend.swapAxes(x.data.subarray(start * inChannels * plane, (start + b) * inChannels * plane), b, inChannels, plane, xt.data);
+    backend.swapAxes(xSlice, b, inChannels, plane, xt.data);
     backend.gemm({
       a: weight.data,
       b: xt.data,
@@ -268,7 +289,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
       alpha: 1,
       beta: 0,
     });
-    backend.col2im(cols.data, geometry, out.data.subarray(start * outImage, (start + b) * outImage), b);
+    backend.col2im(cols.data, geometry, outSlice, b);
   }
   cols.dispose();
   const keptXt = forBackward(xtBuffer);
@@ -290,13 +311,27 @@ export function conv2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeomet
   const plane = g.outH * g.outW;
   const image = g.channels * g.height * g.width;
   const chunk = forwardCols ? n : chunkSize(n, k * plane);
-  const dyt = scratch(outChannels * chunk * plane);
+  const thin = k <= THIN_CONV_DEPTH;
+  const dyt = scratch(thin ? 0 : outChannels * chunk * plane);
   const dx = x.requiresGrad ? Tensor.empty(x.shape) : null;
   const dw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
   // Own columns are needed to rebuild dW's (unless the forward pass kept them) and for dX.
   const cols = scratch(dx || !forwardCols ? k * chunk * plane : 0);
   for (let start = 0; start < n; start += chunk) {
     const b = Math.min(chunk, n - start);
+    if (thin) {
+      // dy stays [b, O, P]: the direct products read it in place.
+      const dySlice = dy.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane);
+      if (dw) {
+        if (!forwardCols) backend.im2col(x.data.subarray(start * image, (start + b) * image), g, cols.data, b);
+        backend.channelColumnsGrad(dySlice, (forwardCols ?? cols).data, b, outChannels, k, plane, dw.data, start > 0);
+      }
+      if (dx) {
+        backend.channelsToColumns(weight.data, dySlice, b, outChannels, k, plane, cols.data);
+        backend.col2im(cols.data, g, dx.data.subarray(start * image, (start + b) * image), b);
+      }
+      continue;
+    }
     // dy [b, O, P] to [O, b·P], the layout of the forward GEMM's product.
     backend.swapAxes(dy.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane), b, outChannels, plane, dyt.data);
     if (dw) {
@@ -347,15 +382,22 @@ export function convTranspose2dBackward(inputs: readonly Tensor[], geometry: Con
   const plane = g.outH * g.outW;
   const outImage = g.channels * g.height * g.width;
   const chunk = forwardXt ? n : chunkSize(n, k * plane);
+  const thin = k <= THIN_CONV_DEPTH;
   const cols = scratch(k * chunk * plane);
   const dx = x.requiresGrad ? Tensor.empty(x.shape) : null;
   const dw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
   // Holds dx in [Cin, b·P] and, unless the forward pass kept it, x swapped the same way.
-  const xt = scratch(dx || !forwardXt ? inChannels * chunk * plane : 0);
+  const xt = scratch(!thin && (dx || !forwardXt) ? inChannels * chunk * plane : 0);
   for (let start = 0; start < n; start += chunk) {
     const b = Math.min(chunk, n - start);
     const slice = (t: Tensor): Float32Array => t.data.subarray(start * inChannels * plane, (start + b) * inChannels * plane);
     backend.im2col(dy.data.subarray(start * outImage, (start + b) * outImage), g, cols.data, b);
+    if (thin) {
+      // x and dx stay [b, Cin, P]: the direct products read and write them in place.
+      if (dx) backend.columnsToChannels(weight.data, cols.data, null, b, inChannels, k, plane, slice(dx));
+      if (dw) backend.channelColumnsGrad(slice(x), cols.data, b, inChannels, k, plane, dw.data, start > 0);
+      continue;
+    }
     if (dx) {
       // W [Cin, K] · columns [K, b·P] = [Cin, b·P], then back to [b, Cin, P].
       backend.gemm({

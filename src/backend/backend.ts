@@ -177,6 +177,48 @@ export interface Backend {
    * CNHW around a batched convolution GEMM). `out` must not alias `x`.
    */
   swapAxes(x: Float32Array, a: number, b: number, inner: number, out: Float32Array): void;
+  /**
+   * Convolution product with a shallow column side, written NCHW (no axis swap): out [batch, rows,
+   * plane] with out[n, o, p] = Σ_t w[o, t] · cols[t, n·plane + p] (+ bias[o]), for w [rows, depth]
+   * and columns [depth, batch·plane] as im2col lays them out. Meant for shallow columns (a few taps of one or two channels).
+   */
+  columnsToChannels(
+    w: Float32Array,
+    cols: Float32Array,
+    bias: Float32Array | null,
+    batch: number,
+    rows: number,
+    depth: number,
+    plane: number,
+    out: Float32Array,
+  ): void;
+  /**
+   * The adjoint product, read from NCHW: cols[t, n·plane + p] = Σ_c w[c, t] · x[n, c, p], for
+   * x [batch, channels, plane] and w [channels, depth].
+   */
+  channelsToColumns(
+    w: Float32Array,
+    x: Float32Array,
+    batch: number,
+    channels: number,
+    depth: number,
+    plane: number,
+    cols: Float32Array,
+  ): void;
+  /**
+   * Weight gradient of the products above: dw[o, t] = Σ_n Σ_p g[n, o, p] · cols[t, n·plane + p]
+   * for g [batch, rows, plane], added to dw when `accumulate`, written over it otherwise.
+   */
+  channelColumnsGrad(
+    g: Float32Array,
+    cols: Float32Array,
+    batch: number,
+    rows: number,
+    depth: number,
+    plane: number,
+    dw: Float32Array,
+    accumulate: boolean,
+  ): void;
 
   /**
    * Max pooling over `geometry.channels` planes [height, width] (the batch folded into channels),

@@ -64,3 +64,75 @@ export function swapAxes(x: Float32Array, a: number, b: number, inner: number, o
     }
   }
 }
+
+/** out[n, o, p] = Σ_t w[o, t] · cols[t, n·plane + p] (+ bias[o]); see Backend.columnsToChannels. */
+export function columnsToChannels(
+  w: Float32Array,
+  cols: Float32Array,
+  bias: Float32Array | null,
+  batch: number,
+  rows: number,
+  depth: number,
+  plane: number,
+  out: Float32Array,
+): void {
+  const stride = batch * plane;
+  for (let n = 0; n < batch; n++) {
+    for (let o = 0; o < rows; o++) {
+      const dst = (n * rows + o) * plane;
+      for (let p = 0; p < plane; p++) {
+        let sum = 0;
+        for (let t = 0; t < depth; t++) sum += w[o * depth + t]! * cols[t * stride + n * plane + p]!;
+        out[dst + p] = sum + (bias ? bias[o]! : 0);
+      }
+    }
+  }
+}
+
+/** cols[t, n·plane + p] = Σ_c w[c, t] · x[n, c, p]; see Backend.channelsToColumns. */
+export function channelsToColumns(
+  w: Float32Array,
+  x: Float32Array,
+  batch: number,
+  channels: number,
+  depth: number,
+  plane: number,
+  cols: Float32Array,
+): void {
+  const stride = batch * plane;
+  for (let n = 0; n < batch; n++) {
+    for (let t = 0; t < depth; t++) {
+      const dst = t * stride + n * plane;
+      for (let p = 0; p < plane; p++) {
+        let sum = 0;
+        for (let c = 0; c < channels; c++) sum += w[c * depth + t]! * x[(n * channels + c) * plane + p]!;
+        cols[dst + p] = sum;
+      }
+    }
+  }
+}
+
+/** dw[o, t] (+)= Σ_n Σ_p g[n, o, p] · cols[t, n·plane + p]; see Backend.channelColumnsGrad. */
+export function channelColumnsGrad(
+  g: Float32Array,
+  cols: Float32Array,
+  batch: number,
+  rows: number,
+  depth: number,
+  plane: number,
+  dw: Float32Array,
+  accumulate: boolean,
+): void {
+  const stride = batch * plane;
+  for (let o = 0; o < rows; o++) {
+    for (let t = 0; t < depth; t++) {
+      let sum = 0;
+      for (let n = 0; n < batch; n++) {
+        const gRow = (n * rows + o) * plane;
+        const cRow = t * stride + n * plane;
+        for (let p = 0; p < plane; p++) sum += g[gRow + p]! * cols[cRow + p]!;
+      }
+      dw[o * depth + t] = accumulate ? dw[o * depth + t]! + sum : sum;
+    }
+  }
+}

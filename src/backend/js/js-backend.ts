@@ -8,7 +8,7 @@
 
 import type { Activation, AdamArgs, Backend, BinaryOp, Conv2dGeometry, GemmArgs, UnaryOp, UpsampleMode } from '../backend.js';
 import { activate, activationSlope, binaryOp, unaryOp } from './activations.js';
-import { col2im, im2col, swapAxes } from './conv.js';
+import { channelColumnsGrad, channelsToColumns, col2im, columnsToChannels, im2col, swapAxes } from './conv.js';
 import { gemm } from './gemm.js';
 import { maxPool2d, maxPool2dBackward, upsample2d, upsample2dBackward } from './pool.js';
 
@@ -186,6 +186,44 @@ export class JsBackend implements Backend {
 
   swapAxes(x: Float32Array, a: number, b: number, inner: number, out: Float32Array): void {
     swapAxes(x, a, b, inner, out);
+  }
+
+  columnsToChannels(
+    w: Float32Array,
+    cols: Float32Array,
+    bias: Float32Array | null,
+    batch: number,
+    rows: number,
+    depth: number,
+    plane: number,
+    out: Float32Array,
+  ): void {
+    columnsToChannels(w, cols, bias, batch, rows, depth, plane, out);
+  }
+
+  channelsToColumns(
+    w: Float32Array,
+    x: Float32Array,
+    batch: number,
+    channels: number,
+    depth: number,
+    plane: number,
+    cols: Float32Array,
+  ): void {
+    channelsToColumns(w, x, batch, channels, depth, plane, cols);
+  }
+
+  channelColumnsGrad(
+    g: Float32Array,
+    cols: Float32Array,
+    batch: number,
+    rows: number,
+    depth: number,
+    plane: number,
+    dw: Float32Array,
+    accumulate: boolean,
+  ): void {
+    channelColumnsGrad(g, cols, batch, rows, depth, plane, dw, accumulate);
   }
 
   maxPool2d(image: Float32Array, geometry: Conv2dGeometry, out: Float32Array, argmax: Float32Array): void {

@@ -99,6 +99,12 @@ export const TASK = {
   gemmSparseB: 24,
   /** x, bias, batch, channels, plane, out (split over planes) */
   channelBias: 25,
+  /** w, cols, bias|0, out, batch, rows, depth, plane (split over samples) */
+  columnsToChannels: 40,
+  /** w, x, cols, batch, channels, depth, plane (split over samples) */
+  channelsToColumns: 41,
+  /** g, cols, dw, batch, rows, depth, plane, accumulate, scratch, scratchStride (split over rows in 4s) */
+  channelColumnsGrad: 42,
 } as const;
 export type TaskId = (typeof TASK)[keyof typeof TASK];
 

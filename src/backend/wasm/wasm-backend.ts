@@ -501,6 +501,89 @@ export class WasmBackend implements Backend {
     this.exec(TASK.swapAxes, this.chunks(a * b * inner, b), this.ptr(x), a, b, inner, this.ptr(out));
   }
 
+  columnsToChannels(
+    w: Float32Array,
+    cols: Float32Array,
+    bias: Float32Array | null,
+    batch: number,
+    rows: number,
+    depth: number,
+    plane: number,
+    out: Float32Array,
+  ): void {
+    need(w, rows * depth, 'columnsToChannels w');
+    need(cols, depth * batch * plane, 'columnsToChannels cols');
+    need(out, batch * rows * plane, 'columnsToChannels out');
+    if (bias) need(bias, rows, 'columnsToChannels bias');
+    this.exec(
+      TASK.columnsToChannels,
+      this.chunks(batch * rows * plane * depth, batch),
+      this.ptr(w),
+      this.ptr(cols),
+      this.optPtr(bias),
+      this.ptr(out),
+      batch,
+      rows,
+      depth,
+      plane,
+    );
+  }
+
+  channelsToColumns(
+    w: Float32Array,
+    x: Float32Array,
+    batch: number,
+    channels: number,
+    depth: number,
+    plane: number,
+    cols: Float32Array,
+  ): void {
+    need(w, channels * depth, 'channelsToColumns w');
+    need(x, batch * channels * plane, 'channelsToColumns x');
+    need(cols, depth * batch * plane, 'channelsToColumns cols');
+    this.exec(
+      TASK.channelsToColumns,
+      this.chunks(batch * channels * plane * depth, batch),
+      this.ptr(w),
+      this.ptr(x),
+      this.ptr(cols),
+      batch,
+      channels,
+      depth,
+      plane,
+    );
+  }
+
+  channelColumnsGrad(
+    g: Float32Array,
+    cols: Float32Array,
+    batch: number,
+    rows: number,
+    depth: number,
+    plane: number,
+    dw: Float32Array,
+    accumulate: boolean,
+  ): void {
+    need(g, batch * rows * plane, 'channelColumnsGrad g');
+    need(cols, depth * batch * plane, 'channelColumnsGrad cols');
+    need(dw, rows * depth, 'channelColumnsGrad dw');
+    // Split by rows of dw in fours, so that each value's sum runs over the whole batch on one thread.
+    this.exec(
+      TASK.channelColumnsGrad,
+      this.chunks(batch * rows * plane * depth, rows / 4),
+      this.ptr(g),
+      this.ptr(cols),
+      this.ptr(dw),
+      batch,
+      rows,
+      depth,
+      plane,
+      accumulate ? 1 : 0,
+      this.scratch,
+      this.scratchStride,
+    );
+  }
+
   maxPool2d(image: Float32Array, geometry: Conv2dGeometry, out: Float32Array, argmax: Float32Array): void {
     const g = geometry;
     const outSize = g.channels * g.outH * g.outW;
