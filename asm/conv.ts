@@ -12,10 +12,13 @@
  *
  * The geometry arrives as 13 consecutive float64 slots at `g`, in Conv2dGeometry field order,
  * then the batch and the byte offset of a tap table (0 for none). With a table, short output rows
- * take the flat loops of conv-gather.ts instead of the row loops here.
+ * take the flat loops of conv-gather.ts instead of the row loops here. Given a scratch
+ * (the caller checked the geometry: stride 2, dilation 1, image twice the plane) goes through
+ * the phase planes of conv-phase.ts instead.
  */
 
 import { col2imScatter, im2colGather } from './conv-gather';
+import { col2imPhases, im2colPhases } from './conv-phase';
 
 // @ts-ignore: decorator
 @inline
@@ -50,11 +53,15 @@ function zero(p: usize, from: i32, to: i32): void {
   for (; i < to; i++) store<f32>(at(p, i), 0);
 }
 
-export function im2col(image: usize, cols: usize, g: usize, batch: i32, u0: i32, u1: i32): void {
+export function im2col(image: usize, cols: usize, g: usize, batch: i32, u0: i32, u1: i32, scratch: usize): void {
   const channels = gi(g, 0), height = gi(g, 1), width = gi(g, 2);
   const kH = gi(g, 3), kW = gi(g, 4), sH = gi(g, 5), sW = gi(g, 6);
   const pH = gi(g, 7), pW = gi(g, 8), dH = gi(g, 9), dW = gi(g, 10);
   const outH = gi(g, 11), outW = gi(g, 12);
+  if (scratch != 0) {
+    im2colPhases(image, cols, channels, kH, kW, pH, pW, outH, outW, batch, u0, u1, scratch);
+    return;
+  }
   const plane = outH * outW;
   const table = <usize>load<f64>(g + 14 * 8);
   if (table != 0) {
@@ -102,11 +109,15 @@ export function im2col(image: usize, cols: usize, g: usize, batch: i32, u0: i32,
   }
 }
 
-export function col2im(cols: usize, image: usize, g: usize, batch: i32, u0: i32, u1: i32): void {
+export function col2im(cols: usize, image: usize, g: usize, batch: i32, u0: i32, u1: i32, scratch: usize): void {
   const channels = gi(g, 0), height = gi(g, 1), width = gi(g, 2);
   const kH = gi(g, 3), kW = gi(g, 4), sH = gi(g, 5), sW = gi(g, 6);
   const pH = gi(g, 7), pW = gi(g, 8), dH = gi(g, 9), dW = gi(g, 10);
   const outH = gi(g, 11), outW = gi(g, 12);
+  if (scratch != 0) {
+    col2imPhases(cols, image, channels, kH, kW, pH, pW, outH, outW, batch, u0, u1, scratch);
+    return;
+  }
   const plane = outH * outW;
   const planeIn = height * width;
   const table = <usize>load<f64>(g + 14 * 8);

@@ -210,8 +210,10 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
       const batch = argI(job, 15);
       const units = argI(job, 2) * batch;
       const u0 = sliceStart(units, chunk, count, 1), u1 = sliceStart(units, chunk + 1, count, 1);
-      if (id == T_IM2COL) im2col(argP(job, 0), argP(job, 1), job + ARGS + 16, batch, u0, u1);
-      else col2im(argP(job, 0), argP(job, 1), job + ARGS + 16, batch, u0, u1);
+      // Argument 17: scratch for the phase-plane path (0 for none), 18 its per-thread stride.
+      const scratch = argP(job, 17) != 0 ? argP(job, 17) + <usize>t * argP(job, 18) : 0;
+      if (id == T_IM2COL) im2col(argP(job, 0), argP(job, 1), job + ARGS + 16, batch, u0, u1, scratch);
+      else col2im(argP(job, 0), argP(job, 1), job + ARGS + 16, batch, u0, u1, scratch);
       break;
     }
     case T_SWAP_AXES: {

@@ -77,9 +77,15 @@ export const TASK = {
   bceLogits: 13,
   /** param, grad, m, v, beta1, beta2, eps, l2, decay, stepSize, invC2, n */
   adam: 14,
-  /** images, cols, then the 13 Conv2dGeometry fields, batch, tap table (byte offset, 0 for none) */
+  /**
+   * images, cols, then the 13 Conv2dGeometry fields, batch, tap table (byte offset, 0 for none),
+   * scratch for the phase-plane path (0 for none), scratch stride
+   */
   im2col: 15,
-  /** cols, images, then the 13 Conv2dGeometry fields, batch, tap table (byte offset, 0 for none) */
+  /**
+   * cols, images, then the 13 Conv2dGeometry fields, batch, tap table (byte offset, 0 for none),
+   * scratch for the phase-plane path (0 for none), scratch stride
+   */
   col2im: 16,
   /** x, a, b, inner, out */
   swapAxes: 17,

@@ -476,8 +476,9 @@ export class WasmBackend implements Backend {
     need(cols, g.channels * g.kernelH * g.kernelW * batch * g.outH * g.outW, `${op} cols`);
     const [from, to] = op === 'im2col' ? [images, cols] : [cols, images];
     const entries = g.kernelH * g.kernelW * g.outH * g.outW;
+    const phases = this.usesPhasePlanes(g);
     // Padding lanes point into the image plane, so the table needs a plane of at least one pixel.
-    const useTable = g.outW < TAP_TABLE_MAX_WIDTH && entries <= TAP_TABLE_MAX_ENTRIES && g.height * g.width > 0;
+    const useTable = !phases && g.outW < TAP_TABLE_MAX_WIDTH && entries <= TAP_TABLE_MAX_ENTRIES && g.height * g.width > 0;
     const table = useTable ? this.heap.alloc(entries, true) : null;
     try {
       if (table) fillTapTable(new Int32Array(table.buffer, table.byteOffset, entries), g);
@@ -489,10 +490,30 @@ export class WasmBackend implements Backend {
         ...geometryArgs(g),
         batch,
         this.optPtr(table),
+        phases ? this.scratch : 0,
+        this.scratchStride,
       );
     } finally {
       if (table) this.heap.release(table);
     }
+  }
+
+  /**
+   * im2col/col2im through the image's phase planes (asm/conv-phase.ts): stride 2 and dilation 1 on
+   * both axes with the image exactly twice the column plane, as in W2's up- and downsampling layers.
+   */
+  private usesPhasePlanes(g: Conv2dGeometry): boolean {
+    const plane = g.outH * g.outW;
+    return (
+      g.strideH === 2 &&
+      g.strideW === 2 &&
+      g.dilationH === 1 &&
+      g.dilationW === 1 &&
+      g.height === 2 * g.outH &&
+      g.width === 2 * g.outW &&
+      plane > 0 &&
+      (4 + g.kernelW) * plane * 4 <= this.scratchStride
+    );
   }
 
   swapAxes(x: Float32Array, a: number, b: number, inner: number, out: Float32Array): void {
