@@ -326,6 +326,9 @@ export class WasmBackend implements Backend {
     need(x, rows * cols, 'biasActivation x');
     need(out, rows * cols, 'biasActivation out');
     if (bias) need(bias, cols, 'biasActivation bias');
+    // Without a bias the op is elementwise, and a single row (an activation over a whole tensor,
+    // e.g. after a convolution) is viewed as several so that threads can share it.
+    if (!bias && rows === 1) [rows, cols] = elementwiseRows(cols);
     this.exec(
       TASK.biasActivation,
       this.chunks(rows * cols * activationCost(act), rows),
@@ -768,6 +771,19 @@ function fillTapTable(table: Int32Array, g: Conv2dGeometry): void {
       }
     }
   }
+}
+
+/**
+ * [rows, cols] view of `n` elements for a split among threads: the most rows (up to 64) that
+ * divide n into rows of at least 1,024 floats, each a whole number of 16-float cache lines; one
+ * row when no such view exists.
+ */
+function elementwiseRows(n: number): [number, number] {
+  for (let rows = 64; rows > 1; rows--) {
+    const cols = n / rows;
+    if (Number.isInteger(cols) && cols >= 1024 && cols % 16 === 0) return [rows, cols];
+  }
+  return [1, n];
 }
 
 function geometryArgs(g: Conv2dGeometry): number[] {
