@@ -3,27 +3,55 @@
  * (W2's 14×14 ↔ 7×7 and 28×28 ↔ 14×14, dilation 1), through the image's four phase planes.
  *
  * Pixel (2r + py, 2j + px) of such an image lives in phase plane (py, px) at (r, j), and every
- * tap (ky, kx) feeds exactly one phase plane from its column plane shifted by (sy, sx) whole
- * rows and columns: phase[r·outW + j] += cols[(r − sy)·outW + (j − sx)]. So one tap is one flat
- * pass of four lanes over the valid rows, with lanes whose column falls outside the plane masked
- * to −0, instead of the per-pixel scatter of the tap table. The phase planes then interleave into
- * the image. im2col runs the other way: the image de-interleaves into phase planes once, and each
- * tap's column plane is one flat masked copy (+0, the reference's padding value, where the pixel
- * falls outside the image), the same bits as the reference.
+ * tap (ky, kx) pairs column (oy, ox) with phase pixel (oy + sy, ox + sx) of one phase plane: in
+ * flat indices, column s with phase pixel s + sy·outW + sx. So one tap is one flat pass of four
+ * lanes over its column plane, with lanes whose column ox + sx falls outside the plane masked,
+ * instead of the per-pixel gather or scatter of the tap table. Phase planes carry `pad` floats
+ * on each side (at least the largest flat shift), so rows that fall outside the plane read zeros
+ * (im2col) or add into the margin, which is never read (col2im), without bounds tests.
+ *
+ * im2col de-interleaves the image into the phase planes once per (sample, channel), then each tap
+ * is a masked copy (+0, the reference's padding value, outside the image). col2im adds each tap
+ * into the phase planes, masked lanes adding −0, then interleaves them into the image.
  *
  * Sums match the reference bit for bit: each phase pixel starts at +0 (the reference zeroes the
  * image) and receives the taps in the reference's tap order; x + (−0) = x for every x, −0 and
- * NaN included, so masked lanes change nothing. Units u = c·batch + n as in conv.ts; `scratch`
- * (private to the thread) holds 4·P floats of phase planes and kW·P lane masks.
+ * NaN included, so masked lanes change nothing. im2col copies bits. Units u = c·batch + n as in
+ * conv.ts; `scratch` (private to the thread) holds phaseScratchFloats(...) floats: four padded
+ * phase planes and kW·P lane masks.
  */
 
-// Lane masks per kx at `masks`: −1 where column j of a plane pairs with column j − sign·sx inside
-// the plane (sign −1 for col2im's phase positions, +1 for im2col's column positions).
-function fillMasks(masks: usize, kW: i32, pW: i32, outW: i32, plane: i32, sign: i32): void {
+// @ts-ignore: decorator
+@inline
+function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
+
+/** Largest |⌊(k − p)/2⌋| over taps k in [0, kernel): the phase shift of the farthest tap. */
+// @ts-ignore: decorator
+@inline
+function reach(kernel: i32, pad: i32): i32 {
+  return max(abs((0 - pad) >> 1), abs((kernel - 1 - pad) >> 1));
+}
+
+/** Floats on each side of a phase plane: the largest flat shift, rounded up to whole vectors. */
+function margin(kH: i32, kW: i32, pH: i32, pW: i32, outW: i32): i32 {
+  return (reach(kH, pH) * outW + reach(kW, pW) + 3) & ~3;
+}
+
+/** Floats of scratch the phase-plane paths need (mirrored by the backend before it picks them). */
+export function phaseScratchFloats(kH: i32, kW: i32, pH: i32, pW: i32, outH: i32, outW: i32): i32 {
+  const plane = outH * outW;
+  return 4 * (((plane + 3) & ~3) + 2 * margin(kH, kW, pH, pW, outW)) + kW * plane;
+}
+
+// Lane masks per kx at `masks`: −1 where column ox of a column plane pairs with a phase column
+// ox + sx inside the plane.
+function fillMasks(masks: usize, kW: i32, pW: i32, outW: i32, plane: i32): void {
   for (let kx = 0; kx < kW; kx++) {
     const sx = (kx - pW) >> 1;
     for (let f = 0; f < plane; f++) {
-      const j = (f % outW) + sign * sx;
+      const j = (f % outW) + sx;
       store<i32>(at(masks, kx * plane + f), j >= 0 && j < outW ? -1 : 0);
     }
   }
@@ -48,16 +76,21 @@ export function im2colPhases(
   const width = 2 * outW;
   const stride = batch * plane;
   const taps = kH * kW;
-  const phases = scratch;
-  const masks = at(scratch, 4 * plane);
-  fillMasks(masks, kW, pW, outW, plane, 1);
+  const pad = margin(kH, kW, pH, pW, outW);
+  const planeStride = ((plane + 3) & ~3) + 2 * pad;
+  const masks = at(scratch, 4 * planeStride);
+  fillMasks(masks, kW, pW, outW, plane);
+  // Margins stay zero: the de-interleave below writes plane interiors only.
+  memory.fill(scratch, 0, <usize>(4 * planeStride) << 2);
+  const vectorEnd = plane & ~3;
   for (let u = u0; u < u1; u++) {
     const c = u / batch, n = u % batch;
     const base = at(image, (n * channels + c) * 4 * plane);
     for (let r = 0; r < outH; r++) {
       for (let py = 0; py < 2; py++) {
         const row = at(base, (2 * r + py) * width);
-        const e = at(phases, py * 2 * plane + r * outW), o = at(phases, (py * 2 + 1) * plane + r * outW);
+        const e = at(scratch, py * 2 * planeStride + pad + r * outW);
+        const o = at(scratch, (py * 2 + 1) * planeStride + pad + r * outW);
         let j = 0;
         for (; j + 4 <= outW; j += 4) {
           const a = v128.load(at(row, 2 * j)), b = v128.load(at(row, 2 * j + 4));
@@ -73,41 +106,20 @@ export function im2colPhases(
     for (let ky = 0; ky < kH; ky++) {
       const ay = ky - pH;
       const py = ay & 1, sy = ay >> 1;
-      // Column rows oy whose phase row oy + sy is inside the plane; the others are padding.
-      const sStart = min(plane, max(0, -sy) * outW), sEnd = max(sStart, min(outH, outH - sy) * outW);
       for (let kx = 0; kx < kW; kx++) {
         const ax = kx - pW;
         const px = ax & 1, sx = ax >> 1;
         const dst = at(cols, (c * taps + ky * kW + kx) * stride + n * plane);
-        const src = at(phases, (py * 2 + px) * plane);
+        // Phase pixel of column 0; rows outside the plane land in the zero margin.
+        const src = at(scratch, (py * 2 + px) * planeStride + pad + sy * outW + sx);
         const mask = at(masks, kx * plane);
-        const off = sy * outW + sx;
         let s = 0;
-        for (; s < sStart; s++) store<f32>(at(dst, s), 0);
-        const vStart = min(sEnd, max(sStart, -off)), vEnd = min(sEnd, plane - off);
-        for (; s < vStart; s++) copyOne(dst, src, mask, s, off, plane);
-        for (; s + 4 <= vEnd; s += 4) v128.store(at(dst, s), v128.and(v128.load(at(src, s + off)), v128.load(at(mask, s))));
-        for (; s < sEnd; s++) copyOne(dst, src, mask, s, off, plane);
-        for (; s < plane; s++) store<f32>(at(dst, s), 0);
+        for (; s < vectorEnd; s += 4) v128.store(at(dst, s), v128.and(v128.load(at(src, s)), v128.load(at(mask, s))));
+        for (; s < plane; s++) store<f32>(at(dst, s), load<i32>(at(mask, s)) != 0 ? load<f32>(at(src, s)) : 0);
       }
     }
   }
 }
-
-// One column value s: its phase pixel when inside the plane and the mask allows, else +0.
-// @ts-ignore: decorator
-@inline
-function copyOne(dst: usize, src: usize, mask: usize, s: i32, off: i32, plane: i32): void {
-  const g = s + off;
-  store<f32>(at(dst, s), g >= 0 && g < plane && load<i32>(at(mask, s)) != 0 ? load<f32>(at(src, g)) : 0);
-}
-
-// @ts-ignore: decorator
-@inline
-function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
-
 
 export function col2imPhases(
   cols: usize,
@@ -128,44 +140,48 @@ export function col2imPhases(
   const width = 2 * outW;
   const stride = batch * plane;
   const taps = kH * kW;
-  const phases = scratch;
-  const masks = at(scratch, 4 * plane);
-  fillMasks(masks, kW, pW, outW, plane, -1);
+  const pad = margin(kH, kW, pH, pW, outW);
+  const planeStride = ((plane + 3) & ~3) + 2 * pad;
+  const masks = at(scratch, 4 * planeStride);
+  fillMasks(masks, kW, pW, outW, plane);
   const negZero = f32x4.splat(-0.0);
+  const vectorEnd = plane & ~3;
   for (let u = u0; u < u1; u++) {
     const c = u / batch, n = u % batch;
-    let i = 0;
-    for (; i + 4 <= 4 * plane; i += 4) v128.store(at(phases, i), f32x4.splat(0));
-    for (; i < 4 * plane; i++) store<f32>(at(phases, i), 0);
+    // Interiors start at +0, as the reference's zeroed image; margins collect what falls outside.
+    for (let q = 0; q < 4; q++) {
+      const interior = at(scratch, q * planeStride + pad);
+      let i = 0;
+      for (; i + 4 <= plane; i += 4) v128.store(at(interior, i), f32x4.splat(0));
+      for (; i < plane; i++) store<f32>(at(interior, i), 0);
+    }
     for (let ky = 0; ky < kH; ky++) {
       const ay = ky - pH;
       const py = ay & 1, sy = ay >> 1;
-      const gStart = max(0, sy) * outW, gEnd = min(outH, outH + sy) * outW;
-      if (gEnd <= gStart) continue;
       for (let kx = 0; kx < kW; kx++) {
         const ax = kx - pW;
         const px = ax & 1, sx = ax >> 1;
         const src = at(cols, (c * taps + ky * kW + kx) * stride + n * plane);
-        const dst = at(phases, (py * 2 + px) * plane);
+        const dst = at(scratch, (py * 2 + px) * planeStride + pad + sy * outW + sx);
         const mask = at(masks, kx * plane);
-        const off = sy * outW + sx;
-        // Four-lane loads only where all four source floats lie inside the column plane.
-        const vStart = min(gEnd, max(gStart, off)), vEnd = min(gEnd, plane + off);
-        let g = gStart;
-        for (; g < vStart; g++) addOne(dst, src, mask, g, off, plane);
-        for (; g + 4 <= vEnd; g += 4) {
-          const v = v128.bitselect(v128.load(at(src, g - off)), negZero, v128.load(at(mask, g)));
-          const d = at(dst, g);
+        let s = 0;
+        for (; s < vectorEnd; s += 4) {
+          const v = v128.bitselect(v128.load(at(src, s)), negZero, v128.load(at(mask, s)));
+          const d = at(dst, s);
           v128.store(d, f32x4.add(v128.load(d), v));
         }
-        for (; g < gEnd; g++) addOne(dst, src, mask, g, off, plane);
+        for (; s < plane; s++) {
+          const d = at(dst, s);
+          store<f32>(d, load<f32>(d) + (load<i32>(at(mask, s)) != 0 ? load<f32>(at(src, s)) : -0.0));
+        }
       }
     }
     const base = at(image, (n * channels + c) * 4 * plane);
     for (let r = 0; r < outH; r++) {
       for (let py = 0; py < 2; py++) {
         const row = at(base, (2 * r + py) * width);
-        const e = at(phases, py * 2 * plane + r * outW), o = at(phases, (py * 2 + 1) * plane + r * outW);
+        const e = at(scratch, py * 2 * planeStride + pad + r * outW);
+        const o = at(scratch, (py * 2 + 1) * planeStride + pad + r * outW);
         let j = 0;
         for (; j + 4 <= outW; j += 4) {
           const a = v128.load(at(e, j)), b = v128.load(at(o, j));
@@ -178,16 +194,5 @@ export function col2imPhases(
         }
       }
     }
-  }
-}
-
-// One phase pixel g: adds its source when the source lies inside the plane and the mask allows.
-// @ts-ignore: decorator
-@inline
-function addOne(dst: usize, src: usize, mask: usize, g: i32, off: i32, plane: i32): void {
-  const s = g - off;
-  if (s >= 0 && s < plane && load<i32>(at(mask, g)) != 0) {
-    const d = at(dst, g);
-    store<f32>(d, load<f32>(d) + load<f32>(at(src, s)));
   }
 }

@@ -58,6 +58,7 @@ const GEOMETRIES: Conv2dGeometry[] = [
   halving(2, 3, 2, 6, 6, 2, 2),
   halving(3, 9, 5, 3, 4, 1, 1),
   halving(1, 2, 11, 1, 5, 0, 2),
+  halving(2, 6, 5, 9, 10, 4, 4),
 ];
 
 const SPECIALS = [0, -0, Infinity, -Infinity, NaN, 1e-40, -1e-40, 3e38, -3e38];

@@ -515,7 +515,7 @@ export class WasmBackend implements Backend {
       g.height === 2 * g.outH &&
       g.width === 2 * g.outW &&
       plane > 0 &&
-      (4 + g.kernelW) * plane * 4 <= this.scratchStride
+      phaseScratchFloats(g) * 4 <= this.scratchStride
     );
   }
 
@@ -784,6 +784,15 @@ function elementwiseRows(n: number): [number, number] {
     if (Number.isInteger(cols) && cols >= 1024 && cols % 16 === 0) return [rows, cols];
   }
   return [1, n];
+}
+
+/** Scratch floats of the phase-plane im2col/col2im (asm/conv-phase.ts phaseScratchFloats, mirrored). */
+function phaseScratchFloats(g: Conv2dGeometry): number {
+  const reach = (kernel: number, pad: number): number =>
+    Math.max(Math.abs(Math.floor(-pad / 2)), Math.abs(Math.floor((kernel - 1 - pad) / 2)));
+  const margin = Math.ceil((reach(g.kernelH, g.padH) * g.outW + reach(g.kernelW, g.padW)) / 4) * 4;
+  const plane = g.outH * g.outW;
+  return 4 * (Math.ceil(plane / 4) * 4 + 2 * margin) + g.kernelW * plane;
 }
 
 function geometryArgs(g: Conv2dGeometry): number[] {
