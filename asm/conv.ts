@@ -169,9 +169,20 @@ export function col2im(cols: usize, image: usize, g: usize, batch: i32, u0: i32,
 /** out[j, i, :] = x[i, j, :] over x [a, b, inner], for output blocks j in [j0, j1). */
 export function swapAxes(x: usize, a: i32, b: i32, inner: i32, out: usize, j0: i32, j1: i32): void {
   const bytes = <usize>inner << 2;
+  if (inner >= 256) {
+    for (let j = j0; j < j1; j++) {
+      for (let i = 0; i < a; i++) memory.copy(at(out, (j * a + i) * inner), at(x, (i * b + j) * inner), bytes);
+    }
+    return;
+  }
+  // Short blocks (a conv plane of 7×7 or 14×14): an inline vector copy beats a call to memory.copy.
+  const vectorBytes = bytes & ~15;
   for (let j = j0; j < j1; j++) {
     for (let i = 0; i < a; i++) {
-      memory.copy(at(out, (j * a + i) * inner), at(x, (i * b + j) * inner), bytes);
+      const d = at(out, (j * a + i) * inner), s = at(x, (i * b + j) * inner);
+      let o: usize = 0;
+      for (; o < vectorBytes; o += 16) v128.store(d + o, v128.load(s + o));
+      for (; o < bytes; o += 4) store<f32>(d + o, load<f32>(s + o));
     }
   }
 }

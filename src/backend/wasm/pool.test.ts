@@ -137,6 +137,10 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
         [64, 16, 49],
         [64, 128, 1],
         [2, 3, 0],
+        // Blocks long enough for memory.copy, and short ones with a tail past whole vectors.
+        [3, 4, 300],
+        [5, 2, 258],
+        [4, 3, 6],
       ] as const) {
         const x = randomArray(new Rng(a * b + inner), a * b * inner);
         const expected = new Float32Array(x.length);
