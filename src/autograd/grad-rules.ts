@@ -247,6 +247,16 @@ const rules: RuleTable = {
     return [dz, null];
   },
 
+  bceMean(node, dy) {
+    const { grad } = node.saved;
+    const upstream = dy.item();
+    // The usual case: the mean is the objective (dy = 1), and the forward pass wrote dz already.
+    if (upstream === 1) return [grad, null];
+    const dz = like(grad);
+    dy.backend.affine(grad.data, upstream, 0, dz.data);
+    return [dz, null];
+  },
+
   view(node, dy) {
     return [dy.view(node.saved.inputShape)];
   },

@@ -105,7 +105,11 @@ export interface Backend {
   /** out[i] = min(max(x[i], lo), hi). */
   clamp(x: Float32Array, lo: number, hi: number, out: Float32Array): void;
 
-  /** Fused y[r, c] = act(x[r, c] + bias[c]) over a [rows, cols] matrix; `bias` may be null. */
+  /**
+   * Fused y[r, c] = act(x[r, c] + bias[c]) over a [rows, cols] matrix; `bias` may be null. When
+   * `pre` is given it also receives x[r, c] + bias[c] in the same pass (the pre-activation a
+   * backward pass reads); `pre` and `out` may alias `x`, not each other.
+   */
   biasActivation(
     x: Float32Array,
     bias: Float32Array | null,
@@ -114,6 +118,7 @@ export interface Backend {
     act: Activation,
     alpha: number,
     out: Float32Array,
+    pre?: Float32Array | null,
   ): void;
   /**
    * Fused backward of `biasActivation`: dx = dy * act'(pre) where `pre` is the input to the
@@ -160,6 +165,13 @@ export interface Backend {
    * out[i] = max(z,0) - z·t + log(1 + exp(-|z|)).
    */
   bceLogits(z: Float32Array, t: Float32Array, out: Float32Array): void;
+
+  /**
+   * Binary cross-entropy from logits summed in float64, Σ bceLogits(z, t), and when `grad` is
+   * given, grad[i] = (sigmoid(z[i]) - t[i])·scale (scale 1/n makes it the gradient of the mean):
+   * a mean BCE's forward and backward in one pass. `grad` may alias `z`.
+   */
+  bceLogitsGrad(z: Float32Array, t: Float32Array, scale: number, grad: Float32Array | null): number;
 
   /** One fused Adam/AdamW update over a parameter, its gradient and moment buffers, in place. */
   adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, args: AdamArgs): void;

@@ -322,10 +322,12 @@ export class WasmBackend implements Backend {
     act: Activation,
     alpha: number,
     out: Float32Array,
+    pre: Float32Array | null = null,
   ): void {
     need(x, rows * cols, 'biasActivation x');
     need(out, rows * cols, 'biasActivation out');
     if (bias) need(bias, cols, 'biasActivation bias');
+    if (pre) need(pre, rows * cols, 'biasActivation pre');
     this.exec(
       TASK.biasActivation,
       this.chunks(rows * cols * activationCost(act), rows),
@@ -336,6 +338,7 @@ export class WasmBackend implements Backend {
       ACTIVATION_CODES[act],
       alpha,
       this.ptr(out),
+      this.optPtr(pre),
     );
   }
 
@@ -429,6 +432,22 @@ export class WasmBackend implements Backend {
     need(t, n, 'bceLogits t');
     need(out, n, 'bceLogits out');
     this.exec(TASK.bceLogits, this.chunks(n * TRANSCENDENTAL_COST, n / 16), this.ptr(z), this.ptr(t), this.ptr(out), n);
+  }
+
+  bceLogitsGrad(z: Float32Array, t: Float32Array, scale: number, grad: Float32Array | null): number {
+    const n = z.length;
+    need(t, n, 'bceLogitsGrad t');
+    if (grad) need(grad, n, 'bceLogitsGrad grad');
+    const chunks = this.exec(
+      TASK.bceLogitsGrad,
+      this.chunks(n * TRANSCENDENTAL_COST, n / 16),
+      this.ptr(z),
+      this.ptr(t),
+      scale,
+      this.optPtr(grad),
+      n,
+    );
+    return this.partialSum(chunks);
   }
 
   adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, args: AdamArgs): void {
@@ -597,7 +616,11 @@ export class WasmBackend implements Backend {
 
   /** Mode 0 sums x, 1 sums its squares, 2 counts its non-zeros. */
   private reduce(x: Float32Array, mode: 0 | 1 | 2): number {
-    const chunks = this.exec(TASK.sum, this.chunks(x.length, x.length / 16), this.ptr(x), mode, x.length);
+    return this.partialSum(this.exec(TASK.sum, this.chunks(x.length, x.length / 16), this.ptr(x), mode, x.length));
+  }
+
+  /** Sum of the per-chunk partial results of the last job, in chunk order. */
+  private partialSum(chunks: number): number {
     let total = 0;
     for (let i = 0; i < chunks; i++) total += this.args[ARG_SLOTS + i]!;
     return total;
