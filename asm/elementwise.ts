@@ -278,3 +278,27 @@ export function adam(
     store<f32>(at(param, i), p * decay - (stepSize * mi) / (Mathf.sqrt(vi * invC2) + eps));
   }
 }
+
+/**
+ * Adam over a table of parameters, as one job: `table` holds `count` rows of six i32 (param,
+ * grad, m, v byte offsets, length n, start), where start is the parameter's offset in one index
+ * space in which every parameter begins on a multiple of 16. The job's range [g0, g1) of that
+ * space (multiples of 16) maps to 16-aligned ranges inside each parameter, so every element takes
+ * the same path (vector or tail) and gets the same bits as a per-parameter `adam` call.
+ */
+export function adamTable(
+  table: usize, count: i32,
+  beta1: f32, beta2: f32, eps: f32, l2: f32, decay: f32, stepSize: f32, invC2: f32,
+  g0: i32, g1: i32,
+): void {
+  for (let e = 0; e < count; e++) {
+    const row = table + (<usize>(e * 6) << 2);
+    const n = load<i32>(row, 16), start = load<i32>(row, 20);
+    const lo = max(g0 - start, 0), hi = min(g1 - start, n);
+    if (lo >= hi) continue;
+    adam(
+      <usize>load<i32>(row), <usize>load<i32>(row, 4), <usize>load<i32>(row, 8), <usize>load<i32>(row, 12),
+      beta1, beta2, eps, l2, decay, stepSize, invC2, lo, hi,
+    );
+  }
+}

@@ -54,6 +54,14 @@ export interface AdamArgs {
   readonly step: number;
 }
 
+/** The arrays of one parameter's Adam update: the parameter, its gradient and both moments. */
+export interface AdamSlot {
+  readonly param: Float32Array;
+  readonly grad: Float32Array;
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+}
+
 /** Geometry of a 2-D convolution over NCHW tensors, used by im2col/col2im. */
 export interface Conv2dGeometry {
   readonly channels: number;
@@ -175,6 +183,12 @@ export interface Backend {
 
   /** One fused Adam/AdamW update over a parameter, its gradient and moment buffers, in place. */
   adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, args: AdamArgs): void;
+
+  /**
+   * `adam` over every slot with one set of hyperparameters, as one call (one job split across
+   * threads for a whole model instead of one per parameter); results equal per-slot calls bit for bit.
+   */
+  adamGroup(slots: readonly AdamSlot[], args: AdamArgs): void;
 
   /**
    * Unfold `batch` images [batch, channels, height, width] into columns

@@ -6,7 +6,7 @@
  * buffers step after step instead of churning the garbage collector.
  */
 
-import type { Activation, AdamArgs, Backend, BinaryOp, Conv2dGeometry, GemmArgs, UnaryOp, UpsampleMode } from '../backend.js';
+import type { Activation, AdamArgs, AdamSlot, Backend, BinaryOp, Conv2dGeometry, GemmArgs, UnaryOp, UpsampleMode } from '../backend.js';
 import { activate, activationSlope, binaryOp, sigmoid, unaryOp } from './activations.js';
 import { col2im, im2col, swapAxes } from './conv.js';
 import { gemm } from './gemm.js';
@@ -175,6 +175,10 @@ export class JsBackend implements Backend {
       if (grad) grad[i] = (sigmoid(zi) - ti) * scale;
     }
     return total;
+  }
+
+  adamGroup(slots: readonly AdamSlot[], args: AdamArgs): void {
+    for (const { param, grad, m, v } of slots) this.adam(param, grad, m, v, args);
   }
 
   adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, args: AdamArgs): void {

@@ -101,6 +101,11 @@ export const TASK = {
   channelBias: 25,
   /** z, t, scale, grad|0, n → per-chunk partial loss sums (numbered apart from the others) */
   bceLogitsGrad: 41,
+  /**
+   * table (rows of param, grad, m, v, n, start as i32), rows, beta1, beta2, eps, l2, decay,
+   * stepSize, invC2, total (split over the index space of the starts; numbered apart)
+   */
+  adamTable: 42,
 } as const;
 export type TaskId = (typeof TASK)[keyof typeof TASK];
 

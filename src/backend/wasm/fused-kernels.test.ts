@@ -1,7 +1,8 @@
 /**
  * Conformance of the fused training kernels against the reference backend, on 1 and 2 threads of
- * each kernel build: the mean-BCE loss and gradient in one pass (bceLogitsGrad) and bias +
- * activation writing the pre-activation in the same pass. Shapes are random (seeded), with
+ * each kernel build: the mean-BCE loss and gradient in one pass (bceLogitsGrad), Adam over many
+ * parameters in one job (adamGroup), and bias + activation writing the pre-activation in the same
+ * pass. Shapes are random (seeded), with
  * lengths around the SIMD width and the 16-wide unrolled pass, and long enough to be split across
  * threads; every thread count of one build must give the same bits.
  */
@@ -102,6 +103,59 @@ describe.each(HOST_VARIANTS)('%s fused training kernels', (variant) => {
     expect(() => backend.bceLogitsGrad(z, t, 1, null)).toThrow(/bceLogitsGrad t holds 4 floats, the kernel needs 8/);
     backend.release(z);
     backend.release(t);
+  });
+
+  it.each([false, true])('adamGroup equals adam per parameter, bit for bit, on 1 and 2 threads (decoupled: %s)', (decoupled) => {
+    const rng = new Rng(decoupled ? 21 : 22);
+    // Lengths that are not multiples of 4 or 16 put vector tails inside the group.
+    const lengths = [1, 5, 16, 33, 1000, 70_003, ...Array.from({ length: 4 }, () => 1 + Math.floor(rng.uniform() * 5000))];
+    const params = lengths.map((n) => [
+      randomArray(rng, n, -1, 1),
+      randomArray(rng, n, -1, 1),
+      randomArray(rng, n, -0.1, 0.1),
+      randomArray(rng, n, 0, 0.01),
+    ]);
+    const args = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.05, decoupled, step: 3 };
+    for (const [threads, backend] of backends) {
+      const single = params.map((arrays) => arrays.map((a) => onBackend(backend, a)));
+      for (const [p, g, m, v] of single) backend.adam(p!, g!, m!, v!, args);
+      const grouped = params.map((arrays) => arrays.map((a) => onBackend(backend, a)));
+      backend.adamGroup(
+        grouped.map(([param, grad, m, v]) => ({ param: param!, grad: grad!, m: m!, v: v! })),
+        args,
+      );
+      grouped.forEach((arrays, i) => {
+        for (const j of [0, 2, 3]) {
+          const same = arrays[j]!.every((x, k) => Object.is(x, single[i]![j]![k]));
+          expect(same, `parameter ${i} (n=${lengths[i]}) array ${j} on ${threads} thread(s)`).toBe(true);
+        }
+        // The oracle agrees within float32 tolerance.
+        const [p, g, m, v] = params[i]!.map((a) => a.slice());
+        oracle.adam(p!, g!, m!, v!, args);
+        expectAllClose(arrays[0]!, p!, ELEMENTWISE, `adamGroup param ${i}`);
+      });
+      for (const arrays of [...single, ...grouped]) for (const a of arrays) backend.release(a);
+    }
+  });
+
+  it('adamGroup names a short moment array and leaves nothing allocated', () => {
+    const backend = backends.get(2)!;
+    const before = backend.liveBuffers();
+    const [p, g, m, v] = [8, 8, 8, 4].map((n) => backend.alloc(n));
+    expect(() =>
+      backend.adamGroup([{ param: p!, grad: g!, m: m!, v: v! }], {
+        lr: 0.1,
+        beta1: 0.9,
+        beta2: 0.99,
+        eps: 1e-8,
+        weightDecay: 0,
+        decoupled: false,
+        step: 1,
+      }),
+    ).toThrow(/adam v holds 4 floats, the kernel needs 8/);
+    for (const a of [p, g, m, v]) backend.release(a!);
+    expect(backend.liveBuffers()).toBe(before);
+    backend.adamGroup([], { lr: 0.1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 });
   });
 
   it.each(ACTIVATIONS)('biasActivation %s writes x + bias to pre in the same pass, also in place over x', (act) => {

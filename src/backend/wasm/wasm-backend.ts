@@ -11,6 +11,7 @@ import {
   upsampleSize,
   type Activation,
   type AdamArgs,
+  type AdamSlot,
   type Backend,
   type BinaryOp,
   type Conv2dGeometry,
@@ -455,11 +456,6 @@ export class WasmBackend implements Backend {
     need(grad, n, 'adam grad');
     need(m, n, 'adam m');
     need(v, n, 'adam v');
-    const { lr, beta1, beta2, eps, weightDecay, decoupled, step } = args;
-    const l2 = decoupled ? 0 : weightDecay;
-    const decay = decoupled ? 1 - lr * weightDecay : 1;
-    const stepSize = lr / (1 - Math.pow(beta1, step));
-    const invC2 = 1 / (1 - Math.pow(beta2, step));
     this.exec(
       TASK.adam,
       this.chunks(n * 4, n / 16),
@@ -467,15 +463,32 @@ export class WasmBackend implements Backend {
       this.ptr(grad),
       this.ptr(m),
       this.ptr(v),
-      beta1,
-      beta2,
-      eps,
-      l2,
-      decay,
-      stepSize,
-      invC2,
+      ...adamHyperparameters(args),
       n,
     );
+  }
+
+  adamGroup(slots: readonly AdamSlot[], args: AdamArgs): void {
+    if (slots.length === 0) return;
+    // Rows of param, grad, m, v, n, start (asm/elementwise.ts adamTable); each parameter starts
+    // on a multiple of 16 of one index space, which the job's chunks split.
+    const table = this.heap.alloc(ADAM_TABLE_COLUMNS * slots.length, true);
+    try {
+      const rows = new Int32Array(table.buffer, table.byteOffset, table.length);
+      let total = 0;
+      slots.forEach(({ param, grad, m, v }, i) => {
+        const n = param.length;
+        need(grad, n, 'adam grad');
+        need(m, n, 'adam m');
+        need(v, n, 'adam v');
+        rows.set([this.ptr(param), this.ptr(grad), this.ptr(m), this.ptr(v), n, total], i * ADAM_TABLE_COLUMNS);
+        total += Math.ceil(n / 16) * 16;
+      });
+      const hyper = adamHyperparameters(args);
+      this.exec(TASK.adamTable, this.chunks(total * 4, total / 16), this.ptr(table), slots.length, ...hyper, total);
+    } finally {
+      this.heap.release(table);
+    }
   }
 
   im2col(images: Float32Array, geometry: Conv2dGeometry, cols: Float32Array, batch: number): void {
@@ -653,6 +666,18 @@ export class WasmBackend implements Backend {
     this.pool.run(chunks, chunks > 1);
     return chunks;
   }
+}
+
+/** Int32 columns of a row of the adamTable task: param, grad, m, v, n, start. */
+const ADAM_TABLE_COLUMNS = 6;
+
+/** The kernel's Adam arguments: beta1, beta2, eps, l2, decay, stepSize, invC2. */
+function adamHyperparameters({ lr, beta1, beta2, eps, weightDecay, decoupled, step }: AdamArgs): number[] {
+  const l2 = decoupled ? 0 : weightDecay;
+  const decay = decoupled ? 1 - lr * weightDecay : 1;
+  const stepSize = lr / (1 - Math.pow(beta1, step));
+  const invC2 = 1 / (1 - Math.pow(beta2, step));
+  return [beta1, beta2, eps, l2, decay, stepSize, invC2];
 }
 
 function fixedHeap(): WasmHeap {
