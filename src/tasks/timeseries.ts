@@ -8,7 +8,7 @@
  * - Window: given; `'auto'`: the training series' dominant period by autocorrelation
  *   (series-period.ts says what that assumes); by default DEFAULT_WINDOW steps (at most half the
  *   fitted part of a short series). bench/nab.ts measured the fixed 32 ahead of 64 and of the
- *   period (mean NAB 61.2 against 58.7 and 57.5, each at its best setting), so the default is 32.
+ *   period (mean NAB 61.2 against 56.8 and 57.3, each at its best setting), so the default is 32.
  * - Scaling is per channel, fitted on the training series, and stored on the model tiled over the
  *   window (each window column gets its channel's offset and scale).
  * - A point's score (`pointScore`) comes from the scores (window MSE) of the windows covering it:
