@@ -28,6 +28,12 @@ function wants(node: TapeNode, i: number): boolean {
 
 /** dx = dy · act'(pre), reading the output too where the slope is cheaper from it. */
 function activationGrad(dy: Tensor, pre: Tensor, y: Tensor, act: Activation, alpha: number, dbias: Tensor | null): Tensor {
+  if (act === 'identity') {
+    // The slope is 1: dy itself is dx (no copy), and dbias the column sums of dy, summed in the
+    // same row order as the fused kernel's.
+    if (dbias) dy.backend.sumRows(dy.data, dy.rows, dy.cols, dbias.data);
+    return dy;
+  }
   const dx = like(dy);
   dy.backend.biasActivationBackward(dy.data, pre.data, y.data, dy.rows, dy.cols, act, alpha, dx.data, dbias ? dbias.data : null);
   return dx;

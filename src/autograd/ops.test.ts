@@ -20,6 +20,7 @@ const cases: Array<[string, () => Tensor[], (x: Tensor[]) => Tensor]> = [
   ['matmul AᵀBᵀ', () => [param([4, 3]), param([5, 4])], ([a, b]) => project(ops.matmul(a!, b!, true, true))],
   ['linear relu', () => [param([4, 3]), param([5, 3]), param([5])], ([x, w, b]) => project(ops.linear(x!, w!, b!, 'relu'))],
   ['linear no bias', () => [param([4, 3]), param([5, 3])], ([x, w]) => project(ops.linear(x!, w!, null, 'tanh'))],
+  ['linear identity', () => [param([4, 3]), param([5, 3]), param([5])], ([x, w, b]) => project(ops.linear(x!, w!, b!))],
   ['add', () => [param([2, 3]), param([2, 3])], ([a, b]) => project(ops.add(a!, b!))],
   ['sub', () => [param([2, 3]), param([2, 3])], ([a, b]) => project(ops.sub(a!, b!))],
   ['mul', () => [param([2, 3]), param([2, 3])], ([a, b]) => project(ops.mul(a!, b!))],
@@ -131,6 +132,36 @@ describe('tape and memory', () => {
     expect(weightSized).toBe(1);
     expect(w.grad!.isPersistent).toBe(true);
     expect(w.grad!.released).toBe(false);
+  });
+
+  it('an identity linear layer passes dy on as its pre-activation gradient, without a copy', () => {
+    const backend = getBackend();
+    const x = param([6, 40]);
+    const w = param([30, 40]);
+    const b = param([30]);
+    const original = backend.alloc.bind(backend);
+    let outputSized = 0;
+    let counting = false;
+    backend.alloc = (length, uninitialized) => {
+      if (counting && length === 6 * 30) outputSized++;
+      return original(length, uninitialized);
+    };
+    try {
+      scope(() => {
+        const loss = project(ops.linear(x, w, b));
+        counting = true;
+        backward(loss);
+      });
+    } finally {
+      backend.alloc = original;
+    }
+    // The projection's two (the broadcast gradient of its sum, that of its product); a copy of
+    // dy as the pre-activation gradient would be a third.
+    expect(outputSized).toBe(2);
+    // dbias is the column sums of dy.
+    const dy = Tensor.uniform([6, 30], new Rng(99), -1, 1).toArray();
+    const sums = Array.from({ length: 30 }, (_, c) => dy.filter((_, i) => i % 30 === c).reduce((p, q) => p + q, 0));
+    b.grad!.toArray().forEach((g, c) => expect(g).toBeCloseTo(sums[c]!, 5));
   });
 
   it('a gradient passed through to two leaves is copied, so each accumulates on its own', () => {
