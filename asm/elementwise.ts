@@ -139,6 +139,75 @@ export function bceLogits(z: usize, t: usize, out: usize, i0: i32, i1: i32): voi
   }
 }
 
+/** e^-|z| per lane (setting the sign bit is -|z| in one instruction). */
+// @ts-ignore: decorator
+@inline
+function expNegAbs(z: v128): v128 {
+  return vexp(v128.or(z, i32x4.splat(0x80000000)));
+}
+
+/** BCE terms max(z, 0) - z·t + log(1 + e) from e = e^-|z|. */
+// @ts-ignore: decorator
+@inline
+function bceTerms(z: v128, t: v128, e: v128): v128 {
+  return f32x4.add(f32x4.sub(f32x4.pmax(f32x4.splat(0), z), f32x4.mul(z, t)), vlog1pUnit(e));
+}
+
+/** (sigmoid(z) - t)·scale from e = e^-|z|: 1/(1 + e) for z ≥ 0, e/(1 + e) below (never overflows). */
+// @ts-ignore: decorator
+@inline
+function bceSlope(z: v128, t: v128, e: v128, scale: v128): v128 {
+  const r = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+  const sig = v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(z, f32x4.splat(0)));
+  return f32x4.mul(f32x4.sub(sig, t), scale);
+}
+
+/** Loss terms of the vector at element i, storing its gradient when `grad` ≠ 0. */
+// @ts-ignore: decorator
+@inline
+function bceStep(z: usize, t: usize, grad: usize, scale: v128, i: i32): v128 {
+  const zv = v128.load(at(z, i)), tv = v128.load(at(t, i));
+  const e = expNegAbs(zv);
+  if (grad != 0) v128.store(at(grad, i), bceSlope(zv, tv, e, scale));
+  return bceTerms(zv, tv, e);
+}
+
+// acc + both halves of v, promoted to float64.
+// @ts-ignore: decorator
+@inline
+function addPromoted(acc: v128, v: v128): v128 {
+  return f64x2.add(f64x2.add(acc, f64x2.promote_low_f32x4(v)), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+}
+
+/**
+ * Σ (max(z, 0) - z·t + log(1 + e^-|z|)) over [i0, i1), accumulated in float64, and when `grad` ≠ 0,
+ * grad = (sigmoid(z) - t)·scale: a mean BCE's loss and gradient in one pass sharing one e^-|z|,
+ * with no array of loss terms. Four vectors per pass (file header).
+ */
+export function bceLogitsGrad(z: usize, t: usize, scale: f32, grad: usize, i0: i32, i1: i32): f64 {
+  const s = f32x4.splat(scale);
+  let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
+  let i = i0;
+  for (; i + 16 <= i1; i += 16) {
+    const a = bceStep(z, t, grad, s, i);
+    const b = bceStep(z, t, grad, s, i + 4);
+    const c = bceStep(z, t, grad, s, i + 8);
+    const d = bceStep(z, t, grad, s, i + 12);
+    acc0 = addPromoted(addPromoted(acc0, a), c);
+    acc1 = addPromoted(addPromoted(acc1, b), d);
+  }
+  for (; i + 4 <= i1; i += 4) acc0 = addPromoted(acc0, bceStep(z, t, grad, s, i));
+  let total = f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1) + f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1);
+  for (; i < i1; i++) {
+    // Tail elements go through the same vector maths on a splatted lane.
+    const zv = f32x4.splat(load<f32>(at(z, i))), tv = f32x4.splat(load<f32>(at(t, i)));
+    const e = expNegAbs(zv);
+    if (grad != 0) store<f32>(at(grad, i), f32x4.extract_lane(bceSlope(zv, tv, e, s), 0));
+    total += <f64>f32x4.extract_lane(bceTerms(zv, tv, e), 0);
+  }
+  return total;
+}
+
 /** Σ x[i] (squares when `squares`), accumulated in float64. */
 export function sum(x: usize, squares: bool, i0: i32, i1: i32): f64 {
   let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
@@ -207,5 +276,29 @@ export function adam(
     store<f32>(at(m, i), mi);
     store<f32>(at(v, i), vi);
     store<f32>(at(param, i), p * decay - (stepSize * mi) / (Mathf.sqrt(vi * invC2) + eps));
+  }
+}
+
+/**
+ * Adam over a table of parameters, as one job: `table` holds `count` rows of six i32 (param,
+ * grad, m, v byte offsets, length n, start), where start is the parameter's offset in one index
+ * space in which every parameter begins on a multiple of 16. The job's range [g0, g1) of that
+ * space (multiples of 16) maps to 16-aligned ranges inside each parameter, so every element takes
+ * the same path (vector or tail) and gets the same bits as a per-parameter `adam` call.
+ */
+export function adamTable(
+  table: usize, count: i32,
+  beta1: f32, beta2: f32, eps: f32, l2: f32, decay: f32, stepSize: f32, invC2: f32,
+  g0: i32, g1: i32,
+): void {
+  for (let e = 0; e < count; e++) {
+    const row = table + (<usize>(e * 6) << 2);
+    const n = load<i32>(row, 16), start = load<i32>(row, 20);
+    const lo = max(g0 - start, 0), hi = min(g1 - start, n);
+    if (lo >= hi) continue;
+    adam(
+      <usize>load<i32>(row), <usize>load<i32>(row, 4), <usize>load<i32>(row, 8), <usize>load<i32>(row, 12),
+      beta1, beta2, eps, l2, decay, stepSize, invC2, lo, hi,
+    );
   }
 }

@@ -30,7 +30,7 @@ function lane0(v: v128): f32 {
 // @ts-ignore: decorator
 @inline
 function biasActivationLoop(
-  act: i32, x: usize, bias: usize, cols: i32, alpha: f32, out: usize, r0: i32, r1: i32,
+  act: i32, x: usize, bias: usize, cols: i32, alpha: f32, out: usize, pre: usize, r0: i32, r1: i32,
 ): void {
   const va = f32x4.splat(alpha);
   const zero = f32x4.splat(0);
@@ -39,11 +39,15 @@ function biasActivationLoop(
     let c = 0;
     for (; c + 4 <= cols; c += 4) {
       const b = bias != 0 ? v128.load(at(bias, c)) : zero;
-      v128.store(at(out, base + c), activate(act, va, f32x4.add(v128.load(at(x, base + c)), b)));
+      const v = f32x4.add(v128.load(at(x, base + c)), b);
+      if (pre != 0) v128.store(at(pre, base + c), v);
+      v128.store(at(out, base + c), activate(act, va, v));
     }
     for (; c < cols; c++) {
       const b: f32 = bias != 0 ? load<f32>(at(bias, c)) : 0;
-      store<f32>(at(out, base + c), lane0(activate(act, va, f32x4.splat(load<f32>(at(x, base + c)) + b))));
+      const v = load<f32>(at(x, base + c)) + b;
+      if (pre != 0) store<f32>(at(pre, base + c), v);
+      store<f32>(at(out, base + c), lane0(activate(act, va, f32x4.splat(v))));
     }
   }
 }
@@ -124,19 +128,22 @@ export function sumCols(x: usize, cols: i32, out: usize, r0: i32, r1: i32): void
   }
 }
 
-/** out[r, c] = act(x[r, c] + bias[c]) for rows [r0, r1); bias = 0 means no bias. */
+/**
+ * out[r, c] = act(x[r, c] + bias[c]) for rows [r0, r1); bias = 0 means no bias. When pre ≠ 0 it
+ * also receives x[r, c] + bias[c] (the pre-activation a backward pass reads), in the same pass.
+ */
 export function biasActivation(
-  x: usize, bias: usize, cols: i32, act: i32, alpha: f32, out: usize, r0: i32, r1: i32,
+  x: usize, bias: usize, cols: i32, act: i32, alpha: f32, out: usize, pre: usize, r0: i32, r1: i32,
 ): void {
   switch (act) {
-    case ACT_IDENTITY: biasActivationLoop(ACT_IDENTITY, x, bias, cols, alpha, out, r0, r1); break;
-    case ACT_RELU: biasActivationLoop(ACT_RELU, x, bias, cols, alpha, out, r0, r1); break;
-    case ACT_LEAKY_RELU: biasActivationLoop(ACT_LEAKY_RELU, x, bias, cols, alpha, out, r0, r1); break;
-    case ACT_ELU: biasActivationLoop(ACT_ELU, x, bias, cols, alpha, out, r0, r1); break;
-    case ACT_GELU: biasActivationLoop(ACT_GELU, x, bias, cols, alpha, out, r0, r1); break;
-    case ACT_SIGMOID: biasActivationLoop(ACT_SIGMOID, x, bias, cols, alpha, out, r0, r1); break;
-    case ACT_TANH: biasActivationLoop(ACT_TANH, x, bias, cols, alpha, out, r0, r1); break;
-    default: biasActivationLoop(ACT_SOFTPLUS, x, bias, cols, alpha, out, r0, r1);
+    case ACT_IDENTITY: biasActivationLoop(ACT_IDENTITY, x, bias, cols, alpha, out, pre, r0, r1); break;
+    case ACT_RELU: biasActivationLoop(ACT_RELU, x, bias, cols, alpha, out, pre, r0, r1); break;
+    case ACT_LEAKY_RELU: biasActivationLoop(ACT_LEAKY_RELU, x, bias, cols, alpha, out, pre, r0, r1); break;
+    case ACT_ELU: biasActivationLoop(ACT_ELU, x, bias, cols, alpha, out, pre, r0, r1); break;
+    case ACT_GELU: biasActivationLoop(ACT_GELU, x, bias, cols, alpha, out, pre, r0, r1); break;
+    case ACT_SIGMOID: biasActivationLoop(ACT_SIGMOID, x, bias, cols, alpha, out, pre, r0, r1); break;
+    case ACT_TANH: biasActivationLoop(ACT_TANH, x, bias, cols, alpha, out, pre, r0, r1); break;
+    default: biasActivationLoop(ACT_SOFTPLUS, x, bias, cols, alpha, out, pre, r0, r1);
   }
 }
 

@@ -13,7 +13,7 @@
  * are aligned (16 floats = one cache line for elementwise work, whole micro-tiles for GEMM).
  */
 
-import { adam, affine, axpy, bceLogits, binary, clamp, countNonZero, sum, unary } from './elementwise';
+import { adam, adamTable, affine, axpy, bceLogits, bceLogitsGrad, binary, clamp, countNonZero, sum, unary } from './elementwise';
 import { biasActivation, biasActivationBackward, columnAffine, sumCols, sumRows } from './rows';
 import { col2im, im2col, swapAxes } from './conv';
 import { maxPool2d, maxPool2dBackward, upsample2d, upsample2dBackward } from './pool';
@@ -55,9 +55,13 @@ const T_PACK_SLIVERS = 22;
 const T_GEMM_SPARSE = 23;
 const T_GEMM_SPARSE_B = 24;
 const T_CHANNEL_BIAS = 25;
-const T_COLUMNS_TO_CHANNELS = 40;
-const T_CHANNELS_TO_COLUMNS = 41;
-const T_CHANNEL_COLUMNS_GRAD = 42;
+// Numbered apart from the others so tasks added elsewhere do not collide with them.
+const T_BCE_GRAD = 41;
+const T_ADAM_TABLE = 42;
+// The shallow convolution products, numbered apart likewise.
+const T_COLUMNS_TO_CHANNELS = 50;
+const T_CHANNELS_TO_COLUMNS = 51;
+const T_CHANNEL_COLUMNS_GRAD = 52;
 
 // @ts-ignore: decorator
 @inline
@@ -150,7 +154,7 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
     case T_BIAS_ACT: {
       const rows = argI(job, 2);
       biasActivation(
-        argP(job, 0), argP(job, 1), argI(job, 3), argI(job, 4), argS(job, 5), argP(job, 6),
+        argP(job, 0), argP(job, 1), argI(job, 3), argI(job, 4), argS(job, 5), argP(job, 6), argP(job, 7),
         sliceStart(rows, chunk, count, 1), sliceStart(rows, chunk + 1, count, 1),
       );
       break;
@@ -193,6 +197,23 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
     case T_BCE: {
       const n = argI(job, 3);
       bceLogits(argP(job, 0), argP(job, 1), argP(job, 2), sliceStart(n, chunk, count, 16), sliceStart(n, chunk + 1, count, 16));
+      break;
+    }
+    case T_BCE_GRAD: {
+      const n = argI(job, 4);
+      const partial = bceLogitsGrad(
+        argP(job, 0), argP(job, 1), argS(job, 2), argP(job, 3), sliceStart(n, chunk, count, 16), sliceStart(n, chunk + 1, count, 16),
+      );
+      store<f64>(job + ARGS + (<usize>(ARG_SLOTS + chunk) << 3), partial);
+      break;
+    }
+    case T_ADAM_TABLE: {
+      const total = argI(job, 9);
+      adamTable(
+        argP(job, 0), argI(job, 1),
+        argS(job, 2), argS(job, 3), argS(job, 4), argS(job, 5), argS(job, 6), argS(job, 7), argS(job, 8),
+        sliceStart(total, chunk, count, 16), sliceStart(total, chunk + 1, count, 16),
+      );
       break;
     }
     case T_ADAM: {

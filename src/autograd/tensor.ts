@@ -39,7 +39,7 @@ export class Tensor {
   private storage: Float32Array | null;
   private home: Backend;
   private readonly owner: boolean;
-  private readonly persistent: boolean;
+  private persistent: boolean;
 
   private constructor(shape: Shape, data: Float32Array, backend: Backend, owner: boolean, options: TensorOptions) {
     this.shape = shape;
@@ -169,6 +169,25 @@ export class Tensor {
     return copy;
   }
 
+  /**
+   * Turn a tensor made in a scope (or left to the garbage collector) into a persistent one, so a
+   * gradient computed inside a training step can become a parameter's `.grad` without a copy.
+   * Returns false, changing nothing, for a view or a tensor that is already persistent: the
+   * caller copies instead.
+   */
+  adoptAsPersistent(): boolean {
+    if (!this.owner || this.persistent || this.storage === null) return false;
+    this.persistent = true;
+    // The enclosing scope skips persistent tensors when it ends; the collector must not free it.
+    collector.unregister(this);
+    return true;
+  }
+
+  /** Whether the tensor outlives scopes (parameters, optimizer state, adopted gradients). */
+  get isPersistent(): boolean {
+    return this.persistent;
+  }
+
   /** Release the storage now. Only needed for persistent tensors; scopes handle the rest. */
   dispose(): void {
     if (this.storage === null || !this.owner) return;
@@ -199,6 +218,8 @@ export function scope<T>(fn: () => T): T {
   const keep = new Set<Tensor>(tensorsIn(result));
   const parent = scopes[scopes.length - 1];
   for (const tensor of frame.made) {
+    // Adopted after it was made (adoptAsPersistent): its new owner releases it.
+    if (tensor.isPersistent) continue;
     if (keep.has(tensor)) {
       // A kept tensor now belongs to the enclosing scope (or to the garbage collector).
       if (parent) parent.made.push(tensor);

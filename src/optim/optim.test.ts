@@ -58,6 +58,26 @@ describe('optimizers follow the torch.optim update rules', () => {
     expectAllClose(p.data, [adamRef(1, 0.3, 5, o), adamRef(-2, -0.7, 5, o)], 1e-6, 1e-5);
   });
 
+  it.each([
+    ['Adam', false, 0],
+    ['Adam with L2', false, 0.1],
+    ['AdamW', true, 0.1],
+  ])('%s updates several parameters in one call, skipping those without a gradient', (_name, decoupled, wd) => {
+    const a = paramWithGrad([1, -2, 0.5], [0.3, -0.7, 0.1]);
+    const frozen = paramWithGrad([4], [1]);
+    frozen.grad = null;
+    const b = paramWithGrad([-1], [0.2]);
+    const opt = decoupled
+      ? new AdamW([a, frozen, b], { lr: 0.01, weightDecay: wd })
+      : new Adam([a, frozen, b], { lr: 0.01, weightDecay: wd });
+    for (let i = 0; i < 3; i++) opt.step();
+    const o = { lr: 0.01, b1: 0.9, b2: 0.999, eps: 1e-8, wd, decoupled };
+    expectAllClose(a.data, [adamRef(1, 0.3, 3, o), adamRef(-2, -0.7, 3, o), adamRef(0.5, 0.1, 3, o)], 1e-6, 1e-5);
+    expectAllClose(b.data, [adamRef(-1, 0.2, 3, o)], 1e-6, 1e-5);
+    expect([...frozen.data]).toEqual([4]);
+    expect([...opt.stateTensors().keys()].sort()).toEqual(['0.m', '0.v', '2.m', '2.v']);
+  });
+
   it('RMSprop', () => {
     const p = paramWithGrad([1], [0.5]);
     new Rmsprop([p], { lr: 0.01, alpha: 0.9 }).step();

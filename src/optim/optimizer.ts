@@ -8,6 +8,13 @@ import { noGrad } from '../autograd/tape.js';
 import { Tensor } from '../autograd/tensor.js';
 import { LatentError } from '../errors.js';
 
+/** A parameter due for an update: its index in `params`, the tensor and its gradient. */
+export interface ParamUpdate {
+  readonly index: number;
+  readonly param: Tensor;
+  readonly grad: Tensor;
+}
+
 export abstract class Optimizer {
   /** Current learning rate (schedules change it between epochs). */
   lr: number;
@@ -26,11 +33,16 @@ export abstract class Optimizer {
   /** Apply one update from the parameters' accumulated gradients. */
   step(): void {
     this.steps++;
-    noGrad(() => {
-      this.params.forEach((param, i) => {
-        if (param.grad) this.update(i, param, param.grad);
-      });
+    const items: ParamUpdate[] = [];
+    this.params.forEach((param, index) => {
+      if (param.grad) items.push({ index, param, grad: param.grad });
     });
+    noGrad(() => this.updateAll(items));
+  }
+
+  /** Update every parameter that has a gradient; one `update` each unless an optimizer fuses them. */
+  protected updateAll(items: readonly ParamUpdate[]): void {
+    for (const { index, param, grad } of items) this.update(index, param, grad);
   }
 
   /**

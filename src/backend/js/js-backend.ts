@@ -6,8 +6,8 @@
  * buffers step after step instead of churning the garbage collector.
  */
 
-import type { Activation, AdamArgs, Backend, BinaryOp, Conv2dGeometry, GemmArgs, UnaryOp, UpsampleMode } from '../backend.js';
-import { activate, activationSlope, binaryOp, unaryOp } from './activations.js';
+import type { Activation, AdamArgs, AdamSlot, Backend, BinaryOp, Conv2dGeometry, GemmArgs, UnaryOp, UpsampleMode } from '../backend.js';
+import { activate, activationSlope, binaryOp, sigmoid, unaryOp } from './activations.js';
 import { channelColumnsGrad, channelsToColumns, col2im, columnsToChannels, im2col, swapAxes } from './conv.js';
 import { gemm } from './gemm.js';
 import { maxPool2d, maxPool2dBackward, upsample2d, upsample2dBackward } from './pool.js';
@@ -78,10 +78,15 @@ export class JsBackend implements Backend {
     act: Activation,
     alpha: number,
     out: Float32Array,
+    pre: Float32Array | null = null,
   ): void {
     for (let r = 0; r < rows; r++) {
       const base = r * cols;
-      for (let c = 0; c < cols; c++) out[base + c] = activate(act, alpha, x[base + c]! + (bias ? bias[c]! : 0));
+      for (let c = 0; c < cols; c++) {
+        const v = x[base + c]! + (bias ? bias[c]! : 0);
+        if (pre) pre[base + c] = v;
+        out[base + c] = activate(act, alpha, v);
+      }
     }
   }
 
@@ -159,6 +164,21 @@ export class JsBackend implements Backend {
       const zi = z[i]!;
       out[i] = Math.max(zi, 0) - zi * t[i]! + Math.log1p(Math.exp(-Math.abs(zi)));
     }
+  }
+
+  bceLogitsGrad(z: Float32Array, t: Float32Array, scale: number, grad: Float32Array | null): number {
+    let total = 0;
+    for (let i = 0; i < z.length; i++) {
+      const zi = z[i]!;
+      const ti = t[i]!;
+      total += Math.fround(Math.max(zi, 0) - zi * ti + Math.log1p(Math.exp(-Math.abs(zi))));
+      if (grad) grad[i] = (sigmoid(zi) - ti) * scale;
+    }
+    return total;
+  }
+
+  adamGroup(slots: readonly AdamSlot[], args: AdamArgs): void {
+    for (const { param, grad, m, v } of slots) this.adam(param, grad, m, v, args);
   }
 
   adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, args: AdamArgs): void {

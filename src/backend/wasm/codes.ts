@@ -61,7 +61,7 @@ export const TASK = {
   axpy: 5,
   /** x, lo, hi, out, n */
   clamp: 6,
-  /** x, bias|0, rows, cols, act, alpha, out */
+  /** x, bias|0, rows, cols, act, alpha, out, pre|0 */
   biasActivation: 7,
   /** dy, pre, y, rows, cols, act, alpha, dx, dbias|0 */
   biasActivationBackward: 8,
@@ -105,12 +105,19 @@ export const TASK = {
   gemmSparseB: 24,
   /** x, bias, batch, channels, plane, out (split over planes) */
   channelBias: 25,
+  /** z, t, scale, grad|0, n → per-chunk partial loss sums (numbered apart from the others) */
+  bceLogitsGrad: 41,
+  /**
+   * table (rows of param, grad, m, v, n, start as i32), rows, beta1, beta2, eps, l2, decay,
+   * stepSize, invC2, total (split over the index space of the starts; numbered apart)
+   */
+  adamTable: 42,
   /** w, cols, bias|0, out, batch, rows, depth, plane (split over samples) */
-  columnsToChannels: 40,
+  columnsToChannels: 50,
   /** w, x, cols, batch, channels, depth, plane (split over samples) */
-  channelsToColumns: 41,
+  channelsToColumns: 51,
   /** g, cols, dw, batch, rows, depth, plane, accumulate, scratch, scratchStride (split over rows in 4s) */
-  channelColumnsGrad: 42,
+  channelColumnsGrad: 52,
 } as const;
 export type TaskId = (typeof TASK)[keyof typeof TASK];
 

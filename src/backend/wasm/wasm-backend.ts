@@ -11,6 +11,7 @@ import {
   upsampleSize,
   type Activation,
   type AdamArgs,
+  type AdamSlot,
   type Backend,
   type BinaryOp,
   type Conv2dGeometry,
@@ -322,10 +323,12 @@ export class WasmBackend implements Backend {
     act: Activation,
     alpha: number,
     out: Float32Array,
+    pre: Float32Array | null = null,
   ): void {
     need(x, rows * cols, 'biasActivation x');
     need(out, rows * cols, 'biasActivation out');
     if (bias) need(bias, cols, 'biasActivation bias');
+    if (pre) need(pre, rows * cols, 'biasActivation pre');
     // Without a bias the op is elementwise, and a single row (an activation over a whole tensor,
     // e.g. after a convolution) is viewed as several so that threads can share it.
     if (!bias && rows === 1) [rows, cols] = elementwiseRows(cols);
@@ -339,6 +342,7 @@ export class WasmBackend implements Backend {
       ACTIVATION_CODES[act],
       alpha,
       this.ptr(out),
+      this.optPtr(pre),
     );
   }
 
@@ -434,16 +438,27 @@ export class WasmBackend implements Backend {
     this.exec(TASK.bceLogits, this.chunks(n * TRANSCENDENTAL_COST, n / 16), this.ptr(z), this.ptr(t), this.ptr(out), n);
   }
 
+  bceLogitsGrad(z: Float32Array, t: Float32Array, scale: number, grad: Float32Array | null): number {
+    const n = z.length;
+    need(t, n, 'bceLogitsGrad t');
+    if (grad) need(grad, n, 'bceLogitsGrad grad');
+    const chunks = this.exec(
+      TASK.bceLogitsGrad,
+      this.chunks(n * TRANSCENDENTAL_COST, n / 16),
+      this.ptr(z),
+      this.ptr(t),
+      scale,
+      this.optPtr(grad),
+      n,
+    );
+    return this.partialSum(chunks);
+  }
+
   adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, args: AdamArgs): void {
     const n = param.length;
     need(grad, n, 'adam grad');
     need(m, n, 'adam m');
     need(v, n, 'adam v');
-    const { lr, beta1, beta2, eps, weightDecay, decoupled, step } = args;
-    const l2 = decoupled ? 0 : weightDecay;
-    const decay = decoupled ? 1 - lr * weightDecay : 1;
-    const stepSize = lr / (1 - Math.pow(beta1, step));
-    const invC2 = 1 / (1 - Math.pow(beta2, step));
     this.exec(
       TASK.adam,
       this.chunks(n * 4, n / 16),
@@ -451,15 +466,32 @@ export class WasmBackend implements Backend {
       this.ptr(grad),
       this.ptr(m),
       this.ptr(v),
-      beta1,
-      beta2,
-      eps,
-      l2,
-      decay,
-      stepSize,
-      invC2,
+      ...adamHyperparameters(args),
       n,
     );
+  }
+
+  adamGroup(slots: readonly AdamSlot[], args: AdamArgs): void {
+    if (slots.length === 0) return;
+    // Rows of param, grad, m, v, n, start (asm/elementwise.ts adamTable); each parameter starts
+    // on a multiple of 16 of one index space, which the job's chunks split.
+    const table = this.heap.alloc(ADAM_TABLE_COLUMNS * slots.length, true);
+    try {
+      const rows = new Int32Array(table.buffer, table.byteOffset, table.length);
+      let total = 0;
+      slots.forEach(({ param, grad, m, v }, i) => {
+        const n = param.length;
+        need(grad, n, 'adam grad');
+        need(m, n, 'adam m');
+        need(v, n, 'adam v');
+        rows.set([this.ptr(param), this.ptr(grad), this.ptr(m), this.ptr(v), n, total], i * ADAM_TABLE_COLUMNS);
+        total += Math.ceil(n / 16) * 16;
+      });
+      const hyper = adamHyperparameters(args);
+      this.exec(TASK.adamTable, this.chunks(total * 4, total / 16), this.ptr(table), slots.length, ...hyper, total);
+    } finally {
+      this.heap.release(table);
+    }
   }
 
   im2col(images: Float32Array, geometry: Conv2dGeometry, cols: Float32Array, batch: number): void {
@@ -704,7 +736,11 @@ export class WasmBackend implements Backend {
 
   /** Mode 0 sums x, 1 sums its squares, 2 counts its non-zeros. */
   private reduce(x: Float32Array, mode: 0 | 1 | 2): number {
-    const chunks = this.exec(TASK.sum, this.chunks(x.length, x.length / 16), this.ptr(x), mode, x.length);
+    return this.partialSum(this.exec(TASK.sum, this.chunks(x.length, x.length / 16), this.ptr(x), mode, x.length));
+  }
+
+  /** Sum of the per-chunk partial results of the last job, in chunk order. */
+  private partialSum(chunks: number): number {
     let total = 0;
     for (let i = 0; i < chunks; i++) total += this.args[ARG_SLOTS + i]!;
     return total;
@@ -737,6 +773,18 @@ export class WasmBackend implements Backend {
     this.pool.run(chunks, chunks > 1);
     return chunks;
   }
+}
+
+/** Int32 columns of a row of the adamTable task: param, grad, m, v, n, start. */
+const ADAM_TABLE_COLUMNS = 6;
+
+/** The kernel's Adam arguments: beta1, beta2, eps, l2, decay, stepSize, invC2. */
+function adamHyperparameters({ lr, beta1, beta2, eps, weightDecay, decoupled, step }: AdamArgs): number[] {
+  const l2 = decoupled ? 0 : weightDecay;
+  const decay = decoupled ? 1 - lr * weightDecay : 1;
+  const stepSize = lr / (1 - Math.pow(beta1, step));
+  const invC2 = 1 / (1 - Math.pow(beta2, step));
+  return [beta1, beta2, eps, l2, decay, stepSize, invC2];
 }
 
 function fixedHeap(): WasmHeap {
