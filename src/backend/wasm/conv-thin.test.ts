@@ -9,10 +9,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../tensor/rng.js';
-import type { Backend } from '../backend.js';
 import { gemmTolerance, expectAllClose } from './test-utils/all-close.js';
-import { HOST_VARIANTS, onBackend, oracle, randomArray, wasmBackends } from './test-utils/fixtures.js';
-import type { WasmBackend } from './wasm-backend.js';
+import { HOST_VARIANTS, onBackend, onBoth, randomArray, wasmBackends } from './test-utils/fixtures.js';
 
 const builds = await wasmBackends();
 
@@ -38,27 +36,6 @@ function shapes(): Shape[] {
   return out;
 }
 
-/** Run `fn` on the oracle and on `backend` over copies of `inputs` and of `initial` (the output's prior content). */
-function both(
-  backend: WasmBackend,
-  inputs: readonly Float32Array[],
-  initial: Float32Array,
-  fn: (b: Backend, inputs: Float32Array[], out: Float32Array) => void,
-): [Float32Array, Float32Array] {
-  const expected = initial.slice();
-  fn(
-    oracle,
-    inputs.map((x) => x.slice()),
-    expected,
-  );
-  const views = inputs.map((x) => onBackend(backend, x));
-  const out = onBackend(backend, initial);
-  fn(backend, views, out);
-  const actual = out.slice();
-  for (const view of [...views, out]) backend.release(view);
-  return [actual, expected];
-}
-
 describe.each(HOST_VARIANTS)('%s shallow convolution products', (variant) => {
   const backends = builds.get(variant)!;
   const THREADS = [...backends.keys()];
@@ -73,7 +50,7 @@ describe.each(HOST_VARIANTS)('%s shallow convolution products', (variant) => {
         const cols = randomArray(rng, s.depth * s.batch * s.plane);
         const bias = i % 2 === 0 ? randomArray(rng, s.rows) : null;
         const initial = new Float32Array(s.batch * s.rows * s.plane).fill(7);
-        const [actual, expected] = both(backend, bias ? [w, cols, bias] : [w, cols], initial, (b, [wv, cv, bv], out) =>
+        const [actual, expected] = onBoth(backend, bias ? [w, cols, bias] : [w, cols], initial, (b, [wv, cv, bv], out) =>
           b.columnsToChannels(wv!, cv!, bv ?? null, s.batch, s.rows, s.depth, s.plane, out),
         );
         expectAllClose(actual, expected, gemmTolerance(s.depth + 1), JSON.stringify(s));
@@ -86,7 +63,7 @@ describe.each(HOST_VARIANTS)('%s shallow convolution products', (variant) => {
         const w = randomArray(rng, s.rows * s.depth);
         const x = randomArray(rng, s.batch * s.rows * s.plane);
         const initial = new Float32Array(s.depth * s.batch * s.plane).fill(-3);
-        const [actual, expected] = both(backend, [w, x], initial, (b, [wv, xv], cols) =>
+        const [actual, expected] = onBoth(backend, [w, x], initial, (b, [wv, xv], cols) =>
           b.channelsToColumns(wv!, xv!, s.batch, s.rows, s.depth, s.plane, cols),
         );
         expectAllClose(actual, expected, gemmTolerance(s.rows), JSON.stringify(s));
@@ -100,7 +77,7 @@ describe.each(HOST_VARIANTS)('%s shallow convolution products', (variant) => {
         const cols = randomArray(rng, s.depth * s.batch * s.plane);
         const accumulate = i % 2 === 1;
         const initial = randomArray(rng, s.rows * s.depth);
-        const [actual, expected] = both(backend, [g, cols], initial, (b, [gv, cv], dw) =>
+        const [actual, expected] = onBoth(backend, [g, cols], initial, (b, [gv, cv], dw) =>
           b.channelColumnsGrad(gv!, cv!, s.batch, s.rows, s.depth, s.plane, dw, accumulate),
         );
         expectAllClose(actual, expected, gemmTolerance(s.batch * s.plane + 1), JSON.stringify({ ...s, accumulate }));

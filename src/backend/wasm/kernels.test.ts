@@ -7,9 +7,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../tensor/rng.js';
-import { ACTIVATIONS, BINARY_OPS, UNARY_OPS, type Backend } from '../backend.js';
+import { ACTIVATIONS, BINARY_OPS, UNARY_OPS } from '../backend.js';
 import { ELEMENTWISE, expectAllClose } from './test-utils/all-close.js';
-import { HOST_VARIANTS, onBackend, oracle, randomArray, wasmBackends } from './test-utils/fixtures.js';
+import { HOST_VARIANTS, onBackend, onBoth, oracle, randomArray, wasmBackends } from './test-utils/fixtures.js';
 import type { WasmBackend } from './wasm-backend.js';
 
 const builds = await wasmBackends();
@@ -28,34 +28,13 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     return values;
   }
 
-  /** Run `fn` on the oracle with plain arrays and on `backend` with copies; return both outputs. */
-  function both(
-    backend: WasmBackend,
-    inputs: readonly Float32Array[],
-    outLength: number,
-    fn: (b: Backend, inputs: Float32Array[], out: Float32Array) => void,
-  ): [Float32Array, Float32Array] {
-    const expected = new Float32Array(outLength);
-    fn(
-      oracle,
-      inputs.map((x) => x.slice()),
-      expected,
-    );
-    const wasmInputs = inputs.map((x) => onBackend(backend, x));
-    const out = backend.alloc(outLength);
-    fn(backend, wasmInputs, out);
-    const actual = out.slice();
-    for (const view of [...wasmInputs, out]) backend.release(view);
-    return [actual, expected];
-  }
-
   describe.each(THREADS)('wasm kernels on %i thread(s)', (threads) => {
     const backend = backends.get(threads)!;
 
     it.each(UNARY_OPS)('unary %s', (op) => {
       for (const n of LENGTHS) {
         const x = withSpecials(randomArray(new Rng(n), n, -12, 12));
-        const [actual, expected] = both(backend, [x], n, (b, [v], out) => b.unary(op, v!, out));
+        const [actual, expected] = onBoth(backend, [x], n, (b, [v], out) => b.unary(op, v!, out));
         expectAllClose(actual, expected, ELEMENTWISE, `${op} n=${n}`);
       }
     });
@@ -74,7 +53,7 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
         const a = withSpecials(randomArray(rng, n, -5, 5));
         const b = randomArray(rng, n, -5, 5);
         b.set([0, 1, -0, NaN, 2, Infinity].slice(0, n));
-        const [actual, expected] = both(backend, [a, b], n, (k, [x, y], out) => k.binary(op, x!, y!, out));
+        const [actual, expected] = onBoth(backend, [a, b], n, (k, [x, y], out) => k.binary(op, x!, y!, out));
         expectAllClose(actual, expected, ELEMENTWISE, `${op} n=${n}`);
       }
     });
@@ -84,11 +63,11 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
         const rng = new Rng(n + 2);
         const a = withSpecials(randomArray(rng, n, -5, 5));
         const b = randomArray(rng, n, -5, 5);
-        let [actual, expected] = both(backend, [a], n, (k, [x], out) => k.affine(x!, -1.5, 0.25, out));
+        let [actual, expected] = onBoth(backend, [a], n, (k, [x], out) => k.affine(x!, -1.5, 0.25, out));
         expectAllClose(actual, expected, ELEMENTWISE, `affine n=${n}`);
-        [actual, expected] = both(backend, [a, b], n, (k, [x, y], out) => k.axpy(x!, 0.75, y!, out));
+        [actual, expected] = onBoth(backend, [a, b], n, (k, [x, y], out) => k.axpy(x!, 0.75, y!, out));
         expectAllClose(actual, expected, ELEMENTWISE, `axpy n=${n}`);
-        [actual, expected] = both(backend, [a], n, (k, [x], out) => k.clamp(x!, -1, 2, out));
+        [actual, expected] = onBoth(backend, [a], n, (k, [x], out) => k.clamp(x!, -1, 2, out));
         expectAllClose(actual, expected, ELEMENTWISE, `clamp n=${n}`);
       }
     });
@@ -98,7 +77,7 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
         const rng = new Rng(n + 3);
         const z = withSpecials(randomArray(rng, n, -30, 30));
         const t = randomArray(rng, n, 0, 1);
-        const [actual, expected] = both(backend, [z, t], n, (k, [x, y], out) => k.bceLogits(x!, y!, out));
+        const [actual, expected] = onBoth(backend, [z, t], n, (k, [x, y], out) => k.bceLogits(x!, y!, out));
         expectAllClose(actual, expected, ELEMENTWISE, `bceLogits n=${n}`);
       }
     });
@@ -113,19 +92,21 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
       const z = Float32Array.from(grid);
       for (const target of [0, 1]) {
         const t = new Float32Array(z.length).fill(target);
-        const [actual, expected] = both(backend, [z, t], z.length, (k, [x, y], out) => k.bceLogits(x!, y!, out));
+        const [actual, expected] = onBoth(backend, [z, t], z.length, (k, [x, y], out) => k.bceLogits(x!, y!, out));
         const lossOnly = target === 0 ? () => true : (i: number) => z[i]! > 0;
         const pick = (a: Float32Array) => a.filter((_, i) => lossOnly(i));
         expectAllClose(pick(actual), pick(expected), TIGHT, `bceLogits t=${target}`);
       }
-      const [actual, expected] = both(backend, [z], z.length, (k, [x], out) => k.biasActivation(x!, null, 1, z.length, 'softplus', 0, out));
+      const [actual, expected] = onBoth(backend, [z], z.length, (k, [x], out) =>
+        k.biasActivation(x!, null, 1, z.length, 'softplus', 0, out),
+      );
       expectAllClose(actual, expected, TIGHT, 'softplus');
     });
 
     it('bceLogits of a denormal loss is within one denormal step', () => {
       const z = Float32Array.from([100, 95, 88.8, 87.5, 103, 104.5]);
       const t = new Float32Array(z.length).fill(1);
-      const [actual, expected] = both(backend, [z, t], z.length, (k, [x, y], out) => k.bceLogits(x!, y!, out));
+      const [actual, expected] = onBoth(backend, [z, t], z.length, (k, [x, y], out) => k.bceLogits(x!, y!, out));
       expectAllClose(actual, expected, { rtol: 0, atol: 2 ** -149 }, 'bceLogits denormal');
       expect(actual[4]).toBeGreaterThan(0);
     });
@@ -200,11 +181,11 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
         const rng = new Rng(rows * 31 + cols);
         const x = withSpecials(randomArray(rng, rows * cols, -8, 8));
         const bias = randomArray(rng, cols, -1, 1);
-        let [actual, expected] = both(backend, [x, bias], rows * cols, (k, [v, b], out) =>
+        let [actual, expected] = onBoth(backend, [x, bias], rows * cols, (k, [v, b], out) =>
           k.biasActivation(v!, b!, rows, cols, act, alpha, out),
         );
         expectAllClose(actual, expected, ELEMENTWISE, `${act} ${rows}×${cols} with bias`);
-        [actual, expected] = both(backend, [x], rows * cols, (k, [v], out) => k.biasActivation(v!, null, rows, cols, act, alpha, out));
+        [actual, expected] = onBoth(backend, [x], rows * cols, (k, [v], out) => k.biasActivation(v!, null, rows, cols, act, alpha, out));
         expectAllClose(actual, expected, ELEMENTWISE, `${act} ${rows}×${cols} without bias`);
       }
     });
@@ -218,12 +199,12 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
         const y = new Float32Array(n);
         oracle.biasActivation(pre, null, rows, cols, act, alpha, y);
         const dy = randomArray(rng, n, -1, 1);
-        const [dx, dxExpected] = both(backend, [dy, pre, y], n, (k, [g, p, o], out) =>
+        const [dx, dxExpected] = onBoth(backend, [dy, pre, y], n, (k, [g, p, o], out) =>
           k.biasActivationBackward(g!, p!, o!, rows, cols, act, alpha, out, null),
         );
         expectAllClose(dx, dxExpected, ELEMENTWISE, `${act} dx ${rows}×${cols}`);
         // dbias, with dx written over dy (allowed by the contract).
-        const [dbias, dbiasExpected] = both(backend, [dy, pre, y], cols, (k, [g, p, o], out) =>
+        const [dbias, dbiasExpected] = onBoth(backend, [dy, pre, y], cols, (k, [g, p, o], out) =>
           k.biasActivationBackward(g!, p!, o!, rows, cols, act, alpha, g!, out),
         );
         expectAllClose(dbias, dbiasExpected, { rtol: 1e-5, atol: 1e-5 * Math.sqrt(rows) }, `${act} dbias ${rows}×${cols}`);
@@ -238,7 +219,7 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
         const shift = randomArray(rng, cols);
         for (const useScale of [true, false]) {
           for (const useShift of [true, false]) {
-            const [actual, expected] = both(backend, [x, scale, shift], rows * cols, (k, [v, s, t], out) =>
+            const [actual, expected] = onBoth(backend, [x, scale, shift], rows * cols, (k, [v, s, t], out) =>
               k.columnAffine(v!, useScale ? s! : null, useShift ? t! : null, rows, cols, out),
             );
             expectAllClose(actual, expected, ELEMENTWISE, `columnAffine ${rows}×${cols} ${useScale} ${useShift}`);
@@ -261,9 +242,9 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
         const size = batch * channels * plane;
         const x = randomArray(rng, size, -4, 4);
         const bias = randomArray(rng, channels, -2, 2);
-        const [actual, expected] = both(backend, [x, bias], size, (k, [v, b], out) => k.channelBias(v!, b!, batch, channels, plane, out));
+        const [actual, expected] = onBoth(backend, [x, bias], size, (k, [v, b], out) => k.channelBias(v!, b!, batch, channels, plane, out));
         expectAllClose(actual, expected, TIGHT, `channelBias ${batch}×${channels}×${plane}`);
-        const [inPlace] = both(backend, [x, bias], size, (k, [v, b], out) => {
+        const [inPlace] = onBoth(backend, [x, bias], size, (k, [v, b], out) => {
           k.channelBias(v!, b!, batch, channels, plane, v!);
           out.set(v!);
         });
@@ -274,9 +255,9 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     it('sumRows and sumCols', () => {
       for (const [rows, cols] of MATRICES) {
         const x = randomArray(new Rng(rows * 43 + cols), rows * cols, -2, 2);
-        let [actual, expected] = both(backend, [x], cols, (k, [v], out) => k.sumRows(v!, rows, cols, out));
+        let [actual, expected] = onBoth(backend, [x], cols, (k, [v], out) => k.sumRows(v!, rows, cols, out));
         expectAllClose(actual, expected, { rtol: 1e-5, atol: 1e-5 * Math.sqrt(rows) }, `sumRows ${rows}×${cols}`);
-        [actual, expected] = both(backend, [x], rows, (k, [v], out) => k.sumCols(v!, rows, cols, out));
+        [actual, expected] = onBoth(backend, [x], rows, (k, [v], out) => k.sumCols(v!, rows, cols, out));
         expectAllClose(actual, expected, { rtol: 1e-6, atol: 1e-6 }, `sumCols ${rows}×${cols}`);
       }
     });
@@ -404,7 +385,7 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
         const batch = [1, 2, 3, 7][i % 4]!;
         const image = specialImage(new Rng(g.height * 13 + g.width), batch * g.channels * g.height * g.width);
         const size = g.channels * g.kernelH * g.kernelW * batch * g.outH * g.outW;
-        const [actual, expected] = both(backend, [image], size, (k, [img], cols) => k.im2col(img!, g, cols, batch));
+        const [actual, expected] = onBoth(backend, [image], size, (k, [img], cols) => k.im2col(img!, g, cols, batch));
         expect(actual, JSON.stringify({ ...g, batch })).toEqual(expected);
       });
     });

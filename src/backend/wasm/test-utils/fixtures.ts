@@ -5,6 +5,7 @@
  */
 
 import { afterAll } from 'vitest';
+import type { Backend } from '../../backend.js';
 import { JsBackend } from '../../js/js-backend.js';
 import { Rng } from '../../../tensor/rng.js';
 import { relaxedSimdSupported, type KernelVariant } from '../kernels.js';
@@ -48,4 +49,28 @@ export function onBackend(backend: WasmBackend, values: ArrayLike<number>): Floa
   const out = backend.alloc(values.length);
   out.set(values);
   return out;
+}
+
+/**
+ * Run `fn` on the oracle with plain arrays and on `backend` with copies of `inputs`; the output
+ * starts as a copy of `initial`, or zeroed at that length. Returns [backend's output, oracle's].
+ */
+export function onBoth(
+  backend: WasmBackend,
+  inputs: readonly Float32Array[],
+  initial: Float32Array | number,
+  fn: (b: Backend, inputs: Float32Array[], out: Float32Array) => void,
+): [Float32Array, Float32Array] {
+  const expected = typeof initial === 'number' ? new Float32Array(initial) : initial.slice();
+  fn(
+    oracle,
+    inputs.map((x) => x.slice()),
+    expected,
+  );
+  const views = inputs.map((x) => onBackend(backend, x));
+  const out = typeof initial === 'number' ? backend.alloc(initial) : onBackend(backend, initial);
+  fn(backend, views, out);
+  const actual = out.slice();
+  for (const view of [...views, out]) backend.release(view);
+  return [actual, expected];
 }
