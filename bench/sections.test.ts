@@ -3,8 +3,20 @@
  * others, newest version first, with the notes once at the end.
  */
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nodeMajor, readSections, withSection } from './sections.js';
+
+describe('BENCHMARKS.md', () => {
+  // The benchmark writes bench/notes.md after its sections on every run, so a note edited in
+  // BENCHMARKS.md alone is lost at the next run: the two must agree.
+  it('ends with the notes of bench/notes.md, which the benchmark writes there', () => {
+    const notes = readFileSync(new URL('./notes.md', import.meta.url), 'utf8');
+    const file = readFileSync(new URL('../BENCHMARKS.md', import.meta.url), 'utf8');
+    const heading = notes.split('\n', 1)[0]!;
+    expect(file.slice(file.indexOf(heading))).toBe(notes);
+  });
+});
 
 describe('withSection', () => {
   it('adds a section to a file without markers, dropping the unmarked text', () => {
