@@ -13,11 +13,7 @@
  * may name the same pixel as a valid one. Units and layout are those of conv.ts.
  */
 
-// @ts-ignore: decorator
-@inline
-function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at } from './address';
 
 /** Columns of units [u0, u1) (u = c·batch + n) from `image` through `table`. */
 export function im2colGather(

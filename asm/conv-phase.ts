@@ -21,11 +21,7 @@
  * phase planes and kW·P lane masks.
  */
 
-// @ts-ignore: decorator
-@inline
-function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at } from './address';
 
 /** Largest |⌊(k − p)/2⌋| over taps k in [0, kernel): the phase shift of the farthest tap. */
 // @ts-ignore: decorator
@@ -39,10 +35,17 @@ function margin(kH: i32, kW: i32, pH: i32, pW: i32, outW: i32): i32 {
   return (reach(kH, pH) * outW + reach(kW, pW) + 3) & ~3;
 }
 
-/** Floats of scratch the phase-plane paths need (mirrored by the backend before it picks them). */
+/** Floats from one padded phase plane to the next: the plane in whole vectors and a margin on each side. */
+// @ts-ignore: decorator
+@inline
+function phaseStride(plane: i32, pad: i32): i32 {
+  return ((plane + 3) & ~3) + 2 * pad;
+}
+
+/** Floats of scratch the phase-plane paths need (exported: the backend asks before it picks them). */
 export function phaseScratchFloats(kH: i32, kW: i32, pH: i32, pW: i32, outH: i32, outW: i32): i32 {
   const plane = outH * outW;
-  return 4 * (((plane + 3) & ~3) + 2 * margin(kH, kW, pH, pW, outW)) + kW * plane;
+  return 4 * phaseStride(plane, margin(kH, kW, pH, pW, outW)) + kW * plane;
 }
 
 // Lane masks per kx at `masks`: −1 where column ox of a column plane pairs with a phase column
@@ -77,7 +80,7 @@ export function im2colPhases(
   const stride = batch * plane;
   const taps = kH * kW;
   const pad = margin(kH, kW, pH, pW, outW);
-  const planeStride = ((plane + 3) & ~3) + 2 * pad;
+  const planeStride = phaseStride(plane, pad);
   const masks = at(scratch, 4 * planeStride);
   fillMasks(masks, kW, pW, outW, plane);
   // Margins stay zero: the de-interleave below writes plane interiors only.
@@ -141,7 +144,7 @@ export function col2imPhases(
   const stride = batch * plane;
   const taps = kH * kW;
   const pad = margin(kH, kW, pH, pW, outW);
-  const planeStride = ((plane + 3) & ~3) + 2 * pad;
+  const planeStride = phaseStride(plane, pad);
   const masks = at(scratch, 4 * planeStride);
   fillMasks(masks, kW, pW, outW, plane);
   const negZero = f32x4.splat(-0.0);

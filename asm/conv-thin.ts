@@ -17,13 +17,8 @@
  * calling thread's scratch.
  */
 
+import { at } from './address';
 import { madd } from './fma';
-
-// @ts-ignore: decorator
-@inline
-function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
 
 /** Samples [n0, n1) of out[n, o, p] = Σ_t w[o·K + t] · cols[t·batch·P + n·P + p] (+ bias[o], 0 for none). */
 export function columnsToChannels(

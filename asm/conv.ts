@@ -17,6 +17,7 @@
  * the phase planes of conv-phase.ts instead.
  */
 
+import { at } from './address';
 import { col2imScatter, im2colGather } from './conv-gather';
 import { col2imPhases, im2colPhases } from './conv-phase';
 
@@ -24,12 +25,6 @@ import { col2imPhases, im2colPhases } from './conv-phase';
 @inline
 function gi(g: usize, index: i32): i32 {
   return <i32>load<f64>(g + (<usize>index << 3));
-}
-
-// @ts-ignore: decorator
-@inline
-function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
 }
 
 // First ox whose input column ix = ox·s + off lies at or right of 0 / strictly left of `limit`.

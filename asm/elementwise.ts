@@ -12,18 +12,13 @@
  * that it is slower than four.
  */
 
+import { at } from './address';
 import { madd } from './fma';
 import {
   BIN_ADD, BIN_DIV, BIN_MAX, BIN_MIN, BIN_MUL, BIN_SUB, binaryOp,
   UN_ABS, UN_EXP, UN_LOG, UN_NEG, UN_RECIPROCAL, UN_SIGN, UN_SQRT, UN_SQUARE, unaryOp,
 } from './activations';
 import { vexp, vlog1pUnit } from './vmath';
-
-// @ts-ignore: decorator
-@inline
-function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
 
 // Loops are written once with the op as a parameter and inlined per constant op below, so the
 // optimiser folds the op switch away and each op gets its own tight loop.

@@ -5,3 +5,4 @@
  */
 export { work, ARG_SLOTS } from './tasks';
 export { gemmScratchFloats } from './gemm';
+export { phaseScratchFloats } from './conv-phase';

@@ -8,16 +8,12 @@
  * Pooling geometry arrives as 13 float64 slots at `g` in Conv2dGeometry field order.
  */
 
+import { at } from './address';
+
 // @ts-ignore: decorator
 @inline
 function gi(g: usize, index: i32): i32 {
   return <i32>load<f64>(g + (<usize>index << 3));
-}
-
-// @ts-ignore: decorator
-@inline
-function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
 }
 
 export function maxPool2d(image: usize, out: usize, argmax: usize, g: usize, c0: i32, c1: i32): void {

@@ -7,16 +7,11 @@
  * into the output in the reference's order (r = 0, 1, ...), so their float32 sums match exactly.
  */
 
+import { at } from './address';
 import { madd } from './fma';
 import {
   ACT_ELU, ACT_GELU, ACT_IDENTITY, ACT_LEAKY_RELU, ACT_RELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH, activate, slope,
 } from './activations';
-
-// @ts-ignore: decorator
-@inline
-function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
 
 // @ts-ignore: decorator
 @inline

@@ -24,6 +24,8 @@ export interface KernelExports {
   work(job: number, t: number): void;
   /** Floats of packing scratch one thread's GEMM needs. */
   gemmScratchFloats(): number;
+  /** Floats of scratch the phase-plane im2col/col2im needs for this geometry. */
+  phaseScratchFloats(kH: number, kW: number, pH: number, pW: number, outH: number, outW: number): number;
 }
 
 export { KERNELS_MAX_PAGES };
@@ -128,5 +130,6 @@ export async function instantiateKernels(module: WasmModule, memory: WasmMemory)
   const instance = await requireWasmApi().instantiate(module, { env: { memory } });
   const work = exportedFunction(instance.exports, 'work') as KernelExports['work'];
   const gemmScratchFloats = exportedFunction(instance.exports, 'gemmScratchFloats') as KernelExports['gemmScratchFloats'];
-  return { work, gemmScratchFloats };
+  const phaseScratchFloats = exportedFunction(instance.exports, 'phaseScratchFloats') as KernelExports['phaseScratchFloats'];
+  return { work, gemmScratchFloats, phaseScratchFloats };
 }

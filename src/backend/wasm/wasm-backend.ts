@@ -36,7 +36,14 @@ import {
   type TaskId,
 } from './codes.js';
 import { WasmHeap } from './heap.js';
-import { bestKernelVariant, compileKernels, instantiateKernels, KERNELS_MAX_PAGES, type KernelVariant } from './kernels.js';
+import {
+  bestKernelVariant,
+  compileKernels,
+  instantiateKernels,
+  KERNELS_MAX_PAGES,
+  type KernelExports,
+  type KernelVariant,
+} from './kernels.js';
 import { ThreadPool } from './thread-pool.js';
 import { CONTROL_BYTES } from './worker-source.js';
 
@@ -109,6 +116,8 @@ export class WasmBackend implements Backend {
     private readonly scratch: number,
     private readonly scratchStride: number,
     kernels: KernelVariant,
+    /** The calling thread's instance, for the kernels' own size queries. */
+    private readonly exports: KernelExports,
   ) {
     this.threads = pool.threads;
     this.kernels = kernels;
@@ -131,7 +140,7 @@ export class WasmBackend implements Backend {
     const scratchStride = Math.ceil((kernels.gemmScratchFloats() * 4) / 64) * 64;
     const scratch = heap.reserve(scratchStride * count);
     const pool = await ThreadPool.start(kernels, module, heap.memory, control, job, count);
-    return new WasmBackend(heap, pool, job, scratch, scratchStride, variant);
+    return new WasmBackend(heap, pool, job, scratch, scratchStride, variant, kernels);
   }
 
   /** Stop the worker threads (kernels keep working on the calling thread alone). */
@@ -547,7 +556,7 @@ export class WasmBackend implements Backend {
       g.height === 2 * g.outH &&
       g.width === 2 * g.outW &&
       plane > 0 &&
-      phaseScratchFloats(g) * 4 <= this.scratchStride
+      this.exports.phaseScratchFloats(g.kernelH, g.kernelW, g.padH, g.padW, g.outH, g.outW) * 4 <= this.scratchStride
     );
   }
 
@@ -832,15 +841,6 @@ function elementwiseRows(n: number): [number, number] {
     if (Number.isInteger(cols) && cols >= 1024 && cols % 16 === 0) return [rows, cols];
   }
   return [1, n];
-}
-
-/** Scratch floats of the phase-plane im2col/col2im (asm/conv-phase.ts phaseScratchFloats, mirrored). */
-function phaseScratchFloats(g: Conv2dGeometry): number {
-  const reach = (kernel: number, pad: number): number =>
-    Math.max(Math.abs(Math.floor(-pad / 2)), Math.abs(Math.floor((kernel - 1 - pad) / 2)));
-  const margin = Math.ceil((reach(g.kernelH, g.padH) * g.outW + reach(g.kernelW, g.padW)) / 4) * 4;
-  const plane = g.outH * g.outW;
-  return 4 * (Math.ceil(plane / 4) * 4 + 2 * margin) + g.kernelW * plane;
 }
 
 function geometryArgs(g: Conv2dGeometry): number[] {
