@@ -44,7 +44,7 @@ import {
   type ThresholdChoice,
   type WindowChoice,
 } from './nab/evaluate.js';
-import { bestCandidate, leaveOneOut, objective, type ResultTable } from './nab/select.js';
+import { bestCandidate, leaveOneOut, meanDefined, objective, type ResultTable } from './nab/select.js';
 
 function argument(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -126,10 +126,6 @@ const overall = bestCandidate(table, names, candidates);
 
 const f = (v: number | undefined, digits = 3): string => (v === undefined ? '–' : v.toFixed(digits));
 const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
-const mean = (values: (number | undefined)[]): number | undefined => {
-  const defined = values.filter((v): v is number => v !== undefined);
-  return defined.length === 0 ? undefined : defined.reduce((a, b) => a + b, 0) / defined.length;
-};
 /** A candidate key for a table cell (its own separator would split the cell). */
 const cell = (key: string): string => key.split('|').join(', ');
 const short = (name: string): string => name.split('/')[1]!.replace(/\.csv$/, '');
@@ -158,7 +154,7 @@ for (const s of labelled) {
 }
 const noFlags = held.filter((m) => m.precision === undefined).length;
 lines.push(
-  `| **mean** | | | **${f(mean(held.map((m) => m.precision)))}** | **${f(mean(held.map((m) => m.windowRecall)))}** | **${pct(mean(held.map((m) => m.flagged))!)}** | **${f(mean(held.map((m) => m.rocAuc)))}** | **${f(mean(held.map((m) => m.nab)), 1)}** |`,
+  `| **mean** | | | **${f(meanDefined(held.map((m) => m.precision)))}** | **${f(meanDefined(held.map((m) => m.windowRecall)))}** | **${pct(meanDefined(held.map((m) => m.flagged))!)}** | **${f(meanDefined(held.map((m) => m.rocAuc)))}** | **${f(meanDefined(held.map((m) => m.nab)), 1)}** |`,
   '',
   `Precision is averaged over the ${held.length - noFlags} series with flags (${noFlags} flagged nothing).`,
   '',
@@ -192,7 +188,7 @@ for (const mode of POINT_SCORES) {
   );
   const own = candidates.filter((c) => c.startsWith(`${overallWindow}|${mode}|`));
   const bestOwn = bestCandidate(table, names, own);
-  const auc = mean(names.map((n) => table.get(n)!.get(atRule)!.rocAuc));
+  const auc = meanDefined(names.map((n) => table.get(n)!.get(atRule)!.rocAuc));
   lines.push(
     `| ${mode} | ${f(auc)} | ${f(objective(table, names, atRule), 1)} | ${bestOwn.split('|').slice(2).join(', ')} | ${f(objective(table, names, bestOwn), 1)} |`,
   );
@@ -211,7 +207,7 @@ for (const w of WINDOWS) {
     names,
     candidates.filter((c) => c.startsWith(`${w}|`)),
   );
-  const auc = mean(names.map((n) => table.get(n)!.get(bestW)!.rocAuc));
+  const auc = meanDefined(names.map((n) => table.get(n)!.get(bestW)!.rocAuc));
   lines.push(
     `| ${w === 'auto' ? 'period' : w} | ${bestW.split('|').slice(1).join(', ')} | ${f(objective(table, names, bestW), 1)} | ${f(auc)} |`,
   );
@@ -271,7 +267,7 @@ function stepByStep(): string[] {
     const picks = leaveOneOut(table, names, subset);
     const rows = names.map((n) => table.get(n)!.get(picks.get(n)!)!);
     out.push(
-      `| ${label} | ${f(mean(rows.map((m) => m.precision)))} | ${f(mean(rows.map((m) => m.windowRecall)))} | ${pct(mean(rows.map((m) => m.flagged))!)} | ${f(mean(rows.map((m) => m.nab)), 1)} | ${cell(bestCandidate(table, names, subset))} |`,
+      `| ${label} | ${f(meanDefined(rows.map((m) => m.precision)))} | ${f(meanDefined(rows.map((m) => m.windowRecall)))} | ${pct(meanDefined(rows.map((m) => m.flagged))!)} | ${f(meanDefined(rows.map((m) => m.nab)), 1)} | ${cell(bestCandidate(table, names, subset))} |`,
     );
   }
   return out;
@@ -288,8 +284,8 @@ async function previousDefaults(): Promise<string[]> {
   }
   return [
     'Previous defaults (window 64, mean point score, rule max on the in-sample point scores), means over the labelled series:',
-    `  precision ${f(mean(rows.map((m) => m.precision)))}, window recall ${f(mean(rows.map((m) => m.windowRecall)))}, ` +
-      `flagged ${pct(mean(rows.map((m) => m.flagged))!)}, ROC-AUC ${f(mean(rows.map((m) => m.rocAuc)))}, NAB ${f(mean(rows.map((m) => m.nab)), 1)}`,
+    `  precision ${f(meanDefined(rows.map((m) => m.precision)))}, window recall ${f(meanDefined(rows.map((m) => m.windowRecall)))}, ` +
+      `flagged ${pct(meanDefined(rows.map((m) => m.flagged))!)}, ROC-AUC ${f(meanDefined(rows.map((m) => m.rocAuc)))}, NAB ${f(meanDefined(rows.map((m) => m.nab)), 1)}`,
   ];
 }
 

@@ -44,18 +44,20 @@ export function objective(table: ResultTable, names: readonly string[], candidat
   return sum / names.length;
 }
 
+/** Mean of the values that are defined (a series without flags has no precision); undefined when none is. */
+export function meanDefined(values: readonly (number | undefined)[]): number | undefined {
+  const defined = values.filter((v): v is number => v !== undefined);
+  return defined.length === 0 ? undefined : defined.reduce((a, b) => a + b, 0) / defined.length;
+}
+
 /** Whether `candidate`'s means over `names` reach TARGETS (a series without flags has no precision). */
 export function meetsTargets(table: ResultTable, names: readonly string[], candidate: string): boolean {
   const rows = names.map((name) => table.get(name)!.get(candidate));
   if (rows.some((m) => m === undefined)) return false;
   const metrics = rows as Metrics[];
-  const mean = (values: (number | undefined)[]): number | undefined => {
-    const defined = values.filter((v): v is number => v !== undefined);
-    return defined.length === 0 ? undefined : defined.reduce((a, b) => a + b, 0) / defined.length;
-  };
-  const precision = mean(metrics.map((m) => m.precision));
-  const recall = mean(metrics.map((m) => m.windowRecall));
-  const flagged = mean(metrics.map((m) => m.flagged))!;
+  const precision = meanDefined(metrics.map((m) => m.precision));
+  const recall = meanDefined(metrics.map((m) => m.windowRecall));
+  const flagged = meanDefined(metrics.map((m) => m.flagged))!;
   return (
     precision !== undefined &&
     precision >= TARGETS.precision &&
