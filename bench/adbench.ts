@@ -20,6 +20,7 @@ import { loadDataset } from '../src/data/node.js';
 import { AutoencoderDetector } from '../src/tasks/detector.js';
 import { averagePrecision, rocAuc } from '../src/tasks/metrics.js';
 import { PcaDetector } from '../src/tasks/pca-detector.js';
+import { argument } from './args.js';
 
 interface Row {
   readonly name: string;
@@ -28,11 +29,6 @@ interface Row {
   readonly anomalies: number;
   readonly ae: { readonly roc: number; readonly pr: number; readonly seconds: number };
   readonly pca: { readonly roc: number; readonly pr: number; readonly components: number };
-}
-
-function argument(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 const dir = resolve(argument('--data') ?? join(process.cwd(), '../shared/data/adbench'));

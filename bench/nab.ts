@@ -45,11 +45,7 @@ import {
   type WindowChoice,
 } from './nab/evaluate.js';
 import { bestCandidate, leaveOneOut, meanDefined, objective, type ResultTable } from './nab/select.js';
-
-function argument(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { argument } from './args.js';
 
 const quick = process.argv.includes('--quick');
 const dir = resolve(argument('--data') ?? join(process.cwd(), '../shared/data/nab'));

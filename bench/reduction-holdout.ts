@@ -34,11 +34,7 @@ import { splitIndices, takeRows } from '../src/train/batches.js';
 import { defaultScaler, DEFAULT_SCALING_RULE, SCALING_RULE_NAMES, type ScalingRule } from '../src/train/defaults.js';
 import { Pca } from '../src/tasks/pca.js';
 import { AutoencoderReducer } from '../src/tasks/reducer.js';
-
-function argument(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { argument } from './args.js';
 
 const quick = process.argv.includes('--quick');
 const seeds = (argument('--seeds') ?? '0').split(',').map(Number);

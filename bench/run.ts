@@ -30,6 +30,7 @@ import { median, W1, W3 } from './workloads.js';
 import { tfjsTrainW2 } from './tfjs-w2.js';
 import { latentTrainW2, latentW2Trainer } from './w2-runner.js';
 import { W2 } from './workloads-w2.js';
+import { argument } from './args.js';
 
 const quick = process.argv.includes('--quick');
 const targetsOnly = process.argv.includes('--targets');
@@ -43,9 +44,9 @@ const w2Rows = quick ? 256 : targetsOnly ? 512 : 2048;
 const W3_DENSE = 'W3 encode, no zeros';
 const startLoad = loadavg()[0] ?? 0;
 /** Measured training rounds after a warm-up (each figure is a median of at least 3 in full mode). */
-const roundsFlag = process.argv.indexOf('--rounds');
-const reps = quick ? 1 : roundsFlag >= 0 ? Number(process.argv[roundsFlag + 1]) : 3;
-if (!Number.isInteger(reps) || reps < 1) throw new Error(`--rounds ${process.argv[roundsFlag + 1]}: expected a whole number of at least 1`);
+const roundsOption = argument('--rounds');
+const reps = quick ? 1 : roundsOption !== undefined ? Number(roundsOption) : 3;
+if (!Number.isInteger(reps) || reps < 1) throw new Error(`--rounds ${roundsOption}: expected a whole number of at least 1`);
 /** W3 passes take a fraction of a second: more of them steady the median on a shared machine. */
 const w3Reps = quick ? 1 : 15;
 const TFJS_WASM = 'tfjs-wasm 4.22';
@@ -278,7 +279,7 @@ function render(
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${threads} cores, Node.js ${process.version}; load average at the start ${startLoad.toFixed(2)}, at the end ${(loadavg()[0] ?? 0).toFixed(2)} (other work on the machine slows the threaded rows first).`,
   );
   lines.push(
-    `Command: \`npm run bench${quick ? ' -- --quick' : targetsOnly ? ' -- --targets' : ''}${roundsFlag >= 0 && !quick ? `${targetsOnly ? '' : ' --'} --rounds ${reps}` : ''}\` (${new Date().toISOString().slice(0, 10)}). Each training figure is the median of ${reps} epoch(s) after a warm-up (interleaved epochs: W1 ${fastRows} rows, tfjs-wasm W1 ${tfjsWasmRows}, W2 ${w2Rows}), each W3 figure the median of ${w3Reps} passes; data loading excluded.`,
+    `Command: \`npm run bench${quick ? ' -- --quick' : targetsOnly ? ' -- --targets' : ''}${roundsOption !== undefined && !quick ? `${targetsOnly ? '' : ' --'} --rounds ${reps}` : ''}\` (${new Date().toISOString().slice(0, 10)}). Each training figure is the median of ${reps} epoch(s) after a warm-up (interleaved epochs: W1 ${fastRows} rows, tfjs-wasm W1 ${tfjsWasmRows}, W2 ${w2Rows}), each W3 figure the median of ${w3Reps} passes; data loading excluded.`,
     '',
     'The latent wasm, tfjs-wasm and PyTorch rows of W1, W3 and W2 ran interleaved: each round ran one repetition of each of them in turn, so a slow spell of the machine hits them alike. Their ratios are the median over rounds of the ratio within a round, with the range over rounds in brackets; × PyTorch divides by PyTorch on the same thread count.',
     '',

@@ -36,6 +36,7 @@ import { PcaDetector } from '../src/tasks/pca-detector.js';
 import type { ScalerKind } from '../src/data/scaler.js';
 import { defaultScaler, DEFAULT_SCALING_RULE, SCALING_RULE_NAMES, type ScalingRule } from '../src/train/defaults.js';
 import { candidateScores, combineSeeds, SCORE_VARIANTS, type ScoreVariant } from './select-scores.js';
+import { argument } from './args.js';
 
 /** Training configurations under comparison (the detector's options; everything else default). */
 const CONFIGS: Readonly<Record<string, DetectorOptions>> = {
@@ -62,11 +63,6 @@ interface SetResult {
 }
 
 type Cache = Record<string, SetResult>;
-
-function argument(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 const quick = process.argv.includes('--quick');
 const root = resolve(process.cwd(), '../shared/data');
