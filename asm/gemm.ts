@@ -234,9 +234,6 @@ export function gemm(
   m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize,
 ): void {
   if (m1 <= m0 || n1 <= n0) return;
-  const pA = scratch;
-  const pB = scratch + (<usize>(MC * KC) << 2);
-  const tile = pB + (<usize>(KC * NC) << 2);
   if (k == 0 || alpha == 0) {
     if (beta == 0) {
       for (let i = m0; i < m1; i++) {
@@ -257,25 +254,42 @@ export function gemm(
     gemmDot(a, b, c, n, k, alpha, beta != 0, m0, m1, n0, n1);
     return;
   }
+  gemmPacked(a, b, c, m, n, k, transA != 0, transB != 0, alpha, beta != 0, m0, m1, n0, n1, 0, k, scratch);
+}
+
+/**
+ * The packed path over depth [kLo, kHi) only: C[m0..m1, n0..n1] (+)= alpha · op(A)[:, kLo..kHi] ·
+ * op(B)[kLo..kHi, :], adding to C when `accumulate`, otherwise overwriting it. A depth range is
+ * what one chunk of a depth-split product computes (gemm-depth.ts).
+ */
+export function gemmPacked(
+  a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
+  transA: bool, transB: bool, alpha: f32, accumulate: bool,
+  m0: i32, m1: i32, n0: i32, n1: i32, kLo: i32, kHi: i32, scratch: usize,
+): void {
+  const pA = scratch;
+  const pB = scratch + (<usize>(MC * KC) << 2);
+  const tile = pB + (<usize>(KC * NC) << 2);
+  const depth = kHi - kLo;
   for (let j0 = n0; j0 < n1; j0 += NC) {
     const nc = min(NC, n1 - j0);
     // Equal k slices (784 → 4 × 196, not 3 × 256 + 16) keep every micro-kernel call long.
-    const kSlices = (k + KC - 1) / KC;
-    const kStep = (k + kSlices - 1) / kSlices;
-    for (let p0 = 0; p0 < k; p0 += kStep) {
-      const kc = min(kStep, k - p0);
-      const accumulate = p0 > 0 || beta != 0;
-      packB(b, n, k, transB != 0, j0, nc, p0, kc, pB);
+    const kSlices = (depth + KC - 1) / KC;
+    const kStep = (depth + kSlices - 1) / kSlices;
+    for (let p0 = kLo; p0 < kHi; p0 += kStep) {
+      const kc = min(kStep, kHi - p0);
+      const add = p0 > kLo || accumulate;
+      packB(b, n, k, transB, j0, nc, p0, kc, pB);
       for (let i0 = m0; i0 < m1; i0 += MC) {
         const mc = min(MC, m1 - i0);
-        packA(a, m, k, transA != 0, alpha, i0, mc, p0, kc, pA);
+        packA(a, m, k, transA, alpha, i0, mc, p0, kc, pA);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
           const pb = pB + (<usize>(jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
             const cp = c + ((<usize>(i0 + ir) * <usize>n + <usize>(j0 + jr)) << 2);
-            microKernel(kc, pA + (<usize>(ir * kc) << 2), pb, cp, n, rows, cols, accumulate, tile);
+            microKernel(kc, pA + (<usize>(ir * kc) << 2), pb, cp, n, rows, cols, add, tile);
           }
         }
       }

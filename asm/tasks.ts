@@ -20,6 +20,7 @@ import { maxPool2d, maxPool2dBackward, upsample2d, upsample2dBackward } from './
 import { channelBias } from './channels';
 import { channelColumnsGrad, channelsToColumns, columnsToChannels } from './conv-thin';
 import { gemm, MR, NR, scaleC } from './gemm';
+import { addPartials, gemmDepthGroup } from './gemm-depth';
 import { gemmSparseA, gemmSparseB, packSlivers, SW } from './gemm-sparse';
 
 export const ARG_SLOTS = 32;
@@ -62,6 +63,9 @@ const T_ADAM_TABLE = 42;
 const T_COLUMNS_TO_CHANNELS = 50;
 const T_CHANNELS_TO_COLUMNS = 51;
 const T_CHANNEL_COLUMNS_GRAD = 52;
+// The depth-split GEMM (gemm-depth.ts), numbered apart likewise.
+const T_GEMM_DEPTH = 53;
+const T_ADD_PARTIALS = 54;
 
 // @ts-ignore: decorator
 @inline
@@ -316,6 +320,20 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
           o0, o1, argP(job, 8) + <usize>t * stride, <i32>(stride >> 2),
         );
       }
+      break;
+    }
+    case T_GEMM_DEPTH: {
+      // Chunk = depth group; `count` is the shape's fixed number of groups.
+      gemmDepthGroup(
+        argP(job, 0), argP(job, 1), argP(job, 2), argI(job, 3), argI(job, 4), argI(job, 5),
+        argI(job, 6) != 0, argI(job, 7) != 0, argS(job, 8), argS(job, 9),
+        argP(job, 12), chunk, count, argP(job, 10) + <usize>t * argP(job, 11),
+      );
+      break;
+    }
+    case T_ADD_PARTIALS: {
+      const size = argI(job, 3);
+      addPartials(argP(job, 0), argP(job, 1), argI(job, 2), size, sliceStart(size, chunk, count, 16), sliceStart(size, chunk + 1, count, 16));
       break;
     }
     default:

@@ -118,6 +118,13 @@ export const TASK = {
   channelsToColumns: 51,
   /** g, cols, dw, batch, rows, depth, plane, accumulate, scratch, scratchStride (split over rows in 4s) */
   channelColumnsGrad: 52,
+  /**
+   * a, b, c, m, n, k, transA, transB, alpha, beta, scratch, scratchStride, partials (one chunk
+   * per depth group; numbered apart)
+   */
+  gemmDepth: 53,
+  /** c, partials, count, size (C += each partial in order; split over elements) */
+  addPartials: 54,
 } as const;
 export type TaskId = (typeof TASK)[keyof typeof TASK];
 

@@ -1,8 +1,8 @@
 /**
  * Conformance of the wasm GEMM against the reference: every transpose combination, edge sizes
  * around the micro-tile (4×8) and panel sizes, the unpacked paths for one tiny dimension (k ≤ 16,
- * m ≤ 16, or n ≤ 16 with Bᵀ) with their row, column and depth-slice edges, alpha/beta variants,
- * and identical results on 1 and 2 threads.
+ * m ≤ 16, or n ≤ 16 with Bᵀ) with their row, column and depth-slice edges, deep products split
+ * over k, alpha/beta variants, and identical results on 1 and 2 threads.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,12 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     [13, 301, 16],
     [33, 9, 2503],
     [6, 1, 77],
+    // Deep products split over k (asm/gemm-depth.ts): W2's dense layer, ragged sizes, a depth
+    // whose groups end off the 4-float grid, and n = 17 just past the dot-product path.
+    [128, 32, 3136],
+    [37, 45, 1031],
+    [5, 17, 2050],
+    [64, 288, 1301],
   ];
 
   const SCALARS: readonly [number, number][] = [

@@ -76,6 +76,16 @@ const SPARSE_MIN_COLUMNS = 32;
  */
 const SPARSE_B_MAX_DENSITY = 0.25;
 const SPARSE_B_MIN_ROWS = 64;
+/**
+ * Products at least this deep, DEPTH_SPLIT_RATIO times deeper than C is long or wide and with C
+ * of at most DEPTH_SPLIT_MAX_OUTPUT floats, are split over k into DEPTH_GROUPS groups whatever
+ * the thread count (asm/gemm-depth.ts): split over C they would repack the whole shared operand
+ * in every chunk. W2's 128×3136·3136×32 and 64×6272·6272×288ᵀ qualify; W1's products do not.
+ */
+const DEPTH_SPLIT_MIN_K = 1024;
+const DEPTH_SPLIT_RATIO = 4;
+const DEPTH_SPLIT_MAX_OUTPUT = 1 << 16;
+const DEPTH_GROUPS = 8;
 /** Chunks per thread of a parallel GEMM (balance against repacking the shared operand per chunk). */
 const GEMM_CHUNKS_PER_THREAD = 3;
 /**
@@ -93,6 +103,12 @@ const TRANSCENDENTAL_UNARY: ReadonlySet<UnaryOp> = new Set(['exp', 'log']);
 
 function activationCost(act: Activation): number {
   return act === 'identity' || act === 'relu' || act === 'leakyRelu' ? 1 : TRANSCENDENTAL_COST;
+}
+
+/** True when a dense product is split over its depth (DEPTH_SPLIT_*); the shape alone decides. */
+function usesDepthSplit(m: number, n: number, k: number): boolean {
+  // n > 16 keeps it on the packed path (thinner transposed products take the dot-product path).
+  return k >= DEPTH_SPLIT_MIN_K && k >= DEPTH_SPLIT_RATIO * Math.max(m, n) && m * n <= DEPTH_SPLIT_MAX_OUTPUT && n > 16;
 }
 
 function need(view: Float32Array, length: number, name: string): void {
@@ -183,6 +199,10 @@ export class WasmBackend implements Backend {
       this.gemmSparseB(a, b, c, m, n, k, transA, alpha, parallel ? threads : 1);
       return;
     }
+    if (usesDepthSplit(m, n, k) && alpha !== 0) {
+      this.gemmDepth(a, b, c, m, n, k, transA, transB, alpha, beta);
+      return;
+    }
     // Split the longer side of C (in micro-tiles of 4 rows or 8 columns) into chunks.
     const splitRows = m / 4 > n / 8 ? 1 : 0;
     const tiles = splitRows ? Math.ceil(m / 4) : Math.ceil(n / 8);
@@ -204,6 +224,38 @@ export class WasmBackend implements Backend {
       this.scratchStride,
       splitRows,
     );
+  }
+
+  /** Deep product: one chunk per depth group, then the groups' partial products added to C in order. */
+  private gemmDepth(
+    a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number,
+    transA: boolean, transB: boolean, alpha: number, beta: number,
+  ): void {
+    const size = m * n;
+    const partials = this.heap.alloc(size * (DEPTH_GROUPS - 1), true);
+    try {
+      this.exec(
+        TASK.gemmDepth,
+        DEPTH_GROUPS,
+        this.ptr(a),
+        this.ptr(b),
+        this.ptr(c),
+        m,
+        n,
+        k,
+        transA ? 1 : 0,
+        transB ? 1 : 0,
+        alpha,
+        beta,
+        this.scratch,
+        this.scratchStride,
+        this.ptr(partials),
+      );
+      const count = DEPTH_GROUPS - 1;
+      this.exec(TASK.addPartials, this.chunks(size * count, size / 16), this.ptr(c), this.ptr(partials), count, size);
+    } finally {
+      this.heap.release(partials);
+    }
   }
 
   /** Mostly-zero B: Cᵀ = Bᵀ · op(A)ᵀ with op(A)ᵀ [k, m] packed once, then columns of C split among threads. */
