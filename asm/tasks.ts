@@ -17,7 +17,7 @@ import { adam, adamTable, affine, axpy, bceLogits, bceLogitsGrad, binary, clamp,
 import { biasActivation, biasActivationBackward, columnAffine, sumCols, sumRows } from './rows';
 import { col2im, im2col, swapAxes } from './conv';
 import { maxPool2d, maxPool2dBackward, upsample2d, upsample2dBackward } from './pool';
-import { channelBias } from './channels';
+import { channelActivationBackward, channelBias, channelBiasActivation } from './channels';
 import { channelColumnsGrad, channelsToColumns, columnsToChannels } from './conv-thin';
 import { gemm, MR, NR, scaleC } from './gemm';
 import { addPartials, gemmDepthGroup } from './gemm-depth';
@@ -66,6 +66,9 @@ const T_CHANNEL_COLUMNS_GRAD = 52;
 // The depth-split GEMM (gemm-depth.ts), numbered apart likewise.
 const T_GEMM_DEPTH = 53;
 const T_ADD_PARTIALS = 54;
+// A convolution's bias + activation, forward and backward (channels.ts).
+const T_CHANNEL_BIAS_ACT = 55;
+const T_CHANNEL_ACT_BACK = 56;
 
 // @ts-ignore: decorator
 @inline
@@ -334,6 +337,22 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
     case T_ADD_PARTIALS: {
       const size = argI(job, 3);
       addPartials(argP(job, 0), argP(job, 1), argI(job, 2), size, sliceStart(size, chunk, count, 16), sliceStart(size, chunk + 1, count, 16));
+      break;
+    }
+    case T_CHANNEL_BIAS_ACT: {
+      const planes = argI(job, 2) * argI(job, 3);
+      channelBiasActivation(
+        argP(job, 0), argP(job, 1), argI(job, 3), argI(job, 4), argI(job, 5), argS(job, 6), argP(job, 7), argP(job, 8),
+        sliceStart(planes, chunk, count, 1), sliceStart(planes, chunk + 1, count, 1),
+      );
+      break;
+    }
+    case T_CHANNEL_ACT_BACK: {
+      const channels = argI(job, 4);
+      channelActivationBackward(
+        argP(job, 0), argP(job, 1), argP(job, 2), argI(job, 3), channels, argI(job, 5), argI(job, 6), argS(job, 7),
+        argP(job, 8), argP(job, 9), sliceStart(channels, chunk, count, 1), sliceStart(channels, chunk + 1, count, 1),
+      );
       break;
     }
     default:

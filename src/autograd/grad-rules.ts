@@ -6,6 +6,7 @@
  */
 
 import type { Activation } from '../backend/backend.js';
+import { channelActivationBackward } from './channel-activation.js';
 import { conv2dBackward, convTranspose2dBackward } from './conv.js';
 import type { OpName } from './op-names.js';
 import type { TapeNode, TapeNodeOf } from './tape.js';
@@ -109,6 +110,10 @@ const rules: RuleTable = {
   activation(node, dy) {
     const [x] = node.inputs as [Tensor];
     return [activationGrad(dy.view([1, dy.size]), x, node.output, node.saved.act, node.saved.alpha, null).view(x.shape)];
+  },
+
+  channelActivation(node, dy) {
+    return channelActivationBackward(node.inputs, node.saved, node.output, dy);
   },
 
   add(_node, dy) {

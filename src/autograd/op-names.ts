@@ -12,6 +12,8 @@ export interface SavedByOp {
   /** y = act(x · Wᵀ + b): `pre` is x · Wᵀ + b, `y` the output. */
   linear: { readonly act: Activation; readonly alpha: number; readonly pre: Tensor };
   activation: { readonly act: Activation; readonly alpha: number };
+  /** y = act(x + bias[c]) over [N, C, ...]: `pre` is x + bias (x itself without a bias). */
+  channelActivation: { readonly act: Activation; readonly alpha: number; readonly pre: Tensor };
   add: Record<string, never>;
   sub: Record<string, never>;
   mul: Record<string, never>;

@@ -12,6 +12,7 @@ import { formatShape, sameShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { needsGrad, record } from './tape.js';
 import { Tensor } from './tensor.js';
 
+export { channelActivation } from './channel-activation.js';
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions, type Pair } from './conv.js';
 export { maxPool2d, upsample2d, type MaxPool2dOptions, type UpsampleOptions } from './pool.js';
 

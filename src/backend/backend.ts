@@ -159,6 +159,39 @@ export interface Backend {
    * with the spatial axes flattened). `out` may alias `x`.
    */
   channelBias(x: Float32Array, bias: Float32Array, batch: number, channels: number, plane: number, out: Float32Array): void;
+  /**
+   * A convolution's bias and activation in one pass over [batch, channels, plane]:
+   * out[n, c, l] = act(x[n, c, l] + bias[c]); `bias` may be null. When `pre` is given it also
+   * receives x + bias (what the backward pass reads); `pre` and `out` may alias `x`, not each other.
+   */
+  channelBiasActivation(
+    x: Float32Array,
+    bias: Float32Array | null,
+    batch: number,
+    channels: number,
+    plane: number,
+    act: Activation,
+    alpha: number,
+    out: Float32Array,
+    pre: Float32Array | null,
+  ): void;
+  /**
+   * Backward of `channelBiasActivation`: dx = dy * act'(pre, y) and, when `dbias` is given,
+   * dbias[c] = Σ_n Σ_l dx[n, c, l] (each plane summed in float64, the samples in order in
+   * float32, overwriting dbias). `dx` may alias `dy`.
+   */
+  channelActivationBackward(
+    dy: Float32Array,
+    pre: Float32Array,
+    y: Float32Array,
+    batch: number,
+    channels: number,
+    plane: number,
+    act: Activation,
+    alpha: number,
+    dx: Float32Array,
+    dbias: Float32Array | null,
+  ): void;
   /** out[c] = Σ_r x[r, c] (column sums of a [rows, cols] matrix). */
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
   /** out[r] = Σ_c x[r, c] (row sums of a [rows, cols] matrix). */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { gradcheck, ops, Tensor } from '../autograd/index.js';
+import { backward, clearTape, gradcheck, ops, Tensor } from '../autograd/index.js';
+import { takeTape } from '../autograd/tape.js';
 import { Rng } from '../tensor/rng.js';
 import { expectAllClose } from '../test-utils/close.js';
-import { Activation, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Flatten, Linear, Reshape, RowSequential } from './index.js';
+import { Activation, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Flatten, Linear, Reshape, RowSequential, Sequential } from './index.js';
 
 const project = (y: Tensor): Tensor => ops.sum(ops.mul(y, Tensor.uniform(y.shape, new Rng(5), -1, 1)));
 const input = (shape: number[], seed = 3): Tensor => Tensor.uniform(shape, new Rng(seed), -1, 1, { requiresGrad: true });
@@ -55,6 +56,30 @@ describe('Conv2d / ConvTranspose2d layers', () => {
     const deconv = new ConvTranspose2d(3, 2, 3, new Rng(4), options);
     const r = gradcheck(([x]) => project(deconv.forward(x!)), [input([2, 3, 3, 4]), deconv.weight, deconv.bias!]);
     expect(r.ok, r.message).toBe(true);
+  });
+
+  it.each([
+    ['Conv2d', (): Conv2d | ConvTranspose2d => new Conv2d(2, 3, 3, new Rng(7), { stride: 2, padding: 1 }), [2, 2, 6, 5]],
+    ['ConvTranspose2d', (): Conv2d | ConvTranspose2d => new ConvTranspose2d(2, 3, 3, new Rng(8), { stride: 2, padding: 1, outputPadding: 1 }), [2, 2, 3, 4]],
+  ] as const)('%s followed by an activation in a Sequential runs fused, with the unfused values and gradients', (_n, make, shape) => {
+    for (const act of ['relu', 'tanh', 'leakyRelu'] as const) {
+      const layer = make();
+      const x = input([...shape]);
+      clearTape();
+      const fused = new Sequential([layer, new Activation(act)]).forward(x);
+      // One bias + activation op instead of the bias inside the convolution and an activation op.
+      expect(takeTape().map((node) => node.op)).toEqual([layer instanceof Conv2d ? 'conv2d' : 'convTranspose2d', 'channelActivation']);
+      const plain = new Activation(act).forward(layer.forward(x));
+      expectAllClose(fused.data, plain.data, 1e-6, 1e-6);
+      const grads = (y: Tensor): Float32Array[] => {
+        for (const t of [x, layer.weight, layer.bias!]) t.grad = null;
+        backward(project(y));
+        return [x.grad!.data.slice(), layer.weight.grad!.data.slice(), layer.bias!.grad!.data.slice()];
+      };
+      const fusedGrads = grads(new Sequential([layer, new Activation(act)]).forward(x));
+      const plainGrads = grads(new Activation(act).forward(layer.forward(x)));
+      fusedGrads.forEach((g, i) => expectAllClose(g, plainGrads[i]!, 1e-5, 1e-5));
+    }
   });
 });
 

@@ -4,10 +4,14 @@
  *
  * Shape: Conv2d [N, in, H, W] → [N, out, outH, outW], outH = ⌊(H + 2p − d(k − 1) − 1)/s⌋ + 1;
  * ConvTranspose2d [N, in, H, W] → [N, out, (H − 1)s − 2p + d(k − 1) + outputPadding + 1, ...].
+ * `forwardActivated` runs the layer and the activation after it with the bias and activation in
+ * one pass (Sequential uses it for a conv layer directly followed by an Activation).
  */
 
+import { channelActivation } from '../autograd/channel-activation.js';
 import { conv2d, convTranspose2d, pair, type Pair } from '../autograd/conv.js';
 import { Tensor } from '../autograd/tensor.js';
+import type { Activation } from '../backend/backend.js';
 import type { Rng } from '../tensor/rng.js';
 import { initialize, type Initializer } from './init.js';
 import { Module } from './module.js';
@@ -53,6 +57,14 @@ export abstract class ConvLayer2d extends Module {
     this.weight = this.registerParameter('weight', initialize(options.init ?? 'heUniform', [...channels, ...this.kernelSize], rng));
     this.bias = options.bias === false ? null : this.registerParameter('bias', Tensor.zeros([outChannels], { persistent: true }));
   }
+
+  /** The layer without its bias (the activation pass adds it). */
+  protected abstract forwardUnbiased(x: Tensor): Tensor;
+
+  /** act(layer(x)), with the bias added in the activation's pass. */
+  forwardActivated(x: Tensor, act: Activation, alpha: number): Tensor {
+    return channelActivation(this.forwardUnbiased(x), this.bias, act, alpha);
+  }
 }
 
 export class Conv2d extends ConvLayer2d {
@@ -62,6 +74,10 @@ export class Conv2d extends ConvLayer2d {
 
   forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation });
+  }
+
+  protected forwardUnbiased(x: Tensor): Tensor {
+    return conv2d(x, this.weight, null, { stride: this.stride, padding: this.padding, dilation: this.dilation });
   }
 }
 
@@ -74,7 +90,15 @@ export class ConvTranspose2d extends ConvLayer2d {
   }
 
   forward(x: Tensor): Tensor {
-    return convTranspose2d(x, this.weight, this.bias, {
+    return this.transposed(x, this.bias);
+  }
+
+  protected forwardUnbiased(x: Tensor): Tensor {
+    return this.transposed(x, null);
+  }
+
+  private transposed(x: Tensor, bias: Tensor | null): Tensor {
+    return convTranspose2d(x, this.weight, bias, {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,

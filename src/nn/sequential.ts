@@ -1,11 +1,13 @@
 /**
  * Sequential: children named "0", "1", ... as in torch.nn.Sequential, so parameter keys match a
  * PyTorch model built from the same list. A Linear directly followed by an Activation runs as one
- * fused kernel; the module list (and so the names) stays exactly as PyTorch would have it.
+ * fused kernel, and so do a convolution layer's bias and the Activation after it; the module list
+ * (and so the names) stays exactly as PyTorch would have it.
  */
 
 import type { Tensor } from '../autograd/tensor.js';
 import { Activation } from './activations.js';
+import { ConvLayer2d } from './conv.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
 
@@ -23,7 +25,7 @@ export class Sequential extends Module {
     for (let i = 0; i < this.layers.length; i++) {
       const layer = this.layers[i]!;
       const next = this.layers[i + 1];
-      if (layer instanceof Linear && next instanceof Activation) {
+      if ((layer instanceof Linear || layer instanceof ConvLayer2d) && next instanceof Activation) {
         y = layer.forwardActivated(y, next.kind, next.alpha);
         i++;
         continue;

@@ -130,6 +130,49 @@ export class JsBackend implements Backend {
     }
   }
 
+  channelBiasActivation(
+    x: Float32Array,
+    bias: Float32Array | null,
+    batch: number,
+    channels: number,
+    plane: number,
+    act: Activation,
+    alpha: number,
+    out: Float32Array,
+    pre: Float32Array | null,
+  ): void {
+    for (let r = 0; r < batch * channels; r++) {
+      const base = r * plane;
+      const b = bias ? bias[r % channels]! : 0;
+      for (let l = 0; l < plane; l++) {
+        const v = Math.fround(x[base + l]! + b);
+        if (pre) pre[base + l] = v;
+        out[base + l] = activate(act, alpha, v);
+      }
+    }
+  }
+
+  channelActivationBackward(
+    dy: Float32Array,
+    pre: Float32Array,
+    y: Float32Array,
+    batch: number,
+    channels: number,
+    plane: number,
+    act: Activation,
+    alpha: number,
+    dx: Float32Array,
+    dbias: Float32Array | null,
+  ): void {
+    const n = batch * channels * plane;
+    for (let i = 0; i < n; i++) dx[i] = dy[i]! * activationSlope(act, alpha, pre[i]!, y[i]!);
+    if (!dbias) return;
+    // The same two sums as a separate bias gradient: per plane, then over samples.
+    const perPlane = new Float32Array(batch * channels);
+    this.sumCols(dx, batch * channels, plane, perPlane);
+    this.sumRows(perPlane, batch, channels, dbias);
+  }
+
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
     out.fill(0, 0, cols);
     for (let r = 0; r < rows; r++) {

@@ -125,6 +125,10 @@ export const TASK = {
   gemmDepth: 53,
   /** c, partials, count, size (C += each partial in order; split over elements) */
   addPartials: 54,
+  /** x, bias|0, batch, channels, plane, act, alpha, out, pre|0 (split over planes) */
+  channelBiasActivation: 55,
+  /** dy, pre, y, batch, channels, plane, act, alpha, dx, dbias|0 (split over channels) */
+  channelActivationBackward: 56,
 } as const;
 export type TaskId = (typeof TASK)[keyof typeof TASK];
 

@@ -472,6 +472,72 @@ export class WasmBackend implements Backend {
     this.exec(TASK.channelBias, this.chunks(n, batch * channels), this.ptr(x), this.ptr(bias), batch, channels, plane, this.ptr(out));
   }
 
+  channelBiasActivation(
+    x: Float32Array,
+    bias: Float32Array | null,
+    batch: number,
+    channels: number,
+    plane: number,
+    act: Activation,
+    alpha: number,
+    out: Float32Array,
+    pre: Float32Array | null,
+  ): void {
+    const n = batch * channels * plane;
+    need(x, n, 'channelBiasActivation x');
+    need(out, n, 'channelBiasActivation out');
+    if (bias) need(bias, channels, 'channelBiasActivation bias');
+    if (pre) need(pre, n, 'channelBiasActivation pre');
+    this.exec(
+      TASK.channelBiasActivation,
+      this.chunks(n * activationCost(act), batch * channels),
+      this.ptr(x),
+      this.optPtr(bias),
+      batch,
+      channels,
+      plane,
+      ACTIVATION_CODES[act],
+      alpha,
+      this.ptr(out),
+      this.optPtr(pre),
+    );
+  }
+
+  channelActivationBackward(
+    dy: Float32Array,
+    pre: Float32Array,
+    y: Float32Array,
+    batch: number,
+    channels: number,
+    plane: number,
+    act: Activation,
+    alpha: number,
+    dx: Float32Array,
+    dbias: Float32Array | null,
+  ): void {
+    const n = batch * channels * plane;
+    need(dy, n, 'channelActivationBackward dy');
+    need(pre, n, 'channelActivationBackward pre');
+    need(y, n, 'channelActivationBackward y');
+    need(dx, n, 'channelActivationBackward dx');
+    if (dbias) need(dbias, channels, 'channelActivationBackward dbias');
+    // Split by channels, so each chunk owns its dbias entries.
+    this.exec(
+      TASK.channelActivationBackward,
+      this.chunks(n * activationCost(act), channels),
+      this.ptr(dy),
+      this.ptr(pre),
+      this.ptr(y),
+      batch,
+      channels,
+      plane,
+      ACTIVATION_CODES[act],
+      alpha,
+      this.ptr(dx),
+      this.optPtr(dbias),
+    );
+  }
+
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
     need(x, rows * cols, 'sumRows x');
     need(out, cols, 'sumRows out');
