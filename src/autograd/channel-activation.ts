@@ -5,7 +5,8 @@
  * and the bias gradient (the sum over samples and positions) in one pass as well.
  *
  * Invariant: with grad recording on, `pre` (x + bias) is kept for the backward pass in its own
- * buffer, never written into x.
+ * buffer, never written into x; activations whose slope the output alone gives (ReLU: y > 0
+ * exactly where x + bias > 0) keep no pre-activation, and the backward pass reads y in its place.
  */
 
 import type { Activation } from '../backend/backend.js';
@@ -13,6 +14,12 @@ import { LatentError } from '../errors.js';
 import { formatShape } from '../tensor/shape.js';
 import { needsGrad, record } from './tape.js';
 import { Tensor } from './tensor.js';
+
+/**
+ * Activations whose slope reads the pre-activation only through its sign, which the output has
+ * too (relu), or reads only the output (sigmoid, tanh), or neither (identity).
+ */
+const OUTPUT_SLOPE: ReadonlySet<Activation> = new Set(['identity', 'relu', 'sigmoid', 'tanh']);
 
 /** Samples, channels and positions per channel of an [N, C, ...] tensor with a [C] bias. */
 function channelShape(x: Tensor, bias: Tensor | null): [number, number, number] {
@@ -41,9 +48,10 @@ export function channelActivation(x: Tensor, bias: Tensor | null, act: Activatio
     backend.channelBiasActivation(x.data, bias ? bias.data : null, n, channels, plane, act, alpha, y.data, null);
     return y;
   }
-  // Without a bias the pre-activation is x itself.
-  const pre = bias ? Tensor.empty(x.shape) : x;
-  backend.channelBiasActivation(x.data, bias ? bias.data : null, n, channels, plane, act, alpha, y.data, bias ? pre.data : null);
+  // Without a bias the pre-activation is x itself; where the slope needs only y, y stands in.
+  const pre = OUTPUT_SLOPE.has(act) ? y : bias ? Tensor.empty(x.shape) : x;
+  const preOut = pre !== y && pre !== x ? pre.data : null;
+  backend.channelBiasActivation(x.data, bias ? bias.data : null, n, channels, plane, act, alpha, y.data, preOut);
   record('channelActivation', inputs, y, { act, alpha, pre });
   return y;
 }
