@@ -28,7 +28,9 @@ function channelShape(x: Tensor, bias: Tensor | null): [number, number, number] 
   }
   const [n, channels] = x.shape as [number, number];
   if (bias && (bias.shape.length !== 1 || bias.shape[0] !== channels)) {
-    throw new LatentError(`channelActivation: bias must be [${channels}] for x of shape ${formatShape(x.shape)}, got ${formatShape(bias.shape)}`);
+    throw new LatentError(
+      `channelActivation: bias must be [${channels}] for x of shape ${formatShape(x.shape)}, got ${formatShape(bias.shape)}`,
+    );
   }
   return [n, channels, n * channels === 0 ? 0 : x.size / (n * channels)];
 }
@@ -67,6 +69,17 @@ export function channelActivationBackward(
   const [n, channels, plane] = channelShape(x, bias ?? null);
   const dx = Tensor.empty(x.shape);
   const dbias = bias && bias.requiresGrad ? Tensor.empty(bias.shape) : null;
-  dy.backend.channelActivationBackward(dy.data, saved.pre.data, y.data, n, channels, plane, saved.act, saved.alpha, dx.data, dbias ? dbias.data : null);
+  dy.backend.channelActivationBackward(
+    dy.data,
+    saved.pre.data,
+    y.data,
+    n,
+    channels,
+    plane,
+    saved.act,
+    saved.alpha,
+    dx.data,
+    dbias ? dbias.data : null,
+  );
   return [x.requiresGrad ? dx : null, dbias];
 }

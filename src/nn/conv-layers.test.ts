@@ -3,7 +3,18 @@ import { backward, clearTape, gradcheck, ops, Tensor } from '../autograd/index.j
 import { takeTape } from '../autograd/tape.js';
 import { Rng } from '../tensor/rng.js';
 import { expectAllClose } from '../test-utils/close.js';
-import { Activation, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Flatten, Linear, Reshape, RowSequential, Sequential } from './index.js';
+import {
+  Activation,
+  Conv1d,
+  Conv2d,
+  ConvTranspose1d,
+  ConvTranspose2d,
+  Flatten,
+  Linear,
+  Reshape,
+  RowSequential,
+  Sequential,
+} from './index.js';
 
 const project = (y: Tensor): Tensor => ops.sum(ops.mul(y, Tensor.uniform(y.shape, new Rng(5), -1, 1)));
 const input = (shape: number[], seed = 3): Tensor => Tensor.uniform(shape, new Rng(seed), -1, 1, { requiresGrad: true });
@@ -60,7 +71,11 @@ describe('Conv2d / ConvTranspose2d layers', () => {
 
   it.each([
     ['Conv2d', (): Conv2d | ConvTranspose2d => new Conv2d(2, 3, 3, new Rng(7), { stride: 2, padding: 1 }), [2, 2, 6, 5]],
-    ['ConvTranspose2d', (): Conv2d | ConvTranspose2d => new ConvTranspose2d(2, 3, 3, new Rng(8), { stride: 2, padding: 1, outputPadding: 1 }), [2, 2, 3, 4]],
+    [
+      'ConvTranspose2d',
+      (): Conv2d | ConvTranspose2d => new ConvTranspose2d(2, 3, 3, new Rng(8), { stride: 2, padding: 1, outputPadding: 1 }),
+      [2, 2, 3, 4],
+    ],
   ] as const)('%s followed by an activation in a Sequential runs fused, with the unfused values and gradients', (_n, make, shape) => {
     for (const act of ['relu', 'tanh', 'leakyRelu'] as const) {
       const layer = make();

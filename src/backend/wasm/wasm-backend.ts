@@ -228,8 +228,16 @@ export class WasmBackend implements Backend {
 
   /** Deep product: one chunk per depth group, then the groups' partial products added to C in order. */
   private gemmDepth(
-    a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number,
-    transA: boolean, transB: boolean, alpha: number, beta: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    alpha: number,
+    beta: number,
   ): void {
     const size = m * n;
     const partials = this.heap.alloc(size * (DEPTH_GROUPS - 1), true);
