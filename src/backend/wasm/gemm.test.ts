@@ -10,8 +10,28 @@ import { Rng } from '../../tensor/rng.js';
 import type { GemmArgs } from '../backend.js';
 import { expectAllClose, gemmTolerance } from './test-utils/all-close.js';
 import { HOST_VARIANTS, onBackend, oracle, randomArray, wasmBackends } from './test-utils/fixtures.js';
+import { usesDepthSplit } from './wasm-backend.js';
 
 const builds = await wasmBackends();
+
+describe('the depth split', () => {
+  it('takes deep products with a small output, by shape alone, and leaves W1 and thin ones alone', () => {
+    // W2: Dense 3136→32 forward and input gradient, conv 2's weight gradient.
+    expect(usesDepthSplit(128, 32, 3136)).toBe(true);
+    expect(usesDepthSplit(64, 288, 6272)).toBe(true);
+    // W1's products, a product too wide for its depth, one too large an output, the dot-product path.
+    for (const [m, n, k] of [
+      [128, 512, 784],
+      [784, 512, 128],
+      [128, 784, 512],
+      [512, 600, 2048],
+      [300, 300, 100_000],
+      [128, 16, 3136],
+    ] as const) {
+      expect(usesDepthSplit(m, n, k), `${m}×${k}·${k}×${n}`).toBe(false);
+    }
+  });
+});
 
 describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
   const backends = builds.get(variant)!;

@@ -106,7 +106,7 @@ function activationCost(act: Activation): number {
 }
 
 /** True when a dense product is split over its depth (DEPTH_SPLIT_*); the shape alone decides. */
-function usesDepthSplit(m: number, n: number, k: number): boolean {
+export function usesDepthSplit(m: number, n: number, k: number): boolean {
   // n > 16 keeps it on the packed path (thinner transposed products take the dot-product path).
   return k >= DEPTH_SPLIT_MIN_K && k >= DEPTH_SPLIT_RATIO * Math.max(m, n) && m * n <= DEPTH_SPLIT_MAX_OUTPUT && n > 16;
 }
