@@ -13,7 +13,7 @@
  */
 
 import { at } from './address';
-import { madd, nmadd } from './fma';
+import { madd } from './fma';
 import {
   BIN_ADD, BIN_DIV, BIN_MAX, BIN_MIN, BIN_MUL, BIN_SUB, binaryOp,
   UN_ABS, UN_EXP, UN_LOG, UN_NEG, UN_RECIPROCAL, UN_SIGN, UN_SQRT, UN_SQUARE, unaryOp,
@@ -241,64 +241,38 @@ export function countNonZero(x: usize, i0: i32, i1: i32): f64 {
 }
 
 /**
- * Adam/AdamW over elements [i0, i1) of one parameter, per vector: m, v updated in place, then
- * param ← param·decay − stepSize·m / (√(v·invC2) + eps), with l2·param added to the gradient
- * first (plain Adam's weight decay; 0 for AdamW).
- *
- * The loop is bound by the square root and the division (one each per vector, on the one divider
- * unit), so the rest is kept to few multiplies: the bias correction leaves the loop as
- * stepSize/√invC2 and eps/√invC2 (√(v·c) + ε = √c·(√v + ε/√c)), the moments are m + (1−β1)(g − m)
- * (one fused multiply-add instead of a multiply and one), and the variant without decay or l2
- * (the default) skips their multiplies. Equal to the formula above within float32 rounding.
+ * One Adam/AdamW step: m, v updated in place, then param ← param·decay - stepSize·m / (√(v/c2) + eps).
+ * `l2` is added to the gradient as l2·param first (plain Adam's weight decay; 0 for AdamW).
  */
-// @ts-ignore: decorator
-@inline
-function adamLoop(
-  withDecay: bool, param: usize, grad: usize, m: usize, v: usize,
-  beta1: f32, beta2: f32, eps: f32, l2: f32, decay: f32, stepSize: f32, invC2: f32,
-  i0: i32, i1: i32,
-): void {
-  const root = Mathf.sqrt(invC2);
-  const step = stepSize / root, epsScaled = eps / root;
-  const ob1 = f32x4.splat(1 - beta1), ob2 = f32x4.splat(1 - beta2);
-  const ve = f32x4.splat(epsScaled), vl2 = f32x4.splat(l2), vd = f32x4.splat(decay);
-  const vs = f32x4.splat(step);
-  let i = i0;
-  for (; i + 4 <= i1; i += 4) {
-    let p = v128.load(at(param, i));
-    let g = v128.load(at(grad, i));
-    if (withDecay) g = madd(vl2, p, g);
-    const m0 = v128.load(at(m, i)), v0 = v128.load(at(v, i));
-    const mi = madd(ob1, f32x4.sub(g, m0), m0);
-    const vi = madd(ob2, f32x4.sub(f32x4.mul(g, g), v0), v0);
-    v128.store(at(m, i), mi);
-    v128.store(at(v, i), vi);
-    if (withDecay) p = f32x4.mul(p, vd);
-    v128.store(at(param, i), nmadd(vs, f32x4.div(mi, f32x4.add(f32x4.sqrt(vi), ve)), p));
-  }
-  for (; i < i1; i++) {
-    // Tail elements take the same operations on a splatted lane.
-    let p = f32x4.splat(load<f32>(at(param, i)));
-    let g = f32x4.splat(load<f32>(at(grad, i)));
-    if (withDecay) g = madd(vl2, p, g);
-    const m0 = f32x4.splat(load<f32>(at(m, i))), v0 = f32x4.splat(load<f32>(at(v, i)));
-    const mi = madd(ob1, f32x4.sub(g, m0), m0);
-    const vi = madd(ob2, f32x4.sub(f32x4.mul(g, g), v0), v0);
-    store<f32>(at(m, i), f32x4.extract_lane(mi, 0));
-    store<f32>(at(v, i), f32x4.extract_lane(vi, 0));
-    if (withDecay) p = f32x4.mul(p, vd);
-    store<f32>(at(param, i), f32x4.extract_lane(nmadd(vs, f32x4.div(mi, f32x4.add(f32x4.sqrt(vi), ve)), p), 0));
-  }
-}
-
-/** One Adam/AdamW step over elements [i0, i1) (see adamLoop). */
 export function adam(
   param: usize, grad: usize, m: usize, v: usize,
   beta1: f32, beta2: f32, eps: f32, l2: f32, decay: f32, stepSize: f32, invC2: f32,
   i0: i32, i1: i32,
 ): void {
-  if (l2 == 0 && decay == 1) adamLoop(false, param, grad, m, v, beta1, beta2, eps, l2, decay, stepSize, invC2, i0, i1);
-  else adamLoop(true, param, grad, m, v, beta1, beta2, eps, l2, decay, stepSize, invC2, i0, i1);
+  const b1 = f32x4.splat(beta1), b2 = f32x4.splat(beta2);
+  const ob1 = f32x4.splat(1 - beta1), ob2 = f32x4.splat(1 - beta2);
+  const ve = f32x4.splat(eps), vl2 = f32x4.splat(l2), vd = f32x4.splat(decay);
+  const vs = f32x4.splat(stepSize), vc = f32x4.splat(invC2);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const p = v128.load(at(param, i));
+    const g = madd(vl2, p, v128.load(at(grad, i)));
+    const mi = madd(b1, v128.load(at(m, i)), f32x4.mul(ob1, g));
+    const vi = madd(b2, v128.load(at(v, i)), f32x4.mul(f32x4.mul(ob2, g), g));
+    v128.store(at(m, i), mi);
+    v128.store(at(v, i), vi);
+    const denom = f32x4.add(f32x4.sqrt(f32x4.mul(vi, vc)), ve);
+    v128.store(at(param, i), f32x4.sub(f32x4.mul(p, vd), f32x4.div(f32x4.mul(vs, mi), denom)));
+  }
+  for (; i < i1; i++) {
+    const p = load<f32>(at(param, i));
+    const g = load<f32>(at(grad, i)) + l2 * p;
+    const mi = beta1 * load<f32>(at(m, i)) + (1 - beta1) * g;
+    const vi = beta2 * load<f32>(at(v, i)) + (1 - beta2) * g * g;
+    store<f32>(at(m, i), mi);
+    store<f32>(at(v, i), vi);
+    store<f32>(at(param, i), p * decay - (stepSize * mi) / (Mathf.sqrt(vi * invC2) + eps));
+  }
 }
 
 /**

@@ -105,7 +105,7 @@ describe.each(HOST_VARIANTS)('%s fused training kernels', (variant) => {
     backend.release(t);
   });
 
-  // Weight decay 0 takes the kernel's loop without the decay and l2 multiplies.
+  // With and without weight decay, in both of its forms.
   it.each([
     [false, 0.05],
     [true, 0.05],
