@@ -6,7 +6,7 @@
  * matches the reference's `a > b ? a : b` exactly.
  */
 
-import { vexp, vexpm1, vlog, vsigmoid, vsoftplus, vtanh } from './vmath';
+import { K_MINUS_ONE, K_ONE, lanes, vexp, vexpm1, vlog, vsigmoid, vsoftplus, vtanh } from './vmath';
 
 // The codes are @inline so they reach the optimiser as literals: the kernels inline one loop per
 // code, and with plain globals binaryen merged those loops back into one loop with a br_table on
@@ -33,12 +33,16 @@ import { vexp, vexpm1, vlog, vsigmoid, vsoftplus, vtanh } from './vmath';
 @inline const GELU_C: f32 = 0.7978845608028654; // sqrt(2 / pi)
 // @ts-ignore: decorator
 @inline const GELU_K: f32 = 0.044715;
+// Vector constants live in static data, not v128.const (asm/vmath.ts header).
+const K_GELU_C = memory.data<f32>([GELU_C, GELU_C, GELU_C, GELU_C], 16);
+const K_GELU_K = memory.data<f32>([GELU_K, GELU_K, GELU_K, GELU_K], 16);
+const K_GELU_3K = memory.data<f32>([3 * GELU_K, 3 * GELU_K, 3 * GELU_K, 3 * GELU_K], 16);
 
 // 0.5·(1 + tanh(z)) = sigmoid(2z): stays accurate where 1 + tanh(z) would cancel.
 // @ts-ignore: decorator
 @inline
 function geluGate(x: v128): v128 {
-  const inner = f32x4.mul(f32x4.splat(GELU_C), f32x4.add(x, f32x4.mul(f32x4.splat(GELU_K), f32x4.mul(x, f32x4.mul(x, x)))));
+  const inner = f32x4.mul(lanes(K_GELU_C), f32x4.add(x, f32x4.mul(lanes(K_GELU_K), f32x4.mul(x, f32x4.mul(x, x)))));
   return vsigmoid(f32x4.add(inner, inner));
 }
 
@@ -72,7 +76,7 @@ export function activate(act: i32, alpha: v128, x: v128): v128 {
 @inline
 export function slope(act: i32, alpha: v128, x: v128, y: v128): v128 {
   const zero = f32x4.splat(0);
-  const one = f32x4.splat(1);
+  const one = lanes(K_ONE);
   switch (act) {
     case ACT_RELU:
       return v128.bitselect(one, zero, f32x4.gt(x, zero));
@@ -83,7 +87,7 @@ export function slope(act: i32, alpha: v128, x: v128, y: v128): v128 {
     case ACT_GELU: {
       // s + 2·x·s·(1 - s)·d(inner)/dx, with s = 0.5·(1 + tanh(inner)).
       const s = geluGate(x);
-      const dInner = f32x4.mul(f32x4.splat(GELU_C), f32x4.add(one, f32x4.mul(f32x4.splat(3 * GELU_K), f32x4.mul(x, x))));
+      const dInner = f32x4.mul(lanes(K_GELU_C), f32x4.add(one, f32x4.mul(lanes(K_GELU_3K), f32x4.mul(x, x))));
       const t = f32x4.mul(f32x4.mul(s, f32x4.sub(one, s)), dInner);
       return f32x4.add(s, f32x4.mul(f32x4.add(x, x), t));
     }
@@ -127,8 +131,8 @@ export function unaryOp(op: i32, x: v128): v128 {
     case UN_ABS:
       return f32x4.abs(x);
     case UN_SIGN: {
-      const pos = v128.and(f32x4.gt(x, zero), f32x4.splat(1));
-      const neg = v128.and(f32x4.lt(x, zero), f32x4.splat(-1));
+      const pos = v128.and(f32x4.gt(x, zero), lanes(K_ONE));
+      const neg = v128.and(f32x4.lt(x, zero), lanes(K_MINUS_ONE));
       return v128.or(pos, neg);
     }
     case UN_EXP:
@@ -140,7 +144,7 @@ export function unaryOp(op: i32, x: v128): v128 {
     case UN_SQUARE:
       return f32x4.mul(x, x);
     default:
-      return f32x4.div(f32x4.splat(1), x);
+      return f32x4.div(lanes(K_ONE), x);
   }
 }
 

@@ -18,7 +18,7 @@ import {
   BIN_ADD, BIN_DIV, BIN_MAX, BIN_MIN, BIN_MUL, BIN_SUB, binaryOp,
   UN_ABS, UN_EXP, UN_LOG, UN_NEG, UN_RECIPROCAL, UN_SIGN, UN_SQRT, UN_SQUARE, unaryOp,
 } from './activations';
-import { vexp, vlog1pUnit } from './vmath';
+import { K_ONE, K_SIGN, lanes, vexp, vlog1pUnit } from './vmath';
 
 // Loops are written once with the op as a parameter and inlined per constant op below, so the
 // optimiser folds the op switch away and each op gets its own tight loop.
@@ -110,7 +110,7 @@ function bce(z: v128, t: v128): v128 {
   // pmax is one instruction; it turns a NaN z into 0, but then the log term is NaN anyway.
   // Setting the sign bit is -|z| in one instruction.
   const relu = f32x4.pmax(f32x4.splat(0), z);
-  return f32x4.add(f32x4.sub(relu, f32x4.mul(z, t)), vlog1pUnit(vexp(v128.or(z, i32x4.splat(0x80000000)))));
+  return f32x4.add(f32x4.sub(relu, f32x4.mul(z, t)), vlog1pUnit(vexp(v128.or(z, lanes(K_SIGN)))));
 }
 
 /** out = max(z, 0) - z·t + log(1 + e^-|z|). */
@@ -138,7 +138,7 @@ export function bceLogits(z: usize, t: usize, out: usize, i0: i32, i1: i32): voi
 // @ts-ignore: decorator
 @inline
 function expNegAbs(z: v128): v128 {
-  return vexp(v128.or(z, i32x4.splat(0x80000000)));
+  return vexp(v128.or(z, lanes(K_SIGN)));
 }
 
 /** BCE terms max(z, 0) - z·t + log(1 + e) from e = e^-|z|. */
@@ -152,7 +152,8 @@ function bceTerms(z: v128, t: v128, e: v128): v128 {
 // @ts-ignore: decorator
 @inline
 function bceSlope(z: v128, t: v128, e: v128, scale: v128): v128 {
-  const r = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+  const one = lanes(K_ONE);
+  const r = f32x4.div(one, f32x4.add(one, e));
   const sig = v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(z, f32x4.splat(0)));
   return f32x4.mul(f32x4.sub(sig, t), scale);
 }

@@ -105,8 +105,13 @@ describe.each(HOST_VARIANTS)('%s fused training kernels', (variant) => {
     backend.release(t);
   });
 
-  it.each([false, true])('adamGroup equals adam per parameter, bit for bit, on 1 and 2 threads (decoupled: %s)', (decoupled) => {
-    const rng = new Rng(decoupled ? 21 : 22);
+  // With and without weight decay, in both of its forms.
+  it.each([
+    [false, 0.05],
+    [true, 0.05],
+    [false, 0],
+  ])('adamGroup equals adam per parameter, bit for bit, on 1 and 2 threads (decoupled: %s, weight decay %s)', (decoupled, weightDecay) => {
+    const rng = new Rng(decoupled ? 21 : weightDecay === 0 ? 23 : 22);
     // Lengths that are not multiples of 4 or 16 put vector tails inside the group.
     const lengths = [1, 5, 16, 33, 1000, 70_003, ...Array.from({ length: 4 }, () => 1 + Math.floor(rng.uniform() * 5000))];
     const params = lengths.map((n) => [
@@ -115,7 +120,7 @@ describe.each(HOST_VARIANTS)('%s fused training kernels', (variant) => {
       randomArray(rng, n, -0.1, 0.1),
       randomArray(rng, n, 0, 0.01),
     ]);
-    const args = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.05, decoupled, step: 3 };
+    const args = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay, decoupled, step: 3 };
     for (const [threads, backend] of backends) {
       const single = params.map((arrays) => arrays.map((a) => onBackend(backend, a)));
       for (const [p, g, m, v] of single) backend.adam(p!, g!, m!, v!, args);
@@ -133,6 +138,8 @@ describe.each(HOST_VARIANTS)('%s fused training kernels', (variant) => {
         const [p, g, m, v] = params[i]!.map((a) => a.slice());
         oracle.adam(p!, g!, m!, v!, args);
         expectAllClose(arrays[0]!, p!, ELEMENTWISE, `adamGroup param ${i}`);
+        expectAllClose(arrays[2]!, m!, ELEMENTWISE, `adamGroup m ${i}`);
+        expectAllClose(arrays[3]!, v!, ELEMENTWISE, `adamGroup v ${i}`);
       });
       for (const arrays of [...single, ...grouped]) for (const a of arrays) backend.release(a);
     }

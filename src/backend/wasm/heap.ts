@@ -17,7 +17,8 @@ import { LatentError } from '../../errors.js';
 import { requireWasmApi, type WasmMemory } from './wasm-api.js';
 
 const PAGE_BYTES = 65536;
-const RESERVED_BYTES = 65536;
+/** Bytes at the start of memory never handed out: pointer 0 means "no array", and the kernels keep their constants here. */
+export const RESERVED_BYTES = 65536;
 const ALIGN = 64;
 
 /** Bytes a block of `length` floats occupies: 64-byte steps up to 4 KiB, then 8 classes per doubling. */
