@@ -43,7 +43,7 @@ export const UPSAMPLE_CODES = {
 } as const satisfies Record<UpsampleMode, number>;
 
 /** Column width of the packed slivers of the sparse GEMM path (SW of asm/gemm-sparse.ts). */
-export const SPARSE_SLIVER_WIDTH = 16;
+export const SPARSE_SLIVER_WIDTH = 32;
 /** Deepest k of the sparse right-operand path (SPARSE_T_MAX_K of asm/gemm-sparse.ts). */
 export const SPARSE_B_MAX_DEPTH = 1024;
 

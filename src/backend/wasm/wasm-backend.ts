@@ -101,9 +101,22 @@ function need(view: Float32Array, length: number, name: string): void {
   }
 }
 
+/**
+ * Densities (share of non-zeros) up to which a GEMM takes each sparse path. Benchmarks widen or
+ * close them to time one path against the other on the same data (scripts/gemm-gflops.ts).
+ */
+export interface SparseGemmLimits {
+  /** Mostly-zero left operand A (not transposed). */
+  readonly a: number;
+  /** Mostly-zero right operand B (not transposed), depth k ≤ SPARSE_B_MAX_DEPTH. */
+  readonly b: number;
+}
+
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly threads: number;
+  /** The sparse paths' density limits (the measured break-evens unless a benchmark changes them). */
+  sparseLimits: SparseGemmLimits = { a: SPARSE_MAX_DENSITY, b: SPARSE_B_MAX_DENSITY };
   /** The kernel build every thread of this backend runs. */
   readonly kernels: KernelVariant;
   private readonly header: Int32Array;
@@ -168,7 +181,7 @@ export class WasmBackend implements Backend {
     const threads = this.pool.activeThreads;
     const parallel = threads > 1 && 2 * m * n * k >= GEMM_PARALLEL_FLOPS;
     const sparseEligible = k > 0 && alpha !== 0;
-    if (sparseEligible && !transA && n >= SPARSE_MIN_COLUMNS && this.nonZeros(a.subarray(0, m * k)) <= SPARSE_MAX_DENSITY * m * k) {
+    if (sparseEligible && !transA && n >= SPARSE_MIN_COLUMNS && this.nonZeros(a.subarray(0, m * k)) <= this.sparseLimits.a * m * k) {
       this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
       return;
     }
@@ -178,7 +191,7 @@ export class WasmBackend implements Backend {
       beta === 0 &&
       k <= SPARSE_B_MAX_DEPTH &&
       m >= SPARSE_B_MIN_ROWS &&
-      this.nonZeros(b.subarray(0, k * n)) <= SPARSE_B_MAX_DENSITY * k * n
+      this.nonZeros(b.subarray(0, k * n)) <= this.sparseLimits.b * k * n
     ) {
       this.gemmSparseB(a, b, c, m, n, k, transA, alpha, parallel ? threads : 1);
       return;
