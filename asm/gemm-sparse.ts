@@ -9,12 +9,13 @@
  * every sum, so results equal the dense path up to float rounding order (the one exception: a zero
  * times an infinite or NaN entry of the other operand is skipped instead of giving NaN).
  *
- * It runs as two jobs. First op(B) is packed once, for all threads, into SW = 32 columns wide
- * slivers over the whole depth k: packed[s][p][0..32). Then threads split the rows of C: each
- * compresses its own rows of A (SMC rows × SKC_A deep at a time) and sweeps every sliver. One
- * non-zero a[i, p] multiplies the contiguous 128-byte row p of a sliver, loaded at constant
- * offsets into eight accumulators; a sliver slice (SKC_A·128 bytes) stays in L1 while the rows of
- * the block sweep it, and later k slices add into C through the accumulators.
+ * It runs as two jobs. First op(B) is packed once, for all threads, into SW (32, or 16 in the
+ * plain SIMD build) columns wide slivers over the whole depth k: packed[s][p][0..SW). Then
+ * threads split the rows of C: each compresses its own rows of A (SMC rows × SKC_A deep at a
+ * time) and sweeps every sliver. One non-zero a[i, p] multiplies the contiguous row p of a sliver
+ * (SW·4 bytes), loaded at constant offsets into SW/4 accumulators; a sliver slice (16 KB) stays
+ * in L1 while the rows of the block sweep it, and later k slices add into C through the
+ * accumulators.
  *
  * A mostly-zero right operand (gemmSparseB) has its columns copied as rows (4×4 transposes) and
  * compressed by the same branch-free routine, then swept against op(A)ᵀ packed the same way.
@@ -23,20 +24,26 @@
 import { madd } from './fma';
 import { storeT4 } from './transpose';
 
-/** Sliver width of the packed B panel on the sparse path. */
-export const SW: i32 = 32;
+/**
+ * Sliver width of the packed B panel on the sparse path: 32 in the relaxed SIMD build, 16 in the
+ * plain one. The plain build serves Node 20, whose V8 hoists all eight loads of a 32-wide step
+ * ahead of the arithmetic and spills an accumulator (measured: 16 GFLOPS against 23 for the
+ * 16-wide loop there); V8 in Node 22+ keeps each load next to its use, and there the 32-wide loop
+ * is faster in both builds.
+ */
+export const SW: i32 = ASC_FEATURE_RELAXED_SIMD ? 32 : 16;
 
 /** Rows of A compressed at a time. */
 const SMC: i32 = 64;
 /** Deepest k slice the per-thread scratch holds compressed (SMC rows of it). */
 const SKC: i32 = 1024;
 /**
- * Depth of a k slice on the mostly-zero-A path: its sliver slice (SKC_A·128 bytes = 16 KB) stays
+ * Depth of a k slice on the mostly-zero-A path: its sliver slice (SKC_A·SW·4 bytes = 16 KB) stays
  * in the 32 KB L1 while every row of the block sweeps it, with room for the compressed rows.
  * Measured (W1's 784- and 512-deep products at densities 0.2 and 0.6): 128 beats 64 and 256 by
  * 3–10%, and the former single 1024-deep slice by 10–15%.
  */
-const SKC_A: i32 = 128;
+const SKC_A: i32 = SW == 32 ? 128 : 256;
 
 /**
  * Floats of per-thread scratch: values, offsets, row starts, a tile of 4 rows, and SMC columns of
@@ -258,31 +265,58 @@ function rowTimesSliver(
     a1 = v128.load(out, 16);
     a2 = v128.load(out, 32);
     a3 = v128.load(out, 48);
-    a4 = v128.load(out, 64);
-    a5 = v128.load(out, 80);
-    a6 = v128.load(out, 96);
-    a7 = v128.load(out, 112);
+    if (SW == 32) {
+      a4 = v128.load(out, 64);
+      a5 = v128.load(out, 80);
+      a6 = v128.load(out, 96);
+      a7 = v128.load(out, 112);
+    }
   }
-  for (; e < end; e += 4) {
-    const av = v128.load32_splat(values + e);
-    const bp = sliver + <usize>load<i32>(offsets + e);
-    a0 = madd(av, v128.load(bp), a0);
-    a1 = madd(av, v128.load(bp, 16), a1);
-    a2 = madd(av, v128.load(bp, 32), a2);
-    a3 = madd(av, v128.load(bp, 48), a3);
-    a4 = madd(av, v128.load(bp, 64), a4);
-    a5 = madd(av, v128.load(bp, 80), a5);
-    a6 = madd(av, v128.load(bp, 96), a6);
-    a7 = madd(av, v128.load(bp, 112), a7);
+  if (SW == 32) {
+    for (; e < end; e += 4) {
+      const av = v128.load32_splat(values + e);
+      const bp = sliver + <usize>load<i32>(offsets + e);
+      a0 = madd(av, v128.load(bp), a0);
+      a1 = madd(av, v128.load(bp, 16), a1);
+      a2 = madd(av, v128.load(bp, 32), a2);
+      a3 = madd(av, v128.load(bp, 48), a3);
+      a4 = madd(av, v128.load(bp, 64), a4);
+      a5 = madd(av, v128.load(bp, 80), a5);
+      a6 = madd(av, v128.load(bp, 96), a6);
+      a7 = madd(av, v128.load(bp, 112), a7);
+    }
+  } else {
+    // 16 wide: four accumulators, two non-zeros per step summed before they reach the
+    // accumulator, so that its dependency chain grows by one add per step, not two.
+    for (; e + 4 < end; e += 8) {
+      const av = v128.load32_splat(values + e);
+      const bv = v128.load32_splat(values + e, 4);
+      const bp = sliver + <usize>load<i32>(offsets + e);
+      const bq = sliver + <usize>load<i32>(offsets + e, 4);
+      a0 = f32x4.add(a0, madd(av, v128.load(bp), f32x4.mul(bv, v128.load(bq))));
+      a1 = f32x4.add(a1, madd(av, v128.load(bp, 16), f32x4.mul(bv, v128.load(bq, 16))));
+      a2 = f32x4.add(a2, madd(av, v128.load(bp, 32), f32x4.mul(bv, v128.load(bq, 32))));
+      a3 = f32x4.add(a3, madd(av, v128.load(bp, 48), f32x4.mul(bv, v128.load(bq, 48))));
+    }
+    if (e < end) {
+      const av = v128.load32_splat(values + e);
+      const bp = sliver + <usize>load<i32>(offsets + e);
+      a0 = madd(av, v128.load(bp), a0);
+      a1 = madd(av, v128.load(bp, 16), a1);
+      a2 = madd(av, v128.load(bp, 32), a2);
+      a3 = madd(av, v128.load(bp, 48), a3);
+    }
   }
   v128.store(out, a0);
   v128.store(out, a1, 16);
   v128.store(out, a2, 32);
   v128.store(out, a3, 48);
-  v128.store(out, a4, 64);
-  v128.store(out, a5, 80);
-  v128.store(out, a6, 96);
-  v128.store(out, a7, 112);
+  if (SW == 32) {
+    v128.store(out, a4, 64);
+    v128.store(out, a5, 80);
+    v128.store(out, a6, 96);
+    v128.store(out, a7, 112);
+  }
 }
 
 // Byte offsets of compressed row r's entries: [rowEntry(r), rowEntry(r + 1)).

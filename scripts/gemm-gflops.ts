@@ -55,6 +55,10 @@ const SPARSE_SHAPES: readonly SparseShape[] = [
   { label: 'W1 dW2 = dZ2ᵀ·H1      128×128ᵀ·128×512', m: 128, k: 128, n: 512, transA: true, transB: false, sparse: 'b', otherDensity: 0.42, seen: 'B 0.42' },
   { label: 'W3 L1 X·W1ᵀ          1000×784·784×512ᵀ', m: 1000, k: 784, n: 512, transA: false, transB: true, sparse: 'a', otherDensity: 1, seen: 'A 0.19' },
   { label: 'W3 L2 H1·W2ᵀ         1000×512·512×128ᵀ', m: 1000, k: 512, n: 128, transA: false, transB: true, sparse: 'a', otherDensity: 1, seen: 'A 0.42' },
+  { label: 'W2 conv2 W·cols      64×288·288×6272', m: 64, k: 288, n: 6272, transA: false, transB: false, sparse: 'b', otherDensity: 1, seen: 'B post-ReLU' },
+  { label: 'W2 conv2 Wᵀ·dZ       288×64ᵀ·64×6272', m: 288, k: 64, n: 6272, transA: true, transB: false, sparse: 'b', otherDensity: 1, seen: 'B ReLU-masked' },
+  { label: 'W2 conv2 dZ·colsᵀ    64×6272·6272×288ᵀ', m: 64, k: 6272, n: 288, transA: false, transB: true, sparse: 'a', otherDensity: 1, seen: 'A ReLU-masked' },
+  { label: 'W2 dense H·Wᵀ        128×3136·3136×32ᵀ', m: 128, k: 3136, n: 32, transA: false, transB: true, sparse: 'a', otherDensity: 1, seen: 'A post-ReLU' },
 ];
 
 function gflops(backend: Backend, shape: Shape, seconds: number): number {

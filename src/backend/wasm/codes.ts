@@ -42,7 +42,10 @@ export const UPSAMPLE_CODES = {
   bilinear: 1,
 } as const satisfies Record<UpsampleMode, number>;
 
-/** Column width of the packed slivers of the sparse GEMM path (SW of asm/gemm-sparse.ts). */
+/**
+ * Widest column width of the packed slivers of the sparse GEMM paths over the kernel builds (SW
+ * of asm/gemm-sparse.ts: 32 relaxed, 16 plain); packed buffers are sized for it.
+ */
 export const SPARSE_SLIVER_WIDTH = 32;
 /** Deepest k of the sparse right-operand path (SPARSE_T_MAX_K of asm/gemm-sparse.ts). */
 export const SPARSE_B_MAX_DEPTH = 1024;

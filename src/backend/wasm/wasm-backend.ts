@@ -61,20 +61,48 @@ const ELEMENTWISE_PARALLEL_WORK = 1 << 15;
 /** Work per chunk of a parallel elementwise job (small enough to balance, big enough to amortise a claim). */
 const CHUNK_WORK = 1 << 14;
 /**
- * A GEMM whose left operand has at most this share of non-zeros takes the compressed-row path,
- * whose cost follows the non-zeros (asm/gemm-sparse.ts). Measured on the W1/W3 shapes: at 0.19
- * (MNIST pixels) it is about 4× faster than the dense path, and the two break even near 0.5.
+ * Break-even densities (share of non-zeros) of the sparse GEMM paths (asm/gemm-sparse.ts).
+ *
+ * Relaxed SIMD build: a cost model in nanoseconds per element of the compressed operand, fitted
+ * to `scripts/gemm-gflops.ts --sparse` on W1's, W3's and W2's shapes (Zen 4, Node 24, 1 thread).
+ * The dense path spends SPARSE_DENSE_PER_SLIVER per 32 output columns; the sparse path spends
+ * SPARSE_COMPRESS (compressing the element; more for a right operand, whose columns are
+ * transposed first), SPARSE_PACK·(packed elements per compressed element) packing the other
+ * operand, and SPARSE_STEP per non-zero and 32-wide sliver. Solving for the density where the two
+ * meet, times SPARSE_MARGIN, gives for instance 0.67 for W1's 128×512·512×784ᵀ (measured break-even
+ * 0.8), 0.47 for 128×512·512×128ᵀ (measured 0.63), 0.71 for the weight gradient 784×128ᵀ·128×512
+ * with a sparse right operand (measured 0.73), 0.45 for 128×128ᵀ·128×512 (measured 0.55), and
+ * none for a single sliver (W2's 128×3136·3136×32ᵀ ran 1.5× slower even at 0.2).
  */
-const SPARSE_MAX_DENSITY = 0.4;
+const SPARSE_DENSE_PER_SLIVER = 1.39;
+const SPARSE_STEP = 1.6;
+const SPARSE_COMPRESS_A = 1.75;
+const SPARSE_COMPRESS_B = 2.25;
+const SPARSE_PACK = 0.5;
+const SPARSE_MARGIN = 0.9;
+/** Below this modelled break-even the gain is too small to trust the model: stay dense. */
+const SPARSE_MIN_GAIN_DENSITY = 0.2;
+/** Output columns per sliver of the relaxed build (SPARSE_SLIVER_WIDTH). */
+const RELAXED_SLIVER = 32;
+
+function relaxedSparseLimit(swept: number, compressed: number, compressCost: number): number {
+  const slivers = Math.ceil(swept / RELAXED_SLIVER);
+  const gain = SPARSE_DENSE_PER_SLIVER * slivers - compressCost - (SPARSE_PACK * swept) / compressed;
+  const limit = (SPARSE_MARGIN * gain) / (SPARSE_STEP * slivers);
+  return limit < SPARSE_MIN_GAIN_DENSITY ? 0 : Math.min(limit, 0.9);
+}
+
+/**
+ * Plain SIMD build (16-wide slivers, Node 20): fixed limits. A mostly-zero left operand pays off
+ * below about 0.5 (at 0.19, MNIST pixels, it is about 4× faster than the dense path); the
+ * mostly-zero right operand path below about 0.3 (W1's first weight gradient, B = 128 digits
+ * at 0.19, ran 2.4× faster; a conv layer's columns at 0.36 ran 1.4× slower).
+ */
+const SIMD_SPARSE_A_DENSITY = 0.4;
+const SIMD_SPARSE_B_DENSITY = 0.25;
 /** Columns of C below which counting A's non-zeros (m·k reads) is not worth it against m·n·k. */
 const SPARSE_MIN_COLUMNS = 32;
-/**
- * The mostly-zero right operand path (a transposed product) costs more per non-zero: it pays
- * off below about 0.3 (measured: W1's first weight gradient, B = 128 digits at 0.19, runs 2.4×
- * faster; a conv layer's columns at 0.36 ran 1.4× slower), and needs rows of C to amortise the
- * compression of B's columns.
- */
-const SPARSE_B_MAX_DENSITY = 0.25;
+/** Rows of C the right-operand path needs to amortise the compression of B's columns. */
 const SPARSE_B_MIN_ROWS = 64;
 /** Chunks per thread of a parallel GEMM (balance against repacking the shared operand per chunk). */
 const GEMM_CHUNKS_PER_THREAD = 3;
@@ -102,8 +130,9 @@ function need(view: Float32Array, length: number, name: string): void {
 }
 
 /**
- * Densities (share of non-zeros) up to which a GEMM takes each sparse path. Benchmarks widen or
- * close them to time one path against the other on the same data (scripts/gemm-gflops.ts).
+ * Densities (share of non-zeros) up to which a GEMM takes each sparse path, in place of the
+ * modelled break-evens. Benchmarks and tests set them to time or check one path against the
+ * other on the same data (scripts/gemm-gflops.ts).
  */
 export interface SparseGemmLimits {
   /** Mostly-zero left operand A (not transposed). */
@@ -115,8 +144,8 @@ export interface SparseGemmLimits {
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly threads: number;
-  /** The sparse paths' density limits (the measured break-evens unless a benchmark changes them). */
-  sparseLimits: SparseGemmLimits = { a: SPARSE_MAX_DENSITY, b: SPARSE_B_MAX_DENSITY };
+  /** Fixed density limits for the sparse paths; undefined (the default) uses the break-even model. */
+  sparseLimits: SparseGemmLimits | undefined = undefined;
   /** The kernel build every thread of this backend runs. */
   readonly kernels: KernelVariant;
   private readonly header: Int32Array;
@@ -181,18 +210,13 @@ export class WasmBackend implements Backend {
     const threads = this.pool.activeThreads;
     const parallel = threads > 1 && 2 * m * n * k >= GEMM_PARALLEL_FLOPS;
     const sparseEligible = k > 0 && alpha !== 0;
-    if (sparseEligible && !transA && n >= SPARSE_MIN_COLUMNS && this.nonZeros(a.subarray(0, m * k)) <= this.sparseLimits.a * m * k) {
+    const limitA = !sparseEligible || transA || n < SPARSE_MIN_COLUMNS ? 0 : this.sparseLimit('a', m, n);
+    if (limitA > 0 && this.nonZeros(a.subarray(0, m * k)) <= limitA * m * k) {
       this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
       return;
     }
-    if (
-      sparseEligible &&
-      !transB &&
-      beta === 0 &&
-      k <= SPARSE_B_MAX_DEPTH &&
-      m >= SPARSE_B_MIN_ROWS &&
-      this.nonZeros(b.subarray(0, k * n)) <= this.sparseLimits.b * k * n
-    ) {
+    const limitB = !sparseEligible || transB || beta !== 0 || k > SPARSE_B_MAX_DEPTH || m < SPARSE_B_MIN_ROWS ? 0 : this.sparseLimit('b', m, n);
+    if (limitB > 0 && this.nonZeros(b.subarray(0, k * n)) <= limitB * k * n) {
       this.gemmSparseB(a, b, c, m, n, k, transA, alpha, parallel ? threads : 1);
       return;
     }
@@ -217,6 +241,17 @@ export class WasmBackend implements Backend {
       this.scratchStride,
       splitRows,
     );
+  }
+
+  /**
+   * Largest density of A (side 'a') or B (side 'b') for which the sparse path is faster on an
+   * m×n product: it depends on the kernel build and the shape, never on the thread count.
+   */
+  private sparseLimit(side: 'a' | 'b', m: number, n: number): number {
+    if (this.sparseLimits !== undefined) return this.sparseLimits[side];
+    if (this.kernels === 'simd') return side === 'a' ? SIMD_SPARSE_A_DENSITY : SIMD_SPARSE_B_DENSITY;
+    // A: the compressed rows sweep n columns, B (m×k) is packed; B: its columns sweep m rows.
+    return side === 'a' ? relaxedSparseLimit(n, m, SPARSE_COMPRESS_A) : relaxedSparseLimit(m, n, SPARSE_COMPRESS_B);
   }
 
   /** Mostly-zero B: Cᵀ = Bᵀ · op(A)ᵀ with op(A)ᵀ [k, m] packed once, then columns of C split among threads. */
