@@ -64,20 +64,22 @@ const CHUNK_WORK = 1 << 14;
  * Break-even densities (share of non-zeros) of the sparse GEMM paths (asm/gemm-sparse.ts).
  *
  * Relaxed SIMD build: a cost model in nanoseconds per element of the compressed operand, fitted
- * to `scripts/gemm-gflops.ts --sparse` on W1's, W3's and W2's shapes (Zen 4, Node 24, 1 thread).
- * The dense path spends SPARSE_DENSE_PER_SLIVER per 32 output columns; the sparse path spends
- * SPARSE_COMPRESS (compressing the element; more for a right operand, whose columns are
- * transposed first), SPARSE_PACK·(packed elements per compressed element) packing the other
- * operand, and SPARSE_STEP per non-zero and 32-wide sliver. Solving for the density where the two
- * meet, times SPARSE_MARGIN, gives for instance 0.67 for W1's 128×512·512×784ᵀ (measured break-even
- * 0.8), 0.47 for 128×512·512×128ᵀ (measured 0.63), 0.71 for the weight gradient 784×128ᵀ·128×512
- * with a sparse right operand (measured 0.73), 0.45 for 128×128ᵀ·128×512 (measured 0.55), and
- * none for a single sliver (W2's 128×3136·3136×32ᵀ ran 1.5× slower even at 0.2).
+ * to `scripts/gemm-gflops.ts --sparse` on W1's, W3's and W2's shapes (Zen 4, Node 24, 1 thread)
+ * and checked inside W1 training with `scripts/sparse-paths.ts`. The dense path spends
+ * SPARSE_DENSE_PER_SLIVER per 32 output columns; the sparse path spends SPARSE_COMPRESS
+ * (compressing the element), SPARSE_PACK·(packed elements per compressed element) packing the
+ * other operand, and SPARSE_STEP per non-zero and 32-wide sliver. Solving for the density where
+ * the two meet, times SPARSE_MARGIN, gives for instance 0.66 for W1's 128×512·512×784ᵀ (measured
+ * break-even 0.8 per call), 0.63 for 128×128·128×512ᵀ (measured 0.8), 0.71 for the weight
+ * gradient 784×128ᵀ·128×512 with a sparse right operand (measured 0.73), 0.45 for
+ * 128×128ᵀ·128×512 (measured 0.55), 0.40 for 128×512·512×128ᵀ (measured 0.63 per call with warm
+ * caches, but 1.07× the dense time at 0.41 inside training, whence SPARSE_COMPRESS = 2.25 rather
+ * than the 1.75 the per-call timings give), and none for a single sliver (W2's 128×3136·3136×32ᵀ
+ * ran 1.5× slower even at 0.2).
  */
 const SPARSE_DENSE_PER_SLIVER = 1.39;
 const SPARSE_STEP = 1.6;
-const SPARSE_COMPRESS_A = 1.75;
-const SPARSE_COMPRESS_B = 2.25;
+const SPARSE_COMPRESS = 2.25;
 const SPARSE_PACK = 0.5;
 const SPARSE_MARGIN = 0.9;
 /** Below this modelled break-even the gain is too small to trust the model: stay dense. */
@@ -85,9 +87,9 @@ const SPARSE_MIN_GAIN_DENSITY = 0.2;
 /** Output columns per sliver of the relaxed build (SPARSE_SLIVER_WIDTH). */
 const RELAXED_SLIVER = 32;
 
-function relaxedSparseLimit(swept: number, compressed: number, compressCost: number): number {
+function relaxedSparseLimit(swept: number, compressed: number): number {
   const slivers = Math.ceil(swept / RELAXED_SLIVER);
-  const gain = SPARSE_DENSE_PER_SLIVER * slivers - compressCost - (SPARSE_PACK * swept) / compressed;
+  const gain = SPARSE_DENSE_PER_SLIVER * slivers - SPARSE_COMPRESS - (SPARSE_PACK * swept) / compressed;
   const limit = (SPARSE_MARGIN * gain) / (SPARSE_STEP * slivers);
   return limit < SPARSE_MIN_GAIN_DENSITY ? 0 : Math.min(limit, 0.9);
 }
@@ -251,7 +253,7 @@ export class WasmBackend implements Backend {
     if (this.sparseLimits !== undefined) return this.sparseLimits[side];
     if (this.kernels === 'simd') return side === 'a' ? SIMD_SPARSE_A_DENSITY : SIMD_SPARSE_B_DENSITY;
     // A: the compressed rows sweep n columns, B (m×k) is packed; B: its columns sweep m rows.
-    return side === 'a' ? relaxedSparseLimit(n, m, SPARSE_COMPRESS_A) : relaxedSparseLimit(m, n, SPARSE_COMPRESS_B);
+    return side === 'a' ? relaxedSparseLimit(n, m) : relaxedSparseLimit(m, n);
   }
 
   /** Mostly-zero B: Cᵀ = Bᵀ · op(A)ᵀ with op(A)ᵀ [k, m] packed once, then columns of C split among threads. */
