@@ -46,11 +46,18 @@ const SKC: i32 = 1024;
 const SKC_A: i32 = SW == 32 ? 128 : 256;
 
 /**
- * Floats of per-thread scratch: values, offsets, row starts, a tile of 4 rows, and SMC columns of
- * a mostly-zero B copied as rows.
+ * Floats of the other operand a thread packs for itself when it is this small (instead of a
+ * separate packing job shared by all threads): one job instead of two, which on several threads
+ * saves a hand-off that costs as much as a small product.
+ */
+export const OWN_PACK_FLOATS: i32 = SMC * SKC;
+
+/**
+ * Floats of per-thread scratch: values, offsets, row starts, a tile of 4 rows, SMC columns of a
+ * mostly-zero B copied as rows, and a packed operand of up to OWN_PACK_FLOATS.
  */
 export function sparseScratchFloats(): i32 {
-  return 3 * SMC * SKC + (SMC + 4) + 4 * SW;
+  return 3 * SMC * SKC + OWN_PACK_FLOATS + (SMC + 4) + 4 * SW;
 }
 
 // Where each part of the per-thread scratch starts (in that order).
@@ -62,6 +69,8 @@ export function sparseScratchFloats(): i32 {
 @inline function scratchTile(scratch: usize): usize { return csrRowStart(scratch) + (<usize>(SMC + 4) << 2); }
 // @ts-ignore: decorator
 @inline function scratchColumns(scratch: usize): usize { return scratchTile(scratch) + (<usize>(4 * SW) << 2); }
+// @ts-ignore: decorator
+@inline function scratchOwnPack(scratch: usize): usize { return scratchColumns(scratch) + (<usize>(SMC * SKC) << 2); }
 
 /** Deepest k the transposed path takes in one slice (it does not accumulate slices). */
 export const SPARSE_T_MAX_K: i32 = SKC;
@@ -80,12 +89,17 @@ export function packSlivers(b: usize, n: i32, k: i32, transB: bool, s0: i32, s1:
 
 /**
  * C[m0..m1, 0..n] = alpha · A · op(B) (+ C when `accumulateC`), A stored [m, k], op(B) already
- * in `packed` (packSlivers over all slivers).
+ * in `packed` (packSlivers over all slivers), or, when `packed` is 0, packed here from `b` (B
+ * [k, n], or [n, k] when transB; at most OWN_PACK_FLOATS packed).
  */
 export function gemmSparseA(
   a: usize, packed: usize, c: usize, n: i32, k: i32, alpha: f32, accumulateC: bool,
-  m0: i32, m1: i32, scratch: usize,
+  m0: i32, m1: i32, scratch: usize, b: usize, transB: bool,
 ): void {
+  if (packed == 0) {
+    packed = scratchOwnPack(scratch);
+    packSlivers(b, n, k, transB, 0, (n + SW - 1) / SW, packed);
+  }
   const values = scratch, offsets = csrOffsets(scratch), rowStart = csrRowStart(scratch), tile = scratchTile(scratch);
   const kSlices = (k + SKC_A - 1) / SKC_A;
   const kStep = (k + kSlices - 1) / kSlices;
@@ -110,8 +124,13 @@ export function gemmSparseA(
  */
 export function gemmSparseB(
   b: usize, packed: usize, c: usize, m: i32, n: i32, k: i32, alpha: f32,
-  j0: i32, j1: i32, scratch: usize,
+  j0: i32, j1: i32, scratch: usize, a: usize, aStoredMk: bool,
 ): void {
+  // As in gemmSparseA: `packed` 0 means pack op(A)ᵀ here (A read transposed when stored [m, k]).
+  if (packed == 0) {
+    packed = scratchOwnPack(scratch);
+    packSlivers(a, m, k, aStoredMk, 0, (m + SW - 1) / SW, packed);
+  }
   const values = scratch, offsets = csrOffsets(scratch), rowStart = csrRowStart(scratch);
   const tile = scratchTile(scratch), columns = scratchColumns(scratch);
   const sliverStride = <usize>k * (<usize>SW << 2);

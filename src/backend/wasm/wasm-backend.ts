@@ -29,6 +29,7 @@ import {
   MAX_CHUNKS,
   MAX_THREADS,
   SPARSE_B_MAX_DEPTH,
+  SPARSE_OWN_PACK_FLOATS,
   SPARSE_SLIVER_WIDTH,
   TASK,
   UNARY_CODES,
@@ -217,7 +218,8 @@ export class WasmBackend implements Backend {
       this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
       return;
     }
-    const limitB = !sparseEligible || transB || beta !== 0 || k > SPARSE_B_MAX_DEPTH || m < SPARSE_B_MIN_ROWS ? 0 : this.sparseLimit('b', m, n);
+    const limitB =
+      !sparseEligible || transB || beta !== 0 || k > SPARSE_B_MAX_DEPTH || m < SPARSE_B_MIN_ROWS ? 0 : this.sparseLimit('b', m, n);
     if (limitB > 0 && this.nonZeros(b.subarray(0, k * n)) <= limitB * k * n) {
       this.gemmSparseB(a, b, c, m, n, k, transA, alpha, parallel ? threads : 1);
       return;
@@ -269,6 +271,24 @@ export class WasmBackend implements Backend {
     threads: number,
   ): void {
     // op(A)ᵀ is A itself when A is stored transposed, else A read transposed.
+    if (this.ownPack(m, k)) {
+      this.exec(
+        TASK.gemmSparseB,
+        Math.min(Math.ceil(n / 4), threads),
+        this.ptr(b),
+        0,
+        this.ptr(c),
+        m,
+        n,
+        k,
+        alpha,
+        this.scratch,
+        this.scratchStride,
+        this.ptr(a),
+        transA ? 0 : 1,
+      );
+      return;
+    }
     this.withSlivers(a, m, k, !transA, threads, (packed) => {
       const chunks = Math.min(Math.ceil(n / 4), threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS);
       this.exec(
@@ -283,6 +303,8 @@ export class WasmBackend implements Backend {
         alpha,
         this.scratch,
         this.scratchStride,
+        0,
+        0,
       );
     });
   }
@@ -300,6 +322,25 @@ export class WasmBackend implements Backend {
     beta: number,
     threads: number,
   ): void {
+    if (this.ownPack(n, k)) {
+      this.exec(
+        TASK.gemmSparse,
+        Math.min(m, threads),
+        this.ptr(a),
+        0,
+        this.ptr(c),
+        m,
+        n,
+        k,
+        alpha,
+        beta,
+        this.scratch,
+        this.scratchStride,
+        this.ptr(b),
+        transB ? 1 : 0,
+      );
+      return;
+    }
     this.withSlivers(b, n, k, transB, threads, (packed) => {
       const chunks = Math.min(m, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS);
       this.exec(
@@ -315,8 +356,19 @@ export class WasmBackend implements Backend {
         beta,
         this.scratch,
         this.scratchStride,
+        0,
+        0,
       );
     });
+  }
+
+  /**
+   * Whether the operand swept by a sparse path ([k, columns] packed) is small enough for each
+   * thread to pack its own copy inside the product's job: one job instead of a packing job and a
+   * product job, with one chunk per thread so that each packs once.
+   */
+  private ownPack(columns: number, k: number): boolean {
+    return Math.ceil(columns / SPARSE_SLIVER_WIDTH) * SPARSE_SLIVER_WIDTH * k <= SPARSE_OWN_PACK_FLOATS;
   }
 
   /**
