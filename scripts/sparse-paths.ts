@@ -79,7 +79,9 @@ const rows = Math.min(Number(flag('--rows', '7680')), train.x.rows);
 await latentTrainW1(timed, train.x.data.subarray(0, rows * train.x.cols), rows, epochs);
 
 console.log(`W1, ${rows} rows × ${epochs} epochs, ${threads} thread(s), ${inner.kernels} kernels, ${steps} steps alternating`);
-console.log(`${'GEMM (m×k·k×n)'.padEnd(22)} ${'density A'.padStart(9)} ${'density B'.padStart(9)} ${'chosen ms'.padStart(10)} ${'dense ms'.padStart(9)}  ratio`);
+console.log(
+  `${'GEMM (m×k·k×n)'.padEnd(22)} ${'density A'.padStart(9)} ${'density B'.padStart(9)} ${'chosen ms'.padStart(10)} ${'dense ms'.padStart(9)}  ratio`,
+);
 const total = [0, 0];
 for (const [name, { ms, densityA, densityB, calls }] of [...stats].sort((x, y) => y[1].ms[1] - x[1].ms[1])) {
   total[0]! += ms[0];
@@ -88,6 +90,8 @@ for (const [name, { ms, densityA, densityB, calls }] of [...stats].sort((x, y) =
     `${name.padEnd(22)} ${(densityA / calls).toFixed(2).padStart(9)} ${(densityB / calls).toFixed(2).padStart(9)} ${ms[0].toFixed(0).padStart(10)} ${ms[1].toFixed(0).padStart(9)}  ${(ms[0] / ms[1]).toFixed(2)}`,
   );
 }
-console.log(`${'all GEMMs'.padEnd(42)} ${total[0]!.toFixed(0).padStart(10)} ${total[1]!.toFixed(0).padStart(9)}  ${(total[0]! / total[1]!).toFixed(2)}`);
+console.log(
+  `${'all GEMMs'.padEnd(42)} ${total[0]!.toFixed(0).padStart(10)} ${total[1]!.toFixed(0).padStart(9)}  ${(total[0]! / total[1]!).toFixed(2)}`,
+);
 await inner.close();
 process.exit(0);

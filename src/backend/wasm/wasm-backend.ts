@@ -135,7 +135,7 @@ function need(view: Float32Array, length: number, name: string): void {
 /**
  * Densities (share of non-zeros) up to which a GEMM takes each sparse path, in place of the
  * modelled break-evens. Benchmarks and tests set them to time or check one path against the
- * other on the same data (scripts/gemm-gflops.ts).
+ * other on the same data (scripts/gemm-gflops.ts, scripts/sparse-paths.ts).
  */
 export interface SparseGemmLimits {
   /** Mostly-zero left operand A (not transposed). */
@@ -254,7 +254,8 @@ export class WasmBackend implements Backend {
   private sparseLimit(side: 'a' | 'b', m: number, n: number): number {
     if (this.sparseLimits !== undefined) return this.sparseLimits[side];
     if (this.kernels === 'simd') return side === 'a' ? SIMD_SPARSE_A_DENSITY : SIMD_SPARSE_B_DENSITY;
-    // A: the compressed rows sweep n columns, B (m×k) is packed; B: its columns sweep m rows.
+    // A: its compressed rows sweep the n columns of packed op(B); B: its compressed columns sweep
+    // the m rows of packed op(A).
     return side === 'a' ? relaxedSparseLimit(n, m) : relaxedSparseLimit(m, n);
   }
 
