@@ -9,28 +9,55 @@
  * every sum, so results equal the dense path up to float rounding order (the one exception: a zero
  * times an infinite or NaN entry of the other operand is skipped instead of giving NaN).
  *
- * It runs as two jobs. First op(B) is packed once, for all threads, into SW = 16 columns wide
- * slivers over the whole depth k: packed[s][p][0..16). Then threads split the rows of C: each
- * compresses its own rows of A (SMC rows × SKC deep at a time) and sweeps every sliver. One
- * non-zero a[i, p] multiplies the contiguous 64-byte row p of a sliver, loaded at constant
- * offsets into four accumulators; a sliver slice (SKC·64 bytes) stays in L1/L2 while the rows of
- * the block sweep it.
+ * It runs as two jobs. First op(B) is packed once, for all threads, into SW (32, or 16 in the
+ * plain SIMD build) columns wide slivers over the whole depth k: packed[s][p][0..SW). Then
+ * threads split the rows of C: each compresses its own rows of A (SMC rows × SKC_A deep at a
+ * time) and sweeps every sliver. One non-zero a[i, p] multiplies the contiguous row p of a sliver
+ * (SW·4 bytes), loaded at constant offsets into SW/4 accumulators; a sliver slice (16 KB) stays
+ * in L1 while the rows of the block sweep it, and later k slices add into C through the
+ * accumulators.
+ *
+ * A mostly-zero right operand (gemmSparseB) has its columns copied as rows (4×4 transposes) and
+ * compressed by the same branch-free routine, then swept against op(A)ᵀ packed the same way.
  */
 
 import { madd } from './fma';
 import { storeT4 } from './transpose';
 
-/** Sliver width of the packed B panel on the sparse path. */
-export const SW: i32 = 16;
+/**
+ * Sliver width of the packed B panel on the sparse path: 32 in the relaxed SIMD build, 16 in the
+ * plain one. The plain build serves Node 20, whose V8 hoists all eight loads of a 32-wide step
+ * ahead of the arithmetic and spills an accumulator (measured: 16 GFLOPS against 23 for the
+ * 16-wide loop there); V8 in Node 22+ keeps each load next to its use, and there the 32-wide loop
+ * is faster in both builds.
+ */
+export const SW: i32 = ASC_FEATURE_RELAXED_SIMD ? 32 : 16;
 
 /** Rows of A compressed at a time. */
 const SMC: i32 = 64;
-/** Depth of a k slice of the compressed rows. */
+/** Deepest k slice the per-thread scratch holds compressed (SMC rows of it). */
 const SKC: i32 = 1024;
+/**
+ * Depth of a k slice on the mostly-zero-A path: its sliver slice (SKC_A·SW·4 bytes = 16 KB) stays
+ * in the 32 KB L1 while every row of the block sweeps it, with room for the compressed rows.
+ * Measured (W1's 784- and 512-deep products at densities 0.2 and 0.6): 128 beats 64 and 256 by
+ * 3–10%, and the former single 1024-deep slice by 10–15%.
+ */
+const SKC_A: i32 = SW == 32 ? 128 : 256;
 
-/** Floats of per-thread scratch: values, offsets, row starts, row cursors and a tile of 4 rows. */
+/**
+ * Floats of the other operand a thread packs for itself when it is this small (instead of a
+ * separate packing job shared by all threads): one job instead of two, which on several threads
+ * saves a hand-off that costs as much as a small product.
+ */
+export const OWN_PACK_FLOATS: i32 = SMC * SKC;
+
+/**
+ * Floats of per-thread scratch: values, offsets, row starts, a tile of 4 rows, SMC columns of a
+ * mostly-zero B copied as rows, and a packed operand of up to OWN_PACK_FLOATS.
+ */
 export function sparseScratchFloats(): i32 {
-  return 2 * SMC * SKC + 2 * (SMC + 4) + 4 * SW;
+  return 3 * SMC * SKC + OWN_PACK_FLOATS + (SMC + 4) + 4 * SW;
 }
 
 // Where each part of the per-thread scratch starts (in that order).
@@ -39,9 +66,11 @@ export function sparseScratchFloats(): i32 {
 // @ts-ignore: decorator
 @inline function csrRowStart(scratch: usize): usize { return scratch + (<usize>(2 * SMC * SKC) << 2); }
 // @ts-ignore: decorator
-@inline function csrCursor(scratch: usize): usize { return csrRowStart(scratch) + (<usize>(SMC + 4) << 2); }
+@inline function scratchTile(scratch: usize): usize { return csrRowStart(scratch) + (<usize>(SMC + 4) << 2); }
 // @ts-ignore: decorator
-@inline function scratchTile(scratch: usize): usize { return csrRowStart(scratch) + (<usize>(2 * (SMC + 4)) << 2); }
+@inline function scratchColumns(scratch: usize): usize { return scratchTile(scratch) + (<usize>(4 * SW) << 2); }
+// @ts-ignore: decorator
+@inline function scratchOwnPack(scratch: usize): usize { return scratchColumns(scratch) + (<usize>(SMC * SKC) << 2); }
 
 /** Deepest k the transposed path takes in one slice (it does not accumulate slices). */
 export const SPARSE_T_MAX_K: i32 = SKC;
@@ -60,14 +89,19 @@ export function packSlivers(b: usize, n: i32, k: i32, transB: bool, s0: i32, s1:
 
 /**
  * C[m0..m1, 0..n] = alpha · A · op(B) (+ C when `accumulateC`), A stored [m, k], op(B) already
- * in `packed` (packSlivers over all slivers).
+ * in `packed` (packSlivers over all slivers), or, when `packed` is 0, packed here from `b` (B
+ * [k, n], or [n, k] when transB; at most OWN_PACK_FLOATS packed).
  */
 export function gemmSparseA(
   a: usize, packed: usize, c: usize, n: i32, k: i32, alpha: f32, accumulateC: bool,
-  m0: i32, m1: i32, scratch: usize,
+  m0: i32, m1: i32, scratch: usize, b: usize, transB: bool,
 ): void {
+  if (packed == 0) {
+    packed = scratchOwnPack(scratch);
+    packSlivers(b, n, k, transB, 0, (n + SW - 1) / SW, packed);
+  }
   const values = scratch, offsets = csrOffsets(scratch), rowStart = csrRowStart(scratch), tile = scratchTile(scratch);
-  const kSlices = (k + SKC - 1) / SKC;
+  const kSlices = (k + SKC_A - 1) / SKC_A;
   const kStep = (k + kSlices - 1) / kSlices;
   const sliverStride = <usize>k * (<usize>SW << 2);
   for (let i0 = m0; i0 < m1; i0 += SMC) {
@@ -90,67 +124,50 @@ export function gemmSparseA(
  */
 export function gemmSparseB(
   b: usize, packed: usize, c: usize, m: i32, n: i32, k: i32, alpha: f32,
-  j0: i32, j1: i32, scratch: usize,
+  j0: i32, j1: i32, scratch: usize, a: usize, aStoredMk: bool,
 ): void {
+  // As in gemmSparseA: `packed` 0 means pack op(A)ᵀ here (A read transposed when stored [m, k]).
+  if (packed == 0) {
+    packed = scratchOwnPack(scratch);
+    packSlivers(a, m, k, aStoredMk, 0, (m + SW - 1) / SW, packed);
+  }
   const values = scratch, offsets = csrOffsets(scratch), rowStart = csrRowStart(scratch);
-  const cursor = csrCursor(scratch), tile = scratchTile(scratch);
+  const tile = scratchTile(scratch), columns = scratchColumns(scratch);
   const sliverStride = <usize>k * (<usize>SW << 2);
   for (let i0 = j0; i0 < j1; i0 += SMC) {
     const mc = min(SMC, j1 - i0);
-    buildColumnsCsr(b, n, alpha, i0, mc, k, values, offsets, rowStart, cursor);
+    transposeColumns(b, n, i0, mc, k, columns);
+    buildRowsCsr(columns, k, alpha, 0, mc, 0, k, values, offsets, rowStart);
     sparseSweepT(values, offsets, rowStart, mc, m, packed, sliverStride, c + (<usize>i0 << 2), n, tile);
   }
 }
 
 /**
- * Compresses columns [i0, i0+mc) of alpha·B, B stored [k, ldb], as rows (the rows of Bᵀ) in the
- * layout of buildRowsCsr. A first pass counts each column's non-zeros, a second fills them in p
- * order; groups of four zeros are skipped whole in both.
+ * Copies columns [i0, i0+mc) of B (stored [k, ldb]) as the rows of `dst` [mc, k], 4×4 blocks at
+ * a time, so that buildRowsCsr compresses them with contiguous, branch-free reads.
  */
-function buildColumnsCsr(
-  b: usize, ldb: i32, alpha: f32, i0: i32, mc: i32, k: i32,
-  values: usize, offsets: usize, rowStart: usize, cursor: usize,
-): void {
-  const zero = f32x4.splat(0);
-  memory.fill(cursor, 0, <usize>(mc + 4) << 2);
-  for (let p = 0; p < k; p++) {
-    const row = b + ((<usize>p * <usize>ldb + <usize>i0) << 2);
-    let r = 0;
-    for (; r + 4 <= mc; r += 4) {
-      const ne = f32x4.ne(v128.load(row + (<usize>r << 2)), zero);
-      if (!v128.any_true(ne)) continue;
-      const at = cursor + (<usize>r << 2);
-      v128.store(at, i32x4.sub(v128.load(at), ne));
+function transposeColumns(b: usize, ldb: i32, i0: i32, mc: i32, k: i32, dst: usize): void {
+  const one = f32x4.splat(1);
+  const srcRow = <usize>ldb << 2, dstRow = <usize>k << 2;
+  let r = 0;
+  for (; r + 4 <= mc; r += 4) {
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const src = b + ((<usize>p * <usize>ldb + <usize>(i0 + r)) << 2);
+      storeT4(
+        v128.load(src), v128.load(src + srcRow), v128.load(src + 2 * srcRow), v128.load(src + 3 * srcRow),
+        one, dst + <usize>r * dstRow + (<usize>p << 2), dstRow,
+      );
     }
-    for (; r < mc; r++) {
-      const at = cursor + (<usize>r << 2);
-      store<i32>(at, load<i32>(at) + <i32>(load<f32>(row + (<usize>r << 2)) != 0));
-    }
-  }
-  let e = 0;
-  for (let r = 0; r < mc; r++) {
-    const at = cursor + (<usize>r << 2);
-    const count = load<i32>(at);
-    store<i32>(rowStart + (<usize>r << 2), e);
-    store<i32>(at, e);
-    e += count;
-  }
-  store<i32>(rowStart + (<usize>mc << 2), e);
-  for (let p = 0; p < k; p++) {
-    const row = b + ((<usize>p * <usize>ldb + <usize>i0) << 2);
-    const offset = p * (SW << 2);
-    for (let r = 0; r < mc; r++) {
-      if ((r & 3) == 0 && r + 4 <= mc && !v128.any_true(f32x4.ne(v128.load(row + (<usize>r << 2)), zero))) {
-        r += 3;
-        continue;
+    for (; p < k; p++) {
+      for (let q = 0; q < 4; q++) {
+        store<f32>(dst + <usize>(r + q) * dstRow + (<usize>p << 2), load<f32>(b + ((<usize>p * <usize>ldb + <usize>(i0 + r + q)) << 2)));
       }
-      const x = load<f32>(row + (<usize>r << 2));
-      if (x == 0) continue;
-      const at = cursor + (<usize>r << 2);
-      const pos = <usize>load<i32>(at);
-      store<f32>(values + (pos << 2), x * alpha);
-      store<i32>(offsets + (pos << 2), offset);
-      store<i32>(at, <i32>pos + 1);
+    }
+  }
+  for (; r < mc; r++) {
+    for (let p = 0; p < k; p++) {
+      store<f32>(dst + <usize>r * dstRow + (<usize>p << 2), load<f32>(b + ((<usize>p * <usize>ldb + <usize>(i0 + r)) << 2)));
     }
   }
 }
@@ -245,60 +262,80 @@ function buildRowsCsr(
   store<i32>(rowStart + (<usize>mc << 2), <i32>e);
 }
 
-// Stores (or adds) one accumulator into C at byte offset o.
-// @ts-ignore: decorator
-@inline
-function put(c: usize, o: usize, v: v128, accumulate: bool): void {
-  v128.store(c + o, accumulate ? f32x4.add(v128.load(c + o), v) : v);
-}
-
-// One non-zero's contribution to an accumulator: av · the sliver row's four floats at bp.
-// @ts-ignore: decorator
-@inline
-function fma4(acc: v128, av: v128, bp: usize): v128 {
-  return madd(av, v128.load(bp), acc);
-}
-
-// Two non-zeros' contributions, summed before they reach the accumulator so that its dependency
-// chain grows by one add (3 cycles) per step, not two.
-// @ts-ignore: decorator
-@inline
-function fma4x2(acc: v128, av: v128, bp: usize, bv: v128, bq: usize): v128 {
-  return f32x4.add(acc, madd(av, v128.load(bp), f32x4.mul(bv, v128.load(bq))));
-}
-
 /**
  * One compressed row (entries [e, end), byte offsets into `values`/`offsets`) times one sliver:
- * the row's SW results are stored at `out`. Four accumulators and two non-zeros per step: V8
- * hoists every load of a step ahead of the arithmetic, so eight accumulators (a 32-wide sliver)
- * would spill one to the stack and chain each step through memory (measured: 2.5× slower).
+ * the row's SW results are stored at `out` (added to what `out` holds when `accumulate`). Eight
+ * accumulators, one non-zero per step: a broadcast, an offset and eight loads feed eight
+ * multiply-adds, so a step's eight FMAs on the two FMA pipes take as long as one accumulator's
+ * FMA latency (4 cycles on Zen 4), and the loop uses 10 of x64's 16 vector registers with no
+ * spills (V8 emits each load next to its FMA). Measured on W1's shapes: 37–40 GFLOPS of real
+ * work against 31–33 for the former 16-wide sliver with four accumulators and two non-zeros per
+ * step (mul, FMA, add); the same two-per-step form with eight accumulators ran at 33–35.
  */
 // @ts-ignore: decorator
 @inline
-function rowTimesSliver(values: usize, offsets: usize, e: usize, end: usize, sliver: usize, out: usize): void {
+function rowTimesSliver(
+  values: usize, offsets: usize, e: usize, end: usize, sliver: usize, out: usize, accumulate: bool,
+): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  for (; e + 4 < end; e += 8) {
-    const av = v128.load32_splat(values + e);
-    const bv = v128.load32_splat(values + e, 4);
-    const bp = sliver + <usize>load<i32>(offsets + e);
-    const bq = sliver + <usize>load<i32>(offsets + e, 4);
-    a0 = fma4x2(a0, av, bp, bv, bq);
-    a1 = fma4x2(a1, av, bp + 16, bv, bq + 16);
-    a2 = fma4x2(a2, av, bp + 32, bv, bq + 32);
-    a3 = fma4x2(a3, av, bp + 48, bv, bq + 48);
+  let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
+  if (accumulate) {
+    a0 = v128.load(out);
+    a1 = v128.load(out, 16);
+    a2 = v128.load(out, 32);
+    a3 = v128.load(out, 48);
+    if (SW == 32) {
+      a4 = v128.load(out, 64);
+      a5 = v128.load(out, 80);
+      a6 = v128.load(out, 96);
+      a7 = v128.load(out, 112);
+    }
   }
-  if (e < end) {
-    const av = v128.load32_splat(values + e);
-    const bp = sliver + <usize>load<i32>(offsets + e);
-    a0 = fma4(a0, av, bp);
-    a1 = fma4(a1, av, bp + 16);
-    a2 = fma4(a2, av, bp + 32);
-    a3 = fma4(a3, av, bp + 48);
+  if (SW == 32) {
+    for (; e < end; e += 4) {
+      const av = v128.load32_splat(values + e);
+      const bp = sliver + <usize>load<i32>(offsets + e);
+      a0 = madd(av, v128.load(bp), a0);
+      a1 = madd(av, v128.load(bp, 16), a1);
+      a2 = madd(av, v128.load(bp, 32), a2);
+      a3 = madd(av, v128.load(bp, 48), a3);
+      a4 = madd(av, v128.load(bp, 64), a4);
+      a5 = madd(av, v128.load(bp, 80), a5);
+      a6 = madd(av, v128.load(bp, 96), a6);
+      a7 = madd(av, v128.load(bp, 112), a7);
+    }
+  } else {
+    // 16 wide: four accumulators, two non-zeros per step summed before they reach the
+    // accumulator, so that its dependency chain grows by one add per step, not two.
+    for (; e + 4 < end; e += 8) {
+      const av = v128.load32_splat(values + e);
+      const bv = v128.load32_splat(values + e, 4);
+      const bp = sliver + <usize>load<i32>(offsets + e);
+      const bq = sliver + <usize>load<i32>(offsets + e, 4);
+      a0 = f32x4.add(a0, madd(av, v128.load(bp), f32x4.mul(bv, v128.load(bq))));
+      a1 = f32x4.add(a1, madd(av, v128.load(bp, 16), f32x4.mul(bv, v128.load(bq, 16))));
+      a2 = f32x4.add(a2, madd(av, v128.load(bp, 32), f32x4.mul(bv, v128.load(bq, 32))));
+      a3 = f32x4.add(a3, madd(av, v128.load(bp, 48), f32x4.mul(bv, v128.load(bq, 48))));
+    }
+    if (e < end) {
+      const av = v128.load32_splat(values + e);
+      const bp = sliver + <usize>load<i32>(offsets + e);
+      a0 = madd(av, v128.load(bp), a0);
+      a1 = madd(av, v128.load(bp, 16), a1);
+      a2 = madd(av, v128.load(bp, 32), a2);
+      a3 = madd(av, v128.load(bp, 48), a3);
+    }
   }
   v128.store(out, a0);
   v128.store(out, a1, 16);
   v128.store(out, a2, 32);
   v128.store(out, a3, 48);
+  if (SW == 32) {
+    v128.store(out, a4, 64);
+    v128.store(out, a5, 80);
+    v128.store(out, a6, 96);
+    v128.store(out, a7, 112);
+  }
 }
 
 // Byte offsets of compressed row r's entries: [rowEntry(r), rowEntry(r + 1)).
@@ -321,10 +358,11 @@ function sparseSweep(
   let sliver = pb;
   for (let s = 0; s < nc; s += SW) {
     const cols = min(SW, nc - s);
-    const direct = cols == SW && !accumulate;
+    // Full slivers accumulate in C itself (loaded into the accumulators); a ragged one goes through `tile`.
+    const direct = cols == SW;
     let cRow = c + (<usize>s << 2);
     for (let r = 0; r < mc; r++) {
-      rowTimesSliver(values, offsets, rowEntry(rowStart, r), rowEntry(rowStart, r + 1), sliver, direct ? cRow : tile);
+      rowTimesSliver(values, offsets, rowEntry(rowStart, r), rowEntry(rowStart, r + 1), sliver, direct ? cRow : tile, direct && accumulate);
       if (!direct) {
         for (let j = 0; j < cols; j++) {
           const o = <usize>j << 2;
@@ -356,7 +394,7 @@ function sparseSweepT(
     for (let r = 0; r < mc; r += 4) {
       const rows = min(4, mc - r);
       for (let q = 0; q < rows; q++) {
-        rowTimesSliver(values, offsets, rowEntry(rowStart, r + q), rowEntry(rowStart, r + q + 1), sliver, tile + <usize>q * tileRow);
+        rowTimesSliver(values, offsets, rowEntry(rowStart, r + q), rowEntry(rowStart, r + q + 1), sliver, tile + <usize>q * tileRow, false);
       }
       // C[s + j, r .. r + 4) for the sliver's columns j.
       const d = c + <usize>s * rowBytes + (<usize>r << 2);

@@ -278,7 +278,10 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
       if (m1 <= m0) break;
       const beta = argS(job, 7);
       if (beta != 0 && beta != 1) scaleC(argP(job, 2), n, m0, m1, 0, n, beta);
-      gemmSparseA(argP(job, 0), argP(job, 1), argP(job, 2), n, argI(job, 5), argS(job, 6), beta != 0, m0, m1, argP(job, 8) + <usize>t * argP(job, 9));
+      gemmSparseA(
+        argP(job, 0), argP(job, 1), argP(job, 2), n, argI(job, 5), argS(job, 6), beta != 0, m0, m1,
+        argP(job, 8) + <usize>t * argP(job, 9), argP(job, 10), argI(job, 11) != 0,
+      );
       break;
     }
     case T_CHANNEL_BIAS: {
@@ -293,7 +296,10 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
       const n = argI(job, 4);
       const j0 = sliceStart(n, chunk, count, 4), j1 = sliceStart(n, chunk + 1, count, 4);
       if (j1 > j0) {
-        gemmSparseB(argP(job, 0), argP(job, 1), argP(job, 2), argI(job, 3), n, argI(job, 5), argS(job, 6), j0, j1, argP(job, 7) + <usize>t * argP(job, 8));
+        gemmSparseB(
+          argP(job, 0), argP(job, 1), argP(job, 2), argI(job, 3), n, argI(job, 5), argS(job, 6), j0, j1,
+          argP(job, 7) + <usize>t * argP(job, 8), argP(job, 9), argI(job, 10) != 0,
+        );
       }
       break;
     }

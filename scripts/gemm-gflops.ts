@@ -1,11 +1,24 @@
 /**
- * GEMM throughput of the W1 (dense 784-512-128-32-128-512-784, batch 128) shapes on the js
- * backend and the wasm backend with 1 and 2 threads, for each kernel build the host runs
- * (relaxed SIMD on Node 22+, plain SIMD everywhere). Run: npx tsx scripts/gemm-gflops.ts
- * `--workload w2` times W2's products instead (its dense layers 3136 ↔ 32 and the deep
- * convolution's three large products); `--no-js` leaves out the slow reference backend; `--cpu`
- * divides by the CPU time of the process (all its threads) instead of wall time, which on a busy
- * machine leaves out the time spent waiting for a core and on 2 threads counts the work both did.
+ * GEMM throughput on the reference workloads' shapes.
+ *
+ * Default: the W1 (dense 784-512-128-32-128-512-784, batch 128) shapes on dense operands, on the
+ * js backend and the wasm backend with 1 and 2 threads, for each kernel build the host runs
+ * (relaxed SIMD on Node 22+, plain SIMD everywhere). `--workload w2` times W2's products instead
+ * (its dense layers 3136 ↔ 32 and the deep convolution's three large products); `--no-js` leaves
+ * out the slow reference backend; `--cpu` divides by the CPU time of the process (all its
+ * threads) instead of wall time, which on a busy machine leaves out the time spent waiting for a
+ * core and on 2 threads counts the work both did.
+ *
+ * --sparse: for the products whose operand is mostly zero in training (ReLU outputs, ReLU-masked
+ * gradients, MNIST pixels), the CPU time per call of the dense path and of the sparse path at a
+ * range of densities (random zero patterns, seeded), on one thread, and the sparse path's rate of
+ * real work (2·non-zeros·n flops per second). The density where the two times cross is the
+ * break-even that the backend's thresholds come from (wasm-backend.ts).
+ *
+ * --cold evicts the caches before each call (as in training) and takes the eviction's time off.
+ *
+ *   npx tsx scripts/gemm-gflops.ts [--sparse [--kernels relaxed|simd] [--densities 0.2,0.4,...]
+ *     [--only label-substring] [--ms per-measurement] [--cold]]
  */
 
 import type { Backend, GemmArgs } from '../src/backend/backend.js';
@@ -27,7 +40,6 @@ const W1_SHAPES: readonly Shape[] = [
   { label: 'dW = Xᵀ·dY        784×512 from 128 (tn)', m: 784, n: 512, k: 128, transA: true, transB: false },
   { label: 'dX = dY·Wᵀ        128×784 from 512 (nt)', m: 128, n: 784, k: 512, transA: false, transB: true },
 ];
-
 // W2 at batch 128: Dense 3136→32 and 32→3136 (forward, input and weight gradients), and conv 2's
 // im2col products (64 filters × 288 taps × 6,272 output pixels).
 const W2_SHAPES: readonly Shape[] = [
@@ -49,6 +61,183 @@ function now(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }
+
+/** A product with a mostly-zero operand: which one, and a fixed density of the other (1 = dense). */
+interface SparseShape extends Shape {
+  readonly sparse: 'a' | 'b';
+  /** Density of the other operand (W1's first weight gradient has both mostly zero). */
+  readonly otherDensity: number;
+  /** Densities measured in training, printed next to the label. */
+  readonly seen: string;
+}
+
+const SPARSE_SHAPES: readonly SparseShape[] = [
+  {
+    label: 'W1 L1 fwd X·W1ᵀ       128×784·784×512ᵀ',
+    m: 128,
+    k: 784,
+    n: 512,
+    transA: false,
+    transB: true,
+    sparse: 'a',
+    otherDensity: 1,
+    seen: 'A 0.19',
+  },
+  {
+    label: 'W1 L6 fwd H5·W6ᵀ      128×512·512×784ᵀ',
+    m: 128,
+    k: 512,
+    n: 784,
+    transA: false,
+    transB: true,
+    sparse: 'a',
+    otherDensity: 1,
+    seen: 'A 0.60',
+  },
+  {
+    label: 'W1 L2 fwd H1·W2ᵀ      128×512·512×128ᵀ',
+    m: 128,
+    k: 512,
+    n: 128,
+    transA: false,
+    transB: true,
+    sparse: 'a',
+    otherDensity: 1,
+    seen: 'A 0.42',
+  },
+  {
+    label: 'W1 L5 fwd H4·W5ᵀ      128×128·128×512ᵀ',
+    m: 128,
+    k: 128,
+    n: 512,
+    transA: false,
+    transB: true,
+    sparse: 'a',
+    otherDensity: 1,
+    seen: 'A 0.5',
+  },
+  {
+    label: 'W1 dH1 = dZ2·W2       128×128·128×512',
+    m: 128,
+    k: 128,
+    n: 512,
+    transA: false,
+    transB: false,
+    sparse: 'a',
+    otherDensity: 1,
+    seen: 'A 0.42',
+  },
+  {
+    label: 'W1 dH4 = dZ5·W5       128×512·512×128',
+    m: 128,
+    k: 512,
+    n: 128,
+    transA: false,
+    transB: false,
+    sparse: 'a',
+    otherDensity: 1,
+    seen: 'A 0.5',
+  },
+  {
+    label: 'W1 dW6 = dYᵀ·H5       784×128ᵀ·128×512',
+    m: 784,
+    k: 128,
+    n: 512,
+    transA: true,
+    transB: false,
+    sparse: 'b',
+    otherDensity: 1,
+    seen: 'B 0.60',
+  },
+  {
+    label: 'W1 dW1 = dZ1ᵀ·X       512×128ᵀ·128×784',
+    m: 512,
+    k: 128,
+    n: 784,
+    transA: true,
+    transB: false,
+    sparse: 'b',
+    otherDensity: 0.42,
+    seen: 'A 0.42, B 0.19',
+  },
+  {
+    label: 'W1 dW2 = dZ2ᵀ·H1      128×128ᵀ·128×512',
+    m: 128,
+    k: 128,
+    n: 512,
+    transA: true,
+    transB: false,
+    sparse: 'b',
+    otherDensity: 0.42,
+    seen: 'B 0.42',
+  },
+  {
+    label: 'W3 L1 X·W1ᵀ          1000×784·784×512ᵀ',
+    m: 1000,
+    k: 784,
+    n: 512,
+    transA: false,
+    transB: true,
+    sparse: 'a',
+    otherDensity: 1,
+    seen: 'A 0.19',
+  },
+  {
+    label: 'W3 L2 H1·W2ᵀ         1000×512·512×128ᵀ',
+    m: 1000,
+    k: 512,
+    n: 128,
+    transA: false,
+    transB: true,
+    sparse: 'a',
+    otherDensity: 1,
+    seen: 'A 0.42',
+  },
+  {
+    label: 'W2 conv2 W·cols      64×288·288×6272',
+    m: 64,
+    k: 288,
+    n: 6272,
+    transA: false,
+    transB: false,
+    sparse: 'b',
+    otherDensity: 1,
+    seen: 'B post-ReLU',
+  },
+  {
+    label: 'W2 conv2 Wᵀ·dZ       288×64ᵀ·64×6272',
+    m: 288,
+    k: 64,
+    n: 6272,
+    transA: true,
+    transB: false,
+    sparse: 'b',
+    otherDensity: 1,
+    seen: 'B ReLU-masked',
+  },
+  {
+    label: 'W2 conv2 dZ·colsᵀ    64×6272·6272×288ᵀ',
+    m: 64,
+    k: 6272,
+    n: 288,
+    transA: false,
+    transB: true,
+    sparse: 'a',
+    otherDensity: 1,
+    seen: 'A ReLU-masked',
+  },
+  {
+    label: 'W2 dense H·Wᵀ        128×3136·3136×32ᵀ',
+    m: 128,
+    k: 3136,
+    n: 32,
+    transA: false,
+    transB: true,
+    sparse: 'a',
+    otherDensity: 1,
+    seen: 'A post-ReLU',
+  },
+];
 
 function gflops(backend: Backend, shape: Shape, seconds: number): number {
   const { m, n, k } = shape;
@@ -78,18 +267,119 @@ function gflops(backend: Backend, shape: Shape, seconds: number): number {
   return best;
 }
 
-const variants: KernelVariant[] = relaxedSimdSupported() ? ['relaxed', 'simd'] : ['simd'];
-const backends: [string, Backend][] = process.argv.includes('--no-js') ? [] : [['js', new JsBackend()]];
-for (const kernels of variants) {
-  backends.push([`${kernels} 1 thr`, await createWasmBackend({ threads: 1, kernels })]);
-  backends.push([`${kernels} 2 thr`, await createWasmBackend({ threads: 2, kernels })]);
+/** A seeded generator (mulberry32), so every run measures the same zero patterns. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
-console.log(`GEMM GFLOPS${onCpu ? ' per CPU-second' : ''} (best of 5 rounds), ${workload.toUpperCase()} shapes, Node ${process.version}`);
-console.log(['shape'.padEnd(42), ...backends.map(([name]) => name.padStart(15))].join(''));
-for (const shape of SHAPES) {
-  const row = [shape.label.padEnd(42)];
-  for (const [, backend] of backends) row.push(gflops(backend, shape, 1.5).toFixed(1).padStart(15));
-  console.log(row.join(''));
+/** Fills `x` with non-zeros at share `density` (random positions, ReLU-like positive values). */
+function fillSparse(x: Float32Array, density: number, next: () => number): number {
+  let nonZeros = 0;
+  for (let i = 0; i < x.length; i++) {
+    const keep = next() < density;
+    x[i] = keep ? 0.05 + next() : 0;
+    if (keep) nonZeros++;
+  }
+  return nonZeros;
 }
-for (const [, backend] of backends) if (backend instanceof WasmBackend) await backend.close();
+
+/** CPU milliseconds per call (median of rounds, each at least `ms` long) of `run`. */
+function cpuMsPerCall(run: () => void, ms: number): number {
+  const cpu = (): number => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  for (let end = performance.now() + 150; performance.now() < end;) run();
+  const rounds: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const start = cpu();
+    let calls = 0;
+    while (cpu() - start < ms / 5) {
+      run();
+      calls++;
+    }
+    rounds.push((cpu() - start) / calls);
+  }
+  rounds.sort((x, y) => x - y);
+  return rounds[2]!;
+}
+
+async function sparseTable(): Promise<void> {
+  const kernels = (argument('--kernels') ?? (relaxedSimdSupported() ? 'relaxed' : 'simd')) as KernelVariant;
+  const densities = (argument('--densities') ?? '0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8').split(',').map(Number);
+  const only = argument('--only');
+  const ms = Number(argument('--ms') ?? '400');
+  // --cold: evict the caches before each call (as in training, where other layers ran in
+  // between), by reading a buffer larger than L2 + L3 share; its own time is measured and taken off.
+  const evict = process.argv.includes('--cold') ? new Float32Array(4 << 20) : undefined;
+  let sink = 0;
+  const flush = (): void => {
+    if (evict === undefined) return;
+    for (let i = 0; i < evict.length; i += 16) sink += evict[i]!;
+  };
+  const flushMs = evict === undefined ? 0 : cpuMsPerCall(flush, ms);
+  const backend = await createWasmBackend({ threads: 1, kernels });
+  if (!(backend instanceof WasmBackend)) throw new Error('gemm-gflops --sparse: the wasm backend is not available');
+  const defaults = backend.sparseLimits;
+  console.log(`Sparse GEMM paths vs dense, ${kernels} kernels, 1 thread, CPU ms per call, Node ${process.version}`);
+  console.log('density:        dense ms | sparse ms (sparse/dense, real GFLOPS)');
+  for (const shape of SPARSE_SHAPES) {
+    if (only !== undefined && !shape.label.includes(only)) continue;
+    const { m, n, k } = shape;
+    const a = backend.alloc(m * k);
+    const b = backend.alloc(k * n);
+    const c = backend.alloc(m * n);
+    const next = random(7);
+    const args: GemmArgs = { ...shape, a, b, c, alpha: 1, beta: 0 };
+    const cells: string[] = [];
+    let dense = 0;
+    for (const density of densities) {
+      const sparseNonZeros = fillSparse(shape.sparse === 'a' ? a : b, density, next);
+      fillSparse(shape.sparse === 'a' ? b : a, shape.otherDensity, next);
+      if (dense === 0) {
+        // The dense kernel's time does not depend on the values: measure it once.
+        backend.sparseLimits = { a: -1, b: -1 };
+        dense = cpuMsPerCall(() => (flush(), backend.gemm(args)), ms) - flushMs;
+      }
+      backend.sparseLimits = shape.sparse === 'a' ? { a: 2, b: -1 } : { a: -1, b: 2 };
+      const sparse = cpuMsPerCall(() => (flush(), backend.gemm(args)), ms) - flushMs;
+      const real = (2 * sparseNonZeros * (shape.sparse === 'a' ? n : m)) / (sparse * 1e6);
+      cells.push(`${density}: ${sparse.toFixed(3)} (${(sparse / dense).toFixed(2)}, ${real.toFixed(1)})`);
+    }
+    backend.sparseLimits = defaults;
+    console.log(`${shape.label} [${shape.seen}]  dense ${dense.toFixed(3)} ms`);
+    console.log(`  ${cells.join('  ')}`);
+    backend.release(a);
+    backend.release(b);
+    backend.release(c);
+  }
+  if (sink === -1) console.log('');
+  await backend.close();
+}
+
+async function denseTable(): Promise<void> {
+  const variants: KernelVariant[] = relaxedSimdSupported() ? ['relaxed', 'simd'] : ['simd'];
+  const backends: [string, Backend][] = process.argv.includes('--no-js') ? [] : [['js', new JsBackend()]];
+  for (const kernels of variants) {
+    backends.push([`${kernels} 1 thr`, await createWasmBackend({ threads: 1, kernels })]);
+    backends.push([`${kernels} 2 thr`, await createWasmBackend({ threads: 2, kernels })]);
+  }
+  console.log(`GEMM GFLOPS${onCpu ? ' per CPU-second' : ''} (best of 5 rounds), ${workload.toUpperCase()} shapes, Node ${process.version}`);
+  console.log(['shape'.padEnd(42), ...backends.map(([name]) => name.padStart(15))].join(''));
+  for (const shape of SHAPES) {
+    const row = [shape.label.padEnd(42)];
+    for (const [, backend] of backends) row.push(gflops(backend, shape, 1.5).toFixed(1).padStart(15));
+    console.log(row.join(''));
+  }
+  for (const [, backend] of backends) if (backend instanceof WasmBackend) await backend.close();
+}
+
+if (process.argv.includes('--sparse')) await sparseTable();
+else await denseTable();

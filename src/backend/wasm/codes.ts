@@ -42,8 +42,13 @@ export const UPSAMPLE_CODES = {
   bilinear: 1,
 } as const satisfies Record<UpsampleMode, number>;
 
-/** Column width of the packed slivers of the sparse GEMM path (SW of asm/gemm-sparse.ts). */
-export const SPARSE_SLIVER_WIDTH = 16;
+/**
+ * Widest column width of the packed slivers of the sparse GEMM paths over the kernel builds (SW
+ * of asm/gemm-sparse.ts: 32 relaxed, 16 plain); packed buffers are sized for it.
+ */
+export const SPARSE_SLIVER_WIDTH = 32;
+/** Largest packed operand each thread of a sparse GEMM packs for itself (OWN_PACK_FLOATS of asm/gemm-sparse.ts). */
+export const SPARSE_OWN_PACK_FLOATS = 64 * 1024;
 /** Deepest k of the sparse right-operand path (SPARSE_T_MAX_K of asm/gemm-sparse.ts). */
 export const SPARSE_B_MAX_DEPTH = 1024;
 
@@ -99,9 +104,9 @@ export const TASK = {
   upsample2dBackward: 21,
   /** b, n, k, transB, packed (slivers of op(B), split over slivers) */
   packSlivers: 22,
-  /** a, packed, c, m, n, k, alpha, beta, scratch, scratchStride (split over rows of C) */
+  /** a, packed|0, c, m, n, k, alpha, beta, scratch, scratchStride, b, transB (split over rows of C; packed 0: each thread packs op(B)) */
   gemmSparse: 23,
-  /** b, packed, c, m, n, k, alpha, scratch, scratchStride (split over columns of C) */
+  /** b, packed|0, c, m, n, k, alpha, scratch, scratchStride, a, a stored [m, k] (split over columns of C; packed 0: each thread packs op(A)ᵀ) */
   gemmSparseB: 24,
   /** x, bias, batch, channels, plane, out (split over planes) */
   channelBias: 25,

@@ -110,12 +110,62 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     });
   });
 
+  describe('each sparse path forced at any density', () => {
+    // The dispatch takes a sparse path only below its break-even density; here the limits are
+    // widened so that the kernels themselves meet densities from 0 to 1 (all zeros, a few, about
+    // the break-even, no zeros), on random shapes: ragged slivers, k not a multiple of the k
+    // slice, row blocks and column blocks with tails.
+    const rng = new Rng(20240);
+    const cases = Array.from({ length: 24 }, (_, i) => {
+      const density = [0, 1, 0.5, 0.8, 0.95][i] ?? rng.uniform();
+      const size = (lo: number, hi: number): number => lo + Math.floor(rng.uniform() * (hi - lo + 1));
+      return { m: size(1, 200), n: size(1, 300), k: size(1, i % 3 === 0 ? 1024 : 400), density, seed: i };
+    });
+
+    function forcedMatches(side: 'a' | 'b', transposed: boolean, c: (typeof cases)[number]): void {
+      const { m, n, k, density, seed } = c;
+      const r = new Rng(seed * 97 + (side === 'a' ? 0 : 50) + (transposed ? 1 : 0));
+      const a = side === 'a' ? sparseArray(r, m, k, density) : randomArray(r, m * k);
+      const b = side === 'b' ? sparseArray(r, k, n, density) : randomArray(r, k * n);
+      const c0 = randomArray(r, m * n);
+      const beta = side === 'a' && seed % 2 === 1 ? 1 : 0;
+      const args = { a, b, m, n, k, transA: side === 'b' && transposed, transB: side === 'a' && transposed, alpha: 1.5, beta };
+      const expected = reference(args, c0);
+      const results: Float32Array[] = [];
+      for (const [threads, backend] of backends) {
+        const [wa, wb, wc] = [a, b, c0].map((values) => onBackend(backend, values)) as [Float32Array, Float32Array, Float32Array];
+        const limits = backend.sparseLimits;
+        backend.sparseLimits = side === 'a' ? { a: 2, b: -1 } : { a: -1, b: 2 };
+        try {
+          backend.gemm({ ...args, a: wa, b: wb, c: wc });
+        } finally {
+          backend.sparseLimits = limits;
+        }
+        expectAllClose(wc, expected, gemmTolerance(k), `m=${m} n=${n} k=${k} density ${density.toFixed(3)}, ${threads} thread(s)`);
+        results.push(wc.slice());
+        for (const view of [wa, wb, wc]) backend.release(view);
+      }
+      expect(results[1]).toEqual(results[0]);
+    }
+
+    it.each(cases)('left operand: m=$m n=$n k=$k density $density', (c) => {
+      forcedMatches('a', false, c);
+      forcedMatches('a', true, c);
+    });
+
+    it.each(cases)('right operand: m=$m n=$n k=$k density $density', (c) => {
+      // The right-operand path needs m ≥ its minimum rows; shorter products keep the packed path.
+      forcedMatches('b', false, { ...c, m: Math.max(c.m, 64) });
+      forcedMatches('b', true, { ...c, m: Math.max(c.m, 64) });
+    });
+  });
+
   describe('choice of the sparse path', () => {
     // A zero of A times an infinite entry of B is NaN on the dense path and skipped on the sparse
     // one: that difference shows which path ran.
-    function productWithInfinity(threads: number, density: number): Float32Array {
+    function productWithInfinity(threads: number, density: number, n = 256): Float32Array {
       const backend = backends.get(threads)!;
-      const [m, n, k] = [40, 64, 50];
+      const [m, k] = [128, 50];
       const a = sparseArray(new Rng(3), m, k, density);
       for (let i = 0; i < m; i++) a[i * k] = 0;
       const b = randomArray(new Rng(4), k * n);
@@ -133,10 +183,26 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
       expect(productWithInfinity(threads, 0.9).some(Number.isNaN)).toBe(true);
     });
 
+    // The relaxed build's break-even model: at 0.48 (0.6 with every fifth row empty), a product
+    // 128 rows by 256 columns wide (8 slivers, modelled break-even 0.55) is
+    // cheaper sparse, one only 32 wide (one sliver, compression not amortised) is not; the plain
+    // build keeps its fixed limit of 0.4 for both.
+    it.each([...backends.keys()])('the break-even density follows the shape in the relaxed build (%i thread(s))', (threads) => {
+      const wide = productWithInfinity(threads, 0.6, 256);
+      const narrow = productWithInfinity(threads, 0.1, 32);
+      if (variant === 'relaxed') {
+        expect(wide.every(Number.isFinite)).toBe(true);
+        expect(narrow.some(Number.isNaN)).toBe(true);
+      } else {
+        expect(wide.some(Number.isNaN)).toBe(true);
+        expect(narrow.every(Number.isFinite)).toBe(true);
+      }
+    });
+
     // The same observation for the right operand: infinities in A, against rows of B that are zero.
     function rightProductWithInfinity(threads: number, density: number, beta: number): Float32Array {
       const backend = backends.get(threads)!;
-      const [m, n, k] = [70, 20, 50];
+      const [m, n, k] = [256, 64, 50];
       const a = randomArray(new Rng(5), m * k, 0.5, 1);
       for (let i = 0; i < m; i++) a[i * k] = Number.POSITIVE_INFINITY;
       const b = sparseArray(new Rng(6), k, n, density);

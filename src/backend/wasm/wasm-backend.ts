@@ -29,6 +29,7 @@ import {
   MAX_CHUNKS,
   MAX_THREADS,
   SPARSE_B_MAX_DEPTH,
+  SPARSE_OWN_PACK_FLOATS,
   SPARSE_SLIVER_WIDTH,
   TASK,
   UNARY_CODES,
@@ -61,20 +62,50 @@ const ELEMENTWISE_PARALLEL_WORK = 1 << 15;
 /** Work per chunk of a parallel elementwise job (small enough to balance, big enough to amortise a claim). */
 const CHUNK_WORK = 1 << 14;
 /**
- * A GEMM whose left operand has at most this share of non-zeros takes the compressed-row path,
- * whose cost follows the non-zeros (asm/gemm-sparse.ts). Measured on the W1/W3 shapes: at 0.19
- * (MNIST pixels) it is about 4× faster than the dense path, and the two break even near 0.5.
+ * Break-even densities (share of non-zeros) of the sparse GEMM paths (asm/gemm-sparse.ts).
+ *
+ * Relaxed SIMD build: a cost model in nanoseconds per element of the compressed operand, fitted
+ * to `scripts/gemm-gflops.ts --sparse` on W1's, W3's and W2's shapes (Zen 4, Node 24, 1 thread)
+ * and checked inside W1 training with `scripts/sparse-paths.ts`. The dense path spends
+ * SPARSE_DENSE_PER_SLIVER per 32 output columns; the sparse path spends SPARSE_COMPRESS
+ * (compressing the element), SPARSE_PACK·(packed elements per compressed element) packing the
+ * other operand, and SPARSE_STEP per non-zero and 32-wide sliver. Solving for the density where
+ * the two meet, times SPARSE_MARGIN, gives for instance 0.66 for W1's 128×512·512×784ᵀ (measured
+ * break-even 0.8 per call), 0.63 for 128×128·128×512ᵀ (measured 0.8), 0.71 for the weight
+ * gradient 784×128ᵀ·128×512 with a sparse right operand (measured 0.73), 0.45 for
+ * 128×128ᵀ·128×512 (measured 0.55), 0.40 for 128×512·512×128ᵀ (measured 0.63 per call with warm
+ * caches, but 1.07× the dense time at 0.41 inside training, whence SPARSE_COMPRESS = 2.25 rather
+ * than the 1.75 the per-call timings give), and none for a single sliver (W2's 128×3136·3136×32ᵀ
+ * ran 1.5× slower even at 0.2).
  */
-const SPARSE_MAX_DENSITY = 0.4;
+const SPARSE_DENSE_PER_SLIVER = 1.39;
+const SPARSE_STEP = 1.6;
+const SPARSE_COMPRESS = 2.25;
+const SPARSE_PACK = 0.5;
+const SPARSE_MARGIN = 0.9;
+/** Below this modelled break-even the gain is too small to trust the model: stay dense. */
+const SPARSE_MIN_GAIN_DENSITY = 0.2;
+/** Output columns per sliver of the relaxed build (SPARSE_SLIVER_WIDTH). */
+const RELAXED_SLIVER = 32;
+
+function relaxedSparseLimit(swept: number, compressed: number): number {
+  const slivers = Math.ceil(swept / RELAXED_SLIVER);
+  const gain = SPARSE_DENSE_PER_SLIVER * slivers - SPARSE_COMPRESS - (SPARSE_PACK * swept) / compressed;
+  const limit = (SPARSE_MARGIN * gain) / (SPARSE_STEP * slivers);
+  return limit < SPARSE_MIN_GAIN_DENSITY ? 0 : Math.min(limit, 0.9);
+}
+
+/**
+ * Plain SIMD build (16-wide slivers, Node 20): fixed limits. A mostly-zero left operand pays off
+ * below about 0.5 (at 0.19, MNIST pixels, it is about 4× faster than the dense path); the
+ * mostly-zero right operand path below about 0.3 (W1's first weight gradient, B = 128 digits
+ * at 0.19, ran 2.4× faster; a conv layer's columns at 0.36 ran 1.4× slower).
+ */
+const SIMD_SPARSE_A_DENSITY = 0.4;
+const SIMD_SPARSE_B_DENSITY = 0.25;
 /** Columns of C below which counting A's non-zeros (m·k reads) is not worth it against m·n·k. */
 const SPARSE_MIN_COLUMNS = 32;
-/**
- * The mostly-zero right operand path (a transposed product) costs more per non-zero: it pays
- * off below about 0.3 (measured: W1's first weight gradient, B = 128 digits at 0.19, runs 2.4×
- * faster; a conv layer's columns at 0.36 ran 1.4× slower), and needs rows of C to amortise the
- * compression of B's columns.
- */
-const SPARSE_B_MAX_DENSITY = 0.25;
+/** Rows of C the right-operand path needs to amortise the compression of B's columns. */
 const SPARSE_B_MIN_ROWS = 64;
 /**
  * Products at least this deep, DEPTH_SPLIT_RATIO times deeper than C is long or wide and with C
@@ -117,9 +148,23 @@ function need(view: Float32Array, length: number, name: string): void {
   }
 }
 
+/**
+ * Densities (share of non-zeros) up to which a GEMM takes each sparse path, in place of the
+ * modelled break-evens. Benchmarks and tests set them to time or check one path against the
+ * other on the same data (scripts/gemm-gflops.ts, scripts/sparse-paths.ts).
+ */
+export interface SparseGemmLimits {
+  /** Mostly-zero left operand A (not transposed). */
+  readonly a: number;
+  /** Mostly-zero right operand B (not transposed), depth k ≤ SPARSE_B_MAX_DEPTH. */
+  readonly b: number;
+}
+
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly threads: number;
+  /** Fixed density limits for the sparse paths; undefined (the default) uses the break-even model. */
+  sparseLimits: SparseGemmLimits | undefined = undefined;
   /** The kernel build every thread of this backend runs. */
   readonly kernels: KernelVariant;
   private readonly header: Int32Array;
@@ -184,18 +229,14 @@ export class WasmBackend implements Backend {
     const threads = this.pool.activeThreads;
     const parallel = threads > 1 && 2 * m * n * k >= GEMM_PARALLEL_FLOPS;
     const sparseEligible = k > 0 && alpha !== 0;
-    if (sparseEligible && !transA && n >= SPARSE_MIN_COLUMNS && this.nonZeros(a.subarray(0, m * k)) <= SPARSE_MAX_DENSITY * m * k) {
+    const limitA = !sparseEligible || transA || n < SPARSE_MIN_COLUMNS ? 0 : this.sparseLimit('a', m, n);
+    if (limitA > 0 && this.nonZeros(a.subarray(0, m * k)) <= limitA * m * k) {
       this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
       return;
     }
-    if (
-      sparseEligible &&
-      !transB &&
-      beta === 0 &&
-      k <= SPARSE_B_MAX_DEPTH &&
-      m >= SPARSE_B_MIN_ROWS &&
-      this.nonZeros(b.subarray(0, k * n)) <= SPARSE_B_MAX_DENSITY * k * n
-    ) {
+    const limitB =
+      !sparseEligible || transB || beta !== 0 || k > SPARSE_B_MAX_DEPTH || m < SPARSE_B_MIN_ROWS ? 0 : this.sparseLimit('b', m, n);
+    if (limitB > 0 && this.nonZeros(b.subarray(0, k * n)) <= limitB * k * n) {
       this.gemmSparseB(a, b, c, m, n, k, transA, alpha, parallel ? threads : 1);
       return;
     }
@@ -266,6 +307,18 @@ export class WasmBackend implements Backend {
     }
   }
 
+  /**
+   * Largest density of A (side 'a') or B (side 'b') for which the sparse path is faster on an
+   * m×n product: it depends on the kernel build and the shape, never on the thread count.
+   */
+  private sparseLimit(side: 'a' | 'b', m: number, n: number): number {
+    if (this.sparseLimits !== undefined) return this.sparseLimits[side];
+    if (this.kernels === 'simd') return side === 'a' ? SIMD_SPARSE_A_DENSITY : SIMD_SPARSE_B_DENSITY;
+    // A: its compressed rows sweep the n columns of packed op(B); B: its compressed columns sweep
+    // the m rows of packed op(A).
+    return side === 'a' ? relaxedSparseLimit(n, m) : relaxedSparseLimit(m, n);
+  }
+
   /** Mostly-zero B: Cᵀ = Bᵀ · op(A)ᵀ with op(A)ᵀ [k, m] packed once, then columns of C split among threads. */
   private gemmSparseB(
     a: Float32Array,
@@ -279,6 +332,24 @@ export class WasmBackend implements Backend {
     threads: number,
   ): void {
     // op(A)ᵀ is A itself when A is stored transposed, else A read transposed.
+    if (this.ownPack(m, k)) {
+      this.exec(
+        TASK.gemmSparseB,
+        Math.min(Math.ceil(n / 4), threads),
+        this.ptr(b),
+        0,
+        this.ptr(c),
+        m,
+        n,
+        k,
+        alpha,
+        this.scratch,
+        this.scratchStride,
+        this.ptr(a),
+        transA ? 0 : 1,
+      );
+      return;
+    }
     this.withSlivers(a, m, k, !transA, threads, (packed) => {
       const chunks = Math.min(Math.ceil(n / 4), threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS);
       this.exec(
@@ -293,6 +364,8 @@ export class WasmBackend implements Backend {
         alpha,
         this.scratch,
         this.scratchStride,
+        0,
+        0,
       );
     });
   }
@@ -310,6 +383,25 @@ export class WasmBackend implements Backend {
     beta: number,
     threads: number,
   ): void {
+    if (this.ownPack(n, k)) {
+      this.exec(
+        TASK.gemmSparse,
+        Math.min(m, threads),
+        this.ptr(a),
+        0,
+        this.ptr(c),
+        m,
+        n,
+        k,
+        alpha,
+        beta,
+        this.scratch,
+        this.scratchStride,
+        this.ptr(b),
+        transB ? 1 : 0,
+      );
+      return;
+    }
     this.withSlivers(b, n, k, transB, threads, (packed) => {
       const chunks = Math.min(m, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS);
       this.exec(
@@ -325,8 +417,19 @@ export class WasmBackend implements Backend {
         beta,
         this.scratch,
         this.scratchStride,
+        0,
+        0,
       );
     });
+  }
+
+  /**
+   * Whether the operand swept by a sparse path ([k, columns] packed) is small enough for each
+   * thread to pack its own copy inside the product's job: one job instead of a packing job and a
+   * product job, with one chunk per thread so that each packs once.
+   */
+  private ownPack(columns: number, k: number): boolean {
+    return Math.ceil(columns / SPARSE_SLIVER_WIDTH) * SPARSE_SLIVER_WIDTH * k <= SPARSE_OWN_PACK_FLOATS;
   }
 
   /**
