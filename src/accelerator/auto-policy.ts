@@ -11,7 +11,8 @@
  *   the thread count (an earlier run on a loaded machine had suggested a higher one on 2 threads;
  *   the quiet rerun did not bear it out).
  * - Encoding mostly-zero inputs with a dense model stays on latent: the wasm GEMM skips zeros of
- *   its left operand below 0.4 non-zeros (backend/wasm), and W1 encoding MNIST digits (0.19
+ *   its left operand (below 0.4 non-zeros in the plain SIMD build, below a per-shape break-even
+ *   density in the relaxed one: backend/wasm), and W1 encoding MNIST digits (0.19
  *   non-zeros) ran at 0.65–1.4× through ONNX Runtime. Scoring runs the dense decoder too, and ONNX
  *   Runtime still won there on 1 thread, so only `encode` looks at the rows.
  */
