@@ -53,6 +53,13 @@ const SKC_A: i32 = SW == 32 ? 128 : 256;
 export const OWN_PACK_FLOATS: i32 = SMC * SKC;
 
 /**
+ * Floats of one k slice of the other operand a thread packs for itself when the whole operand
+ * exceeds OWN_PACK_FLOATS (the scratch of copied columns and the own pack, adjacent, which the
+ * left path does not otherwise use): 128 deep × 1024 columns in the relaxed build.
+ */
+export const SLICE_PACK_FLOATS: i32 = SMC * SKC + OWN_PACK_FLOATS;
+
+/**
  * Floats of per-thread scratch: values, offsets, row starts, a tile of 4 rows, SMC columns of a
  * mostly-zero B copied as rows, and a packed operand of up to OWN_PACK_FLOATS.
  */
@@ -96,21 +103,38 @@ export function gemmSparseA(
   a: usize, packed: usize, c: usize, n: i32, k: i32, alpha: f32, accumulateC: bool,
   m0: i32, m1: i32, scratch: usize, b: usize, transB: bool,
 ): void {
-  if (packed == 0) {
-    packed = scratchOwnPack(scratch);
-    packSlivers(b, n, k, transB, 0, (n + SW - 1) / SW, packed);
-  }
-  const values = scratch, offsets = csrOffsets(scratch), rowStart = csrRowStart(scratch), tile = scratchTile(scratch);
   const kSlices = (k + SKC_A - 1) / SKC_A;
   const kStep = (k + kSlices - 1) / kSlices;
-  const sliverStride = <usize>k * (<usize>SW << 2);
-  for (let i0 = m0; i0 < m1; i0 += SMC) {
-    const mc = min(SMC, m1 - i0);
-    const cp = c + ((<usize>i0 * <usize>n) << 2);
-    for (let p0 = 0; p0 < k; p0 += kStep) {
-      const kc = min(kStep, k - p0);
+  // packed == 0: pack here, the whole operand when it fits OWN_PACK_FLOATS, else one k slice at
+  // a time into SLICE_PACK_FLOATS, each slice packed just before the rows sweep it.
+  let packSlices = false;
+  if (packed == 0) {
+    if (packedSliversFloats(n, k) <= OWN_PACK_FLOATS) {
+      packed = scratchOwnPack(scratch);
+      packSlivers(b, n, k, transB, 0, (n + SW - 1) / SW, packed);
+    } else {
+      if (packedSliversFloats(n, kStep) > SLICE_PACK_FLOATS) unreachable();
+      packSlices = true;
+    }
+  }
+  const values = scratch, offsets = csrOffsets(scratch), rowStart = csrRowStart(scratch), tile = scratchTile(scratch);
+  // k slices outside, row blocks inside: every row block of the chunk sweeps one k slice of the
+  // packed operand (kc·n floats, 400 KB for W1's 784 columns) while it is still in L2, instead
+  // of each row block reading the whole packed operand (1.6 MB) back from memory. Each element
+  // of C still adds the k slices in the same order, so results do not depend on the split.
+  for (let p0 = 0; p0 < k; p0 += kStep) {
+    const kc = min(kStep, k - p0);
+    let slice = packed + <usize>p0 * (<usize>SW << 2);
+    let sliverStride = <usize>k * (<usize>SW << 2);
+    if (packSlices) {
+      slice = scratchColumns(scratch);
+      packBSlivers(b, n, k, transB, 0, n, p0, kc, slice);
+      sliverStride = <usize>kc * (<usize>SW << 2);
+    }
+    for (let i0 = m0; i0 < m1; i0 += SMC) {
+      const mc = min(SMC, m1 - i0);
+      const cp = c + ((<usize>i0 * <usize>n) << 2);
       buildRowsCsr(a, k, alpha, i0, mc, p0, kc, values, offsets, rowStart);
-      const slice = packed + <usize>p0 * (<usize>SW << 2);
       sparseSweep(values, offsets, rowStart, mc, n, slice, sliverStride, cp, n, p0 > 0 || accumulateC, tile);
     }
   }

@@ -30,6 +30,8 @@ import {
   MAX_THREADS,
   SPARSE_B_MAX_DEPTH,
   SPARSE_OWN_PACK_FLOATS,
+  SPARSE_SLICE_DEPTH,
+  SPARSE_SLICE_PACK_FLOATS,
   SPARSE_SLIVER_WIDTH,
   TASK,
   UNARY_CODES,
@@ -383,7 +385,7 @@ export class WasmBackend implements Backend {
     beta: number,
     threads: number,
   ): void {
-    if (this.ownPack(n, k)) {
+    if (this.ownPack(n, k) || (threads === 1 && this.slicePack(n, k))) {
       this.exec(
         TASK.gemmSparse,
         Math.min(m, threads),
@@ -430,6 +432,17 @@ export class WasmBackend implements Backend {
    */
   private ownPack(columns: number, k: number): boolean {
     return Math.ceil(columns / SPARSE_SLIVER_WIDTH) * SPARSE_SLIVER_WIDTH * k <= SPARSE_OWN_PACK_FLOATS;
+  }
+
+  /**
+   * Whether one thread can pack the swept operand one k slice at a time inside the product's job
+   * (relaxed build): each slice is swept by every row right after it is packed, while it is in
+   * cache, instead of a separate job writing the whole packed copy out first.
+   */
+  private slicePack(columns: number, k: number): boolean {
+    if (this.kernels !== 'relaxed') return false;
+    const depth = Math.ceil(k / Math.ceil(k / SPARSE_SLICE_DEPTH));
+    return Math.ceil(columns / SPARSE_SLIVER_WIDTH) * SPARSE_SLIVER_WIDTH * depth <= SPARSE_SLICE_PACK_FLOATS;
   }
 
   /**
