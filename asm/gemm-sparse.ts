@@ -11,7 +11,8 @@
  *
  * It runs as two jobs. First op(B) is packed once, for all threads, into SW (32, or 16 in the
  * plain SIMD build) columns wide slivers over the whole depth k: packed[s][p][0..SW). Then
- * threads split the rows of C: each compresses its own rows of A (SMC rows × SKC_A deep at a
+ * threads split the rows of C (a small op(B), or on one thread each k slice of a larger one, is
+ * instead packed inside that job, right before it is swept): each compresses its own rows of A (SMC rows × SKC_A deep at a
  * time) and sweeps every sliver. One non-zero a[i, p] multiplies the contiguous row p of a sliver
  * (SW·4 bytes), loaded at constant offsets into SW/4 accumulators; a sliver slice (16 KB) stays
  * in L1 while the rows of the block sweep it, and later k slices add into C through the

@@ -1,7 +1,7 @@
 /**
  * Conformance of the compressed-row GEMM path (a mostly-zero left operand, asm/gemm-sparse.ts)
  * against the reference: ragged slivers (n around 16), row blocks (m around 64), k slices (k above
- * 1024), column panels (n above 256), empty rows, alpha/beta variants, both layouts of B, and
+ * 1024), column panels (n above 256), op(B) packed one k slice at a time on one thread, empty rows, alpha/beta variants, both layouts of B, and
  * 1 against 2 threads; then the same for a mostly-zero right operand (B [k, n], computed as a
  * transposed product). The path is chosen by density, which the last tests observe directly.
  */
@@ -36,6 +36,9 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     [64, 1000, 40],
     [130, 64, 1100],
     [150, 272, 784],
+    // One thread packs op(B) one k slice at a time here (1024 columns × 100 deep, three row
+    // blocks per slice); two threads share one packed copy: both must give the same bits.
+    [200, 1000, 300],
   ];
 
   const SCALARS: readonly [number, number][] = [
