@@ -88,6 +88,27 @@ export function packedSliversFloats(n: i32, k: i32): i32 {
   return (n + SW - 1) / SW * SW * k;
 }
 
+/** Columns per packed sliver of this build (SW). */
+export function sparseSliverWidth(): i32 {
+  return SW;
+}
+
+/** Whether a sparse path packs its swept operand ([k, columns]) whole into its own scratch. */
+export function sparseOwnPack(columns: i32, k: i32): bool {
+  return packedSliversFloats(columns, k) <= OWN_PACK_FLOATS;
+}
+
+/** Depth of the k slices of the mostly-zero-A path: k cut into equal slices of at most SKC_A. */
+function sliceDepth(k: i32): i32 {
+  const kSlices = (k + SKC_A - 1) / SKC_A;
+  return (k + kSlices - 1) / kSlices;
+}
+
+/** Whether gemmSparseA can pack its swept operand ([k, columns]) one k slice at a time into its scratch. */
+export function sparseSlicePack(columns: i32, k: i32): bool {
+  return packedSliversFloats(columns, sliceDepth(k)) <= SLICE_PACK_FLOATS;
+}
+
 /** Packs slivers [s0, s1) of op(B) (B [k, n], or [n, k] when transB) over the whole depth k. */
 export function packSlivers(b: usize, n: i32, k: i32, transB: bool, s0: i32, s1: i32, packed: usize): void {
   const j0 = s0 * SW;
@@ -104,17 +125,16 @@ export function gemmSparseA(
   a: usize, packed: usize, c: usize, n: i32, k: i32, alpha: f32, accumulateC: bool,
   m0: i32, m1: i32, scratch: usize, b: usize, transB: bool,
 ): void {
-  const kSlices = (k + SKC_A - 1) / SKC_A;
-  const kStep = (k + kSlices - 1) / kSlices;
+  const kStep = sliceDepth(k);
   // packed == 0: pack here, the whole operand when it fits OWN_PACK_FLOATS, else one k slice at
   // a time into SLICE_PACK_FLOATS, each slice packed just before the rows sweep it.
   let packSlices = false;
   if (packed == 0) {
-    if (packedSliversFloats(n, k) <= OWN_PACK_FLOATS) {
+    if (sparseOwnPack(n, k)) {
       packed = scratchOwnPack(scratch);
       packSlivers(b, n, k, transB, 0, (n + SW - 1) / SW, packed);
     } else {
-      if (packedSliversFloats(n, kStep) > SLICE_PACK_FLOATS) unreachable();
+      if (!sparseSlicePack(n, k)) unreachable();
       packSlices = true;
     }
   }
@@ -153,6 +173,7 @@ export function gemmSparseB(
 ): void {
   // As in gemmSparseA: `packed` 0 means pack op(A)ᵀ here (A read transposed when stored [m, k]).
   if (packed == 0) {
+    if (!sparseOwnPack(m, k)) unreachable();
     packed = scratchOwnPack(scratch);
     packSlivers(a, m, k, aStoredMk, 0, (m + SW - 1) / SW, packed);
   }

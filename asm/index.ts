@@ -6,3 +6,4 @@
 export { work, ARG_SLOTS } from './tasks';
 export { gemmScratchFloats } from './gemm';
 export { phaseScratchFloats } from './conv-phase';
+export { packedSliversFloats, sparseOwnPack, sparseSlicePack, sparseSliverWidth } from './gemm-sparse';

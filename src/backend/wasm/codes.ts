@@ -42,20 +42,6 @@ export const UPSAMPLE_CODES = {
   bilinear: 1,
 } as const satisfies Record<UpsampleMode, number>;
 
-/**
- * Widest column width of the packed slivers of the sparse GEMM paths over the kernel builds (SW
- * of asm/gemm-sparse.ts: 32 relaxed, 16 plain); packed buffers are sized for it.
- */
-export const SPARSE_SLIVER_WIDTH = 32;
-/** Largest packed operand each thread of a sparse GEMM packs for itself (OWN_PACK_FLOATS of asm/gemm-sparse.ts). */
-export const SPARSE_OWN_PACK_FLOATS = 64 * 1024;
-/**
- * Largest k slice of the swept operand a single-threaded sparse left-operand product packs for
- * itself, one slice at a time (SLICE_PACK_FLOATS of asm/gemm-sparse.ts), and that slice's depth
- * in the relaxed build (SKC_A there).
- */
-export const SPARSE_SLICE_PACK_FLOATS = 128 * 1024;
-export const SPARSE_SLICE_DEPTH = 128;
 /** Deepest k of the sparse right-operand path (SPARSE_T_MAX_K of asm/gemm-sparse.ts). */
 export const SPARSE_B_MAX_DEPTH = 1024;
 

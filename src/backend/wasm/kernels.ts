@@ -26,6 +26,14 @@ export interface KernelExports {
   gemmScratchFloats(): number;
   /** Floats of scratch the phase-plane im2col/col2im needs for this geometry. */
   phaseScratchFloats(kH: number, kW: number, pH: number, pW: number, outH: number, outW: number): number;
+  /** Floats of a sparse path's packed operand of `columns` columns and depth k (whole slivers). */
+  packedSliversFloats(columns: number, k: number): number;
+  /** 1 when a sparse path packs its swept operand ([k, columns]) whole into its own scratch, else 0. */
+  sparseOwnPack(columns: number, k: number): number;
+  /** 1 when the mostly-zero-A path can pack its swept operand one k slice at a time, else 0. */
+  sparseSlicePack(columns: number, k: number): number;
+  /** Columns per packed sliver of the sparse paths in this build. */
+  sparseSliverWidth(): number;
 }
 
 export { KERNELS_MAX_PAGES };
@@ -131,5 +139,9 @@ export async function instantiateKernels(module: WasmModule, memory: WasmMemory)
   const work = exportedFunction(instance.exports, 'work') as KernelExports['work'];
   const gemmScratchFloats = exportedFunction(instance.exports, 'gemmScratchFloats') as KernelExports['gemmScratchFloats'];
   const phaseScratchFloats = exportedFunction(instance.exports, 'phaseScratchFloats') as KernelExports['phaseScratchFloats'];
-  return { work, gemmScratchFloats, phaseScratchFloats };
+  const packedSliversFloats = exportedFunction(instance.exports, 'packedSliversFloats') as KernelExports['packedSliversFloats'];
+  const sparseOwnPack = exportedFunction(instance.exports, 'sparseOwnPack') as KernelExports['sparseOwnPack'];
+  const sparseSlicePack = exportedFunction(instance.exports, 'sparseSlicePack') as KernelExports['sparseSlicePack'];
+  const sparseSliverWidth = exportedFunction(instance.exports, 'sparseSliverWidth') as KernelExports['sparseSliverWidth'];
+  return { work, gemmScratchFloats, phaseScratchFloats, packedSliversFloats, sparseOwnPack, sparseSlicePack, sparseSliverWidth };
 }

@@ -29,10 +29,6 @@ import {
   MAX_CHUNKS,
   MAX_THREADS,
   SPARSE_B_MAX_DEPTH,
-  SPARSE_OWN_PACK_FLOATS,
-  SPARSE_SLICE_DEPTH,
-  SPARSE_SLICE_PACK_FLOATS,
-  SPARSE_SLIVER_WIDTH,
   TASK,
   UNARY_CODES,
   UPSAMPLE_CODES,
@@ -87,11 +83,10 @@ const SPARSE_PACK = 0.5;
 const SPARSE_MARGIN = 0.9;
 /** Below this modelled break-even the gain is too small to trust the model: stay dense. */
 const SPARSE_MIN_GAIN_DENSITY = 0.2;
-/** Output columns per sliver of the relaxed build (SPARSE_SLIVER_WIDTH). */
-const RELAXED_SLIVER = 32;
 
-function relaxedSparseLimit(swept: number, compressed: number): number {
-  const slivers = Math.ceil(swept / RELAXED_SLIVER);
+/** The break-even density of the relaxed build's model; `sliverWidth` is its 32 output columns per sliver. */
+function relaxedSparseLimit(swept: number, compressed: number, sliverWidth: number): number {
+  const slivers = Math.ceil(swept / sliverWidth);
   const gain = SPARSE_DENSE_PER_SLIVER * slivers - SPARSE_COMPRESS - (SPARSE_PACK * swept) / compressed;
   const limit = (SPARSE_MARGIN * gain) / (SPARSE_STEP * slivers);
   return limit < SPARSE_MIN_GAIN_DENSITY ? 0 : Math.min(limit, 0.9);
@@ -318,7 +313,8 @@ export class WasmBackend implements Backend {
     if (this.kernels === 'simd') return side === 'a' ? SIMD_SPARSE_A_DENSITY : SIMD_SPARSE_B_DENSITY;
     // A: its compressed rows sweep the n columns of packed op(B); B: its compressed columns sweep
     // the m rows of packed op(A).
-    return side === 'a' ? relaxedSparseLimit(n, m) : relaxedSparseLimit(m, n);
+    const width = this.exports.sparseSliverWidth();
+    return side === 'a' ? relaxedSparseLimit(n, m, width) : relaxedSparseLimit(m, n, width);
   }
 
   /** Mostly-zero B: Cᵀ = Bᵀ · op(A)ᵀ with op(A)ᵀ [k, m] packed once, then columns of C split among threads. */
@@ -431,7 +427,7 @@ export class WasmBackend implements Backend {
    * product job, with one chunk per thread so that each packs once.
    */
   private ownPack(columns: number, k: number): boolean {
-    return Math.ceil(columns / SPARSE_SLIVER_WIDTH) * SPARSE_SLIVER_WIDTH * k <= SPARSE_OWN_PACK_FLOATS;
+    return this.exports.sparseOwnPack(columns, k) !== 0;
   }
 
   /**
@@ -440,9 +436,7 @@ export class WasmBackend implements Backend {
    * cache, instead of a separate job writing the whole packed copy out first.
    */
   private slicePack(columns: number, k: number): boolean {
-    if (this.kernels !== 'relaxed') return false;
-    const depth = Math.ceil(k / Math.ceil(k / SPARSE_SLICE_DEPTH));
-    return Math.ceil(columns / SPARSE_SLIVER_WIDTH) * SPARSE_SLIVER_WIDTH * depth <= SPARSE_SLICE_PACK_FLOATS;
+    return this.kernels === 'relaxed' && this.exports.sparseSlicePack(columns, k) !== 0;
   }
 
   /**
@@ -457,8 +451,8 @@ export class WasmBackend implements Backend {
     threads: number,
     use: (packed: number) => void,
   ): void {
-    const slivers = Math.ceil(columns / SPARSE_SLIVER_WIDTH);
-    const packed = this.heap.alloc(slivers * SPARSE_SLIVER_WIDTH * k, true);
+    const slivers = Math.ceil(columns / this.exports.sparseSliverWidth());
+    const packed = this.heap.alloc(this.exports.packedSliversFloats(columns, k), true);
     try {
       this.exec(TASK.packSlivers, Math.min(threads, slivers), this.ptr(source), columns, k, transposed ? 1 : 0, this.ptr(packed));
       use(this.ptr(packed));
