@@ -5,7 +5,7 @@
  * Memory ownership is hidden from users. A tensor made inside `scope()` is released when the scope
  * ends unless the scope returns it; a tensor made outside any scope is released by the garbage
  * collector (FinalizationRegistry); `persistent` tensors (parameters, optimizer state) live until
- * `dispose()`. Views (`reshape`) share their base's storage and never release it themselves.
+ * `dispose()`. Views (`view`, `rowsView`) share their base's storage and never release it themselves.
  */
 
 import { getBackend } from '../backend/registry.js';
@@ -149,6 +149,19 @@ export class Tensor {
       throw new LatentError(`cannot view a tensor of shape ${formatShape(this.shape)} as ${formatShape(shape)}`);
     }
     return new Tensor([...shape], this.data, this.backend, false, {});
+  }
+
+  /**
+   * A view of rows `start .. start + count` (along the first dimension) over the same storage, no
+   * copy. Like `view`, it never releases the storage: its base must outlive it.
+   */
+  rowsView(start: number, count: number): Tensor {
+    const rows = this.shape.length === 0 ? 0 : this.rows;
+    if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > rows) {
+      throw new LatentError(`rows ${start}..${start + count} are outside a tensor of shape ${formatShape(this.shape)}`);
+    }
+    const cols = this.cols;
+    return new Tensor([count, ...this.shape.slice(1)], this.data.subarray(start * cols, (start + count) * cols), this.backend, false, {});
   }
 
   /** A copy of the values, detached from the backend. */

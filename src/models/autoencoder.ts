@@ -10,7 +10,7 @@
 import { activation } from '../autograd/ops.js';
 import { noGrad } from '../autograd/tape.js';
 import { scope, Tensor } from '../autograd/tensor.js';
-import type { Activation } from '../backend/backend.js';
+import type { Activation, Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { matrix, type Matrix } from '../data/matrix.js';
 import { applyScaler, inverseScaler, type Scaler } from '../data/scaler.js';
@@ -20,9 +20,16 @@ import { defaultAlpha } from '../nn/activations.js';
 import { Module } from '../nn/module.js';
 import type { Rng } from '../tensor/rng.js';
 import type { ModelConfig } from './config.js';
+import { PlacedMatrix } from './placed-matrix.js';
 
 /** Rows per chunk when running inference over large inputs (bounds memory). */
 const INFERENCE_BATCH = 1024;
+
+/**
+ * Rows a model reads: a plain matrix (copied into backend memory batch by batch), or rows placed
+ * in backend memory once with `place` (read where they lie, no copy).
+ */
+export type ModelInput = Matrix | PlacedMatrix;
 
 export interface Objective {
   /** The scalar to minimise. */
@@ -76,28 +83,38 @@ export abstract class Autoencoder extends Module {
     return this.activateOutput(logits);
   }
 
-  /** Latent codes of the rows of `x` (scaled first when the model has a scaler). */
-  encode(x: Matrix): Matrix {
+  /**
+   * Latent codes of the rows of `x` (scaled first when the model has a scaler). `x` may be rows
+   * placed in backend memory (`place`), or a slice of them: they are then read without a copy.
+   *
+   * @example
+   * const codes = model.encode(x);                     // x.rows × latentDim
+   * const some = model.encode(place(x).slice(0, 1000)); // rows 0..999, read in place
+   */
+  encode(x: ModelInput): Matrix {
     this.checkInput(x, this.inputDim, 'input');
-    return this.mapRows(this.scale(x), this.latentDim, (batch) => this.encoder.forward(batch));
+    return this.mapScaledRows(x, this.latentDim, (batch) => this.encoder.forward(batch));
   }
 
   /** Reconstructions from latent codes (unscaled back to the data's units). */
-  decode(codes: Matrix): Matrix {
+  decode(codes: ModelInput): Matrix {
     this.checkInput(codes, this.latentDim, 'codes');
     return this.unscale(this.mapRows(codes, this.inputDim, (batch) => this.activateOutput(this.decoder.forward(batch))));
   }
 
-  reconstruct(x: Matrix): Matrix {
+  /** Reconstructions of the rows of `x` in the data's units (`x` may be placed rows, see `encode`). */
+  reconstruct(x: ModelInput): Matrix {
     this.checkInput(x, this.inputDim, 'input');
-    return this.unscale(this.mapRows(this.scale(x), this.inputDim, (batch) => this.activateOutput(this.forward(batch))));
+    return this.unscale(this.mapScaledRows(x, this.inputDim, (batch) => this.activateOutput(this.forward(batch))));
   }
 
-  /** Per-sample reconstruction error in the model's (scaled) units, averaged over features. */
-  reconstructionError(x: Matrix, metric: ErrorMetric = 'mse'): Float32Array {
+  /**
+   * Per-sample reconstruction error in the model's (scaled) units, averaged over features (`x`
+   * may be placed rows, see `encode`).
+   */
+  reconstructionError(x: ModelInput, metric: ErrorMetric = 'mse'): Float32Array {
     this.checkInput(x, this.inputDim, 'input');
-    const scaled = this.scale(x);
-    return this.mapRows(scaled, 1, (batch) => this.errorOfLogits(this.forward(batch), batch, metric)).data;
+    return this.mapScaledRows(x, 1, (batch) => this.errorOfLogits(this.forward(batch), batch, metric)).data;
   }
 
   /**
@@ -109,9 +126,9 @@ export abstract class Autoencoder extends Module {
   }
 
   /** Per-feature squared errors [rows, inputDim] in scaled units (for per-feature scores). */
-  featureErrors(x: Matrix): Matrix {
+  featureErrors(x: ModelInput): Matrix {
     this.checkInput(x, this.inputDim, 'input');
-    return this.mapRows(this.scale(x), this.inputDim, (batch) => this.featureErrorsOfLogits(this.forward(batch), batch));
+    return this.mapScaledRows(x, this.inputDim, (batch) => this.featureErrorsOfLogits(this.forward(batch), batch));
   }
 
   /** Per-feature squared errors of the decoder's `logits` for the scaled rows `batch` (see `errorOfLogits`). */
@@ -127,36 +144,75 @@ export abstract class Autoencoder extends Module {
     return this.scaler && this.scaler.kind !== 'none' ? inverseScaler(this.scaler, x) : x;
   }
 
-  /** Run `f` in eval mode over chunks of rows, copying each result out of backend storage. */
-  protected mapRows(x: Matrix, outCols: number, f: (batch: Tensor) => Tensor): Matrix {
+  /** `mapRows` over the rows of `x` after the model's scaler (applied on the backend for placed rows). */
+  protected mapScaledRows(x: ModelInput, outCols: number, f: (batch: Tensor) => Tensor): Matrix {
+    if (!(x instanceof PlacedMatrix)) return this.mapRows(this.scale(x), outCols, f);
+    const scaler = this.scaler && this.scaler.kind !== 'none' ? this.scaler : null;
+    return this.mapRows(x, outCols, f, scaler);
+  }
+
+  /**
+   * Run `f` in eval mode over chunks of rows, copying each result out of backend storage. Plain
+   * rows are copied into backend memory a chunk at a time; placed rows are read where they lie,
+   * through `scaler` when one is given (`x * scale + shift` per column, in one kernel pass).
+   */
+  protected mapRows(x: ModelInput, outCols: number, f: (batch: Tensor) => Tensor, scaler: Scaler | null = null): Matrix {
     const wasTraining = this.training;
-    this.to(getBackend());
+    const backend = getBackend();
+    this.to(backend);
     this.eval();
     const out = new Float32Array(x.rows * outCols);
     try {
-      noGrad(() => {
-        for (let start = 0; start < x.rows; start += INFERENCE_BATCH) {
-          const rows = Math.min(INFERENCE_BATCH, x.rows - start);
-          scope(() => {
-            const batch = Tensor.from(x.data.subarray(start * x.cols, (start + rows) * x.cols), [rows, x.cols]);
-            out.set(f(batch).data.subarray(0, rows * outCols), start * outCols);
-          });
-        }
-      });
+      noGrad(() =>
+        scope(() => {
+          const rowsOf = rowReader(x, backend, scaler);
+          for (let start = 0; start < x.rows; start += INFERENCE_BATCH) {
+            const rows = Math.min(INFERENCE_BATCH, x.rows - start);
+            scope(() => {
+              out.set(f(rowsOf(start, rows)).data.subarray(0, rows * outCols), start * outCols);
+            });
+          }
+        }),
+      );
     } finally {
       this.train(wasTraining);
     }
     return matrix(out, x.rows, outCols);
   }
 
-  private checkInput(x: Matrix, expected: number, what: string): void {
+  private checkInput(x: ModelInput, expected: number, what: string): void {
     if (x.cols !== expected) {
+      const placed = x instanceof PlacedMatrix ? 'placed ' : '';
       throw new LatentError(
-        `${what} has ${x.cols} features per row, the model expects ${expected}`,
+        `${placed}${what} has ${x.cols} features per row, the model expects ${expected}`,
         what === 'codes'
           ? `pass codes of size ${expected} (the model's latent size)`
-          : 'use data with the same columns as the training data',
+          : `use data with the same columns as the training data${placed ? ' (place rows of that width)' : ''}`,
       );
     }
   }
+}
+
+/**
+ * The batch reader of `mapRows`: `(start, rows)` → a [rows, cols] tensor on `backend`, made in the
+ * caller's scope. Plain rows are copied in; placed rows are a view, or one scaling pass over it.
+ */
+function rowReader(x: ModelInput, backend: Backend, scaler: Scaler | null): (start: number, rows: number) => Tensor {
+  if (!(x instanceof PlacedMatrix)) {
+    return (start, rows) => Tensor.from(x.data.subarray(start * x.cols, (start + rows) * x.cols), [rows, x.cols]);
+  }
+  // Fail before any work when the rows were released or live on another backend.
+  x.rowsTensor(0, 0, backend);
+  if (scaler === null) return (start, rows) => x.rowsTensor(start, rows, backend);
+  // (v - offset) * scale as one multiply-add per value: v * scale + (-offset * scale).
+  const scale = Tensor.from(scaler.scale, [x.cols]);
+  const shift = Tensor.from(
+    scaler.offset.map((offset, c) => -offset * (scaler.scale[c] as number)),
+    [x.cols],
+  );
+  return (start, rows) => {
+    const scaled = Tensor.empty([rows, x.cols]);
+    backend.columnAffine(x.rowsTensor(start, rows, backend).data, scale.data, shift.data, rows, x.cols, scaled.data);
+    return scaled;
+  };
 }

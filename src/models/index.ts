@@ -1,4 +1,4 @@
-export { Autoencoder, type ErrorMetric, type Objective } from './autoencoder.js';
+export { Autoencoder, type ErrorMetric, type ModelInput, type Objective } from './autoencoder.js';
 export { buildModel } from './build.js';
 export {
   denseConfig,
@@ -25,5 +25,6 @@ export {
   type VaeLikelihood,
 } from './penalty-configs.js';
 export { gaussianKl, klSparsity, l1Activity, sigmoidJacobianNorm } from './penalties.js';
+export { place, PlacedMatrix } from './placed-matrix.js';
 export { SparseAutoencoder } from './sparse.js';
 export { VariationalAutoencoder, type NegativeElboOptions } from './vae.js';

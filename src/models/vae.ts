@@ -26,7 +26,7 @@ import type { LossName } from '../losses/reconstruction.js';
 import { Linear } from '../nn/linear.js';
 import { Sequential } from '../nn/sequential.js';
 import { Rng } from '../tensor/rng.js';
-import { Autoencoder, type Objective } from './autoencoder.js';
+import { Autoencoder, type ModelInput, type Objective } from './autoencoder.js';
 import { denseLayers } from './dense-stack.js';
 import type { VaeConfig } from './penalty-configs.js';
 import { gaussianKl } from './penalties.js';
@@ -127,9 +127,9 @@ export class VariationalAutoencoder extends Autoencoder {
   }
 
   /** Means μ of q(z|x) for the rows of `x`. */
-  override encode(x: Matrix): Matrix {
+  override encode(x: ModelInput): Matrix {
     this.checkRows(x);
-    return this.mapRows(this.scale(x), this.latentDim, (batch) => this.distribution(batch).mu);
+    return this.mapScaledRows(x, this.latentDim, (batch) => this.distribution(batch).mu);
   }
 
   /**
@@ -140,13 +140,13 @@ export class VariationalAutoencoder extends Autoencoder {
    * const scores = vae.negativeElbo(x);               // uses μ
    * const mc = vae.negativeElbo(x, { samples: 10, seed: 1 });
    */
-  negativeElbo(x: Matrix, options: NegativeElboOptions = {}): Float32Array {
+  negativeElbo(x: ModelInput, options: NegativeElboOptions = {}): Float32Array {
     this.checkRows(x);
     const samples = options.samples ?? 0;
     if (!Number.isInteger(samples) || samples < 0)
       throw new LatentError(`negativeElbo: samples must be a whole number ≥ 0, got ${samples}`);
     const rng = new Rng(options.seed ?? 0);
-    return this.mapRows(this.scale(x), 1, (batch) => {
+    return this.mapScaledRows(x, 1, (batch) => {
       const { mu, logvar } = this.distribution(batch);
       if (samples === 0) return this.negativeElboOf(this.decoder.forward(mu), mu, logvar, batch);
       const kl = gaussianKl(mu, logvar);
@@ -209,7 +209,7 @@ export class VariationalAutoencoder extends Autoencoder {
     return this.decode(matrix(path, steps, this.latentDim));
   }
 
-  private checkRows(x: Matrix): void {
+  private checkRows(x: ModelInput): void {
     if (x.cols !== this.inputDim) {
       throw new LatentError(
         `input has ${x.cols} features per row, the model expects ${this.inputDim}`,
