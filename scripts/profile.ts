@@ -7,6 +7,7 @@
  *
  * The profiler's own clock reads (two per timed call, calibrated at start) are shown on their own
  * line rather than inside "outside kernels".
+ * --plain makes W3 pass plain matrices (copied in per batch) instead of rows placed in backend memory once.
  * --cpu measures CPU time instead of wall time (steadier on a busy machine); --shapes lists GEMM calls by shape (m×k·k×n, ᵀ for a transposed operand, +C when accumulating).
  */
 
@@ -25,6 +26,8 @@ const workload = flag('--workload', 'w1');
 const threads = Number(flag('--threads', '1'));
 const rows = Number(flag('--rows', workload === 'w2' ? '1024' : '4096'));
 const byShape = process.argv.includes('--shapes');
+// W3 passes its batches as plain matrices (copied in by each encode call) instead of slices of rows placed once.
+const w3Input = process.argv.includes('--plain') ? 'plain' : 'placed';
 // CPU time of the process (all threads) instead of wall time: on a busy machine it leaves out the
 // time this process waited for a core, so shares are steadier from run to run.
 const onCpu = process.argv.includes('--cpu');
@@ -78,10 +81,10 @@ data.set(test.x.data, train.x.data.length);
 const n = Math.min(rows, train.x.rows);
 // W3 passes are short: an untimed warm-up keeps JIT compilation and first-touch allocation out
 // of the shares.
-if (workload === 'w3') await latentEncodeW3(inner, data, 2);
+if (workload === 'w3') await latentEncodeW3(inner, data, 2, w3Input);
 const start = now();
 const rates =
-  workload === 'w3' ? await latentEncodeW3(timed, data, 3) : await (workload === 'w2' ? latentTrainW2 : latentTrainW1)(timed, data, n, 3);
+  workload === 'w3' ? await latentEncodeW3(timed, data, 3, w3Input) : await (workload === 'w2' ? latentTrainW2 : latentTrainW1)(timed, data, n, 3);
 const total = now() - start;
 const what = workload === 'w3' ? '3 passes of W3' : `${workload.toUpperCase()}, ${n} rows × 3 epochs`;
 console.log(`${what}, wasm ${threads} thread(s): ${rates.map((r) => r.toFixed(0)).join(', ')} samples/s`);

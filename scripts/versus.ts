@@ -3,7 +3,9 @@
  * interleaved rounds, ratio within each round, median and range over rounds. For measuring one
  * change at a time on a busy machine; `npm run bench` remains the full benchmark.
  *
- *   npx tsx scripts/versus.ts [--workload w1|w2|w3] [--threads N] [--rounds N] [--rows N] [--kernels simd|relaxed]
+ *   npx tsx scripts/versus.ts [--workload w1|w2|w3] [--threads N] [--rounds N] [--rows N] [--kernels simd|relaxed] [--plain]
+ *
+ * --plain: W3 passes each batch as a plain matrix (copied in by encode) instead of a slice of rows placed once.
  */
 
 import { createWasmBackend } from '../src/backend/wasm/index.js';
@@ -33,7 +35,7 @@ const latent: Contender =
   workload === 'w1'
     ? latentW1Trainer('latent', backend, data, rows)
     : workload === 'w3'
-      ? latentW3Encoder('latent', backend, data)
+      ? latentW3Encoder('latent', backend, data, process.argv.includes('--plain') ? 'plain' : 'placed')
       : latentW2Trainer('latent', backend, data, rows);
 const torch = await PytorchSession.start(data, threads, { w1: rows, w2: rows });
 if (torch === null) throw new Error('no python3 here imports torch');
