@@ -71,17 +71,23 @@ export async function tfjsTrainW1(data: Float32Array, rows: number, reps: number
   return repeat(tfjsW1Trainer('tfjs', data, rows), reps);
 }
 
-/** W3 on the current tfjs backend: each repetition encodes the W3 samples once, in batches of 1,000. */
+/**
+ * W3 on the current tfjs backend: each repetition encodes the W3 samples once, in batches of
+ * 1,000. The batches are tensors made before timing (as the W1 trainer's data, PyTorch's tensor
+ * and latent's placed rows); each pass reads every code back (`data()`), as latent's encode does.
+ */
 export function tfjsW3Encoder(system: string, data: Float32Array): Contender {
   const model = buildW1();
+  const batches: TF.Tensor2D[] = [];
+  for (let b = 0; b < W3.samples; b += W3.batchSize) {
+    batches.push(tf.tensor2d(data.subarray(b * W1.input, (b + W3.batchSize) * W1.input), [W3.batchSize, W1.input]));
+  }
   return {
     system,
     rep: async () => {
       const start = performance.now();
-      for (let b = 0; b < W3.samples; b += W3.batchSize) {
-        const out = tf.tidy(() =>
-          run(model.encoder, tf.tensor2d(data.subarray(b * W1.input, (b + W3.batchSize) * W1.input), [W3.batchSize, W1.input]), false),
-        );
+      for (const batch of batches) {
+        const out = tf.tidy(() => run(model.encoder, batch, false));
         await out.data();
         out.dispose();
       }
