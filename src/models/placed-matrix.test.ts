@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JsBackend } from '../backend/js/js-backend.js';
 import type { Backend } from '../backend/backend.js';
@@ -105,6 +107,31 @@ describe('placed rows and a growing wasm memory', () => {
     expect(model.encode(placed.slice(7, 1507)).data).toEqual(before);
     expect(model.encode(place(data).slice(7, 1507)).data).toEqual(before);
     for (const block of ballast) wasm.release(block);
+  });
+});
+
+describe('placed rows and the garbage collector', () => {
+  it('gives the storage back once neither the matrix nor any slice of it is referenced', async () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const js = new JsBackend();
+    setBackend(js);
+    const before = js.liveBuffers();
+    let slice: PlacedMatrix | null = (() => place(data).slice(0, 10))();
+    expect(js.liveBuffers()).toBe(before + 1);
+    // The slice alone keeps the storage alive.
+    for (let i = 0; i < 3; i++) {
+      collect();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    expect(slice.toMatrix().rows).toBe(10);
+    expect(js.liveBuffers()).toBe(before + 1);
+    slice = null;
+    for (let i = 0; i < 20 && js.liveBuffers() > before; i++) {
+      collect();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(js.liveBuffers()).toBe(before);
   });
 });
 
