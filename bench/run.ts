@@ -286,7 +286,9 @@ function render(
     ...torchLines.flatMap((line) => [line, '']),
   );
   lines.push('W1: dense 784-512-128-32-128-512-784, ReLU, sigmoid output, BCE, Adam 1e-3, batch 128, MNIST.');
-  lines.push(`W3: encode ${W3.samples} MNIST digits with the W1 encoder, batches of ${W3.batchSize}.`);
+  lines.push(
+    `W3: encode ${W3.samples} MNIST digits with the W1 encoder, batches of ${W3.batchSize}. Every system has the digits in its own memory before its clock starts (latent: rows placed with \`place\`, encoded as slices; PyTorch: one tensor, sliced; TensorFlow.js: one tensor per batch); the clock covers the forward passes, and latent and TensorFlow.js also copy each batch's codes out.`,
+  );
   lines.push(`${W3_DENSE}: W3 on the digits mapped to [0.01, 0.99], so that no input is zero (see the notes).`, '');
   lines.push(
     'W2: conv-mnist, Conv(1→32,3x3,s2,p1), Conv(32→64), Dense→32, Dense→64·7·7, ConvTranspose(64→32), ConvTranspose(32→1), BCE, Adam 1e-3, batch 128.',
