@@ -6,8 +6,9 @@
  * Invariants:
  * - `slice` makes a view over the same storage, never a copy; views share their source's
  *   lifetime, and only the matrix made by `place` releases the storage.
- * - Nothing keeps a typed-array view of the storage between calls: each use derives the rows it
- *   reads from the base tensor at that moment, so a grown wasm memory is always seen whole.
+ * - Slices keep no typed-array view of their own: each use derives the rows it reads from the
+ *   base tensor at that moment. The base stays valid whatever the heap allocates later (the wasm
+ *   backend's shared memory keeps its views when it grows; its unshared fallback never grows).
  * - After `release()` (or when the garbage collector has taken the source and every view of it)
  *   every use throws a LatentError naming the matrix; nothing reads freed memory.
  */
