@@ -14,7 +14,7 @@
 import type { Matrix } from '../data/matrix.js';
 import { LatentError } from '../errors.js';
 import type { LoadedModel } from '../io/model-io.js';
-import type { Autoencoder } from '../models/autoencoder.js';
+import type { Autoencoder, ModelInput } from '../models/autoencoder.js';
 import { inUnitInterval } from '../train/defaults.js';
 import { formatCorruption, parseCorruption, type Corruption } from '../train/corruption.js';
 import type { History } from '../train/types.js';
@@ -107,8 +107,8 @@ export class AutoencoderDenoiser {
     return this;
   }
 
-  /** The model's reconstruction of (noisy) rows, in the data's units. */
-  denoise(x: Matrix): Matrix {
+  /** The model's reconstruction of (noisy) rows, in the data's units (`x` may be rows placed with `place`). */
+  denoise(x: ModelInput): Matrix {
     return this.model.reconstruct(x);
   }
 

@@ -10,7 +10,7 @@
 
 import type { Matrix } from '../data/matrix.js';
 import { LatentError } from '../errors.js';
-import type { Autoencoder } from '../models/autoencoder.js';
+import type { Autoencoder, ModelInput } from '../models/autoencoder.js';
 import type { History } from '../train/types.js';
 import type { LinearChoice } from './linear-baseline.js';
 import { checkOptions } from '../check-options.js';
@@ -66,8 +66,8 @@ export class AutoencoderReducer implements Reducer {
     return this;
   }
 
-  /** Latent codes of the rows of `x`: x.rows × nComponents. */
-  transform(x: Matrix): Matrix {
+  /** Latent codes of the rows of `x`: x.rows × nComponents (`x` may be rows placed with `place`). */
+  transform(x: ModelInput): Matrix {
     return this.model.encode(x);
   }
 
