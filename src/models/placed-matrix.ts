@@ -151,3 +151,8 @@ export class PlacedMatrix {
 export function place(x: Matrix): PlacedMatrix {
   return PlacedMatrix.from(x);
 }
+
+/** `x` as a plain matrix: itself, or a copy of placed rows (for code that reads rows in JavaScript). */
+export function plainRows(x: Matrix | PlacedMatrix): Matrix {
+  return x instanceof PlacedMatrix ? x.toMatrix() : x;
+}

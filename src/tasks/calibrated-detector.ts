@@ -8,6 +8,7 @@
  */
 
 import type { Matrix } from '../data/matrix.js';
+import type { ModelInput } from '../models/autoencoder.js';
 import {
   calibrationFrom,
   checkLabels,
@@ -46,19 +47,22 @@ export abstract class CalibratedDetector implements Detector {
 
   abstract fit(x: Matrix): Detector | Promise<Detector>;
 
-  score(x: Matrix, metric?: ScoreMetric): Float64Array;
-  score(x: Matrix, metric: 'feature'): FeatureScores;
-  /** Per-sample reconstruction errors in the detector's scaled units (higher = more anomalous). */
-  score(x: Matrix, metric: ScoreMetric | 'feature' = this.metric): Float64Array | FeatureScores {
+  score(x: ModelInput, metric?: ScoreMetric): Float64Array;
+  score(x: ModelInput, metric: 'feature'): FeatureScores;
+  /**
+   * Per-sample reconstruction errors in the detector's scaled units (higher = more anomalous).
+   * Rows placed with `place` are read in place where the detector's network reads them.
+   */
+  score(x: ModelInput, metric: ScoreMetric | 'feature' = this.metric): Float64Array | FeatureScores {
     checkMetric(metric);
     return metric === 'feature' ? this.featureScores(x) : this.scoreWith(x, metric);
   }
 
-  predict(x: Matrix): Uint8Array {
+  predict(x: ModelInput): Uint8Array {
     return flagAbove(this.score(x), this.threshold);
   }
 
-  evaluate(x: Matrix, labels: ArrayLike<number>): DetectorEvaluation {
+  evaluate(x: ModelInput, labels: ArrayLike<number>): DetectorEvaluation {
     checkLabels(labels, x.rows);
     return evaluateScores(labels, this.score(x), this.threshold);
   }
@@ -107,10 +111,10 @@ export abstract class CalibratedDetector implements Detector {
   }
 
   /** One score per row of `x`. */
-  protected abstract scoreWith(x: Matrix, metric: ScoreMetric): Float64Array;
+  protected abstract scoreWith(x: ModelInput, metric: ScoreMetric): Float64Array;
 
   /** The per-sample MSE and the per-feature squared errors behind it. */
-  protected abstract featureScores(x: Matrix): FeatureScores;
+  protected abstract featureScores(x: ModelInput): FeatureScores;
 }
 
 /** Mean of each row, in float64. */

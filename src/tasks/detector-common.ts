@@ -8,6 +8,7 @@
  */
 
 import type { Matrix } from '../data/matrix.js';
+import type { ModelInput } from '../models/autoencoder.js';
 import { LatentError } from '../errors.js';
 import type { DetectorEvaluation } from './metrics.js';
 import { evaluateDetector } from './metrics.js';
@@ -36,13 +37,13 @@ export interface FeatureScores {
 /** The common interface of `AutoencoderDetector` and `PcaDetector`. */
 export interface Detector {
   fit(x: Matrix): Detector | Promise<Detector>;
-  /** Per-sample anomaly scores (default: the detector's metric). */
-  score(x: Matrix, metric?: ScoreMetric): Float64Array;
-  score(x: Matrix, metric: 'feature'): FeatureScores;
+  /** Per-sample anomaly scores (default: the detector's metric); `x` may be rows placed with `place`. */
+  score(x: ModelInput, metric?: ScoreMetric): Float64Array;
+  score(x: ModelInput, metric: 'feature'): FeatureScores;
   /** 1 where the score is above the threshold, else 0. */
-  predict(x: Matrix): Uint8Array;
+  predict(x: ModelInput): Uint8Array;
   /** ROC-AUC, PR-AUC, precision@n and the confusion counts at the threshold. */
-  evaluate(x: Matrix, labels: ArrayLike<number>): DetectorEvaluation;
+  evaluate(x: ModelInput, labels: ArrayLike<number>): DetectorEvaluation;
   /** Set the threshold from the scores of `x` (normal or mostly normal data) with `rule`. */
   calibrate(x: Matrix, rule?: ThresholdRule | string, heldOut?: Uint32Array): this;
   readonly threshold: number;

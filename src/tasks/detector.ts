@@ -22,7 +22,8 @@
 import type { Matrix } from '../data/matrix.js';
 import { LatentError } from '../errors.js';
 import { modelToBytes, type LoadedModel, type TrainingSummary } from '../io/model-io.js';
-import type { Autoencoder } from '../models/autoencoder.js';
+import type { Autoencoder, ModelInput } from '../models/autoencoder.js';
+import { plainRows } from '../models/placed-matrix.js';
 import { VariationalAutoencoder } from '../models/vae.js';
 import type { History } from '../train/types.js';
 import { CalibratedDetector, rowMeans } from './calibrated-detector.js';
@@ -212,9 +213,10 @@ export class AutoencoderDetector extends CalibratedDetector {
     return this.lastHistory;
   }
 
-  protected scoreWith(x: Matrix, metric: ScoreMetric): Float64Array {
+  protected scoreWith(x: ModelInput, metric: ScoreMetric): Float64Array {
     if (metric === 'elbo') return Float64Array.from(vaeOf(this.model).negativeElbo(x));
-    if (metric === 'combined') return combinedScores(this.model, x, this.requireStatistics());
+    // The combined score reads its rows in chunks in JavaScript: placed rows are copied out.
+    if (metric === 'combined') return combinedScores(this.model, plainRows(x), this.requireStatistics());
     return Float64Array.from(this.model.reconstructionError(x, metric));
   }
 
@@ -228,7 +230,7 @@ export class AutoencoderDetector extends CalibratedDetector {
     return this.statistics;
   }
 
-  protected featureScores(x: Matrix): FeatureScores {
+  protected featureScores(x: ModelInput): FeatureScores {
     const features = this.model.featureErrors(x);
     return { scores: rowMeans(features), features };
   }

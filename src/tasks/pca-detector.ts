@@ -15,6 +15,8 @@ import { assertFinite } from '../data/dataset.js';
 import { applyScaler, fitScaler, parseScaler, type Scaler, type ScalerKind } from '../data/scaler.js';
 import { LatentError } from '../errors.js';
 import { defaultLatent } from '../train/defaults.js';
+import type { ModelInput } from '../models/autoencoder.js';
+import { plainRows } from '../models/placed-matrix.js';
 import { CalibratedDetector, rowMeans } from './calibrated-detector.js';
 import {
   calibrationFromExtra,
@@ -145,9 +147,11 @@ export class PcaDetector extends CalibratedDetector {
   }
 
   /** Per-sample PCA reconstruction errors in scaled units. */
-  protected scoreWith(x: Matrix, metric: ScoreMetric): Float64Array {
+  protected scoreWith(input: ModelInput, metric: ScoreMetric): Float64Array {
     if (metric === 'elbo') throw elboUnavailable('the PCA detector');
     if (metric === 'combined') throw combinedUnavailable();
+    // PCA runs in JavaScript: placed rows are copied out.
+    const x = plainRows(input);
     const { scaler, pca } = this.checked(x);
     if (metric === 'mse') return pca.reconstructionErrors(applyScaler(scaler, x));
     const { scaled, recon } = this.reconstructScaled(x);
@@ -160,7 +164,8 @@ export class PcaDetector extends CalibratedDetector {
     return out;
   }
 
-  protected featureScores(x: Matrix): FeatureScores {
+  protected featureScores(input: ModelInput): FeatureScores {
+    const x = plainRows(input);
     const { scaled, recon } = this.reconstructScaled(x);
     const squares = new Float32Array(scaled.data.length);
     for (let i = 0; i < squares.length; i++) squares[i] = (scaled.data[i]! - recon.data[i]!) ** 2;
