@@ -26,7 +26,7 @@
  */
 
 import { madd } from './fma';
-import { storeT4 } from './transpose';
+import { storeT4, storeT4Copy } from './transpose';
 import { sparseScratchFloats } from './gemm-sparse';
 import { gemmDirect, gemmDot, useDirect, useDot } from './gemm-direct';
 
@@ -50,6 +50,7 @@ function packA(
   i0: i32, mc: i32, p0: i32, kc: i32, dst: usize,
 ): void {
   const va = f32x4.splat(alpha);
+  const unit = alpha == 1;
   for (let s = 0; s < mc; s += MR) {
     const rows = min(MR, mc - s);
     const base = dst + (<usize>(s * kc) << 2);
@@ -75,11 +76,11 @@ function packA(
       let p = 0;
       for (; p + 4 <= kc; p += 4) {
         const o = <usize>p << 2;
-        storeT4(
-          v128.load(s0 + o), v128.load(s0 + stride + o),
-          v128.load(s0 + 2 * stride + o), v128.load(s0 + 3 * stride + o),
-          va, base + (<usize>(p * MR) << 2), MR << 2,
-        );
+        const r0 = v128.load(s0 + o), r1 = v128.load(s0 + stride + o);
+        const r2 = v128.load(s0 + 2 * stride + o), r3 = v128.load(s0 + 3 * stride + o);
+        // alpha = 1 (every product in training) copies without the multiplies.
+        if (unit) storeT4Copy(r0, r1, r2, r3, base + (<usize>(p * MR) << 2), MR << 2);
+        else storeT4(r0, r1, r2, r3, va, base + (<usize>(p * MR) << 2), MR << 2);
       }
       for (; p < kc; p++) {
         const d = base + (<usize>(p * MR) << 2);
@@ -105,7 +106,6 @@ function packB(
   b: usize, n: i32, k: i32, transB: bool,
   j0: i32, nc: i32, p0: i32, kc: i32, dst: usize,
 ): void {
-  const one = f32x4.splat(1);
   for (let s = 0; s < nc; s += NR) {
     const cols = min(NR, nc - s);
     const base = dst + (<usize>(s * kc) << 2);
@@ -134,15 +134,15 @@ function packB(
       for (; p + 4 <= kc; p += 4) {
         const o = <usize>p << 2;
         const d = base + (<usize>(p * NR) << 2);
-        storeT4(
+        storeT4Copy(
           v128.load(s0 + o), v128.load(s0 + stride + o),
           v128.load(s0 + 2 * stride + o), v128.load(s0 + 3 * stride + o),
-          one, d, NR << 2,
+          d, NR << 2,
         );
-        storeT4(
+        storeT4Copy(
           v128.load(s4 + o), v128.load(s4 + stride + o),
           v128.load(s4 + 2 * stride + o), v128.load(s4 + 3 * stride + o),
-          one, d + 16, NR << 2,
+          d + 16, NR << 2,
         );
       }
       for (; p < kc; p++) {
