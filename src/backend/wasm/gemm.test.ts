@@ -53,6 +53,8 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     // slices), ragged B panels (128 + 13 and 128 + 128 + 44 columns), three uneven k slices.
     [600, 141, 700],
     [96, 300, 1100],
+    // Split over 2 threads by columns: a ragged last row sliver (37 rows) over two k slices.
+    [37, 700, 600],
     // One tiny dimension (the unpacked paths), large enough to be split over 2 threads.
     [32, 2051, 9],
     [9, 2003, 32],
