@@ -4,31 +4,44 @@
  * C[m,n] = alpha · op(A)[m,k] · op(B)[k,n] + beta · C, row-major, computed for the sub-block
  * rows [m0, m1) × columns [n0, n1) so that threads can split one product without overlap.
  *
- * Structure (Goto/BLIS): for each KC-deep slice of k, a KC×NC panel of op(B) is packed into
- * NR-wide slivers and an MC×KC block of alpha·op(A) into MR-tall slivers (zero-padded at the
- * edges); an MR×NR register-blocked micro-kernel then sweeps the packed block. Transposes are
+ * Structure (Goto/BLIS): for each k slice (at most KC deep, slices of equal depth), as many rows
+ * of alpha·op(A) as fit A_BLOCK_FLOATS are packed into MR-tall slivers, then op(B) is packed one
+ * NC-wide panel at a time into NR-wide slivers (zero-padded at the edges) and an MR×NR
+ * register-blocked micro-kernel sweeps every A sliver against each B sliver. Transposes are
  * absorbed by the packing routines, so the micro-kernel sees one layout only.
+ *
+ * Blocking for operands that arrive cold (training: every product reads what another layer just
+ * wrote): the A block (≤ 512 KB) and one B panel (≤ 256 KB) stay in this core's 1 MB L2 while the
+ * panel's slivers (≤ 16 KB) are swept from L1, and slices up to 512 deep let products with
+ * k ≤ 512 (W2's convolutions, W1's last layer forward) write C once instead of reading it back
+ * for every slice. The big operand is read once from memory, panel by panel, instead of packed
+ * whole into a 1 MB panel (as large as L2) and read back from further out.
  *
  * Products with one tiny dimension skip packing (gemm-direct.ts).
  *
- * Invariants: `packA` holds at least MC·KC floats and `packB` at least KC·NC floats, both
- * 16-byte aligned and private to the calling thread. beta = 0 never reads C (NaN-safe).
+ * Invariants: the scratch holds A_BLOCK_FLOATS for packed A, then KC·NC for one packed B panel,
+ * then one MR×NR tile, 16-byte aligned and private to the calling thread. Every C value sums its
+ * k slices in order with the same micro-kernel whatever rows or columns a thread computes, so
+ * splitting C among threads gives the same bits. beta = 0 never reads C (NaN-safe).
  */
 
 import { madd } from './fma';
-import { storeT4 } from './transpose';
+import { storeT4, storeT4Copy } from './transpose';
 import { sparseScratchFloats } from './gemm-sparse';
 import { gemmDirect, gemmDot, useDirect, useDot } from './gemm-direct';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
-export const MC: i32 = 128;
-export const KC: i32 = 256;
-export const NC: i32 = 1024;
+/** Deepest k slice: a B sliver (KC·NR floats, 16 KB) stays in L1 while A slivers stream past it. */
+export const KC: i32 = 512;
+/** Columns of op(B) packed at once: one panel (≤ KC·NC floats, 256 KB) stays in L2. */
+export const NC: i32 = 128;
+/** Packed A per block (512 KB, in L2 beside a B panel): all rows of W1's and W2's products at once. */
+export const A_BLOCK_FLOATS: i32 = 1 << 17;
 
 /** Floats of scratch each thread needs for packing A and B. */
 export function gemmScratchFloats(): i32 {
-  return max(MC * KC + KC * NC + MR * NR, sparseScratchFloats());
+  return max(A_BLOCK_FLOATS + KC * NC + MR * NR, sparseScratchFloats());
 }
 
 // Packs alpha·op(A)[i0..i0+mc, p0..p0+kc] into MR-tall slivers: dst[s][p][r] (zero padding).
@@ -37,6 +50,7 @@ function packA(
   i0: i32, mc: i32, p0: i32, kc: i32, dst: usize,
 ): void {
   const va = f32x4.splat(alpha);
+  const unit = alpha == 1;
   for (let s = 0; s < mc; s += MR) {
     const rows = min(MR, mc - s);
     const base = dst + (<usize>(s * kc) << 2);
@@ -62,11 +76,11 @@ function packA(
       let p = 0;
       for (; p + 4 <= kc; p += 4) {
         const o = <usize>p << 2;
-        storeT4(
-          v128.load(s0 + o), v128.load(s0 + stride + o),
-          v128.load(s0 + 2 * stride + o), v128.load(s0 + 3 * stride + o),
-          va, base + (<usize>(p * MR) << 2), MR << 2,
-        );
+        const r0 = v128.load(s0 + o), r1 = v128.load(s0 + stride + o);
+        const r2 = v128.load(s0 + 2 * stride + o), r3 = v128.load(s0 + 3 * stride + o);
+        // alpha = 1 (every product in training) copies without the multiplies.
+        if (unit) storeT4Copy(r0, r1, r2, r3, base + (<usize>(p * MR) << 2), MR << 2);
+        else storeT4(r0, r1, r2, r3, va, base + (<usize>(p * MR) << 2), MR << 2);
       }
       for (; p < kc; p++) {
         const d = base + (<usize>(p * MR) << 2);
@@ -92,7 +106,6 @@ function packB(
   b: usize, n: i32, k: i32, transB: bool,
   j0: i32, nc: i32, p0: i32, kc: i32, dst: usize,
 ): void {
-  const one = f32x4.splat(1);
   for (let s = 0; s < nc; s += NR) {
     const cols = min(NR, nc - s);
     const base = dst + (<usize>(s * kc) << 2);
@@ -121,15 +134,15 @@ function packB(
       for (; p + 4 <= kc; p += 4) {
         const o = <usize>p << 2;
         const d = base + (<usize>(p * NR) << 2);
-        storeT4(
+        storeT4Copy(
           v128.load(s0 + o), v128.load(s0 + stride + o),
           v128.load(s0 + 2 * stride + o), v128.load(s0 + 3 * stride + o),
-          one, d, NR << 2,
+          d, NR << 2,
         );
-        storeT4(
+        storeT4Copy(
           v128.load(s4 + o), v128.load(s4 + stride + o),
           v128.load(s4 + 2 * stride + o), v128.load(s4 + 3 * stride + o),
-          one, d + 16, NR << 2,
+          d + 16, NR << 2,
         );
       }
       for (; p < kc; p++) {
@@ -268,21 +281,25 @@ export function gemmPacked(
   m0: i32, m1: i32, n0: i32, n1: i32, kLo: i32, kHi: i32, scratch: usize,
 ): void {
   const pA = scratch;
-  const pB = scratch + (<usize>(MC * KC) << 2);
+  const pB = scratch + (<usize>A_BLOCK_FLOATS << 2);
   const tile = pB + (<usize>(KC * NC) << 2);
   const depth = kHi - kLo;
-  for (let j0 = n0; j0 < n1; j0 += NC) {
-    const nc = min(NC, n1 - j0);
-    // Equal k slices (784 → 4 × 196, not 3 × 256 + 16) keep every micro-kernel call long.
-    const kSlices = (depth + KC - 1) / KC;
-    const kStep = (depth + kSlices - 1) / kSlices;
-    for (let p0 = kLo; p0 < kHi; p0 += kStep) {
-      const kc = min(kStep, kHi - p0);
-      const add = p0 > kLo || accumulate;
-      packB(b, n, k, transB, j0, nc, p0, kc, pB);
-      for (let i0 = m0; i0 < m1; i0 += MC) {
-        const mc = min(MC, m1 - i0);
-        packA(a, m, k, transA, alpha, i0, mc, p0, kc, pA);
+  // Equal k slices (784 → 2 × 392, not 512 + 272) keep every micro-kernel call long.
+  const kSlices = (depth + KC - 1) / KC;
+  const kStep = (depth + kSlices - 1) / kSlices;
+  // Rows per A block: all of them when they fit, else equal blocks of whole micro-tiles.
+  const rowsFit = max(MR, (A_BLOCK_FLOATS / kStep) & ~(MR - 1));
+  const rowBlocks = (m1 - m0 + rowsFit - 1) / rowsFit;
+  const mcStep = ((m1 - m0 + rowBlocks - 1) / rowBlocks + MR - 1) & ~(MR - 1);
+  for (let p0 = kLo; p0 < kHi; p0 += kStep) {
+    const kc = min(kStep, kHi - p0);
+    const add = p0 > kLo || accumulate;
+    for (let i0 = m0; i0 < m1; i0 += mcStep) {
+      const mc = min(mcStep, m1 - i0);
+      packA(a, m, k, transA, alpha, i0, mc, p0, kc, pA);
+      for (let j0 = n0; j0 < n1; j0 += NC) {
+        const nc = min(NC, n1 - j0);
+        packB(b, n, k, transB, j0, nc, p0, kc, pB);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
           const pb = pB + (<usize>(jr * kc) << 2);

@@ -15,10 +15,14 @@
  * real work (2·non-zeros·n flops per second). The density where the two times cross is the
  * break-even that the backend's thresholds come from (wasm-backend.ts).
  *
- * --cold evicts the caches before each call (as in training) and takes the eviction's time off.
+ * --cold evicts the caches before each call (as in training, where other layers ran in between)
+ * and takes the eviction's time off, in both modes. In the dense mode `--kernels relaxed|simd`
+ * and `--threads 1|2` time one build or one thread count only.
  *
- *   npx tsx scripts/gemm-gflops.ts [--sparse [--kernels relaxed|simd] [--densities 0.2,0.4,...]
- *     [--only label-substring] [--ms per-measurement] [--cold]]
+ *   npx tsx scripts/gemm-gflops.ts [--no-js] [--cpu] [--workload w1|w2] [--kernels relaxed|simd]
+ *     [--threads 1|2] [--cold]
+ *   npx tsx scripts/gemm-gflops.ts --sparse [--kernels relaxed|simd] [--densities 0.2,0.4,...]
+ *     [--only label-substring] [--ms per-measurement] [--cold]
  */
 
 import type { Backend, GemmArgs } from '../src/backend/backend.js';
@@ -239,6 +243,29 @@ const SPARSE_SHAPES: readonly SparseShape[] = [
   },
 ];
 
+/**
+ * --cold: a buffer larger than L2 plus this process's share of L3, read before each call so that
+ * the operands come from memory as in training; its own time per read is measured and taken off.
+ */
+const coldCaches = process.argv.includes('--cold');
+const evictBuffer = new Float32Array(coldCaches ? 4 << 20 : 0);
+let evictSink = 0;
+function evictCaches(): void {
+  for (let i = 0; i < evictBuffer.length; i += 16) evictSink += evictBuffer[i]!;
+}
+
+/** Milliseconds (by the clock `now` reads) of one cache eviction, median of 9 rounds. */
+function evictionMs(): number {
+  if (!coldCaches) return 0;
+  const rounds: number[] = [];
+  for (let round = 0; round < 9; round++) {
+    const start = now();
+    for (let i = 0; i < 20; i++) evictCaches();
+    rounds.push((now() - start) / 20);
+  }
+  return rounds.sort((x, y) => x - y)[4]!;
+}
+
 function gflops(backend: Backend, shape: Shape, seconds: number): number {
   const { m, n, k } = shape;
   const a = backend.alloc(m * k);
@@ -247,19 +274,24 @@ function gflops(backend: Backend, shape: Shape, seconds: number): number {
   for (let i = 0; i < a.length; i++) a[i] = Math.sin(i);
   for (let i = 0; i < b.length; i++) b[i] = Math.cos(i);
   const args: GemmArgs = { ...shape, a, b, c, alpha: 1, beta: 0 };
+  const call = (): void => {
+    if (coldCaches) evictCaches();
+    backend.gemm(args);
+  };
   // Warm up long enough for the engine to optimise the hot code.
   let end = performance.now() + 300;
-  while (performance.now() < end) backend.gemm(args);
+  while (performance.now() < end) call();
+  const eviction = evictionMs();
   let best = 0;
   for (let round = 0; round < 5; round++) {
     let reps = 0;
     const start = now();
     end = performance.now() + (seconds * 1000) / 5;
     while (performance.now() < end) {
-      backend.gemm(args);
+      call();
       reps++;
     }
-    best = Math.max(best, (2 * m * n * k * reps) / ((now() - start) * 1e6));
+    best = Math.max(best, (2 * m * n * k * reps) / ((now() - start - reps * eviction) * 1e6));
   }
   backend.release(a);
   backend.release(b);
@@ -316,15 +348,10 @@ async function sparseTable(): Promise<void> {
   const densities = (argument('--densities') ?? '0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8').split(',').map(Number);
   const only = argument('--only');
   const ms = Number(argument('--ms') ?? '400');
-  // --cold: evict the caches before each call (as in training, where other layers ran in
-  // between), by reading a buffer larger than L2 + L3 share; its own time is measured and taken off.
-  const evict = process.argv.includes('--cold') ? new Float32Array(4 << 20) : undefined;
-  let sink = 0;
   const flush = (): void => {
-    if (evict === undefined) return;
-    for (let i = 0; i < evict.length; i += 16) sink += evict[i]!;
+    if (coldCaches) evictCaches();
   };
-  const flushMs = evict === undefined ? 0 : cpuMsPerCall(flush, ms);
+  const flushMs = coldCaches ? cpuMsPerCall(evictCaches, ms) : 0;
   const backend = await createWasmBackend({ threads: 1, kernels });
   if (!(backend instanceof WasmBackend)) throw new Error('gemm-gflops --sparse: the wasm backend is not available');
   const defaults = backend.sparseLimits;
@@ -360,18 +387,22 @@ async function sparseTable(): Promise<void> {
     backend.release(b);
     backend.release(c);
   }
-  if (sink === -1) console.log('');
+  if (evictSink === -1) console.log('');
   await backend.close();
 }
 
 async function denseTable(): Promise<void> {
-  const variants: KernelVariant[] = relaxedSimdSupported() ? ['relaxed', 'simd'] : ['simd'];
+  const only = argument('--kernels') as KernelVariant | undefined;
+  const variants: KernelVariant[] = only !== undefined ? [only] : relaxedSimdSupported() ? ['relaxed', 'simd'] : ['simd'];
+  const threadCounts = (argument('--threads') ?? '1,2').split(',').map(Number);
   const backends: [string, Backend][] = process.argv.includes('--no-js') ? [] : [['js', new JsBackend()]];
   for (const kernels of variants) {
-    backends.push([`${kernels} 1 thr`, await createWasmBackend({ threads: 1, kernels })]);
-    backends.push([`${kernels} 2 thr`, await createWasmBackend({ threads: 2, kernels })]);
+    for (const threads of threadCounts) {
+      backends.push([`${kernels} ${threads} thr`, await createWasmBackend({ threads, kernels })]);
+    }
   }
-  console.log(`GEMM GFLOPS${onCpu ? ' per CPU-second' : ''} (best of 5 rounds), ${workload.toUpperCase()} shapes, Node ${process.version}`);
+  const how = `${onCpu ? ' per CPU-second' : ''}${coldCaches ? ', caches evicted before each call' : ''}`;
+  console.log(`GEMM GFLOPS${how} (best of 5 rounds), ${workload.toUpperCase()} shapes, Node ${process.version}`);
   console.log(['shape'.padEnd(42), ...backends.map(([name]) => name.padStart(15))].join(''));
   for (const shape of SHAPES) {
     const row = [shape.label.padEnd(42)];
@@ -379,6 +410,7 @@ async function denseTable(): Promise<void> {
     console.log(row.join(''));
   }
   for (const [, backend] of backends) if (backend instanceof WasmBackend) await backend.close();
+  if (evictSink === -1) console.log('');
 }
 
 if (process.argv.includes('--sparse')) await sparseTable();

@@ -1,8 +1,9 @@
 /**
  * Conformance of the wasm GEMM against the reference: every transpose combination, edge sizes
- * around the micro-tile (4×8) and panel sizes, the unpacked paths for one tiny dimension (k ≤ 16,
- * m ≤ 16, or n ≤ 16 with Bᵀ) with their row, column and depth-slice edges, deep products split
- * over k, alpha/beta variants, and identical results on 1 and 2 threads.
+ * around the micro-tile (4×8), the B panels, the packed A blocks and the k slices, the unpacked
+ * paths for one tiny dimension (k ≤ 16, m ≤ 16, or n ≤ 16 with Bᵀ) with their row, column and
+ * depth-slice edges, deep products split over k, alpha/beta variants, and identical results on 1
+ * and 2 threads.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -48,6 +49,12 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     [127, 129, 129],
     [129, 127, 1000],
     [128, 512, 784],
+    // Blocking edges of the packed path: two row blocks of packed A (600 rows at 350-deep
+    // slices), ragged B panels (128 + 13 and 128 + 128 + 44 columns), three uneven k slices.
+    [600, 141, 700],
+    [96, 300, 1100],
+    // Split over 2 threads by columns: a ragged last row sliver (37 rows) over two k slices.
+    [37, 700, 600],
     // One tiny dimension (the unpacked paths), large enough to be split over 2 threads.
     [32, 2051, 9],
     [9, 2003, 32],
