@@ -15,7 +15,7 @@ import { JOB_SLOT } from './codes.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 import { CONTROL, CONTROL_BYTES } from './worker-source.js';
 
-/** Polls before a blocked thread falls back to Atomics.wait (tens of microseconds). */
+/** Polls before a caller waiting for a worker's chunk falls back to Atomics.wait (tens of microseconds). */
 const SPIN = 20_000;
 
 function callerMayBlock(probe: Int32Array): boolean {
@@ -62,7 +62,7 @@ export class ThreadPool {
     threads: number,
   ): Promise<ThreadPool> {
     const started = await Promise.allSettled(
-      Array.from({ length: threads - 1 }, (_, i) => spawnWorker({ module, memory, control, job, index: i + 1, spin: SPIN })),
+      Array.from({ length: threads - 1 }, (_, i) => spawnWorker({ module, memory, control, job, index: i + 1 })),
     );
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
