@@ -22,7 +22,9 @@ function sleepsAt(policy: Policy, state: SpinState, from: number, step: number):
   return Infinity;
 }
 
-const embedded = new Function(`${SPIN_POLICY_SOURCE}; return { startSpin, shouldSleep, limits: SPIN_LIMITS, polls: POLLS_PER_CHECK };`)() as Policy & {
+const embedded = new Function(
+  `${SPIN_POLICY_SOURCE}; return { startSpin, shouldSleep, limits: SPIN_LIMITS, polls: POLLS_PER_CHECK };`,
+)() as Policy & {
   limits: SpinLimits;
   polls: number;
 };

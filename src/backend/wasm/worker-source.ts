@@ -7,8 +7,10 @@
  * kernels on the shared memory, reads the sequence number and reports ready. Then, forever: wait
  * (spinning for a time spin-policy.ts decides, then Atomics.wait) until the sequence number
  * changes, and help with the job: `work(job, index)` claims chunks until none are left
- * (asm/tasks.ts). A trap sets ERROR and still counts the chunk as finished, so the caller never
- * waits for it. STOP ends the loop.
+ * (asm/tasks.ts). While it waits, a worker also takes up chunks of the background job (a
+ * second descriptor the caller publishes, e.g. a deferred optimizer update) one at a time with
+ * `workOne`, so it never holds one for long when the next job comes. A trap sets ERROR and still
+ * counts the chunk as finished, so the caller never waits for it. STOP ends the loop.
  */
 
 import { JOB_SLOT } from './codes.js';
@@ -31,11 +33,18 @@ const shouldSleep = ${shouldSleep.toString()};
 
 const LOOP = `${SPIN_POLICY_SOURCE}
 async function latentWorkerMain(data, post) {
-  const { module, memory, control, job, index } = data;
+  const { module, memory, control, job, background, index } = data;
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const work = instance.exports.work;
+  const workOne = instance.exports.workOne;
   const header = new Int32Array(memory.buffer, job, 4);
+  const side = new Int32Array(memory.buffer, background, 4);
   const c = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
+  const failed = (h) => {
+    Atomics.store(c, ${CONTROL.error}, 1);
+    Atomics.add(h, ${JOB_SLOT.done}, 1);
+    Atomics.notify(h, ${JOB_SLOT.done});
+  };
   const spin = { idleSince: 0, lastCheck: 0, shortUntil: 0 };
   let seen = Atomics.load(c, ${CONTROL.seq});
   post('ready');
@@ -43,6 +52,16 @@ async function latentWorkerMain(data, post) {
     startSpin(spin, performance.now());
     let polls = 0;
     while (Atomics.load(c, ${CONTROL.seq}) === seen) {
+      const ticket = Atomics.load(side, ${JOB_SLOT.ticket});
+      if ((ticket & 0xffff) < ticket >>> 16) {
+        try {
+          workOne(background, index);
+        } catch (error) {
+          failed(side);
+        }
+        startSpin(spin, performance.now());
+        continue;
+      }
       if (++polls % POLLS_PER_CHECK !== 0 || !shouldSleep(spin, performance.now(), SPIN_LIMITS)) continue;
       Atomics.wait(c, ${CONTROL.seq}, seen);
       startSpin(spin, performance.now());
@@ -52,9 +71,7 @@ async function latentWorkerMain(data, post) {
     try {
       work(job, index);
     } catch (error) {
-      Atomics.store(c, ${CONTROL.error}, 1);
-      Atomics.add(header, ${JOB_SLOT.done}, 1);
-      Atomics.notify(header, ${JOB_SLOT.done});
+      failed(header);
     }
   }
 }
@@ -80,5 +97,7 @@ export interface WorkerStartData {
   readonly memory: WasmMemory;
   readonly control: number;
   readonly job: number;
+  /** Byte offset of the background job's descriptor. */
+  readonly background: number;
   readonly index: number;
 }
