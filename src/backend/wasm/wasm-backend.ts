@@ -57,6 +57,15 @@ const UNSHARED_PAGES = [8192, 4096, 2048];
 const GEMM_PARALLEL_FLOPS = 1 << 20;
 /** Elementwise work (elements × cost) below which one thread is faster. */
 const ELEMENTWISE_PARALLEL_WORK = 1 << 15;
+/**
+ * The same for the bias + activation kernels and the column sums, forward and backward: their
+ * input was just written by a GEMM split across both cores, and a second thread reading half of it
+ * from the other core's cache cost more than it saved. Timed call by call inside W1 training on 2
+ * threads (split or not chosen at random per call): the backward pass over 128×512 took 64 µs on
+ * one thread against 153 µs split, the forward pass over 128×784 86 against 128 µs, 128×128 the
+ * same either way. Transcendental activations (8 per element) still split from 32k elements.
+ */
+const ROW_KERNEL_PARALLEL_WORK = 1 << 18;
 /** Work per chunk of a parallel elementwise job (small enough to balance, big enough to amortise a claim). */
 const CHUNK_WORK = 1 << 14;
 /**
@@ -525,7 +534,7 @@ export class WasmBackend implements Backend {
     if (!bias && rows === 1) [rows, cols] = elementwiseRows(cols);
     this.exec(
       TASK.biasActivation,
-      this.chunks(rows * cols * activationCost(act), rows),
+      this.chunks(rows * cols * activationCost(act), rows, ROW_KERNEL_PARALLEL_WORK),
       this.ptr(x),
       this.optPtr(bias),
       rows,
@@ -557,7 +566,7 @@ export class WasmBackend implements Backend {
     // Split by columns (in 16s), so each chunk owns its dbias entries.
     this.exec(
       TASK.biasActivationBackward,
-      this.chunks(n * activationCost(act), cols / 16),
+      this.chunks(n * activationCost(act), cols / 16, ROW_KERNEL_PARALLEL_WORK),
       this.ptr(dy),
       this.ptr(pre),
       this.ptr(y),
@@ -671,7 +680,7 @@ export class WasmBackend implements Backend {
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
     need(x, rows * cols, 'sumRows x');
     need(out, cols, 'sumRows out');
-    this.exec(TASK.sumRows, this.chunks(rows * cols, cols / 16), this.ptr(x), rows, cols, this.ptr(out));
+    this.exec(TASK.sumRows, this.chunks(rows * cols, cols / 16, ROW_KERNEL_PARALLEL_WORK), this.ptr(x), rows, cols, this.ptr(out));
   }
 
   sumCols(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
@@ -1069,10 +1078,10 @@ export class WasmBackend implements Backend {
     return total;
   }
 
-  /** Chunks for `work` that can be cut into at most `units` pieces: 1 unless worth threading. */
-  private chunks(work: number, units: number): number {
+  /** Chunks for `work` that can be cut into at most `units` pieces: 1 unless worth threading (from `minWork`). */
+  private chunks(work: number, units: number, minWork = ELEMENTWISE_PARALLEL_WORK): number {
     const threads = this.pool.activeThreads;
-    if (threads === 1 || work < ELEMENTWISE_PARALLEL_WORK) return 1;
+    if (threads === 1 || work < minWork) return 1;
     const wanted = Math.max(threads, Math.ceil(work / CHUNK_WORK));
     return Math.max(1, Math.min(MAX_CHUNKS, Math.floor(units), wanted));
   }
