@@ -3,7 +3,7 @@
  * the job descriptor all live in the imported shared memory and arrive as byte offsets, so one
  * instance per thread can run over the same memory without sharing any wasm global state.
  */
-export { work, ARG_SLOTS } from './tasks';
+export { work, workOne, ARG_SLOTS } from './tasks';
 export { gemmScratchFloats } from './gemm';
 export { phaseScratchFloats } from './conv-phase';
 export { packedSliversFloats, sparseOwnPack, sparseSlicePack, sparseSliverWidth } from './gemm-sparse';

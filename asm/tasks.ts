@@ -115,6 +115,24 @@ export function work(job: usize, t: i32): void {
   }
 }
 
+/**
+ * Claim and run at most one chunk of the job at `job`; 1 when one ran, 0 when none was left. A
+ * background job (a deferred optimizer update) is taken up this way, one short chunk at a time,
+ * by threads that would otherwise wait, so that each can go back to its own job at once.
+ */
+export function workOne(job: usize, t: i32): i32 {
+  for (;;) {
+    const ticket = atomic.load<i32>(job + TICKET);
+    const chunks = ticket >>> 16;
+    const next = ticket & 0xffff;
+    if (next >= chunks) return 0;
+    if (atomic.cmpxchg<i32>(job + TICKET, ticket, ticket + 1) != ticket) continue;
+    runChunk(job, next, chunks, t);
+    if (atomic.add<i32>(job + DONE, 1) + 1 == chunks) atomic.notify(job + DONE, 1);
+    return 1;
+  }
+}
+
 // Run chunk `chunk` of `count`.
 function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
   const id = load<i32>(job);

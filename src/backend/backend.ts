@@ -222,6 +222,19 @@ export interface Backend {
    * threads for a whole model instead of one per parameter); results equal per-slot calls bit for bit.
    */
   adamGroup(slots: readonly AdamSlot[], args: AdamArgs): void;
+  /**
+   * `adamGroup` that a backend may run later, in the background on threads that would otherwise
+   * wait, until `settle()`: until then nothing may read or write these slots' arrays. Optional;
+   * without it callers use `adamGroup`. Results equal `adamGroup` bit for bit.
+   */
+  adamGroupDeferred?(slots: readonly AdamSlot[], args: AdamArgs): void;
+  /**
+   * Start every deferred update that still waits (finishing the running background work first if
+   * need be) and return without waiting for them; `settle()` still ends them.
+   */
+  startDeferred?(): void;
+  /** Finish every deferred update (a no-op when none is pending). */
+  settle?(): void;
 
   /**
    * Unfold `batch` images [batch, channels, height, width] into columns

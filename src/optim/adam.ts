@@ -3,7 +3,9 @@
  * Hutter, "Decoupled Weight Decay Regularization", 2019), as in torch.optim:
  *   m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  θ ← θ − lr·m̂ / (√v̂ + ε)
  * with bias-corrected m̂, v̂. Adam adds λ·θ to g; AdamW multiplies θ by (1 − lr·λ) instead.
- * One fused backend kernel updates every parameter (one call per step, split across threads).
+ * One fused backend kernel updates a group of parameters (all of them per `step()`, or one
+ * layer's as the trainer's backward pass completes it), split across threads; in a deferred step
+ * the backend may run it in the background until `settle()`.
  */
 
 import type { Tensor } from '../autograd/tensor.js';
@@ -49,7 +51,7 @@ export class Adam extends Optimizer {
       m: this.slot(index, 'm', param).data,
       v: this.slot(index, 'v', param).data,
     }));
-    items[0]!.param.backend.adamGroup(slots, {
+    const args = {
       lr: this.lr,
       beta1: this.beta1,
       beta2: this.beta2,
@@ -57,7 +59,15 @@ export class Adam extends Optimizer {
       weightDecay: this.weightDecay,
       decoupled: this.decoupled,
       step: this.steps,
-    });
+    };
+    const backend = items[0]!.param.backend;
+    if (this.deferring && backend.adamGroupDeferred) {
+      if (this.deferredOn !== backend) this.deferredOn?.settle?.();
+      this.deferredOn = backend;
+      backend.adamGroupDeferred(slots, args);
+    } else {
+      backend.adamGroup(slots, args);
+    }
   }
 }
 

@@ -220,6 +220,8 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
         let start = 0;
         let rows: number;
         if (streamed !== undefined) {
+          // Nothing runs in the background while other code may run.
+          optimizer.settle();
           const next = await streamed.next();
           if (next.done === true) break;
           batch = next.value;
@@ -238,6 +240,9 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
           const target = batch ? Tensor.from(batch.data, shape) : Tensor.empty(shape);
           if (!batch) gatherRows(train, order as Uint32Array, start, start + rows, target.data);
           const input = inputValues ? Tensor.from(inputValues, shape) : target;
+          // The previous step's deferred updates (the first layer's last) ran in the background
+          // while this step gathered its rows; the forward pass reads the weights.
+          optimizer.settle();
           const objective = model.objective(input, target, loss);
           const value = objective.loss.item();
           if (!Number.isFinite(value)) {
@@ -245,16 +250,31 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
             return { value, terms: objective.terms };
           }
           optimizer.zeroGrad();
-          backward(objective.loss);
-          if (options.clipNorm !== undefined) clipGradNorm(params, options.clipNorm);
+          // The backward pass leaves the weights as they are, so the copy can come before it.
           if (lastGoodAt === null || stepsDone % ROLLBACK_INTERVAL === 0) {
             params.forEach((p, i) => lastGood[i]!.set(p.data));
             lastGoodAt = { epoch, step: b };
           }
-          optimizer.step();
+          if (options.clipNorm === undefined) {
+            // Each layer's parameters are handed to the optimizer as soon as their gradients are
+            // final; the backend may update them in the background, on threads that would
+            // otherwise wait, while the backward pass goes on through the layers below and the
+            // next step gathers its rows (the same bits: every update is elementwise).
+            // Settled before anything reads the weights: the next forward pass, a callback, the
+            // end of the epoch, or a yield to other code.
+            optimizer.beginStep({ defer: true });
+            backward(objective.loss, (leaves) => optimizer.updateParams(leaves));
+            optimizer.startDeferred();
+          } else {
+            // Clipping scales every gradient by their global norm, which needs all of them first.
+            backward(objective.loss);
+            clipGradNorm(params, options.clipNorm);
+            optimizer.step();
+          }
           return { value, terms: objective.terms };
         });
         if (!Number.isFinite(value)) {
+          optimizer.settle();
           if (lastGoodAt !== null) params.forEach((p, i) => p.data.set(lastGood[i]!));
           throw new TrainingDivergedError(epoch, b, value, history, lastGoodAt);
         }
@@ -266,6 +286,7 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
         timeUp = outOfTime();
         const now = performance.now();
         if (options.onBatchEnd && (now - lastYield > PROGRESS_INTERVAL_MS || b === batches - 1)) {
+          optimizer.settle();
           const elapsed = (now - trainStart) / 1000;
           const rate = (stepsDone * batchSize) / Math.max(elapsed, 1e-9);
           options.onBatchEnd({
@@ -281,9 +302,11 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
         if (now - lastYield > PROGRESS_INTERVAL_MS) {
           lastYield = now;
           // Let timers (progress bars, signals) run between steps.
+          optimizer.settle();
           await new Promise<void>((resolve) => setTimeout(resolve, 0));
         }
       }
+      optimizer.settle();
       // An epoch cut short (time cap) closes its reading.
       await streamed?.return?.();
       const seconds = (performance.now() - epochStart) / 1000;

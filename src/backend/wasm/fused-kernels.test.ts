@@ -32,6 +32,8 @@ function randomShapes(rng: Rng): [number, number][] {
     [1, 1],
     [3, 5],
     [128, 784],
+    // Threaded even for cheap activations (from 2^18 elements).
+    [513, 512],
   ];
   for (let i = 0; i < 6; i++) shapes.push([1 + Math.floor(rng.uniform() * 200), 1 + Math.floor(rng.uniform() * 300)]);
   return shapes;

@@ -158,7 +158,10 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     });
   });
 
-  /** [rows, cols] pairs: SIMD edges in both directions, and one big enough to be threaded. */
+  /**
+   * [rows, cols] pairs: SIMD edges in both directions, one big enough for transcendental
+   * activations to be threaded, and one for every kernel to be.
+   */
   const MATRICES: readonly [number, number][] = [
     [1, 1],
     [3, 7],
@@ -168,6 +171,7 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     [1000, 1],
     [1, 1000],
     [300, 301],
+    [512, 513],
   ];
 
   const ALPHA: Record<string, number> = { leakyRelu: 0.1, elu: 0.7 };

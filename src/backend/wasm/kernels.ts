@@ -22,6 +22,8 @@ import { requireWasmApi, wasmApi, type WasmMemory, type WasmModule } from './was
 export interface KernelExports {
   /** Claim and run chunks of the job at byte offset `job` until none are left (t: scratch index). */
   work(job: number, t: number): void;
+  /** Claim and run at most one chunk of the job at `job`: 1 when one ran, 0 when none was left. */
+  workOne(job: number, t: number): number;
   /** Floats of packing scratch one thread's GEMM needs. */
   gemmScratchFloats(): number;
   /** Floats of scratch the phase-plane im2col/col2im needs for this geometry. */
@@ -137,11 +139,12 @@ function exportedFunction(exports: Readonly<Record<string, unknown>>, name: stri
 export async function instantiateKernels(module: WasmModule, memory: WasmMemory): Promise<KernelExports> {
   const instance = await requireWasmApi().instantiate(module, { env: { memory } });
   const work = exportedFunction(instance.exports, 'work') as KernelExports['work'];
+  const workOne = exportedFunction(instance.exports, 'workOne') as KernelExports['workOne'];
   const gemmScratchFloats = exportedFunction(instance.exports, 'gemmScratchFloats') as KernelExports['gemmScratchFloats'];
   const phaseScratchFloats = exportedFunction(instance.exports, 'phaseScratchFloats') as KernelExports['phaseScratchFloats'];
   const packedSliversFloats = exportedFunction(instance.exports, 'packedSliversFloats') as KernelExports['packedSliversFloats'];
   const sparseOwnPack = exportedFunction(instance.exports, 'sparseOwnPack') as KernelExports['sparseOwnPack'];
   const sparseSlicePack = exportedFunction(instance.exports, 'sparseSlicePack') as KernelExports['sparseSlicePack'];
   const sparseSliverWidth = exportedFunction(instance.exports, 'sparseSliverWidth') as KernelExports['sparseSliverWidth'];
-  return { work, gemmScratchFloats, phaseScratchFloats, packedSliversFloats, sparseOwnPack, sparseSlicePack, sparseSliverWidth };
+  return { work, workOne, gemmScratchFloats, phaseScratchFloats, packedSliversFloats, sparseOwnPack, sparseSlicePack, sparseSliverWidth };
 }

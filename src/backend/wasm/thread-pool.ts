@@ -6,6 +6,11 @@
  * microseconds). It never waits for a worker that has not claimed anything, so a worker the OS
  * has not scheduled yet slows nothing down. Jobs never overlap.
  *
+ * Beside the jobs, one background job may run (a second descriptor): chunks that threads take up
+ * one at a time while they would otherwise wait, the workers between jobs and the caller at a
+ * job's end. It must touch no memory the jobs run meanwhile read or write; `finishBackground`
+ * runs what is left and waits for it.
+ *
  * Where the caller may not block (a browser's main thread), waiting is pure spinning.
  */
 
@@ -15,7 +20,7 @@ import { JOB_SLOT } from './codes.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 import { CONTROL, CONTROL_BYTES } from './worker-source.js';
 
-/** Polls before a blocked thread falls back to Atomics.wait (tens of microseconds). */
+/** Polls before a caller waiting for a worker's chunk falls back to Atomics.wait (tens of microseconds). */
 const SPIN = 20_000;
 
 function callerMayBlock(probe: Int32Array): boolean {
@@ -33,6 +38,7 @@ export class ThreadPool {
   readonly threads: number;
   private readonly control: Int32Array;
   private readonly header: Int32Array;
+  private readonly side: Int32Array;
   private readonly mayBlock: boolean;
   private closed = false;
 
@@ -41,17 +47,22 @@ export class ThreadPool {
     control: Int32Array,
     private readonly job: number,
     header: Int32Array,
+    /** Byte offset of the background job's descriptor. */
+    readonly background: number,
+    side: Int32Array,
     private readonly workers: readonly WorkerHandle[],
   ) {
     this.threads = workers.length + 1;
     this.control = control;
     this.header = header;
+    this.side = side;
     this.mayBlock = workers.length > 0 && callerMayBlock(new Int32Array(new SharedArrayBuffer(4)));
   }
 
   /**
    * Start `threads - 1` workers on the same module and memory. `control` is the byte offset of a
-   * zeroed CONTROL_BYTES block, `job` that of the job descriptor.
+   * zeroed CONTROL_BYTES block, `job` that of the job descriptor, `background` that of the
+   * background job's (zeroed).
    */
   static async start(
     kernels: KernelExports,
@@ -59,10 +70,11 @@ export class ThreadPool {
     memory: WasmMemory,
     control: number,
     job: number,
+    background: number,
     threads: number,
   ): Promise<ThreadPool> {
     const started = await Promise.allSettled(
-      Array.from({ length: threads - 1 }, (_, i) => spawnWorker({ module, memory, control, job, index: i + 1, spin: SPIN })),
+      Array.from({ length: threads - 1 }, (_, i) => spawnWorker({ module, memory, control, job, background, index: i + 1 })),
     );
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -71,7 +83,8 @@ export class ThreadPool {
       throw failed.reason;
     }
     const controlView = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
-    return new ThreadPool(kernels, controlView, job, new Int32Array(memory.buffer, job, 4), workers);
+    const header = new Int32Array(memory.buffer, job, 4);
+    return new ThreadPool(kernels, controlView, job, header, background, new Int32Array(memory.buffer, background, 4), workers);
   }
 
   /** Threads a job may use now: `threads` until `close`, 1 after. */
@@ -109,18 +122,80 @@ export class ThreadPool {
       const ticket = Atomics.exchange(h, JOB_SLOT.ticket, (chunks << 16) | chunks);
       Atomics.add(h, JOB_SLOT.done, 1 + Math.max(0, chunks - (ticket & 0xffff)));
     }
-    // Wait for chunks claimed by workers: they may still be reading the job.
+    // Wait for chunks claimed by workers: they may still be reading the job. Meanwhile, take up
+    // chunks of the background job.
     let spins = 0;
     for (;;) {
       const done = Atomics.load(h, JOB_SLOT.done);
       if (done >= chunks) break;
+      if (this.backgroundClaimable()) {
+        failure ??= this.runBackgroundChunk();
+        continue;
+      }
       if (this.mayBlock && ++spins >= SPIN) {
         Atomics.wait(h, JOB_SLOT.done, done);
         spins = 0;
       }
     }
     if (failure !== undefined) throw failure;
-    if (Atomics.exchange(c, CONTROL.error, 0) !== 0) throw new Error('a wasm kernel trapped on a worker thread');
+    this.throwWorkerTrap();
+  }
+
+  /** True when every chunk of the background job has finished: its descriptor may be rewritten. */
+  backgroundIdle(): boolean {
+    return Atomics.load(this.side, JOB_SLOT.done) >= Atomics.load(this.side, JOB_SLOT.ticket) >>> 16;
+  }
+
+  /**
+   * Publish the background job whose id and arguments are already written at `background`, cut
+   * into `chunks` (1 to 0xffff). Only while `backgroundIdle()`.
+   */
+  startBackground(chunks: number): void {
+    const side = this.side;
+    Atomics.store(side, JOB_SLOT.done, 0);
+    // No wake-up: a spinning worker sees the ticket, a sleeping one at its next job, and waking
+    // it here (a system call, and on a busy machine a reason to lose the core) costs more than
+    // the caller's own share of the chunks.
+    Atomics.store(side, JOB_SLOT.ticket, chunks << 16);
+  }
+
+  /** Run the background job's unclaimed chunks here, then wait for the ones workers hold. */
+  finishBackground(): void {
+    let failure: unknown = undefined;
+    while (this.backgroundClaimable()) failure ??= this.runBackgroundChunk();
+    const side = this.side;
+    const chunks = Atomics.load(side, JOB_SLOT.ticket) >>> 16;
+    let spins = 0;
+    for (;;) {
+      const done = Atomics.load(side, JOB_SLOT.done);
+      if (done >= chunks) break;
+      if (this.mayBlock && ++spins >= SPIN) {
+        Atomics.wait(side, JOB_SLOT.done, done);
+        spins = 0;
+      }
+    }
+    if (failure !== undefined) throw failure;
+    this.throwWorkerTrap();
+  }
+
+  private backgroundClaimable(): boolean {
+    const ticket = Atomics.load(this.side, JOB_SLOT.ticket);
+    return (ticket & 0xffff) < ticket >>> 16;
+  }
+
+  /** One background chunk on the caller; a trap is returned (its chunk counted finished), not thrown. */
+  private runBackgroundChunk(): unknown {
+    try {
+      this.kernels.workOne(this.background, 0);
+      return undefined;
+    } catch (error) {
+      Atomics.add(this.side, JOB_SLOT.done, 1);
+      return error;
+    }
+  }
+
+  private throwWorkerTrap(): void {
+    if (Atomics.exchange(this.control, CONTROL.error, 0) !== 0) throw new Error('a wasm kernel trapped on a worker thread');
   }
 
   /** Stop and terminate the workers; the pool runs jobs on the caller only afterwards. */

@@ -57,6 +57,15 @@ const UNSHARED_PAGES = [8192, 4096, 2048];
 const GEMM_PARALLEL_FLOPS = 1 << 20;
 /** Elementwise work (elements × cost) below which one thread is faster. */
 const ELEMENTWISE_PARALLEL_WORK = 1 << 15;
+/**
+ * The same for the bias + activation kernels and the column sums, forward and backward: their
+ * input was just written by a GEMM split across both cores, and a second thread reading half of it
+ * from the other core's cache cost more than it saved. Timed call by call inside W1 training on 2
+ * threads (split or not chosen at random per call): the backward pass over 128×512 took 64 µs on
+ * one thread against 153 µs split, the forward pass over 128×784 86 against 128 µs, 128×128 the
+ * same either way. Transcendental activations (8 per element) still split from 32k elements.
+ */
+const ROW_KERNEL_PARALLEL_WORK = 1 << 18;
 /** Work per chunk of a parallel elementwise job (small enough to balance, big enough to amortise a claim). */
 const CHUNK_WORK = 1 << 14;
 /**
@@ -166,6 +175,13 @@ export class WasmBackend implements Backend {
   readonly kernels: KernelVariant;
   private readonly header: Int32Array;
   private readonly args: Float64Array;
+  /** The background job's descriptor (deferred Adam updates). */
+  private readonly sideHeader: Int32Array;
+  private readonly sideArgs: Float64Array;
+  /** Deferred Adam slots not yet published, their hyperparameters, and the running job's table. */
+  private deferred: AdamSlot[] = [];
+  private deferredArgs: AdamArgs | null = null;
+  private sideTable: Float32Array | null = null;
 
   private constructor(
     private readonly heap: WasmHeap,
@@ -181,6 +197,8 @@ export class WasmBackend implements Backend {
     this.kernels = kernels;
     this.header = heap.int32View(job, 4);
     this.args = heap.float64View(job + JOB_ARGS_OFFSET, ARG_SLOTS + MAX_CHUNKS);
+    this.sideHeader = heap.int32View(pool.background, 4);
+    this.sideArgs = heap.float64View(pool.background + JOB_ARGS_OFFSET, ARG_SLOTS);
   }
 
   /**
@@ -193,16 +211,19 @@ export class WasmBackend implements Backend {
     const module = await compileKernels(shared, variant);
     const heap = shared ? new WasmHeap(INITIAL_PAGES, KERNELS_MAX_PAGES, true) : fixedHeap();
     const kernels = await instantiateKernels(module, heap.memory);
-    const control = heap.reserve(CONTROL_BYTES + JOB_BYTES);
+    // The control block, the job descriptor, then the background job's on a cache line of its own.
+    const jobSpan = Math.ceil(JOB_BYTES / 64) * 64;
+    const control = heap.reserve(CONTROL_BYTES + 2 * jobSpan);
     const job = control + CONTROL_BYTES;
     const scratchStride = Math.ceil((kernels.gemmScratchFloats() * 4) / 64) * 64;
     const scratch = heap.reserve(scratchStride * count);
-    const pool = await ThreadPool.start(kernels, module, heap.memory, control, job, count);
+    const pool = await ThreadPool.start(kernels, module, heap.memory, control, job, job + jobSpan, count);
     return new WasmBackend(heap, pool, job, scratch, scratchStride, variant, kernels);
   }
 
   /** Stop the worker threads (kernels keep working on the calling thread alone). */
   async close(): Promise<void> {
+    this.settle();
     await this.pool.close();
   }
 
@@ -513,7 +534,7 @@ export class WasmBackend implements Backend {
     if (!bias && rows === 1) [rows, cols] = elementwiseRows(cols);
     this.exec(
       TASK.biasActivation,
-      this.chunks(rows * cols * activationCost(act), rows),
+      this.chunks(rows * cols * activationCost(act), rows, ROW_KERNEL_PARALLEL_WORK),
       this.ptr(x),
       this.optPtr(bias),
       rows,
@@ -545,7 +566,7 @@ export class WasmBackend implements Backend {
     // Split by columns (in 16s), so each chunk owns its dbias entries.
     this.exec(
       TASK.biasActivationBackward,
-      this.chunks(n * activationCost(act), cols / 16),
+      this.chunks(n * activationCost(act), cols / 16, ROW_KERNEL_PARALLEL_WORK),
       this.ptr(dy),
       this.ptr(pre),
       this.ptr(y),
@@ -659,7 +680,7 @@ export class WasmBackend implements Backend {
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
     need(x, rows * cols, 'sumRows x');
     need(out, cols, 'sumRows out');
-    this.exec(TASK.sumRows, this.chunks(rows * cols, cols / 16), this.ptr(x), rows, cols, this.ptr(out));
+    this.exec(TASK.sumRows, this.chunks(rows * cols, cols / 16, ROW_KERNEL_PARALLEL_WORK), this.ptr(x), rows, cols, this.ptr(out));
   }
 
   sumCols(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
@@ -718,25 +739,91 @@ export class WasmBackend implements Backend {
 
   adamGroup(slots: readonly AdamSlot[], args: AdamArgs): void {
     if (slots.length === 0) return;
-    // Rows of param, grad, m, v, n, start (asm/elementwise.ts adamTable); each parameter starts
-    // on a multiple of 16 of one index space, which the job's chunks split.
-    const table = this.heap.alloc(ADAM_TABLE_COLUMNS * slots.length, true);
+    const { table, total } = this.adamTable(slots);
     try {
-      const rows = new Int32Array(table.buffer, table.byteOffset, table.length);
-      let total = 0;
-      slots.forEach(({ param, grad, m, v }, i) => {
-        const n = param.length;
-        need(grad, n, 'adam grad');
-        need(m, n, 'adam m');
-        need(v, n, 'adam v');
-        rows.set([this.ptr(param), this.ptr(grad), this.ptr(m), this.ptr(v), n, total], i * ADAM_TABLE_COLUMNS);
-        total += Math.ceil(n / 16) * 16;
-      });
       const hyper = adamHyperparameters(args);
       this.exec(TASK.adamTable, this.chunks(total * 4, total / 16), this.ptr(table), slots.length, ...hyper, total);
     } finally {
       this.heap.release(table);
     }
+  }
+
+  /**
+   * On one thread the deferred slots are gathered and updated in one job at `settle()`. With
+   * workers, each call's slots become background chunks (asm/tasks.ts workOne) as soon as the
+   * previous background job is finished, and are taken up by whichever thread is waiting.
+   */
+  adamGroupDeferred(slots: readonly AdamSlot[], args: AdamArgs): void {
+    if (slots.length === 0) return;
+    if (this.deferredArgs !== null && !sameAdamArgs(this.deferredArgs, args)) this.settle();
+    this.deferred.push(...slots);
+    this.deferredArgs = args;
+    if (this.pool.activeThreads > 1) this.publishDeferred();
+  }
+
+  startDeferred(): void {
+    if (this.deferred.length === 0 || this.pool.activeThreads === 1) return;
+    if (!this.pool.backgroundIdle()) this.pool.finishBackground();
+    this.publishDeferred();
+  }
+
+  settle(): void {
+    try {
+      for (;;) {
+        if (this.sideTable !== null) {
+          this.pool.finishBackground();
+          this.heap.release(this.sideTable);
+          this.sideTable = null;
+        }
+        if (this.deferred.length === 0) break;
+        if (this.pool.activeThreads === 1) {
+          const slots = this.deferred;
+          this.deferred = [];
+          this.adamGroup(slots, this.deferredArgs!);
+        } else {
+          this.publishDeferred();
+        }
+      }
+    } finally {
+      this.deferred = [];
+      this.deferredArgs = null;
+    }
+  }
+
+  /** Publish the deferred slots as the background job if the previous one has finished. */
+  private publishDeferred(): void {
+    if (this.deferred.length === 0 || !this.pool.backgroundIdle()) return;
+    if (this.sideTable !== null) this.heap.release(this.sideTable);
+    const slots = this.deferred;
+    this.deferred = [];
+    const { table, total } = this.adamTable(slots);
+    this.sideTable = table;
+    this.sideHeader[JOB_SLOT.id] = TASK.adamTable;
+    const args = [this.ptr(table), slots.length, ...adamHyperparameters(this.deferredArgs!), total];
+    for (let i = 0; i < args.length; i++) this.sideArgs[i] = args[i]!;
+    // Short chunks: a thread that takes one up is back for its own job within microseconds.
+    this.pool.startBackground(Math.max(1, Math.min(MAX_CHUNKS, Math.ceil(total / BACKGROUND_CHUNK))));
+  }
+
+  /**
+   * Rows of param, grad, m, v, n, start (asm/elementwise.ts adamTable); each parameter starts on
+   * a multiple of 16 of one index space, which the job's chunks split. The caller releases it.
+   */
+  private adamTable(slots: readonly AdamSlot[]): { table: Float32Array; total: number } {
+    // Checked and converted before the table is allocated, so a bad slot leaves nothing behind.
+    const values: number[] = [];
+    let total = 0;
+    for (const { param, grad, m, v } of slots) {
+      const n = param.length;
+      need(grad, n, 'adam grad');
+      need(m, n, 'adam m');
+      need(v, n, 'adam v');
+      values.push(this.ptr(param), this.ptr(grad), this.ptr(m), this.ptr(v), n, total);
+      total += Math.ceil(n / 16) * 16;
+    }
+    const table = this.heap.alloc(ADAM_TABLE_COLUMNS * slots.length, true);
+    new Int32Array(table.buffer, table.byteOffset, table.length).set(values);
+    return { table, total };
   }
 
   im2col(images: Float32Array, geometry: Conv2dGeometry, cols: Float32Array, batch: number): void {
@@ -975,13 +1062,18 @@ export class WasmBackend implements Backend {
     );
   }
 
+  /**
+   * Counted on one thread below ROW_KERNEL_PARALLEL_WORK elements: the operand was mostly just
+   * written by both cores (timed call by call in W1 training on 2 threads: 100k floats 32 µs on one
+   * thread against 48 µs split, 65k 23 against 37).
+   */
   private nonZeros(x: Float32Array): number {
-    return this.reduce(x, 2);
+    return this.reduce(x, 2, ROW_KERNEL_PARALLEL_WORK);
   }
 
   /** Mode 0 sums x, 1 sums its squares, 2 counts its non-zeros. */
-  private reduce(x: Float32Array, mode: 0 | 1 | 2): number {
-    return this.partialSum(this.exec(TASK.sum, this.chunks(x.length, x.length / 16), this.ptr(x), mode, x.length));
+  private reduce(x: Float32Array, mode: 0 | 1 | 2, minWork = ELEMENTWISE_PARALLEL_WORK): number {
+    return this.partialSum(this.exec(TASK.sum, this.chunks(x.length, x.length / 16, minWork), this.ptr(x), mode, x.length));
   }
 
   /** Sum of the per-chunk partial results of the last job, in chunk order. */
@@ -991,10 +1083,10 @@ export class WasmBackend implements Backend {
     return total;
   }
 
-  /** Chunks for `work` that can be cut into at most `units` pieces: 1 unless worth threading. */
-  private chunks(work: number, units: number): number {
+  /** Chunks for `work` that can be cut into at most `units` pieces: 1 unless worth threading (from `minWork`). */
+  private chunks(work: number, units: number, minWork = ELEMENTWISE_PARALLEL_WORK): number {
     const threads = this.pool.activeThreads;
-    if (threads === 1 || work < ELEMENTWISE_PARALLEL_WORK) return 1;
+    if (threads === 1 || work < minWork) return 1;
     const wanted = Math.max(threads, Math.ceil(work / CHUNK_WORK));
     return Math.max(1, Math.min(MAX_CHUNKS, Math.floor(units), wanted));
   }
@@ -1012,6 +1104,9 @@ export class WasmBackend implements Backend {
    * the workers. Returns the chunk count.
    */
   private exec(task: TaskId, chunks: number, ...args: number[]): number {
+    // Deferred updates waiting for the previous background job start as soon as it is done (on
+    // one thread they wait for settle()).
+    if (this.deferred.length > 0 && this.pool.activeThreads > 1) this.publishDeferred();
     this.header[JOB_SLOT.id] = task;
     const slots = this.args;
     for (let i = 0; i < args.length; i++) slots[i] = args[i]!;
@@ -1022,6 +1117,20 @@ export class WasmBackend implements Backend {
 
 /** Int32 columns of a row of the adamTable task: param, grad, m, v, n, start. */
 const ADAM_TABLE_COLUMNS = 6;
+/** Weights per background chunk of a deferred Adam update (some 5–10 µs). */
+const BACKGROUND_CHUNK = 8192;
+
+function sameAdamArgs(a: AdamArgs, b: AdamArgs): boolean {
+  return (
+    a.lr === b.lr &&
+    a.beta1 === b.beta1 &&
+    a.beta2 === b.beta2 &&
+    a.eps === b.eps &&
+    a.weightDecay === b.weightDecay &&
+    a.decoupled === b.decoupled &&
+    a.step === b.step
+  );
+}
 
 /** The kernel's Adam arguments: beta1, beta2, eps, l2, decay, stepSize, invC2. */
 function adamHyperparameters({ lr, beta1, beta2, eps, weightDecay, decoupled, step }: AdamArgs): number[] {
