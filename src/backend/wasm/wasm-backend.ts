@@ -749,7 +749,8 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * On one thread the deferred slots are gathered and updated in one job at `settle()`. With
+   * On one thread the deferred slots are gathered and updated in one job at `startDeferred()` or
+   * `settle()`, whichever comes first. With
    * workers, each call's slots become background chunks (asm/tasks.ts workOne) as soon as the
    * previous background job is finished, and are taken up by whichever thread is waiting.
    */
@@ -762,7 +763,13 @@ export class WasmBackend implements Backend {
   }
 
   startDeferred(): void {
-    if (this.deferred.length === 0 || this.pool.activeThreads === 1) return;
+    if (this.deferred.length === 0) return;
+    // One thread has no background to run them on: update now, while the backward pass's last
+    // gradients are still in cache, rather than after the next batch's rows have evicted them.
+    if (this.pool.activeThreads === 1) {
+      this.settle();
+      return;
+    }
     if (!this.pool.backgroundIdle()) this.pool.finishBackground();
     this.publishDeferred();
   }
