@@ -122,21 +122,9 @@ export class ThreadPool {
       const ticket = Atomics.exchange(h, JOB_SLOT.ticket, (chunks << 16) | chunks);
       Atomics.add(h, JOB_SLOT.done, 1 + Math.max(0, chunks - (ticket & 0xffff)));
     }
-    // Wait for chunks claimed by workers: they may still be reading the job. Meanwhile, take up
-    // chunks of the background job.
-    let spins = 0;
-    for (;;) {
-      const done = Atomics.load(h, JOB_SLOT.done);
-      if (done >= chunks) break;
-      if (this.backgroundClaimable()) {
-        failure ??= this.runBackgroundChunk();
-        continue;
-      }
-      if (this.mayBlock && ++spins >= SPIN) {
-        Atomics.wait(h, JOB_SLOT.done, done);
-        spins = 0;
-      }
-    }
+    // Wait for chunks claimed by workers: they may still be reading the job.
+    const waitFailure = this.awaitChunks(h, chunks);
+    failure ??= waitFailure;
     if (failure !== undefined) throw failure;
     this.throwWorkerTrap();
   }
@@ -161,21 +149,31 @@ export class ThreadPool {
 
   /** Run the background job's unclaimed chunks here, then wait for the ones workers hold. */
   finishBackground(): void {
+    const failure = this.awaitChunks(this.side, Atomics.load(this.side, JOB_SLOT.ticket) >>> 16);
+    if (failure !== undefined) throw failure;
+    this.throwWorkerTrap();
+  }
+
+  /**
+   * Wait until `chunks` chunks of the job whose descriptor header is `h` are done, taking up
+   * background chunks meanwhile (spinning, then Atomics.wait where the caller may block). Returns
+   * the first trap of a background chunk run here, if any.
+   */
+  private awaitChunks(h: Int32Array, chunks: number): unknown {
     let failure: unknown = undefined;
-    while (this.backgroundClaimable()) failure ??= this.runBackgroundChunk();
-    const side = this.side;
-    const chunks = Atomics.load(side, JOB_SLOT.ticket) >>> 16;
     let spins = 0;
     for (;;) {
-      const done = Atomics.load(side, JOB_SLOT.done);
-      if (done >= chunks) break;
+      const done = Atomics.load(h, JOB_SLOT.done);
+      if (done >= chunks) return failure;
+      if (this.backgroundClaimable()) {
+        failure ??= this.runBackgroundChunk();
+        continue;
+      }
       if (this.mayBlock && ++spins >= SPIN) {
-        Atomics.wait(side, JOB_SLOT.done, done);
+        Atomics.wait(h, JOB_SLOT.done, done);
         spins = 0;
       }
     }
-    if (failure !== undefined) throw failure;
-    this.throwWorkerTrap();
   }
 
   private backgroundClaimable(): boolean {
