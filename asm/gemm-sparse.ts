@@ -9,11 +9,12 @@
  * every sum, so results equal the dense path up to float rounding order (the one exception: a zero
  * times an infinite or NaN entry of the other operand is skipped instead of giving NaN).
  *
- * It runs as two jobs. First op(B) is packed once, for all threads, into SW (32, or 16 in the
- * plain SIMD build) columns wide slivers over the whole depth k: packed[s][p][0..SW). Then
- * threads split the rows of C (a small op(B), or on one thread each k slice of a larger one, is
- * instead packed inside that job, right before it is swept): each compresses its own rows of A (SMC rows × SKC_A deep at a
- * time) and sweeps every sliver. One non-zero a[i, p] multiplies the contiguous row p of a sliver
+ * op(B) is packed into SW (32, or 16 in the plain SIMD build) columns wide slivers:
+ * packed[s][p][0..SW). Threads split the rows of C; each packs op(B) for itself inside the job,
+ * whole when small or else one k slice at a time right before it is swept (relaxed build), and
+ * only an operand too big for that is packed once for all threads by a job of its own first.
+ * Each thread compresses its own rows of A (SMC rows × SKC_A deep at a time) and sweeps every
+ * sliver. One non-zero a[i, p] multiplies the contiguous row p of a sliver
  * (SW·4 bytes), loaded at constant offsets into SW/4 accumulators; a sliver slice (16 KB) stays
  * in L1 while the rows of the block sweep it, and later k slices add into C through the
  * accumulators.
@@ -98,6 +99,16 @@ export function sparseOwnPack(columns: i32, k: i32): bool {
   return packedSliversFloats(columns, k) <= OWN_PACK_FLOATS;
 }
 
+/**
+ * Whether gemmSparseB packs its swept operand op(A)ᵀ ([k, columns], k ≤ SKC) whole into its own
+ * scratch: right after the SMC·k floats of copied columns, in the room the left path's slice
+ * pack uses (up to 960 columns 128 deep, so that W1's 784-wide weight gradient needs no separate
+ * packing job on several threads).
+ */
+export function sparseOwnPackB(columns: i32, k: i32): bool {
+  return k <= SKC && packedSliversFloats(columns, k) <= SLICE_PACK_FLOATS - SMC * k;
+}
+
 /** Depth of the k slices of the mostly-zero-A path: k cut into equal slices of at most SKC_A. */
 function sliceDepth(k: i32): i32 {
   const kSlices = (k + SKC_A - 1) / SKC_A;
@@ -173,8 +184,8 @@ export function gemmSparseB(
 ): void {
   // As in gemmSparseA: `packed` 0 means pack op(A)ᵀ here (A read transposed when stored [m, k]).
   if (packed == 0) {
-    if (!sparseOwnPack(m, k)) unreachable();
-    packed = scratchOwnPack(scratch);
+    if (!sparseOwnPackB(m, k)) unreachable();
+    packed = scratchColumns(scratch) + (<usize>(SMC * k) << 2);
     packSlivers(a, m, k, aStoredMk, 0, (m + SW - 1) / SW, packed);
   }
   const values = scratch, offsets = csrOffsets(scratch), rowStart = csrRowStart(scratch);

@@ -66,7 +66,7 @@ const rules: RuleTable = {
 
   linear(node, dy) {
     const [x, w, bias] = node.inputs as [Tensor, Tensor, Tensor | undefined];
-    const { act, alpha, pre } = node.saved;
+    const { act, alpha, pre, inputNonZeros } = node.saved;
     const backend = dy.backend;
     const [batch, outFeatures] = dy.shape as [number, number];
     const inFeatures = w.shape[1]!;
@@ -87,6 +87,9 @@ const rules: RuleTable = {
         transB: false,
         alpha: 1,
         beta: 0,
+        // Weights are taken as dense rather than counted (401k floats for W1's widest layer,
+        // every step): trained dense weights are never sparse enough for a sparse path.
+        nonZeros: { b: w.size },
       });
     }
     if (wants(node, 1)) {
@@ -102,6 +105,8 @@ const rules: RuleTable = {
         transB: false,
         alpha: 1,
         beta: 0,
+        // x was A of the forward product: its count from there, if taken, chooses the path here.
+        nonZeros: { b: inputNonZeros },
       });
     }
     return [dx, dw, dbias];

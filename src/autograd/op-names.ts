@@ -10,7 +10,8 @@ import type { Tensor } from './tensor.js';
 export interface SavedByOp {
   matmul: { readonly transA: boolean; readonly transB: boolean };
   /** y = act(x · Wᵀ + b): `pre` is x · Wᵀ + b, `y` the output. */
-  linear: { readonly act: Activation; readonly alpha: number; readonly pre: Tensor };
+  /** `inputNonZeros`: the input's non-zero count when the forward product took one. */
+  linear: { readonly act: Activation; readonly alpha: number; readonly pre: Tensor; readonly inputNonZeros: number | undefined };
   activation: { readonly act: Activation; readonly alpha: number };
   /** y = act(x + bias[c]) over [N, C, ...]: `pre` is x + bias (x itself without a bias). */
   channelActivation: { readonly act: Activation; readonly alpha: number; readonly pre: Tensor };

@@ -134,6 +134,30 @@ describe('tape and memory', () => {
     expect(w.grad!.released).toBe(false);
   });
 
+  it("a linear layer's weight gradient reuses the input's non-zero count from the forward product, and takes weights as dense", () => {
+    const backend = getBackend();
+    const x = Tensor.uniform([6, 40], rng, -1, 1, { requiresGrad: true });
+    const w = param([30, 40]);
+    const original = backend.gemm.bind(backend);
+    const seen: Array<{ m: number; n: number; k: number; a: number | undefined; b: number | undefined }> = [];
+    backend.gemm = (args) => {
+      // A backend that counts A writes its count back; 17 stands for one it took.
+      if (seen.length === 0 && args.nonZeros) args.nonZeros.a = 17;
+      seen.push({ m: args.m, n: args.n, k: args.k, a: args.nonZeros?.a, b: args.nonZeros?.b });
+      original(args);
+    };
+    try {
+      scope(() => backward(ops.sum(ops.linear(x, w, null, 'relu'))));
+    } finally {
+      backend.gemm = original;
+    }
+    const [forward, ...gradients] = seen;
+    expect(forward).toEqual({ m: 6, n: 30, k: 40, a: 17, b: undefined });
+    // dX = dY · W: W taken as dense; dW = dYᵀ · X: X's count from the forward product.
+    expect(gradients).toContainEqual({ m: 6, n: 40, k: 30, a: undefined, b: w.size });
+    expect(gradients).toContainEqual({ m: 30, n: 40, k: 6, a: undefined, b: 17 });
+  });
+
   it('an identity linear layer passes dy on as its pre-activation gradient, without a copy', () => {
     const backend = getBackend();
     const x = param([6, 40]);

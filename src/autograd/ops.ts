@@ -6,7 +6,7 @@
  * bounds inside a kernel.
  */
 
-import type { Activation, UnaryOp } from '../backend/backend.js';
+import type { Activation, GemmNonZeros, UnaryOp } from '../backend/backend.js';
 import { LatentError } from '../errors.js';
 import { formatShape, sameShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { needsGrad, record } from './tape.js';
@@ -62,6 +62,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, act: Acti
   const batch = x.shape[0]!;
   const pre = Tensor.empty([batch, outFeatures]);
   const backend = pre.backend;
+  // The input's non-zero count, when the backend takes one here, serves the weight gradient too
+  // (x is B of that product), so x is counted once per step.
+  const inputNonZeros: GemmNonZeros = {};
   backend.gemm({
     a: x.data,
     b: weight.data,
@@ -73,6 +76,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, act: Acti
     transB: true,
     alpha: 1,
     beta: 0,
+    nonZeros: inputNonZeros,
   });
   const inputs = bias ? [x, weight, bias] : [x, weight];
   if (!needsGrad(inputs)) {
@@ -84,7 +88,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, act: Acti
   // Keep the pre-activation including the bias (the backward kernel reads act'(pre)): the same
   // pass that activates adds the bias into `pre` in place.
   backend.biasActivation(pre.data, bias ? bias.data : null, batch, outFeatures, act, alpha, y.data, bias ? pre.data : null);
-  record('linear', inputs, y, { act, alpha, pre });
+  record('linear', inputs, y, { act, alpha, pre, inputNonZeros: inputNonZeros.a });
   return y;
 }
 

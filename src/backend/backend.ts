@@ -39,6 +39,19 @@ export interface GemmArgs {
   readonly alpha: number;
   /** 0 overwrites C (its old contents, even NaN, are ignored); 1 accumulates into C. */
   readonly beta: number;
+  /**
+   * Non-zero counts of the operands, shared between the products that read the same data (a
+   * layer's input is A of its forward product and B of its weight gradient). A backend that
+   * chooses a path by density reads a count given here instead of counting, and writes the
+   * counts it takes. A hint for speed only: any value gives results within tolerance.
+   */
+  readonly nonZeros?: GemmNonZeros;
+}
+
+/** Non-zero counts of a product's operands (A's m·k and B's k·n elements); absent when unknown. */
+export interface GemmNonZeros {
+  a?: number | undefined;
+  b?: number | undefined;
 }
 
 /** Hyperparameters of one fused Adam/AdamW step (Kingma & Ba 2015; Loshchilov & Hutter 2019). */

@@ -10,6 +10,7 @@ export {
   type BinaryOp,
   type Conv2dGeometry,
   type GemmArgs,
+  type GemmNonZeros,
   type UnaryOp,
   type UpsampleMode,
 } from './backend.js';

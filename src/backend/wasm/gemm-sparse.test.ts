@@ -8,7 +8,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../tensor/rng.js';
-import type { GemmArgs } from '../backend.js';
+import type { GemmArgs, GemmNonZeros } from '../backend.js';
 import { expectAllClose, gemmTolerance } from './test-utils/all-close.js';
 import { HOST_VARIANTS, onBackend, oracle, randomArray, wasmBackends } from './test-utils/fixtures.js';
 
@@ -36,8 +36,8 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     [64, 1000, 40],
     [130, 64, 1100],
     [150, 272, 784],
-    // One thread packs op(B) one k slice at a time here (1024 columns × 100 deep, three row
-    // blocks per slice); two threads share one packed copy: both must give the same bits.
+    // Each thread packs op(B) one k slice at a time here (1024 columns × 100 deep, three row
+    // blocks per slice, in the relaxed build): 1 and 2 threads must give the same bits.
     [200, 1000, 300],
   ];
 
@@ -161,12 +161,29 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
       forcedMatches('b', false, { ...c, m: Math.max(c.m, 64) });
       forcedMatches('b', true, { ...c, m: Math.max(c.m, 64) });
     });
+
+    // Wide swept operands that each thread packs inside the product's job: the left path one k
+    // slice at a time (W1's 784- and 512-wide products; 1000 columns with a ragged last slice),
+    // the right path whole into the room after its copied columns (up to 960 columns 128 deep;
+    // 961, or deeper, takes a packing job instead), with ragged slivers and uneven chunks.
+    const wide = [0, 0.5, 0.8, 0.95, 1].flatMap((density, i) => [
+      { side: 'a' as const, m: 20, n: 784, k: 512, density, seed: 100 + i },
+      { side: 'a' as const, m: 67, n: 1000, k: 300, density, seed: 110 + i },
+      { side: 'b' as const, m: 784, n: 41, k: 128, density, seed: 120 + i },
+      { side: 'b' as const, m: 960, n: 37, k: 128, density, seed: 130 + i },
+      { side: 'b' as const, m: 961, n: 5, k: 128, density, seed: 140 + i },
+      { side: 'b' as const, m: 700, n: 66, k: 131, density, seed: 150 + i },
+    ]);
+    it.each(wide)('$side operand packed inside the job: m=$m n=$n k=$k density $density', ({ side, ...c }) => {
+      forcedMatches(side, false, c);
+      forcedMatches(side, true, c);
+    });
   });
 
   describe('choice of the sparse path', () => {
     // A zero of A times an infinite entry of B is NaN on the dense path and skipped on the sparse
     // one: that difference shows which path ran.
-    function productWithInfinity(threads: number, density: number, n = 256): Float32Array {
+    function productWithInfinity(threads: number, density: number, n = 256, nonZeros?: GemmNonZeros): Float32Array {
       const backend = backends.get(threads)!;
       const [m, k] = [128, 50];
       const a = sparseArray(new Rng(3), m, k, density);
@@ -174,9 +191,27 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
       const b = randomArray(new Rng(4), k * n);
       b.fill(Number.POSITIVE_INFINITY, 0, n);
       const wc = backend.alloc(m * n);
-      backend.gemm({ a: onBackend(backend, a), b: onBackend(backend, b), c: wc, m, n, k, transA: false, transB: false, alpha: 1, beta: 0 });
+      const args = { a: onBackend(backend, a), b: onBackend(backend, b), c: wc, m, n, k, transA: false, transB: false, alpha: 1, beta: 0 };
+      backend.gemm(nonZeros ? { ...args, nonZeros } : args);
       return wc.slice();
     }
+
+    it.each([...backends.keys()])('a non-zero count given by the caller chooses the path instead of a count (%i thread(s))', (threads) => {
+      expect(productWithInfinity(threads, 0.9, 256, { a: 0 }).every(Number.isFinite)).toBe(true);
+      expect(productWithInfinity(threads, 0.1, 256, { a: 128 * 50 }).some(Number.isNaN)).toBe(true);
+    });
+
+    it.each([...backends.keys()])('the counts the backend takes are handed back to the caller (%i thread(s))', (threads) => {
+      const a = sparseArray(new Rng(3), 128, 50, 0.3);
+      for (let i = 0; i < 128; i++) a[i * 50] = 0;
+      const counts: GemmNonZeros = {};
+      productWithInfinity(threads, 0.3, 256, counts);
+      expect(counts).toEqual({ a: a.filter((v) => v !== 0).length });
+      // Too narrow a product for the left operand's path: A is not counted.
+      const narrow: GemmNonZeros = {};
+      productWithInfinity(threads, 0.3, 8, narrow);
+      expect(narrow.a).toBeUndefined();
+    });
 
     it.each([...backends.keys()])('mostly-zero operands take the compressed path (%i thread(s))', (threads) => {
       expect(productWithInfinity(threads, 0.1).every(Number.isFinite)).toBe(true);

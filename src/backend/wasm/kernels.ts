@@ -32,6 +32,8 @@ export interface KernelExports {
   packedSliversFloats(columns: number, k: number): number;
   /** 1 when a sparse path packs its swept operand ([k, columns]) whole into its own scratch, else 0. */
   sparseOwnPack(columns: number, k: number): number;
+  /** 1 when the mostly-zero-B path packs its swept operand ([k, columns]) whole into its own scratch, else 0. */
+  sparseOwnPackB(columns: number, k: number): number;
   /** 1 when the mostly-zero-A path can pack its swept operand one k slice at a time, else 0. */
   sparseSlicePack(columns: number, k: number): number;
   /** Columns per packed sliver of the sparse paths in this build. */
@@ -144,7 +146,8 @@ export async function instantiateKernels(module: WasmModule, memory: WasmMemory)
   const phaseScratchFloats = exportedFunction(instance.exports, 'phaseScratchFloats') as KernelExports['phaseScratchFloats'];
   const packedSliversFloats = exportedFunction(instance.exports, 'packedSliversFloats') as KernelExports['packedSliversFloats'];
   const sparseOwnPack = exportedFunction(instance.exports, 'sparseOwnPack') as KernelExports['sparseOwnPack'];
+  const sparseOwnPackB = exportedFunction(instance.exports, 'sparseOwnPackB') as KernelExports['sparseOwnPackB'];
   const sparseSlicePack = exportedFunction(instance.exports, 'sparseSlicePack') as KernelExports['sparseSlicePack'];
   const sparseSliverWidth = exportedFunction(instance.exports, 'sparseSliverWidth') as KernelExports['sparseSliverWidth'];
-  return { work, workOne, gemmScratchFloats, phaseScratchFloats, packedSliversFloats, sparseOwnPack, sparseSlicePack, sparseSliverWidth };
+  return { work, workOne, gemmScratchFloats, phaseScratchFloats, packedSliversFloats, sparseOwnPack, sparseOwnPackB, sparseSlicePack, sparseSliverWidth };
 }

@@ -16,6 +16,7 @@ import {
   type BinaryOp,
   type Conv2dGeometry,
   type GemmArgs,
+  type GemmNonZeros,
   type UnaryOp,
   type UpsampleMode,
 } from '../backend.js';
@@ -239,7 +240,7 @@ export class WasmBackend implements Backend {
     return this.heap.liveBlocks();
   }
 
-  gemm({ a, b, c, m, n, k, transA, transB, alpha, beta }: GemmArgs): void {
+  gemm({ a, b, c, m, n, k, transA, transB, alpha, beta, nonZeros }: GemmArgs): void {
     need(a, m * k, 'gemm A');
     need(b, k * n, 'gemm B');
     need(c, m * n, 'gemm C');
@@ -248,13 +249,13 @@ export class WasmBackend implements Backend {
     const parallel = threads > 1 && 2 * m * n * k >= GEMM_PARALLEL_FLOPS;
     const sparseEligible = k > 0 && alpha !== 0;
     const limitA = !sparseEligible || transA || n < SPARSE_MIN_COLUMNS ? 0 : this.sparseLimit('a', m, n);
-    if (limitA > 0 && this.nonZeros(a.subarray(0, m * k)) <= limitA * m * k) {
+    if (limitA > 0 && this.countA(a, m * k, nonZeros) <= limitA * m * k) {
       this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
       return;
     }
     const limitB =
       !sparseEligible || transB || beta !== 0 || k > SPARSE_B_MAX_DEPTH || m < SPARSE_B_MIN_ROWS ? 0 : this.sparseLimit('b', m, n);
-    if (limitB > 0 && this.nonZeros(b.subarray(0, k * n)) <= limitB * k * n) {
+    if (limitB > 0 && this.countB(b, k * n, nonZeros) <= limitB * k * n) {
       this.gemmSparseB(a, b, c, m, n, k, transA, alpha, parallel ? threads : 1);
       return;
     }
@@ -283,6 +284,22 @@ export class WasmBackend implements Backend {
       this.scratchStride,
       splitRows,
     );
+  }
+
+  /** Non-zeros of A's first `size` elements: the caller's count when given, else counted and handed back. */
+  private countA(a: Float32Array, size: number, known: GemmNonZeros | undefined): number {
+    if (known?.a !== undefined) return known.a;
+    const count = this.nonZeros(a.subarray(0, size));
+    if (known) known.a = count;
+    return count;
+  }
+
+  /** The same for B. */
+  private countB(b: Float32Array, size: number, known: GemmNonZeros | undefined): number {
+    if (known?.b !== undefined) return known.b;
+    const count = this.nonZeros(b.subarray(0, size));
+    if (known) known.b = count;
+    return count;
   }
 
   /** Deep product: one chunk per depth group, then the groups' partial products added to C in order. */
@@ -338,7 +355,11 @@ export class WasmBackend implements Backend {
     return side === 'a' ? relaxedSparseLimit(n, m, width) : relaxedSparseLimit(m, n, width);
   }
 
-  /** Mostly-zero B: Cᵀ = Bᵀ · op(A)ᵀ with op(A)ᵀ [k, m] packed once, then columns of C split among threads. */
+  /**
+   * Mostly-zero B: Cᵀ = Bᵀ · op(A)ᵀ, columns of C split among threads. op(A)ᵀ [k, m] is packed
+   * by each thread into its own scratch when it fits there (up to 960 columns 128 deep: one job,
+   * one chunk per thread), else once for all threads by a packing job.
+   */
   private gemmSparseB(
     a: Float32Array,
     b: Float32Array,
@@ -351,7 +372,7 @@ export class WasmBackend implements Backend {
     threads: number,
   ): void {
     // op(A)ᵀ is A itself when A is stored transposed, else A read transposed.
-    if (this.ownPack(m, k)) {
+    if (this.exports.sparseOwnPackB(m, k) !== 0) {
       this.exec(
         TASK.gemmSparseB,
         Math.min(Math.ceil(n / 4), threads),
@@ -389,7 +410,13 @@ export class WasmBackend implements Backend {
     });
   }
 
-  /** Mostly-zero A: op(B) packed once for all threads, then rows of C split among them. */
+  /**
+   * Mostly-zero A: rows of C split among threads. Each thread packs op(B) for itself inside the
+   * product's job, whole or (relaxed build) one k slice at a time, with one chunk per thread so
+   * that each packs it once; only an operand too big for that is packed once for all threads by a
+   * packing job first. Packing inside the job duplicates the packing on every thread but spares
+   * writing the packed copy out and reading it back after a hand-off.
+   */
   private gemmSparse(
     a: Float32Array,
     b: Float32Array,
@@ -402,7 +429,7 @@ export class WasmBackend implements Backend {
     beta: number,
     threads: number,
   ): void {
-    if (this.ownPack(n, k) || (threads === 1 && this.slicePack(n, k))) {
+    if (this.ownPack(n, k) || this.slicePack(n, k)) {
       this.exec(
         TASK.gemmSparse,
         Math.min(m, threads),
@@ -452,9 +479,9 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Whether one thread can pack the swept operand one k slice at a time inside the product's job
-   * (relaxed build): each slice is swept by every row right after it is packed, while it is in
-   * cache, instead of a separate job writing the whole packed copy out first.
+   * Whether each thread can pack the swept operand one k slice at a time inside the product's job
+   * (relaxed build): each slice is swept by the thread's rows right after it is packed, while it
+   * is in cache, instead of a separate job writing the whole packed copy out first.
    */
   private slicePack(columns: number, k: number): boolean {
     return this.kernels === 'relaxed' && this.exports.sparseSlicePack(columns, k) !== 0;
