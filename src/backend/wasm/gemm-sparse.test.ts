@@ -1,9 +1,11 @@
 /**
  * Conformance of the compressed-row GEMM path (a mostly-zero left operand, asm/gemm-sparse.ts)
  * against the reference: ragged slivers (n around 16), row blocks (m around 64), k slices (k above
- * 1024), column panels (n above 256), op(B) packed one k slice at a time on one thread, empty rows, alpha/beta variants, both layouts of B, and
- * 1 against 2 threads; then the same for a mostly-zero right operand (B [k, n], computed as a
- * transposed product). The path is chosen by density, which the last tests observe directly.
+ * 1024), column panels (n above 256), op(B) packed one k slice at a time inside the job on every
+ * thread count, empty rows, alpha/beta variants, both layouts of B, and 1 against 2 threads; then
+ * the same for a mostly-zero right operand (B [k, n], computed as a transposed product, op(A)ᵀ
+ * packed inside the job up to 960 columns). The path is chosen by density, or by a non-zero
+ * count the caller gives, which the last tests observe directly.
  */
 
 import { describe, expect, it } from 'vitest';

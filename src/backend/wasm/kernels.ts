@@ -149,5 +149,15 @@ export async function instantiateKernels(module: WasmModule, memory: WasmMemory)
   const sparseOwnPackB = exportedFunction(instance.exports, 'sparseOwnPackB') as KernelExports['sparseOwnPackB'];
   const sparseSlicePack = exportedFunction(instance.exports, 'sparseSlicePack') as KernelExports['sparseSlicePack'];
   const sparseSliverWidth = exportedFunction(instance.exports, 'sparseSliverWidth') as KernelExports['sparseSliverWidth'];
-  return { work, workOne, gemmScratchFloats, phaseScratchFloats, packedSliversFloats, sparseOwnPack, sparseOwnPackB, sparseSlicePack, sparseSliverWidth };
+  return {
+    work,
+    workOne,
+    gemmScratchFloats,
+    phaseScratchFloats,
+    packedSliversFloats,
+    sparseOwnPack,
+    sparseOwnPackB,
+    sparseSlicePack,
+    sparseSliverWidth,
+  };
 }
