@@ -385,11 +385,13 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
     case T_CHANNELS_TO_IMAGE: {
       // Split over samples: argument 15 is the batch; 2..16 the geometry, batch and tap table as for col2im.
       const batch = argI(job, 15);
-      const n0 = sliceStart(batch, chunk, count, 1), n1 = sliceStart(batch, chunk + 1, count, 1);
+      // Argument 25: samples per block; chunks start on whole blocks.
+      const block = argI(job, 25);
+      const n0 = sliceStart(batch, chunk, count, block), n1 = sliceStart(batch, chunk + 1, count, block);
       if (n1 > n0) {
         channelsToImage(
           argP(job, 0), argP(job, 1), argP(job, 17), job + ARGS + 16, argI(job, 22), argI(job, 23) != 0, argI(job, 24) != 0,
-          n0, n1, argP(job, 18) + <usize>t * argP(job, 19), argP(job, 20) + <usize>t * argP(job, 21),
+          block, n0, n1, argP(job, 18) + <usize>t * argP(job, 19), argP(job, 20) + <usize>t * argP(job, 21),
         );
       }
       break;

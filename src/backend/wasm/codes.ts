@@ -129,7 +129,7 @@ export const TASK = {
   channelActivationBackward: 56,
   /**
    * w, x, then the 13 Conv2dGeometry fields (image side), batch, tap table|0, images, scratch,
-   * scratchStride, buffer, bufferStride, channels, sparse, phases (split over samples)
+   * scratchStride, buffer, bufferStride, channels, sparse, phases, block (split over blocks of samples)
    */
   channelsToImage: 57,
 } as const;

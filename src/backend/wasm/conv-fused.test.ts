@@ -4,8 +4,8 @@
  * col2im) within GEMM tolerance, over random geometries (kernel sizes, strides, paddings, output
  * paddings, dilations, channel counts, the phase-plane, tap-table and row-loop col2im paths),
  * on both kernel builds and on the dense and the sparse product path; against the backend's own
- * batched path (swap, GEMM, col2im) bit for bit wherever the product is packed or sparse; and on
- * 1 and 2 threads bit for bit.
+ * batched path (swap, GEMM, col2im) bit for bit wherever the product is packed or sparse, for any
+ * number of samples per block; and on 1 and 2 threads bit for bit.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -98,16 +98,18 @@ function depthOf(g: Conv2dGeometry): number {
 }
 
 /** channelsToImage on `backend` with the given sparse limits, images starting as garbage. */
-function fused(backend: WasmBackend, c: Case, w: Float32Array, x: Float32Array, limits: SparseGemmLimits): Float32Array {
+function fused(backend: WasmBackend, c: Case, w: Float32Array, x: Float32Array, limits: SparseGemmLimits, block?: number): Float32Array {
   const { g, channels, batch } = c;
   const wv = onBackend(backend, w);
   const xv = onBackend(backend, x);
   const images = onBackend(backend, new Float32Array(batch * g.channels * g.height * g.width).fill(7));
   backend.sparseLimits = limits;
+  backend.fusedBlockSamples = block;
   try {
     backend.channelsToImage(wv, xv, batch, channels, g, images);
   } finally {
     backend.sparseLimits = undefined;
+    backend.fusedBlockSamples = undefined;
   }
   const out = images.slice();
   for (const view of [wv, xv, images]) backend.release(view);
@@ -163,10 +165,12 @@ describe.each(HOST_VARIANTS)('%s channelsToImage', (variant) => {
       const w = randomArray(rng, c.channels * depthOf(c.g));
       const x = activations(rng, c.batch * c.channels * c.g.outH * c.g.outW, 0.6);
       const expected = reference(c, w, x);
-      const one = fused(backends.get(1)!, c, w, x, limits);
+      // The backend's block sizing, and blocks of 1, 2 and 3 samples (ragged last blocks).
+      const block = [undefined, 1, 2, 3][i % 4];
+      const one = fused(backends.get(1)!, c, w, x, limits, block);
       const report = allCloseReport(one, expected, gemmTolerance(c.channels * c.g.kernelH * c.g.kernelW));
-      expect(report, `case ${i} ${JSON.stringify(c)}`).toBeNull();
-      expect(fused(backends.get(2)!, c, w, x, limits), `case ${i} on 2 threads`).toEqual(one);
+      expect(report, `case ${i} ${JSON.stringify(c)}, blocks of ${block}`).toBeNull();
+      expect(fused(backends.get(2)!, c, w, x, limits, block), `case ${i} on 2 threads`).toEqual(one);
     });
   });
 
@@ -177,13 +181,15 @@ describe.each(HOST_VARIANTS)('%s channelsToImage', (variant) => {
       const rng = new Rng(500 + i);
       const w = randomArray(rng, c.channels * depthOf(c.g));
       const x = activations(rng, c.batch * c.channels * c.g.outH * c.g.outW, 0.5);
-      const actual = fused(backend, c, w, x, limits);
       const expected = batched(backend, c, w, x, limits);
-      if (directProduct(c)) {
-        expect(allCloseReport(actual, expected, gemmTolerance(c.channels)), `case ${i} ${JSON.stringify(c)}`).toBeNull();
-      } else {
-        expect(actual, `case ${i} ${JSON.stringify(c)}`).toEqual(expected);
-        exact++;
+      for (const block of [undefined, 1, 2]) {
+        const actual = fused(backend, c, w, x, limits, block);
+        if (directProduct(c)) {
+          expect(allCloseReport(actual, expected, gemmTolerance(c.channels)), `case ${i} ${JSON.stringify(c)}`).toBeNull();
+        } else {
+          expect(actual, `case ${i} ${JSON.stringify(c)}, blocks of ${block}`).toEqual(expected);
+          exact++;
+        }
       }
     });
     expect(exact).toBeGreaterThanOrEqual(3);

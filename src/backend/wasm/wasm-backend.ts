@@ -126,6 +126,21 @@ const DEPTH_GROUPS = 8;
 /** Chunks per thread of a parallel GEMM (balance against repacking the shared operand per chunk). */
 const GEMM_CHUNKS_PER_THREAD = 3;
 /**
+ * Column floats per block of channelsToImage (asm/conv-fused.ts): 512 KB, which stays in the
+ * 1 MB L2 cache beside the GEMM's packed operands while col2im reads it back.
+ */
+const FUSED_BLOCK_FLOATS = 1 << 17;
+
+/**
+ * Samples per block of channelsToImage: as many as FUSED_BLOCK_FLOATS holds, in eights from 8 up
+ * (so a block's columns fill whole 8-wide micro-tiles), at least one.
+ */
+function fusedBlock(depth: number, plane: number): number {
+  const fit = Math.floor(FUSED_BLOCK_FLOATS / Math.max(1, depth * plane));
+  return fit >= 8 ? fit - (fit % 8) : Math.max(1, fit);
+}
+
+/**
  * im2col/col2im take the tap-table path when output rows are shorter than this (measured on W2's
  * stride-2 layers, rows of 7 and 14: 2.5–3× faster than the row loops; from rows of about 28,
  * and for stride 1, the row loops' contiguous copies are as fast or faster).
@@ -171,6 +186,8 @@ export class WasmBackend implements Backend {
   readonly threads: number;
   /** Fixed density limits for the sparse paths; undefined (the default) uses the break-even model. */
   sparseLimits: SparseGemmLimits | undefined = undefined;
+  /** Samples per block of channelsToImage; undefined (the default) sizes blocks by FUSED_BLOCK_FLOATS. */
+  fusedBlockSamples: number | undefined = undefined;
   /** The kernel build every thread of this backend runs. */
   readonly kernels: KernelVariant;
   private readonly header: Int32Array;
@@ -915,14 +932,16 @@ export class WasmBackend implements Backend {
     if (batch === 0) return;
     const threads = this.pool.activeThreads;
     const parallel = threads > 1 && 2 * depth * batch * plane * channels >= GEMM_PARALLEL_FLOPS;
-    const chunks = parallel ? Math.min(batch, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS) : 1;
+    const block = this.fusedBlockSamples ?? fusedBlock(depth, plane);
+    const chunks = parallel ? Math.min(Math.ceil(batch / block), threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS) : 1;
     const eligible = channels > 0 && channels <= SPARSE_B_MAX_DEPTH && depth >= SPARSE_B_MIN_ROWS;
     const limit = eligible ? this.sparseLimit('b', depth, batch * plane) : 0;
     const sparse = limit > 0 && this.nonZeros(x.subarray(0, batch * channels * plane)) <= limit * batch * channels * plane;
     const phases = this.usesPhasePlanes(g);
-    // Per thread (any thread may claim a chunk): packed W (sparse path), then one sample's
+    // Per thread (any thread may claim a chunk): packed W (sparse path), a block's swapped x, its
     // columns; whole cache lines apart.
-    const floats = (sparse ? this.exports.packedSliversFloats(depth, channels) : 0) + depth * plane;
+    const packed = sparse ? this.exports.packedSliversFloats(depth, channels) : 0;
+    const floats = packed + (block > 1 ? channels * block * plane : 0) + depth * block * plane;
     const stride = Math.ceil(floats / 16) * 16;
     const table = this.tapTable(g, phases);
     let buffer: Float32Array | null = null;
@@ -944,6 +963,7 @@ export class WasmBackend implements Backend {
         channels,
         sparse ? 1 : 0,
         phases ? 1 : 0,
+        block,
       );
     } finally {
       if (buffer) this.heap.release(buffer);
