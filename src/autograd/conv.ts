@@ -13,9 +13,9 @@
  * both directions. Backward passes recompute the columns instead of saving them (memory over time).
  *
  * Deeper columns of the transposed product (convTranspose2d's forward pass, conv2d's input
- * gradient) go through the backend's optional channelsToImage where it has one: one sample's
- * columns at a time, folded into its image while still in cache, with no swap and no batch-wide
- * column matrix.
+ * gradient) go through the backend's optional channelsToImage where it has one: the columns of
+ * a few samples at a time, folded into their images while still in cache, with no swap and no
+ * batch-wide column matrix.
  *
  * Shallow columns (K = channels·kH·kW ≤ THIN_CONV_DEPTH, e.g. a 3×3 layer over one channel) skip
  * the GEMM and the axis swaps: the backend's columnsToChannels / channelsToColumns /
@@ -269,8 +269,8 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   const inputs = bias ? [x, weight, bias] : [x, weight];
   const thin = k <= THIN_CONV_DEPTH;
   if (!thin && backend.channelsToImage) {
-    // One sample's columns at a time, folded into its image (no swap, no batch-wide columns); the
-    // backward pass swaps x for the weight gradient itself.
+    // A few samples' columns at a time, folded into their images (no swap, no batch-wide
+    // columns); the backward pass swaps x for the weight gradient itself.
     backend.channelsToImage(weight.data, x.data, n, inChannels, geometry, out.data);
     if (bias) backend.channelBias(out.data, bias.data, n, channels, outH * outW, out.data);
     if (needsGrad(inputs)) record('convTranspose2d', inputs, out, { geometry, xt: null });
@@ -328,8 +328,9 @@ export function conv2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeomet
   const thin = k <= THIN_CONV_DEPTH;
   const dx = x.requiresGrad ? Tensor.empty(x.shape) : null;
   const dw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
-  // dX straight from dy into the images, one sample's columns at a time, where the backend can.
-  const fusedDx = !thin && backend.channelsToImage !== undefined;
+  // dX straight from dy into the images, a few samples' columns at a time, where the backend can.
+  const toImage = thin ? undefined : backend.channelsToImage?.bind(backend);
+  const fusedDx = toImage !== undefined;
   const dyt = scratch(thin || (fusedDx && !dw) ? 0 : outChannels * chunk * plane);
   // Own columns are needed to rebuild dW's (unless the forward pass kept them) and for dX.
   const cols = scratch((dx && !fusedDx) || (dw && !forwardCols) ? k * chunk * plane : 0);
@@ -350,8 +351,8 @@ export function conv2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeomet
     }
     const dySlice = dy.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane);
     const dxSlice = dx ? dx.data.subarray(start * image, (start + b) * image) : null;
-    if (dxSlice && fusedDx) backend.channelsToImage!(weight.data, dySlice, b, outChannels, g, dxSlice);
-    if (!dw && fusedDx) continue;
+    if (dxSlice && toImage) toImage(weight.data, dySlice, b, outChannels, g, dxSlice);
+    if (!dw && toImage) continue;
     // dy [b, O, P] to [O, b·P], the layout of the forward GEMM's product.
     backend.swapAxes(dySlice, b, outChannels, plane, dyt.data);
     if (dw) {
