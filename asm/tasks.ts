@@ -19,6 +19,7 @@ import { col2im, im2col, swapAxes } from './conv';
 import { maxPool2d, maxPool2dBackward, upsample2d, upsample2dBackward } from './pool';
 import { channelActivationBackward, channelBias, channelBiasActivation } from './channels';
 import { channelColumnsGrad, channelsToColumns, columnsToChannels } from './conv-thin';
+import { channelsToImage } from './conv-fused';
 import { gemm, MR, NR, scaleC } from './gemm';
 import { addPartials, gemmDepthGroup } from './gemm-depth';
 import { gemmSparseA, gemmSparseB, packSlivers, SW } from './gemm-sparse';
@@ -69,6 +70,8 @@ const T_ADD_PARTIALS = 54;
 // A convolution's bias + activation, forward and backward (channels.ts).
 const T_CHANNEL_BIAS_ACT = 55;
 const T_CHANNEL_ACT_BACK = 56;
+// A transposed convolution's column product folded into its images (conv-fused.ts).
+const T_CHANNELS_TO_IMAGE = 57;
 
 // @ts-ignore: decorator
 @inline
@@ -377,6 +380,20 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
         argP(job, 0), argP(job, 1), argP(job, 2), argI(job, 3), channels, argI(job, 5), argI(job, 6), argS(job, 7),
         argP(job, 8), argP(job, 9), sliceStart(channels, chunk, count, 1), sliceStart(channels, chunk + 1, count, 1),
       );
+      break;
+    }
+    case T_CHANNELS_TO_IMAGE: {
+      // Split over samples: argument 15 is the batch; 2..16 the geometry, batch and tap table as for col2im.
+      const batch = argI(job, 15);
+      // Argument 25: samples per block; chunks start on whole blocks.
+      const block = argI(job, 25);
+      const n0 = sliceStart(batch, chunk, count, block), n1 = sliceStart(batch, chunk + 1, count, block);
+      if (n1 > n0) {
+        channelsToImage(
+          argP(job, 0), argP(job, 1), argP(job, 17), job + ARGS + 16, argI(job, 22), argI(job, 23) != 0, argI(job, 24) != 0,
+          block, n0, n1, argP(job, 18) + <usize>t * argP(job, 19), argP(job, 20) + <usize>t * argP(job, 21),
+        );
+      }
       break;
     }
     default:

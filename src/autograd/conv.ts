@@ -12,6 +12,11 @@
  * conv input for conv2d, the conv-transpose output for convTranspose2d), so one geometry serves
  * both directions. Backward passes recompute the columns instead of saving them (memory over time).
  *
+ * Deeper columns of the transposed product (convTranspose2d's forward pass, conv2d's input
+ * gradient) go through the backend's optional channelsToImage where it has one: the columns of
+ * a few samples at a time, folded into their images while still in cache, with no swap and no
+ * batch-wide column matrix.
+ *
  * Shallow columns (K = channels·kH·kW ≤ THIN_CONV_DEPTH, e.g. a 3×3 layer over one channel) skip
  * the GEMM and the axis swaps: the backend's columnsToChannels / channelsToColumns /
  * channelColumnsGrad multiply straight between the columns and the NCHW tensors. Forward and
@@ -263,6 +268,14 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   const chunk = chunkSize(n, k * plane);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   const thin = k <= THIN_CONV_DEPTH;
+  if (!thin && backend.channelsToImage) {
+    // A few samples' columns at a time, folded into their images (no swap, no batch-wide
+    // columns); the backward pass swaps x for the weight gradient itself.
+    backend.channelsToImage(weight.data, x.data, n, inChannels, geometry, out.data);
+    if (bias) backend.channelBias(out.data, bias.data, n, channels, outH * outW, out.data);
+    if (needsGrad(inputs)) record('convTranspose2d', inputs, out, { geometry, xt: null });
+    return out;
+  }
   // The weight gradient multiplies by the same swapped input (the thin path reads x as it is).
   const xtBuffer = thin ? { tensor: scratch(0), kept: false } : weightGradBuffer(inChannels * plane, chunk, n, weight, inputs);
   const cols = scratch(k * chunk * plane);
@@ -313,11 +326,14 @@ export function conv2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeomet
   const image = g.channels * g.height * g.width;
   const chunk = forwardCols ? n : chunkSize(n, k * plane);
   const thin = k <= THIN_CONV_DEPTH;
-  const dyt = scratch(thin ? 0 : outChannels * chunk * plane);
   const dx = x.requiresGrad ? Tensor.empty(x.shape) : null;
   const dw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
+  // dX straight from dy into the images, a few samples' columns at a time, where the backend can.
+  const toImage = thin ? undefined : backend.channelsToImage?.bind(backend);
+  const fusedDx = toImage !== undefined;
+  const dyt = scratch(thin || (fusedDx && !dw) ? 0 : outChannels * chunk * plane);
   // Own columns are needed to rebuild dW's (unless the forward pass kept them) and for dX.
-  const cols = scratch(dx || !forwardCols ? k * chunk * plane : 0);
+  const cols = scratch((dx && !fusedDx) || (dw && !forwardCols) ? k * chunk * plane : 0);
   for (let start = 0; start < n; start += chunk) {
     const b = Math.min(chunk, n - start);
     if (thin) {
@@ -333,8 +349,12 @@ export function conv2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeomet
       }
       continue;
     }
+    const dySlice = dy.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane);
+    const dxSlice = dx ? dx.data.subarray(start * image, (start + b) * image) : null;
+    if (dxSlice && toImage) toImage(weight.data, dySlice, b, outChannels, g, dxSlice);
+    if (!dw && toImage) continue;
     // dy [b, O, P] to [O, b·P], the layout of the forward GEMM's product.
-    backend.swapAxes(dy.data.subarray(start * outChannels * plane, (start + b) * outChannels * plane), b, outChannels, plane, dyt.data);
+    backend.swapAxes(dySlice, b, outChannels, plane, dyt.data);
     if (dw) {
       if (!forwardCols) backend.im2col(x.data.subarray(start * image, (start + b) * image), g, cols.data, b);
       backend.gemm({
@@ -350,7 +370,7 @@ export function conv2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeomet
         beta: start === 0 ? 0 : 1,
       });
     }
-    if (dx) {
+    if (dxSlice && !fusedDx) {
       backend.gemm({
         a: weight.data,
         b: dyt.data,
@@ -363,7 +383,7 @@ export function conv2dBackward(inputs: readonly Tensor[], geometry: Conv2dGeomet
         alpha: 1,
         beta: 0,
       });
-      backend.col2im(cols.data, g, dx.data.subarray(start * image, (start + b) * image), b);
+      backend.col2im(cols.data, g, dxSlice, b);
     }
   }
   cols.dispose();

@@ -291,6 +291,13 @@ export interface Backend {
     cols: Float32Array,
   ): void;
   /**
+   * Optional fused form of channelsToColumns then col2im, for any column depth: images =
+   * col2im(cols, geometry) with cols[t, n·plane + p] = Σ_c w[c, t] · x[n, c, p], for x [batch,
+   * channels, plane] (plane = geometry.outH·outW) and w [channels, depth] (depth =
+   * geometry.channels·kH·kW). The images are overwritten. Backends without it run the two steps.
+   */
+  channelsToImage?(w: Float32Array, x: Float32Array, batch: number, channels: number, geometry: Conv2dGeometry, images: Float32Array): void;
+  /**
    * Weight gradient of the products above: dw[o, t] = Σ_n Σ_p g[n, o, p] · cols[t, n·plane + p]
    * for g [batch, rows, plane], added to dw when `accumulate`, written over it otherwise.
    */

@@ -127,6 +127,11 @@ export const TASK = {
   channelBiasActivation: 55,
   /** dy, pre, y, batch, channels, plane, act, alpha, dx, dbias|0 (split over channels) */
   channelActivationBackward: 56,
+  /**
+   * w, x, then the 13 Conv2dGeometry fields (image side), batch, tap table|0, images, scratch,
+   * scratchStride, buffer, bufferStride, channels, sparse, phases, block (split over blocks of samples)
+   */
+  channelsToImage: 57,
 } as const;
 export type TaskId = (typeof TASK)[keyof typeof TASK];
 

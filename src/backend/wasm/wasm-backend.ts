@@ -127,6 +127,21 @@ const DEPTH_GROUPS = 8;
 /** Chunks per thread of a parallel GEMM (balance against repacking the shared operand per chunk). */
 const GEMM_CHUNKS_PER_THREAD = 3;
 /**
+ * Column floats per block of channelsToImage (asm/conv-fused.ts): 512 KB, which stays in the
+ * 1 MB L2 cache beside the GEMM's packed operands while col2im reads it back.
+ */
+const FUSED_BLOCK_FLOATS = 1 << 17;
+
+/**
+ * Samples per block of channelsToImage: as many as FUSED_BLOCK_FLOATS holds, in eights from 8 up
+ * (so a block's columns fill whole 8-wide micro-tiles), at least one.
+ */
+function fusedBlock(depth: number, plane: number): number {
+  const fit = Math.floor(FUSED_BLOCK_FLOATS / Math.max(1, depth * plane));
+  return fit >= 8 ? fit - (fit % 8) : Math.max(1, fit);
+}
+
+/**
  * im2col/col2im take the tap-table path when output rows are shorter than this (measured on W2's
  * stride-2 layers, rows of 7 and 14: 2.5–3× faster than the row loops; from rows of about 28,
  * and for stride 1, the row loops' contiguous copies are as fast or faster).
@@ -172,6 +187,8 @@ export class WasmBackend implements Backend {
   readonly threads: number;
   /** Fixed density limits for the sparse paths; undefined (the default) uses the break-even model. */
   sparseLimits: SparseGemmLimits | undefined = undefined;
+  /** Samples per block of channelsToImage; undefined (the default) sizes blocks by FUSED_BLOCK_FLOATS. */
+  fusedBlockSamples: number | undefined = undefined;
   /** The kernel build every thread of this backend runs. */
   readonly kernels: KernelVariant;
   private readonly header: Int32Array;
@@ -876,13 +893,9 @@ export class WasmBackend implements Backend {
     need(images, batch * g.channels * g.height * g.width, `${op} images`);
     need(cols, g.channels * g.kernelH * g.kernelW * batch * g.outH * g.outW, `${op} cols`);
     const [from, to] = op === 'im2col' ? [images, cols] : [cols, images];
-    const entries = g.kernelH * g.kernelW * g.outH * g.outW;
     const phases = this.usesPhasePlanes(g);
-    // Padding lanes point into the image plane, so the table needs a plane of at least one pixel.
-    const useTable = !phases && g.outW < TAP_TABLE_MAX_WIDTH && entries <= TAP_TABLE_MAX_ENTRIES && g.height * g.width > 0;
-    const table = useTable ? this.heap.alloc(entries, true) : null;
+    const table = this.tapTable(g, phases);
     try {
-      if (table) fillTapTable(new Int32Array(table.buffer, table.byteOffset, entries), g);
       this.exec(
         TASK[op],
         this.chunks(batch * g.channels * g.kernelH * g.kernelW * g.outH * g.outW, batch * g.channels),
@@ -897,6 +910,20 @@ export class WasmBackend implements Backend {
     } finally {
       if (table) this.heap.release(table);
     }
+  }
+
+  /**
+   * The tap table of asm/conv-gather.ts for a geometry with short output rows that the phase
+   * planes do not serve, filled; null when the row loops serve it. The caller releases it.
+   */
+  private tapTable(g: Conv2dGeometry, phases: boolean): Float32Array | null {
+    const entries = g.kernelH * g.kernelW * g.outH * g.outW;
+    // Padding lanes point into the image plane, so the table needs a plane of at least one pixel.
+    const useTable = !phases && g.outW < TAP_TABLE_MAX_WIDTH && entries <= TAP_TABLE_MAX_ENTRIES && g.height * g.width > 0;
+    if (!useTable) return null;
+    const table = this.heap.alloc(entries, true);
+    fillTapTable(new Int32Array(table.buffer, table.byteOffset, entries), g);
+    return table;
   }
 
   /**
@@ -915,6 +942,60 @@ export class WasmBackend implements Backend {
       plane > 0 &&
       this.exports.phaseScratchFloats(g.kernelH, g.kernelW, g.padH, g.padW, g.outH, g.outW) * 4 <= this.scratchStride
     );
+  }
+
+  /**
+   * images = col2im(Wᵀ · x) one sample at a time (asm/conv-fused.ts), for x [batch, channels,
+   * plane] and w [channels, depth]: no axis swap and no batch-wide column matrix. The product takes
+   * the sparse right-operand path by the rule gemm() applies to the batched product, [depth,
+   * channels]·[channels, batch·plane], and the threads split the samples.
+   */
+  channelsToImage(w: Float32Array, x: Float32Array, batch: number, channels: number, g: Conv2dGeometry, images: Float32Array): void {
+    const depth = g.channels * g.kernelH * g.kernelW;
+    const plane = g.outH * g.outW;
+    need(w, channels * depth, 'channelsToImage w');
+    need(x, batch * channels * plane, 'channelsToImage x');
+    need(images, batch * g.channels * g.height * g.width, 'channelsToImage images');
+    if (batch === 0) return;
+    const threads = this.pool.activeThreads;
+    const parallel = threads > 1 && 2 * depth * batch * plane * channels >= GEMM_PARALLEL_FLOPS;
+    const block = this.fusedBlockSamples ?? fusedBlock(depth, plane);
+    const chunks = parallel ? Math.min(Math.ceil(batch / block), threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS) : 1;
+    const eligible = channels > 0 && channels <= SPARSE_B_MAX_DEPTH && depth >= SPARSE_B_MIN_ROWS;
+    const limit = eligible ? this.sparseLimit('b', depth, batch * plane) : 0;
+    const sparse = limit > 0 && this.nonZeros(x.subarray(0, batch * channels * plane)) <= limit * batch * channels * plane;
+    const phases = this.usesPhasePlanes(g);
+    // Per thread (any thread may claim a chunk): packed W (sparse path), a block's swapped x, its
+    // columns; whole cache lines apart.
+    const packed = sparse ? this.exports.packedSliversFloats(depth, channels) : 0;
+    const floats = packed + (block > 1 ? channels * block * plane : 0) + depth * block * plane;
+    const stride = Math.ceil(floats / 16) * 16;
+    const table = this.tapTable(g, phases);
+    let buffer: Float32Array | null = null;
+    try {
+      buffer = this.heap.alloc(stride * threads, true);
+      this.exec(
+        TASK.channelsToImage,
+        chunks,
+        this.ptr(w),
+        this.ptr(x),
+        ...geometryArgs(g),
+        batch,
+        this.optPtr(table),
+        this.ptr(images),
+        this.scratch,
+        this.scratchStride,
+        this.ptr(buffer),
+        stride * 4,
+        channels,
+        sparse ? 1 : 0,
+        phases ? 1 : 0,
+        block,
+      );
+    } finally {
+      if (buffer) this.heap.release(buffer);
+      if (table) this.heap.release(table);
+    }
   }
 
   swapAxes(x: Float32Array, a: number, b: number, inner: number, out: Float32Array): void {
