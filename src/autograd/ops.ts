@@ -62,9 +62,12 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, act: Acti
   const batch = x.shape[0]!;
   const pre = Tensor.empty([batch, outFeatures]);
   const backend = pre.backend;
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  const inference = !needsGrad(inputs);
   backend.gemm({
     a: x.data,
-    b: weight.data,
+    // Read, not written: leaves the weight's version, and so a packed copy of it, valid.
+    b: weight.readData(),
     c: pre.data,
     m: batch,
     n: outFeatures,
@@ -73,9 +76,11 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, act: Acti
     transB: true,
     alpha: 1,
     beta: 0,
+    // Inference: the backend may keep the weight packed across calls. Not in training, where
+    // the weight changes every step and a kept copy would be packed once and used once.
+    ...(inference ? { frozenB: weight } : {}),
   });
-  const inputs = bias ? [x, weight, bias] : [x, weight];
-  if (!needsGrad(inputs)) {
+  if (inference) {
     // Inference: activate in place, one buffer per layer.
     backend.biasActivation(pre.data, bias ? bias.data : null, batch, outFeatures, act, alpha, pre.data);
     return pre;

@@ -39,6 +39,18 @@ export interface GemmArgs {
   readonly alpha: number;
   /** 0 overwrites C (its old contents, even NaN, are ignored); 1 accumulates into C. */
   readonly beta: number;
+  /**
+   * B is a weight that keeps its values from product to product (an inference pass): a backend
+   * may keep B packed for its kernels, keyed by this object, and reuse the packed copy while
+   * `version` stays the same and `b` is the same storage. Whoever writes into B must change
+   * `version` first (Tensor.version; see packed-operands.ts for the rule).
+   */
+  readonly frozenB?: VersionedOperand;
+}
+
+/** An operand whose every write changes `version` (a parameter tensor). */
+export interface VersionedOperand {
+  readonly version: number;
 }
 
 /** Hyperparameters of one fused Adam/AdamW step (Kingma & Ba 2015; Loshchilov & Hutter 2019). */
@@ -235,6 +247,12 @@ export interface Backend {
   startDeferred?(): void;
   /** Finish every deferred update (a no-op when none is pending). */
   settle?(): void;
+
+  /**
+   * Free what the backend keeps for `operand` (its packed copies, see GemmArgs.frozenB). Called
+   * when the operand's storage is released or moved. Optional: backends without a cache.
+   */
+  forgetOperand?(operand: VersionedOperand): void;
 
   /**
    * Unfold `batch` images [batch, channels, height, width] into columns

@@ -18,6 +18,7 @@ import {
   type GemmArgs,
   type UnaryOp,
   type UpsampleMode,
+  type VersionedOperand,
 } from '../backend.js';
 import {
   ACTIVATION_CODES,
@@ -43,6 +44,7 @@ import {
   type KernelExports,
   type KernelVariant,
 } from './kernels.js';
+import { PackedOperands } from './packed-operands.js';
 import { ThreadPool } from './thread-pool.js';
 import { CONTROL_BYTES } from './worker-source.js';
 
@@ -182,6 +184,8 @@ export class WasmBackend implements Backend {
   private deferred: AdamSlot[] = [];
   private deferredArgs: AdamArgs | null = null;
   private sideTable: Float32Array | null = null;
+  /** Weights kept packed between inference products (GemmArgs.frozenB). */
+  readonly packedOperands: PackedOperands;
 
   private constructor(
     private readonly heap: WasmHeap,
@@ -199,6 +203,7 @@ export class WasmBackend implements Backend {
     this.args = heap.float64View(job + JOB_ARGS_OFFSET, ARG_SLOTS + MAX_CHUNKS);
     this.sideHeader = heap.int32View(pool.background, 4);
     this.sideArgs = heap.float64View(pool.background + JOB_ARGS_OFFSET, ARG_SLOTS);
+    this.packedOperands = new PackedOperands(heap);
   }
 
   /**
@@ -239,7 +244,7 @@ export class WasmBackend implements Backend {
     return this.heap.liveBlocks();
   }
 
-  gemm({ a, b, c, m, n, k, transA, transB, alpha, beta }: GemmArgs): void {
+  gemm({ a, b, c, m, n, k, transA, transB, alpha, beta, frozenB }: GemmArgs): void {
     need(a, m * k, 'gemm A');
     need(b, k * n, 'gemm B');
     need(c, m * n, 'gemm C');
@@ -247,9 +252,10 @@ export class WasmBackend implements Backend {
     const threads = this.pool.activeThreads;
     const parallel = threads > 1 && 2 * m * n * k >= GEMM_PARALLEL_FLOPS;
     const sparseEligible = k > 0 && alpha !== 0;
-    const limitA = !sparseEligible || transA || n < SPARSE_MIN_COLUMNS ? 0 : this.sparseLimit('a', m, n);
+    const limitA = !sparseEligible || transA || n < SPARSE_MIN_COLUMNS ? 0 : this.sparseLimit('a', m, n, frozenB !== undefined);
     if (limitA > 0 && this.nonZeros(a.subarray(0, m * k)) <= limitA * m * k) {
-      this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
+      if (frozenB) this.gemmSparseFrozen(frozenB, a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
+      else this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
       return;
     }
     const limitB =
@@ -329,13 +335,14 @@ export class WasmBackend implements Backend {
    * Largest density of A (side 'a') or B (side 'b') for which the sparse path is faster on an
    * m×n product: it depends on the kernel build and the shape, never on the thread count.
    */
-  private sparseLimit(side: 'a' | 'b', m: number, n: number): number {
+  private sparseLimit(side: 'a' | 'b', m: number, n: number, prepacked = false): number {
     if (this.sparseLimits !== undefined) return this.sparseLimits[side];
     if (this.kernels === 'simd') return side === 'a' ? SIMD_SPARSE_A_DENSITY : SIMD_SPARSE_B_DENSITY;
     // A: its compressed rows sweep the n columns of packed op(B); B: its compressed columns sweep
     // the m rows of packed op(A).
     const width = this.exports.sparseSliverWidth();
-    return side === 'a' ? relaxedSparseLimit(n, m, width) : relaxedSparseLimit(m, n, width);
+    // A B kept packed (frozenB) costs no packing: as if its packing were shared by endless rows.
+    return side === 'a' ? relaxedSparseLimit(n, prepacked ? Infinity : m, width) : relaxedSparseLimit(m, n, width);
   }
 
   /** Mostly-zero B: Cᵀ = Bᵀ · op(A)ᵀ with op(A)ᵀ [k, m] packed once, then columns of C split among threads. */
@@ -440,6 +447,57 @@ export class WasmBackend implements Backend {
         0,
       );
     });
+  }
+
+  /**
+   * gemmSparse with op(B) a weight kept packed between calls (packed-operands.ts): the same
+   * slivers, the same kernel and the same chunks as packing it for the call, so the same bits.
+   */
+  private gemmSparseFrozen(
+    frozen: VersionedOperand,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+    transB: boolean,
+    alpha: number,
+    beta: number,
+    threads: number,
+  ): void {
+    const layout = `slivers ${n}×${k}${transB ? 'ᵀ' : ''}`;
+    const floats = this.exports.packedSliversFloats(n, k);
+    const slivers = Math.ceil(n / this.exports.sparseSliverWidth());
+    const packed = this.packedOperands.get(
+      frozen,
+      b,
+      layout,
+      floats,
+      () => this.settle(),
+      (copy) => this.exec(TASK.packSlivers, Math.min(this.pool.activeThreads, slivers), this.ptr(b), n, k, transB ? 1 : 0, this.ptr(copy)),
+    );
+    const chunks = Math.min(m, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS);
+    this.exec(
+      TASK.gemmSparse,
+      threads > 1 ? chunks : 1,
+      this.ptr(a),
+      this.ptr(packed),
+      this.ptr(c),
+      m,
+      n,
+      k,
+      alpha,
+      beta,
+      this.scratch,
+      this.scratchStride,
+      0,
+      0,
+    );
+  }
+
+  forgetOperand(operand: VersionedOperand): void {
+    this.packedOperands.forget(operand);
   }
 
   /**

@@ -1,0 +1,106 @@
+/**
+ * PackedOperands: weights kept packed in the wasm heap between products, so that an inference
+ * pass does not repack the same weight for every batch (the equal of oneDNN's and ONNX Runtime's
+ * prepacked weights).
+ *
+ * Invalidation rule: a copy is reused only while its operand's `version` is the one it was packed
+ * at and the operand still lies at the same place in the heap. Tensors change `version` on every
+ * hand-out of their storage for writing (`Tensor.data`, which every write path of latent goes
+ * through: optimizer steps, deferred Adam updates as they are queued, loadStateDict and
+ * checkpoint restores, the trainer's rollbacks, user code), on `markChanged()` and on `moveTo`;
+ * products read weights through `readData()`, which leaves it alone. A version counter was chosen
+ * over a frozen-model object because `encode`/`score` on the model itself then gain, with no new
+ * API to learn, and a write through any path can never be missed by forgetting to refreeze.
+ * Deferred (background) optimizer updates are finished before a copy is packed (the caller's
+ * `settle`), so a copy never holds a half-updated weight.
+ *
+ * Lifetime: one entry per operand (a later layout or size replaces it), held in a WeakMap and
+ * freed when the operand's storage is released or moved (`forget`, from Tensor.dispose/moveTo)
+ * or, for an operand dropped without either, when the garbage collector takes it. The copies are
+ * heap blocks like any tensor's, so they keep working when the memory grows.
+ *
+ * Only products that do not record gradients pass their weight as frozen (ops.linear under
+ * noGrad): a training step, whose weights change every step, packs inside its kernels as before,
+ * never twice.
+ */
+
+import type { VersionedOperand } from '../backend.js';
+import type { WasmHeap } from './heap.js';
+
+interface PackedEntry {
+  /** The packed copy (a heap block), or null once freed. */
+  packed: Float32Array | null;
+  version: number;
+  /** Byte offset and length of the operand's storage when packed. */
+  source: number;
+  length: number;
+  /** What the copy holds (packing routine, shape, transpose), e.g. `slivers 512×784ᵀ`. */
+  layout: string;
+}
+
+export class PackedOperands {
+  private readonly entries = new WeakMap<VersionedOperand, PackedEntry>();
+  /** Frees the copy of an operand that was collected without being released or moved. */
+  private readonly collector = new FinalizationRegistry<PackedEntry>((entry) => this.free(entry));
+  /** Copies packed since the backend started (tests check that a stale copy is repacked). */
+  packs = 0;
+
+  constructor(private readonly heap: WasmHeap) {}
+
+  /**
+   * The packed copy of `operand` (whose storage is `source`) in `layout`, `floats` long: the kept
+   * one when still valid, else packed now by `pack(copy)` (after `beforePack()`, which finishes
+   * writes still running in the background) and kept.
+   */
+  get(
+    operand: VersionedOperand,
+    source: Float32Array,
+    layout: string,
+    floats: number,
+    beforePack: () => void,
+    pack: (copy: Float32Array) => void,
+  ): Float32Array {
+    const at = this.heap.pointer(source);
+    let entry = this.entries.get(operand);
+    if (
+      entry?.packed &&
+      entry.version === operand.version &&
+      entry.source === at &&
+      entry.length === source.length &&
+      entry.layout === layout
+    ) {
+      return entry.packed;
+    }
+    beforePack();
+    if (entry === undefined) {
+      entry = { packed: null, version: -1, source: at, length: source.length, layout };
+      this.entries.set(operand, entry);
+      this.collector.register(operand, entry, entry);
+    }
+    if (entry.packed === null || entry.packed.length !== floats) {
+      this.free(entry);
+      entry.packed = this.heap.alloc(floats, true);
+    }
+    // Marked stale while packing: a pack that throws leaves nothing that looks valid.
+    entry.version = -1;
+    pack(entry.packed);
+    Object.assign(entry, { version: operand.version, source: at, length: source.length, layout });
+    this.packs++;
+    return entry.packed;
+  }
+
+  /** Free the copy kept for `operand`, if any. */
+  forget(operand: VersionedOperand): void {
+    const entry = this.entries.get(operand);
+    if (entry === undefined) return;
+    this.entries.delete(operand);
+    this.collector.unregister(entry);
+    this.free(entry);
+  }
+
+  private free(entry: PackedEntry): void {
+    if (entry.packed === null) return;
+    this.heap.release(entry.packed);
+    entry.packed = null;
+  }
+}
