@@ -127,6 +127,10 @@ export const TASK = {
   channelBiasActivation: 55,
   /** dy, pre, y, batch, channels, plane, act, alpha, dx, dbias|0 (split over channels) */
   channelActivationBackward: 56,
+  /** b, n, k, transB, packed (op(B) for gemmPrepacked, split over NR-wide slivers; numbered apart) */
+  packPanels: 60,
+  /** gemm's arguments, then packed (op(B) from packPanels; split as gemm) */
+  gemmPrepacked: 61,
 } as const;
 export type TaskId = (typeof TASK)[keyof typeof TASK];
 

@@ -36,6 +36,10 @@ export interface KernelExports {
   sparseSlicePack(columns: number, k: number): number;
   /** Columns per packed sliver of the sparse paths in this build. */
   sparseSliverWidth(): number;
+  /** Floats of a dense product's op(B) packed ahead of time (n columns, depth k). */
+  packedPanelsFloats(n: number, k: number): number;
+  /** 1 when the dense GEMM packs op(B) for this product (not a direct or dot-product path), else 0. */
+  gemmPacksB(m: number, n: number, k: number, transA: number, transB: number): number;
 }
 
 export { KERNELS_MAX_PAGES };
@@ -146,5 +150,18 @@ export async function instantiateKernels(module: WasmModule, memory: WasmMemory)
   const sparseOwnPack = exportedFunction(instance.exports, 'sparseOwnPack') as KernelExports['sparseOwnPack'];
   const sparseSlicePack = exportedFunction(instance.exports, 'sparseSlicePack') as KernelExports['sparseSlicePack'];
   const sparseSliverWidth = exportedFunction(instance.exports, 'sparseSliverWidth') as KernelExports['sparseSliverWidth'];
-  return { work, workOne, gemmScratchFloats, phaseScratchFloats, packedSliversFloats, sparseOwnPack, sparseSlicePack, sparseSliverWidth };
+  const packedPanelsFloats = exportedFunction(instance.exports, 'packedPanelsFloats') as KernelExports['packedPanelsFloats'];
+  const gemmPacksB = exportedFunction(instance.exports, 'gemmPacksB') as KernelExports['gemmPacksB'];
+  return {
+    work,
+    workOne,
+    gemmScratchFloats,
+    phaseScratchFloats,
+    packedSliversFloats,
+    sparseOwnPack,
+    sparseSlicePack,
+    sparseSliverWidth,
+    packedPanelsFloats,
+    gemmPacksB,
+  };
 }

@@ -37,6 +37,9 @@ interface Product {
   readonly k: number;
   readonly transB: boolean;
   readonly beta: number;
+  readonly transA?: boolean;
+  /** Taken by a dense path that packs no B (gemm-direct.ts), so nothing is kept. */
+  readonly packsNothing?: boolean;
 }
 
 // Own pack (B small enough for each thread's scratch), slice pack (one thread, wide B), separate
@@ -49,10 +52,23 @@ const PRODUCTS: readonly Product[] = [
   { m: 33, n: 130, k: 129, transB: true, beta: 1 },
 ];
 
+// The dense path: W3's deeper layers, two k slices, ragged edges, transposed A, beta 1 and 0.5,
+// columns split among threads (wide C), and thin products that pack nothing (direct, dot).
+const DENSE_PRODUCTS: readonly Product[] = [
+  { m: 1000, n: 128, k: 512, transB: true, beta: 0 },
+  { m: 200, n: 32, k: 128, transB: true, beta: 0 },
+  { m: 70, n: 100, k: 784, transB: true, beta: 0 },
+  { m: 33, n: 130, k: 129, transB: false, beta: 1 },
+  { m: 45, n: 61, k: 90, transB: true, beta: 0.5, transA: true },
+  { m: 24, n: 700, k: 64, transB: true, beta: 0 },
+  { m: 3, n: 40, k: 50, transB: false, beta: 0, packsNothing: true },
+  { m: 50, n: 8, k: 300, transB: true, beta: 0, packsNothing: true },
+];
+
 /** C of the product `p` with A = a, B = b on `backend`, with or without B kept packed. */
 function product(backend: WasmBackend, p: Product, a: Float32Array, b: Float32Array, c0: Float32Array, frozen?: VersionedOperand): Float32Array {
   const c = onBackend(backend, c0);
-  const args: GemmArgs = { a, b, c, m: p.m, n: p.n, k: p.k, transA: false, transB: p.transB, alpha: 1, beta: p.beta };
+  const args: GemmArgs = { a, b, c, m: p.m, n: p.n, k: p.k, transA: p.transA ?? false, transB: p.transB, alpha: 1, beta: p.beta };
   backend.gemm(frozen ? { ...args, frozenB: frozen } : args);
   const out = c.slice();
   backend.release(c);
@@ -88,6 +104,61 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     } finally {
       backend.sparseLimits = undefined;
     }
+  });
+
+  it.each([1, 2])('a kept copy of B on the dense path gives the bits of packing B for the call (%i threads)', (threads) => {
+    const backend = backends.get(threads)!;
+    backend.sparseLimits = { a: 0, b: 0 };
+    try {
+      const rng = new Rng(17 + threads);
+      for (const p of DENSE_PRODUCTS) {
+        const name = `${p.m}×${p.k}·${p.k}×${p.n}${p.transA ? ' Aᵀ' : ''}${p.transB ? ' Bᵀ' : ''} beta ${p.beta}`;
+        const a = onBackend(backend, randomArray(rng, p.m * p.k));
+        const b = onBackend(backend, randomArray(rng, p.n * p.k));
+        const c0 = randomArray(rng, p.m * p.n);
+        const weight = new Weight();
+        const plain = product(backend, p, a, b, c0);
+        const packs = backend.packedOperands.packs;
+        const first = product(backend, p, a, b, c0, weight);
+        const again = product(backend, p, a, b, c0, weight);
+        expect(backend.packedOperands.packs - packs, name).toBe(p.packsNothing ? 0 : 1);
+        expect(sameBits(first, plain), name).toBe(true);
+        expect(sameBits(again, plain), `${name}, kept copy`).toBe(true);
+        const expected = c0.slice();
+        const transA = p.transA ?? false;
+        oracle.gemm({ a: a.slice(), b: b.slice(), c: expected, m: p.m, n: p.n, k: p.k, transA, transB: p.transB, alpha: 1, beta: p.beta });
+        expect(allCloseReport(first, expected, gemmTolerance(p.k)), name).toBeNull();
+        backend.forgetOperand(weight);
+        backend.release(a);
+        backend.release(b);
+      }
+    } finally {
+      backend.sparseLimits = undefined;
+    }
+  });
+
+  it('keeps one copy per kind of packing, so a weight fed sparse and dense batches in turn packs each once', () => {
+    const backend = backends.get(1)!;
+    const p: Product = { m: 64, n: 100, k: 200, transB: true, beta: 0 };
+    const rng = new Rng(5);
+    const sparse = onBackend(backend, sparseRows(rng, p.m * p.k, 0.05));
+    const dense = onBackend(backend, randomArray(rng, p.m * p.k));
+    const b = onBackend(backend, randomArray(rng, p.n * p.k));
+    const weight = new Weight();
+    const live = backend.liveBuffers();
+    const packs = backend.packedOperands.packs;
+    for (let i = 0; i < 3; i++) {
+      backend.sparseLimits = { a: 1, b: 0 };
+      product(backend, p, sparse, b, new Float32Array(p.m * p.n), weight);
+      backend.sparseLimits = { a: 0, b: 0 };
+      product(backend, p, dense, b, new Float32Array(p.m * p.n), weight);
+    }
+    backend.sparseLimits = undefined;
+    expect(backend.packedOperands.packs - packs).toBe(2);
+    expect(backend.liveBuffers()).toBe(live + 2);
+    backend.forgetOperand(weight);
+    expect(backend.liveBuffers()).toBe(live);
+    for (const x of [sparse, dense, b]) backend.release(x);
   });
 
   it.each([1, 2])('packs once per version and storage, repacks after a write, frees on forget (%i threads)', (threads) => {

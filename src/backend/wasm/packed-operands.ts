@@ -14,7 +14,9 @@
  * Deferred (background) optimizer updates are finished before a copy is packed (the caller's
  * `settle`), so a copy never holds a half-updated weight.
  *
- * Lifetime: one entry per operand (a later layout or size replaces it), held in a WeakMap and
+ * Lifetime: one copy per operand and kind of packing (the mostly-zero-input path's slivers, the
+ * dense path's panels: a weight whose inputs change density keeps both instead of repacking in
+ * turn; a later shape replaces a kind's copy), held in a WeakMap and
  * freed when the operand's storage is released or moved (`forget`, from Tensor.dispose/moveTo)
  * or, for an operand dropped without either, when the garbage collector takes it. The copies are
  * heap blocks like any tensor's, so they keep working when the memory grows.
@@ -34,34 +36,39 @@ interface PackedEntry {
   /** Byte offset and length of the operand's storage when packed. */
   source: number;
   length: number;
-  /** What the copy holds (packing routine, shape, transpose), e.g. `slivers 512×784ᵀ`. */
+  /** What the copy holds (shape, transpose), e.g. `512×784ᵀ`. */
   layout: string;
 }
 
+/** The packing routines a copy can come from. */
+export type PackKind = 'slivers' | 'panels';
+
 export class PackedOperands {
-  private readonly entries = new WeakMap<VersionedOperand, PackedEntry>();
-  /** Frees the copy of an operand that was collected without being released or moved. */
-  private readonly collector = new FinalizationRegistry<PackedEntry>((entry) => this.free(entry));
+  private readonly entries = new WeakMap<VersionedOperand, Map<PackKind, PackedEntry>>();
+  /** Frees the copies of an operand that was collected without being released or moved. */
+  private readonly collector = new FinalizationRegistry<Map<PackKind, PackedEntry>>((kinds) => this.freeAll(kinds));
   /** Copies packed since the backend started (tests check that a stale copy is repacked). */
   packs = 0;
 
   constructor(private readonly heap: WasmHeap) {}
 
   /**
-   * The packed copy of `operand` (whose storage is `source`) in `layout`, `floats` long: the kept
+   * The `kind` copy of `operand` (whose storage is `source`) in `layout`, `floats` long: the kept
    * one when still valid, else packed now by `pack(copy)` (after `beforePack()`, which finishes
    * writes still running in the background) and kept.
    */
   get(
     operand: VersionedOperand,
     source: Float32Array,
+    kind: PackKind,
     layout: string,
     floats: number,
     beforePack: () => void,
     pack: (copy: Float32Array) => void,
   ): Float32Array {
     const at = this.heap.pointer(source);
-    let entry = this.entries.get(operand);
+    let kinds = this.entries.get(operand);
+    let entry = kinds?.get(kind);
     if (
       entry?.packed &&
       entry.version === operand.version &&
@@ -72,10 +79,14 @@ export class PackedOperands {
       return entry.packed;
     }
     beforePack();
+    if (kinds === undefined) {
+      kinds = new Map();
+      this.entries.set(operand, kinds);
+      this.collector.register(operand, kinds, kinds);
+    }
     if (entry === undefined) {
       entry = { packed: null, version: -1, source: at, length: source.length, layout };
-      this.entries.set(operand, entry);
-      this.collector.register(operand, entry, entry);
+      kinds.set(kind, entry);
     }
     if (entry.packed === null || entry.packed.length !== floats) {
       this.free(entry);
@@ -89,13 +100,17 @@ export class PackedOperands {
     return entry.packed;
   }
 
-  /** Free the copy kept for `operand`, if any. */
+  /** Free the copies kept for `operand`, if any. */
   forget(operand: VersionedOperand): void {
-    const entry = this.entries.get(operand);
-    if (entry === undefined) return;
+    const kinds = this.entries.get(operand);
+    if (kinds === undefined) return;
     this.entries.delete(operand);
-    this.collector.unregister(entry);
-    this.free(entry);
+    this.collector.unregister(kinds);
+    this.freeAll(kinds);
+  }
+
+  private freeAll(kinds: Map<PackKind, PackedEntry>): void {
+    for (const entry of kinds.values()) this.free(entry);
   }
 
   private free(entry: PackedEntry): void {

@@ -272,8 +272,9 @@ export class WasmBackend implements Backend {
     const splitRows = m / 4 > n / 8 ? 1 : 0;
     const tiles = splitRows ? Math.ceil(m / 4) : Math.ceil(n / 8);
     const chunks = parallel ? Math.min(tiles, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS) : 1;
+    const panels = frozenB && alpha !== 0 ? this.frozenPanels(frozenB, b, m, n, k, transA, transB) : null;
     this.exec(
-      TASK.gemm,
+      panels ? TASK.gemmPrepacked : TASK.gemm,
       chunks,
       this.ptr(a),
       this.ptr(b),
@@ -288,6 +289,33 @@ export class WasmBackend implements Backend {
       this.scratch,
       this.scratchStride,
       splitRows,
+      panels ? this.ptr(panels) : 0,
+    );
+  }
+
+  /**
+   * The kept packed copy of a frozen B for the dense path (asm/gemm-prepacked.ts), or null when
+   * this product packs no B (gemm's direct and dot-product paths).
+   */
+  private frozenPanels(
+    frozen: VersionedOperand,
+    b: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+  ): Float32Array | null {
+    if (this.exports.gemmPacksB(m, n, k, transA ? 1 : 0, transB ? 1 : 0) === 0) return null;
+    const slivers = Math.ceil(n / 8); // asm/gemm.ts NR
+    return this.packedOperands.get(
+      frozen,
+      b,
+      'panels',
+      `${n}×${k}${transB ? 'ᵀ' : ''}`,
+      this.exports.packedPanelsFloats(n, k),
+      () => this.settle(),
+      (copy) => this.exec(TASK.packPanels, this.chunks(n * k, slivers), this.ptr(b), n, k, transB ? 1 : 0, this.ptr(copy)),
     );
   }
 
@@ -466,12 +494,13 @@ export class WasmBackend implements Backend {
     beta: number,
     threads: number,
   ): void {
-    const layout = `slivers ${n}×${k}${transB ? 'ᵀ' : ''}`;
+    const layout = `${n}×${k}${transB ? 'ᵀ' : ''}`;
     const floats = this.exports.packedSliversFloats(n, k);
     const slivers = Math.ceil(n / this.exports.sparseSliverWidth());
     const packed = this.packedOperands.get(
       frozen,
       b,
+      'slivers',
       layout,
       floats,
       () => this.settle(),
