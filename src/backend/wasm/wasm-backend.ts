@@ -479,7 +479,9 @@ export class WasmBackend implements Backend {
 
   /**
    * gemmSparse with op(B) a weight kept packed between calls (packed-operands.ts): the same
-   * slivers, the same kernel and the same chunks as packing it for the call, so the same bits.
+   * slivers swept by the same kernel, so the same bits (how rows are cut into chunks changes no
+   * sum). Chunks as for a B packed by its own job: no chunk packs anything, so several per thread
+   * cost only a sweep of the kept copy each.
    */
   private gemmSparseFrozen(
     frozen: VersionedOperand,
