@@ -66,7 +66,14 @@ const DENSE_PRODUCTS: readonly Product[] = [
 ];
 
 /** C of the product `p` with A = a, B = b on `backend`, with or without B kept packed. */
-function product(backend: WasmBackend, p: Product, a: Float32Array, b: Float32Array, c0: Float32Array, frozen?: VersionedOperand): Float32Array {
+function product(
+  backend: WasmBackend,
+  p: Product,
+  a: Float32Array,
+  b: Float32Array,
+  c0: Float32Array,
+  frozen?: VersionedOperand,
+): Float32Array {
   const c = onBackend(backend, c0);
   const args: GemmArgs = { a, b, c, m: p.m, n: p.n, k: p.k, transA: p.transA ?? false, transB: p.transB, alpha: 1, beta: p.beta };
   backend.gemm(frozen ? { ...args, frozenB: frozen } : args);
@@ -95,7 +102,18 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
         expect(sameBits(first, plain), `${p.m}×${p.k}·${p.k}×${p.n}`).toBe(true);
         expect(sameBits(again, plain), `${p.m}×${p.k}·${p.k}×${p.n}, kept copy`).toBe(true);
         const expected = c0.slice();
-        oracle.gemm({ a: a.slice(), b: b.slice(), c: expected, m: p.m, n: p.n, k: p.k, transA: false, transB: p.transB, alpha: 1, beta: p.beta });
+        oracle.gemm({
+          a: a.slice(),
+          b: b.slice(),
+          c: expected,
+          m: p.m,
+          n: p.n,
+          k: p.k,
+          transA: false,
+          transB: p.transB,
+          alpha: 1,
+          beta: p.beta,
+        });
         expect(allCloseReport(first, expected, gemmTolerance(p.k))).toBeNull();
         backend.forgetOperand(weight);
         backend.release(a);

@@ -128,6 +128,15 @@ const DEPTH_GROUPS = 8;
 /** Chunks per thread of a parallel GEMM (balance against repacking the shared operand per chunk). */
 const GEMM_CHUNKS_PER_THREAD = 3;
 /**
+ * Rows per chunk of a product split by rows whose B is kept packed (GemmArgs.frozenB): no chunk
+ * repacks B, so chunks of one 64-row block balance two threads better than three chunks each.
+ * Timed on W3's first product (1000×784·784×512ᵀ, MNIST rows, the mostly-zero-A path) on 2
+ * threads beside another busy process, best of 80: 3.43–3.57 ms with 16 chunks against 3.76–3.85
+ * with 6 (32 chunks: 4.05); W3's second, dense product gave the same best either way and a lower
+ * median with more chunks (1.64 against 1.77 ms).
+ */
+const KEPT_COPY_CHUNK_ROWS = 64;
+/**
  * im2col/col2im take the tap-table path when output rows are shorter than this (measured on W2's
  * stride-2 layers, rows of 7 and 14: 2.5–3× faster than the row loops; from rows of about 28,
  * and for stride 1, the row loops' contiguous copies are as fast or faster).
@@ -271,8 +280,13 @@ export class WasmBackend implements Backend {
     // Split the longer side of C (in micro-tiles of 4 rows or 8 columns) into chunks.
     const splitRows = m / 4 > n / 8 ? 1 : 0;
     const tiles = splitRows ? Math.ceil(m / 4) : Math.ceil(n / 8);
-    const chunks = parallel ? Math.min(tiles, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS) : 1;
     const panels = frozenB && alpha !== 0 ? this.frozenPanels(frozenB, b, m, n, k, transA, transB) : null;
+    // With B kept packed and rows split, no chunk packs a shared operand: cut finer.
+    const wanted =
+      panels && splitRows
+        ? Math.max(threads * GEMM_CHUNKS_PER_THREAD, Math.ceil(m / KEPT_COPY_CHUNK_ROWS))
+        : threads * GEMM_CHUNKS_PER_THREAD;
+    const chunks = parallel ? Math.min(tiles, wanted, MAX_CHUNKS) : 1;
     this.exec(
       panels ? TASK.gemmPrepacked : TASK.gemm,
       chunks,
@@ -480,8 +494,8 @@ export class WasmBackend implements Backend {
   /**
    * gemmSparse with op(B) a weight kept packed between calls (packed-operands.ts): the same
    * slivers swept by the same kernel, so the same bits (how rows are cut into chunks changes no
-   * sum). Chunks as for a B packed by its own job: no chunk packs anything, so several per thread
-   * cost only a sweep of the kept copy each.
+   * sum). No chunk packs anything, so chunks are cut finer than when B is packed for the call
+   * (KEPT_COPY_CHUNK_ROWS).
    */
   private gemmSparseFrozen(
     frozen: VersionedOperand,
@@ -508,7 +522,7 @@ export class WasmBackend implements Backend {
       () => this.settle(),
       (copy) => this.exec(TASK.packSlivers, Math.min(this.pool.activeThreads, slivers), this.ptr(b), n, k, transB ? 1 : 0, this.ptr(copy)),
     );
-    const chunks = Math.min(m, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS);
+    const chunks = Math.min(MAX_CHUNKS, Math.max(threads, Math.ceil(m / KEPT_COPY_CHUNK_ROWS)));
     this.exec(
       TASK.gemmSparse,
       threads > 1 ? chunks : 1,
