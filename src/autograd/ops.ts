@@ -77,8 +77,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, act: Acti
     alpha: 1,
     beta: 0,
     // Inference: the backend may keep the weight packed across calls. Not in training, where
-    // the weight changes every step and a kept copy would be packed once and used once.
-    ...(inference ? { frozenB: weight } : {}),
+    // the weight changes every step and a kept copy would be packed once and used once, nor for
+    // a weight made for this call (not persistent: a layer's parameters are).
+    ...(inference && weight.isPersistent ? { frozenB: weight } : {}),
   });
   if (inference) {
     // Inference: activate in place, one buffer per layer.

@@ -6,6 +6,8 @@
  */
 
 import { afterAll, describe, expect, it } from 'vitest';
+import { linear } from '../autograd/ops.js';
+import { noGrad } from '../autograd/tape.js';
 import { Tensor } from '../autograd/tensor.js';
 import type { Backend } from '../backend/backend.js';
 import { JsBackend } from '../backend/js/js-backend.js';
@@ -144,6 +146,16 @@ describe.each([1, 2])('weights kept packed on %i wasm thread(s)', (threads) => {
     }
     expect(backend.liveBuffers()).toBe(live);
     x.release();
+  });
+
+  it('keeps no copy of a weight made for one call, nor in training', () => {
+    setBackend(backend);
+    const x = Tensor.from(sparseRows(64, 9).data, [64, COLS]);
+    const packs = backend.packedOperands.packs;
+    noGrad(() => linear(x, Tensor.full([40, COLS], 0.5), null));
+    const m = model();
+    m.encoder.forward(x);
+    expect(backend.packedOperands.packs).toBe(packs);
   });
 
   it('agrees with the reference backend from one row up', () => {
