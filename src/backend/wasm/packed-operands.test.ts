@@ -11,6 +11,8 @@ import { Rng } from '../../tensor/rng.js';
 import type { GemmArgs, VersionedOperand } from '../backend.js';
 import { allCloseReport, gemmTolerance } from './test-utils/all-close.js';
 import { HOST_VARIANTS, onBackend, oracle, randomArray, wasmBackends } from './test-utils/fixtures.js';
+import { WasmHeap } from './heap.js';
+import { PackedOperands } from './packed-operands.js';
 import type { WasmBackend } from './wasm-backend.js';
 
 const builds = await wasmBackends();
@@ -245,5 +247,29 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     } finally {
       backend.sparseLimits = undefined;
     }
+  });
+});
+
+describe('PackedOperands', () => {
+  it('gives no copy, and packs nothing, when the heap has no room for it', () => {
+    const heap = new WasmHeap(2, 2, false); // 128 KiB that cannot grow
+    const kept = new PackedOperands(heap);
+    const weight = new Weight();
+    const source = heap.alloc(16);
+    let packed = 0;
+    const pack = (): void => {
+      packed++;
+    };
+    expect(kept.get(weight, source, 'panels', '4×4', 1 << 20, () => undefined, pack)).toBeNull();
+    expect(packed).toBe(0);
+    const live = heap.liveBlocks();
+    // Room for a small copy: packed once, then reused.
+    const copy = kept.get(weight, source, 'panels', '4×4', 16, () => undefined, pack);
+    expect(copy).not.toBeNull();
+    expect(kept.get(weight, source, 'panels', '4×4', 16, () => undefined, pack)).toBe(copy);
+    expect(packed).toBe(1);
+    expect(heap.liveBlocks()).toBe(live + 1);
+    kept.forget(weight);
+    expect(heap.liveBlocks()).toBe(live);
   });
 });

@@ -55,7 +55,8 @@ export class PackedOperands {
   /**
    * The `kind` copy of `operand` (whose storage is `source`) in `layout`, `floats` long: the kept
    * one when still valid, else packed now by `pack(copy)` (after `beforePack()`, which finishes
-   * writes still running in the background) and kept.
+   * writes still running in the background) and kept. Null when the heap has no room for the
+   * copy (a fixed-size memory near its end): the caller then packs for the call, as without it.
    */
   get(
     operand: VersionedOperand,
@@ -65,7 +66,7 @@ export class PackedOperands {
     floats: number,
     beforePack: () => void,
     pack: (copy: Float32Array) => void,
-  ): Float32Array {
+  ): Float32Array | null {
     const at = this.heap.pointer(source);
     let kinds = this.entries.get(operand);
     let entry = kinds?.get(kind);
@@ -90,7 +91,11 @@ export class PackedOperands {
     }
     if (entry.packed === null || entry.packed.length !== floats) {
       this.free(entry);
-      entry.packed = this.heap.alloc(floats, true);
+      try {
+        entry.packed = this.heap.alloc(floats, true);
+      } catch {
+        return null;
+      }
     }
     // Marked stale while packing: a pack that throws leaves nothing that looks valid.
     entry.version = -1;

@@ -522,6 +522,10 @@ export class WasmBackend implements Backend {
       () => this.settle(),
       (copy) => this.exec(TASK.packSlivers, Math.min(this.pool.activeThreads, slivers), this.ptr(b), n, k, transB ? 1 : 0, this.ptr(copy)),
     );
+    if (packed === null) {
+      this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, threads);
+      return;
+    }
     const chunks = Math.min(MAX_CHUNKS, Math.max(threads, Math.ceil(m / KEPT_COPY_CHUNK_ROWS)));
     this.exec(
       TASK.gemmSparse,
