@@ -251,8 +251,8 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
 });
 
 describe('PackedOperands', () => {
-  it('gives no copy, and packs nothing, when the heap has no room for it', () => {
-    const heap = new WasmHeap(2, 2, false); // 128 KiB that cannot grow
+  it('gives no copy, and packs nothing, past its share of the heap or when the heap is full', () => {
+    const heap = new WasmHeap(2, 2, false); // 128 KiB that cannot grow: 16 KiB for kept copies
     const kept = new PackedOperands(heap);
     const weight = new Weight();
     const source = heap.alloc(16);
@@ -261,15 +261,19 @@ describe('PackedOperands', () => {
       packed++;
     };
     expect(kept.get(weight, source, 'panels', '4×4', 1 << 20, () => undefined, pack)).toBeNull();
+    expect(kept.get(weight, source, 'panels', '4×4', 4097, () => undefined, pack)).toBeNull();
     expect(packed).toBe(0);
     const live = heap.liveBlocks();
-    // Room for a small copy: packed once, then reused.
-    const copy = kept.get(weight, source, 'panels', '4×4', 16, () => undefined, pack);
+    // Room for a small copy: packed once, then reused; a second one past the share is refused.
+    const copy = kept.get(weight, source, 'panels', '4×4', 4000, () => undefined, pack);
     expect(copy).not.toBeNull();
-    expect(kept.get(weight, source, 'panels', '4×4', 16, () => undefined, pack)).toBe(copy);
+    expect(kept.get(weight, source, 'panels', '4×4', 4000, () => undefined, pack)).toBe(copy);
+    expect(kept.get(weight, source, 'slivers', '4×4', 200, () => undefined, pack)).toBeNull();
     expect(packed).toBe(1);
     expect(heap.liveBlocks()).toBe(live + 1);
     kept.forget(weight);
     expect(heap.liveBlocks()).toBe(live);
+    // Forgotten copies give their share back.
+    expect(kept.get(new Weight(), source, 'slivers', '4×4', 4000, () => undefined, pack)).not.toBeNull();
   });
 });

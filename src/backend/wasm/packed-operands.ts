@@ -19,7 +19,9 @@
  * turn; a later shape replaces a kind's copy), held in a WeakMap and
  * freed when the operand's storage is released or moved (`forget`, from Tensor.dispose/moveTo)
  * or, for an operand dropped without either, when the garbage collector takes it. The copies are
- * heap blocks like any tensor's, so they keep working when the memory grows.
+ * heap blocks like any tensor's, so they keep working when the memory grows; together they take
+ * at most KEPT_SHARE of the memory's limit (a fixed-size memory must keep room for activations),
+ * and a weight that does not fit is packed for each call as before.
  *
  * Only products that do not record gradients pass their weight as frozen (ops.linear under
  * noGrad): a training step, whose weights change every step, packs inside its kernels as before,
@@ -40,6 +42,9 @@ interface PackedEntry {
   layout: string;
 }
 
+/** Share of the heap's limit that kept copies may take (16–64 MiB of a fixed-size memory, 256 MiB of the shared one). */
+const KEPT_SHARE = 1 / 8;
+
 /** The packing routines a copy can come from. */
 export type PackKind = 'slivers' | 'panels';
 
@@ -49,6 +54,8 @@ export class PackedOperands {
   private readonly collector = new FinalizationRegistry<Map<PackKind, PackedEntry>>((kinds) => this.freeAll(kinds));
   /** Copies packed since the backend started (tests check that a stale copy is repacked). */
   packs = 0;
+  /** Floats held by kept copies now. */
+  private keptFloats = 0;
 
   constructor(private readonly heap: WasmHeap) {}
 
@@ -91,11 +98,13 @@ export class PackedOperands {
     }
     if (entry.packed === null || entry.packed.length !== floats) {
       this.free(entry);
+      if ((this.keptFloats + floats) * 4 > KEPT_SHARE * this.heap.maxBytes) return null;
       try {
         entry.packed = this.heap.alloc(floats, true);
       } catch {
         return null;
       }
+      this.keptFloats += floats;
     }
     // Marked stale while packing: a pack that throws leaves nothing that looks valid.
     entry.version = -1;
@@ -120,6 +129,7 @@ export class PackedOperands {
 
   private free(entry: PackedEntry): void {
     if (entry.packed === null) return;
+    this.keptFloats -= entry.packed.length;
     this.heap.release(entry.packed);
     entry.packed = null;
   }
