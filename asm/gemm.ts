@@ -45,7 +45,7 @@ export function gemmScratchFloats(): i32 {
 }
 
 // Packs alpha·op(A)[i0..i0+mc, p0..p0+kc] into MR-tall slivers: dst[s][p][r] (zero padding).
-function packA(
+export function packA(
   a: usize, m: i32, k: i32, transA: bool, alpha: f32,
   i0: i32, mc: i32, p0: i32, kc: i32, dst: usize,
 ): void {
@@ -102,7 +102,7 @@ function packA(
 }
 
 // Packs op(B)[p0..p0+kc, j0..j0+nc] into NR-wide slivers: dst[s][p][c] (zero padding).
-function packB(
+export function packB(
   b: usize, n: i32, k: i32, transB: bool,
   j0: i32, nc: i32, p0: i32, kc: i32, dst: usize,
 ): void {
@@ -169,7 +169,7 @@ function packB(
 // vectors and the A broadcasts in registers (V8 gives wasm 15 xmm registers; 6×8 spills).
 // @ts-ignore: decorator
 @inline
-function microKernel(
+export function microKernel(
   kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool, t: usize,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);

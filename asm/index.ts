@@ -7,3 +7,4 @@ export { work, workOne, ARG_SLOTS } from './tasks';
 export { gemmScratchFloats } from './gemm';
 export { phaseScratchFloats } from './conv-phase';
 export { packedSliversFloats, sparseOwnPack, sparseOwnPackB, sparseSlicePack, sparseSliverWidth } from './gemm-sparse';
+export { gemmPacksB, packedPanelsFloats } from './gemm-prepacked';

@@ -62,12 +62,15 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, act: Acti
   const batch = x.shape[0]!;
   const pre = Tensor.empty([batch, outFeatures]);
   const backend = pre.backend;
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  const inference = !needsGrad(inputs);
   // The input's non-zero count, when the backend takes one here, serves the weight gradient too
   // (x is B of that product), so x is counted once per step.
   const inputNonZeros: GemmNonZeros = {};
   backend.gemm({
     a: x.data,
-    b: weight.data,
+    // Read, not written: leaves the weight's version, and so a packed copy of it, valid.
+    b: weight.readData(),
     c: pre.data,
     m: batch,
     n: outFeatures,
@@ -77,9 +80,12 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, act: Acti
     alpha: 1,
     beta: 0,
     nonZeros: inputNonZeros,
+    // Inference: the backend may keep the weight packed across calls. Not in training, where
+    // the weight changes every step and a kept copy would be packed once and used once, nor for
+    // a weight made for this call (not persistent: a layer's parameters are).
+    ...(inference && weight.isPersistent ? { frozenB: weight } : {}),
   });
-  const inputs = bias ? [x, weight, bias] : [x, weight];
-  if (!needsGrad(inputs)) {
+  if (inference) {
     // Inference: activate in place, one buffer per layer.
     backend.biasActivation(pre.data, bias ? bias.data : null, batch, outFeatures, act, alpha, pre.data);
     return pre;

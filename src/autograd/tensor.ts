@@ -40,8 +40,20 @@ export class Tensor {
   private home: Backend;
   private readonly owner: boolean;
   private persistent: boolean;
+  /** The tensor whose storage this view shares (its writes count there); null for an owner. */
+  private readonly base: Tensor | null;
+  /** Hand-outs of the storage for writing (see `version`); a view counts on its base. */
+  private writes = 0;
 
-  private constructor(shape: Shape, data: Float32Array, backend: Backend, owner: boolean, options: TensorOptions) {
+  private constructor(
+    shape: Shape,
+    data: Float32Array,
+    backend: Backend,
+    owner: boolean,
+    options: TensorOptions,
+    base: Tensor | null = null,
+  ) {
+    this.base = base;
     this.shape = shape;
     this.size = data.length;
     this.storage = data;
@@ -105,10 +117,38 @@ export class Tensor {
     return tensor;
   }
 
-  /** Backend storage. Throws if the tensor was released (a bug in latent, never a user error). */
+  /**
+   * Backend storage, which the caller may write: every hand-out changes `version`. Throws if the
+   * tensor was released (a bug in latent, never a user error).
+   */
   get data(): Float32Array {
+    const storage = this.readData();
+    (this.base ?? this).writes++;
+    return storage;
+  }
+
+  /**
+   * The storage for reading only: unlike `data` it leaves `version` as it is, so a backend's
+   * packed copy of this tensor stays valid. Never write through it.
+   */
+  readData(): Float32Array {
     if (this.storage === null) throw new Error(`tensor of shape ${formatShape(this.shape)} used after release`);
     return this.storage;
+  }
+
+  /**
+   * Changes whenever the values may have changed: on every hand-out of `data` (which is how
+   * latent writes: optimizer steps, loading, rollbacks), through views too, and on `moveTo`.
+   * Backends reuse packed copies of a weight while it stays the same (GemmArgs.frozenB), so code
+   * that keeps the array from `data` and writes into it later must call `markChanged()` after.
+   */
+  get version(): number {
+    return (this.base ?? this).writes;
+  }
+
+  /** Count a write into the values made through an array obtained earlier (see `version`). */
+  markChanged(): void {
+    (this.base ?? this).writes++;
   }
 
   /** The backend that owns this tensor's storage. */
@@ -126,6 +166,8 @@ export class Tensor {
     const moved = backend.alloc(this.size);
     moved.set(this.storage);
     collector.unregister(this);
+    this.home.forgetOperand?.(this);
+    this.writes++;
     this.home.release(this.storage);
     this.storage = moved;
     this.home = backend;
@@ -148,7 +190,7 @@ export class Tensor {
     if (sizeOf(shape) !== this.size) {
       throw new LatentError(`cannot view a tensor of shape ${formatShape(this.shape)} as ${formatShape(shape)}`);
     }
-    return new Tensor([...shape], this.data, this.backend, false, {});
+    return new Tensor([...shape], this.readData(), this.backend, false, {}, this.base ?? this);
   }
 
   /**
@@ -161,7 +203,8 @@ export class Tensor {
       throw new LatentError(`rows ${start}..${start + count} are outside a tensor of shape ${formatShape(this.shape)}`);
     }
     const cols = this.cols;
-    return new Tensor([count, ...this.shape.slice(1)], this.data.subarray(start * cols, (start + count) * cols), this.backend, false, {});
+    const values = this.readData().subarray(start * cols, (start + count) * cols);
+    return new Tensor([count, ...this.shape.slice(1)], values, this.backend, false, {}, this.base ?? this);
   }
 
   /** A copy of the values, detached from the backend. */
@@ -205,6 +248,7 @@ export class Tensor {
   dispose(): void {
     if (this.storage === null || !this.owner) return;
     collector.unregister(this);
+    this.home.forgetOperand?.(this);
     this.backend.release(this.storage);
     this.storage = null;
   }

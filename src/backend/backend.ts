@@ -46,12 +46,24 @@ export interface GemmArgs {
    * counts it takes. A hint for speed only: any value gives results within tolerance.
    */
   readonly nonZeros?: GemmNonZeros;
+  /**
+   * B is a weight that keeps its values from product to product (an inference pass): a backend
+   * may keep B packed for its kernels, keyed by this object, and reuse the packed copy while
+   * `version` stays the same and `b` is the same storage. Whoever writes into B must change
+   * `version` first (Tensor.version; see packed-operands.ts for the rule).
+   */
+  readonly frozenB?: VersionedOperand;
 }
 
 /** Non-zero counts of a product's operands (A's m·k and B's k·n elements); absent when unknown. */
 export interface GemmNonZeros {
   a?: number | undefined;
   b?: number | undefined;
+}
+
+/** An operand whose every write changes `version` (a parameter tensor). */
+export interface VersionedOperand {
+  readonly version: number;
 }
 
 /** Hyperparameters of one fused Adam/AdamW step (Kingma & Ba 2015; Loshchilov & Hutter 2019). */
@@ -248,6 +260,12 @@ export interface Backend {
   startDeferred?(): void;
   /** Finish every deferred update (a no-op when none is pending). */
   settle?(): void;
+
+  /**
+   * Free what the backend keeps for `operand` (its packed copies, see GemmArgs.frozenB). Called
+   * when the operand's storage is released or moved. Optional: backends without a cache.
+   */
+  forgetOperand?(operand: VersionedOperand): void;
 
   /**
    * Unfold `batch` images [batch, channels, height, width] into columns

@@ -88,7 +88,11 @@ export abstract class Optimizer {
       const index = this.indexOf.get(param);
       if (index !== undefined && param.grad) items.push({ index, param, grad: param.grad });
     }
-    if (items.length > 0) noGrad(() => this.updateAll(items));
+    if (items.length === 0) return;
+    noGrad(() => this.updateAll(items));
+    // The updates write through `data`, which already moved each version; said again here so
+    // that no optimizer can leave a backend's packed copy of a weight (GemmArgs.frozenB) stale.
+    for (const { param } of items) param.markChanged();
   }
 
   /** Update every parameter that has a gradient; one `update` each unless an optimizer fuses them. */

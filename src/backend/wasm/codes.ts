@@ -132,6 +132,10 @@ export const TASK = {
    * scratchStride, buffer, bufferStride, channels, sparse, phases, block (split over blocks of samples)
    */
   channelsToImage: 57,
+  /** b, n, k, transB, packed (op(B) for gemmPrepacked, split over NR-wide slivers; numbered apart) */
+  packPanels: 60,
+  /** gemm's arguments, then packed (op(B) from packPanels; split as gemm) */
+  gemmPrepacked: 61,
 } as const;
 export type TaskId = (typeof TASK)[keyof typeof TASK];
 

@@ -85,6 +85,11 @@ export class WasmHeap {
     return this.live.size;
   }
 
+  /** Bytes the memory may grow to. */
+  get maxBytes(): number {
+    return this.maxPages * PAGE_BYTES;
+  }
+
   /** Bytes handed out so far by the bump region (live plus pooled blocks). */
   usedBytes(): number {
     return this.top;

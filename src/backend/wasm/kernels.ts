@@ -38,6 +38,10 @@ export interface KernelExports {
   sparseSlicePack(columns: number, k: number): number;
   /** Columns per packed sliver of the sparse paths in this build. */
   sparseSliverWidth(): number;
+  /** Floats of a dense product's op(B) packed ahead of time (n columns, depth k). */
+  packedPanelsFloats(n: number, k: number): number;
+  /** 1 when the dense GEMM packs op(B) for this product (not a direct or dot-product path), else 0. */
+  gemmPacksB(m: number, n: number, k: number, transA: number, transB: number): number;
 }
 
 export { KERNELS_MAX_PAGES };
@@ -149,6 +153,8 @@ export async function instantiateKernels(module: WasmModule, memory: WasmMemory)
   const sparseOwnPackB = exportedFunction(instance.exports, 'sparseOwnPackB') as KernelExports['sparseOwnPackB'];
   const sparseSlicePack = exportedFunction(instance.exports, 'sparseSlicePack') as KernelExports['sparseSlicePack'];
   const sparseSliverWidth = exportedFunction(instance.exports, 'sparseSliverWidth') as KernelExports['sparseSliverWidth'];
+  const packedPanelsFloats = exportedFunction(instance.exports, 'packedPanelsFloats') as KernelExports['packedPanelsFloats'];
+  const gemmPacksB = exportedFunction(instance.exports, 'gemmPacksB') as KernelExports['gemmPacksB'];
   return {
     work,
     workOne,
@@ -159,5 +165,7 @@ export async function instantiateKernels(module: WasmModule, memory: WasmMemory)
     sparseOwnPackB,
     sparseSlicePack,
     sparseSliverWidth,
+    packedPanelsFloats,
+    gemmPacksB,
   };
 }

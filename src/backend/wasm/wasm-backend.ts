@@ -19,6 +19,7 @@ import {
   type GemmNonZeros,
   type UnaryOp,
   type UpsampleMode,
+  type VersionedOperand,
 } from '../backend.js';
 import {
   ACTIVATION_CODES,
@@ -44,6 +45,7 @@ import {
   type KernelExports,
   type KernelVariant,
 } from './kernels.js';
+import { PackedOperands } from './packed-operands.js';
 import { ThreadPool } from './thread-pool.js';
 import { CONTROL_BYTES } from './worker-source.js';
 
@@ -142,6 +144,15 @@ function fusedBlock(depth: number, plane: number): number {
 }
 
 /**
+ * Rows per chunk of a product split by rows whose B is kept packed (GemmArgs.frozenB): no chunk
+ * repacks B, so chunks of one 64-row block balance two threads better than three chunks each.
+ * Timed on W3's first product (1000×784·784×512ᵀ, MNIST rows, the mostly-zero-A path) on 2
+ * threads beside another busy process, best of 80: 3.43–3.57 ms with 16 chunks against 3.76–3.85
+ * with 6 (32 chunks: 4.05); W3's second, dense product gave the same best either way and a lower
+ * median with more chunks (1.64 against 1.77 ms).
+ */
+const KEPT_COPY_CHUNK_ROWS = 64;
+/**
  * im2col/col2im take the tap-table path when output rows are shorter than this (measured on W2's
  * stride-2 layers, rows of 7 and 14: 2.5–3× faster than the row loops; from rows of about 28,
  * and for stride 1, the row loops' contiguous copies are as fast or faster).
@@ -200,6 +211,8 @@ export class WasmBackend implements Backend {
   private deferred: AdamSlot[] = [];
   private deferredArgs: AdamArgs | null = null;
   private sideTable: Float32Array | null = null;
+  /** Weights kept packed between inference products (GemmArgs.frozenB). */
+  readonly packedOperands: PackedOperands;
 
   private constructor(
     private readonly heap: WasmHeap,
@@ -217,6 +230,7 @@ export class WasmBackend implements Backend {
     this.args = heap.float64View(job + JOB_ARGS_OFFSET, ARG_SLOTS + MAX_CHUNKS);
     this.sideHeader = heap.int32View(pool.background, 4);
     this.sideArgs = heap.float64View(pool.background + JOB_ARGS_OFFSET, ARG_SLOTS);
+    this.packedOperands = new PackedOperands(heap);
   }
 
   /**
@@ -257,7 +271,7 @@ export class WasmBackend implements Backend {
     return this.heap.liveBlocks();
   }
 
-  gemm({ a, b, c, m, n, k, transA, transB, alpha, beta, nonZeros }: GemmArgs): void {
+  gemm({ a, b, c, m, n, k, transA, transB, alpha, beta, nonZeros, frozenB }: GemmArgs): void {
     need(a, m * k, 'gemm A');
     need(b, k * n, 'gemm B');
     need(c, m * n, 'gemm C');
@@ -265,9 +279,10 @@ export class WasmBackend implements Backend {
     const threads = this.pool.activeThreads;
     const parallel = threads > 1 && 2 * m * n * k >= GEMM_PARALLEL_FLOPS;
     const sparseEligible = k > 0 && alpha !== 0;
-    const limitA = !sparseEligible || transA || n < SPARSE_MIN_COLUMNS ? 0 : this.sparseLimit('a', m, n);
+    const limitA = !sparseEligible || transA || n < SPARSE_MIN_COLUMNS ? 0 : this.sparseLimit('a', m, n, frozenB !== undefined);
     if (limitA > 0 && this.countA(a, m * k, nonZeros) <= limitA * m * k) {
-      this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
+      if (frozenB) this.gemmSparseFrozen(frozenB, a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
+      else this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
       return;
     }
     const limitB =
@@ -283,9 +298,15 @@ export class WasmBackend implements Backend {
     // Split the longer side of C (in micro-tiles of 4 rows or 8 columns) into chunks.
     const splitRows = m / 4 > n / 8 ? 1 : 0;
     const tiles = splitRows ? Math.ceil(m / 4) : Math.ceil(n / 8);
-    const chunks = parallel ? Math.min(tiles, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS) : 1;
+    const panels = frozenB && alpha !== 0 ? this.frozenPanels(frozenB, b, m, n, k, transA, transB) : null;
+    // With B kept packed and rows split, no chunk packs a shared operand: cut finer.
+    const wanted =
+      panels && splitRows
+        ? Math.max(threads * GEMM_CHUNKS_PER_THREAD, Math.ceil(m / KEPT_COPY_CHUNK_ROWS))
+        : threads * GEMM_CHUNKS_PER_THREAD;
+    const chunks = parallel ? Math.min(tiles, wanted, MAX_CHUNKS) : 1;
     this.exec(
-      TASK.gemm,
+      panels ? TASK.gemmPrepacked : TASK.gemm,
       chunks,
       this.ptr(a),
       this.ptr(b),
@@ -300,6 +321,33 @@ export class WasmBackend implements Backend {
       this.scratch,
       this.scratchStride,
       splitRows,
+      panels ? this.ptr(panels) : 0,
+    );
+  }
+
+  /**
+   * The kept packed copy of a frozen B for the dense path (asm/gemm-prepacked.ts), or null when
+   * this product packs no B (gemm's direct and dot-product paths).
+   */
+  private frozenPanels(
+    frozen: VersionedOperand,
+    b: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+  ): Float32Array | null {
+    if (this.exports.gemmPacksB(m, n, k, transA ? 1 : 0, transB ? 1 : 0) === 0) return null;
+    const slivers = Math.ceil(n / 8); // asm/gemm.ts NR
+    return this.packedOperands.get(
+      frozen,
+      b,
+      'panels',
+      `${n}×${k}${transB ? 'ᵀ' : ''}`,
+      this.exports.packedPanelsFloats(n, k),
+      () => this.settle(),
+      (copy) => this.exec(TASK.packPanels, this.chunks(n * k, slivers), this.ptr(b), n, k, transB ? 1 : 0, this.ptr(copy)),
     );
   }
 
@@ -363,13 +411,14 @@ export class WasmBackend implements Backend {
    * Largest density of A (side 'a') or B (side 'b') for which the sparse path is faster on an
    * m×n product: it depends on the kernel build and the shape, never on the thread count.
    */
-  private sparseLimit(side: 'a' | 'b', m: number, n: number): number {
+  private sparseLimit(side: 'a' | 'b', m: number, n: number, prepacked = false): number {
     if (this.sparseLimits !== undefined) return this.sparseLimits[side];
     if (this.kernels === 'simd') return side === 'a' ? SIMD_SPARSE_A_DENSITY : SIMD_SPARSE_B_DENSITY;
     // A: its compressed rows sweep the n columns of packed op(B); B: its compressed columns sweep
     // the m rows of packed op(A).
     const width = this.exports.sparseSliverWidth();
-    return side === 'a' ? relaxedSparseLimit(n, m, width) : relaxedSparseLimit(m, n, width);
+    // A B kept packed (frozenB) costs no packing: as if its packing were shared by endless rows.
+    return side === 'a' ? relaxedSparseLimit(n, prepacked ? Infinity : m, width) : relaxedSparseLimit(m, n, width);
   }
 
   /**
@@ -484,6 +533,64 @@ export class WasmBackend implements Backend {
         0,
       );
     });
+  }
+
+  /**
+   * gemmSparse with op(B) a weight kept packed between calls (packed-operands.ts): the same
+   * slivers swept by the same kernel, so the same bits (how rows are cut into chunks changes no
+   * sum). No chunk packs anything, so chunks are cut finer than when B is packed for the call
+   * (KEPT_COPY_CHUNK_ROWS).
+   */
+  private gemmSparseFrozen(
+    frozen: VersionedOperand,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+    transB: boolean,
+    alpha: number,
+    beta: number,
+    threads: number,
+  ): void {
+    const layout = `${n}×${k}${transB ? 'ᵀ' : ''}`;
+    const floats = this.exports.packedSliversFloats(n, k);
+    const slivers = Math.ceil(n / this.exports.sparseSliverWidth());
+    const packed = this.packedOperands.get(
+      frozen,
+      b,
+      'slivers',
+      layout,
+      floats,
+      () => this.settle(),
+      (copy) => this.exec(TASK.packSlivers, Math.min(this.pool.activeThreads, slivers), this.ptr(b), n, k, transB ? 1 : 0, this.ptr(copy)),
+    );
+    if (packed === null) {
+      this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, threads);
+      return;
+    }
+    const chunks = Math.min(MAX_CHUNKS, Math.max(threads, Math.ceil(m / KEPT_COPY_CHUNK_ROWS)));
+    this.exec(
+      TASK.gemmSparse,
+      threads > 1 ? chunks : 1,
+      this.ptr(a),
+      this.ptr(packed),
+      this.ptr(c),
+      m,
+      n,
+      k,
+      alpha,
+      beta,
+      this.scratch,
+      this.scratchStride,
+      0,
+      0,
+    );
+  }
+
+  forgetOperand(operand: VersionedOperand): void {
+    this.packedOperands.forget(operand);
   }
 
   /**
