@@ -2,11 +2,12 @@
  * Per-channel kernels over [batch, channels, plane] tensors (NCHW with the spatial axes
  * flattened): the bias add, and a convolution's bias + activation fused forward and backward.
  *
- * channelBias and channelBiasActivation split by planes (rows of the [batch·channels, plane]
- * view) [r0, r1); each plane is one contiguous run with one bias value. channelActivationBackward
- * splits by channels [c0, c1) so each chunk owns its dbias entries, and sums each plane in float64
- * (as sumCols does) and the planes of a channel in sample order in float32 (as sumRows does): the
- * same bits as the activation backward followed by those two sums. `out` may alias `x`, `dx` `dy`.
+ * All three split by planes (rows of the [batch·channels, plane] view) [r0, r1); each plane is one
+ * contiguous run with one bias value, so a chunk streams one contiguous range and shares no cache
+ * line with the next one but at its ends. channelActivationBackward sums each plane in float64 (as
+ * sumCols does) into one float32 total per plane; the caller adds the totals of a channel in sample
+ * order in float32 (sumRows over the [batch, channels] totals): the same bits as the activation
+ * backward followed by those two sums, whatever the chunking. `out` may alias `x`, `dx` `dy`.
  */
 
 import { at } from './address';
@@ -62,33 +63,29 @@ function channelBiasActivationLoop(
 // @ts-ignore: decorator
 @inline
 function channelActivationBackwardLoop(
-  act: i32, dy: usize, pre: usize, y: usize, batch: i32, channels: i32, plane: i32, alpha: f32,
-  dx: usize, dbias: usize, c0: i32, c1: i32,
+  act: i32, dy: usize, pre: usize, y: usize, plane: i32, alpha: f32, dx: usize, totals: usize, r0: i32, r1: i32,
 ): void {
   const va = f32x4.splat(alpha);
-  if (dbias != 0) memory.fill(at(dbias, c0), 0, <usize>(c1 - c0) << 2);
-  for (let n = 0; n < batch; n++) {
-    for (let c = c0; c < c1; c++) {
-      const base = (n * channels + c) * plane;
-      let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
-      let l = 0;
-      for (; l + 4 <= plane; l += 4) {
-        const i = base + l;
-        const d = f32x4.mul(v128.load(at(dy, i)), slope(act, va, v128.load(at(pre, i)), v128.load(at(y, i))));
-        v128.store(at(dx, i), d);
-        acc0 = f64x2.add(acc0, f64x2.promote_low_f32x4(d));
-        acc1 = f64x2.add(acc1, f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1)));
-      }
-      let total = f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1) + f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1);
-      for (; l < plane; l++) {
-        const i = base + l;
-        const s = lane0(slope(act, va, f32x4.splat(load<f32>(at(pre, i))), f32x4.splat(load<f32>(at(y, i)))));
-        const d = load<f32>(at(dy, i)) * s;
-        store<f32>(at(dx, i), d);
-        total += <f64>d;
-      }
-      if (dbias != 0) store<f32>(at(dbias, c), load<f32>(at(dbias, c)) + <f32>total);
+  for (let r = r0; r < r1; r++) {
+    const base = r * plane;
+    let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
+    let l = 0;
+    for (; l + 4 <= plane; l += 4) {
+      const i = base + l;
+      const d = f32x4.mul(v128.load(at(dy, i)), slope(act, va, v128.load(at(pre, i)), v128.load(at(y, i))));
+      v128.store(at(dx, i), d);
+      acc0 = f64x2.add(acc0, f64x2.promote_low_f32x4(d));
+      acc1 = f64x2.add(acc1, f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1)));
     }
+    let total = f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1) + f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1);
+    for (; l < plane; l++) {
+      const i = base + l;
+      const s = lane0(slope(act, va, f32x4.splat(load<f32>(at(pre, i))), f32x4.splat(load<f32>(at(y, i)))));
+      const d = load<f32>(at(dy, i)) * s;
+      store<f32>(at(dx, i), d);
+      total += <f64>d;
+    }
+    if (totals != 0) store<f32>(at(totals, r), <f32>total);
   }
 }
 
@@ -112,21 +109,20 @@ export function channelBiasActivation(
 }
 
 /**
- * dx = dy·act'(pre, y) for channels [c0, c1) of every sample and, when dbias ≠ 0,
- * dbias[c] = Σ_n Σ_l dx[n, c, l] over the same channels.
+ * dx = dy·act'(pre, y) for planes [r0, r1) of the [batch·channels, plane] view and, when
+ * totals ≠ 0, totals[r] = Σ_l dx[r, l] (float64, rounded once to float32).
  */
 export function channelActivationBackward(
-  dy: usize, pre: usize, y: usize, batch: i32, channels: i32, plane: i32, act: i32, alpha: f32,
-  dx: usize, dbias: usize, c0: i32, c1: i32,
+  dy: usize, pre: usize, y: usize, plane: i32, act: i32, alpha: f32, dx: usize, totals: usize, r0: i32, r1: i32,
 ): void {
   switch (act) {
-    case ACT_IDENTITY: channelActivationBackwardLoop(ACT_IDENTITY, dy, pre, y, batch, channels, plane, alpha, dx, dbias, c0, c1); break;
-    case ACT_RELU: channelActivationBackwardLoop(ACT_RELU, dy, pre, y, batch, channels, plane, alpha, dx, dbias, c0, c1); break;
-    case ACT_LEAKY_RELU: channelActivationBackwardLoop(ACT_LEAKY_RELU, dy, pre, y, batch, channels, plane, alpha, dx, dbias, c0, c1); break;
-    case ACT_ELU: channelActivationBackwardLoop(ACT_ELU, dy, pre, y, batch, channels, plane, alpha, dx, dbias, c0, c1); break;
-    case ACT_GELU: channelActivationBackwardLoop(ACT_GELU, dy, pre, y, batch, channels, plane, alpha, dx, dbias, c0, c1); break;
-    case ACT_SIGMOID: channelActivationBackwardLoop(ACT_SIGMOID, dy, pre, y, batch, channels, plane, alpha, dx, dbias, c0, c1); break;
-    case ACT_TANH: channelActivationBackwardLoop(ACT_TANH, dy, pre, y, batch, channels, plane, alpha, dx, dbias, c0, c1); break;
-    default: channelActivationBackwardLoop(ACT_SOFTPLUS, dy, pre, y, batch, channels, plane, alpha, dx, dbias, c0, c1);
+    case ACT_IDENTITY: channelActivationBackwardLoop(ACT_IDENTITY, dy, pre, y, plane, alpha, dx, totals, r0, r1); break;
+    case ACT_RELU: channelActivationBackwardLoop(ACT_RELU, dy, pre, y, plane, alpha, dx, totals, r0, r1); break;
+    case ACT_LEAKY_RELU: channelActivationBackwardLoop(ACT_LEAKY_RELU, dy, pre, y, plane, alpha, dx, totals, r0, r1); break;
+    case ACT_ELU: channelActivationBackwardLoop(ACT_ELU, dy, pre, y, plane, alpha, dx, totals, r0, r1); break;
+    case ACT_GELU: channelActivationBackwardLoop(ACT_GELU, dy, pre, y, plane, alpha, dx, totals, r0, r1); break;
+    case ACT_SIGMOID: channelActivationBackwardLoop(ACT_SIGMOID, dy, pre, y, plane, alpha, dx, totals, r0, r1); break;
+    case ACT_TANH: channelActivationBackwardLoop(ACT_TANH, dy, pre, y, plane, alpha, dx, totals, r0, r1); break;
+    default: channelActivationBackwardLoop(ACT_SOFTPLUS, dy, pre, y, plane, alpha, dx, totals, r0, r1);
   }
 }

@@ -400,10 +400,11 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
       break;
     }
     case T_CHANNEL_ACT_BACK: {
-      const channels = argI(job, 4);
+      // Split over planes, in runs of 16 so a chunk's ends fall on whole cache lines.
+      const planes = argI(job, 3);
       channelActivationBackward(
-        argP(job, 0), argP(job, 1), argP(job, 2), argI(job, 3), channels, argI(job, 5), argI(job, 6), argS(job, 7),
-        argP(job, 8), argP(job, 9), sliceStart(channels, chunk, count, 1), sliceStart(channels, chunk + 1, count, 1),
+        argP(job, 0), argP(job, 1), argP(job, 2), argI(job, 4), argI(job, 5), argS(job, 6), argP(job, 7), argP(job, 8),
+        sliceStart(planes, chunk, count, 16), sliceStart(planes, chunk + 1, count, 16),
       );
       break;
     }

@@ -811,21 +811,29 @@ export class WasmBackend implements Backend {
     need(y, n, 'channelActivationBackward y');
     need(dx, n, 'channelActivationBackward dx');
     if (dbias) need(dbias, channels, 'channelActivationBackward dbias');
-    // Split by channels, so each chunk owns its dbias entries.
-    this.exec(
-      TASK.channelActivationBackward,
-      this.chunks(n * activationCost(act), channels),
-      this.ptr(dy),
-      this.ptr(pre),
-      this.ptr(y),
-      batch,
-      channels,
-      plane,
-      ACTIVATION_CODES[act],
-      alpha,
-      this.ptr(dx),
-      this.optPtr(dbias),
-    );
+    // Split by planes (contiguous runs, whichever thread takes them); each plane leaves its sum in
+    // `totals`, and the sums of a channel are added in sample order afterwards, so the bits do not
+    // depend on the chunking.
+    const planes = batch * channels;
+    const totals = dbias ? this.heap.alloc(planes, true) : null;
+    try {
+      this.exec(
+        TASK.channelActivationBackward,
+        this.chunks(n * activationCost(act), planes / 16),
+        this.ptr(dy),
+        this.ptr(pre),
+        this.ptr(y),
+        planes,
+        plane,
+        ACTIVATION_CODES[act],
+        alpha,
+        this.ptr(dx),
+        this.optPtr(totals),
+      );
+      if (dbias && totals) this.sumRows(totals, batch, channels, dbias);
+    } finally {
+      if (totals) this.heap.release(totals);
+    }
   }
 
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
