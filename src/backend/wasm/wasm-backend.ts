@@ -516,23 +516,23 @@ export class WasmBackend implements Backend {
     }
     this.withSlivers(b, n, k, transB, threads, (packed) => {
       const chunks = Math.min(m, threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS);
-      this.exec(
-        TASK.gemmSparse,
-        threads > 1 ? chunks : 1,
-        this.ptr(a),
-        packed,
-        this.ptr(c),
-        m,
-        n,
-        k,
-        alpha,
-        beta,
-        this.scratch,
-        this.scratchStride,
-        0,
-        0,
-      );
+      this.sweepSlivers(a, packed, c, m, n, k, alpha, beta, threads > 1 ? chunks : 1);
     });
+  }
+
+  /** The mostly-zero-A product over op(B) already packed into slivers at `packed`. */
+  private sweepSlivers(
+    a: Float32Array,
+    packed: number,
+    c: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    beta: number,
+    chunks: number,
+  ): void {
+    this.exec(TASK.gemmSparse, chunks, this.ptr(a), packed, this.ptr(c), m, n, k, alpha, beta, this.scratch, this.scratchStride, 0, 0);
   }
 
   /**
@@ -571,22 +571,7 @@ export class WasmBackend implements Backend {
       return;
     }
     const chunks = Math.min(MAX_CHUNKS, Math.max(threads, Math.ceil(m / KEPT_COPY_CHUNK_ROWS)));
-    this.exec(
-      TASK.gemmSparse,
-      threads > 1 ? chunks : 1,
-      this.ptr(a),
-      this.ptr(packed),
-      this.ptr(c),
-      m,
-      n,
-      k,
-      alpha,
-      beta,
-      this.scratch,
-      this.scratchStride,
-      0,
-      0,
-    );
+    this.sweepSlivers(a, this.ptr(packed), c, m, n, k, alpha, beta, threads > 1 ? chunks : 1);
   }
 
   forgetOperand(operand: VersionedOperand): void {
