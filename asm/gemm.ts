@@ -45,7 +45,7 @@ export function gemmScratchFloats(): i32 {
 }
 
 // Packs alpha·op(A)[i0..i0+mc, p0..p0+kc] into MR-tall slivers: dst[s][p][r] (zero padding).
-export function packA(
+function packA(
   a: usize, m: i32, k: i32, transA: bool, alpha: f32,
   i0: i32, mc: i32, p0: i32, kc: i32, dst: usize,
 ): void {
@@ -169,7 +169,7 @@ export function packB(
 // vectors and the A broadcasts in registers (V8 gives wasm 15 xmm registers; 6×8 spills).
 // @ts-ignore: decorator
 @inline
-export function microKernel(
+function microKernel(
   kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool, t: usize,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -240,11 +240,13 @@ export function scaleC(c: usize, n: i32, m0: i32, m1: i32, n0: i32, n1: i32, bet
 /**
  * C[m0..m1, n0..n1] = alpha · op(A) · op(B) + beta · C over that sub-block.
  * Pointers are byte offsets of float32 arrays; `scratch` holds gemmScratchFloats() floats.
+ * `packed`, when not 0, holds op(B) packed ahead of time (gemm-prepacked.ts packPanels), which
+ * the packed path reads instead of packing B; the other paths read `b`.
  */
 export function gemm(
   a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
   transA: i32, transB: i32, alpha: f32, beta: f32,
-  m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize,
+  m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize, packed: usize = 0,
 ): void {
   if (m1 <= m0 || n1 <= n0) return;
   if (k == 0 || alpha == 0) {
@@ -258,16 +260,31 @@ export function gemm(
     return;
   }
   if (beta != 0 && beta != 1) scaleC(c, n, m0, m1, n0, n1, beta);
-  // One tiny dimension: packing would cost as much as the arithmetic (see gemm-direct.ts).
-  if (transB == 0 && useDirect(m, k)) {
+  if (takesDirect(m, k, transB != 0)) {
     gemmDirect(a, b, c, m, n, k, transA != 0, alpha, beta != 0, m0, m1, n0, n1);
     return;
   }
-  if (transA == 0 && transB != 0 && useDot(n, k)) {
+  if (takesDot(n, k, transA != 0, transB != 0)) {
     gemmDot(a, b, c, n, k, alpha, beta != 0, m0, m1, n0, n1);
     return;
   }
-  gemmPacked(a, b, c, m, n, k, transA != 0, transB != 0, alpha, beta != 0, m0, m1, n0, n1, 0, k, scratch);
+  gemmPacked(a, b, c, m, n, k, transA != 0, transB != 0, alpha, beta != 0, m0, m1, n0, n1, 0, k, scratch, packed);
+}
+
+// One tiny dimension: packing would cost as much as the arithmetic (see gemm-direct.ts).
+export function takesDirect(m: i32, k: i32, transB: bool): bool {
+  return !transB && useDirect(m, k);
+}
+
+// A thin transposed product: dot products along k (see gemm-direct.ts).
+export function takesDot(n: i32, k: i32, transA: bool, transB: bool): bool {
+  return !transA && transB && useDot(n, k);
+}
+
+/** Depth of gemmPacked's k slices over `depth`: equal slices of at most KC (784 → 2 × 392, not 512 + 272), so every micro-kernel call stays long. */
+export function sliceDepth(depth: i32): i32 {
+  const kSlices = (depth + KC - 1) / KC;
+  return (depth + kSlices - 1) / kSlices;
 }
 
 /**
@@ -278,15 +295,14 @@ export function gemm(
 export function gemmPacked(
   a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
   transA: bool, transB: bool, alpha: f32, accumulate: bool,
-  m0: i32, m1: i32, n0: i32, n1: i32, kLo: i32, kHi: i32, scratch: usize,
+  m0: i32, m1: i32, n0: i32, n1: i32, kLo: i32, kHi: i32, scratch: usize, packed: usize = 0,
 ): void {
   const pA = scratch;
   const pB = scratch + (<usize>A_BLOCK_FLOATS << 2);
   const tile = pB + (<usize>(KC * NC) << 2);
-  const depth = kHi - kLo;
-  // Equal k slices (784 → 2 × 392, not 512 + 272) keep every micro-kernel call long.
-  const kSlices = (depth + KC - 1) / KC;
-  const kStep = (depth + kSlices - 1) / kSlices;
+  const kStep = sliceDepth(kHi - kLo);
+  // A kept copy of op(B) (whole depth only: kLo = 0, kHi = k) is laid out slice by slice.
+  const nPad = (n + NR - 1) / NR * NR;
   // Rows per A block: all of them when they fit, else equal blocks of whole micro-tiles.
   const rowsFit = max(MR, (A_BLOCK_FLOATS / kStep) & ~(MR - 1));
   const rowBlocks = (m1 - m0 + rowsFit - 1) / rowsFit;
@@ -299,10 +315,12 @@ export function gemmPacked(
       packA(a, m, k, transA, alpha, i0, mc, p0, kc, pA);
       for (let j0 = n0; j0 < n1; j0 += NC) {
         const nc = min(NC, n1 - j0);
-        packB(b, n, k, transB, j0, nc, p0, kc, pB);
+        let panel = pB;
+        if (packed != 0) panel = packed + ((<usize>p0 * <usize>nPad + <usize>j0 * <usize>kc) << 2);
+        else packB(b, n, k, transB, j0, nc, p0, kc, pB);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
-          const pb = pB + (<usize>(jr * kc) << 2);
+          const pb = panel + (<usize>(jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
             const cp = c + ((<usize>(i0 + ir) * <usize>n + <usize>(j0 + jr)) << 2);

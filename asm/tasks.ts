@@ -22,7 +22,7 @@ import { channelColumnsGrad, channelsToColumns, columnsToChannels } from './conv
 import { channelsToImage } from './conv-fused';
 import { gemm, MR, NR, scaleC } from './gemm';
 import { addPartials, gemmDepthGroup } from './gemm-depth';
-import { gemmPrepacked, packPanels } from './gemm-prepacked';
+import { packPanels } from './gemm-prepacked';
 import { gemmSparseA, gemmSparseB, packSlivers, SW } from './gemm-sparse';
 
 export const ARG_SLOTS = 32;
@@ -73,9 +73,8 @@ const T_CHANNEL_BIAS_ACT = 55;
 const T_CHANNEL_ACT_BACK = 56;
 // A transposed convolution's column product folded into its images (conv-fused.ts).
 const T_CHANNELS_TO_IMAGE = 57;
-// A weight's op(B) packed ahead of time, and the packed GEMM reading it (gemm-prepacked.ts).
+// A weight's op(B) packed ahead of time for T_GEMM (gemm-prepacked.ts).
 const T_PACK_PANELS = 60;
-const T_GEMM_PREPACKED = 61;
 
 // @ts-ignore: decorator
 @inline
@@ -155,6 +154,8 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
         argP(job, 0), argP(job, 1), argP(job, 2), m, n, argI(job, 5),
         argI(job, 6), argI(job, 7), argS(job, 8), argS(job, 9),
         splitRows ? lo : 0, splitRows ? hi : m, splitRows ? 0 : lo, splitRows ? n : hi, scratch,
+        // A kept copy of op(B) (packPanels), or 0 to pack it here.
+        argP(job, 13),
       );
       break;
     }
@@ -162,21 +163,6 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
       const n = argI(job, 1);
       const slivers = (n + NR - 1) / NR;
       packPanels(argP(job, 0), n, argI(job, 2), argI(job, 3) != 0, sliceStart(slivers, chunk, count, 1), sliceStart(slivers, chunk + 1, count, 1), argP(job, 4));
-      break;
-    }
-    case T_GEMM_PREPACKED: {
-      // As T_GEMM, with the kept copy of op(B) in argument 13.
-      const m = argI(job, 3), n = argI(job, 4);
-      const scratch = argP(job, 10) + <usize>t * argP(job, 11);
-      const splitRows = argI(job, 12) != 0;
-      const unit = splitRows ? MR : NR;
-      const lo = sliceStart(splitRows ? m : n, chunk, count, unit);
-      const hi = sliceStart(splitRows ? m : n, chunk + 1, count, unit);
-      gemmPrepacked(
-        argP(job, 0), argP(job, 1), argP(job, 13), argP(job, 2), m, n, argI(job, 5),
-        argI(job, 6), argI(job, 7), argS(job, 8), argS(job, 9),
-        splitRows ? lo : 0, splitRows ? hi : m, splitRows ? 0 : lo, splitRows ? n : hi, scratch,
-      );
       break;
     }
     case T_UNARY: {

@@ -47,7 +47,7 @@ export const SPARSE_B_MAX_DEPTH = 1024;
 
 /** Task ids of asm/tasks.ts; the comment lists each task's float64 argument slots. */
 export const TASK = {
-  /** a, b, c, m, n, k, transA, transB, alpha, beta, scratch, scratchStride, splitRows */
+  /** a, b, c, m, n, k, transA, transB, alpha, beta, scratch, scratchStride, splitRows, packed op(B)|0 (packPanels) */
   gemm: 1,
   /** op, x, out, n */
   unary: 2,
@@ -132,10 +132,8 @@ export const TASK = {
    * scratchStride, buffer, bufferStride, channels, sparse, phases, block (split over blocks of samples)
    */
   channelsToImage: 57,
-  /** b, n, k, transB, packed (op(B) for gemmPrepacked, split over NR-wide slivers; numbered apart) */
+  /** b, n, k, transB, packed (op(B) for gemm's kept-copy argument, split over NR-wide slivers; numbered apart) */
   packPanels: 60,
-  /** gemm's arguments, then packed (op(B) from packPanels; split as gemm) */
-  gemmPrepacked: 61,
 } as const;
 export type TaskId = (typeof TASK)[keyof typeof TASK];
 

@@ -280,14 +280,13 @@ export class WasmBackend implements Backend {
     const parallel = threads > 1 && 2 * m * n * k >= GEMM_PARALLEL_FLOPS;
     const sparseEligible = k > 0 && alpha !== 0;
     const limitA = !sparseEligible || transA || n < SPARSE_MIN_COLUMNS ? 0 : this.sparseLimit('a', m, n, frozenB !== undefined);
-    if (limitA > 0 && this.countA(a, m * k, nonZeros) <= limitA * m * k) {
+    if (limitA > 0 && this.count('a', a, m * k, nonZeros) <= limitA * m * k) {
       if (frozenB) this.gemmSparseFrozen(frozenB, a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
       else this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
       return;
     }
-    const limitB =
-      !sparseEligible || transB || beta !== 0 || k > SPARSE_B_MAX_DEPTH || m < SPARSE_B_MIN_ROWS ? 0 : this.sparseLimit('b', m, n);
-    if (limitB > 0 && this.countB(b, k * n, nonZeros) <= limitB * k * n) {
+    const limitB = !sparseEligible || transB || beta !== 0 ? 0 : this.sparseBLimit(m, n, k);
+    if (limitB > 0 && this.count('b', b, k * n, nonZeros) <= limitB * k * n) {
       this.gemmSparseB(a, b, c, m, n, k, transA, alpha, parallel ? threads : 1);
       return;
     }
@@ -306,7 +305,7 @@ export class WasmBackend implements Backend {
         : threads * GEMM_CHUNKS_PER_THREAD;
     const chunks = parallel ? Math.min(tiles, wanted, MAX_CHUNKS) : 1;
     this.exec(
-      panels ? TASK.gemmPrepacked : TASK.gemm,
+      TASK.gemm,
       chunks,
       this.ptr(a),
       this.ptr(b),
@@ -351,19 +350,12 @@ export class WasmBackend implements Backend {
     );
   }
 
-  /** Non-zeros of A's first `size` elements: the caller's count when given, else counted and handed back. */
-  private countA(a: Float32Array, size: number, known: GemmNonZeros | undefined): number {
-    if (known?.a !== undefined) return known.a;
-    const count = this.nonZeros(a.subarray(0, size));
-    if (known) known.a = count;
-    return count;
-  }
-
-  /** The same for B. */
-  private countB(b: Float32Array, size: number, known: GemmNonZeros | undefined): number {
-    if (known?.b !== undefined) return known.b;
-    const count = this.nonZeros(b.subarray(0, size));
-    if (known) known.b = count;
+  /** Non-zeros of an operand's first `size` elements: the caller's count when given, else counted and handed back. */
+  private count(side: keyof GemmNonZeros, operand: Float32Array, size: number, known: GemmNonZeros | undefined): number {
+    const given = known?.[side];
+    if (given !== undefined) return given;
+    const count = this.nonZeros(operand.subarray(0, size));
+    if (known) known[side] = count;
     return count;
   }
 
@@ -419,6 +411,14 @@ export class WasmBackend implements Backend {
     const width = this.exports.sparseSliverWidth();
     // A B kept packed (frozenB) costs no packing: as if its packing were shared by endless rows.
     return side === 'a' ? relaxedSparseLimit(n, prepacked ? Infinity : m, width) : relaxedSparseLimit(m, n, width);
+  }
+
+  /**
+   * The density of B up to which an m×k·k×n product takes the mostly-zero-B path (0: never):
+   * shallow enough to compress B's columns, tall enough to amortise that.
+   */
+  private sparseBLimit(m: number, n: number, k: number): number {
+    return k > SPARSE_B_MAX_DEPTH || m < SPARSE_B_MIN_ROWS ? 0 : this.sparseLimit('b', m, n);
   }
 
   /**
@@ -1061,8 +1061,7 @@ export class WasmBackend implements Backend {
     const parallel = threads > 1 && 2 * depth * batch * plane * channels >= GEMM_PARALLEL_FLOPS;
     const block = this.fusedBlockSamples ?? fusedBlock(depth, plane);
     const chunks = parallel ? Math.min(Math.ceil(batch / block), threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS) : 1;
-    const eligible = channels > 0 && channels <= SPARSE_B_MAX_DEPTH && depth >= SPARSE_B_MIN_ROWS;
-    const limit = eligible ? this.sparseLimit('b', depth, batch * plane) : 0;
+    const limit = channels > 0 ? this.sparseBLimit(depth, batch * plane, channels) : 0;
     const sparse = limit > 0 && this.nonZeros(x.subarray(0, batch * channels * plane)) <= limit * batch * channels * plane;
     const phases = this.usesPhasePlanes(g);
     // Per thread (any thread may claim a chunk): packed W (sparse path), a block's swapped x, its
