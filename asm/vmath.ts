@@ -73,6 +73,9 @@ const K_Q7 = memory.data<f32>([-8.2441680133e-2, -8.2441680133e-2, -8.2441680133
 const K_Q8 = memory.data<f32>([4.1478157043e-2, 4.1478157043e-2, 4.1478157043e-2, 4.1478157043e-2], 16);
 const K_Q9 = memory.data<f32>([-1.3407493010e-2, -1.3407493010e-2, -1.3407493010e-2, -1.3407493010e-2], 16);
 const K_Q10 = memory.data<f32>([2.0302333869e-3, 2.0302333869e-3, 2.0302333869e-3, 2.0302333869e-3], 16);
+// vlog1pUnit's split between u - u²/2 and the polynomial, and the floor of its u² (2^-12, 2^-30).
+const K_LOG1P_SPLIT = memory.data<f32>([2.44140625e-4, 2.44140625e-4, 2.44140625e-4, 2.44140625e-4], 16);
+const K_LOG1P_FLOOR = memory.data<f32>([9.31322574615478515625e-10, 9.31322574615478515625e-10, 9.31322574615478515625e-10, 9.31322574615478515625e-10], 16);
 const K_MIN_NORMAL = memory.data<f32>([1.17549435e-38, 1.17549435e-38, 1.17549435e-38, 1.17549435e-38], 16);
 const K_TWO_23 = memory.data<f32>([8388608.0, 8388608.0, 8388608.0, 8388608.0], 16);
 const K_EXP_BITS = memory.data<i32>([126, 126, 126, 126], 16);
@@ -215,23 +218,36 @@ export function vlog(x: v128): v128 {
  * ulp of log1p). On [0, 1] log1p needs no range reduction (its nearest singularity, u = -1, is
  * as far away as the interval is long): unlike vlog, no exponent split, no fold and no select,
  * half the operations. The u + u²·Q form keeps the rounding of Q small against u.
+ *
+ * Below 2^-12 the cubic term u³/3 is under a third of an ulp of u, so u - u²/2 is log1p there;
+ * the polynomial runs on max(u, 2^-12) and that pair of terms is selected for small lanes. The
+ * point is speed, not accuracy: on small u Estrin's powers (u⁸ from u < 1.8e-5, i.e. logits
+ * below -11, which most of a trained autoencoder's background pixels give) underflow, and every
+ * underflowing vector operation takes a slow microcoded path on x86 (a BCE pass over such
+ * logits ran 3× as long). For u < 2^-30, u²/2 is far below half an ulp of u; the square is
+ * taken as u·2^-30 there so it underflows only where u itself is nearly denormal.
  */
 // @ts-ignore: decorator
 @inline
 export function vlog1pUnit(u: v128): v128 {
-  const u2 = f32x4.mul(u, u);
+  const split = lanes(K_LOG1P_SPLIT);
+  // pmax keeps a NaN u (its first operand); such lanes take the polynomial below.
+  const uc = f32x4.pmax(u, split);
+  const u2 = f32x4.mul(uc, uc);
   const u4 = f32x4.mul(u2, u2);
   const u8 = f32x4.mul(u4, u4);
   // Estrin's scheme (file header): term pairs, then powers of u².
-  const q01 = pair(u, K_Q1, K_Q2);
-  const q23 = pair(u, K_Q3, K_Q4);
-  const q45 = pair(u, K_Q5, K_Q6);
-  const q67 = pair(u, K_Q7, K_Q8);
-  const q89 = pair(u, K_Q9, K_Q10);
+  const q01 = pair(uc, K_Q1, K_Q2);
+  const q23 = pair(uc, K_Q3, K_Q4);
+  const q45 = pair(uc, K_Q5, K_Q6);
+  const q67 = pair(uc, K_Q7, K_Q8);
+  const q89 = pair(uc, K_Q9, K_Q10);
   const q03 = madd(q23, u2, q01);
   const q47 = madd(q67, u2, q45);
   const q = madd(q89, u8, madd(q47, u4, q03));
-  return madd(u2, q, u);
+  const wide = madd(u2, q, uc);
+  const halfSquare = f32x4.mul(u, f32x4.mul(f32x4.pmax(u, lanes(K_LOG1P_FLOOR)), lanes(K_HALF)));
+  return v128.bitselect(f32x4.sub(u, halfSquare), wide, f32x4.lt(u, split));
 }
 
 /** e^x - 1 per lane, accurate near 0 (Taylor series for |x| < 0.5). */
