@@ -224,8 +224,7 @@ export function vlog(x: v128): v128 {
  * point is speed, not accuracy: on small u Estrin's powers (u⁸ from u < 1.8e-5, i.e. logits
  * below -11, which most of a trained autoencoder's background pixels give) underflow, and every
  * underflowing vector operation takes a slow microcoded path on x86 (a BCE pass over such
- * logits ran 3× as long). For u < 2^-30, u²/2 is far below half an ulp of u; the square is
- * taken as u·2^-30 there so it underflows only where u itself is nearly denormal.
+ * logits ran 3× as long). For u < 2^-30, u²/2 is far below half an ulp of u, and u is log1p.
  */
 // @ts-ignore: decorator
 @inline
@@ -246,8 +245,11 @@ export function vlog1pUnit(u: v128): v128 {
   const q47 = madd(q67, u2, q45);
   const q = madd(q89, u8, madd(q47, u4, q03));
   const wide = madd(u2, q, uc);
-  const halfSquare = f32x4.mul(u, f32x4.mul(f32x4.pmax(u, lanes(K_LOG1P_FLOOR)), lanes(K_HALF)));
-  return v128.bitselect(f32x4.sub(u, halfSquare), wide, f32x4.lt(u, split));
+  // The square of max(u, 2^-30) never underflows; below 2^-30, log1p(u) rounds to u itself.
+  const floor = lanes(K_LOG1P_FLOOR);
+  const us = f32x4.pmax(u, floor);
+  const narrow = v128.bitselect(u, f32x4.sub(us, f32x4.mul(us, f32x4.mul(us, lanes(K_HALF)))), f32x4.lt(u, floor));
+  return v128.bitselect(narrow, wide, f32x4.lt(u, split));
 }
 
 /** e^x - 1 per lane, accurate near 0 (Taylor series for |x| < 0.5). */
