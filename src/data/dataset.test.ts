@@ -19,6 +19,18 @@ describe('assertFinite', () => {
     expect(() => assertFinite(m, 'i.npy')).toThrow(/i\.npy: row 0, column 1 holds -Infinity \(or a value beyond the float32 range/);
     expect(() => assertFinite(m, 'i.npy')).toThrow(LatentError);
   });
+
+  it('finds one bad value wherever it lies, among many finite ones', () => {
+    // Every position of the four-way sums and of the tail, for each kind of bad value.
+    const length = 4 * 25 + 3;
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      for (let at = 0; at < length; at++) {
+        const data = new Float32Array(length).map((_, i) => (i % 7) - 3.5);
+        data[at] = bad;
+        expect(() => assertFinite(matrix(data, length, 1), 'many.npy')).toThrow(`many.npy: row ${at}, column 0 holds`);
+      }
+    }
+  });
 });
 
 describe('assertNotEmpty and defaultColumnNames', () => {
