@@ -192,8 +192,10 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
 
   // Weights known to give a finite loss, copied just before a step changes them, on the first
   // step and every ROLLBACK_INTERVAL steps: a step can make the next loss diverge, and these are
-  // then put back. None before the first step.
-  const lastGood = params.map((p) => new Float32Array(p.size));
+  // then put back. None before the first step. They are buffers of the parameters' backend, given
+  // back when training ends: its pool hands the same memory to the next fit, where fresh arrays
+  // took a page fault per 4 KiB on their first copy (11 ms of a 32-step W1 epoch, 3%).
+  const lastGood = params.map((p) => p.backend.alloc(p.size, true));
   let lastGoodAt: { epoch: number; step: number } | null = null;
   const trainRows = stream?.trainRows ?? train.rows;
   const batches = Math.ceil(trainRows / batchSize);
@@ -372,6 +374,7 @@ export async function fit(model: Autoencoder, x: Matrix, options: FitOptions = {
     }
   } finally {
     optimizer.dispose();
+    params.forEach((p, i) => p.backend.release(lastGood[i]!));
   }
   if (options.earlyStopping?.restoreBestWeights && bestWeights) {
     restore(model, bestWeights);
