@@ -85,9 +85,12 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, act: Acti
     // a weight made for this call (not persistent: a layer's parameters are).
     ...(inference && weight.isPersistent ? { frozenB: weight } : {}),
   });
-  if (inference) {
-    // Inference: activate in place, one buffer per layer.
-    backend.biasActivation(pre.data, bias ? bias.data : null, batch, outFeatures, act, alpha, pre.data);
+  if (inference || act === 'identity') {
+    // Inference: activate in place, one buffer per layer. The identity's backward reads neither
+    // the pre-activation nor the output, so in training too the bias goes into the product in
+    // place and that one buffer is the output (W1's 128×784 logits: one pass and buffer fewer).
+    if (bias || act !== 'identity') backend.biasActivation(pre.data, bias ? bias.data : null, batch, outFeatures, act, alpha, pre.data);
+    if (!inference) record('linear', inputs, pre, { act, alpha, pre, inputNonZeros: inputNonZeros.a });
     return pre;
   }
   const y = Tensor.empty([batch, outFeatures]);
