@@ -4,22 +4,12 @@
  * none are left. A thread that wakes late (a busy machine) finds nothing and costs nothing: the
  * caller waits only for chunks that were actually claimed, never for an idle worker.
  *
- * Job layout (bytes from `job`): i32 task id at 0; i32 ticket at 4 = chunks << 16 | chunks
- * claimed; i32 count of finished chunks at 8; i32 ends at 12 = claims taken from the back << 16 |
- * claims taken from the front; float64 arguments at 16 (ARG_SLOTS of them); float64 per-chunk
- * partial results after them. The caller writes id and arguments, zeroes the count and the ends,
+ * Job layout (bytes from `job`): i32 task id at 0; i32 ticket at 4 = chunks << 16 | next chunk;
+ * i32 count of finished chunks at 8; float64 arguments at 16 (ARG_SLOTS of them); float64
+ * per-chunk partial results after them. The caller writes id and arguments, zeroes the count,
  * and publishes the ticket last. A claim is a compare-and-swap of the ticket, so a claimed chunk
  * always belongs to the current job, whose arguments cannot change until every claimed chunk is
- * counted.
- *
- * Which chunk a claim runs depends on the thread: the caller (t = 0) takes chunks from the front,
- * workers from the back, and the two ends meet wherever the threads' speeds put them. Jobs are
- * mostly cut in the same order (by samples, then channels), so a thread mostly reads what it
- * wrote itself in the previous job (in its own L2 cache) instead of lines the other core holds;
- * with one shared order, consecutive chunks alternated between the cores. No result depends on
- * which thread runs a chunk.
- *
- * Task ids and argument orders are mirrored in src/backend/wasm/codes.ts. Chunk slices
+ * counted. Task ids and argument orders are mirrored in src/backend/wasm/codes.ts. Chunk slices
  * are aligned (16 floats = one cache line for elementwise work, whole micro-tiles for GEMM).
  */
 
@@ -40,8 +30,6 @@ export const ARG_SLOTS = 32;
 @inline const TICKET: usize = 4;
 // @ts-ignore: decorator
 @inline const DONE: usize = 8;
-// @ts-ignore: decorator
-@inline const ENDS: usize = 12;
 // @ts-ignore: decorator
 @inline const ARGS: usize = 16;
 
@@ -125,23 +113,12 @@ export function work(job: usize, t: i32): void {
   for (;;) {
     const ticket = atomic.load<i32>(job + TICKET);
     const chunks = ticket >>> 16;
-    if ((ticket & 0xffff) >= chunks) return;
+    const next = ticket & 0xffff;
+    if (next >= chunks) return;
     if (atomic.cmpxchg<i32>(job + TICKET, ticket, ticket + 1) != ticket) continue;
-    runChunk(job, claimedChunk(job, chunks, t), chunks, t);
+    runChunk(job, next, chunks, t);
     if (atomic.add<i32>(job + DONE, 1) + 1 == chunks) atomic.notify(job + DONE, 1);
   }
-}
-
-/**
- * The chunk of a claim just won on the ticket: the next one from the front for the caller, from
- * the back for a worker. Claims never outnumber chunks, so the two ends never hand out one chunk
- * twice.
- */
-// @ts-ignore: decorator
-@inline
-function claimedChunk(job: usize, chunks: i32, t: i32): i32 {
-  if (t == 0) return atomic.add<i32>(job + ENDS, 1) & 0xffff;
-  return chunks - 1 - (atomic.add<i32>(job + ENDS, 1 << 16) >>> 16);
 }
 
 /**
@@ -153,9 +130,10 @@ export function workOne(job: usize, t: i32): i32 {
   for (;;) {
     const ticket = atomic.load<i32>(job + TICKET);
     const chunks = ticket >>> 16;
-    if ((ticket & 0xffff) >= chunks) return 0;
+    const next = ticket & 0xffff;
+    if (next >= chunks) return 0;
     if (atomic.cmpxchg<i32>(job + TICKET, ticket, ticket + 1) != ticket) continue;
-    runChunk(job, claimedChunk(job, chunks, t), chunks, t);
+    runChunk(job, next, chunks, t);
     if (atomic.add<i32>(job + DONE, 1) + 1 == chunks) atomic.notify(job + DONE, 1);
     return 1;
   }

@@ -144,11 +144,8 @@ export const ARG_SLOTS = 32;
 export const MAX_THREADS = 64;
 /** Most chunks a job may be cut into (and partial-result slots it has). */
 export const MAX_CHUNKS = 64;
-/**
- * Int32 slots of the job header: task id, ticket (chunks << 16 | chunks claimed), finished chunks,
- * ends (claims taken from the back << 16 | from the front; zeroed before the ticket is published).
- */
-export const JOB_SLOT = { id: 0, ticket: 1, done: 2, ends: 3 } as const;
+/** Int32 slots of the job header: task id, ticket (chunks << 16 | next), finished chunks. */
+export const JOB_SLOT = { id: 0, ticket: 1, done: 2 } as const;
 /** Byte offset of the float64 arguments in a job. */
 export const JOB_ARGS_OFFSET = 16;
 /** Bytes of a job descriptor: header, arguments, per-chunk partial results. */

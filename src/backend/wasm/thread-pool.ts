@@ -99,7 +99,6 @@ export class ThreadPool {
   run(chunks: number, parallel: boolean): void {
     const h = this.header;
     Atomics.store(h, JOB_SLOT.done, 0);
-    Atomics.store(h, JOB_SLOT.ends, 0);
     // Publishing the ticket makes the chunks claimable; everything written before is visible.
     Atomics.store(h, JOB_SLOT.ticket, chunks << 16);
     if (this.workers.length === 0) {
@@ -142,7 +141,6 @@ export class ThreadPool {
   startBackground(chunks: number): void {
     const side = this.side;
     Atomics.store(side, JOB_SLOT.done, 0);
-    Atomics.store(side, JOB_SLOT.ends, 0);
     // No wake-up: a spinning worker sees the ticket, a sleeping one at its next job, and waking
     // it here (a system call, and on a busy machine a reason to lose the core) costs more than
     // the caller's own share of the chunks.
