@@ -14,7 +14,8 @@
  *
  * The product takes the dense packed GEMM (gemm.ts) or, when the caller found x mostly zeros
  * (ReLU activations and their gradients), the sparse right-operand path (gemm-sparse.ts), with
- * Wᵀ packed once per chunk instead of once per block.
+ * Wᵀ packed once per call by the caller (a packSlivers job) and shared by every thread, so a
+ * job may be cut into as many chunks as balance wants without packing W again in each.
  *
  * Invariants: on the packed and sparse paths every column value is the same product the batched
  * path computes (each C value depends only on its depth slices, not on how many columns a call
@@ -24,14 +25,13 @@
  * agree within float32 tolerance). Blocks are fixed by the batch alone and always computed the
  * same way, so splitting them among threads gives the same bits. `scratch`
  * is the thread's GEMM scratch, used in turn by the product and (phase-plane geometries) by
- * col2im; `buffer` is private to the thread and holds packedSliversFloats(depth, channels)
- * floats of packed W (sparse path only), then channels·block·plane floats of swapped x (blocks
- * of more than one sample), then depth·block·plane floats of columns.
+ * col2im; `buffer` is private to the thread and holds channels·block·plane floats of swapped x
+ * (blocks of more than one sample), then depth·block·plane floats of columns.
  */
 
 import { col2im, swapAxes } from './conv';
 import { gemm } from './gemm';
-import { gemmSparseB, packedSliversFloats, packSlivers, SW } from './gemm-sparse';
+import { gemmSparseB } from './gemm-sparse';
 
 // @ts-ignore: decorator
 @inline
@@ -44,20 +44,20 @@ function gi(g: usize, index: i32): i32 {
  * of `block` (the caller splits threads on those multiples, so every block is the same whatever
  * the thread count). `g` holds the 13 Conv2dGeometry fields (the image side), then the batch and
  * the tap table, as the im2col/col2im jobs lay them out; `phases` picks col2im's phase-plane path
- * (the caller checked the geometry and the scratch size).
+ * (the caller checked the geometry and the scratch size). `packed` is W ([channels, depth], the
+ * sparse path's op(A)ᵀ) packed into slivers over its whole depth for the sparse path, 0 for the
+ * dense one.
  */
 export function channelsToImage(
-  w: usize, x: usize, image: usize, g: usize, channels: i32, sparse: bool, phases: bool, block: i32,
+  w: usize, x: usize, image: usize, g: usize, channels: i32, packed: usize, phases: bool, block: i32,
   n0: i32, n1: i32, scratch: usize, buffer: usize,
 ): void {
   const imageChannels = gi(g, 0), height = gi(g, 1), width = gi(g, 2);
   const depth = imageChannels * gi(g, 3) * gi(g, 4);
   const plane = gi(g, 11) * gi(g, 12);
-  const packed = buffer;
-  const xt = buffer + (<usize>(sparse ? packedSliversFloats(depth, channels) : 0) << 2);
+  const sparse = packed != 0;
+  const xt = buffer;
   const cols = xt + (<usize>(block > 1 ? channels * block * plane : 0) << 2);
-  // op(A)ᵀ of the sparse path is W itself, [channels, depth].
-  if (sparse) packSlivers(w, depth, channels, false, 0, (depth + SW - 1) / SW, packed);
   const xBytes = <usize>(channels * plane) << 2;
   const imageBytes = <usize>(imageChannels * height * width) << 2;
   for (let s = n0; s < n1; s += block) {

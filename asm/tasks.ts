@@ -402,7 +402,7 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
       const n0 = sliceStart(batch, chunk, count, block), n1 = sliceStart(batch, chunk + 1, count, block);
       if (n1 > n0) {
         channelsToImage(
-          argP(job, 0), argP(job, 1), argP(job, 17), job + ARGS + 16, argI(job, 22), argI(job, 23) != 0, argI(job, 24) != 0,
+          argP(job, 0), argP(job, 1), argP(job, 17), job + ARGS + 16, argI(job, 22), argP(job, 23), argI(job, 24) != 0,
           block, n0, n1, argP(job, 18) + <usize>t * argP(job, 19), argP(job, 20) + <usize>t * argP(job, 21),
         );
       }

@@ -129,7 +129,8 @@ export const TASK = {
   channelActivationBackward: 56,
   /**
    * w, x, then the 13 Conv2dGeometry fields (image side), batch, tap table|0, images, scratch,
-   * scratchStride, buffer, bufferStride, channels, sparse, phases, block (split over blocks of samples)
+   * scratchStride, buffer, bufferStride, channels, packed W (sparse path) | 0, phases, block (split
+   * over blocks of samples)
    */
   channelsToImage: 57,
   /** b, n, k, transB, packed (op(B) for gemm's kept-copy argument, split over NR-wide slivers; numbered apart) */

@@ -144,6 +144,15 @@ function fusedBlock(depth: number, plane: number): number {
 }
 
 /**
+ * Samples per block of channelsToImage on the sparse path: one, read in place (no swap). That path
+ * packs W once per call and compresses x's columns wherever they are cut, so a small block costs
+ * nothing on one thread (W2's 64 → 32 product at 38% non-zeros: 3.90 ms per call either way) and
+ * finer chunks end both threads together on two (2.04 against 2.17 ms with blocks of 8). The dense
+ * path packs W per block and keeps fusedBlock's (blocks of 1: 6.4 against 5.4 ms on one thread).
+ */
+const SPARSE_FUSED_BLOCK = 1;
+
+/**
  * Rows per chunk of a product split by rows whose B is kept packed (GemmArgs.frozenB): no chunk
  * repacks B, so chunks of one 64-row block balance two threads better than three chunks each.
  * Timed on W3's first product (1000×784·784×512ᵀ, MNIST rows, the mostly-zero-A path) on 2
@@ -1059,38 +1068,44 @@ export class WasmBackend implements Backend {
     if (batch === 0) return;
     const threads = this.pool.activeThreads;
     const parallel = threads > 1 && 2 * depth * batch * plane * channels >= GEMM_PARALLEL_FLOPS;
-    const block = this.fusedBlockSamples ?? fusedBlock(depth, plane);
-    const chunks = parallel ? Math.min(Math.ceil(batch / block), threads * GEMM_CHUNKS_PER_THREAD, MAX_CHUNKS) : 1;
     const limit = channels > 0 ? this.sparseBLimit(depth, batch * plane, channels) : 0;
     const sparse = limit > 0 && this.nonZeros(x.subarray(0, batch * channels * plane)) <= limit * batch * channels * plane;
+    const block = this.fusedBlockSamples ?? (sparse ? SPARSE_FUSED_BLOCK : fusedBlock(depth, plane));
+    // A chunk per block: no chunk repacks W, and the last chunks to finish are short, so both
+    // threads stay busy to the end (W2's 16 blocks of 8 samples in 6 chunks ran 3 blocks on one
+    // thread against 2 and 1 on the other at the end).
+    const chunks = parallel ? Math.min(Math.ceil(batch / block), MAX_CHUNKS) : 1;
     const phases = this.usesPhasePlanes(g);
-    // Per thread (any thread may claim a chunk): packed W (sparse path), a block's swapped x, its
-    // columns; whole cache lines apart.
-    const packed = sparse ? this.exports.packedSliversFloats(depth, channels) : 0;
-    const floats = packed + (block > 1 ? channels * block * plane : 0) + depth * block * plane;
+    // Per thread (any thread may claim a chunk): a block's swapped x, its columns; whole cache lines apart.
+    const floats = (block > 1 ? channels * block * plane : 0) + depth * block * plane;
     const stride = Math.ceil(floats / 16) * 16;
     const table = this.tapTable(g, phases);
     let buffer: Float32Array | null = null;
     try {
       buffer = this.heap.alloc(stride * threads, true);
-      this.exec(
-        TASK.channelsToImage,
-        chunks,
-        this.ptr(w),
-        this.ptr(x),
-        ...geometryArgs(g),
-        batch,
-        this.optPtr(table),
-        this.ptr(images),
-        this.scratch,
-        this.scratchStride,
-        this.ptr(buffer),
-        stride * 4,
-        channels,
-        sparse ? 1 : 0,
-        phases ? 1 : 0,
-        block,
-      );
+      const run = (packed: number): void => {
+        this.exec(
+          TASK.channelsToImage,
+          chunks,
+          this.ptr(w),
+          this.ptr(x),
+          ...geometryArgs(g),
+          batch,
+          this.optPtr(table),
+          this.ptr(images),
+          this.scratch,
+          this.scratchStride,
+          this.ptr(buffer!),
+          stride * 4,
+          channels,
+          packed,
+          phases ? 1 : 0,
+          block,
+        );
+      };
+      // The sparse path's op(A)ᵀ is W itself, [channels, depth]: packed once for every chunk.
+      if (sparse) this.withSlivers(w, depth, channels, false, threads, run);
+      else run(0);
     } finally {
       if (buffer) this.heap.release(buffer);
       if (table) this.heap.release(table);
