@@ -2,15 +2,19 @@
  * `auto`: each class of calls (kind of call × batch-size bucket, engine-chooser.ts) runs on the
  * engine that measured faster for it on this machine. A class's first call goes where the fixed
  * rule guesses (auto-policy.ts); its next calls alternate ONNX Runtime and latent's backend, each
- * engine's first call untimed as a warm-up, until each has `TIMED_CALLS` timed calls; then the
- * class sticks to the one with more rows per second. Every call returns its engine's real result,
- * and the engines agree to float32 tolerance, so results under `auto` may come from either
- * engine: pin `ort` or `wasm` for bit-for-bit repeatable output.
+ * engine's first call of a kind untimed as a warm-up, until each has `TIMED_CALLS` timed calls in
+ * the class; then the class sticks to the one whose fastest timed call ran more rows per second.
+ * Every call returns its engine's real result, and the engines agree to float32 tolerance, so
+ * results under `auto` may come from either engine: pin `ort` or `wasm` for bit-for-bit
+ * repeatable output.
  *
  * What measuring costs: a class seen once runs on the rule's engine, as before measuring existed
  * (ONNX Runtime is imported only when a call first needs it). A class seen more often pays the
- * other engine's warm-up (building an ONNX Runtime session: tens of milliseconds for W1) and, until
- * it decides, runs half of its first `2 · (TIMED_CALLS + 1)` calls on the slower engine.
+ * other engine's warm-up once per kind of call (importing ONNX Runtime, about 30 ms, and building
+ * its session, tens of milliseconds for W1) and, until it decides, runs every other call of its
+ * first `2 · (TIMED_CALLS + 1)` (a further bucket of the same kind: `2 · TIMED_CALLS`) on the
+ * slower engine. The command line reads rows in chunks of about 8 MB, so a file of more than
+ * about seven chunks settles before its end; the last, shorter chunk is a bucket of its own.
  */
 
 import type { Matrix } from '../data/matrix.js';

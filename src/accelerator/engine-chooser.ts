@@ -2,10 +2,13 @@
  * Which engine runs a class of calls, measured: the bookkeeping behind `auto`. A class is a kind
  * of call (`encode`, `reconstruct`, `score <metric>`) and a batch-size bucket (rows above half a
  * power of two, up to it). A measured class's first calls alternate the two engines, starting with
- * the rule's guess; each engine's first call in the class is a warm-up (ONNX Runtime builds its
- * session and sizes its arena for the shape, the wasm backend grows its memory) and is not timed;
- * once each engine has `TIMED_CALLS` timed calls, the class sticks to the one with more rows per
- * second over them (the guess on a tie). A class too small to measure follows the rule call by call.
+ * the rule's guess; each engine's first call of a kind is a warm-up (ONNX Runtime builds the
+ * session for the kind's outputs, V8 compiles, the wasm backend grows its memory) and is not
+ * timed; once each engine has `TIMED_CALLS` timed calls in the class, the class sticks to the one
+ * whose fastest timed call ran more rows per second (the guess on a tie). The fastest call, not the
+ * mean: other work on the machine only ever adds time, so the fastest of a few calls is the
+ * steadiest estimate of an engine's speed. A class too small to measure follows the rule call by
+ * call.
  *
  * Invariants: no clock here (callers pass each call's seconds, so tests drive it exactly); a call
  * that overlapped another call of the same inference is not timed, since the two shared the cores;
@@ -27,12 +30,10 @@ const GIVE_UP_CALLS = TIMED_CALLS + 5;
 interface Tally {
   /** Calls handed to this engine (finished or not). */
   dispatched: number;
-  /** Calls finished, the first of them the warm-up. */
-  finished: number;
   rows: number;
   timedCalls: number;
-  timedRows: number;
-  timedSeconds: number;
+  /** Rows per second of the fastest timed call. */
+  bestRate: number;
 }
 
 /** One class's state, as `EngineChooser.report` returns it. */
@@ -43,7 +44,7 @@ export interface ClassReport {
   /** The engine the class sticks to; undefined while measuring or when each call follows the rule. */
   readonly side: Side | undefined;
   readonly rows: Readonly<Record<Side, number>>;
-  /** Rows per second over each engine's timed calls; undefined before its first timed call. */
+  /** Rows per second of each engine's fastest timed call; undefined before its first one. */
   readonly rowsPerSecond: Readonly<Record<Side, number | undefined>>;
 }
 
@@ -68,6 +69,8 @@ export function rowBucket(rows: number): number {
 
 export class EngineChooser {
   private readonly classes = new Map<string, ClassState>();
+  /** Engine and kind of call pairs whose warm-up call has finished. */
+  private readonly warm = new Set<string>();
 
   /**
    * The engine for the next call of kind `call` on `rows` rows. `guess` is the rule's engine for
@@ -103,19 +106,18 @@ export class EngineChooser {
     const state = this.classes.get(`${call}\u0000${rowBucket(rows)}`);
     if (state === undefined) return;
     const t = state.tallies[side];
-    t.finished++;
     t.rows += rows;
+    const warmup = `${side}\u0000${call}`;
+    const warm = this.warm.has(warmup);
+    this.warm.add(warmup);
     if (state.by !== 'measuring') return;
-    if (t.finished > 1 && seconds !== undefined && seconds > 0) {
+    if (warm && seconds !== undefined && seconds > 0) {
       t.timedCalls++;
-      t.timedRows += rows;
-      t.timedSeconds += seconds;
+      t.bestRate = Math.max(t.bestRate, rows / seconds);
     }
     const { ort, backend } = state.tallies;
     if (ort.timedCalls >= TIMED_CALLS && backend.timedCalls >= TIMED_CALLS) {
-      const ortRate = ort.timedRows / ort.timedSeconds;
-      const backendRate = backend.timedRows / backend.timedSeconds;
-      state.side = ortRate === backendRate ? state.guess : ortRate > backendRate ? 'ort' : 'backend';
+      state.side = ort.bestRate === backend.bestRate ? state.guess : ort.bestRate > backend.bestRate ? 'ort' : 'backend';
       state.by = 'measured';
     } else if (ort.dispatched >= GIVE_UP_CALLS && backend.dispatched >= GIVE_UP_CALLS) {
       state.by = 'rule';
@@ -144,7 +146,7 @@ export class EngineChooser {
 }
 
 function tally(): Tally {
-  return { dispatched: 0, finished: 0, rows: 0, timedCalls: 0, timedRows: 0, timedSeconds: 0 };
+  return { dispatched: 0, rows: 0, timedCalls: 0, bestRate: 0 };
 }
 
 function dispatch(state: ClassState, side: Side): Side {
@@ -153,5 +155,5 @@ function dispatch(state: ClassState, side: Side): Side {
 }
 
 function rate(t: Tally): number | undefined {
-  return t.timedCalls > 0 ? t.timedRows / t.timedSeconds : undefined;
+  return t.timedCalls > 0 ? t.bestRate : undefined;
 }
