@@ -190,6 +190,13 @@ describe('auto measures on stand-in engines', () => {
     expect(single.log).toEqual(['ort', 'wasm', 'ort', 'wasm']);
   });
 
+  it('never times calls of no rows, whatever the model’s size', async () => {
+    const { auto, log } = standIns(AutoencoderDetector.fromModel(large()), () => 1);
+    for (let i = 0; i < TRIAL; i++) expect((await auto.encode(dense(0))).rows).toBe(0);
+    expect(new Set(log).size).toBe(1); // the rule's engine every time
+    expect(auto.choices()).toMatchObject([{ call: 'encode', maxRows: 0, by: 'rule' }]);
+  });
+
   it('keeps to wasm when ONNX Runtime cannot be opened, found at its first call', async () => {
     const { auto, log, ortOpened } = standIns(AutoencoderDetector.fromModel(large()), () => 1, { ortMissing: true });
     for (let i = 0; i < TRIAL; i++) await auto.encode(zeros(100));

@@ -58,13 +58,14 @@ interface ClassState {
 }
 
 /**
- * The batch-size bucket of `rows`: the smallest power of two at or above it.
+ * The batch-size bucket of `rows`: the smallest power of two at or above it (0 for no rows, a
+ * class never timed).
  *
  * @example
  * rowBucket(1000); // 1024
  */
 export function rowBucket(rows: number): number {
-  return rows <= 1 ? 1 : 2 ** Math.ceil(Math.log2(rows));
+  return rows <= 0 ? 0 : 2 ** Math.ceil(Math.log2(rows));
 }
 
 export class EngineChooser {
