@@ -90,6 +90,11 @@ const zeros = (rows: number, cols = 784): Matrix => matrix(new Float32Array(rows
 /** Calls until a class decides: each engine's warm-up and its timed calls, alternating. */
 const TRIAL = 2 * (TIMED_CALLS + 1);
 
+/** `calls` engines alternating from `first`. */
+function alternating(calls: number, first: EngineName, second: EngineName): EngineName[] {
+  return Array.from({ length: calls }, (_c, i) => (i % 2 === 0 ? first : second));
+}
+
 describe('auto measures on stand-in engines', () => {
   it('alternates from the rule’s guess, skips each warm-up, then sticks to the faster engine', async () => {
     const detector = AutoencoderDetector.fromModel(large());
@@ -102,10 +107,16 @@ describe('auto measures on stand-in engines', () => {
       results.push((await auto.encode(dense(100))).data[0]!);
       if (i < TRIAL - 1) expect(auto.choices()[0]!.by).toBe('measuring');
     }
-    expect(log).toEqual(['ort', 'wasm', 'ort', 'wasm', 'ort', 'wasm', 'ort', 'ort', 'ort']);
-    expect(results).toEqual([1, 2, 1, 2, 1, 2, 1, 1, 1]); // every call returns its engine's result
+    expect(log).toEqual([...alternating(TRIAL, 'ort', 'wasm'), 'ort', 'ort', 'ort']);
+    expect(results).toEqual(log.map((engine) => (engine === 'ort' ? 1 : 2))); // every call returns its engine's result
     const [choice] = auto.choices();
-    expect(choice).toMatchObject({ call: 'encode', maxRows: 128, by: 'measured', engine: 'ort', rows: { ort: 600, wasm: 300 } });
+    expect(choice).toMatchObject({
+      call: 'encode',
+      maxRows: 128,
+      by: 'measured',
+      engine: 'ort',
+      rows: { ort: 100 * (TIMED_CALLS + 4), wasm: 100 * (TIMED_CALLS + 1) },
+    });
     expect(choice!.rowsPerSecond.ort).toBeCloseTo(1e6, -1);
     expect(choice!.rowsPerSecond.wasm).toBeCloseTo(5e5, -1);
     expect([auto.engine, auto.threads]).toEqual(['ort', 2]);
@@ -155,7 +166,7 @@ describe('auto measures on stand-in engines', () => {
       expect(fresh.choices().map((c) => c.by)).toEqual(i === 0 ? ['measured'] : ['measured', 'measuring']);
       await fresh.encode(dense(2000));
     }
-    expect(log.slice(TRIAL)).toEqual(['ort', 'wasm', 'ort', 'wasm']);
+    expect(log.slice(TRIAL)).toEqual(alternating(2 * TIMED_CALLS, 'ort', 'wasm'));
     expect(fresh.choices()).toMatchObject([{ engine: 'ort' }, { maxRows: 2048, by: 'measured', engine: 'ort' }]);
   });
 
@@ -165,7 +176,7 @@ describe('auto measures on stand-in engines', () => {
       (engine, _call, rows) => rows * (engine === 'ort' ? 1e-3 : 2e-3),
     );
     for (let i = 0; i < TRIAL + 1; i++) await auto.encode(zeros(100));
-    expect(log).toEqual(['wasm', 'ort', 'wasm', 'ort', 'wasm', 'ort', 'ort']);
+    expect(log).toEqual([...alternating(TRIAL, 'wasm', 'ort'), 'ort']);
   });
 
   it('keeps the guess on a tie', async () => {
@@ -215,10 +226,12 @@ describe('auto measures on stand-in engines', () => {
       AutoencoderDetector.fromModel(large()),
       (engine, _call, rows) => rows * (engine === 'ort' ? 1e-3 : 2e-3),
     );
-    for (let i = 0; i < TRIAL; i++) await Promise.all([auto.encode(dense(100)), auto.encode(dense(100))]);
-    expect(auto.choices()[0]).toMatchObject({ by: 'measuring', rowsPerSecond: {} });
-    for (let i = 0; i < 6; i++) await Promise.all([auto.encode(dense(100)), auto.encode(dense(100))]);
+    const pair = (): Promise<unknown> => Promise.all([auto.encode(dense(100)), auto.encode(dense(100))]);
+    for (let i = 0; i < TIMED_CALLS + 1; i++) await pair();
+    expect(auto.choices()[0]).toMatchObject({ by: 'measuring' });
+    for (let i = 0; i < 20 && auto.choices()[0]!.by === 'measuring'; i++) await pair();
     expect(auto.choices()[0]).toMatchObject({ by: 'rule', engine: undefined });
+    expect(auto.choices()[0]!.rowsPerSecond).toEqual({});
     const before = log.length;
     await auto.encode(dense(100));
     expect(log.slice(before)).toEqual(['ort']); // the rule's guess for dense rows

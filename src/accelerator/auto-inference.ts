@@ -14,7 +14,7 @@
  * its session, tens of milliseconds for W1) and, until it decides, runs every other call of its
  * first `2 · (TIMED_CALLS + 1)` (a further bucket of the same kind: `2 · TIMED_CALLS`) on the
  * slower engine. The command line reads rows in chunks of about 8 MB, so a file of more than
- * about seven chunks settles before its end; the last, shorter chunk is a bucket of its own.
+ * eight chunks settles before its end; the last, shorter chunk is a bucket of its own.
  */
 
 import type { Matrix } from '../data/matrix.js';

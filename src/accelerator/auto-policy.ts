@@ -34,8 +34,14 @@ export const SPARSE_INPUT_DENSITY = 0.4;
  * the engines: about 0.2 ms of wasm work on one thread; below it each call follows the rule.
  */
 export const MEASURE_MIN_MULTIPLY_ADDS = 1 << 22;
-/** Timed calls of each engine, after its warm-up call, before a class sticks to the faster one. */
-export const TIMED_CALLS = 2;
+/**
+ * Timed calls of each engine, after its warm-up call, before a class sticks to the faster one.
+ * Three, not two: a new ONNX Runtime session takes two or three runs after its first to reach its
+ * speed (on W1 batches of 1,000 rows its second run went at 0.2–0.6 of its steady rate, its third
+ * at 0.5–1.0), so with two the comparison could rest on wasm at full speed against ONNX Runtime
+ * still warming; the fastest of three is mostly its steady rate.
+ */
+export const TIMED_CALLS = 3;
 
 /** Whether the rule guesses ONNX Runtime for `model` (it measured faster there on the machine it was fitted on). */
 export function ortPays(model: Autoencoder): boolean {
