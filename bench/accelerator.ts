@@ -4,8 +4,11 @@
  * `'wasm'` (latent's backend), on 1 and 2 threads, for models from a small tabular detector to a
  * model larger than W1 and the W2 convolutional one, fed in batches the size the command line's
  * row sources deliver (about 8 MB of values) and in small batches of 256 rows. Rounds are
- * interleaved and each ratio is paired within its round (bench/interleave.ts). The auto rule in
- * src/accelerator/auto-policy.ts comes from this table; its last column says what the rule picks.
+ * interleaved and each ratio is paired within its round (bench/interleave.ts). `auto` runs beside
+ * them on the same batches (its rows/s include its measuring calls, in the warm-up round and the
+ * first measured rounds); the last column says what it chose in this run, per batch-size bucket
+ * (the last, shorter batch of a pass is a bucket of its own). The fixed rule of
+ * src/accelerator/auto-policy.ts, auto's first guess, was fitted on an earlier run of this table.
  *
  *   npx tsx bench/accelerator.ts [--rounds 5] [--only w1]
  */
@@ -15,8 +18,8 @@ import ort from 'onnxruntime-node';
 import type { Backend } from '../src/backend/backend.js';
 import { setBackend } from '../src/backend/index.js';
 import { createWasmBackend, relaxedSimdSupported } from '../src/backend/wasm/index.js';
-import { latentEncodesFaster, multiplyAddsPerRow, ortPays } from '../src/accelerator/auto-policy.js';
-import { openInference, type Inference } from '../src/accelerator/index.js';
+import { multiplyAddsPerRow } from '../src/accelerator/auto-policy.js';
+import { openInference, type EngineChoice, type Inference } from '../src/accelerator/index.js';
 import { matrix, type Matrix } from '../src/data/matrix.js';
 import { loadMnist } from '../src/data/node.js';
 import { defaultChunkRows } from '../src/data/sources/row-source.js';
@@ -76,6 +79,14 @@ const CASES: Case[] = [
   { name: 'W2 conv, MNIST', model: () => buildW2(), data: () => mnist(2_000, false) },
 ];
 
+/** What auto settled on for `task` in this run: one engine, or the engine per batch-size bucket where they differ. */
+function picks(choices: readonly EngineChoice[], task: 'encode' | 'score'): string {
+  const mine = choices.filter((c) => c.call === task || c.call.startsWith(`${task} `));
+  const label = (c: EngineChoice): string => c.engine ?? (c.by === 'rule' ? 'by rule' : 'still measuring');
+  const labels = [...new Set(mine.map(label))];
+  return labels.length === 1 ? labels[0]! : mine.map((c) => `${label(c)} ≤${c.maxRows} rows`).join(', ');
+}
+
 /** "1.2M" for the table. */
 function size(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : `${Math.round(n / 1e3)}k`;
@@ -114,9 +125,9 @@ console.log(
     `${rounds} interleaved rounds; load average ${loadavg()[0]!.toFixed(2)} at the start (2 cores shared with other jobs)`,
 );
 console.log(
-  '| model and data | multiply-adds/row | task | batch rows | threads | latent wasm rows/s | ONNX Runtime rows/s | ORT ÷ wasm (paired) | auto picks |',
+  '| model and data | multiply-adds/row | task | batch rows | threads | latent wasm rows/s | ONNX Runtime rows/s | ORT ÷ wasm (paired) | auto rows/s | auto picks |',
 );
-console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |');
+console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const c of CASES) {
   if (only !== '' && !c.name.toLowerCase().includes(only.toLowerCase())) continue;
   const model = c.model();
@@ -128,24 +139,31 @@ for (const c of CASES) {
       const parts = batches(x, batchRows);
       const contenders: Contender[] = [];
       const open: Inference[] = [];
+      const autos = new Map<number, Inference>();
       for (const threads of [1, 2]) {
         const backend = backends.get(threads)!;
         setBackend(backend);
         const wasm = await openInference(detector, { accelerator: 'wasm' });
         const onnx = await openInference(detector, { accelerator: 'ort', threads });
-        open.push(onnx);
-        contenders.push(contender(`wasm ${threads}`, backend, wasm, task, parts), contender(`ort ${threads}`, backend, onnx, task, parts));
+        const auto = await openInference(detector, { accelerator: 'auto', threads });
+        open.push(onnx, auto);
+        autos.set(threads, auto);
+        contenders.push(
+          contender(`wasm ${threads}`, backend, wasm, task, parts),
+          contender(`ort ${threads}`, backend, onnx, task, parts),
+          contender(`auto ${threads}`, backend, auto, task, parts),
+        );
       }
       const results = await interleave(contenders, 'wasm 1', rounds, 1);
       for (const threads of [1, 2]) {
         const w = results.find((r) => r.system === `wasm ${threads}`)!;
         const o = results.find((r) => r.system === `ort ${threads}`)!;
+        const a = results.find((r) => r.system === `auto ${threads}`)!;
         const paired = o.rates.map((rate, i) => rate / w.rates[i]!);
-        const onLatent = task === 'encode' && latentEncodesFaster(model, model.scale(parts[0]!));
-        const picks = ortPays(model) && !onLatent ? 'ort' : 'wasm';
         console.log(
           `| ${c.name} | ${size(multiplyAddsPerRow(model))} | ${task} | ${Math.min(batchRows, x.rows)} | ${threads} | ` +
-            `${median(w.rates).toFixed(0)} | ${median(o.rates).toFixed(0)} | ${describeRatios(paired)} | ${picks} |`,
+            `${median(w.rates).toFixed(0)} | ${median(o.rates).toFixed(0)} | ${describeRatios(paired)} | ${median(a.rates).toFixed(0)} | ` +
+            `${picks(autos.get(threads)!.choices(), task)} |`,
         );
       }
       for (const inference of open) await inference.close();

@@ -8,7 +8,7 @@
  *
  *   npm run bench              full run (a few minutes), rewrites BENCHMARKS.md
  *   npm run bench -- --quick   smoke run (CI): small sizes, one repetition, prints only
- *   npm run bench -- --targets the interleaved rows only (latent wasm, tfjs-wasm, PyTorch) and
+ *   npm run bench -- --targets the interleaved rows only (latent wasm and its auto accelerator, tfjs-wasm, PyTorch) and
  *                              the wasm GEMM figures; skips latent js, tfjs-cpu, the memory run and
  *                              the server (on a busy machine those take most of half an hour)
  *   --rounds N                 interleaved training rounds (default 3): more give steadier medians
@@ -29,6 +29,7 @@ import { tfjsEncodeW3, tfjsTrainW1, tfjsW1Trainer, tfjsW3Encoder, useTfBackend }
 import { median, W1, W3 } from './workloads.js';
 import { tfjsTrainW2 } from './tfjs-w2.js';
 import { latentTrainW2, latentW2Trainer } from './w2-runner.js';
+import { describeAutoChoices, latentW3AutoEncoder } from './w3-auto.js';
 import { W2 } from './workloads-w2.js';
 import { argument } from './args.js';
 
@@ -42,6 +43,8 @@ const tfjsWasmRows = quick ? 256 : targetsOnly ? 1024 : 2048;
 const w2Rows = quick ? 256 : targetsOnly ? 512 : 2048;
 /** W3 on digits mapped to [0.01, 0.99]: no zeros for the sparse GEMM path to skip. */
 const W3_DENSE = 'W3 encode, no zeros';
+/** W3's rows through `openInference(model, { accelerator: 'auto' })`, in the W3 encode rows. */
+const W3_AUTO = 'latent auto accelerator';
 const startLoad = loadavg()[0] ?? 0;
 /** Measured training rounds after a warm-up (each figure is a median of at least 3 in full mode). */
 const roundsOption = argument('--rounds');
@@ -133,7 +136,9 @@ async function main(): Promise<void> {
   const torchName = (session: PytorchSession): string => `pytorch ${session.version} ${threadLabel(session.threads)}`;
   const torchContenders = (workload: PytorchWorkload): Contender[] =>
     torchSessions.map((session) => ({ system: torchName(session), rep: () => session.rep(workload) }));
-  const latentThreads = new Map([...wasmSystems, ...plainSystems].map(([name, , n]) => [name, n]));
+  // W3 through the inference accelerator's `auto` choice, beside the wasm rows of the same threads.
+  const autoSystems: Array<[string, Backend, number]> = wasmSystems.map(([, backend, n]) => [`${W3_AUTO} ${threadLabel(n)}`, backend, n]);
+  const latentThreads = new Map([...wasmSystems, ...plainSystems, ...autoSystems].map(([name, , n]) => [name, n]));
 
   // Interleaved: the rows the targets are about, each round running every system once.
   await useTfBackend('wasm');
@@ -177,10 +182,12 @@ async function main(): Promise<void> {
     reps,
     1,
   );
+  const autoEncoders = await Promise.all(autoSystems.map(([name, backend, n]) => latentW3AutoEncoder(name, backend, data, n)));
   await interleaved(
     'W3 encode',
     [
       ...latentSystems.map(([name, backend]) => latentW3Encoder(name, backend, data)),
+      ...autoEncoders,
       tfjsW3Encoder(TFJS_WASM, data),
       ...torchContenders('w3'),
     ],
@@ -188,6 +195,7 @@ async function main(): Promise<void> {
     w3Reps,
     2,
   );
+  for (const auto of autoEncoders) log(`  ${auto.system} chose: ${describeAutoChoices(auto.choices())}`);
   await interleaved(
     W3_DENSE,
     [...wasmSystems.map(([name, backend]) => latentW3Encoder(name, backend, noZeros)), tfjsW3Encoder(TFJS_WASM, noZeros)],
@@ -289,7 +297,11 @@ function render(
   lines.push(
     `W3: encode ${W3.samples} MNIST digits with the W1 encoder, batches of ${W3.batchSize}. Every system has the digits in its own memory before its clock starts (latent: rows placed with \`place\`, encoded as slices; PyTorch: one tensor, sliced; TensorFlow.js: one tensor per batch); the clock covers the forward passes, and latent and TensorFlow.js also copy each batch's codes out.`,
   );
-  lines.push(`${W3_DENSE}: W3 on the digits mapped to [0.01, 0.99], so that no input is zero (see the notes).`, '');
+  lines.push(`${W3_DENSE}: W3 on the digits mapped to [0.01, 0.99], so that no input is zero (see the notes).`);
+  lines.push(
+    `W3 encode, ${W3_AUTO}: the same batches as plain rows through \`openInference(model, { accelerator: 'auto', threads })\`, which times ONNX Runtime against the wasm backend on its first calls (in the warm-up rounds) and keeps the faster.`,
+    '',
+  );
   lines.push(
     'W2: conv-mnist, Conv(1→32,3x3,s2,p1), Conv(32→64), Dense→32, Dense→64·7·7, ConvTranspose(64→32), ConvTranspose(32→1), BCE, Adam 1e-3, batch 128.',
     '',
@@ -328,7 +340,7 @@ function render(
 /** Rows grouped by system (latent, then tfjs, then PyTorch), each system's workloads in a fixed order. */
 function tableOrder(rows: readonly Row[]): Row[] {
   const systemRank = (system: string): number => {
-    const rank = ['latent js', 'latent wasm 1 thread', 'latent wasm', 'tfjs-cpu', 'tfjs-wasm'].findIndex((prefix) =>
+    const rank = ['latent js', 'latent wasm 1 thread', 'latent wasm', W3_AUTO, 'tfjs-cpu', 'tfjs-wasm'].findIndex((prefix) =>
       system.startsWith(prefix),
     );
     return rank < 0 ? 99 : rank;

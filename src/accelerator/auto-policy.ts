@@ -1,20 +1,24 @@
 /**
- * When `auto` runs a model in ONNX Runtime rather than latent's wasm backend: the rule measured by
- * bench/accelerator.ts (paired, interleaved rounds, Node 24; BENCHMARKS.md has the table). The
- * measure of a model is its multiply-adds per row through the whole network (its weight count
+ * What `auto` knows before it measures: the rule that picks the engine for a class's first call
+ * (and for every call of a class too small to time), and how much `auto` measures. The rule was
+ * fitted on one machine by bench/accelerator.ts (paired, interleaved rounds, Node 24), so it is
+ * only a first guess: on another CPU the ratios differ (on an AVX-512 Zen 5 ONNX Runtime encoded
+ * MNIST digits with W1 1.75–1.8× faster than wasm, where the rule keeps them on wasm), and
+ * auto-inference.ts times both engines on the host and keeps the faster one per class of call.
+ * The measure of a model is its multiply-adds per row through the whole network (its weight count
  * for dense families; a convolution's weights count once per output position).
  *
- * - Small models stay on latent: at 1k multiply-adds ONNX Runtime ran at 0.5–1.0× (its per-call
+ * - Small models guess latent: at 1k multiply-adds ONNX Runtime ran at 0.5–1.0× (its per-call
  *   cost dominates); at 70k it ran 1.6–1.9× on 1 thread and 1.1–2.2× on 2 (medians, quiet
  *   machine); from W1's 0.9M (2.0–2.7×, dense inputs) and the W2 convolutional model's 2.1M
- *   (2.9–4.5×) it ran faster on both thread counts. Hence one size from which it pays, whatever
- *   the thread count (an earlier run on a loaded machine had suggested a higher one on 2 threads;
- *   the quiet rerun did not bear it out).
- * - Encoding mostly-zero inputs with a dense model stays on latent: the wasm GEMM skips zeros of
- *   its left operand (below 0.4 non-zeros in the plain SIMD build, below a per-shape break-even
- *   density in the relaxed one: backend/wasm), and W1 encoding MNIST digits (0.19
- *   non-zeros) ran at 0.65–1.4× through ONNX Runtime. Scoring runs the dense decoder too, and ONNX
- *   Runtime still won there on 1 thread, so only `encode` looks at the rows.
+ *   (2.9–4.5×) it ran faster on both thread counts.
+ * - Encoding mostly-zero inputs with a dense model guesses latent: the wasm GEMM skips zeros of
+ *   its left operand, and on the machine the rule was fitted on W1 encoding MNIST digits (0.19
+ *   non-zeros) ran at 0.65–1.4× through ONNX Runtime. Scoring runs the dense decoder too, so only
+ *   `encode` looks at the rows.
+ * - Batches under `MEASURE_MIN_MULTIPLY_ADDS` are not timed: a call takes a fraction of a
+ *   millisecond, the choice saves microseconds, and two timed calls that short say more about the
+ *   timer and the garbage collector than about the engines.
  */
 
 import type { Matrix } from '../data/matrix.js';
@@ -23,10 +27,23 @@ import { convGeometry } from '../models/conv-config.js';
 
 /** Multiply-adds per row from which ONNX Runtime measured faster, on 1 thread and on 2. */
 export const ORT_MIN_MULTIPLY_ADDS = 50_000;
-/** Share of non-zero inputs at or below which latent's wasm backend encodes as fast or faster. */
+/** Share of non-zero inputs at or below which the rule guesses latent's wasm backend for `encode`. */
 export const SPARSE_INPUT_DENSITY = 0.4;
+/**
+ * Multiply-adds of a class's largest batch (rows × multiply-adds per row) from which `auto` times
+ * the engines: about 0.2 ms of wasm work on one thread; below it each call follows the rule.
+ */
+export const MEASURE_MIN_MULTIPLY_ADDS = 1 << 22;
+/**
+ * Timed calls of each engine, after its warm-up call, before a class sticks to the faster one.
+ * Three, not two: a new ONNX Runtime session takes two or three runs after its first to reach its
+ * speed (on W1 batches of 1,000 rows its second run went at 0.2–0.6 of its steady rate, its third
+ * at 0.5–1.0), so with two the comparison could rest on wasm at full speed against ONNX Runtime
+ * still warming; the fastest of three is mostly its steady rate.
+ */
+export const TIMED_CALLS = 3;
 
-/** Whether ONNX Runtime measured faster than latent's wasm backend for `model`. */
+/** Whether the rule guesses ONNX Runtime for `model` (it measured faster there on the machine it was fitted on). */
 export function ortPays(model: Autoencoder): boolean {
   return multiplyAddsPerRow(model) >= ORT_MIN_MULTIPLY_ADDS;
 }
@@ -55,8 +72,8 @@ export function multiplyAddsPerRow(model: Autoencoder): number {
 }
 
 /**
- * Whether latent's wasm backend encodes the scaled rows `x` as fast as ONNX Runtime or faster:
- * mostly-zero rows entering a dense first layer. A convolutional model's first layer sees
+ * Whether the rule guesses latent's wasm backend for encoding the scaled rows `x`: mostly-zero rows
+ * entering a dense first layer. A convolutional model's first layer sees
  * im2col columns rather than the rows, and ONNX Runtime encoded MNIST digits with W2 2.7–4× faster.
  */
 export function latentEncodesFaster(model: Autoencoder, x: Matrix): boolean {

@@ -7,7 +7,7 @@ import { getBackend } from '../backend/registry.js';
 import type { Matrix } from '../data/matrix.js';
 import type { ScoreMetric } from '../tasks/detector-common.js';
 import type { AutoencoderDetector } from '../tasks/detector.js';
-import type { Inference } from './inference-types.js';
+import type { EngineChoice, Inference } from './inference-types.js';
 
 export class BackendInference implements Inference {
   readonly engine = getBackend().name;
@@ -25,6 +25,10 @@ export class BackendInference implements Inference {
 
   async score(x: Matrix, metric: ScoreMetric = this.detector.metric): Promise<Float64Array> {
     return this.detector.score(x, metric);
+  }
+
+  choices(): readonly EngineChoice[] {
+    return [];
   }
 
   async close(): Promise<void> {}

@@ -14,9 +14,38 @@ export type Accelerator = 'auto' | 'ort' | 'wasm';
 
 export const ACCELERATORS: readonly Accelerator[] = ['auto', 'ort', 'wasm'];
 
+/** An engine that runs the network: `ort` (ONNX Runtime) or latent's backend by name. */
+export type EngineName = 'ort' | BackendName;
+
+/**
+ * What `auto` chose for one class of calls: a kind of call and a batch-size bucket (more than
+ * half of `maxRows` rows, up to it).
+ */
+export interface EngineChoice {
+  /** `encode`, `reconstruct`, or `score <metric>`. */
+  readonly call: string;
+  /** The bucket's largest batch: a power of two. */
+  readonly maxRows: number;
+  /**
+   * `measured`: both engines were timed and the class sticks to the faster; `measuring`: its
+   * calls still alternate; `rule`: each call follows the fixed rule (batches too small to time,
+   * ONNX Runtime unavailable, or calls that kept overlapping).
+   */
+  readonly by: 'measuring' | 'measured' | 'rule';
+  /** The engine the class runs on from now; undefined while measuring, or when each call follows the rule. */
+  readonly engine: EngineName | undefined;
+  /** Rows per second over each engine's timed calls (warm-up calls excluded). */
+  readonly rowsPerSecond: Partial<Record<EngineName, number>>;
+  /** Rows each engine ran in this class. */
+  readonly rows: Partial<Record<EngineName, number>>;
+}
+
 export interface Inference {
-  /** What runs the network: `ort` (ONNX Runtime) or latent's backend by name. */
-  readonly engine: 'ort' | BackendName;
+  /**
+   * What runs the network: `ort` (ONNX Runtime) or latent's backend by name. Under `auto`, the
+   * engine that ran the most rows so far (ONNX Runtime on a tie), or before any call the rule's guess.
+   */
+  readonly engine: EngineName;
   /** Threads the network runs on. */
   readonly threads: number;
   /** Latent codes (μ for a VAE), as `Autoencoder.encode`. */
@@ -25,6 +54,8 @@ export interface Inference {
   reconstruct(x: Matrix): Promise<Matrix>;
   /** One anomaly score per row, as `AutoencoderDetector.score` (default: the detector's metric). */
   score(x: Matrix, metric?: ScoreMetric): Promise<Float64Array>;
+  /** What `auto` measured and chose, per class of call in the order first seen; empty for a pinned engine. */
+  choices(): readonly EngineChoice[];
   /** Free the engine's native resources (ONNX Runtime sessions); a no-op for latent's backend. */
   close(): Promise<void>;
 }

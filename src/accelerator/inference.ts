@@ -1,9 +1,10 @@
 /**
  * `openInference`: encode, reconstruct and score through ONNX Runtime where it pays, latent's own
  * backend otherwise. ONNX Runtime (`onnxruntime-node`) is an optional peer dependency that users
- * install to opt in; `auto` uses it only where the measured rule (`auto-policy.ts`) says it is
- * faster and falls back to latent's backend, silently, where it is not installed; `ort` insists
- * and names the package to install.
+ * install to opt in; `auto` times both engines on the host and keeps the faster per class of call
+ * (`auto-inference.ts`; a fixed rule, `auto-policy.ts`, picks the first call's engine), and keeps
+ * to latent's backend, silently, where the package is not installed; `ort` insists and names the
+ * package to install.
  */
 
 import { availableParallelism } from 'node:os';
@@ -21,8 +22,9 @@ import { isMissingPackage, loadOrt } from './ort-runtime.js';
 
 export interface InferenceOptions {
   /**
-   * `auto` (default): ONNX Runtime where it measured faster for this model and is installed,
-   * else latent's backend; `ort`: ONNX Runtime, an error when onnxruntime-node is not installed;
+   * `auto` (default): per class of call (encode / reconstruct / score, batch size), the engine
+   * that measured faster on this machine, ONNX Runtime only where it is installed; results may
+   * then come from either engine, within float32 tolerance; `ort`: ONNX Runtime, an error when onnxruntime-node is not installed;
    * `wasm`: latent's backend (wasm, or js when that is the backend set).
    */
   readonly accelerator?: Accelerator;
@@ -38,7 +40,7 @@ export interface InferenceOptions {
  *
  * @example
  * const inference = await openInference(detector, { accelerator: 'auto' });
- * const scores = await inference.score(rows); // ONNX Runtime when installed and faster here
+ * const scores = await inference.score(rows); // ONNX Runtime when installed and measured faster here
  * await inference.close();
  */
 export async function openInference(target: Autoencoder | AutoencoderDetector, options: InferenceOptions = {}): Promise<Inference> {
@@ -52,13 +54,26 @@ export async function openInference(target: Autoencoder | AutoencoderDetector, o
   await initBackend();
   if (accelerator === 'wasm') return new BackendInference(detector);
   const threads = ortThreads(options.threads);
-  if (accelerator === 'auto' && !ortPays(detector.model)) return new BackendInference(detector);
-  const ort = await loadOrt();
-  if (!(ort instanceof Error)) {
-    const inference = new OrtInference(new OrtEngine(ort, detector.model, threads), detector);
-    return accelerator === 'auto' ? new AutoInference(inference, new BackendInference(detector), detector.model) : inference;
+  const openOrt = async (): Promise<OrtInference | Error> => {
+    const ort = await loadOrt();
+    return ort instanceof Error ? ort : new OrtInference(new OrtEngine(ort, detector.model, threads), detector);
+  };
+  if (accelerator === 'auto') {
+    // Where the rule's first guess is ONNX Runtime the first call would import it anyway: import it
+    // now, and without it run latent's backend plainly. Elsewhere it is imported when a call first needs it.
+    if (ortPays(detector.model) && (await loadOrt()) instanceof Error) return new BackendInference(detector);
+    return new AutoInference({
+      detector,
+      backend: new BackendInference(detector),
+      openOrt: async () => {
+        const ort = await openOrt();
+        return ort instanceof Error ? undefined : ort;
+      },
+      ortThreads: threads,
+    });
   }
-  if (accelerator === 'auto') return new BackendInference(detector);
+  const ort = await openOrt();
+  if (!(ort instanceof Error)) return ort;
   throw isMissingPackage(ort)
     ? new LatentError(
         `${name} ort needs the onnxruntime-node package, which is not installed`,

@@ -14,7 +14,7 @@ import { VariationalAutoencoder } from '../models/vae.js';
 import { combinedScoresOf } from '../tasks/combined-score.js';
 import { checkMetric as checkDetectorMetric, elboUnavailable, type ScoreMetric } from '../tasks/detector-common.js';
 import type { AutoencoderDetector } from '../tasks/detector.js';
-import type { Inference } from './inference-types.js';
+import type { EngineChoice, Inference } from './inference-types.js';
 import type { OrtEngine } from './ort-engine.js';
 
 export class OrtInference implements Inference {
@@ -71,6 +71,10 @@ export class OrtInference implements Inference {
     const scaled = this.scaled(x);
     const { logits } = await this.ort.run({ decoder: 'logits' }, scaled);
     return Float64Array.from(afterNetwork(logits!, scaled, (l, b) => model.errorOfLogits(l, b, metric)).data);
+  }
+
+  choices(): readonly EngineChoice[] {
+    return [];
   }
 
   close(): Promise<void> {
