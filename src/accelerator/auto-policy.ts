@@ -42,6 +42,16 @@ export const MEASURE_MIN_MULTIPLY_ADDS = 1 << 22;
  * still warming; the fastest of three is mostly its steady rate.
  */
 export const TIMED_CALLS = 3;
+/**
+ * How many times faster than latent's fastest timed call ONNX Runtime's fastest must run for a
+ * class to settle on it after one timed call of each engine, instead of TIMED_CALLS. Only in ONNX
+ * Runtime's favour: its early calls understate its speed (above), so a wide lead can only grow,
+ * while latent's lead over a still-warming session could be an artefact. Three: for the choice to
+ * be wrong, the one timed wasm call would have to run at a third of its speed. On an AVX-512 Zen 5,
+ * models past W1's size ran 3.2–5.1× faster through ONNX Runtime (bench/accelerator.ts), where
+ * each of the three extra wasm batches cost a third to a quarter of a batch's time.
+ */
+export const DECISIVE_ORT_LEAD = 3;
 
 /** Whether the rule guesses ONNX Runtime for `model` (it measured faster there on the machine it was fitted on). */
 export function ortPays(model: Autoencoder): boolean {

@@ -5,7 +5,8 @@
  * the rule's guess; each engine's first call of a kind is a warm-up (ONNX Runtime builds the
  * session for the kind's outputs, V8 compiles, the wasm backend grows its memory) and is not
  * timed; once each engine has `TIMED_CALLS` timed calls in the class, the class sticks to the one
- * whose fastest timed call ran more rows per second (the guess on a tie). The fastest call, not the
+ * whose fastest timed call ran more rows per second (the guess on a tie), or to ONNX Runtime as soon
+ * as its fastest timed call outruns latent's by `DECISIVE_ORT_LEAD`. The fastest call, not the
  * mean: other work on the machine only ever adds time, so the fastest of a few calls is the
  * steadiest estimate of an engine's speed. A class too small to measure follows the rule call by
  * call.
@@ -16,7 +17,7 @@
  * engine and follows the rule, so it cannot alternate for ever.
  */
 
-import { TIMED_CALLS } from './auto-policy.js';
+import { DECISIVE_ORT_LEAD, TIMED_CALLS } from './auto-policy.js';
 
 /** The two engines `auto` chooses between: ONNX Runtime, and latent's backend (wasm, or js). */
 export type Side = 'ort' | 'backend';
@@ -117,7 +118,8 @@ export class EngineChooser {
       t.bestRate = Math.max(t.bestRate, rows / seconds);
     }
     const { ort, backend } = state.tallies;
-    if (ort.timedCalls >= TIMED_CALLS && backend.timedCalls >= TIMED_CALLS) {
+    const decisiveLead = ort.timedCalls > 0 && backend.timedCalls > 0 && ort.bestRate >= DECISIVE_ORT_LEAD * backend.bestRate;
+    if ((ort.timedCalls >= TIMED_CALLS && backend.timedCalls >= TIMED_CALLS) || decisiveLead) {
       state.side = ort.bestRate === backend.bestRate ? state.guess : ort.bestRate > backend.bestRate ? 'ort' : 'backend';
       state.by = 'measured';
     } else if (ort.dispatched >= GIVE_UP_CALLS && backend.dispatched >= GIVE_UP_CALLS) {
