@@ -8,7 +8,7 @@
 import type { Backend } from '../src/backend/index.js';
 import { median } from './workloads.js';
 
-const SHAPES = [
+export const GEMM_SHAPES = [
   { name: 'fwd 128×784·784×512', m: 128, n: 512, k: 784, transA: false, transB: false },
   { name: 'dW 784×128ᵀ·128×512', m: 784, n: 512, k: 128, transA: true, transB: false },
   { name: 'dX 128×512·(784×512)ᵀ', m: 128, n: 784, k: 512, transA: false, transB: true },
@@ -18,7 +18,7 @@ const SHAPES = [
 /** GFLOPS per shape; `digits` holds MNIST rows of 784 pixels for the last shape. */
 export function gemmGflops(backend: Backend, reps: number, digits: Float32Array): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const s of SHAPES) {
+  for (const s of GEMM_SHAPES) {
     const a = backend.alloc(s.m * s.k);
     const b = backend.alloc(s.k * s.n);
     const c = backend.alloc(s.m * s.n);

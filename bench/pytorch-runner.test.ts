@@ -16,6 +16,7 @@ import {
   pytorchRates,
   PytorchSession,
 } from './pytorch-runner.js';
+import { GEMM_SHAPES } from './gemm.js';
 import { buildW2 } from './w2-runner.js';
 import { W1 } from './workloads.js';
 
@@ -144,6 +145,10 @@ describe.skipIf(!hasTorch)('PytorchSession with PyTorch installed', () => {
       if (cpuBefore !== null) expect(session!.cpuSeconds()!).toBeGreaterThan(cpuBefore);
       expect(session!.threads).toBe(1);
       expect(Array.isArray(session!.threadpools)).toBe(true);
+      // torch.mm's rate on the benchmark's product shapes, one figure per shape in order.
+      const gflops = await session!.gemmGflops(GEMM_SHAPES);
+      expect(gflops).toHaveLength(GEMM_SHAPES.length);
+      for (const g of gflops) expect(g).toBeGreaterThan(0.1);
     } finally {
       await session!.close();
     }

@@ -248,6 +248,17 @@ export function procCpuSeconds(stat: string): number | null {
 /** A workload the PyTorch process runs one repetition of per request. */
 export type PytorchWorkload = 'w1' | 'w2' | 'w3';
 
+/** One product C = op(A)·op(B) to time (bench/gemm.ts). */
+export interface GemmShape {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly transA: boolean;
+  readonly transB: boolean;
+  /** A holds MNIST digits (mostly zeros) instead of dense values. */
+  readonly digits?: boolean;
+}
+
 /**
  * One PyTorch process on a fixed thread count, serving repetitions on request (the script's
  * --serve mode), so that PyTorch takes turns with the other systems of an interleaved round.
@@ -314,14 +325,29 @@ export class PytorchSession {
 
   /** Samples/s of one more repetition of `workload`. */
   async rep(workload: PytorchWorkload): Promise<number> {
-    if (this.exited) throw this.exited;
-    const line = await new Promise<string>((resolve, reject) => {
-      this.pending.push({ resolve, reject });
-      this.child.stdin.write(`${workload}\n`);
-    });
+    const line = await this.request(workload);
     const rate = (JSON.parse(line) as { rate?: unknown }).rate;
     if (typeof rate !== 'number' || !(rate > 0)) throw new Error(`pytorch_workloads.py --serve answered ${line.slice(0, 200)}`);
     return rate;
+  }
+
+  /** torch.mm's GFLOPS on each product shape, in order (A of MNIST digits where `digits` is set). */
+  async gemmGflops(shapes: readonly GemmShape[]): Promise<number[]> {
+    const line = await this.request(`gemm ${JSON.stringify(shapes)}`);
+    const gflops = (JSON.parse(line) as { gflops?: unknown }).gflops;
+    if (!Array.isArray(gflops) || gflops.length !== shapes.length || !gflops.every((g) => typeof g === 'number' && g > 0)) {
+      throw new Error(`pytorch_workloads.py --serve answered ${line.slice(0, 200)}`);
+    }
+    return gflops as number[];
+  }
+
+  // One line to the process, its one-line answer back.
+  private request(command: string): Promise<string> {
+    if (this.exited) return Promise.reject(this.exited);
+    return new Promise<string>((resolve, reject) => {
+      this.pending.push({ resolve, reject });
+      this.child.stdin.write(`${command}\n`);
+    });
   }
 
   /**

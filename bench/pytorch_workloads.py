@@ -20,7 +20,10 @@ threadpoolctl is missing.
 With --serve it builds the three workloads once, prints {"ready": true, "torch", "blas",
 "threadpools", "threads"} and then answers each stdin line "w1", "w2" or "w3" with one line holding
 the samples/s of one more repetition (an epoch, or one W3 pass), until "quit" or end of input; the
-caller interleaves these repetitions with its own systems'.
+caller interleaves these repetitions with its own systems'. A line "gemm SHAPES" (SHAPES: a JSON list
+of {"m", "n", "k", "transA", "transB", "digits"}) is answered with {"gflops": [...]}: torch.mm's
+GFLOPS on each product, transposed operands as strided views (as autograd passes them to BLAS), A
+the MNIST digits where "digits" is true, else the same sin/cos values as the TypeScript side.
 """
 
 from __future__ import annotations
@@ -175,6 +178,28 @@ class Workloads:
         raise ValueError(f"unknown workload {name!r} (expected w1, w2 or w3)")
 
 
+def gemm_gflops(shape: dict, digits: torch.Tensor, reps: int = 5, calls: int = 20) -> float:
+    """GFLOPS of C = op(A)·op(B) on one shape: the median of `reps` timings of `calls` products, after one warm-up timing."""
+    m, n, k = shape["m"], shape["n"], shape["k"]
+    a_shape = (k, m) if shape["transA"] else (m, k)
+    b_shape = (n, k) if shape["transB"] else (k, n)
+    if shape.get("digits"):
+        a = digits.flatten()[: m * k].reshape(a_shape).clone()
+    else:
+        a = torch.sin(torch.arange(m * k, dtype=torch.float64)).float().reshape(a_shape)
+    b = torch.cos(torch.arange(k * n, dtype=torch.float64)).float().reshape(b_shape)
+    op_a = a.t() if shape["transA"] else a
+    op_b = b.t() if shape["transB"] else b
+    c = torch.empty(m, n)
+    times = []
+    for _ in range(reps + 1):
+        start = time.perf_counter()
+        for _ in range(calls):
+            torch.mm(op_a, op_b, out=c)
+        times.append((time.perf_counter() - start) / calls)
+    return 2 * m * n * k / statistics.median(times[1:]) / 1e9
+
+
 def serve(workloads: Workloads, threads: int) -> int:
     """Answer one repetition per stdin line (see the module docstring)."""
     header = {"ready": True, "torch": torch.__version__, "threads": threads, "blas": blas_library(), "threadpools": threadpools()}
@@ -183,7 +208,10 @@ def serve(workloads: Workloads, threads: int) -> int:
         name = line.strip()
         if name == "quit":
             break
-        if name:
+        if name.startswith("gemm "):
+            shapes = json.loads(name[len("gemm ") :])
+            print(json.dumps({"gflops": [gemm_gflops(shape, workloads.data) for shape in shapes]}), flush=True)
+        elif name:
             print(json.dumps({"rate": workloads.run(name)}), flush=True)
     return 0
 

@@ -19,7 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { JsBackend, type Backend } from '../src/backend/index.js';
 import { createWasmBackend, relaxedSimdSupported } from '../src/backend/wasm/index.js';
 import { loadMnist } from '../src/data/node.js';
-import { gemmGflops } from './gemm.js';
+import { GEMM_SHAPES, gemmGflops } from './gemm.js';
 import { describeRatios, interleave, type Contender, type InterleavedResult } from './interleave.js';
 import { serveLoad, serveLoadOptions } from './serve.js';
 import { latentEncodeW3, latentMemoryW1, latentTrainW1, latentW1Trainer, latentW3Encoder } from './latent-runner.js';
@@ -134,6 +134,11 @@ async function main(): Promise<void> {
     torchSessions.push(session);
   }
   const torchName = (session: PytorchSession): string => `pytorch ${session.version} ${threadLabel(session.threads)}`;
+  // The same products through torch.mm, so the GEMM table shows the kernel each peer's speed rests on.
+  for (const session of torchSessions) {
+    const gflops = await session.gemmGflops(GEMM_SHAPES);
+    gemm.push({ system: torchName(session), gflops: Object.fromEntries(GEMM_SHAPES.map((shape, i) => [shape.name, gflops[i]!])) });
+  }
   const torchContenders = (workload: PytorchWorkload): Contender[] =>
     torchSessions.map((session) => ({ system: torchName(session), rep: () => session.rep(workload) }));
   // W3 through the inference accelerator's `auto` choice, beside the wasm rows of the same threads.
