@@ -6,9 +6,8 @@
  * every result `auto` returns, from whichever engine, matches latent's wasm path to float32 tolerance.
  */
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Backend } from '../backend/backend.js';
-import { getBackend, setBackend } from '../backend/registry.js';
+import { describe, expect, it } from 'vitest';
+import { setBackend } from '../backend/registry.js';
 import { createWasmBackend } from '../backend/wasm/index.js';
 import { matrix, type Matrix } from '../data/matrix.js';
 import { maxAbs, randomizeWeights, randomRows } from '../io/onnx/test-utils/ort.js';
@@ -22,14 +21,9 @@ import { rowBucket } from './engine-chooser.js';
 import { openInference } from './inference.js';
 import type { EngineName, Inference } from './inference-types.js';
 import { setOrtLoader } from './ort-runtime.js';
+import { useWasmBackendAndRealOrtLoader } from './test-utils/hooks.js';
 
-let original: Backend;
-beforeAll(async () => {
-  original = getBackend();
-  setBackend(await createWasmBackend({ threads: 1 }));
-});
-afterAll(() => setBackend(original));
-afterEach(() => setOrtLoader(undefined));
+useWasmBackendAndRealOrtLoader();
 
 function model(raw: Record<string, unknown>, seed = 5): Autoencoder {
   const m = buildModel(parseModelConfig(raw, 'config'));

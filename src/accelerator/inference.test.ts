@@ -6,10 +6,7 @@
  * `auto` falls back where the package is missing, `ort` says what to install, and the bad inputs.
  */
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Backend } from '../backend/backend.js';
-import { getBackend, setBackend } from '../backend/registry.js';
-import { createWasmBackend } from '../backend/wasm/index.js';
+import { describe, expect, it } from 'vitest';
 import { matrix } from '../data/matrix.js';
 import { fitScaler } from '../data/scaler.js';
 import { maxAbs, randomizeWeights, randomRows } from '../io/onnx/test-utils/ort.js';
@@ -21,6 +18,7 @@ import { multiplyAddsPerRow, ORT_MIN_MULTIPLY_ADDS } from './auto-policy.js';
 import { openInference } from './inference.js';
 import type { Inference } from './inference-types.js';
 import { setOrtLoader } from './ort-runtime.js';
+import { useWasmBackendAndRealOrtLoader } from './test-utils/hooks.js';
 
 function expectMatches(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-4): void {
   expectAllClose(actual, expected, 2e-5 * Math.max(1, maxAbs(expected)), rtol);
@@ -42,13 +40,7 @@ const FAMILIES: Array<[string, Record<string, unknown>]> = [
   ['conv1d 2×16', { kind: 'conv1d', channels: 2, length: 16, convChannels: [4, 8], kernel: 5, latentDim: 3, activation: 'leakyRelu' }],
 ];
 
-let original: Backend;
-beforeAll(async () => {
-  original = getBackend();
-  setBackend(await createWasmBackend({ threads: 1 }));
-});
-afterAll(() => setBackend(original));
-afterEach(() => setOrtLoader(undefined));
+useWasmBackendAndRealOrtLoader();
 
 async function both(detector: AutoencoderDetector, threads = 1): Promise<{ ort: Inference; wasm: Inference }> {
   const ort = await openInference(detector, { accelerator: 'ort', threads });
