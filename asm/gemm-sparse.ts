@@ -11,7 +11,7 @@
  *
  * op(B) is packed into SW (32, or 16 in the plain SIMD build) columns wide slivers:
  * packed[s][p][0..SW). Threads split the rows of C; each packs op(B) for itself inside the job,
- * whole when small or else one k slice at a time right before it is swept (relaxed build), and
+ * whole when small or else one k slice at a time right before it is swept, and
  * only an operand too big for that is packed once for all threads by a job of its own first.
  * Each thread compresses its own rows of A (SMC rows × SKC_A deep at a time) and sweeps every
  * sliver. One non-zero a[i, p] multiplies the contiguous row p of a sliver

@@ -487,7 +487,7 @@ export class WasmBackend implements Backend {
 
   /**
    * Mostly-zero A: rows of C split among threads. Each thread packs op(B) for itself inside the
-   * product's job, whole or (relaxed build) one k slice at a time, with one chunk per thread so
+   * product's job, whole or one k slice at a time, with one chunk per thread so
    * that each packs it once; only an operand too big for that is packed once for all threads by a
    * packing job first. Packing inside the job duplicates the packing on every thread but spares
    * writing the packed copy out and reading it back after a hand-off.
@@ -597,12 +597,15 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Whether each thread can pack the swept operand one k slice at a time inside the product's job
-   * (relaxed build): each slice is swept by the thread's rows right after it is packed, while it
-   * is in cache, instead of a separate job writing the whole packed copy out first.
+   * Whether each thread can pack the swept operand one k slice at a time inside the product's job:
+   * each slice is swept by the thread's rows right after it is packed, while it is in cache,
+   * instead of a separate job writing the whole packed copy out first, which the other thread
+   * then reads from this core's cache. Both builds: in the plain one, on W1's first-layer product
+   * with MNIST digits (128×784·784×512) under Node 24, 822 → 662 µs on 1 thread and 670 → 407 µs
+   * on 2.
    */
   private slicePack(columns: number, k: number): boolean {
-    return this.kernels === 'relaxed' && this.exports.sparseSlicePack(columns, k) !== 0;
+    return this.exports.sparseSlicePack(columns, k) !== 0;
   }
 
   /**
