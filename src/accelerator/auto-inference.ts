@@ -3,7 +3,8 @@
  * engine that measured faster for it on this machine. A class's first call goes where the fixed
  * rule guesses (auto-policy.ts); its next calls alternate ONNX Runtime and latent's backend, each
  * engine's first call of a kind untimed as a warm-up, until each has `TIMED_CALLS` timed calls in
- * the class; then the class sticks to the one whose fastest timed call ran more rows per second.
+ * the class; then the class sticks to the one whose fastest timed call ran more rows per second
+ * (or, as soon as each has one timed call, to ONNX Runtime when it leads by `DECISIVE_ORT_LEAD`).
  * Every call returns its engine's real result, and the engines agree to float32 tolerance, so
  * results under `auto` may come from either engine: pin `ort` or `wasm` for bit-for-bit
  * repeatable output.
@@ -12,8 +13,8 @@
  * (ONNX Runtime is imported only when a call first needs it). A class seen more often pays the
  * other engine's warm-up once per kind of call (importing ONNX Runtime, about 30 ms, and building
  * its session, tens of milliseconds for W1) and, until it decides, runs every other call of its
- * first `2 · (TIMED_CALLS + 1)` (a further bucket of the same kind: `2 · TIMED_CALLS`) on the
- * slower engine. The command line reads rows in chunks of about 8 MB, so a file of more than
+ * first `2 · (TIMED_CALLS + 1)` at most (a further bucket of the same kind: `2 · TIMED_CALLS`) on
+ * the slower engine. The command line reads rows in chunks of about 8 MB, so a file of more than
  * eight chunks settles before its end; the last, shorter chunk is a bucket of its own.
  */
 

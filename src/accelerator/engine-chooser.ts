@@ -18,12 +18,10 @@
  */
 
 import { DECISIVE_ORT_LEAD, TIMED_CALLS } from './auto-policy.js';
+import type { ChoiceBasis } from './inference-types.js';
 
 /** The two engines `auto` chooses between: ONNX Runtime, and latent's backend (wasm, or js). */
 export type Side = 'ort' | 'backend';
-
-/** How a class chose: still alternating, by timing both engines, or by the rule. */
-export type ChoiceBasis = 'measuring' | 'measured' | 'rule';
 
 /** Calls of each engine after which a class whose calls keep overlapping stops measuring. */
 const GIVE_UP_CALLS = TIMED_CALLS + 5;

@@ -4,4 +4,4 @@
  */
 
 export { openInference, type InferenceOptions } from './inference.js';
-export { ACCELERATORS, type Accelerator, type EngineChoice, type EngineName, type Inference } from './inference-types.js';
+export { ACCELERATORS, type Accelerator, type ChoiceBasis, type EngineChoice, type EngineName, type Inference } from './inference-types.js';

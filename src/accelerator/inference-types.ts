@@ -18,6 +18,13 @@ export const ACCELERATORS: readonly Accelerator[] = ['auto', 'ort', 'wasm'];
 export type EngineName = 'ort' | BackendName;
 
 /**
+ * How a class of calls chose its engine. `measured`: both engines were timed and the class sticks
+ * to the faster; `measuring`: its calls still alternate; `rule`: each call follows the fixed rule
+ * (batches too small to time, ONNX Runtime unavailable, or calls that kept overlapping).
+ */
+export type ChoiceBasis = 'measuring' | 'measured' | 'rule';
+
+/**
  * What `auto` chose for one class of calls: a kind of call and a batch-size bucket (more than
  * half of `maxRows` rows, up to it).
  */
@@ -26,15 +33,10 @@ export interface EngineChoice {
   readonly call: string;
   /** The bucket's largest batch: a power of two. */
   readonly maxRows: number;
-  /**
-   * `measured`: both engines were timed and the class sticks to the faster; `measuring`: its
-   * calls still alternate; `rule`: each call follows the fixed rule (batches too small to time,
-   * ONNX Runtime unavailable, or calls that kept overlapping).
-   */
-  readonly by: 'measuring' | 'measured' | 'rule';
+  readonly by: ChoiceBasis;
   /** The engine the class runs on from now; undefined while measuring, or when each call follows the rule. */
   readonly engine: EngineName | undefined;
-  /** Rows per second over each engine's timed calls (warm-up calls excluded). */
+  /** Rows per second of each engine's fastest timed call (warm-up calls excluded). */
   readonly rowsPerSecond: Partial<Record<EngineName, number>>;
   /** Rows each engine ran in this class. */
   readonly rows: Partial<Record<EngineName, number>>;
