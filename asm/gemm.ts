@@ -30,7 +30,13 @@ import { storeT4, storeT4Copy } from './transpose';
 import { sparseScratchFloats } from './gemm-sparse';
 import { gemmDirect, gemmDot, useDirect, useDot } from './gemm-direct';
 
-export const MR: i32 = 4;
+/**
+ * Rows per micro-tile. With fused multiply-add (the relaxed build) a 6×8 tile's 12 accumulators,
+ * both B vectors and one A broadcast fill the 15 xmm registers V8 gives wasm, and the kernel runs
+ * at the FMA pipes' peak (4×8 reached 91% of it); a separate multiply needs a register for each
+ * product, so the plain build keeps 4×8 (6×8 spills there and runs at half speed).
+ */
+export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 export const NR: i32 = 8;
 /** Deepest k slice: a B sliver (KC·NR floats, 16 KB) stays in L1 while A slivers stream past it. */
 export const KC: i32 = 512;
@@ -38,6 +44,11 @@ export const KC: i32 = 512;
 export const NC: i32 = 128;
 /** Packed A per block (512 KB, in L2 beside a B panel): all rows of W1's and W2's products at once. */
 export const A_BLOCK_FLOATS: i32 = 1 << 17;
+
+/** Rows per micro-tile in this build (MR): threads splitting C by rows cut on multiples of it. */
+export function gemmTileRows(): i32 {
+  return MR;
+}
 
 /** Floats of scratch each thread needs for packing A and B. */
 export function gemmScratchFloats(): i32 {
@@ -62,6 +73,7 @@ function packA(
         const d = base + (<usize>(p * MR) << 2);
         if (rows == MR) {
           v128.store(d, f32x4.mul(v128.load(src), va));
+          if (MR == 6) v128.store64_lane(d, f32x4.mul(v128.load64_zero(src, 16), va), 0, 16);
         } else {
           for (let r = 0; r < MR; r++) {
             store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(src + (<usize>r << 2)) * alpha : 0);
@@ -70,17 +82,32 @@ function packA(
         src += stride;
       }
     } else if (rows == MR) {
-      // A stored [m, k]: rows are contiguous along p; transpose 4×4 blocks on the way.
+      // A stored [m, k]: rows are contiguous along p; transpose 4×4 blocks on the way (and, for
+      // 6-row slivers, rows 4 and 5 interleaved in pairs after them).
       const stride = <usize>k << 2;
       const s0 = a + ((<usize>(i0 + s) * <usize>k + <usize>p0) << 2);
       let p = 0;
       for (; p + 4 <= kc; p += 4) {
         const o = <usize>p << 2;
+        const d = base + (<usize>(p * MR) << 2);
         const r0 = v128.load(s0 + o), r1 = v128.load(s0 + stride + o);
         const r2 = v128.load(s0 + 2 * stride + o), r3 = v128.load(s0 + 3 * stride + o);
         // alpha = 1 (every product in training) copies without the multiplies.
-        if (unit) storeT4Copy(r0, r1, r2, r3, base + (<usize>(p * MR) << 2), MR << 2);
-        else storeT4(r0, r1, r2, r3, va, base + (<usize>(p * MR) << 2), MR << 2);
+        if (unit) storeT4Copy(r0, r1, r2, r3, d, MR << 2);
+        else storeT4(r0, r1, r2, r3, va, d, MR << 2);
+        if (MR == 6) {
+          let r4 = v128.load(s0 + 4 * stride + o), r5 = v128.load(s0 + 5 * stride + o);
+          if (!unit) {
+            r4 = f32x4.mul(r4, va);
+            r5 = f32x4.mul(r5, va);
+          }
+          const lo = v128.shuffle<f32>(r4, r5, 0, 4, 1, 5);
+          const hi = v128.shuffle<f32>(r4, r5, 2, 6, 3, 7);
+          v128.store64_lane(d, lo, 0, 16);
+          v128.store64_lane(d + (MR << 2), lo, 1, 16);
+          v128.store64_lane(d + (2 * MR << 2), hi, 0, 16);
+          v128.store64_lane(d + (3 * MR << 2), hi, 1, 16);
+        }
       }
       for (; p < kc; p++) {
         const d = base + (<usize>(p * MR) << 2);
@@ -165,17 +192,23 @@ export function packB(
 }
 
 // MR×NR micro-kernel over packed slivers; `accumulate` adds to C, otherwise overwrites it.
-// Writes only the rows × cols corner that lies inside C. 4×8 keeps all 8 accumulators, both B
-// vectors and the A broadcasts in registers (V8 gives wasm 15 xmm registers; 6×8 spills).
+// Writes only the rows × cols corner that lies inside C. Every accumulator, both B vectors and
+// the A broadcast stay in registers (see MR for why the tile is 6×8 or 4×8).
 // @ts-ignore: decorator
 @inline
 function microKernel(
   kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool, t: usize,
+  tall: bool,
 ): void {
+  // 6-row slivers whose tile has at most 4 rows inside C (the last of 128 or 64 rows) skip the
+  // two padding rows: the caller passes `tall` as a constant, so each copy has one loop.
+  const six = MR == 6 && tall;
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
@@ -191,22 +224,40 @@ function microKernel(
     av = v128.load32_splat(pa, 12);
     c30 = madd(av, b0, c30);
     c31 = madd(av, b1, c31);
+    if (six) {
+      av = v128.load32_splat(pa, 16);
+      c40 = madd(av, b0, c40);
+      c41 = madd(av, b1, c41);
+      av = v128.load32_splat(pa, 20);
+      c50 = madd(av, b0, c50);
+      c51 = madd(av, b1, c51);
+    }
     pa += MR << 2;
     pb += NR << 2;
   }
   const rowBytes = <usize>ldc << 2;
-  if (rows == MR && cols == NR) {
+  if (rows == (six ? 6 : 4) && cols == NR) {
     let r = c;
     if (accumulate) {
       v128.store(r, f32x4.add(v128.load(r), c00)); v128.store(r, f32x4.add(v128.load(r, 16), c01), 16); r += rowBytes;
       v128.store(r, f32x4.add(v128.load(r), c10)); v128.store(r, f32x4.add(v128.load(r, 16), c11), 16); r += rowBytes;
       v128.store(r, f32x4.add(v128.load(r), c20)); v128.store(r, f32x4.add(v128.load(r, 16), c21), 16); r += rowBytes;
       v128.store(r, f32x4.add(v128.load(r), c30)); v128.store(r, f32x4.add(v128.load(r, 16), c31), 16);
+      if (six) {
+        r += rowBytes;
+        v128.store(r, f32x4.add(v128.load(r), c40)); v128.store(r, f32x4.add(v128.load(r, 16), c41), 16); r += rowBytes;
+        v128.store(r, f32x4.add(v128.load(r), c50)); v128.store(r, f32x4.add(v128.load(r, 16), c51), 16);
+      }
     } else {
       v128.store(r, c00); v128.store(r, c01, 16); r += rowBytes;
       v128.store(r, c10); v128.store(r, c11, 16); r += rowBytes;
       v128.store(r, c20); v128.store(r, c21, 16); r += rowBytes;
       v128.store(r, c30); v128.store(r, c31, 16);
+      if (six) {
+        r += rowBytes;
+        v128.store(r, c40); v128.store(r, c41, 16); r += rowBytes;
+        v128.store(r, c50); v128.store(r, c51, 16);
+      }
     }
     return;
   }
@@ -215,6 +266,10 @@ function microKernel(
   v128.store(t, c10, 32); v128.store(t, c11, 48);
   v128.store(t, c20, 64); v128.store(t, c21, 80);
   v128.store(t, c30, 96); v128.store(t, c31, 112);
+  if (six) {
+    v128.store(t, c40, 128); v128.store(t, c41, 144);
+    v128.store(t, c50, 160); v128.store(t, c51, 176);
+  }
   for (let i = 0; i < rows; i++) {
     const dst = c + <usize>i * rowBytes;
     const src = t + (<usize>(i * NR) << 2);
@@ -304,9 +359,9 @@ export function gemmPacked(
   // A kept copy of op(B) (whole depth only: kLo = 0, kHi = k) is laid out slice by slice.
   const nPad = (n + NR - 1) / NR * NR;
   // Rows per A block: all of them when they fit, else equal blocks of whole micro-tiles.
-  const rowsFit = max(MR, (A_BLOCK_FLOATS / kStep) & ~(MR - 1));
+  const rowsFit = max(MR, A_BLOCK_FLOATS / kStep / MR * MR);
   const rowBlocks = (m1 - m0 + rowsFit - 1) / rowsFit;
-  const mcStep = ((m1 - m0 + rowBlocks - 1) / rowBlocks + MR - 1) & ~(MR - 1);
+  const mcStep = ((m1 - m0 + rowBlocks - 1) / rowBlocks + MR - 1) / MR * MR;
   for (let p0 = kLo; p0 < kHi; p0 += kStep) {
     const kc = min(kStep, kHi - p0);
     const add = p0 > kLo || accumulate;
@@ -324,7 +379,9 @@ export function gemmPacked(
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
             const cp = c + ((<usize>(i0 + ir) * <usize>n + <usize>(j0 + jr)) << 2);
-            microKernel(kc, pA + (<usize>(ir * kc) << 2), pb, cp, n, rows, cols, add, tile);
+            const pa = pA + (<usize>(ir * kc) << 2);
+            if (MR == 6 && rows <= 4) microKernel(kc, pa, pb, cp, n, rows, cols, add, tile, false);
+            else microKernel(kc, pa, pb, cp, n, rows, cols, add, tile, true);
           }
         }
       }

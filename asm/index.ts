@@ -4,7 +4,7 @@
  * instance per thread can run over the same memory without sharing any wasm global state.
  */
 export { work, workOne, ARG_SLOTS } from './tasks';
-export { gemmScratchFloats } from './gemm';
+export { gemmScratchFloats, gemmTileRows } from './gemm';
 export { phaseScratchFloats } from './conv-phase';
 export { packedSliversFloats, sparseOwnPack, sparseOwnPackB, sparseSlicePack, sparseSliverWidth } from './gemm-sparse';
 export { gemmPacksB, packedPanelsFloats } from './gemm-prepacked';

@@ -6,7 +6,9 @@
  * holds on a busy machine where separate runs swing by 10–20%. Also prints each shape's mean
  * density (share of non-zeros) of A and B.
  *
- *   npx tsx scripts/sparse-paths.ts [--threads N] [--rows N] [--epochs N]
+ *   npx tsx scripts/sparse-paths.ts [--workload w1|w2] [--threads N] [--rows N] [--epochs N]
+ *
+ * --workload w2 trains W2 (conv-mnist) instead; products inside channelsToImage are not seen.
  *
  * The two modes train the same model alternately, so the run is a measurement, not a reference
  * training (results differ from a plain run in the last bits).
@@ -16,6 +18,7 @@ import type { Backend, GemmArgs } from '../src/backend/index.js';
 import { createWasmBackend, WasmBackend } from '../src/backend/wasm/index.js';
 import { loadMnist } from '../src/data/node.js';
 import { latentTrainW1 } from '../bench/latent-runner.js';
+import { latentTrainW2 } from '../bench/w2-runner.js';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -23,6 +26,8 @@ function flag(name: string, fallback: string): string {
 }
 
 const threads = Number(flag('--threads', '1'));
+const workload = flag('--workload', 'w1');
+if (workload !== 'w1' && workload !== 'w2') throw new Error(`--workload ${workload}: pass w1 or w2`);
 const epochs = Number(flag('--epochs', '3'));
 const backend = await createWasmBackend({ threads });
 if (!(backend instanceof WasmBackend)) throw new Error('sparse-paths: the wasm backend is not available on this host');
@@ -48,13 +53,14 @@ interface ShapeStats {
 }
 
 const stats = new Map<string, ShapeStats>();
-// One optimizer update per step: its calls count the steps, and the mode flips with each.
+// One optimizer hand-off per step counts the steps (startDeferred when the updates run in the
+// background, adamGroup when they run at once), and the mode flips with each.
 let steps = 0;
 const timed = new Proxy(inner, {
   get(target, key, receiver) {
     const value: unknown = Reflect.get(target, key, receiver);
     if (typeof value !== 'function') return value;
-    if (key === 'adamGroup') steps++;
+    if (key === 'startDeferred' || key === 'adamGroup') steps++;
     if (key !== 'gemm') return value.bind(target);
     return (g: GemmArgs) => {
       const name = `${g.m}×${g.k}${g.transA ? 'ᵀ' : ''}·${g.k}×${g.n}${g.transB ? 'ᵀ' : ''}${g.beta !== 0 ? ' +C' : ''}`;
@@ -75,10 +81,10 @@ const timed = new Proxy(inner, {
 }) as Backend;
 
 const { train } = loadMnist();
-const rows = Math.min(Number(flag('--rows', '7680')), train.x.rows);
-await latentTrainW1(timed, train.x.data.subarray(0, rows * train.x.cols), rows, epochs);
+const rows = Math.min(Number(flag('--rows', workload === 'w1' ? '7680' : '1024')), train.x.rows);
+await (workload === 'w1' ? latentTrainW1 : latentTrainW2)(timed, train.x.data.subarray(0, rows * train.x.cols), rows, epochs);
 
-console.log(`W1, ${rows} rows × ${epochs} epochs, ${threads} thread(s), ${inner.kernels} kernels, ${steps} steps alternating`);
+console.log(`${workload.toUpperCase()}, ${rows} rows × ${epochs} epochs, ${threads} thread(s), ${inner.kernels} kernels, ${steps} steps alternating`);
 console.log(
   `${'GEMM (m×k·k×n)'.padEnd(22)} ${'density A'.padStart(9)} ${'density B'.padStart(9)} ${'chosen ms'.padStart(10)} ${'dense ms'.padStart(9)}  ratio`,
 );

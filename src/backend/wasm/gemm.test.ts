@@ -1,6 +1,6 @@
 /**
  * Conformance of the wasm GEMM against the reference: every transpose combination, edge sizes
- * around the micro-tile (4×8), the B panels, the packed A blocks and the k slices, the unpacked
+ * around the micro-tile (6×8 in the relaxed build, 4×8 in the plain one), the B panels, the packed A blocks and the k slices, the unpacked
  * paths for one tiny dimension (k ≤ 16, m ≤ 16, or n ≤ 16 with Bᵀ) with their row, column and
  * depth-slice edges, deep products split over k, alpha/beta variants, and identical results on 1
  * and 2 threads.
@@ -55,6 +55,10 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     [96, 300, 1100],
     // Split over 2 threads by columns: a ragged last row sliver (37 rows) over two k slices.
     [37, 700, 600],
+    // Every height of the last row sliver: 127, 128, 129, 64 and 41 rows leave 1, 2, 3, 4 and 5
+    // rows in the last 6-row sliver of the relaxed build (4-row slivers in the plain one).
+    [41, 203, 301],
+    [64, 150, 288],
     // One tiny dimension (the unpacked paths), large enough to be split over 2 threads.
     [32, 2051, 9],
     [9, 2003, 32],

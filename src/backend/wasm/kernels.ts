@@ -26,6 +26,8 @@ export interface KernelExports {
   workOne(job: number, t: number): number;
   /** Floats of packing scratch one thread's GEMM needs. */
   gemmScratchFloats(): number;
+  /** Rows per micro-tile of the dense GEMM in this build (6 with relaxed SIMD, 4 without). */
+  gemmTileRows(): number;
   /** Floats of scratch the phase-plane im2col/col2im needs for this geometry. */
   phaseScratchFloats(kH: number, kW: number, pH: number, pW: number, outH: number, outW: number): number;
   /** Floats of a sparse path's packed operand of `columns` columns and depth k (whole slivers). */
@@ -147,6 +149,7 @@ export async function instantiateKernels(module: WasmModule, memory: WasmMemory)
   const work = exportedFunction(instance.exports, 'work') as KernelExports['work'];
   const workOne = exportedFunction(instance.exports, 'workOne') as KernelExports['workOne'];
   const gemmScratchFloats = exportedFunction(instance.exports, 'gemmScratchFloats') as KernelExports['gemmScratchFloats'];
+  const gemmTileRows = exportedFunction(instance.exports, 'gemmTileRows') as KernelExports['gemmTileRows'];
   const phaseScratchFloats = exportedFunction(instance.exports, 'phaseScratchFloats') as KernelExports['phaseScratchFloats'];
   const packedSliversFloats = exportedFunction(instance.exports, 'packedSliversFloats') as KernelExports['packedSliversFloats'];
   const sparseOwnPack = exportedFunction(instance.exports, 'sparseOwnPack') as KernelExports['sparseOwnPack'];
@@ -159,6 +162,7 @@ export async function instantiateKernels(module: WasmModule, memory: WasmMemory)
     work,
     workOne,
     gemmScratchFloats,
+    gemmTileRows,
     phaseScratchFloats,
     packedSliversFloats,
     sparseOwnPack,

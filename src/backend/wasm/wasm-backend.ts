@@ -303,9 +303,10 @@ export class WasmBackend implements Backend {
       this.gemmDepth(a, b, c, m, n, k, transA, transB, alpha, beta);
       return;
     }
-    // Split the longer side of C (in micro-tiles of 4 rows or 8 columns) into chunks.
-    const splitRows = m / 4 > n / 8 ? 1 : 0;
-    const tiles = splitRows ? Math.ceil(m / 4) : Math.ceil(n / 8);
+    // Split the longer side of C (in micro-tiles of 6 or 4 rows, or 8 columns) into chunks.
+    const tileRows = this.exports.gemmTileRows();
+    const splitRows = m / tileRows > n / 8 ? 1 : 0;
+    const tiles = splitRows ? Math.ceil(m / tileRows) : Math.ceil(n / 8);
     const panels = frozenB && alpha !== 0 ? this.frozenPanels(frozenB, b, m, n, k, transA, transB) : null;
     // With B kept packed and rows split, no chunk packs a shared operand: cut finer.
     const wanted =
