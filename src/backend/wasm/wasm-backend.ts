@@ -76,21 +76,23 @@ const CHUNK_WORK = 1 << 14;
  *
  * Relaxed SIMD build: a cost model in nanoseconds per element of the compressed operand, fitted
  * to `scripts/gemm-gflops.ts --sparse` on W1's, W3's and W2's shapes (Zen 4, Node 24, 1 thread)
- * and checked inside W1 training with `scripts/sparse-paths.ts`. The dense path spends
- * SPARSE_DENSE_PER_SLIVER per 32 output columns; the sparse path spends SPARSE_COMPRESS
- * (compressing the element), SPARSE_PACK·(packed elements per compressed element) packing the
- * other operand, and SPARSE_STEP per non-zero and 32-wide sliver. Solving for the density where
- * the two meet, times SPARSE_MARGIN, gives for instance 0.66 for W1's 128×512·512×784ᵀ (measured
- * break-even 0.8 per call), 0.63 for 128×128·128×512ᵀ (measured 0.8), 0.71 for the weight
- * gradient 784×128ᵀ·128×512 with a sparse right operand (measured 0.73), 0.45 for
- * 128×128ᵀ·128×512 (measured 0.55), 0.40 for 128×512·512×128ᵀ (measured 0.63 per call with warm
- * caches, but 1.07× the dense time at 0.41 inside training, whence SPARSE_COMPRESS = 2.25 rather
- * than the 1.75 the per-call timings give), and none for a single sliver (W2's 128×3136·3136×32ᵀ
- * ran 1.5× slower even at 0.2).
+ * and checked inside W1 and W2 training with `scripts/sparse-paths.ts` and
+ * `scripts/paired-trees.ts`. The dense path spends SPARSE_DENSE_PER_SLIVER per 32 output
+ * columns; the sparse path spends SPARSE_COMPRESS (compressing the element),
+ * SPARSE_PACK·(packed elements per compressed element) packing the other operand, and
+ * SPARSE_STEP per non-zero and 32-wide sliver. Solving for the density where the two meet, times
+ * SPARSE_MARGIN, gives for instance 0.69 for W1's 128×512·512×784ᵀ (measured break-even 0.7 per
+ * call), 0.67 for 128×128·128×512ᵀ, 0.74 for the weight gradient 784×128ᵀ·128×512 with a sparse
+ * right operand (measured 0.7), 0.54 for 128×512·512×128ᵀ (measured 0.7), 0.43 for W2's
+ * convolution product 64×288·288×6272 with mostly-zero columns (measured 0.56) and none for a
+ * single sliver (W2's 128×3136·3136×32ᵀ breaks even at 0.55 and gains under 15% at its densities).
+ * SPARSE_COMPRESS is the vectorised compression's 0.8 per element (W2's columns and W1's pixels,
+ * Zen 5, Node 24) plus the 0.5 that the cold operands inside training cost over per-call timings
+ * (found when compression was scalar: 2.25 in training against 1.75 per call).
  */
 const SPARSE_DENSE_PER_SLIVER = 1.39;
 const SPARSE_STEP = 1.6;
-const SPARSE_COMPRESS = 2.25;
+const SPARSE_COMPRESS = 1.25;
 const SPARSE_PACK = 0.5;
 const SPARSE_MARGIN = 0.9;
 /** Below this modelled break-even the gain is too small to trust the model: stay dense. */
@@ -105,13 +107,14 @@ function relaxedSparseLimit(swept: number, compressed: number, sliverWidth: numb
 }
 
 /**
- * Plain SIMD build (16-wide slivers, Node 20): fixed limits. A mostly-zero left operand pays off
- * below about 0.5 (at 0.19, MNIST pixels, it is about 4× faster than the dense path); the
- * mostly-zero right operand path below about 0.3 (W1's first weight gradient, B = 128 digits
- * at 0.19, ran 2.4× faster; a conv layer's columns at 0.36 ran 1.4× slower).
+ * Plain SIMD build (16-wide slivers, Node 20): fixed limits, 0.9× the lowest break-even measured
+ * (`scripts/gemm-gflops.ts --sparse --kernels simd --cold` under Node 20, Zen 5) over W1's, W3's
+ * and W2's shapes: a mostly-zero left operand pays off below 0.55–0.7 (lowest: W2's single-sliver
+ * 128×3136·3136×32ᵀ), the mostly-zero right operand path below 0.58–0.7 (lowest: W2's
+ * convolution product 64×288·288×6272).
  */
-const SIMD_SPARSE_A_DENSITY = 0.4;
-const SIMD_SPARSE_B_DENSITY = 0.25;
+const SIMD_SPARSE_A_DENSITY = 0.5;
+const SIMD_SPARSE_B_DENSITY = 0.5;
 /** Columns of C below which counting A's non-zeros (m·k reads) is not worth it against m·n·k. */
 const SPARSE_MIN_COLUMNS = 32;
 /** Rows of C the right-operand path needs to amortise the compression of B's columns. */

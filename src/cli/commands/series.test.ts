@@ -111,10 +111,14 @@ describe('latent train --window 288 / latent score on NAB', () => {
     }
   });
 
-  it('flags nothing on the clean training series itself', async () => {
+  it('flags next to nothing on the clean training series itself', async () => {
     const run = await runCli('score', model, TRAIN, '-o', join(dir, 'train-scores.npy'));
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('flagged 0 of 4032 time steps');
+    // The tail rule's risk of 1e-4 expects about 0.4 false alarms in 4032 steps; whether a step at
+    // the threshold's edge lands above it turns on the last bits of training (which GEMM path the
+    // backend takes, for one), so one flagged step is within the rule, a run of them is not.
+    const flagged = Number(/flagged (\d+) of 4032 time steps/.exec(run.stdout)?.[1]);
+    expect(flagged).toBeLessThanOrEqual(1);
   });
 
   it('a --threshold-rule recomputes the threshold from the scored series and says so', async () => {
