@@ -19,8 +19,9 @@
  * in L1 while the rows of the block sweep it, and later k slices add into C through the
  * accumulators.
  *
- * A mostly-zero right operand (gemmSparseB) has its columns copied as rows (4×4 transposes) and
- * compressed by the same branch-free routine, then swept against op(A)ᵀ packed the same way.
+ * A mostly-zero right operand (gemmSparseB) has its columns compressed straight from B, four at a
+ * time through 4×4 transposes in registers, by the same branch-free appends, then swept against
+ * op(A)ᵀ packed the same way.
  */
 
 import { madd } from './fma';
@@ -56,14 +57,15 @@ export const OWN_PACK_FLOATS: i32 = SMC * SKC;
 
 /**
  * Floats of one k slice of the other operand a thread packs for itself when the whole operand
- * exceeds OWN_PACK_FLOATS (the scratch of copied columns and the own pack, adjacent, which the
- * left path does not otherwise use): 128 deep × 1024 columns in the relaxed build.
+ * exceeds OWN_PACK_FLOATS (two adjacent parts of the scratch that the left path does not
+ * otherwise use): 128 deep × 1024 columns in the relaxed build.
  */
 export const SLICE_PACK_FLOATS: i32 = SMC * SKC + OWN_PACK_FLOATS;
 
 /**
- * Floats of per-thread scratch: values, offsets, row starts, a tile of 4 rows, SMC columns of a
- * mostly-zero B copied as rows, and a packed operand of up to OWN_PACK_FLOATS.
+ * Floats of per-thread scratch: values, offsets, row starts, a tile of 4 rows, then SMC·SKC
+ * floats that hold the right path's row ends and own pack or the left path's slice pack, and a
+ * packed operand of up to OWN_PACK_FLOATS.
  */
 export function sparseScratchFloats(): i32 {
   return 3 * SMC * SKC + OWN_PACK_FLOATS + (SMC + 4) + 4 * SW;
@@ -77,9 +79,9 @@ export function sparseScratchFloats(): i32 {
 // @ts-ignore: decorator
 @inline function scratchTile(scratch: usize): usize { return csrRowStart(scratch) + (<usize>(SMC + 4) << 2); }
 // @ts-ignore: decorator
-@inline function scratchColumns(scratch: usize): usize { return scratchTile(scratch) + (<usize>(4 * SW) << 2); }
+@inline function scratchPackArea(scratch: usize): usize { return scratchTile(scratch) + (<usize>(4 * SW) << 2); }
 // @ts-ignore: decorator
-@inline function scratchOwnPack(scratch: usize): usize { return scratchColumns(scratch) + (<usize>(SMC * SKC) << 2); }
+@inline function scratchOwnPack(scratch: usize): usize { return scratchPackArea(scratch) + (<usize>(SMC * SKC) << 2); }
 
 /** Deepest k the transposed path takes in one slice (it does not accumulate slices). */
 export const SPARSE_T_MAX_K: i32 = SKC;
@@ -101,12 +103,12 @@ export function sparseOwnPack(columns: i32, k: i32): bool {
 
 /**
  * Whether gemmSparseB packs its swept operand op(A)ᵀ ([k, columns], k ≤ SKC) whole into its own
- * scratch: right after the SMC·k floats of copied columns, in the room the left path's slice
- * pack uses (up to 960 columns 128 deep, so that W1's 784-wide weight gradient needs no separate
- * packing job on several threads).
+ * scratch: right after the SMC row ends of its compressed columns, in the room the left path's
+ * slice pack uses (up to 992 columns 128 deep, so that W1's 784-wide weight gradient needs no
+ * separate packing job on several threads).
  */
 export function sparseOwnPackB(columns: i32, k: i32): bool {
-  return k <= SKC && packedSliversFloats(columns, k) <= SLICE_PACK_FLOATS - SMC * k;
+  return k <= SKC && packedSliversFloats(columns, k) <= SLICE_PACK_FLOATS - SMC;
 }
 
 /** Depth of the k slices of the mostly-zero-A path: k cut into equal slices of at most SKC_A. */
@@ -159,7 +161,7 @@ export function gemmSparseA(
     let slice = packed + <usize>p0 * (<usize>SW << 2);
     let sliverStride = <usize>k * (<usize>SW << 2);
     if (packSlices) {
-      slice = scratchColumns(scratch);
+      slice = scratchPackArea(scratch);
       packBSlivers(b, n, k, transB, 0, n, p0, kc, slice);
       sliverStride = <usize>kc * (<usize>SW << 2);
     }
@@ -185,48 +187,102 @@ export function gemmSparseB(
   // As in gemmSparseA: `packed` 0 means pack op(A)ᵀ here (A read transposed when stored [m, k]).
   if (packed == 0) {
     if (!sparseOwnPackB(m, k)) unreachable();
-    packed = scratchColumns(scratch) + (<usize>(SMC * k) << 2);
+    packed = scratchPackArea(scratch) + (<usize>SMC << 2);
     packSlivers(a, m, k, aStoredMk, 0, (m + SW - 1) / SW, packed);
   }
-  const values = scratch, offsets = csrOffsets(scratch), rowStart = csrRowStart(scratch);
-  const tile = scratchTile(scratch), columns = scratchColumns(scratch);
+  // Row r of a block's compressed columns fills entries [r·k, ends[r]); the own pack follows the ends.
+  const values = scratch, offsets = csrOffsets(scratch), starts = csrRowStart(scratch);
+  const tile = scratchTile(scratch), ends = scratchPackArea(scratch);
   const sliverStride = <usize>k * (<usize>SW << 2);
   for (let i0 = j0; i0 < j1; i0 += SMC) {
     const mc = min(SMC, j1 - i0);
-    transposeColumns(b, n, i0, mc, k, columns);
-    buildRowsCsr(columns, k, alpha, 0, mc, 0, k, values, offsets, rowStart);
-    sparseSweepT(values, offsets, rowStart, mc, m, packed, sliverStride, c + (<usize>i0 << 2), n, tile);
+    compressColumns(b, n, i0, mc, k, alpha, values, offsets, starts, ends);
+    sparseSweepT(values, offsets, starts, ends, mc, m, packed, sliverStride, c + (<usize>i0 << 2), n, tile);
   }
 }
 
 /**
- * Copies columns [i0, i0+mc) of B (stored [k, ldb]) as the rows of `dst` [mc, k], 4×4 blocks at
- * a time, so that buildRowsCsr compresses them with contiguous, branch-free reads.
+ * Compresses alpha·B[0..k, i0..i0+mc] column by column (B stored [k, ldb]), as buildRowsCsr does
+ * rows: column r's entries go to [r·k, ends[r]) of `values`/`offsets`, and starts[r] = r·k. Four
+ * columns at a time: a 4×4 block of B is transposed in registers and each of its columns
+ * left-packed onto its own cursor, so B's columns are read once and never copied out as rows.
+ * A store reaches at most three entries past a cursor, which stays within its column's k entries.
  */
-function transposeColumns(b: usize, ldb: i32, i0: i32, mc: i32, k: i32, dst: usize): void {
-  const one = f32x4.splat(1);
-  const srcRow = <usize>ldb << 2, dstRow = <usize>k << 2;
+function compressColumns(
+  b: usize, ldb: i32, i0: i32, mc: i32, k: i32, alpha: f32,
+  values: usize, offsets: usize, starts: usize, ends: usize,
+): void {
+  const scale = f32x4.splat(alpha);
+  const rowStep = SW << 2;
+  const groupStep = i32x4.splat(4 * rowStep);
+  const firstGroup = i32x4(0, rowStep, 2 * rowStep, 3 * rowStep);
+  const srcRow = <usize>ldb << 2;
   let r = 0;
   for (; r + 4 <= mc; r += 4) {
+    let e0 = <usize>(r * k), e1 = e0 + <usize>k, e2 = e1 + <usize>k, e3 = e2 + <usize>k;
+    storeEntries(starts, r, e0, e1, e2, e3);
+    let at = firstGroup;
     let p = 0;
     for (; p + 4 <= k; p += 4) {
       const src = b + ((<usize>p * <usize>ldb + <usize>(i0 + r)) << 2);
-      storeT4(
-        v128.load(src), v128.load(src + srcRow), v128.load(src + 2 * srcRow), v128.load(src + 3 * srcRow),
-        one, dst + <usize>r * dstRow + (<usize>p << 2), dstRow,
-      );
+      const r0 = v128.load(src), r1 = v128.load(src + srcRow), r2 = v128.load(src + 2 * srcRow), r3 = v128.load(src + 3 * srcRow);
+      const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+      const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+      const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+      const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      e0 = appendNonZeros(v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5), scale, at, values, offsets, e0);
+      e1 = appendNonZeros(v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7), scale, at, values, offsets, e1);
+      e2 = appendNonZeros(v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5), scale, at, values, offsets, e2);
+      e3 = appendNonZeros(v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7), scale, at, values, offsets, e3);
+      at = i32x4.add(at, groupStep);
     }
     for (; p < k; p++) {
-      for (let q = 0; q < 4; q++) {
-        store<f32>(dst + <usize>(r + q) * dstRow + (<usize>p << 2), load<f32>(b + ((<usize>p * <usize>ldb + <usize>(i0 + r + q)) << 2)));
-      }
+      const src = b + ((<usize>p * <usize>ldb + <usize>(i0 + r)) << 2);
+      e0 = appendOne(load<f32>(src), alpha, p * rowStep, values, offsets, e0);
+      e1 = appendOne(load<f32>(src, 4), alpha, p * rowStep, values, offsets, e1);
+      e2 = appendOne(load<f32>(src, 8), alpha, p * rowStep, values, offsets, e2);
+      e3 = appendOne(load<f32>(src, 12), alpha, p * rowStep, values, offsets, e3);
     }
+    storeEntries(ends, r, e0, e1, e2, e3);
   }
   for (; r < mc; r++) {
+    let e = <usize>(r * k);
+    store<i32>(starts + (<usize>r << 2), <i32>e);
     for (let p = 0; p < k; p++) {
-      store<f32>(dst + <usize>r * dstRow + (<usize>p << 2), load<f32>(b + ((<usize>p * <usize>ldb + <usize>(i0 + r)) << 2)));
+      e = appendOne(load<f32>(b + ((<usize>p * <usize>ldb + <usize>(i0 + r)) << 2)), alpha, p * rowStep, values, offsets, e);
     }
+    store<i32>(ends + (<usize>r << 2), <i32>e);
   }
+}
+
+// Entry indices of four consecutive rows, stored at rows r..r+3 of `to`.
+// @ts-ignore: decorator
+@inline
+function storeEntries(to: usize, r: i32, e0: usize, e1: usize, e2: usize, e3: usize): void {
+  v128.store(to + (<usize>r << 2), i32x4(<i32>e0, <i32>e1, <i32>e2, <i32>e3));
+}
+
+/**
+ * Appends the non-zero lanes of `v` (times `scale`) and their offsets (lanes of `at`) at entry
+ * `e`, packed to the front by the shuffle their mask looks up; returns the entry after them.
+ */
+// @ts-ignore: decorator
+@inline
+function appendNonZeros(v: v128, scale: v128, at: v128, values: usize, offsets: usize, e: usize): usize {
+  const mask = i32x4.bitmask(f32x4.ne(v, f32x4.splat(0)));
+  const shuffle = v128.load(LEFT_PACK + (<usize>mask << 4));
+  v128.store(values + (e << 2), i8x16.swizzle(f32x4.mul(v, scale), shuffle));
+  v128.store(offsets + (e << 2), i8x16.swizzle(at, shuffle));
+  return e + <usize>popcnt<i32>(mask);
+}
+
+// Appends x·alpha at entry e (always written, kept when x is not zero); returns the next entry.
+// @ts-ignore: decorator
+@inline
+function appendOne(x: f32, alpha: f32, offset: i32, values: usize, offsets: usize, e: usize): usize {
+  store<f32>(values + (e << 2), x * alpha);
+  store<i32>(offsets + (e << 2), offset);
+  return e + <usize>(x != 0);
 }
 
 /**
@@ -322,7 +378,6 @@ function buildRowsCsr(
   a: usize, k: i32, alpha: f32, i0: i32, mc: i32, p0: i32, kc: i32,
   values: usize, offsets: usize, rowStart: usize,
 ): void {
-  const zero = f32x4.splat(0);
   const scale = f32x4.splat(alpha);
   const rowStep = SW << 2;
   const groupStep = i32x4.splat(4 * rowStep);
@@ -334,20 +389,10 @@ function buildRowsCsr(
     let at = firstGroup;
     let p = 0;
     for (; p + 4 <= kc; p += 4) {
-      const v = v128.load(row + (<usize>p << 2));
-      const mask = i32x4.bitmask(f32x4.ne(v, zero));
-      const shuffle = v128.load(LEFT_PACK + (<usize>mask << 4));
-      v128.store(values + (e << 2), i8x16.swizzle(f32x4.mul(v, scale), shuffle));
-      v128.store(offsets + (e << 2), i8x16.swizzle(at, shuffle));
-      e += <usize>popcnt<i32>(mask);
+      e = appendNonZeros(v128.load(row + (<usize>p << 2)), scale, at, values, offsets, e);
       at = i32x4.add(at, groupStep);
     }
-    for (; p < kc; p++) {
-      const x = load<f32>(row + (<usize>p << 2));
-      store<f32>(values + (e << 2), x * alpha);
-      store<i32>(offsets + (e << 2), p * rowStep);
-      e += <usize>(x != 0);
-    }
+    for (; p < kc; p++) e = appendOne(load<f32>(row + (<usize>p << 2)), alpha, p * rowStep, values, offsets, e);
   }
   store<i32>(rowStart + (<usize>mc << 2), <i32>e);
 }
@@ -472,7 +517,7 @@ function sparseSweep(
  * and written out as 4×4 transposed blocks, so C is written a vector at a time.
  */
 function sparseSweepT(
-  values: usize, offsets: usize, rowStart: usize, mc: i32, nc: i32,
+  values: usize, offsets: usize, starts: usize, ends: usize, mc: i32, nc: i32,
   pb: usize, sliverStride: usize, c: usize, ldc: i32, tile: usize,
 ): void {
   const rowBytes = <usize>ldc << 2;
@@ -484,7 +529,7 @@ function sparseSweepT(
     for (let r = 0; r < mc; r += 4) {
       const rows = min(4, mc - r);
       for (let q = 0; q < rows; q++) {
-        rowTimesSliver(values, offsets, rowEntry(rowStart, r + q), rowEntry(rowStart, r + q + 1), sliver, tile + <usize>q * tileRow, false);
+        rowTimesSliver(values, offsets, rowEntry(starts, r + q), rowEntry(ends, r + q), sliver, tile + <usize>q * tileRow, false);
       }
       // C[s + j, r .. r + 4) for the sliver's columns j.
       const d = c + <usize>s * rowBytes + (<usize>r << 2);

@@ -166,14 +166,15 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
 
     // Wide swept operands that each thread packs inside the product's job: the left path one k
     // slice at a time (W1's 784- and 512-wide products; 1000 columns with a ragged last slice),
-    // the right path whole into the room after its copied columns (up to 960 columns 128 deep;
-    // 961, or deeper, takes a packing job instead), with ragged slivers and uneven chunks.
+    // the right path whole into the room after its row ends (up to 992 columns 128 deep; in the
+    // relaxed build 993, or deeper, takes a packing job instead), with ragged slivers and uneven
+    // chunks.
     const wide = [0, 0.5, 0.8, 0.95, 1].flatMap((density, i) => [
       { side: 'a' as const, m: 20, n: 784, k: 512, density, seed: 100 + i },
       { side: 'a' as const, m: 67, n: 1000, k: 300, density, seed: 110 + i },
       { side: 'b' as const, m: 784, n: 41, k: 128, density, seed: 120 + i },
-      { side: 'b' as const, m: 960, n: 37, k: 128, density, seed: 130 + i },
-      { side: 'b' as const, m: 961, n: 5, k: 128, density, seed: 140 + i },
+      { side: 'b' as const, m: 992, n: 37, k: 128, density, seed: 130 + i },
+      { side: 'b' as const, m: 993, n: 5, k: 128, density, seed: 140 + i },
       { side: 'b' as const, m: 700, n: 66, k: 131, density, seed: 150 + i },
     ]);
     it.each(wide)('$side operand packed inside the job: m=$m n=$n k=$k density $density', ({ side, ...c }) => {
