@@ -25,7 +25,7 @@
  */
 
 import { madd } from './fma';
-import { storeT4 } from './transpose';
+import { storeT4Copy } from './transpose';
 
 /**
  * Sliver width of the packed B panel on the sparse path: 32 in the relaxed SIMD build, 16 in the
@@ -293,7 +293,6 @@ function packBSlivers(
   b: usize, n: i32, k: i32, transB: bool,
   j0: i32, nc: i32, p0: i32, kc: i32, dst: usize,
 ): void {
-  const one = f32x4.splat(1);
   const rowBytes = <usize>SW << 2;
   for (let s = 0; s < nc; s += SW) {
     const cols = min(SW, nc - s);
@@ -322,10 +321,10 @@ function packBSlivers(
       if (c4 + 4 <= cols) {
         for (; p + 4 <= kc; p += 4) {
           const o = <usize>p << 2;
-          storeT4(
+          storeT4Copy(
             v128.load(s0 + o), v128.load(s0 + stride + o),
             v128.load(s0 + 2 * stride + o), v128.load(s0 + 3 * stride + o),
-            one, d0 + <usize>p * rowBytes, rowBytes,
+            d0 + <usize>p * rowBytes, rowBytes,
           );
         }
       }
@@ -522,7 +521,6 @@ function sparseSweepT(
 ): void {
   const rowBytes = <usize>ldc << 2;
   const tileRow = <usize>SW << 2;
-  const one = f32x4.splat(1);
   let sliver = pb;
   for (let s = 0; s < nc; s += SW) {
     const cols = min(SW, nc - s);
@@ -535,10 +533,10 @@ function sparseSweepT(
       const d = c + <usize>s * rowBytes + (<usize>r << 2);
       if (rows == 4 && cols == SW) {
         for (let g: usize = 0; g < tileRow; g += 16) {
-          storeT4(
+          storeT4Copy(
             v128.load(tile + g), v128.load(tile + tileRow + g),
             v128.load(tile + 2 * tileRow + g), v128.load(tile + 3 * tileRow + g),
-            one, d + (g >> 2) * rowBytes, rowBytes,
+            d + (g >> 2) * rowBytes, rowBytes,
           );
         }
       } else {
