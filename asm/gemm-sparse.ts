@@ -191,26 +191,26 @@ export function gemmSparseB(
     packSlivers(a, m, k, aStoredMk, 0, (m + SW - 1) / SW, packed);
   }
   // Row r of a block's compressed columns fills entries [r·k, ends[r]); the own pack follows the ends.
-  const values = scratch, offsets = csrOffsets(scratch), starts = csrRowStart(scratch);
+  const values = scratch, offsets = csrOffsets(scratch);
   const tile = scratchTile(scratch), ends = scratchPackArea(scratch);
   const sliverStride = <usize>k * (<usize>SW << 2);
   for (let i0 = j0; i0 < j1; i0 += SMC) {
     const mc = min(SMC, j1 - i0);
-    compressColumns(b, n, i0, mc, k, alpha, values, offsets, starts, ends);
-    sparseSweepT(values, offsets, starts, ends, mc, m, packed, sliverStride, c + (<usize>i0 << 2), n, tile);
+    compressColumns(b, n, i0, mc, k, alpha, values, offsets, ends);
+    sparseSweepT(values, offsets, k, ends, mc, m, packed, sliverStride, c + (<usize>i0 << 2), n, tile);
   }
 }
 
 /**
  * Compresses alpha·B[0..k, i0..i0+mc] column by column (B stored [k, ldb]), as buildRowsCsr does
- * rows: column r's entries go to [r·k, ends[r]) of `values`/`offsets`, and starts[r] = r·k. Four
+ * rows: column r's entries go to [r·k, ends[r]) of `values`/`offsets`. Four
  * columns at a time: a 4×4 block of B is transposed in registers and each of its columns
  * left-packed onto its own cursor, so B's columns are read once and never copied out as rows.
  * A store reaches at most three entries past a cursor, which stays within its column's k entries.
  */
 function compressColumns(
   b: usize, ldb: i32, i0: i32, mc: i32, k: i32, alpha: f32,
-  values: usize, offsets: usize, starts: usize, ends: usize,
+  values: usize, offsets: usize, ends: usize,
 ): void {
   const scale = f32x4.splat(alpha);
   const rowStep = SW << 2;
@@ -220,7 +220,6 @@ function compressColumns(
   let r = 0;
   for (; r + 4 <= mc; r += 4) {
     let e0 = <usize>(r * k), e1 = e0 + <usize>k, e2 = e1 + <usize>k, e3 = e2 + <usize>k;
-    storeEntries(starts, r, e0, e1, e2, e3);
     let at = firstGroup;
     let p = 0;
     for (; p + 4 <= k; p += 4) {
@@ -247,7 +246,6 @@ function compressColumns(
   }
   for (; r < mc; r++) {
     let e = <usize>(r * k);
-    store<i32>(starts + (<usize>r << 2), <i32>e);
     for (let p = 0; p < k; p++) {
       e = appendOne(load<f32>(b + ((<usize>p * <usize>ldb + <usize>(i0 + r)) << 2)), alpha, p * rowStep, values, offsets, e);
     }
@@ -511,12 +509,13 @@ function sparseSweep(
 }
 
 /**
- * The transpose of sparseSweep without accumulation: result row r, column j goes to
- * C[j, r] (C at `c`, rows ldc floats long). Four rows are computed into `tile` (4·SW floats)
- * and written out as 4×4 transposed blocks, so C is written a vector at a time.
+ * The transpose of sparseSweep without accumulation, over rows compressed by compressColumns
+ * (row r's entries are [r·rowLength, ends[r])): result row r, column j goes to C[j, r] (C at
+ * `c`, rows ldc floats long). Four rows are computed into `tile` (4·SW floats) and written out as
+ * 4×4 transposed blocks, so C is written a vector at a time.
  */
 function sparseSweepT(
-  values: usize, offsets: usize, starts: usize, ends: usize, mc: i32, nc: i32,
+  values: usize, offsets: usize, rowLength: i32, ends: usize, mc: i32, nc: i32,
   pb: usize, sliverStride: usize, c: usize, ldc: i32, tile: usize,
 ): void {
   const rowBytes = <usize>ldc << 2;
@@ -527,7 +526,8 @@ function sparseSweepT(
     for (let r = 0; r < mc; r += 4) {
       const rows = min(4, mc - r);
       for (let q = 0; q < rows; q++) {
-        rowTimesSliver(values, offsets, rowEntry(starts, r + q), rowEntry(ends, r + q), sliver, tile + <usize>q * tileRow, false);
+        const start = <usize>((r + q) * rowLength) << 2;
+        rowTimesSliver(values, offsets, start, rowEntry(ends, r + q), sliver, tile + <usize>q * tileRow, false);
       }
       // C[s + j, r .. r + 4) for the sliver's columns j.
       const d = c + <usize>s * rowBytes + (<usize>r << 2);
