@@ -6,9 +6,14 @@
  * holds on a busy machine where separate runs swing by 10–20%. Also prints each shape's mean
  * density (share of non-zeros) of A and B.
  *
- *   npx tsx scripts/sparse-paths.ts [--workload w1|w2] [--threads N] [--rows N] [--epochs N]
+ *   npx tsx scripts/sparse-paths.ts [--workload w1|w2] [--threads N] [--rows N] [--epochs N] [--warmup-epochs N]
  *
  * --workload w2 trains W2 (conv-mnist) instead; products inside channelsToImage are not seen.
+ *
+ * The first epoch (--warmup-epochs) is not counted: V8 runs wasm through its baseline compiler
+ * until a function has run hot, and the first steps' products, taken in the choice mode, ran up to
+ * 2.7× slower than the same products later (W2's small dense products, whose path cannot differ,
+ * showed "ratios" of 1.2–2.7 when they were counted).
  *
  * The two modes train the same model alternately, so the run is a measurement, not a reference
  * training (results differ from a plain run in the last bits).
@@ -19,6 +24,8 @@ import { createWasmBackend, WasmBackend } from '../src/backend/wasm/index.js';
 import { loadMnist } from '../src/data/node.js';
 import { latentTrainW1 } from '../bench/latent-runner.js';
 import { latentTrainW2 } from '../bench/w2-runner.js';
+import { W1 } from '../bench/workloads.js';
+import { W2 } from '../bench/workloads-w2.js';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -52,6 +59,12 @@ interface ShapeStats {
   calls: number;
 }
 
+const { train } = loadMnist();
+const rows = Math.min(Number(flag('--rows', workload === 'w1' ? '7680' : '1024')), train.x.rows);
+const batchSize = workload === 'w1' ? W1.batchSize : W2.batchSize;
+const warmupSteps = Number(flag('--warmup-epochs', '1')) * Math.ceil(rows / batchSize);
+if (warmupSteps >= epochs * Math.ceil(rows / batchSize)) throw new Error('sparse-paths: --epochs must exceed --warmup-epochs');
+
 const stats = new Map<string, ShapeStats>();
 // One optimizer hand-off per step counts the steps (startDeferred when the updates run in the
 // background, adamGroup when they run at once), and the mode flips with each.
@@ -70,6 +83,7 @@ const timed = new Proxy(inner, {
       target.gemm(g);
       const spent = cpuMs() - start;
       target.sparseLimits = undefined;
+      if (steps < warmupSteps) return;
       const entry = stats.get(name) ?? { ms: [0, 0], densityA: 0, densityB: 0, calls: 0 };
       entry.ms[mode] += spent;
       entry.densityA += density(g.a, g.m * g.k);
@@ -80,11 +94,11 @@ const timed = new Proxy(inner, {
   },
 }) as Backend;
 
-const { train } = loadMnist();
-const rows = Math.min(Number(flag('--rows', workload === 'w1' ? '7680' : '1024')), train.x.rows);
 await (workload === 'w1' ? latentTrainW1 : latentTrainW2)(timed, train.x.data.subarray(0, rows * train.x.cols), rows, epochs);
 
-console.log(`${workload.toUpperCase()}, ${rows} rows × ${epochs} epochs, ${threads} thread(s), ${inner.kernels} kernels, ${steps} steps alternating`);
+console.log(
+  `${workload.toUpperCase()}, ${rows} rows × ${epochs} epochs, ${threads} thread(s), ${inner.kernels} kernels, ${steps} steps alternating, the first ${warmupSteps} not counted`,
+);
 console.log(
   `${'GEMM (m×k·k×n)'.padEnd(22)} ${'density A'.padStart(9)} ${'density B'.padStart(9)} ${'chosen ms'.padStart(10)} ${'dense ms'.padStart(9)}  ratio`,
 );
