@@ -36,6 +36,18 @@ import { storeT4Copy } from './transpose';
  */
 export const SW: i32 = ASC_FEATURE_RELAXED_SIMD ? 32 : 16;
 
+/**
+ * Bytes from one k to the next inside a packed sliver (SW floats). The compressed entries' offsets
+ * are k·SLIVER_ROW_BYTES, so the sweeps add them to a sliver's address as they are.
+ */
+const SLIVER_ROW_BYTES: i32 = SW << 2;
+
+/** The offsets of the four entries k = 0..3, and the step from one such group of four to the next. */
+// @ts-ignore: decorator
+@inline function firstGroupOffsets(): v128 { return i32x4(0, SLIVER_ROW_BYTES, 2 * SLIVER_ROW_BYTES, 3 * SLIVER_ROW_BYTES); }
+// @ts-ignore: decorator
+@inline function groupOffsetStep(): v128 { return i32x4.splat(4 * SLIVER_ROW_BYTES); }
+
 /** Rows of A compressed at a time. */
 const SMC: i32 = 64;
 /** Deepest k slice the per-thread scratch holds compressed (SMC rows of it). */
@@ -158,12 +170,12 @@ export function gemmSparseA(
   // of C still adds the k slices in the same order, so results do not depend on the split.
   for (let p0 = 0; p0 < k; p0 += kStep) {
     const kc = min(kStep, k - p0);
-    let slice = packed + <usize>p0 * (<usize>SW << 2);
-    let sliverStride = <usize>k * (<usize>SW << 2);
+    let slice = packed + <usize>p0 * <usize>SLIVER_ROW_BYTES;
+    let sliverStride = <usize>k * <usize>SLIVER_ROW_BYTES;
     if (packSlices) {
       slice = scratchPackArea(scratch);
       packBSlivers(b, n, k, transB, 0, n, p0, kc, slice);
-      sliverStride = <usize>kc * (<usize>SW << 2);
+      sliverStride = <usize>kc * <usize>SLIVER_ROW_BYTES;
     }
     for (let i0 = m0; i0 < m1; i0 += SMC) {
       const mc = min(SMC, m1 - i0);
@@ -193,7 +205,7 @@ export function gemmSparseB(
   // Row r of a block's compressed columns fills entries [r·k, ends[r]); the own pack follows the ends.
   const values = scratch, offsets = csrOffsets(scratch);
   const tile = scratchTile(scratch), ends = scratchPackArea(scratch);
-  const sliverStride = <usize>k * (<usize>SW << 2);
+  const sliverStride = <usize>k * <usize>SLIVER_ROW_BYTES;
   for (let i0 = j0; i0 < j1; i0 += SMC) {
     const mc = min(SMC, j1 - i0);
     compressColumns(b, n, i0, mc, k, alpha, values, offsets, ends);
@@ -213,14 +225,11 @@ function compressColumns(
   values: usize, offsets: usize, ends: usize,
 ): void {
   const scale = f32x4.splat(alpha);
-  const rowStep = SW << 2;
-  const groupStep = i32x4.splat(4 * rowStep);
-  const firstGroup = i32x4(0, rowStep, 2 * rowStep, 3 * rowStep);
   const srcRow = <usize>ldb << 2;
   let r = 0;
   for (; r + 4 <= mc; r += 4) {
     let e0 = <usize>(r * k), e1 = e0 + <usize>k, e2 = e1 + <usize>k, e3 = e2 + <usize>k;
-    let at = firstGroup;
+    let at = firstGroupOffsets();
     let p = 0;
     for (; p + 4 <= k; p += 4) {
       const src = b + ((<usize>p * <usize>ldb + <usize>(i0 + r)) << 2);
@@ -233,21 +242,21 @@ function compressColumns(
       e1 = appendNonZeros(v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7), scale, at, values, offsets, e1);
       e2 = appendNonZeros(v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5), scale, at, values, offsets, e2);
       e3 = appendNonZeros(v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7), scale, at, values, offsets, e3);
-      at = i32x4.add(at, groupStep);
+      at = i32x4.add(at, groupOffsetStep());
     }
     for (; p < k; p++) {
       const src = b + ((<usize>p * <usize>ldb + <usize>(i0 + r)) << 2);
-      e0 = appendOne(load<f32>(src), alpha, p * rowStep, values, offsets, e0);
-      e1 = appendOne(load<f32>(src, 4), alpha, p * rowStep, values, offsets, e1);
-      e2 = appendOne(load<f32>(src, 8), alpha, p * rowStep, values, offsets, e2);
-      e3 = appendOne(load<f32>(src, 12), alpha, p * rowStep, values, offsets, e3);
+      e0 = appendOne(load<f32>(src), alpha, p * SLIVER_ROW_BYTES, values, offsets, e0);
+      e1 = appendOne(load<f32>(src, 4), alpha, p * SLIVER_ROW_BYTES, values, offsets, e1);
+      e2 = appendOne(load<f32>(src, 8), alpha, p * SLIVER_ROW_BYTES, values, offsets, e2);
+      e3 = appendOne(load<f32>(src, 12), alpha, p * SLIVER_ROW_BYTES, values, offsets, e3);
     }
     storeEntries(ends, r, e0, e1, e2, e3);
   }
   for (; r < mc; r++) {
     let e = <usize>(r * k);
     for (let p = 0; p < k; p++) {
-      e = appendOne(load<f32>(b + ((<usize>p * <usize>ldb + <usize>(i0 + r)) << 2)), alpha, p * rowStep, values, offsets, e);
+      e = appendOne(load<f32>(b + ((<usize>p * <usize>ldb + <usize>(i0 + r)) << 2)), alpha, p * SLIVER_ROW_BYTES, values, offsets, e);
     }
     store<i32>(ends + (<usize>r << 2), <i32>e);
   }
@@ -291,7 +300,7 @@ function packBSlivers(
   b: usize, n: i32, k: i32, transB: bool,
   j0: i32, nc: i32, p0: i32, kc: i32, dst: usize,
 ): void {
-  const rowBytes = <usize>SW << 2;
+  const rowBytes = <usize>SLIVER_ROW_BYTES;
   for (let s = 0; s < nc; s += SW) {
     const cols = min(SW, nc - s);
     const base = dst + (<usize>(s * kc) << 2);
@@ -376,20 +385,17 @@ function buildRowsCsr(
   values: usize, offsets: usize, rowStart: usize,
 ): void {
   const scale = f32x4.splat(alpha);
-  const rowStep = SW << 2;
-  const groupStep = i32x4.splat(4 * rowStep);
-  const firstGroup = i32x4(0, rowStep, 2 * rowStep, 3 * rowStep);
   let e: usize = 0;
   for (let r = 0; r < mc; r++) {
     store<i32>(rowStart + (<usize>r << 2), <i32>e);
     const row = a + ((<usize>(i0 + r) * <usize>k + <usize>p0) << 2);
-    let at = firstGroup;
+    let at = firstGroupOffsets();
     let p = 0;
     for (; p + 4 <= kc; p += 4) {
       e = appendNonZeros(v128.load(row + (<usize>p << 2)), scale, at, values, offsets, e);
-      at = i32x4.add(at, groupStep);
+      at = i32x4.add(at, groupOffsetStep());
     }
-    for (; p < kc; p++) e = appendOne(load<f32>(row + (<usize>p << 2)), alpha, p * rowStep, values, offsets, e);
+    for (; p < kc; p++) e = appendOne(load<f32>(row + (<usize>p << 2)), alpha, p * SLIVER_ROW_BYTES, values, offsets, e);
   }
   store<i32>(rowStart + (<usize>mc << 2), <i32>e);
 }
@@ -519,7 +525,7 @@ function sparseSweepT(
   pb: usize, sliverStride: usize, c: usize, ldc: i32, tile: usize,
 ): void {
   const rowBytes = <usize>ldc << 2;
-  const tileRow = <usize>SW << 2;
+  const tileRow = <usize>SLIVER_ROW_BYTES;
   let sliver = pb;
   for (let s = 0; s < nc; s += SW) {
     const cols = min(SW, nc - s);
