@@ -278,9 +278,23 @@ function storeEntries(to: usize, r: i32, e0: usize, e1: usize, e2: usize, e3: us
 function appendNonZeros(v: v128, scale: v128, at: v128, values: usize, offsets: usize, e: usize): usize {
   const mask = i32x4.bitmask(f32x4.ne(v, f32x4.splat(0)));
   const shuffle = v128.load(LEFT_PACK + (<usize>mask << 4));
-  v128.store(values + (e << 2), i8x16.swizzle(f32x4.mul(v, scale), shuffle));
-  v128.store(offsets + (e << 2), i8x16.swizzle(at, shuffle));
+  v128.store(values + (e << 2), leftPack(f32x4.mul(v, scale), shuffle));
+  v128.store(offsets + (e << 2), leftPack(at, shuffle));
   return e + <usize>popcnt<i32>(mask);
+}
+
+/**
+ * `v`'s bytes picked by a LEFT_PACK row. With relaxed SIMD this is relaxed_swizzle, a single
+ * pshufb on x64, where swizzle also adds a saturating bias so that every index past 15 gives 0.
+ * The two agree on every lane that is read: indices 0–15 pick the same bytes, and the 0x80 lanes
+ * (zero on x64 and Arm either way) lie past the cursor, where the next append writes or nothing
+ * reads.
+ */
+// @ts-ignore: decorator
+@inline
+function leftPack(v: v128, shuffle: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i8x16.relaxed_swizzle(v, shuffle);
+  return i8x16.swizzle(v, shuffle);
 }
 
 // Appends x·alpha at entry e (always written, kept when x is not zero); returns the next entry.
