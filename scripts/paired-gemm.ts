@@ -3,61 +3,31 @@
  * process: each has its own wasm backend (one thread) and its own copy of the same seeded
  * operands, and the two are timed alternately (order swapped every call), so both see the same
  * moments of a busy machine. Prints the median time of each and their ratio this/other per shape
- * and density. Each shape is forced onto its sparse path (the mostly-zero operand named), so a
+ * and density, for shapes of scripts/gemm-shapes.ts. Each shape is forced onto its sparse path (the mostly-zero operand named), so a
  * change to that path is measured even where the backend would choose the dense one.
  *
  *   npx tsx scripts/paired-gemm.ts --other /path/to/other/checkout [--calls 200]
  */
 
 import { argument } from '../bench/args.js';
+import { median } from '../bench/workloads.js';
 import type { Backend } from '../src/backend/backend.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 import type { SparseGemmLimits } from '../src/backend/wasm/wasm-backend.js';
+import { SPARSE_SHAPES, type SparseShape } from './gemm-shapes.js';
+import { Rng } from '../src/tensor/rng.js';
 
 const other = argument('--other');
 if (other === undefined) throw new Error('pass --other /path/to/another/checkout');
 const calls = Number(argument('--calls') ?? '200');
 
-interface SparseShape {
-  readonly label: string;
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-  readonly transA: boolean;
-  readonly transB: boolean;
-  /** The operand that is mostly zeros; the other is dense. */
-  readonly sparse: 'a' | 'b';
-  readonly densities: readonly number[];
-}
-
-// W2's forward and weight-gradient convolution products, W1's first layer's forward and weight gradient.
-const SHAPES: readonly SparseShape[] = [
-  { label: 'W2 conv2 W·cols 64×288·288×6272', m: 64, k: 288, n: 6272, transA: false, transB: false, sparse: 'b', densities: [0.01, 0.33] },
-  {
-    label: 'W2 conv2 dZ·colsᵀ 64×6272·6272×288ᵀ',
-    m: 64,
-    k: 6272,
-    n: 288,
-    transA: false,
-    transB: true,
-    sparse: 'a',
-    densities: [0.01, 0.45],
-  },
-  { label: 'W1 X·W1ᵀ 128×784·784×512ᵀ', m: 128, k: 784, n: 512, transA: false, transB: true, sparse: 'a', densities: [0.19] },
-  { label: 'W1 dZ1ᵀ·X 512×128ᵀ·128×784', m: 512, k: 128, n: 784, transA: true, transB: false, sparse: 'b', densities: [0.19] },
-];
-
-/** A seeded generator (mulberry32), so both checkouts get the same operands. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shapes timed (labels of SPARSE_SHAPES) and the densities of their mostly-zero operand. */
+const DENSITIES: ReadonlyMap<string, readonly number[]> = new Map([
+  ['W2 conv2 W·cols', [0.01, 0.33]],
+  ['W2 conv2 dZ·colsᵀ', [0.01, 0.45]],
+  ['W1 L1 fwd X·W1ᵀ', [0.19]],
+  ['W1 dW1 = dZ1ᵀ·X', [0.19]],
+]);
 
 /** The backend's sparse limits, set so that `shape` takes its sparse path. */
 function forceSparse(backend: Backend, shape: SparseShape): void {
@@ -67,31 +37,28 @@ function forceSparse(backend: Backend, shape: SparseShape): void {
 
 /** One call of `shape` on `backend` over freshly filled operands (the same for every backend). */
 function product(backend: Backend, shape: SparseShape, density: number): () => void {
-  const next = random(5);
-  const fill = (x: Float32Array, sparse: boolean): void => {
-    for (let i = 0; i < x.length; i++) x[i] = sparse ? (next() < density ? next() : 0) : next();
+  const rng = new Rng(5);
+  // The other operand at the shape's own density (1 for dense).
+  const fill = (x: Float32Array, share: number): void => {
+    for (let i = 0; i < x.length; i++) x[i] = rng.uniform() < share ? rng.uniform() : 0;
   };
   const a = backend.alloc(shape.m * shape.k);
   const b = backend.alloc(shape.k * shape.n);
   const c = backend.alloc(shape.m * shape.n);
-  fill(a, shape.sparse === 'a');
-  fill(b, shape.sparse === 'b');
+  fill(a, shape.sparse === 'a' ? density : shape.otherDensity);
+  fill(b, shape.sparse === 'b' ? density : shape.otherDensity);
   forceSparse(backend, shape);
   const { m, n, k, transA, transB } = shape;
   return () => backend.gemm({ a, b, c, m, n, k, transA, transB, alpha: 1, beta: 0 });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[sorted.length >> 1]!;
 }
 
 type Wasm = typeof import('../src/backend/wasm/index.js');
 const otherWasm = (await import(`${other}/src/backend/wasm/index.ts`)) as Wasm;
 const backends: Backend[] = [await createWasmBackend({ threads: 1 }), await otherWasm.createWasmBackend({ threads: 1 })];
 console.log(`Sparse GEMM paths, this checkout against ${other}, 1 thread, ${calls} calls each alternating, Node ${process.version}`);
-for (const shape of SHAPES) {
-  for (const density of shape.densities) {
+for (const shape of SPARSE_SHAPES) {
+  const densities = [...DENSITIES].find(([label]) => shape.label.startsWith(label))?.[1] ?? [];
+  for (const density of densities) {
     const runs = backends.map((backend) => product(backend, shape, density));
     const times: number[][] = [[], []];
     for (let warm = 0; warm < 20; warm++) runs.forEach((run) => run());
