@@ -28,7 +28,7 @@
 import type { Backend, GemmArgs } from '../src/backend/backend.js';
 import { JsBackend } from '../src/backend/js/js-backend.js';
 import { argument } from '../bench/args.js';
-import { SPARSE_SHAPES, type Shape } from './gemm-shapes.js';
+import { fillSparse, random, SPARSE_SHAPES, sparsePathOnly, type Shape } from './gemm-shapes.js';
 import { createWasmBackend, relaxedSimdSupported, WasmBackend, type KernelVariant } from '../src/backend/wasm/index.js';
 
 const W1_SHAPES: readonly Shape[] = [
@@ -114,29 +114,6 @@ function gflops(backend: Backend, shape: Shape, seconds: number): number {
   return best;
 }
 
-/** A seeded generator (mulberry32), so every run measures the same zero patterns. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Fills `x` with non-zeros at share `density` (random positions, ReLU-like positive values). */
-function fillSparse(x: Float32Array, density: number, next: () => number): number {
-  let nonZeros = 0;
-  for (let i = 0; i < x.length; i++) {
-    const keep = next() < density;
-    x[i] = keep ? 0.05 + next() : 0;
-    if (keep) nonZeros++;
-  }
-  return nonZeros;
-}
-
 /** CPU milliseconds per call (median of rounds, each at least `ms` long) of `run`. */
 function cpuMsPerCall(run: () => void, ms: number): number {
   const cpu = (): number => {
@@ -190,7 +167,7 @@ async function sparseTable(): Promise<void> {
         backend.sparseLimits = { a: -1, b: -1 };
         dense = cpuMsPerCall(() => (flush(), backend.gemm(args)), ms) - flushMs;
       }
-      backend.sparseLimits = shape.sparse === 'a' ? { a: 2, b: -1 } : { a: -1, b: 2 };
+      backend.sparseLimits = sparsePathOnly(shape);
       const sparse = cpuMsPerCall(() => (flush(), backend.gemm(args)), ms) - flushMs;
       const real = (2 * sparseNonZeros * (shape.sparse === 'a' ? n : m)) / (sparse * 1e6);
       cells.push(`${density}: ${sparse.toFixed(3)} (${(sparse / dense).toFixed(2)}, ${real.toFixed(1)})`);

@@ -1,7 +1,10 @@
 /**
  * GEMM shapes of the reference workloads that the measuring scripts share
- * (scripts/gemm-gflops.ts, scripts/paired-gemm.ts).
+ * (scripts/gemm-gflops.ts, scripts/paired-gemm.ts), and the seeded operands and path limits they
+ * time them with.
  */
+
+import type { SparseGemmLimits } from '../src/backend/wasm/wasm-backend.js';
 
 export interface Shape {
   readonly label: string;
@@ -188,3 +191,31 @@ export const SPARSE_SHAPES: readonly SparseShape[] = [
     seen: 'A post-ReLU',
   },
 ];
+
+/** A seeded generator (mulberry32), so every run measures the same zero patterns. */
+export function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fills `x` with non-zeros at share `density` (random positions, ReLU-like positive values). */
+export function fillSparse(x: Float32Array, density: number, next: () => number): number {
+  let nonZeros = 0;
+  for (let i = 0; i < x.length; i++) {
+    const keep = next() < density;
+    x[i] = keep ? 0.05 + next() : 0;
+    if (keep) nonZeros++;
+  }
+  return nonZeros;
+}
+
+/** Sparse limits under which `shape` takes its mostly-zero operand's path and never the other's. */
+export function sparsePathOnly(shape: SparseShape): SparseGemmLimits {
+  return shape.sparse === 'a' ? { a: 2, b: -1 } : { a: -1, b: 2 };
+}

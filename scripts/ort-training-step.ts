@@ -263,8 +263,10 @@ let state = initialState();
 let spare = new Map<string, Float32Array>([...state].map(([name, values]) => [name, new Float32Array(values.length)]));
 const dimsOf = (name: string): number[] => parameters.find((p) => name === p.name || name.endsWith(`_${p.name}`))!.dims;
 let t = 0;
-const backend = await createWasmBackend({ threads });
-const slots: AdamSlot[] = latentAdam
+// Only --latent-adam starts the wasm backend, so that its idle workers do not share the cores
+// with ORT's threads in the other modes.
+const backend = latentAdam ? await createWasmBackend({ threads }) : null;
+const slots: AdamSlot[] = backend
   ? parameters.map((p) => {
       const size = state.get(p.name)!.length;
       const param = backend.alloc(size);
@@ -281,7 +283,7 @@ async function step(x: Float32Array): Promise<void> {
   if (gradsOnly) {
     for (const p of parameters) fetches[`grad_${p.name}`] = new ort.Tensor('float32', spare.get(p.name)!, p.dims);
     await session.run(feeds, fetches);
-    if (latentAdam) {
+    if (backend) {
       parameters.forEach((p, i) => slots[i]!.grad.set(spare.get(p.name)!));
       backend.adamGroup(slots, { lr: 1e-3, ...adam, weightDecay: 0, decoupled: false, step: t });
       parameters.forEach((p, i) => state.get(p.name)!.set(slots[i]!.param));

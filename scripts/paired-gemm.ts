@@ -3,8 +3,9 @@
  * process: each has its own wasm backend (one thread) and its own copy of the same seeded
  * operands, and the two are timed alternately (order swapped every call), so both see the same
  * moments of a busy machine. Prints the median time of each and their ratio this/other per shape
- * and density, for shapes of scripts/gemm-shapes.ts. Each shape is forced onto its sparse path (the mostly-zero operand named), so a
- * change to that path is measured even where the backend would choose the dense one.
+ * of scripts/gemm-shapes.ts and density. Each shape is forced onto its sparse path (the
+ * mostly-zero operand named), so a change to that path is measured even where the backend would
+ * choose the dense one.
  *
  *   npx tsx scripts/paired-gemm.ts --other /path/to/other/checkout [--calls 200]
  */
@@ -14,8 +15,7 @@ import { median } from '../bench/workloads.js';
 import type { Backend } from '../src/backend/backend.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 import type { SparseGemmLimits } from '../src/backend/wasm/wasm-backend.js';
-import { SPARSE_SHAPES, type SparseShape } from './gemm-shapes.js';
-import { Rng } from '../src/tensor/rng.js';
+import { fillSparse, random, SPARSE_SHAPES, sparsePathOnly, type SparseShape } from './gemm-shapes.js';
 
 const other = argument('--other');
 if (other === undefined) throw new Error('pass --other /path/to/another/checkout');
@@ -29,25 +29,17 @@ const DENSITIES: ReadonlyMap<string, readonly number[]> = new Map([
   ['W1 dW1 = dZ1ᵀ·X', [0.19]],
 ]);
 
-/** The backend's sparse limits, set so that `shape` takes its sparse path. */
-function forceSparse(backend: Backend, shape: SparseShape): void {
-  const limits: SparseGemmLimits = shape.sparse === 'a' ? { a: 2, b: -1 } : { a: -1, b: 2 };
-  (backend as Backend & { sparseLimits: SparseGemmLimits | undefined }).sparseLimits = limits;
-}
-
 /** One call of `shape` on `backend` over freshly filled operands (the same for every backend). */
 function product(backend: Backend, shape: SparseShape, density: number): () => void {
-  const rng = new Rng(5);
-  // The other operand at the shape's own density (1 for dense).
-  const fill = (x: Float32Array, share: number): void => {
-    for (let i = 0; i < x.length; i++) x[i] = rng.uniform() < share ? rng.uniform() : 0;
-  };
+  const next = random(5);
   const a = backend.alloc(shape.m * shape.k);
   const b = backend.alloc(shape.k * shape.n);
   const c = backend.alloc(shape.m * shape.n);
-  fill(a, shape.sparse === 'a' ? density : shape.otherDensity);
-  fill(b, shape.sparse === 'b' ? density : shape.otherDensity);
-  forceSparse(backend, shape);
+  // The other operand at the shape's own density (1 for dense).
+  fillSparse(a, shape.sparse === 'a' ? density : shape.otherDensity, next);
+  fillSparse(b, shape.sparse === 'b' ? density : shape.otherDensity, next);
+  // Both checkouts' WasmBackend classes have sparseLimits; they are different classes, hence the cast.
+  (backend as Backend & { sparseLimits: SparseGemmLimits | undefined }).sparseLimits = sparsePathOnly(shape);
   const { m, n, k, transA, transB } = shape;
   return () => backend.gemm({ a, b, c, m, n, k, transA, transB, alpha: 1, beta: 0 });
 }

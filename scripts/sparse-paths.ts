@@ -61,9 +61,9 @@ interface ShapeStats {
 
 const { train } = loadMnist();
 const rows = Math.min(Number(flag('--rows', workload === 'w1' ? '7680' : '1024')), train.x.rows);
-const batchSize = workload === 'w1' ? W1.batchSize : W2.batchSize;
-const warmupSteps = Number(flag('--warmup-epochs', '1')) * Math.ceil(rows / batchSize);
-if (warmupSteps >= epochs * Math.ceil(rows / batchSize)) throw new Error('sparse-paths: --epochs must exceed --warmup-epochs');
+const stepsPerEpoch = Math.ceil(rows / (workload === 'w1' ? W1.batchSize : W2.batchSize));
+const warmupSteps = Number(flag('--warmup-epochs', '1')) * stepsPerEpoch;
+if (warmupSteps >= epochs * stepsPerEpoch) throw new Error('sparse-paths: --epochs must exceed --warmup-epochs');
 
 const stats = new Map<string, ShapeStats>();
 // One optimizer hand-off per step counts the steps (startDeferred when the updates run in the
