@@ -22,6 +22,7 @@
  */
 
 import { at } from './address';
+import { interleaveHi, interleaveLo } from './transpose';
 
 /** Largest |⌊(k − p)/2⌋| over taps k in [0, kernel): the phase shift of the farthest tap. */
 // @ts-ignore: decorator
@@ -188,8 +189,8 @@ export function col2imPhases(
         let j = 0;
         for (; j + 4 <= outW; j += 4) {
           const a = v128.load(at(e, j)), b = v128.load(at(o, j));
-          v128.store(at(row, 2 * j), v128.shuffle<f32>(a, b, 0, 4, 1, 5));
-          v128.store(at(row, 2 * j + 4), v128.shuffle<f32>(a, b, 2, 6, 3, 7));
+          v128.store(at(row, 2 * j), interleaveLo(a, b));
+          v128.store(at(row, 2 * j + 4), interleaveHi(a, b));
         }
         for (; j < outW; j++) {
           store<f32>(at(row, 2 * j), load<f32>(at(e, j)));

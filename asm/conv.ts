@@ -20,6 +20,7 @@
 import { at } from './address';
 import { col2imScatter, im2colGather } from './conv-gather';
 import { col2imPhases, im2colPhases } from './conv-phase';
+import { interleaveHi, interleaveLo } from './transpose';
 
 // @ts-ignore: decorator
 @inline
@@ -147,8 +148,8 @@ export function col2im(cols: usize, image: usize, g: usize, batch: i32, u0: i32,
             for (; ox + 4 <= hi && 2 * ox + 8 <= width - off; ox += 4) {
               const v = v128.load(at(src, ox));
               const d0 = at(dst, 2 * ox), d1 = at(dst, 2 * ox + 4);
-              v128.store(d0, f32x4.add(v128.load(d0), v128.shuffle<f32>(v, filler, 0, 4, 1, 5)));
-              v128.store(d1, f32x4.add(v128.load(d1), v128.shuffle<f32>(v, filler, 2, 6, 3, 7)));
+              v128.store(d0, f32x4.add(v128.load(d0), interleaveLo(v, filler)));
+              v128.store(d1, f32x4.add(v128.load(d1), interleaveHi(v, filler)));
             }
           }
           for (; ox < hi; ox++) {

@@ -25,7 +25,7 @@
  */
 
 import { madd } from './fma';
-import { storeT4Copy } from './transpose';
+import { highPairs, interleaveHi, interleaveLo, lowPairs, storeT4Copy } from './transpose';
 
 /**
  * Sliver width of the packed B panel on the sparse path: 32 in the relaxed SIMD build, 16 in the
@@ -234,14 +234,12 @@ function compressColumns(
     for (; p + 4 <= k; p += 4) {
       const src = b + ((<usize>p * <usize>ldb + <usize>(i0 + r)) << 2);
       const r0 = v128.load(src), r1 = v128.load(src + srcRow), r2 = v128.load(src + 2 * srcRow), r3 = v128.load(src + 3 * srcRow);
-      const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-      const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-      const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-      const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-      e0 = appendNonZeros(v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5), scale, at, values, offsets, e0);
-      e1 = appendNonZeros(v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7), scale, at, values, offsets, e1);
-      e2 = appendNonZeros(v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5), scale, at, values, offsets, e2);
-      e3 = appendNonZeros(v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7), scale, at, values, offsets, e3);
+      const lo01 = interleaveLo(r0, r1), lo23 = interleaveLo(r2, r3);
+      const hi01 = interleaveHi(r0, r1), hi23 = interleaveHi(r2, r3);
+      e0 = appendNonZeros(lowPairs(lo01, lo23), scale, at, values, offsets, e0);
+      e1 = appendNonZeros(highPairs(lo01, lo23), scale, at, values, offsets, e1);
+      e2 = appendNonZeros(lowPairs(hi01, hi23), scale, at, values, offsets, e2);
+      e3 = appendNonZeros(highPairs(hi01, hi23), scale, at, values, offsets, e3);
       at = i32x4.add(at, groupOffsetStep());
     }
     for (; p < k; p++) {

@@ -26,7 +26,7 @@
  */
 
 import { madd } from './fma';
-import { storeT4, storeT4Copy } from './transpose';
+import { interleaveHi, interleaveLo, storeT4, storeT4Copy } from './transpose';
 import { sparseScratchFloats } from './gemm-sparse';
 import { gemmDirect, gemmDot, useDirect, useDot } from './gemm-direct';
 
@@ -101,8 +101,8 @@ function packA(
             r4 = f32x4.mul(r4, va);
             r5 = f32x4.mul(r5, va);
           }
-          const lo = v128.shuffle<f32>(r4, r5, 0, 4, 1, 5);
-          const hi = v128.shuffle<f32>(r4, r5, 2, 6, 3, 7);
+          const lo = interleaveLo(r4, r5);
+          const hi = interleaveHi(r4, r5);
           v128.store64_lane(d, lo, 0, 16);
           v128.store64_lane(d + (MR << 2), lo, 1, 16);
           v128.store64_lane(d + (2 * MR << 2), hi, 0, 16);
