@@ -188,6 +188,36 @@ describe('auto measures on stand-in engines', () => {
     expect(fresh.choices()).toMatchObject([{ engine: 'ort' }, { maxRows: 2048, by: 'measured', engine: 'ort' }]);
   });
 
+  it('checks a settled class again as its call count doubles, one call of the other engine each time', async () => {
+    const { auto, log } = standIns(
+      AutoencoderDetector.fromModel(large()),
+      (engine, _call, rows) => rows * (engine === 'ort' ? 1e-3 : 2e-3),
+      { warmupMs: 10_000 },
+    );
+    for (let i = 0; i < 8 * TRIAL + 1; i++) await auto.encode(dense(100));
+    // Settled at TRIAL calls; wasm runs again as call 2·TRIAL, 4·TRIAL and 8·TRIAL (0-based).
+    const wasmAfterTrial = log.flatMap((engine, i) => (i >= TRIAL && engine === 'wasm' ? [i] : []));
+    expect(wasmAfterTrial).toEqual([2 * TRIAL, 4 * TRIAL, 8 * TRIAL]);
+    expect(auto.choices()[0]).toMatchObject({ by: 'measured', engine: 'ort' });
+  });
+
+  it('moves a class to the other engine when a check finds it faster than the first calls measured', async () => {
+    // During the class's first calls something else slows ONNX Runtime to a third of its speed:
+    // the class settles on wasm, and the first check finds ONNX Runtime twice as fast as wasm.
+    let calls = 0;
+    const { auto, log } = standIns(AutoencoderDetector.fromModel(large()), (engine, _call, rows) => {
+      calls++;
+      return rows * (engine === 'wasm' ? 2e-3 : calls <= TRIAL ? 3e-3 : 1e-3);
+    });
+    for (let i = 0; i < 2 * TRIAL; i++) await auto.encode(dense(100));
+    expect(log.slice(TRIAL)).toEqual(Array(TRIAL).fill('wasm'));
+    expect(auto.choices()[0]).toMatchObject({ by: 'measured', engine: 'wasm' });
+    for (let i = 0; i < 3; i++) await auto.encode(dense(100));
+    expect(log.slice(2 * TRIAL)).toEqual(['ort', 'ort', 'ort']);
+    expect(auto.choices()[0]).toMatchObject({ by: 'measured', engine: 'ort' });
+    expect(auto.choices()[0]!.rowsPerSecond.ort).toBeCloseTo(1e6, -1);
+  });
+
   it('guesses wasm for encoding mostly-zero rows, and still measures', async () => {
     const { auto, log } = standIns(
       AutoencoderDetector.fromModel(large()),

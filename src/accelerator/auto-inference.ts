@@ -4,7 +4,9 @@
  * rule guesses (auto-policy.ts); its next calls alternate ONNX Runtime and latent's backend, each
  * engine's first call of a kind untimed as a warm-up, until each has `TIMED_CALLS` timed calls in
  * the class; then the class sticks to the one whose fastest timed call ran more rows per second
- * (or, as soon as each has one timed call, to ONNX Runtime when it leads by `DECISIVE_ORT_LEAD`).
+ * (or, as soon as each has one timed call, to ONNX Runtime when it leads by `DECISIVE_ORT_LEAD`),
+ * giving the other engine one call again each time the class's call count doubles, in case the
+ * first calls were slowed by other work on the machine (engine-chooser.ts).
  * Every call returns its engine's real result, and the engines agree to float32 tolerance, so
  * results under `auto` may come from either engine: pin `ort` or `wasm` for bit-for-bit
  * repeatable output.
@@ -14,7 +16,8 @@
  * other engine's warm-up once per kind of call (importing ONNX Runtime, about 30 ms, and building
  * its session, tens of milliseconds for W1) and, until it decides, runs every other call of its
  * first `2 · (TIMED_CALLS + 1)` at most (a further bucket of the same kind: `2 · TIMED_CALLS`) on
- * the slower engine. The command line reads rows in chunks of about 8 MB, so a file of more than
+ * the slower engine; once settled, one call in each doubling of the class's calls runs on the
+ * other engine. The command line reads rows in chunks of about 8 MB, so a file of more than
  * eight chunks settles before its end; the last, shorter chunk is a bucket of its own.
  */
 

@@ -11,6 +11,13 @@
  * steadiest estimate of an engine's speed. A class too small to measure follows the rule call by
  * call.
  *
+ * A decision is checked again: a class that has settled gives the other engine one more call when
+ * its call count doubles (from twice the count at which it settled), and moves to that engine if
+ * its fastest timed call now beats the one in use. A burst of other work on the machine during a
+ * class's first calls can slow the engine it happens to hit (a benchmark here once measured ONNX
+ * Runtime at a third of its speed and kept wasm); the checks undo such a choice within a few
+ * doublings, at a cost of one call in each doubling, so about log₂ of the class's calls.
+ *
  * Invariants: no clock here (callers pass each call's seconds, so tests drive it exactly); a call
  * that overlapped another call of the same inference is not timed, since the two shared the cores;
  * and a class whose calls keep overlapping stops measuring after `GIVE_UP_CALLS` calls of each
@@ -53,6 +60,8 @@ interface ClassState {
   readonly guess: Side;
   by: ChoiceBasis;
   side: Side | undefined;
+  /** The class's call count at which a settled class gives the other engine one more call. */
+  nextCheck: number;
   readonly tallies: Record<Side, Tally>;
 }
 
@@ -89,14 +98,19 @@ export class EngineChooser {
         guess: first,
         by: measurable(maxRows) ? 'measuring' : 'rule',
         side: undefined,
+        nextCheck: Infinity,
         tallies: { ort: tally(), backend: tally() },
       };
       this.classes.set(key, state);
       return dispatch(state, first);
     }
-    if (state.side !== undefined) return dispatch(state, state.side);
-    if (state.by === 'rule') return dispatch(state, guess());
     const { ort, backend } = state.tallies;
+    if (state.side !== undefined) {
+      if (state.by !== 'measured' || ort.dispatched + backend.dispatched < state.nextCheck) return dispatch(state, state.side);
+      state.nextCheck *= 2;
+      return dispatch(state, other(state.side));
+    }
+    if (state.by === 'rule') return dispatch(state, guess());
     const next = ort.dispatched === backend.dispatched ? state.guess : ort.dispatched < backend.dispatched ? 'ort' : 'backend';
     return dispatch(state, next);
   }
@@ -110,16 +124,21 @@ export class EngineChooser {
     const warmup = `${side}\u0000${call}`;
     const warm = this.warm.has(warmup);
     this.warm.add(warmup);
-    if (state.by !== 'measuring') return;
+    if (state.by === 'rule') return;
     if (warm && seconds !== undefined && seconds > 0) {
       t.timedCalls++;
       t.bestRate = Math.max(t.bestRate, rows / seconds);
     }
     const { ort, backend } = state.tallies;
+    if (state.by === 'measured') {
+      state.side = faster(state);
+      return;
+    }
     const decisiveLead = ort.timedCalls > 0 && backend.timedCalls > 0 && ort.bestRate >= DECISIVE_ORT_LEAD * backend.bestRate;
     if ((ort.timedCalls >= TIMED_CALLS && backend.timedCalls >= TIMED_CALLS) || decisiveLead) {
-      state.side = ort.bestRate === backend.bestRate ? state.guess : ort.bestRate > backend.bestRate ? 'ort' : 'backend';
+      state.side = faster(state);
       state.by = 'measured';
+      state.nextCheck = 2 * (ort.dispatched + backend.dispatched);
     } else if (ort.dispatched >= GIVE_UP_CALLS && backend.dispatched >= GIVE_UP_CALLS) {
       state.by = 'rule';
     }
@@ -148,6 +167,16 @@ export class EngineChooser {
 
 function tally(): Tally {
   return { dispatched: 0, rows: 0, timedCalls: 0, bestRate: 0 };
+}
+
+/** The engine whose fastest timed call ran more rows per second; the rule's guess on a tie. */
+function faster(state: ClassState): Side {
+  const { ort, backend } = state.tallies;
+  return ort.bestRate === backend.bestRate ? state.guess : ort.bestRate > backend.bestRate ? 'ort' : 'backend';
+}
+
+function other(side: Side): Side {
+  return side === 'ort' ? 'backend' : 'ort';
 }
 
 function dispatch(state: ClassState, side: Side): Side {

@@ -18,8 +18,9 @@ export const ACCELERATORS: readonly Accelerator[] = ['auto', 'ort', 'wasm'];
 export type EngineName = 'ort' | BackendName;
 
 /**
- * How a class of calls chose its engine. `measured`: both engines were timed and the class sticks
- * to the faster; `measuring`: its calls still alternate; `rule`: each call follows the fixed rule
+ * How a class of calls chose its engine. `measured`: both engines were timed and the class runs
+ * on the faster (the other runs one call each time the class's call count doubles, and takes over
+ * if it was faster); `measuring`: its calls still alternate; `rule`: each call follows the fixed rule
  * (batches too small to time, ONNX Runtime unavailable, or calls that kept overlapping).
  */
 export type ChoiceBasis = 'measuring' | 'measured' | 'rule';
