@@ -1,6 +1,7 @@
 /**
  * Depth-split GEMM: products whose depth k dwarfs C (W2's dense layers, 128×3136·3136×32, and
- * its deep convolution's weight gradient, 64×6272·6272×288ᵀ).
+ * its deep convolution's weight gradient, 64×6272·6272×288ᵀ), on the dense path and on the
+ * mostly-zero-A path (gemm-sparse.ts).
  *
  * Split by rows or columns of C, every chunk of such a product packs the whole of the shared
  * operand again (the 3136×32 weight, or all 64×6272 of the output gradient), as much copying per
@@ -15,6 +16,7 @@
  */
 
 import { gemmPacked, scaleC } from './gemm';
+import { depthGroupSize, gemmSparseA } from './gemm-sparse';
 
 /**
  * Chunk `group` of `groups`: C or partial buffer `group − 1` = alpha · op(A)[:, range] ·
@@ -25,23 +27,42 @@ export function gemmDepthGroup(
   transA: bool, transB: bool, alpha: f32, beta: f32,
   partials: usize, group: i32, groups: i32, scratch: usize,
 ): void {
-  const per = ((k + groups - 1) / groups + 3) & ~3;
-  const kLo = min(k, group * per);
-  const kHi = min(k, kLo + per);
+  const kLo = groupStart(k, group, groups), kHi = groupStart(k, group + 1, groups);
+  const target = groupTarget(c, m, n, beta, partials, group, kHi > kLo);
+  if (target != 0) gemmPacked(a, b, target, m, n, k, transA, transB, alpha, group == 0 && beta != 0, 0, m, 0, n, kLo, kHi, scratch);
+}
+
+/**
+ * gemmDepthGroup on the mostly-zero-A path (A stored [m, k]): the group compresses its depth
+ * range of every row of A and packs only its slices of op(B) (B [k, n], or [n, k] when transB),
+ * where split over rows every chunk would pack all of op(B). W2's deep weight gradient
+ * 64×6272·6272×288ᵀ with a ReLU-masked output gradient takes it.
+ */
+export function gemmSparseDepthGroup(
+  a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transB: bool, alpha: f32, beta: f32,
+  partials: usize, group: i32, groups: i32, scratch: usize,
+): void {
+  const kLo = groupStart(k, group, groups), kHi = groupStart(k, group + 1, groups);
+  const target = groupTarget(c, m, n, beta, partials, group, kHi > kLo);
+  if (target != 0) gemmSparseA(a, 0, target, n, k, alpha, group == 0 && beta != 0, 0, m, scratch, b, transB, kLo, kHi);
+}
+
+/** Where group `group` of `groups` starts in depth k (k for a group past the end). */
+function groupStart(k: i32, group: i32, groups: i32): i32 {
+  return min(k, group * depthGroupSize(k, groups));
+}
+
+/**
+ * Where a group writes (C for group 0, else its partial buffer), with C already scaled by beta
+ * when it is neither 0 nor 1; 0 when the group's depth range is empty, after giving its partial
+ * buffer zeros (or C its scaling) as the sum still adds them.
+ */
+function groupTarget(c: usize, m: i32, n: i32, beta: f32, partials: usize, group: i32, nonEmpty: bool): usize {
   const target = group == 0 ? c : partials + ((<usize>(group - 1) * <usize>m * <usize>n) << 2);
-  if (kHi <= kLo) {
-    // An empty range still owes its partial buffer zeros (or C its scaling).
-    if (group == 0) {
-      if (beta == 0) memory.fill(c, 0, (<usize>m * <usize>n) << 2);
-      else if (beta != 1) scaleC(c, n, 0, m, 0, n, beta);
-    } else {
-      memory.fill(target, 0, (<usize>m * <usize>n) << 2);
-    }
-    return;
-  }
-  const accumulate = group == 0 && beta != 0;
   if (group == 0 && beta != 0 && beta != 1) scaleC(c, n, 0, m, 0, n, beta);
-  gemmPacked(a, b, target, m, n, k, transA, transB, alpha, accumulate, 0, m, 0, n, kLo, kHi, scratch);
+  if (nonEmpty) return target;
+  if (group != 0 || beta == 0) memory.fill(target, 0, (<usize>m * <usize>n) << 2);
+  return 0;
 }
 
 /** C[e0..e1) += partial 0 + partial 1 + … (in that order), each partial `size` floats apart. */

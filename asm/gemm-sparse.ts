@@ -13,6 +13,8 @@
  * packed[s][p][0..SW). Threads split the rows of C; each packs op(B) for itself inside the job,
  * whole when small or else one k slice at a time right before it is swept, and
  * only an operand too big for that is packed once for all threads by a job of its own first.
+ * Products deep enough for the dense path's depth split are split over k the same way instead
+ * (gemm-depth.ts): each depth group compresses its range of every row and packs only its slices.
  * Each thread compresses its own rows of A (SMC rows × SKC_A deep at a time) and sweeps every
  * sliver. One non-zero a[i, p] multiplies the contiguous row p of a sliver
  * (SW·4 bytes), loaded at constant offsets into SW/4 accumulators; a sliver slice (16 KB) stays
@@ -134,6 +136,19 @@ export function sparseSlicePack(columns: i32, k: i32): bool {
   return packedSliversFloats(columns, sliceDepth(k)) <= SLICE_PACK_FLOATS;
 }
 
+/**
+ * Whether a depth split of the mostly-zero-A path (gemm-depth.ts) into `groups` groups of k can
+ * pack each group's slices into the scratch, as gemmSparseA does for a whole product.
+ */
+export function sparseDepthSplitFits(columns: i32, k: i32, groups: i32): bool {
+  return !sparseOwnPack(columns, k) && sparseSlicePack(columns, depthGroupSize(k, groups));
+}
+
+/** Depth of each group of a depth split into `groups` groups (a multiple of 4; the last may be shorter). */
+export function depthGroupSize(k: i32, groups: i32): i32 {
+  return ((k + groups - 1) / groups + 3) & ~3;
+}
+
 /** Packs slivers [s0, s1) of op(B) (B [k, n], or [n, k] when transB) over the whole depth k. */
 export function packSlivers(b: usize, n: i32, k: i32, transB: bool, s0: i32, s1: i32, packed: usize): void {
   const j0 = s0 * SW;
@@ -142,15 +157,17 @@ export function packSlivers(b: usize, n: i32, k: i32, transB: bool, s0: i32, s1:
 }
 
 /**
- * C[m0..m1, 0..n] = alpha · A · op(B) (+ C when `accumulateC`), A stored [m, k], op(B) already
- * in `packed` (packSlivers over all slivers), or, when `packed` is 0, packed here from `b` (B
- * [k, n], or [n, k] when transB; at most OWN_PACK_FLOATS packed).
+ * C[m0..m1, 0..n] = alpha · A[:, kLo..kHi) · op(B)[kLo..kHi, :] (+ C when `accumulateC`), A
+ * stored [m, k], op(B) already in `packed` (packSlivers over all slivers), or, when `packed` is
+ * 0, packed here from `b` (B [k, n], or [n, k] when transB; at most OWN_PACK_FLOATS packed). The
+ * whole product is kLo = 0, kHi = k; a narrower depth range is one group of a depth split
+ * (gemm-depth.ts).
  */
 export function gemmSparseA(
   a: usize, packed: usize, c: usize, n: i32, k: i32, alpha: f32, accumulateC: bool,
-  m0: i32, m1: i32, scratch: usize, b: usize, transB: bool,
+  m0: i32, m1: i32, scratch: usize, b: usize, transB: bool, kLo: i32, kHi: i32,
 ): void {
-  const kStep = sliceDepth(k);
+  const kStep = sliceDepth(kHi - kLo);
   // packed == 0: pack here, the whole operand when it fits OWN_PACK_FLOATS, else one k slice at
   // a time into SLICE_PACK_FLOATS, each slice packed just before the rows sweep it.
   let packSlices = false;
@@ -159,7 +176,7 @@ export function gemmSparseA(
       packed = scratchOwnPack(scratch);
       packSlivers(b, n, k, transB, 0, (n + SW - 1) / SW, packed);
     } else {
-      if (!sparseSlicePack(n, k)) unreachable();
+      if (packedSliversFloats(n, kStep) > SLICE_PACK_FLOATS) unreachable();
       packSlices = true;
     }
   }
@@ -168,8 +185,8 @@ export function gemmSparseA(
   // packed operand (kc·n floats, 400 KB for W1's 784 columns) while it is still in L2, instead
   // of each row block reading the whole packed operand (1.6 MB) back from memory. Each element
   // of C still adds the k slices in the same order, so results do not depend on the split.
-  for (let p0 = 0; p0 < k; p0 += kStep) {
-    const kc = min(kStep, k - p0);
+  for (let p0 = kLo; p0 < kHi; p0 += kStep) {
+    const kc = min(kStep, kHi - p0);
     let slice = packed + <usize>p0 * <usize>SLIVER_ROW_BYTES;
     let sliverStride = <usize>k * <usize>SLIVER_ROW_BYTES;
     if (packSlices) {
@@ -181,7 +198,7 @@ export function gemmSparseA(
       const mc = min(SMC, m1 - i0);
       const cp = c + ((<usize>i0 * <usize>n) << 2);
       buildRowsCsr(a, k, alpha, i0, mc, p0, kc, values, offsets, rowStart);
-      sparseSweep(values, offsets, rowStart, mc, n, slice, sliverStride, cp, n, p0 > 0 || accumulateC, tile);
+      sparseSweep(values, offsets, rowStart, mc, n, slice, sliverStride, cp, n, p0 > kLo || accumulateC, tile);
     }
   }
 }

@@ -21,7 +21,7 @@ import { channelActivationBackward, channelBias, channelBiasActivation } from '.
 import { channelColumnsGrad, channelsToColumns, columnsToChannels } from './conv-thin';
 import { channelsToImage } from './conv-fused';
 import { gemm, MR, NR, scaleC } from './gemm';
-import { addPartials, gemmDepthGroup } from './gemm-depth';
+import { addPartials, gemmDepthGroup, gemmSparseDepthGroup } from './gemm-depth';
 import { packPanels } from './gemm-prepacked';
 import { gemmSparseA, gemmSparseB, packSlivers, SW } from './gemm-sparse';
 
@@ -68,6 +68,7 @@ const T_CHANNEL_COLUMNS_GRAD = 52;
 // The depth-split GEMM (gemm-depth.ts), numbered apart likewise.
 const T_GEMM_DEPTH = 53;
 const T_ADD_PARTIALS = 54;
+const T_GEMM_SPARSE_DEPTH = 58;
 // A convolution's bias + activation, forward and backward (channels.ts).
 const T_CHANNEL_BIAS_ACT = 55;
 const T_CHANNEL_ACT_BACK = 56;
@@ -312,7 +313,7 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
       if (beta != 0 && beta != 1) scaleC(argP(job, 2), n, m0, m1, 0, n, beta);
       gemmSparseA(
         argP(job, 0), argP(job, 1), argP(job, 2), n, argI(job, 5), argS(job, 6), beta != 0, m0, m1,
-        argP(job, 8) + <usize>t * argP(job, 9), argP(job, 10), argI(job, 11) != 0,
+        argP(job, 8) + <usize>t * argP(job, 9), argP(job, 10), argI(job, 11) != 0, 0, argI(job, 5),
       );
       break;
     }
@@ -369,6 +370,14 @@ function runChunk(job: usize, chunk: i32, count: i32, t: i32): void {
         argP(job, 0), argP(job, 1), argP(job, 2), argI(job, 3), argI(job, 4), argI(job, 5),
         argI(job, 6) != 0, argI(job, 7) != 0, argS(job, 8), argS(job, 9),
         argP(job, 12), chunk, count, argP(job, 10) + <usize>t * argP(job, 11),
+      );
+      break;
+    }
+    case T_GEMM_SPARSE_DEPTH: {
+      // Chunk = depth group, as T_GEMM_DEPTH.
+      gemmSparseDepthGroup(
+        argP(job, 0), argP(job, 1), argP(job, 2), argI(job, 3), argI(job, 4), argI(job, 5),
+        argI(job, 6) != 0, argS(job, 7), argS(job, 8), argP(job, 11), chunk, count, argP(job, 9) + <usize>t * argP(job, 10),
       );
       break;
     }

@@ -7,7 +7,10 @@
  * mostly-zero operand named), so a change to that path is measured even where the backend would
  * choose the dense one.
  *
- *   npx tsx scripts/paired-gemm.ts --other /path/to/other/checkout [--calls 200]
+ *   npx tsx scripts/paired-gemm.ts --other /path/to/other/checkout [--calls 200] [--threads 1]
+ *
+ * With --threads 2 each backend runs on two threads; the idle one's workers spin briefly after
+ * each of its calls, which the swapped order charges to both alike.
  */
 
 import { argument } from '../bench/args.js';
@@ -20,6 +23,7 @@ import { fillSparse, random, SPARSE_SHAPES, sparsePathOnly, type SparseShape } f
 const other = argument('--other');
 if (other === undefined) throw new Error('pass --other /path/to/another/checkout');
 const calls = Number(argument('--calls') ?? '200');
+const threads = Number(argument('--threads') ?? '1');
 
 /** The shapes timed (labels of SPARSE_SHAPES) and the densities of their mostly-zero operand. */
 const DENSITIES: ReadonlyMap<string, readonly number[]> = new Map([
@@ -46,8 +50,10 @@ function product(backend: Backend, shape: SparseShape, density: number): () => v
 
 type Wasm = typeof import('../src/backend/wasm/index.js');
 const otherWasm = (await import(`${other}/src/backend/wasm/index.ts`)) as Wasm;
-const backends: Backend[] = [await createWasmBackend({ threads: 1 }), await otherWasm.createWasmBackend({ threads: 1 })];
-console.log(`Sparse GEMM paths, this checkout against ${other}, 1 thread, ${calls} calls each alternating, Node ${process.version}`);
+const backends: Backend[] = [await createWasmBackend({ threads }), await otherWasm.createWasmBackend({ threads })];
+console.log(
+  `Sparse GEMM paths, this checkout against ${other}, ${threads} thread(s), ${calls} calls each alternating, Node ${process.version}`,
+);
 for (const shape of SPARSE_SHAPES) {
   const densities = [...DENSITIES].find(([label]) => shape.label.startsWith(label))?.[1] ?? [];
   for (const density of densities) {

@@ -123,6 +123,11 @@ export const TASK = {
   gemmDepth: 53,
   /** c, partials, count, size (C += each partial in order; split over elements) */
   addPartials: 54,
+  /**
+   * a, b, c, m, n, k, transB, alpha, beta, scratch, scratchStride, partials (gemmDepth on the
+   * mostly-zero-A path; one chunk per depth group; numbered apart)
+   */
+  gemmSparseDepth: 58,
   /** x, bias|0, batch, channels, plane, act, alpha, out, pre|0 (split over planes) */
   channelBiasActivation: 55,
   /** dy, pre, y, batch, channels, plane, act, alpha, dx, dbias|0 (split over channels) */

@@ -41,7 +41,33 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     // Each thread packs op(B) one k slice at a time here (1024 columns × 100 deep, three row
     // blocks per slice, in the relaxed build): 1 and 2 threads must give the same bits.
     [200, 1000, 300],
+    // Deep products split over k into depth groups (asm/gemm-depth.ts), each packing its own
+    // slices: a depth whose groups end off the 4-float grid, a ragged last sliver.
+    [64, 288, 1301],
+    [37, 47, 2050],
   ];
+
+  it('splits deep products over k on this path by shape alone, as on the dense one', () => {
+    for (const backend of backends.values()) {
+      // W2's deep weight gradient, and the deep shapes above ([130, 64, 1100] too).
+      for (const [m, n, k] of [
+        [64, 288, 6272],
+        [64, 288, 1301],
+        [37, 47, 2050],
+        [130, 64, 1100],
+      ] as const) {
+        expect(backend.sparseDepthSplit(m, n, k), `${m}×${k}·${k}×${n}`).toBe(true);
+      }
+      // W1's products are not deep enough; a product whose whole op(B) fits one thread's scratch packs it whole.
+      for (const [m, n, k] of [
+        [128, 512, 784],
+        [512, 784, 128],
+        [20, 20, 1100],
+      ] as const) {
+        expect(backend.sparseDepthSplit(m, n, k), `${m}×${k}·${k}×${n}`).toBe(false);
+      }
+    }
+  });
 
   const SCALARS: readonly [number, number][] = [
     [1, 0],

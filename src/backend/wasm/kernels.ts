@@ -38,6 +38,8 @@ export interface KernelExports {
   sparseOwnPackB(columns: number, k: number): number;
   /** 1 when the mostly-zero-A path can pack its swept operand one k slice at a time, else 0. */
   sparseSlicePack(columns: number, k: number): number;
+  /** 1 when the mostly-zero-A path can run split into `groups` depth groups, each packing its own k slices, else 0. */
+  sparseDepthSplitFits(columns: number, k: number, groups: number): number;
   /** Columns per packed sliver of the sparse paths in this build. */
   sparseSliverWidth(): number;
   /** Floats of a dense product's op(B) packed ahead of time (n columns, depth k). */
@@ -155,6 +157,7 @@ export async function instantiateKernels(module: WasmModule, memory: WasmMemory)
   const sparseOwnPack = exportedFunction(instance.exports, 'sparseOwnPack') as KernelExports['sparseOwnPack'];
   const sparseOwnPackB = exportedFunction(instance.exports, 'sparseOwnPackB') as KernelExports['sparseOwnPackB'];
   const sparseSlicePack = exportedFunction(instance.exports, 'sparseSlicePack') as KernelExports['sparseSlicePack'];
+  const sparseDepthSplitFits = exportedFunction(instance.exports, 'sparseDepthSplitFits') as KernelExports['sparseDepthSplitFits'];
   const sparseSliverWidth = exportedFunction(instance.exports, 'sparseSliverWidth') as KernelExports['sparseSliverWidth'];
   const packedPanelsFloats = exportedFunction(instance.exports, 'packedPanelsFloats') as KernelExports['packedPanelsFloats'];
   const gemmPacksB = exportedFunction(instance.exports, 'gemmPacksB') as KernelExports['gemmPacksB'];
@@ -168,6 +171,7 @@ export async function instantiateKernels(module: WasmModule, memory: WasmMemory)
     sparseOwnPack,
     sparseOwnPackB,
     sparseSlicePack,
+    sparseDepthSplitFits,
     sparseSliverWidth,
     packedPanelsFloats,
     gemmPacksB,

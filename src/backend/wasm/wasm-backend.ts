@@ -123,12 +123,22 @@ const SPARSE_B_MIN_ROWS = 64;
  * Products at least this deep, DEPTH_SPLIT_RATIO times deeper than C is long or wide and with C
  * of at most DEPTH_SPLIT_MAX_OUTPUT floats, are split over k into DEPTH_GROUPS groups whatever
  * the thread count (asm/gemm-depth.ts): split over C they would repack the whole shared operand
- * in every chunk. W2's 128×3136·3136×32 and 64×6272·6272×288ᵀ qualify; W1's products do not.
+ * in every chunk. W2's 128×3136·3136×32 and 64×6272·6272×288ᵀ qualify, on the dense path and on
+ * the mostly-zero-A one (SPARSE_DEPTH_GROUPS); W1's products do not.
  */
 const DEPTH_SPLIT_MIN_K = 1024;
 const DEPTH_SPLIT_RATIO = 4;
 const DEPTH_SPLIT_MAX_OUTPUT = 1 << 16;
 const DEPTH_GROUPS = 8;
+/**
+ * Depth groups of such a product on the mostly-zero-A path: split over rows of C, each thread
+ * would compress its rows and pack all of op(B) (W2's weight gradient: 288 × 6272 floats per
+ * thread). W2's 64×6272·6272×288ᵀ at 0.45 non-zeros on 2 threads, paired call by call against
+ * the row split (`scripts/paired-gemm.ts --threads 2`): 2 groups 0.90, 4 groups 0.90, 8 groups
+ * 0.93, 16 groups 0.95; on one thread 4 groups cost 1.02 (partial sums), 2 groups 1.00. Four, so
+ * that four threads still share the work.
+ */
+const SPARSE_DEPTH_GROUPS = 4;
 /** Chunks per thread of a parallel GEMM (balance against repacking the shared operand per chunk). */
 const GEMM_CHUNKS_PER_THREAD = 3;
 /**
@@ -294,6 +304,7 @@ export class WasmBackend implements Backend {
     const limitA = !sparseEligible || transA || n < SPARSE_MIN_COLUMNS ? 0 : this.sparseLimit('a', m, n, frozenB !== undefined);
     if (limitA > 0 && this.count('a', a, m * k, nonZeros) <= limitA * m * k) {
       if (frozenB) this.gemmSparseFrozen(frozenB, a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
+      else if (this.sparseDepthSplit(m, n, k)) this.gemmDepth(a, b, c, m, n, k, false, transB, alpha, beta, 'sparseA');
       else this.gemmSparse(a, b, c, m, n, k, transB, alpha, beta, parallel ? threads : 1);
       return;
     }
@@ -303,7 +314,7 @@ export class WasmBackend implements Backend {
       return;
     }
     if (usesDepthSplit(m, n, k) && alpha !== 0) {
-      this.gemmDepth(a, b, c, m, n, k, transA, transB, alpha, beta);
+      this.gemmDepth(a, b, c, m, n, k, transA, transB, alpha, beta, 'dense');
       return;
     }
     // Split the longer side of C (in micro-tiles of 6 or 4 rows, or 8 columns) into chunks.
@@ -372,7 +383,16 @@ export class WasmBackend implements Backend {
     return count;
   }
 
-  /** Deep product: one chunk per depth group, then the groups' partial products added to C in order. */
+  /**
+   * True when a product that takes the mostly-zero-A path is split over its depth
+   * (SPARSE_DEPTH_GROUPS groups) instead of over rows of C: the shape alone decides, as for the
+   * dense path, with each group's k slices of op(B) fitting the scratch.
+   */
+  sparseDepthSplit(m: number, n: number, k: number): boolean {
+    return usesDepthSplit(m, n, k) && this.exports.sparseDepthSplitFits(n, k, SPARSE_DEPTH_GROUPS) !== 0;
+  }
+
+  /** Deep product: one chunk per depth group (on the dense or the mostly-zero-A path), then the groups' partial products added to C in order. */
   private gemmDepth(
     a: Float32Array,
     b: Float32Array,
@@ -384,28 +404,17 @@ export class WasmBackend implements Backend {
     transB: boolean,
     alpha: number,
     beta: number,
+    path: 'dense' | 'sparseA',
   ): void {
     const size = m * n;
-    const partials = this.heap.alloc(size * (DEPTH_GROUPS - 1), true);
+    const groups = path === 'dense' ? DEPTH_GROUPS : SPARSE_DEPTH_GROUPS;
+    const partials = this.heap.alloc(size * (groups - 1), true);
     try {
-      this.exec(
-        TASK.gemmDepth,
-        DEPTH_GROUPS,
-        this.ptr(a),
-        this.ptr(b),
-        this.ptr(c),
-        m,
-        n,
-        k,
-        transA ? 1 : 0,
-        transB ? 1 : 0,
-        alpha,
-        beta,
-        this.scratch,
-        this.scratchStride,
-        this.ptr(partials),
-      );
-      const count = DEPTH_GROUPS - 1;
+      const operands = [this.ptr(a), this.ptr(b), this.ptr(c), m, n, k] as const;
+      const rest = [alpha, beta, this.scratch, this.scratchStride, this.ptr(partials)] as const;
+      if (path === 'dense') this.exec(TASK.gemmDepth, groups, ...operands, transA ? 1 : 0, transB ? 1 : 0, ...rest);
+      else this.exec(TASK.gemmSparseDepth, groups, ...operands, transB ? 1 : 0, ...rest);
+      const count = groups - 1;
       this.exec(TASK.addPartials, this.chunks(size * count, size / 16), this.ptr(c), this.ptr(partials), count, size);
     } finally {
       this.heap.release(partials);
