@@ -158,6 +158,13 @@ describe('latent evaluate DATA', () => {
       expect(byColumn.code).toBe(0);
       const pca = new PcaDetector().fit(data.x).evaluate(data.x, data.labels!);
       expect(tableRow(byColumn.stdout, 'ROC-AUC')[1]).toBe(pca.rocAuc.toFixed(4));
+      // --label-column, the option train and score take for the same column, is accepted too.
+      const byLabelColumn = await runCli('evaluate', csv, '--label-column', 'is_anomaly', '--epochs', '1', '--backend', 'js', '-q');
+      expect(byLabelColumn.code).toBe(0);
+      expect(tableRow(byLabelColumn.stdout, 'ROC-AUC')[1]).toBe(pca.rocAuc.toFixed(4));
+      const both = await runCli('evaluate', csv, '--labels', 'is_anomaly', '--label-column', 'other', '-q');
+      expect(both.code).not.toBe(0);
+      expect(both.stderr).toMatch(/--labels is_anomaly and --label-column other name different labels/);
       const features = join(dir, 'features.csv');
       writeFileSync(features, `${data.columns.join(',')}\n${lines.map((l) => l.slice(0, l.lastIndexOf(','))).join('\n')}\n`);
       const labels = join(dir, 'labels.csv');

@@ -63,6 +63,8 @@ import { taskProgress } from './task-progress.js';
 
 export interface EvaluateFlags {
   readonly labels?: string;
+  /** The name `train`, `score` and the other commands give a CSV label column; here the same as `--labels COLUMN`. */
+  readonly labelColumn?: string;
   readonly thresholdRule?: string;
   readonly metric?: string;
   readonly model?: string;
@@ -97,6 +99,7 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
       '--labels <COLUMN|FILE>',
       'CSV: the column of 0/1 labels; or a file with one label per row (.npy, one-column .csv) (default: the y array of an .npz)',
     )
+    .option('--label-column <name>', 'CSV only: the column of 0/1 labels, as --labels COLUMN (the option other commands take)')
     .option(
       '--threshold-rule <rule>',
       'contamination:0.05, percentile:99, std:3, mad:3.5, max or pot:1e-3 (default: a stored threshold, else contamination:0.1)',
@@ -121,13 +124,27 @@ export function registerEvaluate(program: Command, context: CommandContext): voi
     .option('-f, --force', 'replace an existing report file')
     .option('-q, --quiet', 'no progress output')
     .option('--json', 'print the results as one JSON object on standard output (no progress)')
-    .action(async (first: string, second: string | undefined, flags: EvaluateFlags) => {
+    .action(async (first: string, second: string | undefined, given: EvaluateFlags) => {
+      const flags = withLabelColumn(given);
       const code =
         second === undefined
           ? await runEvaluateData(first, flags, context.io, context.commandLine)
           : await runEvaluateModel(first, second, flags, context.io, context.commandLine);
       context.setExitCode(code);
     });
+}
+
+/**
+ * `--label-column NAME` as `--labels NAME`: users of `train --label-column` reach for the same
+ * option here. Both at once must agree.
+ */
+export function withLabelColumn(flags: EvaluateFlags): EvaluateFlags {
+  const { labelColumn, labels } = flags;
+  if (labelColumn === undefined) return flags;
+  if (labels !== undefined && labels !== labelColumn) {
+    throw new LatentError(`--labels ${labels} and --label-column ${labelColumn} name different labels`, 'pass one of them');
+  }
+  return { ...flags, labels: labelColumn };
 }
 
 function dataOptions(flags: EvaluateFlags, data: string): LoadOptions {
