@@ -136,19 +136,6 @@ export function sparseSlicePack(columns: i32, k: i32): bool {
   return packedSliversFloats(columns, sliceDepth(k)) <= SLICE_PACK_FLOATS;
 }
 
-/**
- * Whether a depth split of the mostly-zero-A path (gemm-depth.ts) into `groups` groups of k can
- * pack each group's slices into the scratch, as gemmSparseA does for a whole product.
- */
-export function sparseDepthSplitFits(columns: i32, k: i32, groups: i32): bool {
-  return !sparseOwnPack(columns, k) && sparseSlicePack(columns, depthGroupSize(k, groups));
-}
-
-/** Depth of each group of a depth split into `groups` groups (a multiple of 4; the last may be shorter). */
-export function depthGroupSize(k: i32, groups: i32): i32 {
-  return ((k + groups - 1) / groups + 3) & ~3;
-}
-
 /** Packs slivers [s0, s1) of op(B) (B [k, n], or [n, k] when transB) over the whole depth k. */
 export function packSlivers(b: usize, n: i32, k: i32, transB: bool, s0: i32, s1: i32, packed: usize): void {
   const j0 = s0 * SW;
@@ -176,7 +163,7 @@ export function gemmSparseA(
       packed = scratchOwnPack(scratch);
       packSlivers(b, n, k, transB, 0, (n + SW - 1) / SW, packed);
     } else {
-      if (packedSliversFloats(n, kStep) > SLICE_PACK_FLOATS) unreachable();
+      if (!sparseSlicePack(n, kHi - kLo)) unreachable();
       packSlices = true;
     }
   }

@@ -6,5 +6,6 @@
 export { work, workOne, ARG_SLOTS } from './tasks';
 export { gemmScratchFloats, gemmTileRows } from './gemm';
 export { phaseScratchFloats } from './conv-phase';
-export { packedSliversFloats, sparseDepthSplitFits, sparseOwnPack, sparseOwnPackB, sparseSlicePack, sparseSliverWidth } from './gemm-sparse';
+export { packedSliversFloats, sparseOwnPack, sparseOwnPackB, sparseSlicePack, sparseSliverWidth } from './gemm-sparse';
+export { sparseDepthSplitFits } from './gemm-depth';
 export { gemmPacksB, packedPanelsFloats } from './gemm-prepacked';

@@ -47,6 +47,25 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
     [37, 47, 2050],
   ];
 
+  it('computes a deep wide product whose last depth group is shorter than the others, on 1 and 2 threads', () => {
+    // The shapes of the test below, which split by the first group's depth alone would trap.
+    const [m, n, k] = variant === 'relaxed' ? [16, 1025, 4100] : [16, 513, 2052];
+    const rng = new Rng(4100);
+    const a = sparseArray(rng, m, k, 0.05);
+    const b = randomArray(rng, k * n);
+    const expected = reference({ a, b, m, n, k, transA: false, transB: false, alpha: 1, beta: 0 }, new Float32Array(m * n));
+    for (const [threads, backend] of backends) {
+      const [wa, wb, wc] = [a, b, new Float32Array(m * n)].map((values) => onBackend(backend, values)) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
+      backend.gemm({ a: wa, b: wb, c: wc, m, n, k, transA: false, transB: false, alpha: 1, beta: 0 });
+      expectAllClose(wc, expected, gemmTolerance(k), `${threads} thread(s)`);
+      for (const view of [wa, wb, wc]) backend.release(view);
+    }
+  });
+
   it('splits deep products over k on this path by shape alone, as on the dense one', () => {
     for (const backend of backends.values()) {
       // W2's deep weight gradient, and the deep shapes above ([130, 64, 1100] too).
@@ -58,6 +77,10 @@ describe.each(HOST_VARIANTS)('%s kernels', (variant) => {
       ] as const) {
         expect(backend.sparseDepthSplit(m, n, k), `${m}×${k}·${k}×${n}`).toBe(true);
       }
+      // A wide product whose last, shorter depth group would be cut into slices too deep for the
+      // scratch (4100 = 3·1028 + 1016, the last group in slices of 127) stays on the row split.
+      const [wideN, wideK] = variant === 'relaxed' ? [1025, 4100] : [513, 2052];
+      expect(backend.sparseDepthSplit(16, wideN, wideK)).toBe(false);
       // W1's products are not deep enough; a product whose whole op(B) fits one thread's scratch packs it whole.
       for (const [m, n, k] of [
         [128, 512, 784],
